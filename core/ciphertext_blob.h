@@ -1,0 +1,60 @@
+// CiphertextBlob: Rotor's binary format for symmetric ciphertexts.
+//
+//   offset  size  field
+//   0       1     format version, 0x01
+//   1       16    key id (the UUID's 16 bytes)
+//   17      4     key-material version, unsigned big-endian (1 = first material)
+//   21      12    AES-GCM IV, random per encryption
+//   33      n     AES-256-GCM ciphertext of the plaintext
+//   33+n    16    AES-GCM tag
+//
+// The AAD is the 33-byte header followed by the canonical encryption context,
+// so changing any header byte (key, version, IV) or the context fails the tag.
+// Full description: docs/ciphertext-format.md.
+//
+// Decode is written to be fuzzed: it checks every length before reading and
+// never throws or reads out of bounds on any input.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+
+#include "core/aead.h"
+#include "core/bytes.h"
+
+namespace rotor::core {
+
+constexpr uint8_t kBlobFormatV1 = 0x01;
+constexpr size_t kBlobHeaderSize = 1 + 16 + 4 + kGcmIvSize;  // 33
+constexpr size_t kBlobOverhead = kBlobHeaderSize + kGcmTagSize;  // 49
+
+struct CiphertextBlobView {
+  std::string key_id;  // canonical lowercase UUID text
+  uint32_t material_version = 0;
+  std::span<const uint8_t> header;  // the first kBlobHeaderSize bytes (AAD prefix)
+  std::span<const uint8_t, kGcmIvSize> iv;
+  std::span<const uint8_t> ciphertext;
+  std::span<const uint8_t, kGcmTagSize> tag;
+
+  CiphertextBlobView(std::span<const uint8_t> h, std::span<const uint8_t, kGcmIvSize> i,
+                     std::span<const uint8_t> c, std::span<const uint8_t, kGcmTagSize> t)
+      : header(h), iv(i), ciphertext(c), tag(t) {}
+};
+
+// Parses a blob. Nullopt when it is not a well-formed Rotor v1 blob.
+// The view points into `blob`, which must outlive it.
+std::optional<CiphertextBlobView> DecodeCiphertextBlob(std::span<const uint8_t> blob);
+
+// Writes the header for (key_id, version, iv) followed by room for `plaintext_size`
+// bytes of ciphertext and the tag. Returns nullopt if key_id is not a UUID.
+std::optional<Bytes> NewCiphertextBlob(const std::string& key_id, uint32_t material_version,
+                                       std::span<const uint8_t, kGcmIvSize> iv,
+                                       size_t plaintext_size);
+
+// 16 raw bytes <-> canonical UUID text; used by the blob and by tests.
+std::optional<std::array<uint8_t, 16>> UuidToBytes(const std::string& uuid);
+std::string UuidFromBytes(const uint8_t* b);
+
+}  // namespace rotor::core

@@ -1,0 +1,99 @@
+#include "core/clock.h"
+
+#include <cctype>
+#include <cstdio>
+#include <ctime>
+
+namespace rotor::core {
+
+Timestamp SystemClock::Now() const {
+  return std::chrono::time_point_cast<Millis>(std::chrono::system_clock::now());
+}
+
+bool VirtualClock::AdvanceTo(Timestamp t) {
+  int64_t target = t.time_since_epoch().count();
+  int64_t current = now_ms_.load(std::memory_order_acquire);
+  while (target >= current) {
+    if (now_ms_.compare_exchange_weak(current, target, std::memory_order_acq_rel)) return true;
+  }
+  return false;
+}
+
+std::string FormatIso8601(Timestamp t) {
+  using namespace std::chrono;
+  auto days = floor<std::chrono::days>(t);
+  year_month_day ymd{days};
+  hh_mm_ss<Millis> hms{t - days};
+  char buf[48];
+  int ms = static_cast<int>(hms.subseconds().count());
+  if (ms == 0) {
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(ymd.year()),
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                  static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
+                  static_cast<int>(hms.seconds().count()));
+  } else {
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<int>(ymd.year()),
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                  static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
+                  static_cast<int>(hms.seconds().count()), ms);
+  }
+  return buf;
+}
+
+std::optional<Timestamp> ParseIso8601(const std::string& text) {
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0, ms = 0;
+  int consumed = 0;
+  if (std::sscanf(text.c_str(), "%4d-%2d-%2d%n", &y, &mo, &d, &consumed) != 3 || consumed != 10) {
+    return std::nullopt;
+  }
+  std::string rest = text.substr(10);
+  if (!rest.empty()) {
+    int n = 0;
+    if (std::sscanf(rest.c_str(), "T%2d:%2d:%2d%n", &h, &mi, &s, &n) != 3 || n != 9) return std::nullopt;
+    rest = rest.substr(9);
+    if (!rest.empty() && rest[0] == '.') {
+      size_t i = 1;
+      int digits = 0;
+      while (i < rest.size() && std::isdigit(static_cast<unsigned char>(rest[i]))) {
+        if (digits < 3) ms = ms * 10 + (rest[i] - '0');
+        ++digits;
+        ++i;
+      }
+      if (digits == 0) return std::nullopt;
+      for (int k = digits; k < 3; ++k) ms *= 10;
+      rest = rest.substr(i);
+    }
+    if (rest != "Z" && rest != "+00:00") return std::nullopt;
+  }
+  using namespace std::chrono;
+  year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
+  if (!ymd.ok() || h > 23 || mi > 59 || s > 59) return std::nullopt;
+  return Timestamp(sys_days(ymd).time_since_epoch() + hours(h) + minutes(mi) + seconds(s) + Millis(ms));
+}
+
+std::optional<Millis> ParseDuration(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  Millis total{0};
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t start = i;
+    int64_t value = 0;
+    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
+      if (value > 1'000'000'000) return std::nullopt;  // bounded: no overflow
+      value = value * 10 + (text[i] - '0');
+      ++i;
+    }
+    if (i == start) return std::nullopt;
+    std::string unit;
+    while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) unit += text[i++];
+    if (unit == "d") total += Days(value);
+    else if (unit == "h") total += std::chrono::hours(value);
+    else if (unit == "m") total += std::chrono::minutes(value);
+    else if (unit == "s") total += std::chrono::seconds(value);
+    else if (unit == "ms") total += Millis(value);
+    else return std::nullopt;
+  }
+  return total;
+}
+
+}  // namespace rotor::core

@@ -1,0 +1,60 @@
+// Clock: the one source of "now" for Rotor.
+//
+// Every timestamp the API returns, every rotation and every deletion window is
+// measured on a Clock. Production uses SystemClock; tests and training labs use
+// VirtualClock, which only moves when told to and never moves backwards.
+// A request reads the clock once (see RequestContext) and carries that instant.
+//
+// Thread safety: all methods may be called concurrently.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace rotor::core {
+
+using Millis = std::chrono::milliseconds;
+// Milliseconds since the Unix epoch, UTC. AWS reports dates as epoch seconds
+// with a fractional part; millisecond precision is what it actually shows.
+using Timestamp = std::chrono::sys_time<Millis>;
+
+constexpr Millis Days(int64_t n) { return std::chrono::duration_cast<Millis>(std::chrono::hours(24 * n)); }
+
+// "2026-11-25T19:34:09.123Z" (milliseconds omitted when zero).
+std::string FormatIso8601(Timestamp t);
+// Accepts "YYYY-MM-DDTHH:MM:SS[.fff]Z" and "YYYY-MM-DD". Returns nullopt otherwise.
+std::optional<Timestamp> ParseIso8601(const std::string& text);
+// "400d", "12h", "30m", "45s", "1500ms", combinations like "1d12h". Nullopt if malformed.
+std::optional<Millis> ParseDuration(const std::string& text);
+
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual Timestamp Now() const = 0;
+  virtual bool IsVirtual() const { return false; }
+};
+
+class SystemClock final : public Clock {
+ public:
+  Timestamp Now() const override;
+};
+
+class VirtualClock final : public Clock {
+ public:
+  explicit VirtualClock(Timestamp start) : now_ms_(start.time_since_epoch().count()) {}
+
+  Timestamp Now() const override { return Timestamp(Millis(now_ms_.load(std::memory_order_acquire))); }
+  bool IsVirtual() const override { return true; }
+
+  // Moves the clock to `t`. Returns false (and leaves the clock alone) when `t`
+  // is in the past: time never moves backwards.
+  bool AdvanceTo(Timestamp t);
+
+ private:
+  std::atomic<int64_t> now_ms_;
+};
+
+}  // namespace rotor::core

@@ -1,0 +1,92 @@
+#include "core/ids.h"
+
+#include <cctype>
+
+namespace rotor::core {
+namespace {
+bool IsLowerHex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
+
+std::string ArnPrefix(const Scope& scope) {
+  return "arn:aws:kms:" + scope.region + ":" + scope.account + ":";
+}
+
+// Splits "arn:<partition>:kms:<region>:<account>:<resource>" into its parts.
+bool SplitKmsArn(std::string_view text, std::string* region, std::string* account,
+                 std::string_view* resource) {
+  if (text.substr(0, 4) != "arn:") return false;
+  size_t fields[5];
+  size_t pos = 0;
+  for (int i = 0; i < 5; ++i) {
+    pos = text.find(':', pos);
+    if (pos == std::string_view::npos) return false;
+    fields[i] = pos++;
+  }
+  std::string_view partition = text.substr(fields[0] + 1, fields[1] - fields[0] - 1);
+  std::string_view service = text.substr(fields[1] + 1, fields[2] - fields[1] - 1);
+  if (partition.substr(0, 3) != "aws" || service != "kms") return false;
+  *region = std::string(text.substr(fields[2] + 1, fields[3] - fields[2] - 1));
+  *account = std::string(text.substr(fields[3] + 1, fields[4] - fields[3] - 1));
+  *resource = text.substr(fields[4] + 1);
+  return true;
+}
+}  // namespace
+
+std::string KeyArn(const Scope& scope, std::string_view key_id) {
+  return ArnPrefix(scope) + "key/" + std::string(key_id);
+}
+
+std::string AliasArn(const Scope& scope, std::string_view alias_name) {
+  return ArnPrefix(scope) + std::string(alias_name);
+}
+
+bool IsKeyId(std::string_view t) {
+  if (t.size() != 36) return false;
+  for (size_t i = 0; i < t.size(); ++i) {
+    bool dash = (i == 8 || i == 13 || i == 18 || i == 23);
+    if (dash ? t[i] != '-' : !IsLowerHex(t[i])) return false;
+  }
+  return true;
+}
+
+bool IsMultiRegionKeyId(std::string_view t) {
+  if (t.size() != 36 || t.substr(0, 4) != "mrk-") return false;
+  for (char c : t.substr(4)) {
+    if (!IsLowerHex(c)) return false;
+  }
+  return true;
+}
+
+bool IsAliasName(std::string_view t) {
+  if (t.substr(0, 6) != "alias/" || t.size() <= 6 || t.size() > 256) return false;
+  for (char c : t.substr(6)) {
+    bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+bool IsAwsManagedAliasName(std::string_view t) { return t.substr(0, 10) == "alias/aws/"; }
+
+KeyReference ParseKeyReference(std::string_view text) {
+  KeyReference ref{KeyReference::Kind::kKeyId, std::string(text), std::string(text), "", ""};
+  if (text.substr(0, 6) == "alias/") {
+    ref.kind = KeyReference::Kind::kAliasName;
+    return ref;
+  }
+  std::string region, account;
+  std::string_view resource;
+  if (SplitKmsArn(text, &region, &account, &resource)) {
+    if (resource.substr(0, 4) == "key/") {
+      ref.kind = KeyReference::Kind::kKeyArn;
+      ref.id = std::string(resource.substr(4));
+    } else if (resource.substr(0, 6) == "alias/") {
+      ref.kind = KeyReference::Kind::kAliasArn;
+      ref.id = std::string(resource);
+    }
+    ref.region = std::move(region);
+    ref.account = std::move(account);
+  }
+  return ref;
+}
+
+}  // namespace rotor::core

@@ -1,0 +1,69 @@
+// KeyCache: keys, alias targets and unsealed key material in memory, in front
+// of the KeyRepository, so Encrypt/Decrypt/GenerateDataKey never touch SQLite
+// once a key is warm.
+//
+// Consistency: every write goes through KeyCache::Write, which records what the
+// transaction changed and applies it to the cache on the writer thread right
+// after the commit, in commit order. A reader that misses loads from the
+// repository while holding load_mutex_ shared, and the post-commit update holds
+// it exclusively, so a load that began before a commit can never overwrite the
+// newer value that commit installs.
+//
+// Thread safety: all methods may be called concurrently.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+
+#include "core/key_repository.h"
+
+namespace rotor::core {
+
+class KeyCache {
+ public:
+  using Unsealer = std::function<std::optional<SecretBytes>(uint32_t version, const SealedMaterial&)>;
+
+  KeyCache(KeyRepository& repo, size_t max_entries);
+
+  // Nullptr when the key does not exist in that scope.
+  std::shared_ptr<const Key> GetKey(const Scope& scope, const std::string& key_id);
+  // The key id an alias points to, or nullopt.
+  std::optional<std::string> GetAliasTarget(const Scope& scope, const std::string& alias_name);
+  // Unsealed material of one version; nullptr when the repository has no
+  // material for it (or it cannot be unsealed).
+  std::shared_ptr<const UnsealedMaterial> GetMaterial(const Scope& scope, const std::string& key_id,
+                                                 uint32_t version, const Unsealer& unseal);
+
+  // Runs `fn` in one durable transaction and updates the cache with its changes.
+  void Write(const std::function<void(KeyTransaction&)>& fn);
+
+  // Forgets everything (after a reset of the repository).
+  void Clear();
+
+  KeyRepository& repository() { return repo_; }
+
+ private:
+  struct Change;
+  class RecordingTransaction;
+  using MaterialMap = std::unordered_map<uint32_t, std::shared_ptr<const UnsealedMaterial>>;
+
+  static std::string CacheKey(const Scope& scope, const std::string& id);
+  void Apply(const std::vector<Change>& changes);
+  template <typename Map>
+  void TrimLocked(Map& map);
+
+  KeyRepository& repo_;
+  const size_t max_entries_;
+  std::shared_mutex load_mutex_;  // see the consistency note above
+
+  std::shared_mutex mutex_;  // guards the three maps
+  std::unordered_map<std::string, std::shared_ptr<const Key>> keys_;
+  std::unordered_map<std::string, std::string> alias_targets_;
+  std::unordered_map<std::string, MaterialMap> materials_;
+};
+
+}  // namespace rotor::core

@@ -1,0 +1,88 @@
+// The vocabulary of a KMS key: its enums, each with exactly one
+// ToString/Parse pair, and the Key record itself.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/ids.h"
+#include "core/rotation_schedule.h"
+
+namespace rotor::core {
+
+enum class KeyState { kCreating, kEnabled, kDisabled, kPendingDeletion, kPendingImport,
+                      kPendingReplicaDeletion, kUnavailable, kUpdating };
+enum class KeySpec { kSymmetricDefault, kRsa2048, kRsa3072, kRsa4096, kEccNistP256, kEccNistP384,
+                     kEccNistP521, kEccSecgP256k1, kEccNistEdwards25519, kHmac224, kHmac256,
+                     kHmac384, kHmac512, kSm2, kMlDsa44, kMlDsa65, kMlDsa87 };
+enum class KeyUsage { kEncryptDecrypt, kSignVerify, kGenerateVerifyMac, kKeyAgreement };
+enum class Origin { kAwsKms, kExternal, kAwsCloudHsm, kExternalKeyStore };
+enum class KeyManager { kAws, kCustomer };
+
+std::string_view ToString(KeyState v);
+std::string_view ToString(KeySpec v);
+std::string_view ToString(KeyUsage v);
+std::string_view ToString(Origin v);
+std::string_view ToString(KeyManager v);
+
+template <typename E>
+std::optional<E> Parse(std::string_view text);
+template <> std::optional<KeyState> Parse<KeyState>(std::string_view text);
+template <> std::optional<KeySpec> Parse<KeySpec>(std::string_view text);
+template <> std::optional<KeyUsage> Parse<KeyUsage>(std::string_view text);
+template <> std::optional<Origin> Parse<Origin>(std::string_view text);
+template <> std::optional<KeyManager> Parse<KeyManager>(std::string_view text);
+
+struct Tag {
+  std::string key;
+  std::string value;
+  bool operator==(const Tag&) const = default;
+};
+
+// A KMS key as stored: metadata plus a summary of its key ring. The material
+// versions themselves live in the repository (see key_ring.h), so a key with
+// 10,000 versions costs no more to load than a fresh one.
+struct Key {
+  Scope scope;
+  std::string id;
+  Timestamp creation_date;
+  std::string description;
+  KeyUsage usage = KeyUsage::kEncryptDecrypt;
+  KeySpec spec = KeySpec::kSymmetricDefault;
+  Origin origin = Origin::kAwsKms;
+  KeyManager manager = KeyManager::kCustomer;
+  KeyState state = KeyState::kEnabled;
+  std::optional<Timestamp> deletion_date;
+  std::optional<int> pending_window_days;
+  std::string policy;
+  std::vector<Tag> tags;
+
+  // Key ring summary: the version Encrypt uses and how many versions exist.
+  uint32_t current_version = 0;  // 0: no material yet (PendingImport)
+  std::string current_material_id;
+  uint32_t version_count = 0;
+
+  RotationSchedule rotation;
+  int on_demand_rotations = 0;
+  // Set while an on-demand rotation is in progress (see --on-demand-rotation-delay).
+  std::optional<Timestamp> on_demand_rotation_started;
+  std::optional<Timestamp> on_demand_rotation_completes;
+
+  // Imported material (Origin EXTERNAL): when the current material expires.
+  std::optional<Timestamp> material_valid_to;
+
+  // Bumped by every write; lets caches ignore stale copies.
+  uint64_t revision = 0;
+
+  std::string Arn() const { return KeyArn(scope, id); }
+  bool IsSymmetricEncryption() const { return spec == KeySpec::kSymmetricDefault; }
+  // The earliest instant at which the scheduler must look at this key
+  // (rotation, deletion, completion of an on-demand rotation), if any.
+  std::optional<Timestamp> NextEventTime() const;
+};
+
+}  // namespace rotor::core

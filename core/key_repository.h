@@ -1,0 +1,109 @@
+// KeyRepository: the storage port. Core defines it; storage/ implements it
+// on SQLite. Nothing here knows SQL, and storage knows no KMS rules: every
+// decision (state checks, rotation, deletion) is made in core and storage
+// only persists the outcome.
+//
+// Reads may run on any thread and see committed data. Writes go through
+// Write(): the function runs inside one transaction on the storage's writer
+// thread (so its reads and writes see no interleaving), and Write returns only
+// after the transaction is durably committed. Concurrent Write calls may share
+// one commit (group commit); each still succeeds or fails on its own.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/ids.h"
+#include "core/key_metadata.h"
+#include "core/key_ring.h"
+
+namespace rotor::core {
+
+struct Alias {
+  Scope scope;
+  std::string name;  // "alias/..."
+  std::string target_key_id;
+  Timestamp creation_date;
+  Timestamp last_updated_date;
+};
+
+// The key-last-usage record GetKeyLastUsage reports.
+struct KeyUsageRecord {
+  std::string key_id;
+  std::string operation;
+  Timestamp timestamp;
+  std::string request_id;
+};
+
+// Due work the scheduler picks up, ordered by time.
+struct DueKey {
+  Scope scope;
+  std::string key_id;
+  Timestamp due;
+};
+
+// Reads and writes inside one write transaction.
+class KeyTransaction {
+ public:
+  virtual ~KeyTransaction() = default;
+  virtual std::optional<Key> GetKey(const Scope& scope, const std::string& key_id) = 0;
+  // Inserts or replaces; the caller has bumped key.revision.
+  virtual void PutKey(const Key& key) = 0;
+  // Removes the key, its material, its aliases and its usage record.
+  virtual void DeleteKey(const Scope& scope, const std::string& key_id) = 0;
+
+  virtual std::optional<Alias> GetAlias(const Scope& scope, const std::string& name) = 0;
+  virtual void PutAlias(const Alias& alias) = 0;
+  virtual void DeleteAlias(const Scope& scope, const std::string& name) = 0;
+  virtual std::vector<Alias> AliasesOfKey(const Scope& scope, const std::string& key_id) = 0;
+
+  virtual void PutMaterial(const Scope& scope, const std::string& key_id,
+                           const KeyMaterialVersion& version, const SealedMaterial* sealed) = 0;
+  virtual std::optional<KeyMaterialVersion> GetMaterialVersion(const Scope& scope,
+                                                               const std::string& key_id,
+                                                               uint32_t version) = 0;
+};
+
+class KeyRepository {
+ public:
+  virtual ~KeyRepository() = default;
+
+  virtual std::optional<Key> GetKey(const Scope& scope, const std::string& key_id) = 0;
+  // Keys of a scope ordered by id, strictly after `after_id`, at most `limit`.
+  virtual std::vector<Key> ListKeys(const Scope& scope, const std::string& after_id,
+                                    size_t limit) = 0;
+  virtual std::optional<Alias> GetAlias(const Scope& scope, const std::string& name) = 0;
+  // Aliases ordered by name after `after_name`; only those of `key_id` when given.
+  virtual std::vector<Alias> ListAliases(const Scope& scope, const std::string* key_id,
+                                         const std::string& after_name, size_t limit) = 0;
+  // Versions ordered by number, strictly after `after_version`.
+  virtual std::vector<KeyMaterialVersion> ListMaterialVersions(const Scope& scope,
+                                                               const std::string& key_id,
+                                                               uint32_t after_version,
+                                                               size_t limit) = 0;
+  virtual std::optional<SealedMaterial> GetSealedMaterial(const Scope& scope,
+                                                          const std::string& key_id,
+                                                          uint32_t version) = 0;
+  // Keys whose NextEventTime() <= until, earliest first.
+  virtual std::vector<DueKey> DueKeys(Timestamp until, size_t limit) = 0;
+  virtual std::optional<Timestamp> EarliestEvent() = 0;
+
+  virtual std::optional<KeyUsageRecord> GetLastUsage(const Scope& scope,
+                                                     const std::string& key_id) = 0;
+  // Batched, best-effort persistence of usage records (off the request path).
+  virtual void SaveLastUsage(const std::vector<std::pair<Scope, KeyUsageRecord>>& records) = 0;
+
+  // Runs `fn` in one transaction; returns after a durable commit. If `fn`
+  // throws, its changes are rolled back and the exception propagates here.
+  // `on_commit` (optional) runs on the writer thread right after the commit,
+  // in commit order, before any later transaction commits.
+  virtual void Write(const std::function<void(KeyTransaction&)>& fn,
+                     const std::function<void()>& on_commit = {}) = 0;
+
+  // Empties every table (POST /_rotor/reset).
+  virtual void Reset() = 0;
+};
+
+}  // namespace rotor::core

@@ -1,0 +1,47 @@
+#include "core/key_sealer.h"
+
+#include "core/aead.h"
+#include "core/kms_error.h"
+
+namespace rotor::core {
+namespace {
+Bytes SealingAad(const std::string& key_id, uint32_t version) {
+  std::string aad = "rotor-key-material-v1|" + key_id + "|" + std::to_string(version);
+  return Bytes(aad.begin(), aad.end());
+}
+}  // namespace
+
+KeySealer::KeySealer(SecretBytes root_key, RandomSource& random)
+    : root_key_(std::move(root_key)), random_(random) {
+  if (root_key_.size() != kAesKeySize) throw KmsError::Internal("the root key must be 32 bytes");
+}
+
+SealedMaterial KeySealer::Seal(const std::string& key_id, uint32_t version,
+                               const SecretBytes& material) const {
+  Bytes out(kGcmIvSize + material.size() + kGcmTagSize);
+  random_.Fill(out.data(), kGcmIvSize);
+  Bytes aad = SealingAad(key_id, version);
+  AesGcmSeal({root_key_.data(), root_key_.size()},
+             std::span<const uint8_t, kGcmIvSize>(out.data(), kGcmIvSize), aad,
+             {material.data(), material.size()}, out.data() + kGcmIvSize,
+             std::span<uint8_t, kGcmTagSize>(out.data() + kGcmIvSize + material.size(), kGcmTagSize));
+  return SealedMaterial{std::move(out), ""};
+}
+
+std::optional<SecretBytes> KeySealer::Unseal(const std::string& key_id, uint32_t version,
+                                             const SealedMaterial& sealed) const {
+  const Bytes& in = sealed.sealed;
+  if (in.size() < kGcmIvSize + kGcmTagSize) return std::nullopt;
+  size_t n = in.size() - kGcmIvSize - kGcmTagSize;
+  SecretBytes out(n);
+  Bytes aad = SealingAad(key_id, version);
+  bool ok = AesGcmOpen({root_key_.data(), root_key_.size()},
+                       std::span<const uint8_t, kGcmIvSize>(in.data(), kGcmIvSize), aad,
+                       {in.data() + kGcmIvSize, n},
+                       std::span<const uint8_t, kGcmTagSize>(in.data() + kGcmIvSize + n, kGcmTagSize),
+                       out.data());
+  if (!ok) return std::nullopt;
+  return out;
+}
+
+}  // namespace rotor::core

@@ -1,0 +1,115 @@
+#include "core/kms_error.h"
+
+#include <array>
+#include <string>
+
+namespace rotor::core {
+namespace {
+
+struct ErrorInfo {
+  ErrorCode code;
+  std::string_view name;
+  int status;
+};
+
+// The ONE table from code to AWS name and HTTP status.
+constexpr std::array kErrorTable = {
+    ErrorInfo{ErrorCode::kUnknownOperation, "UnknownOperationException", 400},
+    ErrorInfo{ErrorCode::kSerialization, "SerializationException", 400},
+    ErrorInfo{ErrorCode::kValidation, "ValidationException", 400},
+    ErrorInfo{ErrorCode::kAccessDenied, "AccessDeniedException", 400},
+    ErrorInfo{ErrorCode::kRequestTooLarge, "RequestEntityTooLargeException", 413},
+    ErrorInfo{ErrorCode::kAlreadyExists, "AlreadyExistsException", 400},
+    ErrorInfo{ErrorCode::kConflict, "ConflictException", 400},
+    ErrorInfo{ErrorCode::kCustomKeyStoreNotFound, "CustomKeyStoreNotFoundException", 400},
+    ErrorInfo{ErrorCode::kDependencyTimeout, "DependencyTimeoutException", 500},
+    ErrorInfo{ErrorCode::kDisabled, "DisabledException", 400},
+    ErrorInfo{ErrorCode::kDryRunOperation, "DryRunOperationException", 412},
+    ErrorInfo{ErrorCode::kExpiredImportToken, "ExpiredImportTokenException", 400},
+    ErrorInfo{ErrorCode::kIncorrectKey, "IncorrectKeyException", 400},
+    ErrorInfo{ErrorCode::kIncorrectKeyMaterial, "IncorrectKeyMaterialException", 400},
+    ErrorInfo{ErrorCode::kInvalidAliasName, "InvalidAliasNameException", 400},
+    ErrorInfo{ErrorCode::kInvalidArn, "InvalidArnException", 400},
+    ErrorInfo{ErrorCode::kInvalidCiphertext, "InvalidCiphertextException", 400},
+    ErrorInfo{ErrorCode::kInvalidGrantId, "InvalidGrantIdException", 400},
+    ErrorInfo{ErrorCode::kInvalidGrantToken, "InvalidGrantTokenException", 400},
+    ErrorInfo{ErrorCode::kInvalidImportToken, "InvalidImportTokenException", 400},
+    ErrorInfo{ErrorCode::kInvalidKeyUsage, "InvalidKeyUsageException", 400},
+    ErrorInfo{ErrorCode::kInvalidMarker, "InvalidMarkerException", 400},
+    ErrorInfo{ErrorCode::kKmsInternal, "KMSInternalException", 500},
+    ErrorInfo{ErrorCode::kKmsInvalidMac, "KMSInvalidMacException", 400},
+    ErrorInfo{ErrorCode::kKmsInvalidSignature, "KMSInvalidSignatureException", 400},
+    ErrorInfo{ErrorCode::kKmsInvalidState, "KMSInvalidStateException", 400},
+    ErrorInfo{ErrorCode::kKeyUnavailable, "KeyUnavailableException", 500},
+    ErrorInfo{ErrorCode::kLimitExceeded, "LimitExceededException", 400},
+    ErrorInfo{ErrorCode::kMalformedPolicyDocument, "MalformedPolicyDocumentException", 400},
+    ErrorInfo{ErrorCode::kNotFound, "NotFoundException", 400},
+    ErrorInfo{ErrorCode::kTag, "TagException", 400},
+    ErrorInfo{ErrorCode::kUnsupportedOperation, "UnsupportedOperationException", 400},
+};
+
+constexpr std::array<ErrorCode, kErrorTable.size()> MakeCodeList() {
+  std::array<ErrorCode, kErrorTable.size()> codes{};
+  for (size_t i = 0; i < kErrorTable.size(); ++i) codes[i] = kErrorTable[i].code;
+  return codes;
+}
+constexpr auto kAllCodes = MakeCodeList();
+
+const ErrorInfo& Lookup(ErrorCode code) {
+  for (const auto& info : kErrorTable) {
+    if (info.code == code) return info;
+  }
+  return kErrorTable[0];  // unreachable: the table test checks every code is present
+}
+
+std::string Concat(std::initializer_list<std::string_view> parts) {
+  std::string out;
+  for (auto p : parts) out.append(p);
+  return out;
+}
+
+}  // namespace
+
+std::string_view ErrorName(ErrorCode code) { return Lookup(code).name; }
+int HttpStatus(ErrorCode code) { return Lookup(code).status; }
+const ErrorCode* AllErrorCodes(size_t* count) {
+  *count = kAllCodes.size();
+  return kAllCodes.data();
+}
+
+KmsError KmsError::InvalidKeyId(std::string_view id) {
+  return {ErrorCode::kNotFound, Concat({"Invalid keyId '", id, "'"})};
+}
+KmsError KmsError::KeyDoesNotExist(std::string_view key_arn) {
+  return {ErrorCode::kNotFound, Concat({"Key '", key_arn, "' does not exist"})};
+}
+KmsError KmsError::AliasNotFound(std::string_view alias_arn) {
+  return {ErrorCode::kNotFound, Concat({"Alias ", alias_arn, " is not found."})};
+}
+KmsError KmsError::InvalidArnRegion(std::string_view region) {
+  return {ErrorCode::kNotFound, Concat({"Invalid arn ", region})};
+}
+KmsError KmsError::Disabled(std::string_view key_arn) {
+  return {ErrorCode::kDisabled, Concat({key_arn, " is disabled."})};
+}
+KmsError KmsError::InvalidState(std::string_view key_arn, std::string_view state_phrase) {
+  return {ErrorCode::kKmsInvalidState, Concat({key_arn, " is ", state_phrase, "."})};
+}
+KmsError KmsError::InvalidKeyUsage(std::string_view key_arn, std::string_view usage,
+                                   std::string_view operation) {
+  return {ErrorCode::kInvalidKeyUsage,
+          Concat({key_arn, " key usage is ", usage, " which is not valid for ", operation, "."})};
+}
+KmsError KmsError::DryRun() {
+  return {ErrorCode::kDryRunOperation,
+          "The request would have succeeded, but the DryRun option is set."};
+}
+KmsError KmsError::InvalidCiphertext() { return {ErrorCode::kInvalidCiphertext, ""}; }
+KmsError KmsError::ValidationFailed(std::string_view value, std::string_view member,
+                                    std::string_view constraint) {
+  return {ErrorCode::kValidation,
+          Concat({"1 validation error detected: Value '", value, "' at '", member,
+                  "' failed to satisfy constraint: ", constraint})};
+}
+
+}  // namespace rotor::core

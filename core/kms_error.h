@@ -1,0 +1,102 @@
+// KmsError: the one error type of Rotor.
+//
+// Core code throws KmsError; the server catches it in exactly one place and
+// serialises it as AWS does: {"__type": Name(code), "message": message} with
+// HttpStatus(code). Each AWS message format is written once, in a named factory
+// below, so the wording cannot drift between operations.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace rotor::core {
+
+enum class ErrorCode {
+  // Protocol-level errors (raised by the server's wire layer).
+  kUnknownOperation,
+  kSerialization,
+  kValidation,
+  kAccessDenied,
+  kRequestTooLarge,
+  // Errors from the KMS model.
+  kAlreadyExists,
+  kConflict,
+  kCustomKeyStoreNotFound,
+  kDependencyTimeout,
+  kDisabled,
+  kDryRunOperation,
+  kExpiredImportToken,
+  kIncorrectKey,
+  kIncorrectKeyMaterial,
+  kInvalidAliasName,
+  kInvalidArn,
+  kInvalidCiphertext,
+  kInvalidGrantId,
+  kInvalidGrantToken,
+  kInvalidImportToken,
+  kInvalidKeyUsage,
+  kInvalidMarker,
+  kKmsInternal,
+  kKmsInvalidMac,
+  kKmsInvalidSignature,
+  kKmsInvalidState,
+  kKeyUnavailable,
+  kLimitExceeded,
+  kMalformedPolicyDocument,
+  kNotFound,
+  kTag,
+  kUnsupportedOperation,
+};
+
+// The AWS error name ("__type") for a code, e.g. "NotFoundException".
+std::string_view ErrorName(ErrorCode code);
+// The HTTP status AWS uses for a code (400 for client errors, 500 for faults).
+int HttpStatus(ErrorCode code);
+// Every code, for tests that walk the table.
+const ErrorCode* AllErrorCodes(size_t* count);
+
+class KmsError : public std::runtime_error {
+ public:
+  KmsError(ErrorCode code, std::string message)
+      : std::runtime_error(message), code_(code), message_(std::move(message)) {}
+
+  ErrorCode code() const { return code_; }
+  const std::string& message() const { return message_; }
+  std::string_view name() const { return ErrorName(code_); }
+
+  // --- Named factories, one per AWS message format. ---
+  // "Invalid keyId '<id>'"
+  static KmsError InvalidKeyId(std::string_view id);
+  // "Key '<arn>' does not exist"
+  static KmsError KeyDoesNotExist(std::string_view key_arn);
+  // "Alias <alias-arn> is not found."
+  static KmsError AliasNotFound(std::string_view alias_arn);
+  // "Invalid arn <region>" (a key ARN naming another region)
+  static KmsError InvalidArnRegion(std::string_view region);
+  // "<arn> is disabled."
+  static KmsError Disabled(std::string_view key_arn);
+  // "<arn> is pending deletion." / "<arn> is pending import." / "<arn> is unavailable."
+  static KmsError InvalidState(std::string_view key_arn, std::string_view state_phrase);
+  // "<arn> key usage is <usage> which is not valid for <operation>."
+  static KmsError InvalidKeyUsage(std::string_view key_arn, std::string_view usage,
+                                  std::string_view operation);
+  // "The request would have succeeded, but the DryRun option is set."
+  static KmsError DryRun();
+  // AWS sends InvalidCiphertextException with an empty message.
+  static KmsError InvalidCiphertext();
+  // "1 validation error detected: Value '<v>' at '<member>' failed to satisfy constraint: <c>"
+  static KmsError ValidationFailed(std::string_view value, std::string_view member,
+                                   std::string_view constraint);
+  static KmsError Validation(std::string message) { return {ErrorCode::kValidation, std::move(message)}; }
+  static KmsError Unsupported(std::string message = {}) {
+    return {ErrorCode::kUnsupportedOperation, std::move(message)};
+  }
+  static KmsError Internal(std::string message) { return {ErrorCode::kKmsInternal, std::move(message)}; }
+
+ private:
+  ErrorCode code_;
+  std::string message_;
+};
+
+}  // namespace rotor::core

@@ -1,0 +1,123 @@
+#include "core/kms_service.h"
+
+#include "core/aead.h"
+#include "core/kms_error.h"
+
+namespace rotor::core {
+
+KmsService::KmsService(KeyRepository& repo, const KeySealer& sealer, RandomSource& random,
+                       ServiceConfig config)
+    : repo_(repo),
+      sealer_(sealer),
+      random_(random),
+      config_(config),
+      cache_(repo, config.cache_entries),
+      usage_(repo) {}
+
+namespace {
+
+// The part of resolution that needs no lookup: which key id does `text` name,
+// or which alias must be looked up. Throws AWS's NotFoundException wording.
+struct Target {
+  std::string key_id;      // set when the text names a key directly
+  std::string alias_name;  // set when it names an alias
+};
+
+Target Classify(const RequestContext& ctx, const std::string& text, bool allow_alias) {
+  KeyReference ref = ParseKeyReference(text);
+  if (ref.IsAlias()) {
+    if (!allow_alias) throw KmsError::InvalidKeyId(text);
+    if (ref.kind == KeyReference::Kind::kAliasArn &&
+        (ref.region != ctx.scope.region || ref.account != ctx.scope.account)) {
+      throw KmsError::AliasNotFound(text);
+    }
+    return {"", ref.id};
+  }
+  if (ref.kind == KeyReference::Kind::kKeyArn) {
+    if (ref.region != ctx.scope.region) throw KmsError::InvalidArnRegion(ref.region);
+    if (ref.account != ctx.scope.account) throw KmsError::KeyDoesNotExist(text);
+  }
+  if (IsMultiRegionKeyId(ref.id)) throw KmsError::KeyDoesNotExist(KeyArn(ctx.scope, ref.id));
+  if (!IsKeyId(ref.id)) throw KmsError::InvalidKeyId(text);
+  return {ref.id, ""};
+}
+
+}  // namespace
+
+std::shared_ptr<const Key> KmsService::ResolveKey(const RequestContext& ctx,
+                                                  const std::string& text, AliasPolicy aliases) {
+  Target target = Classify(ctx, text, aliases == AliasPolicy::kAllowAlias);
+  if (!target.alias_name.empty()) {
+    std::optional<std::string> id = cache_.GetAliasTarget(ctx.scope, target.alias_name);
+    if (!id) throw KmsError::AliasNotFound(AliasArn(ctx.scope, target.alias_name));
+    target.key_id = *id;
+  }
+  std::shared_ptr<const Key> key = cache_.GetKey(ctx.scope, target.key_id);
+  if (!key) throw KmsError::KeyDoesNotExist(KeyArn(ctx.scope, target.key_id));
+  return key;
+}
+
+Key KmsService::ResolveKeyForWrite(KeyTransaction& tx, const RequestContext& ctx,
+                                   const std::string& text, AliasPolicy aliases) {
+  Target target = Classify(ctx, text, aliases == AliasPolicy::kAllowAlias);
+  if (!target.alias_name.empty()) {
+    std::optional<Alias> alias = tx.GetAlias(ctx.scope, target.alias_name);
+    if (!alias) throw KmsError::AliasNotFound(AliasArn(ctx.scope, target.alias_name));
+    target.key_id = alias->target_key_id;
+  }
+  std::optional<Key> key = tx.GetKey(ctx.scope, target.key_id);
+  if (!key) throw KmsError::KeyDoesNotExist(KeyArn(ctx.scope, target.key_id));
+  return std::move(*key);
+}
+
+Key KmsService::UpdateKey(const RequestContext& ctx, const std::string& key_id_text,
+                          AliasPolicy aliases,
+                          const std::function<void(Key&, KeyTransaction&)>& mutate) {
+  Key result;
+  cache_.Write([&](KeyTransaction& tx) {
+    Key key = ResolveKeyForWrite(tx, ctx, key_id_text, aliases);
+    mutate(key, tx);
+    ++key.revision;
+    tx.PutKey(key);
+    result = std::move(key);
+  });
+  std::optional<Timestamp> next = result.NextEventTime();
+  if (due_now_ && next && *next <= ctx.now) due_now_();
+  return result;
+}
+
+KeyMaterialVersion KmsService::AppendMaterial(KeyTransaction& tx, Key& key, Timestamp at,
+                                              std::optional<RotationType> type) {
+  KeyMaterialVersion v;
+  v.version = key.version_count + 1;
+  v.material_id = HexEncode(random_.Public(32));
+  v.created = at;
+  v.rotation_type = type;
+  SecretBytes material = random_.Secret(kAesKeySize);
+  SealedMaterial sealed = sealer_.Seal(key.id, v.version, material);
+  tx.PutMaterial(key.scope, key.id, v, &sealed);
+  key.version_count = v.version;
+  key.current_version = v.version;
+  key.current_material_id = v.material_id;
+  return v;
+}
+
+std::shared_ptr<const UnsealedMaterial> KmsService::MaterialFor(const Key& key, uint32_t version) {
+  return cache_.GetMaterial(key.scope, key.id, version,
+                            [&](uint32_t v, const SealedMaterial& sealed) {
+                              return sealer_.Unseal(key.id, v, sealed);
+                            });
+}
+
+void KmsService::RecordUsage(const RequestContext& ctx, const Key& key, const char* operation) {
+  usage_.Record(ctx.scope, KeyUsageRecord{key.id, operation, ctx.now, ctx.request_id});
+}
+
+void KmsService::Reset() {
+  std::lock_guard lock(scheduler_mu_);
+  repo_.Reset();
+  cache_.Clear();
+  usage_.Clear();
+}
+
+}  // namespace rotor::core

@@ -1,0 +1,163 @@
+// KmsService: the use cases of AWS KMS, one method per operation.
+//
+// The implementation is split by family so each file has one job:
+//   kms_service.cc           construction, key resolution, shared helpers
+//   kms_service_keys.cc      CreateKey, DescribeKey, ListKeys, Enable/Disable,
+//                            UpdateKeyDescription, Schedule/CancelKeyDeletion
+//   kms_service_tags.cc      TagResource, UntagResource, ListResourceTags,
+//                            Get/Put/ListKeyPolicies
+//   kms_service_aliases.cc   CreateAlias, UpdateAlias, DeleteAlias, ListAliases
+//   kms_service_crypto.cc    Encrypt, Decrypt, ReEncrypt, GenerateDataKey(...), GenerateRandom
+//   kms_service_rotation.cc  Enable/DisableKeyRotation, GetKeyRotationStatus,
+//                            RotateKeyOnDemand, ListKeyRotations, GetKeyLastUsage
+//   scheduler.cc             RunDueEvents: rotations and deletions that fall due
+//
+// Every method takes the RequestContext (scope + the one clock reading) and
+// throws KmsError with AWS's name and message. Thread safety: all methods may
+// be called concurrently; writes are serialised by the repository.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/key_cache.h"
+#include "core/key_sealer.h"
+#include "core/kms_requests.h"
+#include "core/random.h"
+#include "core/request_context.h"
+#include "core/rotation_schedule.h"
+#include "core/service_events.h"
+#include "core/usage_tracker.h"
+
+namespace rotor::core {
+
+struct ServiceConfig {
+  int on_demand_rotation_limit = 25;
+  Millis on_demand_rotation_delay{0};
+  JitterModel jitter{0, Days(1)};
+  size_t cache_entries = 200000;
+};
+
+class KmsService {
+ public:
+  KmsService(KeyRepository& repo, const KeySealer& sealer, RandomSource& random,
+             ServiceConfig config);
+
+  void SetEventListener(ServiceEventListener* listener) { listener_ = listener; }
+  // Called after a write leaves a key with work due now (an overdue key
+  // re-enabled, say), so the background worker runs without waiting a tick.
+  void SetDueNowNotifier(std::function<void()> notify) { due_now_ = std::move(notify); }
+  const ServiceConfig& config() const { return config_; }
+
+  // ---- Key lifecycle
+  Key CreateKey(const RequestContext& ctx, const CreateKeyRequest& req);
+  Key DescribeKey(const RequestContext& ctx, const std::string& key_id);
+  ListKeysResult ListKeys(const RequestContext& ctx, const Page& page);
+  void EnableKey(const RequestContext& ctx, const std::string& key_id);
+  void DisableKey(const RequestContext& ctx, const std::string& key_id);
+  void UpdateKeyDescription(const RequestContext& ctx, const std::string& key_id,
+                            const std::string& description);
+  ScheduleKeyDeletionResult ScheduleKeyDeletion(const RequestContext& ctx,
+                                                const std::string& key_id,
+                                                std::optional<int> pending_window_days);
+  std::string CancelKeyDeletion(const RequestContext& ctx, const std::string& key_id);
+
+  // ---- Tags and key policies
+  void TagResource(const RequestContext& ctx, const std::string& key_id,
+                   const std::vector<Tag>& tags);
+  void UntagResource(const RequestContext& ctx, const std::string& key_id,
+                     const std::vector<std::string>& tag_keys);
+  ListTagsResult ListResourceTags(const RequestContext& ctx, const std::string& key_id,
+                                  const Page& page);
+  std::string GetKeyPolicy(const RequestContext& ctx, const std::string& key_id,
+                           const std::optional<std::string>& policy_name);
+  void PutKeyPolicy(const RequestContext& ctx, const std::string& key_id,
+                    const std::optional<std::string>& policy_name, const std::string& policy);
+  ListPoliciesResult ListKeyPolicies(const RequestContext& ctx, const std::string& key_id,
+                                     const Page& page);
+
+  // ---- Aliases
+  void CreateAlias(const RequestContext& ctx, const std::string& alias_name,
+                   const std::string& target_key_id);
+  void UpdateAlias(const RequestContext& ctx, const std::string& alias_name,
+                   const std::string& target_key_id);
+  void DeleteAlias(const RequestContext& ctx, const std::string& alias_name);
+  ListAliasesResult ListAliases(const RequestContext& ctx, const std::optional<std::string>& key_id,
+                                const Page& page);
+
+  // ---- Cryptography
+  EncryptResult Encrypt(const RequestContext& ctx, const EncryptRequest& req);
+  DecryptResult Decrypt(const RequestContext& ctx, const DecryptRequest& req);
+  ReEncryptResult ReEncrypt(const RequestContext& ctx, const ReEncryptRequest& req);
+  GenerateDataKeyResult GenerateDataKey(const RequestContext& ctx,
+                                        const GenerateDataKeyRequest& req, bool with_plaintext);
+  SecretBytes GenerateRandom(const RequestContext& ctx, std::optional<int> number_of_bytes,
+                             const std::optional<std::string>& custom_key_store_id);
+
+  // ---- Rotation
+  void EnableKeyRotation(const RequestContext& ctx, const std::string& key_id,
+                         std::optional<int> period_days);
+  void DisableKeyRotation(const RequestContext& ctx, const std::string& key_id);
+  KeyRotationStatus GetKeyRotationStatus(const RequestContext& ctx, const std::string& key_id);
+  std::string RotateKeyOnDemand(const RequestContext& ctx, const std::string& key_id);
+  ListKeyRotationsResult ListKeyRotations(const RequestContext& ctx, const std::string& key_id,
+                                          const std::optional<std::string>& include_key_material,
+                                          const Page& page);
+  KeyLastUsageResult GetKeyLastUsage(const RequestContext& ctx, const std::string& key_id);
+
+  // ---- Scheduler (scheduler.cc)
+  // Fires every rotation, on-demand completion and deletion due at or before
+  // `until`, in time order, each stamped with its own due instant.
+  std::vector<ServiceEvent> RunDueEvents(Timestamp until, size_t max_events = SIZE_MAX);
+  std::optional<Timestamp> EarliestDueEvent();
+
+  // ---- Administration
+  void FlushUsage() { usage_.Flush(); }
+  void Reset();
+
+ private:
+  // Resolution of a caller's KeyId (key id, key ARN, alias name, alias ARN).
+  enum class AliasPolicy { kAllowAlias, kKeyIdOrArnOnly };
+  std::shared_ptr<const Key> ResolveKey(const RequestContext& ctx, const std::string& text,
+                                        AliasPolicy aliases);
+  Key ResolveKeyForWrite(KeyTransaction& tx, const RequestContext& ctx, const std::string& text,
+                         AliasPolicy aliases);
+  // Read-modify-write of one key in one transaction; `mutate` may throw.
+  Key UpdateKey(const RequestContext& ctx, const std::string& key_id_text, AliasPolicy aliases,
+                const std::function<void(Key&, KeyTransaction&)>& mutate);
+
+  // Key ring helpers.
+  KeyMaterialVersion AppendMaterial(KeyTransaction& tx, Key& key, Timestamp at,
+                                    std::optional<RotationType> type);
+  std::shared_ptr<const UnsealedMaterial> MaterialFor(const Key& key, uint32_t version);
+  void RecordUsage(const RequestContext& ctx, const Key& key, const char* operation);
+
+  // Crypto helpers shared by Encrypt, ReEncrypt and GenerateDataKey.
+  Bytes SealUnderKey(const Key& key, const SecretBytes& plaintext, const EncryptionContext& ctx);
+  struct Opened {
+    std::shared_ptr<const Key> key;
+    SecretBytes plaintext;
+    std::string material_id;
+  };
+  Opened OpenBlob(const RequestContext& ctx, const Bytes& blob, const EncryptionContext& context,
+                  const std::optional<std::string>& key_id, const char* operation);
+
+  // Scheduler helper: fires the earliest due event of one key.
+  std::optional<ServiceEvent> FireDue(KeyTransaction& tx, const DueKey& due,
+                                      std::optional<Timestamp>* next_event);
+
+  KeyRepository& repo_;
+  const KeySealer& sealer_;
+  RandomSource& random_;
+  ServiceConfig config_;
+  KeyCache cache_;
+  UsageTracker usage_;
+  ServiceEventListener* listener_ = nullptr;
+  std::function<void()> due_now_;
+  std::mutex scheduler_mu_;  // one RunDueEvents at a time
+};
+
+}  // namespace rotor::core

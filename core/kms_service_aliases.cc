@@ -1,0 +1,116 @@
+// Aliases: CreateAlias, UpdateAlias, DeleteAlias, ListAliases.
+#include "core/key_spec_info.h"
+#include "core/key_state_rules.h"
+#include "core/kms_error.h"
+#include "core/kms_service.h"
+#include "core/pagination.h"
+
+namespace rotor::core {
+namespace {
+
+constexpr size_t kMaxAliasesPerKey = 50;  // AWS quota
+
+// The checks AWS makes on an alias name before looking anything up.
+void RequireUserAliasName(const std::string& name) {
+  if (name.rfind("alias/", 0) != 0) {
+    throw KmsError::Validation(
+        "Alias must start with the prefix \"alias/\". Please see "
+        "https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html");
+  }
+  if (IsAwsManagedAliasName(name)) {
+    throw KmsError(ErrorCode::kInvalidAliasName,
+                   "Alias " + name + " cannot be created: the alias/aws/ prefix is reserved for "
+                   "AWS managed keys.");
+  }
+  if (!IsAliasName(name)) {
+    throw KmsError(ErrorCode::kInvalidAliasName, "Alias name " + name + " is not valid.");
+  }
+}
+
+// AWS lets an alias move only between keys of the same type and usage, so
+// code written for the old key keeps working with the new one.
+bool SameKind(const Key& a, const Key& b) {
+  auto kind = [](const Key& k) {
+    return k.spec == KeySpec::kSymmetricDefault ? 0 : IsHmacSpec(k.spec) ? 1 : 2;
+  };
+  return kind(a) == kind(b) && a.usage == b.usage;
+}
+
+}  // namespace
+
+void KmsService::CreateAlias(const RequestContext& ctx, const std::string& alias_name,
+                             const std::string& target_key_id) {
+  RequireUserAliasName(alias_name);
+  cache_.Write([&](KeyTransaction& tx) {
+    Key target = ResolveKeyForWrite(tx, ctx, target_key_id, AliasPolicy::kKeyIdOrArnOnly);
+    RequireState(target, StateRule::kManagement);
+    if (tx.GetAlias(ctx.scope, alias_name)) {
+      throw KmsError(ErrorCode::kAlreadyExists, "An alias with the name " +
+                                                    AliasArn(ctx.scope, alias_name) +
+                                                    " already exists");
+    }
+    if (tx.AliasesOfKey(ctx.scope, target.id).size() >= kMaxAliasesPerKey) {
+      throw KmsError(ErrorCode::kLimitExceeded,
+                     "A KMS key can have at most 50 aliases: " + target.Arn());
+    }
+    tx.PutAlias(Alias{ctx.scope, alias_name, target.id, ctx.now, ctx.now});
+  });
+}
+
+void KmsService::UpdateAlias(const RequestContext& ctx, const std::string& alias_name,
+                             const std::string& target_key_id) {
+  RequireUserAliasName(alias_name);
+  cache_.Write([&](KeyTransaction& tx) {
+    std::optional<Alias> alias = tx.GetAlias(ctx.scope, alias_name);
+    if (!alias) throw KmsError::AliasNotFound(AliasArn(ctx.scope, alias_name));
+    Key target = ResolveKeyForWrite(tx, ctx, target_key_id, AliasPolicy::kKeyIdOrArnOnly);
+    RequireState(target, StateRule::kManagement);  // only the new target's state matters
+    std::optional<Key> current = tx.GetKey(ctx.scope, alias->target_key_id);
+    if (current && !SameKind(*current, target)) {
+      throw KmsError::Validation(
+          "Alias " + alias_name + " cannot be moved to " + target.Arn() +
+          ": the new key must have the same key type and key usage (" +
+          std::string(ToString(current->spec)) + ", " + std::string(ToString(current->usage)) +
+          ") as the current one.");
+    }
+    if (alias->target_key_id != target.id &&
+        tx.AliasesOfKey(ctx.scope, target.id).size() >= kMaxAliasesPerKey) {
+      throw KmsError(ErrorCode::kLimitExceeded,
+                     "A KMS key can have at most 50 aliases: " + target.Arn());
+    }
+    alias->target_key_id = target.id;
+    alias->last_updated_date = ctx.now;
+    tx.PutAlias(*alias);
+  });
+}
+
+void KmsService::DeleteAlias(const RequestContext& ctx, const std::string& alias_name) {
+  if (alias_name.rfind("alias/", 0) != 0) RequireUserAliasName(alias_name);
+  cache_.Write([&](KeyTransaction& tx) {
+    if (!tx.GetAlias(ctx.scope, alias_name)) {
+      throw KmsError::AliasNotFound(AliasArn(ctx.scope, alias_name));
+    }
+    tx.DeleteAlias(ctx.scope, alias_name);
+  });
+}
+
+ListAliasesResult KmsService::ListAliases(const RequestContext& ctx,
+                                          const std::optional<std::string>& key_id,
+                                          const Page& page) {
+  std::string after = StartPosition("aliases", page.marker);
+  size_t limit = std::min<size_t>(PageSize(page.limit, 50), 100);
+  std::string filter_id;
+  if (key_id) filter_id = ResolveKey(ctx, *key_id, AliasPolicy::kKeyIdOrArnOnly)->id;
+  std::vector<Alias> aliases =
+      repo_.ListAliases(ctx.scope, key_id ? &filter_id : nullptr, after, limit + 1);
+  ListAliasesResult result;
+  for (size_t i = 0; i < aliases.size() && i < limit; ++i) {
+    const Alias& a = aliases[i];
+    result.aliases.push_back(
+        {a.name, AliasArn(ctx.scope, a.name), a.target_key_id, a.creation_date, a.last_updated_date});
+  }
+  if (aliases.size() > limit) result.next_marker = EncodeMarker("aliases", result.aliases.back().name);
+  return result;
+}
+
+}  // namespace rotor::core

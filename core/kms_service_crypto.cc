@@ -1,0 +1,163 @@
+// Symmetric cryptography: Encrypt, Decrypt, ReEncrypt, GenerateDataKey,
+// GenerateDataKeyWithoutPlaintext, GenerateRandom.
+//
+// Hot path: key and material come from the KeyCache; no SQLite, no disk.
+#include "core/aead.h"
+#include "core/ciphertext_blob.h"
+#include "core/key_state_rules.h"
+#include "core/kms_error.h"
+#include "core/kms_service.h"
+
+namespace rotor::core {
+namespace {
+
+constexpr std::string_view kSymmetricDefault = "SYMMETRIC_DEFAULT";
+
+// Symmetric keys take only SYMMETRIC_DEFAULT.
+void RequireSymmetricAlgorithm(const Key& key, const std::optional<std::string>& algorithm) {
+  if (algorithm && *algorithm != kSymmetricDefault) {
+    throw KmsError(ErrorCode::kInvalidKeyUsage, "Algorithm " + *algorithm +
+                                                    " is incompatible with key spec " +
+                                                    std::string(ToString(key.spec)) + ".");
+  }
+}
+
+// Every operation here needs a usable symmetric encryption key.
+void RequireSymmetricEncryptionKey(const Key& key, const char* operation) {
+  RequireState(key, StateRule::kCryptographic);
+  RequireUsage(key, KeyUsage::kEncryptDecrypt, operation);
+  if (!key.IsSymmetricEncryption()) {
+    throw KmsError(ErrorCode::kInvalidKeyUsage, key.Arn() + " key spec is " +
+                                                    std::string(ToString(key.spec)) +
+                                                    " which is not valid for " + operation + ".");
+  }
+}
+
+Bytes Aad(std::span<const uint8_t> header, const EncryptionContext& context) {
+  Bytes aad(header.begin(), header.end());
+  Bytes canonical = CanonicalEncryptionContext(context);
+  aad.insert(aad.end(), canonical.begin(), canonical.end());
+  return aad;
+}
+
+}  // namespace
+
+Bytes KmsService::SealUnderKey(const Key& key, const SecretBytes& plaintext,
+                               const EncryptionContext& context) {
+  std::shared_ptr<const UnsealedMaterial> material = MaterialFor(key, key.current_version);
+  if (!material) throw KmsError::Internal("the current key material of " + key.Arn() + " is missing");
+  uint8_t iv[kGcmIvSize];
+  random_.Fill(iv, sizeof iv);
+  std::optional<Bytes> blob = NewCiphertextBlob(key.id, key.current_version,
+                                                std::span<const uint8_t, kGcmIvSize>(iv), plaintext.size());
+  if (!blob) throw KmsError::Internal("cannot encode a ciphertext for " + key.Arn());
+  std::span<const uint8_t> header(blob->data(), kBlobHeaderSize);
+  AesGcmSeal({material->bytes.data(), material->bytes.size()},
+             std::span<const uint8_t, kGcmIvSize>(iv), Aad(header, context),
+             {plaintext.data(), plaintext.size()}, blob->data() + kBlobHeaderSize,
+             std::span<uint8_t, kGcmTagSize>(blob->data() + blob->size() - kGcmTagSize, kGcmTagSize));
+  return std::move(*blob);
+}
+
+KmsService::Opened KmsService::OpenBlob(const RequestContext& ctx, const Bytes& blob,
+                                        const EncryptionContext& context,
+                                        const std::optional<std::string>& key_id,
+                                        const char* operation) {
+  std::optional<CiphertextBlobView> view = DecodeCiphertextBlob(blob);
+  if (!view) throw KmsError::InvalidCiphertext();
+  if (key_id) {
+    std::shared_ptr<const Key> named = ResolveKey(ctx, *key_id, AliasPolicy::kAllowAlias);
+    if (named->id != view->key_id) {
+      throw KmsError(ErrorCode::kIncorrectKey,
+                     "The key ID in the request does not identify a CMK that can perform this "
+                     "operation.");
+    }
+  }
+  // A blob whose key is not in this account and region (another keyspace,
+  // or a deleted key) cannot be decrypted here.
+  std::shared_ptr<const Key> key = cache_.GetKey(ctx.scope, view->key_id);
+  if (!key) throw KmsError::InvalidCiphertext();
+  RequireSymmetricEncryptionKey(*key, operation);
+  std::shared_ptr<const UnsealedMaterial> material = MaterialFor(*key, view->material_version);
+  if (!material) throw KmsError::InvalidCiphertext();
+  SecretBytes plaintext(view->ciphertext.size());
+  if (!AesGcmOpen({material->bytes.data(), material->bytes.size()}, view->iv,
+                  Aad(view->header, context), view->ciphertext, view->tag, plaintext.data())) {
+    throw KmsError::InvalidCiphertext();
+  }
+  return {std::move(key), std::move(plaintext), material->material_id};
+}
+
+EncryptResult KmsService::Encrypt(const RequestContext& ctx, const EncryptRequest& req) {
+  std::shared_ptr<const Key> key = ResolveKey(ctx, req.key_id, AliasPolicy::kAllowAlias);
+  RequireSymmetricEncryptionKey(*key, "Encrypt");
+  RequireSymmetricAlgorithm(*key, req.algorithm);
+  if (req.dry_run) throw KmsError::DryRun();
+  EncryptResult result{SealUnderKey(*key, req.plaintext, req.context), key->Arn(),
+                       std::string(kSymmetricDefault)};
+  RecordUsage(ctx, *key, "Encrypt");
+  return result;
+}
+
+DecryptResult KmsService::Decrypt(const RequestContext& ctx, const DecryptRequest& req) {
+  Opened opened = OpenBlob(ctx, req.ciphertext, req.context, req.key_id, "Decrypt");
+  RequireSymmetricAlgorithm(*opened.key, req.algorithm);
+  if (req.dry_run) throw KmsError::DryRun();
+  RecordUsage(ctx, *opened.key, "Decrypt");
+  return {std::move(opened.plaintext), opened.key->Arn(), std::string(kSymmetricDefault),
+          opened.material_id};
+}
+
+ReEncryptResult KmsService::ReEncrypt(const RequestContext& ctx, const ReEncryptRequest& req) {
+  Opened source = OpenBlob(ctx, req.ciphertext, req.source_context, req.source_key_id, "ReEncrypt");
+  RequireSymmetricAlgorithm(*source.key, req.source_algorithm);
+  std::shared_ptr<const Key> dest = ResolveKey(ctx, req.destination_key_id, AliasPolicy::kAllowAlias);
+  RequireSymmetricEncryptionKey(*dest, "ReEncrypt");
+  RequireSymmetricAlgorithm(*dest, req.destination_algorithm);
+  if (req.dry_run) throw KmsError::DryRun();
+  ReEncryptResult result;
+  result.ciphertext = SealUnderKey(*dest, source.plaintext, req.destination_context);
+  result.source_key_arn = source.key->Arn();
+  result.key_arn = dest->Arn();
+  result.source_algorithm = kSymmetricDefault;
+  result.destination_algorithm = kSymmetricDefault;
+  result.source_material_id = source.material_id;
+  result.destination_material_id = dest->current_material_id;
+  RecordUsage(ctx, *source.key, "ReEncrypt");
+  RecordUsage(ctx, *dest, "ReEncrypt");
+  return result;
+}
+
+GenerateDataKeyResult KmsService::GenerateDataKey(const RequestContext& ctx,
+                                                  const GenerateDataKeyRequest& req,
+                                                  bool with_plaintext) {
+  const char* operation = with_plaintext ? "GenerateDataKey" : "GenerateDataKeyWithoutPlaintext";
+  if (req.number_of_bytes.has_value() == req.key_spec.has_value()) {
+    throw KmsError::Validation("Please specify either number of bytes or key spec.");
+  }
+  size_t size = req.key_spec ? (*req.key_spec == "AES_128" ? 16 : 32)
+                             : static_cast<size_t>(*req.number_of_bytes);
+  std::shared_ptr<const Key> key = ResolveKey(ctx, req.key_id, AliasPolicy::kAllowAlias);
+  RequireSymmetricEncryptionKey(*key, operation);
+  if (req.dry_run) throw KmsError::DryRun();
+  GenerateDataKeyResult result;
+  SecretBytes data_key = random_.Secret(size);
+  result.ciphertext = SealUnderKey(*key, data_key, req.context);
+  if (with_plaintext) result.plaintext = std::move(data_key);
+  result.key_arn = key->Arn();
+  result.material_id = key->current_material_id;
+  RecordUsage(ctx, *key, operation);
+  return result;
+}
+
+SecretBytes KmsService::GenerateRandom(const RequestContext&, std::optional<int> number_of_bytes,
+                                       const std::optional<std::string>& custom_key_store_id) {
+  if (!number_of_bytes) throw KmsError::Validation("NumberOfBytes is required.");
+  if (custom_key_store_id) {
+    throw KmsError(ErrorCode::kCustomKeyStoreNotFound,
+                   "Custom key store " + *custom_key_store_id + " does not exist.");
+  }
+  return random_.Secret(static_cast<size_t>(*number_of_bytes));
+}
+
+}  // namespace rotor::core

@@ -1,0 +1,177 @@
+// Key lifecycle: CreateKey, DescribeKey, ListKeys, EnableKey, DisableKey,
+// UpdateKeyDescription, ScheduleKeyDeletion, CancelKeyDeletion.
+#include "core/key_policy.h"
+#include "core/key_spec_info.h"
+#include "core/key_state_rules.h"
+#include "core/kms_error.h"
+#include "core/kms_service.h"
+#include "core/pagination.h"
+#include "core/tag_rules.h"
+
+namespace rotor::core {
+namespace {
+
+constexpr int kDefaultPendingWindowDays = 30;
+constexpr int kMinPendingWindowDays = 7;
+constexpr int kMaxPendingWindowDays = 30;
+
+KeySpec ChooseKeySpec(const CreateKeyRequest& req) {
+  if (req.key_spec && req.customer_master_key_spec) {
+    throw KmsError::Validation(
+        "You cannot specify KeySpec and CustomerMasterKeySpec in the same request. "
+        "CustomerMasterKeySpec is deprecated: use KeySpec.");
+  }
+  const std::optional<std::string>& text = req.key_spec ? req.key_spec : req.customer_master_key_spec;
+  if (!text) return KeySpec::kSymmetricDefault;
+  // The model validator has checked the enum, so Parse cannot fail here.
+  return Parse<KeySpec>(*text).value_or(KeySpec::kSymmetricDefault);
+}
+
+KeyUsage ChooseKeyUsage(const CreateKeyRequest& req, KeySpec spec) {
+  if (!req.key_usage) {
+    if (spec == KeySpec::kSymmetricDefault) return KeyUsage::kEncryptDecrypt;
+    throw KmsError::Validation(
+        "You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys.");
+  }
+  KeyUsage usage = Parse<KeyUsage>(*req.key_usage).value_or(KeyUsage::kEncryptDecrypt);
+  if (!IsUsageAllowed(spec, usage)) {
+    throw KmsError::Validation("KeyUsage " + std::string(ToString(usage)) +
+                               " is not compatible with KeySpec " + std::string(ToString(spec)));
+  }
+  return usage;
+}
+
+Origin ChooseOrigin(const CreateKeyRequest& req) {
+  Origin origin = req.origin ? Parse<Origin>(*req.origin).value_or(Origin::kAwsKms) : Origin::kAwsKms;
+  if (req.custom_key_store_id) {
+    // Rotor has no custom key stores, so no id can name one.
+    throw KmsError(ErrorCode::kCustomKeyStoreNotFound,
+                   "Custom key store " + *req.custom_key_store_id + " does not exist.");
+  }
+  if (origin == Origin::kAwsCloudHsm || origin == Origin::kExternalKeyStore) {
+    throw KmsError::Validation("Origin " + std::string(ToString(origin)) +
+                               " requires a CustomKeyStoreId.");
+  }
+  if (req.xks_key_id) {
+    throw KmsError::Validation("XksKeyId is valid only for keys in an external key store.");
+  }
+  return origin;
+}
+
+}  // namespace
+
+Key KmsService::CreateKey(const RequestContext& ctx, const CreateKeyRequest& req) {
+  KeySpec spec = ChooseKeySpec(req);
+  KeyUsage usage = ChooseKeyUsage(req, spec);
+  Origin origin = ChooseOrigin(req);
+  if (req.multi_region) {
+    throw KmsError::Unsupported("Rotor does not emulate multi-Region keys; create the key with "
+                                "MultiRegion=false.");
+  }
+  if (spec != KeySpec::kSymmetricDefault) {
+    throw KmsError::Unsupported("KeySpec " + std::string(ToString(spec)) +
+                                " is not supported by this Rotor build.");
+  }
+  if (origin == Origin::kExternal) {
+    throw KmsError::Unsupported("Origin EXTERNAL is not supported by this Rotor build.");
+  }
+  Key key;
+  key.scope = ctx.scope;
+  key.id = random_.Uuid();
+  key.creation_date = ctx.now;
+  key.description = req.description.value_or("");
+  key.usage = usage;
+  key.spec = spec;
+  key.origin = origin;
+  key.state = origin == Origin::kExternal ? KeyState::kPendingImport : KeyState::kEnabled;
+  if (req.policy) {
+    ValidateKeyPolicy(*req.policy);
+    key.policy = *req.policy;
+  } else {
+    key.policy = DefaultKeyPolicy(ctx.scope.account);
+  }
+  MergeTags(key.tags, req.tags);
+
+  cache_.Write([&](KeyTransaction& tx) {
+    Key k = key;
+    if (k.origin == Origin::kAwsKms) AppendMaterial(tx, k, ctx.now, std::nullopt);
+    k.revision = 1;
+    tx.PutKey(k);
+    key = std::move(k);
+  });
+  return key;
+}
+
+Key KmsService::DescribeKey(const RequestContext& ctx, const std::string& key_id) {
+  return *ResolveKey(ctx, key_id, AliasPolicy::kAllowAlias);
+}
+
+ListKeysResult KmsService::ListKeys(const RequestContext& ctx, const Page& page) {
+  std::string after = StartPosition("keys", page.marker);
+  size_t limit = PageSize(page.limit, 100);
+  std::vector<Key> keys = repo_.ListKeys(ctx.scope, after, limit + 1);
+  ListKeysResult result;
+  for (size_t i = 0; i < keys.size() && i < limit; ++i) {
+    result.keys.push_back({keys[i].id, keys[i].Arn()});
+  }
+  if (keys.size() > limit) result.next_marker = EncodeMarker("keys", result.keys.back().key_id);
+  return result;
+}
+
+void KmsService::EnableKey(const RequestContext& ctx, const std::string& key_id) {
+  UpdateKey(ctx, key_id, AliasPolicy::kKeyIdOrArnOnly, [&](Key& key, KeyTransaction&) {
+    RequireState(key, StateRule::kEnableDisable);
+    if (key.state == KeyState::kDisabled) {
+      key.state = KeyState::kEnabled;
+      ResumeAfterReenable(key.rotation, ctx.now);
+    }
+  });
+}
+
+void KmsService::DisableKey(const RequestContext& ctx, const std::string& key_id) {
+  UpdateKey(ctx, key_id, AliasPolicy::kKeyIdOrArnOnly, [&](Key& key, KeyTransaction&) {
+    RequireState(key, StateRule::kEnableDisable);
+    key.state = KeyState::kDisabled;
+  });
+}
+
+void KmsService::UpdateKeyDescription(const RequestContext& ctx, const std::string& key_id,
+                                      const std::string& description) {
+  UpdateKey(ctx, key_id, AliasPolicy::kKeyIdOrArnOnly, [&](Key& key, KeyTransaction&) {
+    RequireState(key, StateRule::kManagement);
+    key.description = description;
+  });
+}
+
+ScheduleKeyDeletionResult KmsService::ScheduleKeyDeletion(const RequestContext& ctx,
+                                                          const std::string& key_id,
+                                                          std::optional<int> pending_window_days) {
+  int days = pending_window_days.value_or(kDefaultPendingWindowDays);
+  if (days < kMinPendingWindowDays || days > kMaxPendingWindowDays) {
+    throw KmsError::Validation("PendingWindowInDays must be between 7 and 30");
+  }
+  Key key = UpdateKey(ctx, key_id, AliasPolicy::kKeyIdOrArnOnly, [&](Key& k, KeyTransaction&) {
+    RequireState(k, StateRule::kManagement);
+    k.state = KeyState::kPendingDeletion;
+    k.deletion_date = ctx.now + Days(days);
+    k.pending_window_days = days;
+    // An on-demand rotation still in flight is abandoned with the key.
+    k.on_demand_rotation_started.reset();
+    k.on_demand_rotation_completes.reset();
+  });
+  return {key.Arn(), *key.deletion_date, key.state, days};
+}
+
+std::string KmsService::CancelKeyDeletion(const RequestContext& ctx, const std::string& key_id) {
+  Key key = UpdateKey(ctx, key_id, AliasPolicy::kKeyIdOrArnOnly, [&](Key& k, KeyTransaction&) {
+    RequireState(k, StateRule::kPendingDeletionOnly);
+    // AWS returns a cancelled key as Disabled; its rotation setting is kept
+    // and resumes (rotating at once if overdue) when the key is enabled.
+    k.state = KeyState::kDisabled;
+    k.deletion_date.reset();
+    k.pending_window_days.reset();
+  });
+  return key.Arn();
+}
+
+}  // namespace rotor::core

@@ -1,0 +1,160 @@
+// Rotation: EnableKeyRotation, DisableKeyRotation, GetKeyRotationStatus,
+// RotateKeyOnDemand, ListKeyRotations, GetKeyLastUsage.
+#include "core/key_spec_info.h"
+#include "core/key_state_rules.h"
+#include "core/kms_error.h"
+#include "core/kms_service.h"
+#include "core/pagination.h"
+
+namespace rotor::core {
+namespace {
+
+constexpr Millis kOnDemandConflictWindow = std::chrono::minutes(20);
+
+// AWS rotates only symmetric encryption keys; the others get an
+// UnsupportedOperationException with an empty message.
+void RequireRotatableSpec(const Key& key) {
+  if (!key.IsSymmetricEncryption()) throw KmsError::Unsupported();
+}
+
+// Automatic rotation is for KMS-generated material only.
+void RequireAwsKmsOrigin(const Key& key) {
+  if (key.origin != Origin::kAwsKms) {
+    throw KmsError::Unsupported(key.Arn() + " origin is " + std::string(ToString(key.origin)) +
+                                " which is not valid for this operation.");
+  }
+}
+
+KeyMaterialState StateOf(const Key& key, const KeyMaterialVersion& v) {
+  if (v.version == key.current_version) return KeyMaterialState::kCurrent;
+  if (v.version > key.current_version) return KeyMaterialState::kPendingRotation;
+  return KeyMaterialState::kNonCurrent;
+}
+
+}  // namespace
+
+void KmsService::EnableKeyRotation(const RequestContext& ctx, const std::string& key_id,
+                                   std::optional<int> period_days) {
+  UpdateKey(ctx, key_id, AliasPolicy::kKeyIdOrArnOnly, [&](Key& key, KeyTransaction&) {
+    RequireRotatableSpec(key);
+    RequireAwsKmsOrigin(key);
+    RequireState(key, StateRule::kRotation);
+    EnableRotation(key.rotation, key.id, period_days.value_or(kDefaultRotationPeriodDays), ctx.now,
+                   config_.jitter);
+  });
+}
+
+void KmsService::DisableKeyRotation(const RequestContext& ctx, const std::string& key_id) {
+  UpdateKey(ctx, key_id, AliasPolicy::kKeyIdOrArnOnly, [&](Key& key, KeyTransaction&) {
+    RequireRotatableSpec(key);
+    RequireAwsKmsOrigin(key);
+    RequireState(key, StateRule::kRotation);
+    DisableRotation(key.rotation);
+  });
+}
+
+KeyRotationStatus KmsService::GetKeyRotationStatus(const RequestContext& ctx,
+                                                   const std::string& key_id) {
+  std::shared_ptr<const Key> key = ResolveKey(ctx, key_id, AliasPolicy::kKeyIdOrArnOnly);
+  RequireRotatableSpec(*key);
+  if (key->state == KeyState::kPendingImport) RequireAwsKmsOrigin(*key);
+  KeyRotationStatus status;
+  status.key_arn = key->Arn();
+  // A key pending deletion reports rotation off; the setting itself is kept
+  // so CancelKeyDeletion restores it, as AWS documents.
+  status.enabled = key->rotation.enabled && key->state != KeyState::kPendingDeletion;
+  if (status.enabled) {
+    status.period_days = key->rotation.period_days;
+    status.next_rotation = key->rotation.next_rotation;
+  }
+  status.on_demand_started = key->on_demand_rotation_started;
+  return status;
+}
+
+std::string KmsService::RotateKeyOnDemand(const RequestContext& ctx, const std::string& key_id) {
+  Key key = UpdateKey(ctx, key_id, AliasPolicy::kKeyIdOrArnOnly, [&](Key& k, KeyTransaction& tx) {
+    RequireRotatableSpec(k);
+    if (k.origin != Origin::kAwsKms) {
+      // Imported material rotates only onto material imported for it first.
+      throw KmsError(ErrorCode::kKmsInvalidState,
+                     "No available key material pending rotation for the key: " + k.Arn() + ".");
+    }
+    RequireState(k, StateRule::kRotation);
+    if (k.on_demand_rotation_started) {
+      throw KmsError(ErrorCode::kConflict,
+                     "An on-demand rotation of " + k.Arn() + " is already in progress.");
+    }
+    if (k.rotation.enabled && k.rotation.next_rotation &&
+        *k.rotation.next_rotation - ctx.now < kOnDemandConflictWindow) {
+      throw KmsError(ErrorCode::kConflict,
+                     "The request was rejected because an automatic rotation of this key is "
+                     "currently in progress or scheduled to begin within the next 20 minutes.");
+    }
+    if (k.on_demand_rotations >= config_.on_demand_rotation_limit) {
+      throw KmsError(ErrorCode::kLimitExceeded,
+                     "The on-demand rotations limit has been reached for the given keyId. No more "
+                     "on-demand rotations can be performed for this key: " +
+                         k.Arn());
+    }
+    ++k.on_demand_rotations;
+    if (config_.on_demand_rotation_delay.count() == 0) {
+      AppendMaterial(tx, k, ctx.now, RotationType::kOnDemand);
+    } else {
+      // Completes in the background, like AWS; the scheduler finishes it.
+      k.on_demand_rotation_started = ctx.now;
+      k.on_demand_rotation_completes = ctx.now + config_.on_demand_rotation_delay;
+    }
+  });
+  return key.id;
+}
+
+ListKeyRotationsResult KmsService::ListKeyRotations(
+    const RequestContext& ctx, const std::string& key_id,
+    const std::optional<std::string>& include_key_material, const Page& page) {
+  std::shared_ptr<const Key> key = ResolveKey(ctx, key_id, AliasPolicy::kKeyIdOrArnOnly);
+  RequireRotatableSpec(*key);
+  bool all = include_key_material.value_or("ROTATIONS_ONLY") == "ALL_KEY_MATERIAL";
+  std::string position = StartPosition("rotations", page.marker);
+  uint32_t after = 0;
+  if (!position.empty()) {
+    try {
+      after = static_cast<uint32_t>(std::stoul(position));
+    } catch (const std::exception&) {
+      throw KmsError(ErrorCode::kInvalidMarker, "Invalid marker: " + *page.marker);
+    }
+  }
+  size_t limit = PageSize(page.limit, 100);
+  ListKeyRotationsResult result;
+  // Fetch limit + 1 listed entries (to know whether to truncate), skipping
+  // the entries ROTATIONS_ONLY hides. Bounded: each pass advances `after`.
+  while (result.rotations.size() <= limit) {
+    std::vector<KeyMaterialVersion> batch =
+        repo_.ListMaterialVersions(ctx.scope, key->id, after, limit + 2);
+    if (batch.empty()) break;
+    for (KeyMaterialVersion& v : batch) {
+      after = v.version;
+      bool listed = all || (v.rotation_type.has_value() && v.version <= key->current_version);
+      if (!listed) continue;
+      if (result.rotations.size() == limit) {
+        result.next_marker = EncodeMarker("rotations", std::to_string(result.rotations.back().version.version));
+        return result;
+      }
+      KeyMaterialState state = StateOf(*key, v);
+      result.rotations.push_back({key->id, std::move(v), state});
+    }
+  }
+  return result;
+}
+
+KeyLastUsageResult KmsService::GetKeyLastUsage(const RequestContext& ctx, const std::string& key_id) {
+  std::shared_ptr<const Key> key = ResolveKey(ctx, key_id, AliasPolicy::kKeyIdOrArnOnly);
+  KeyLastUsageResult result;
+  result.key_id = key->id;
+  result.last_usage = usage_.Last(ctx.scope, key->id);
+  // Rotor tracks usage from the moment a key is created.
+  result.tracking_start = key->creation_date;
+  result.key_creation = key->creation_date;
+  return result;
+}
+
+}  // namespace rotor::core

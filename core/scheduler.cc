@@ -1,0 +1,82 @@
+// KmsService::RunDueEvents: the work that falls due with time, decided here in
+// core (never in storage): automatic rotations, completions of delayed
+// on-demand rotations, and the end of deletion windows.
+#include "core/kms_error.h"
+#include "core/kms_service.h"
+
+namespace rotor::core {
+namespace {
+constexpr size_t kDueBatch = 256;
+}
+
+std::optional<Timestamp> KmsService::EarliestDueEvent() { return repo_.EarliestEvent(); }
+
+std::optional<ServiceEvent> KmsService::FireDue(KeyTransaction& tx, const DueKey& due,
+                                                std::optional<Timestamp>* next_event) {
+  std::optional<Key> stored = tx.GetKey(due.scope, due.key_id);
+  if (!stored) return std::nullopt;
+  Key key = std::move(*stored);
+  std::optional<Timestamp> at = key.NextEventTime();
+  if (!at || *at > due.due) return std::nullopt;  // changed since it was listed
+
+  ServiceEvent event{"", key.scope, key.id, *at, ""};
+  if (key.state == KeyState::kPendingDeletion) {
+    tx.DeleteKey(key.scope, key.id);
+    usage_.Forget(key.scope, key.id);
+    event.name = "DeleteKey";
+    next_event->reset();
+    return event;
+  }
+  if (key.on_demand_rotation_completes && *key.on_demand_rotation_completes == *at) {
+    KeyMaterialVersion v = AppendMaterial(tx, key, *at, RotationType::kOnDemand);
+    key.on_demand_rotation_started.reset();
+    key.on_demand_rotation_completes.reset();
+    event.name = "RotateKey";
+    event.detail = "ON_DEMAND " + v.material_id;
+  } else if (key.rotation.enabled && key.rotation.next_rotation && *key.rotation.next_rotation == *at) {
+    // Stamped with its scheduled instant, so a clock jump of three periods
+    // leaves three versions dated one period apart.
+    KeyMaterialVersion v = AppendMaterial(tx, key, *at, RotationType::kAutomatic);
+    AdvanceAfterRotation(key.rotation, key.id, *at, config_.jitter);
+    event.name = "RotateKey";
+    event.detail = "AUTOMATIC " + v.material_id;
+  } else {
+    return std::nullopt;  // imported-material expiry is handled by the import module
+  }
+  ++key.revision;
+  tx.PutKey(key);
+  *next_event = key.NextEventTime();
+  return event;
+}
+
+std::vector<ServiceEvent> KmsService::RunDueEvents(Timestamp until, size_t max_events) {
+  std::lock_guard lock(scheduler_mu_);
+  std::vector<ServiceEvent> fired;
+  while (fired.size() < max_events) {
+    std::vector<DueKey> due = repo_.DueKeys(until, kDueBatch);
+    if (due.empty()) break;
+    std::vector<ServiceEvent> batch;
+    cache_.Write([&](KeyTransaction& tx) {
+      batch.clear();
+      // Fire in global time order: stop the batch before any event that is
+      // later than an event this batch itself has just scheduled.
+      std::optional<Timestamp> earliest_new;
+      for (const DueKey& d : due) {
+        if (earliest_new && *earliest_new < d.due) break;
+        if (fired.size() + batch.size() >= max_events) break;
+        std::optional<Timestamp> next;
+        std::optional<ServiceEvent> event = FireDue(tx, d, &next);
+        if (event) batch.push_back(std::move(*event));
+        if (next && *next <= until && (!earliest_new || *next < *earliest_new)) earliest_new = next;
+      }
+    });
+    if (batch.empty()) break;  // nothing progressed: stale index entries only
+    for (ServiceEvent& e : batch) {
+      if (listener_) listener_->OnServiceEvent(e);
+      fired.push_back(std::move(e));
+    }
+  }
+  return fired;
+}
+
+}  // namespace rotor::core

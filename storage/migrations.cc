@@ -1,0 +1,111 @@
+#include "storage/migrations.h"
+
+#include <string>
+#include <vector>
+
+namespace rotor::storage {
+namespace {
+
+// Migration N brings the schema from version N-1 to N. Never edit one that
+// has shipped: add the next.
+const std::vector<std::string>& Migrations() {
+  static const std::vector<std::string> kMigrations = {
+      // 1: keys, their material versions, aliases and last-usage records.
+      R"sql(
+      CREATE TABLE keys (
+        account       TEXT NOT NULL,
+        region        TEXT NOT NULL,
+        key_id        TEXT NOT NULL,
+        next_event_at INTEGER,            -- ms since epoch; what the scheduler indexes
+        doc           TEXT NOT NULL,      -- the Key record as JSON (no key material)
+        PRIMARY KEY (account, region, key_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX keys_by_next_event ON keys (next_event_at) WHERE next_event_at IS NOT NULL;
+
+      CREATE TABLE key_materials (
+        account       TEXT NOT NULL,
+        region        TEXT NOT NULL,
+        key_id        TEXT NOT NULL,
+        version       INTEGER NOT NULL,
+        material_id   TEXT NOT NULL,
+        created_at    INTEGER NOT NULL,
+        rotation_type TEXT,
+        description   TEXT NOT NULL DEFAULT '',
+        import_state  TEXT,
+        valid_to      INTEGER,
+        sealed        BLOB,               -- AES-256-GCM under the root key; NULL when removed
+        PRIMARY KEY (account, region, key_id, version),
+        FOREIGN KEY (account, region, key_id) REFERENCES keys ON DELETE CASCADE
+      ) WITHOUT ROWID;
+
+      CREATE TABLE aliases (
+        account     TEXT NOT NULL,
+        region      TEXT NOT NULL,
+        alias_name  TEXT NOT NULL,
+        key_id      TEXT NOT NULL,
+        created_at  INTEGER NOT NULL,
+        updated_at  INTEGER NOT NULL,
+        PRIMARY KEY (account, region, alias_name),
+        FOREIGN KEY (account, region, key_id) REFERENCES keys ON DELETE CASCADE
+      ) WITHOUT ROWID;
+      CREATE INDEX aliases_by_key ON aliases (account, region, key_id);
+
+      CREATE TABLE key_usage (
+        account    TEXT NOT NULL,
+        region     TEXT NOT NULL,
+        key_id     TEXT NOT NULL,
+        operation  TEXT NOT NULL,
+        at         INTEGER NOT NULL,
+        request_id TEXT NOT NULL,
+        PRIMARY KEY (account, region, key_id),
+        FOREIGN KEY (account, region, key_id) REFERENCES keys ON DELETE CASCADE
+      ) WITHOUT ROWID;
+      )sql",
+  };
+  return kMigrations;
+}
+
+int ReadPragma(SqliteDb& db, const char* pragma) {
+  auto q = db.Prepare(std::string("PRAGMA ") + pragma);
+  return q->Step() ? static_cast<int>(q->Int(0)) : 0;
+}
+
+}  // namespace
+
+int LatestSchemaVersion() { return static_cast<int>(Migrations().size()); }
+
+void Migrate(SqliteDb& db, const std::string& path) {
+  int app_id = 0;
+  int version = 0;
+  int tables = 0;
+  try {
+    app_id = ReadPragma(db, "application_id");
+    version = ReadPragma(db, "user_version");
+    auto q = db.Prepare("SELECT count(*) FROM sqlite_master");
+    if (q->Step()) tables = static_cast<int>(q->Int(0));
+  } catch (const StorageError& e) {
+    throw StorageError(path + " is not a usable SQLite database (" + e.what() +
+                       "). Rotor will not overwrite it; move it away or choose another --data-dir.");
+  }
+  if (tables > 0 && app_id != kRotorApplicationId) {
+    throw StorageError(path + " is a SQLite database that does not belong to Rotor. Rotor will not "
+                       "modify it; choose another --data-dir.");
+  }
+  if (version > LatestSchemaVersion()) {
+    throw StorageError(path + " was written by a newer Rotor (schema " + std::to_string(version) +
+                       ", this build knows " + std::to_string(LatestSchemaVersion()) + ").");
+  }
+  if (version == LatestSchemaVersion()) return;
+  db.Exec("BEGIN IMMEDIATE");
+  try {
+    for (int v = version; v < LatestSchemaVersion(); ++v) db.Exec(Migrations()[static_cast<size_t>(v)]);
+    db.Exec("PRAGMA application_id = " + std::to_string(kRotorApplicationId));
+    db.Exec("PRAGMA user_version = " + std::to_string(LatestSchemaVersion()));
+    db.Exec("COMMIT");
+  } catch (...) {
+    db.Exec("ROLLBACK");
+    throw;
+  }
+}
+
+}  // namespace rotor::storage

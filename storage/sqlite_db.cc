@@ -1,0 +1,108 @@
+#include "storage/sqlite_db.h"
+
+namespace rotor::storage {
+
+void Check(sqlite3* db, int rc, const char* what) {
+  if (rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE) return;
+  std::string msg = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  throw StorageError(msg);
+}
+
+Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
+  Check(db_, sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                                SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr),
+        "prepare");
+}
+
+Statement::~Statement() { sqlite3_finalize(stmt_); }
+
+Statement& Statement::Bind(int i, std::string_view v) {
+  Check(db_, sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT),
+        "bind");
+  return *this;
+}
+Statement& Statement::Bind(int i, int64_t v) {
+  Check(db_, sqlite3_bind_int64(stmt_, i, v), "bind");
+  return *this;
+}
+Statement& Statement::BindBlob(int i, const uint8_t* data, size_t n) {
+  Check(db_, sqlite3_bind_blob(stmt_, i, data, static_cast<int>(n), SQLITE_TRANSIENT), "bind");
+  return *this;
+}
+Statement& Statement::BindNull(int i) {
+  Check(db_, sqlite3_bind_null(stmt_, i), "bind");
+  return *this;
+}
+Statement& Statement::Bind(int i, const std::optional<int64_t>& v) {
+  return v ? Bind(i, *v) : BindNull(i);
+}
+
+bool Statement::Step() {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  Check(db_, rc, "step");
+  return false;
+}
+
+void Statement::Run() {
+  while (Step()) {
+  }
+}
+
+void Statement::Reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+bool Statement::IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+int64_t Statement::Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+std::string Statement::Text(int col) const {
+  const unsigned char* t = sqlite3_column_text(stmt_, col);
+  int n = sqlite3_column_bytes(stmt_, col);
+  return t ? std::string(reinterpret_cast<const char*>(t), static_cast<size_t>(n)) : std::string();
+}
+std::vector<uint8_t> Statement::Blob(int col) const {
+  const auto* p = static_cast<const uint8_t*>(sqlite3_column_blob(stmt_, col));
+  int n = sqlite3_column_bytes(stmt_, col);
+  return p ? std::vector<uint8_t>(p, p + n) : std::vector<uint8_t>();
+}
+
+SqliteDb::SqliteDb(const std::string& path, bool create, bool read_only) {
+  int flags = SQLITE_OPEN_NOMUTEX | (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE);
+  if (create && !read_only) flags |= SQLITE_OPEN_CREATE;
+  int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = "cannot open database " + path + ": " +
+                      (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw StorageError(msg);
+  }
+  sqlite3_extended_result_codes(db_, 1);
+}
+
+SqliteDb::~SqliteDb() {
+  statements_.clear();  // finalize before close
+  if (db_) sqlite3_close(db_);
+}
+
+void SqliteDb::Exec(const std::string& sql) {
+  char* err = nullptr;
+  int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err);
+  if (rc != SQLITE_OK) {
+    std::string msg = std::string("exec: ") + (err ? err : sqlite3_errstr(rc));
+    sqlite3_free(err);
+    throw StorageError(msg);
+  }
+}
+
+ScopedStatement SqliteDb::Prepare(const std::string& sql) {
+  auto it = statements_.find(sql);
+  if (it == statements_.end()) {
+    it = statements_.emplace(sql, std::make_unique<Statement>(db_, sql)).first;
+  }
+  return ScopedStatement(*it->second);
+}
+
+}  // namespace rotor::storage

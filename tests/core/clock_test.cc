@@ -1,0 +1,35 @@
+#include "core/clock.h"
+
+#include <catch2/catch.hpp>
+
+using namespace rotor::core;
+
+TEST_CASE("The virtual clock never moves backwards") {
+  VirtualClock clock(*ParseIso8601("2026-01-01T00:00:00Z"));
+  CHECK(clock.AdvanceTo(*ParseIso8601("2027-01-01T00:00:00Z")));
+  CHECK_FALSE(clock.AdvanceTo(*ParseIso8601("2026-06-01T00:00:00Z")));
+  CHECK(FormatIso8601(clock.Now()) == "2027-01-01T00:00:00Z");
+  CHECK(clock.AdvanceTo(clock.Now()));  // standing still is allowed
+}
+
+TEST_CASE("ISO-8601 timestamps parse and format symmetrically") {
+  auto t = ParseIso8601("2026-11-25T19:34:09.123Z");
+  REQUIRE(t);
+  CHECK(FormatIso8601(*t) == "2026-11-25T19:34:09.123Z");
+  CHECK(ParseIso8601("2026-11-25") == ParseIso8601("2026-11-25T00:00:00Z"));
+  CHECK_FALSE(ParseIso8601("2026-13-01T00:00:00Z"));
+  CHECK_FALSE(ParseIso8601("2026-02-30"));
+  CHECK_FALSE(ParseIso8601("yesterday"));
+  CHECK_FALSE(ParseIso8601("2026-11-25T19:34:09"));
+}
+
+TEST_CASE("Durations accept days, hours, minutes, seconds and combinations") {
+  CHECK(ParseDuration("400d") == Days(400));
+  CHECK(ParseDuration("1d12h") == Days(1) + std::chrono::hours(12));
+  CHECK(ParseDuration("30m") == std::chrono::minutes(30));
+  CHECK(ParseDuration("1500ms") == Millis(1500));
+  CHECK_FALSE(ParseDuration(""));
+  CHECK_FALSE(ParseDuration("5y"));
+  CHECK_FALSE(ParseDuration("d"));
+  CHECK_FALSE(ParseDuration("99999999999999999999d"));
+}

@@ -19,6 +19,7 @@ constexpr std::array kErrorTable = {
     ErrorInfo{ErrorCode::kValidation, "ValidationException", 400},
     ErrorInfo{ErrorCode::kAccessDenied, "AccessDeniedException", 400},
     ErrorInfo{ErrorCode::kRequestTooLarge, "RequestEntityTooLargeException", 413},
+    ErrorInfo{ErrorCode::kIncompleteSignature, "IncompleteSignatureException", 400},
     ErrorInfo{ErrorCode::kAlreadyExists, "AlreadyExistsException", 400},
     ErrorInfo{ErrorCode::kConflict, "ConflictException", 400},
     ErrorInfo{ErrorCode::kCustomKeyStoreNotFound, "CustomKeyStoreNotFoundException", 400},

@@ -19,6 +19,7 @@ enum class ErrorCode {
   kValidation,
   kAccessDenied,
   kRequestTooLarge,
+  kIncompleteSignature,
   // Errors from the KMS model.
   kAlreadyExists,
   kConflict,

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -150,6 +151,7 @@ struct RotationEntry {
   KeyMaterialState state;
 };
 struct ListKeyRotationsResult {
+  std::shared_ptr<const Key> key;
   std::vector<RotationEntry> rotations;
   std::optional<std::string> next_marker;
 };

@@ -94,9 +94,12 @@ Key KmsService::CreateKey(const RequestContext& ctx, const CreateKeyRequest& req
 
   cache_.Write([&](KeyTransaction& tx) {
     Key k = key;
-    if (k.origin == Origin::kAwsKms) AppendMaterial(tx, k, ctx.now, std::nullopt);
     k.revision = 1;
-    tx.PutKey(k);
+    tx.PutKey(k);  // the key row first: material rows reference it
+    if (k.origin == Origin::kAwsKms) {
+      AppendMaterial(tx, k, ctx.now, std::nullopt);
+      tx.PutKey(k);
+    }
     key = std::move(k);
   });
   return key;

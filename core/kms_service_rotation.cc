@@ -125,6 +125,7 @@ ListKeyRotationsResult KmsService::ListKeyRotations(
   }
   size_t limit = PageSize(page.limit, 100);
   ListKeyRotationsResult result;
+  result.key = key;
   // Fetch limit + 1 listed entries (to know whether to truncate), skipping
   // the entries ROTATIONS_ONLY hides. Bounded: each pass advances `after`.
   while (result.rotations.size() <= limit) {

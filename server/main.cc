@@ -1,1 +1,144 @@
-int main() { return 0; }
+// rotor: wires the clock, storage, service and HTTP server together. The only
+// file of server/ that sees storage/.
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/background_worker.h"
+#include "core/key_sealer.h"
+#include "core/kms_service.h"
+#include "server/admin/admin_endpoints.h"
+#include "server/config.h"
+#include "server/http_server.h"
+#include "server/router.h"
+#include "storage/root_key_file.h"
+#include "storage/sqlite_key_repository.h"
+
+extern char** environ;
+
+namespace {
+
+using namespace rotor;
+
+// Many idle keep-alive clients need many descriptors: use the hard limit.
+void RaiseDescriptorLimit() {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
+    lim.rlim_cur = lim.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &lim);
+  }
+}
+
+// --in-memory: a private directory on tmpfs, removed at exit.
+class ScratchDir {
+ public:
+  ScratchDir() {
+    std::string base = std::filesystem::exists("/dev/shm") ? "/dev/shm" : "/tmp";
+    std::string pattern = base + "/rotor-XXXXXX";
+    std::vector<char> buf(pattern.begin(), pattern.end());
+    buf.push_back('\0');
+    if (!mkdtemp(buf.data())) throw std::runtime_error("cannot create a scratch dir in " + base);
+    path_ = buf.data();
+  }
+  ~ScratchDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+int Serve(const server::Config& config) {
+  RaiseDescriptorLimit();
+  std::unique_ptr<ScratchDir> scratch;
+  std::string data_dir = config.data_dir;
+  if (config.in_memory) {
+    scratch = std::make_unique<ScratchDir>();
+    data_dir = scratch->path();
+  } else {
+    std::filesystem::create_directories(data_dir);
+  }
+
+  core::OpenSslRandom random;
+  bool default_root_key = config.root_key_file.empty();
+  std::string root_key_path = default_root_key ? data_dir + "/root.key" : config.root_key_file;
+  core::SecretBytes root_key = storage::LoadOrCreateRootKey(root_key_path, default_root_key, random);
+  core::KeySealer sealer(std::move(root_key), random);
+
+  storage::SqliteKeyRepository repo({data_dir, /*durable=*/!config.in_memory, 512});
+
+  core::SystemClock system_clock;
+  std::unique_ptr<core::VirtualClock> virtual_clock;
+  const core::Clock* clock = &system_clock;
+  if (config.virtual_clock) {
+    virtual_clock = std::make_unique<core::VirtualClock>(config.clock_start.value_or(system_clock.Now()));
+    clock = virtual_clock.get();
+  }
+
+  core::ServiceConfig service_config;
+  service_config.on_demand_rotation_limit = config.on_demand_rotation_limit;
+  service_config.on_demand_rotation_delay = config.on_demand_rotation_delay;
+  service_config.jitter = core::JitterModel(config.seed, config.rotation_jitter);
+  core::KmsService service(repo, sealer, random, service_config);
+
+  core::BackgroundWorker worker(service, *clock);
+  service.SetDueNowNotifier([&worker] { worker.Wake(); });
+
+  server::AdminEndpoints admin(service, *clock, virtual_clock.get(), {config.admin_token, ROTOR_VERSION});
+  server::Router router(service, *clock, admin, {config.account_id, config.region});
+  server::ServerOptions options;
+  options.host = config.host;
+  options.port = config.port;
+  options.io_threads = config.threads;
+  server::HttpServer http(router, options);
+  uint16_t port = http.Listen();
+
+  // Rotations that fell due while the server was down fire now, once each,
+  // before the first request is served.
+  service.RunDueEvents(clock->Now());
+  worker.Start();
+
+  std::string url = "http://" + config.host + ":" + std::to_string(port);
+  std::printf("rotor %s listening on %s (account %s, region %s, clock %s, data %s); try: aws "
+              "--endpoint-url %s kms list-keys\n",
+              ROTOR_VERSION, url.c_str(), config.account_id.c_str(), config.region.c_str(),
+              config.virtual_clock ? "virtual" : "system",
+              config.in_memory ? "in memory" : data_dir.c_str(), url.c_str());
+  std::fflush(stdout);
+
+  http.Run();
+  worker.Stop();
+  std::fprintf(stderr, "rotor: stopped cleanly\n");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  server::Config config;
+  try {
+    config = server::ParseConfig(args, environ);
+  } catch (const server::ConfigError& e) {
+    std::fprintf(stderr, "rotor: %s\n", e.what());
+    return 2;
+  }
+  if (config.help) {
+    std::fputs(server::UsageText().c_str(), stdout);
+    return 0;
+  }
+  try {
+    return Serve(config);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "rotor: %s\n", e.what());
+    return 1;
+  }
+}

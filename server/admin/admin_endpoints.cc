@@ -1,0 +1,142 @@
+#include "server/admin/admin_endpoints.h"
+
+#include <nlohmann/json.hpp>
+
+#include "core/kms_error.h"
+#include "server/wire/json_body.h"
+
+namespace rotor::server {
+namespace {
+
+using nlohmann::json;
+
+HttpResponse Json(const HttpRequest& req, http::status status, const json& body) {
+  return JsonResponse(req, status, body.dump(), "", "application/json");
+}
+
+HttpResponse Problem(const HttpRequest& req, http::status status, const char* type,
+                     const std::string& message) {
+  return Json(req, status, {{"__type", type}, {"message", message}});
+}
+
+bool IsPath(std::string_view target, std::string_view path) {
+  return target == path || (target.size() > path.size() && target.substr(0, path.size()) == path &&
+                            target[path.size()] == '?');
+}
+
+}  // namespace
+
+AdminEndpoints::AdminEndpoints(core::KmsService& service, const core::Clock& clock,
+                               core::VirtualClock* virtual_clock, AdminOptions options)
+    : service_(service),
+      clock_(clock),
+      virtual_clock_(virtual_clock),
+      options_(std::move(options)),
+      started_(std::chrono::steady_clock::now()) {}
+
+bool AdminEndpoints::IsAdminPath(std::string_view target) {
+  return target.substr(0, 8) == "/_rotor/" || target.substr(0, 10) == "/moto-api/";
+}
+
+bool AdminEndpoints::IsBlocking(const HttpRequest& req) const {
+  return req.method() == http::verb::post;
+}
+
+bool AdminEndpoints::Authorized(const HttpRequest& req, const Peer& peer) const {
+  if (options_.admin_token.empty()) return peer.loopback;
+  auto it = req.find("X-Rotor-Admin-Token");
+  return it != req.end() && it->value() == options_.admin_token;
+}
+
+HttpResponse AdminEndpoints::Handle(const HttpRequest& req, const Peer& peer) {
+  std::string_view target(req.target().data(), req.target().size());
+  // Health is public: container health checks come from outside loopback.
+  if (IsPath(target, "/_rotor/health") && req.method() == http::verb::get) return Health(req);
+  if (!Authorized(req, peer)) {
+    return Problem(req, http::status::forbidden, "AccessDeniedException",
+                   "Rotor's admin endpoints answer loopback clients, or requests carrying the "
+                   "X-Rotor-Admin-Token header when --admin-token is set.");
+  }
+  try {
+    if (IsPath(target, "/_rotor/clock")) {
+      if (req.method() == http::verb::get) return GetClock(req);
+      if (req.method() == http::verb::post) return MoveClock(req);
+    }
+    if ((IsPath(target, "/_rotor/reset") || IsPath(target, "/moto-api/reset")) &&
+        req.method() == http::verb::post) {
+      return Reset(req);
+    }
+  } catch (const core::KmsError& e) {
+    return Problem(req, static_cast<http::status>(core::HttpStatus(e.code())), std::string(e.name()).c_str(),
+                   e.message());
+  } catch (const std::exception& e) {
+    return Problem(req, http::status::internal_server_error, "KMSInternalException", e.what());
+  }
+  return Problem(req, http::status::not_found, "NotFoundException",
+                 "No admin endpoint " + std::string(req.method_string()) + " " + std::string(target));
+}
+
+HttpResponse AdminEndpoints::Health(const HttpRequest& req) {
+  double uptime = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  return Json(req, http::status::ok,
+              {{"status", "ok"}, {"version", options_.version}, {"uptimeSeconds", uptime}});
+}
+
+HttpResponse AdminEndpoints::GetClock(const HttpRequest& req) {
+  return Json(req, http::status::ok,
+              {{"now", core::FormatIso8601(clock_.Now())}, {"virtual", virtual_clock_ != nullptr}});
+}
+
+HttpResponse AdminEndpoints::MoveClock(const HttpRequest& req) {
+  if (!virtual_clock_) {
+    return Problem(req, http::status::conflict, "ClockException",
+                   "The clock is the system clock; start rotor with --clock virtual to move time.");
+  }
+  json body = ParseRequestBody(req.body());
+  std::lock_guard lock(clock_mu_);
+  core::Timestamp now = virtual_clock_->Now();
+  core::Timestamp target;
+  if (body.contains("advance") && body["advance"].is_string()) {
+    std::optional<core::Millis> d = core::ParseDuration(body["advance"].get<std::string>());
+    if (!d) {
+      return Problem(req, http::status::bad_request, "ValidationException",
+                     "advance must be a duration like 400d, 12h, 30m, 45s or 1d12h");
+    }
+    target = now + *d;
+  } else if (body.contains("set") && body["set"].is_string()) {
+    std::optional<core::Timestamp> t = core::ParseIso8601(body["set"].get<std::string>());
+    if (!t) {
+      return Problem(req, http::status::bad_request, "ValidationException",
+                     "set must be an ISO-8601 UTC time like 2027-01-01T00:00:00Z");
+    }
+    if (*t < now) {
+      return Problem(req, http::status::bad_request, "ValidationException",
+                     "Time never moves backwards: " + body["set"].get<std::string>() + " is before " +
+                         core::FormatIso8601(now));
+    }
+    target = *t;
+  } else {
+    return Problem(req, http::status::bad_request, "ValidationException",
+                   R"(Send {"advance":"400d"} or {"set":"2027-01-01T00:00:00Z"}.)");
+  }
+  // Fire everything due up to the target, in time order, then move the clock.
+  std::vector<core::ServiceEvent> fired = service_.RunDueEvents(target);
+  virtual_clock_->AdvanceTo(target);
+  json events = json::array();
+  for (const core::ServiceEvent& e : fired) {
+    events.push_back({{"event", e.name},
+                      {"keyId", e.key_id},
+                      {"account", e.scope.account},
+                      {"region", e.scope.region},
+                      {"time", core::FormatIso8601(e.time)},
+                      {"detail", e.detail}});
+  }
+  return Json(req, http::status::ok, {{"now", core::FormatIso8601(target)}, {"fired", std::move(events)}});
+}
+
+HttpResponse AdminEndpoints::Reset(const HttpRequest& req) {
+  service_.Reset();
+  return Json(req, http::status::ok, {{"status", "ok"}});
+}
+
+}  // namespace rotor::server

@@ -1,0 +1,44 @@
+// Config: rotor's flags, each also readable from a ROTOR_* environment
+// variable (a flag wins over its variable). docs/cli.md is the user's view.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+
+namespace rotor::server {
+
+struct Config {
+  std::string host = "127.0.0.1";
+  uint16_t port = 4599;
+  std::string data_dir;  // empty: the per-user default
+  bool in_memory = false;
+  std::string account_id = "111122223333";
+  std::string region = "us-east-1";
+  bool virtual_clock = false;
+  std::optional<core::Timestamp> clock_start;
+  uint64_t seed = 0;
+  core::Millis rotation_jitter = core::Days(1);
+  core::Millis on_demand_rotation_delay{0};
+  int on_demand_rotation_limit = 25;
+  std::string root_key_file;  // empty: <data_dir>/root.key
+  int threads = 0;
+  std::string admin_token;
+  bool help = false;
+};
+
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Parses argv (without argv[0]) over the environment. Throws ConfigError.
+Config ParseConfig(const std::vector<std::string>& args, char** environ);
+std::string DefaultDataDir(char** environ);
+std::string UsageText();
+
+}  // namespace rotor::server

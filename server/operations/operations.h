@@ -1,0 +1,68 @@
+// One handler per AWS action, each in operations/<action>.cc: read the
+// (already validated) request members, call the KmsService method of the same
+// name, write the response members. Nothing else happens in a handler:
+// validation, key resolution and error mapping are done once, elsewhere.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "core/kms_error.h"
+#include "core/kms_service.h"
+#include "core/request_context.h"
+#include "server/wire/fields.h"
+#include "server/wire/json_io.h"
+#include "server/wire/request_validator.h"
+
+namespace rotor::server::operations {
+
+using nlohmann::json;
+
+struct OperationContext {
+  core::KmsService& service;
+  const core::RequestContext& ctx;
+  const json& body;
+  DecodedBlobs& blobs;
+};
+
+// Key lifecycle
+json CreateKey(OperationContext& op);
+json DescribeKey(OperationContext& op);
+json ListKeys(OperationContext& op);
+json EnableKey(OperationContext& op);
+json DisableKey(OperationContext& op);
+json UpdateKeyDescription(OperationContext& op);
+json ScheduleKeyDeletion(OperationContext& op);
+json CancelKeyDeletion(OperationContext& op);
+// Tags and key policies
+json TagResource(OperationContext& op);
+json UntagResource(OperationContext& op);
+json ListResourceTags(OperationContext& op);
+json GetKeyPolicy(OperationContext& op);
+json PutKeyPolicy(OperationContext& op);
+json ListKeyPolicies(OperationContext& op);
+// Aliases
+json CreateAlias(OperationContext& op);
+json UpdateAlias(OperationContext& op);
+json DeleteAlias(OperationContext& op);
+json ListAliases(OperationContext& op);
+// Cryptography
+json Encrypt(OperationContext& op);
+json Decrypt(OperationContext& op);
+json ReEncrypt(OperationContext& op);
+json GenerateDataKey(OperationContext& op);
+json GenerateDataKeyWithoutPlaintext(OperationContext& op);
+json GenerateRandom(OperationContext& op);
+// Rotation
+json EnableKeyRotation(OperationContext& op);
+json DisableKeyRotation(OperationContext& op);
+json GetKeyRotationStatus(OperationContext& op);
+json RotateKeyOnDemand(OperationContext& op);
+json ListKeyRotations(OperationContext& op);
+json GetKeyLastUsage(OperationContext& op);
+
+// Shared by the List* handlers.
+core::Page ReadPage(const json& body);
+// Nitro Enclaves attestation cannot be verified here: refused clearly.
+void RejectRecipient(const json& body);
+
+}  // namespace rotor::server::operations

@@ -1,0 +1,12 @@
+// put_key_policy: key policies
+#include "server/operations/operations.h"
+
+namespace rotor::server::operations {
+
+json PutKeyPolicy(OperationContext& op) {
+  op.service.PutKeyPolicy(op.ctx, fields::String(op.body, "KeyId"),
+                          fields::OptString(op.body, "PolicyName"), fields::String(op.body, "Policy"));
+  return json::object();
+}
+
+}  // namespace rotor::server::operations

@@ -1,0 +1,19 @@
+// Parsing of request bodies: bounded nesting, JSON object or nothing.
+#pragma once
+
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+namespace rotor::server {
+
+// KMS request shapes nest four levels at most; anything deeper is hostile.
+constexpr int kMaxJsonDepth = 32;
+
+// An empty body is {}. Throws KmsError(SerializationException) for anything
+// that is not a JSON object, is nested deeper than kMaxJsonDepth, or is not
+// valid UTF-8. Depth is checked before parsing, so no recursion is driven by
+// the input.
+nlohmann::json ParseRequestBody(std::string_view body);
+
+}  // namespace rotor::server

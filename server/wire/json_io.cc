@@ -1,0 +1,80 @@
+#include "server/wire/json_io.h"
+
+#include "core/key_spec_info.h"
+
+namespace rotor::server {
+
+json EpochSeconds(core::Timestamp t) {
+  int64_t ms = t.time_since_epoch().count();
+  if (ms % 1000 == 0) return json(ms / 1000);
+  return json(static_cast<double>(ms) / 1000.0);
+}
+
+json Base64(const core::Bytes& b) { return core::Base64Encode(b); }
+json Base64(const core::SecretBytes& b) { return core::Base64Encode(b); }
+
+namespace {
+json StringArray(const std::vector<std::string_view>& items) {
+  json out = json::array();
+  for (auto s : items) out.push_back(std::string(s));
+  return out;
+}
+}  // namespace
+
+json KeyMetadataJson(const core::Key& k) {
+  json m = {
+      {"AWSAccountId", k.scope.account},
+      {"KeyId", k.id},
+      {"Arn", k.Arn()},
+      {"CreationDate", EpochSeconds(k.creation_date)},
+      {"Enabled", k.state == core::KeyState::kEnabled},
+      {"Description", k.description},
+      {"KeyUsage", std::string(core::ToString(k.usage))},
+      {"KeyState", std::string(core::ToString(k.state))},
+      {"Origin", std::string(core::ToString(k.origin))},
+      {"KeyManager", std::string(core::ToString(k.manager))},
+      {"CustomerMasterKeySpec", std::string(core::ToString(k.spec))},
+      {"KeySpec", std::string(core::ToString(k.spec))},
+      {"MultiRegion", false},
+  };
+  if (k.state == core::KeyState::kPendingDeletion && k.deletion_date) {
+    m["DeletionDate"] = EpochSeconds(*k.deletion_date);
+  }
+  core::KeyAlgorithms algorithms = core::AlgorithmsFor(k.spec, k.usage);
+  if (!algorithms.encryption.empty()) m["EncryptionAlgorithms"] = StringArray(algorithms.encryption);
+  if (!algorithms.signing.empty()) m["SigningAlgorithms"] = StringArray(algorithms.signing);
+  if (!algorithms.mac.empty()) m["MacAlgorithms"] = StringArray(algorithms.mac);
+  if (!algorithms.key_agreement.empty()) m["KeyAgreementAlgorithms"] = StringArray(algorithms.key_agreement);
+  if (k.origin == core::Origin::kExternal) {
+    m["ExpirationModel"] = k.material_valid_to ? "KEY_MATERIAL_EXPIRES" : "KEY_MATERIAL_DOES_NOT_EXPIRE";
+    if (k.material_valid_to) m["ValidTo"] = EpochSeconds(*k.material_valid_to);
+  }
+  if (k.IsSymmetricEncryption() && !k.current_material_id.empty()) {
+    m["CurrentKeyMaterialId"] = k.current_material_id;
+  }
+  return m;
+}
+
+json RotationEntryJson(const core::RotationEntry& e, const core::Key* key) {
+  json r = {{"KeyId", e.key_id},
+            {"KeyMaterialId", e.version.material_id},
+            {"KeyMaterialState", std::string(core::ToString(e.state))}};
+  if (e.version.rotation_type) {
+    r["RotationDate"] = EpochSeconds(e.version.created);
+    r["RotationType"] = std::string(core::ToString(*e.version.rotation_type));
+  }
+  if (key && key->origin == core::Origin::kExternal) {
+    r["KeyMaterialDescription"] = e.version.description;
+    if (e.version.import_state) r["ImportState"] = std::string(core::ToString(*e.version.import_state));
+    r["ExpirationModel"] = e.version.valid_to ? "KEY_MATERIAL_EXPIRES" : "KEY_MATERIAL_DOES_NOT_EXPIRE";
+    if (e.version.valid_to) r["ValidTo"] = EpochSeconds(*e.version.valid_to);
+  }
+  return r;
+}
+
+void AddPaging(json& out, const std::optional<std::string>& next_marker) {
+  out["Truncated"] = next_marker.has_value();
+  if (next_marker) out["NextMarker"] = *next_marker;
+}
+
+}  // namespace rotor::server

@@ -1,0 +1,705 @@
+// End-to-end tests of Rotor with the AWS SDK for JavaScript v3 (@aws-sdk/client-kms).
+// Each describe block starts its own rotor (in-memory, loopback, free port) and stops it afterwards.
+
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import {
+  CreateAliasCommand,
+  CreateKeyCommand,
+  DecryptCommand,
+  DescribeKeyCommand,
+  DisableKeyCommand,
+  DisableKeyRotationCommand,
+  EnableKeyCommand,
+  EnableKeyRotationCommand,
+  EncryptCommand,
+  GenerateDataKeyCommand,
+  GenerateDataKeyWithoutPlaintextCommand,
+  GetKeyRotationStatusCommand,
+  ListAliasesCommand,
+  ListKeyRotationsCommand,
+  ReEncryptCommand,
+  RotateKeyOnDemandCommand,
+  UpdateAliasCommand,
+} from '@aws-sdk/client-kms';
+
+import {
+  ACCOUNT,
+  ARN_RE,
+  KEY_ID_RE,
+  MATERIAL_ID_RE,
+  advanceClock,
+  aliasArn,
+  bytesEqual,
+  expectAwsError,
+  fromUtf8,
+  getClock,
+  keyArn,
+  kmsClient,
+  postClockRaw,
+  startRotor,
+  utf8,
+} from './harness.mjs';
+
+const DAY_MS = 86_400_000;
+const T = { timeout: 30_000 };
+const HOOK = { timeout: 20_000 };
+
+async function createKey(kms, description = 'e2e-js') {
+  const out = await kms.send(new CreateKeyCommand({ Description: description }));
+  return out.KeyMetadata;
+}
+
+async function describeKey(kms, keyId) {
+  return (await kms.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata;
+}
+
+/** Wait (bounded) until an on-demand rotation is no longer "in progress". */
+async function waitOnDemandRotationDone(kms, keyId, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const st = await kms.send(new GetKeyRotationStatusCommand({ KeyId: keyId }));
+    if (!st.OnDemandRotationStartDate) return st;
+    if (Date.now() > deadline) throw new Error(`on-demand rotation of ${keyId} still in progress after ${timeoutMs} ms`);
+    await sleep(100);
+  }
+}
+
+async function listRotations(kms, keyId, includeKeyMaterial) {
+  const entries = [];
+  let marker;
+  for (let page = 0; page < 20; page++) {
+    const out = await kms.send(new ListKeyRotationsCommand({
+      KeyId: keyId,
+      ...(includeKeyMaterial ? { IncludeKeyMaterial: includeKeyMaterial } : {}),
+      ...(marker ? { Marker: marker } : {}),
+    }));
+    entries.push(...(out.Rotations ?? []));
+    if (!out.Truncated) return entries;
+    marker = out.NextMarker;
+    assert.ok(marker, 'Truncated without NextMarker');
+  }
+  throw new Error('ListKeyRotations did not finish in 20 pages');
+}
+
+function flip(blob, index) {
+  const copy = Uint8Array.from(blob);
+  copy[index] ^= 0x01;
+  return copy;
+}
+
+// ---------------------------------------------------------------------------------------------
+describe('client-kms against rotor (system clock)', { timeout: 300_000 }, () => {
+  let rotor;
+  let kms;
+
+  before(async () => {
+    rotor = await startRotor();
+    kms = kmsClient(rotor.endpoint);
+  }, HOOK);
+
+  after(async () => {
+    kms?.destroy();
+    await rotor?.stop();
+  }, HOOK);
+
+  // ---- keys --------------------------------------------------------------------------------
+  it('CreateKey returns symmetric-default KeyMetadata with SDK-typed fields', T, async () => {
+    const before = Date.now();
+    const md = await createKey(kms, 'created by kms_client.test.mjs');
+    assert.match(md.KeyId, KEY_ID_RE);
+    assert.equal(md.Arn, keyArn(md.KeyId));
+    assert.match(md.Arn, ARN_RE);
+    assert.equal(md.AWSAccountId, ACCOUNT);
+    assert.ok(md.CreationDate instanceof Date, `CreationDate is ${typeof md.CreationDate}`);
+    assert.ok(!Number.isNaN(md.CreationDate.getTime()));
+    assert.ok(Math.abs(md.CreationDate.getTime() - before) < 10 * 60_000,
+      `CreationDate ${md.CreationDate.toISOString()} far from now`);
+    assert.equal(md.Enabled, true);
+    assert.equal(md.KeyState, 'Enabled');
+    assert.equal(md.KeyUsage, 'ENCRYPT_DECRYPT');
+    assert.equal(md.KeySpec, 'SYMMETRIC_DEFAULT');
+    assert.equal(md.CustomerMasterKeySpec, 'SYMMETRIC_DEFAULT');
+    assert.equal(md.Origin, 'AWS_KMS');
+    assert.equal(md.KeyManager, 'CUSTOMER');
+    assert.equal(md.MultiRegion, false);
+    assert.deepEqual(md.EncryptionAlgorithms, ['SYMMETRIC_DEFAULT']);
+    assert.equal(md.Description, 'created by kms_client.test.mjs');
+    assert.equal(md.DeletionDate, undefined);
+  });
+
+  it('DescribeKey by id, ARN, alias name and alias ARN; field types', T, async () => {
+    const created = await createKey(kms, 'describe me');
+    const alias = `alias/e2e-js-describe-${randomUUID().slice(0, 8)}`;
+    await kms.send(new CreateAliasCommand({ AliasName: alias, TargetKeyId: created.KeyId }));
+
+    for (const id of [created.KeyId, created.Arn, alias, aliasArn(alias)]) {
+      const md = await describeKey(kms, id);
+      assert.equal(md.KeyId, created.KeyId, `DescribeKey(${id}).KeyId`);
+      assert.equal(md.Arn, created.Arn, `DescribeKey(${id}).Arn`);
+      assert.ok(md.CreationDate instanceof Date, `DescribeKey(${id}).CreationDate is a Date`);
+      assert.equal(md.CreationDate.getTime(), created.CreationDate.getTime());
+      assert.equal(typeof md.Enabled, 'boolean');
+      assert.equal(md.Enabled, true);
+      assert.equal(md.KeyState, 'Enabled');
+      assert.equal(md.KeyUsage, 'ENCRYPT_DECRYPT');
+      assert.equal(md.KeySpec, 'SYMMETRIC_DEFAULT');
+      assert.equal(md.Origin, 'AWS_KMS');
+      assert.equal(md.KeyManager, 'CUSTOMER');
+      assert.equal(md.MultiRegion, false);
+      assert.equal(md.AWSAccountId, ACCOUNT);
+      assert.equal(md.Description, 'describe me');
+      assert.deepEqual(md.EncryptionAlgorithms, ['SYMMETRIC_DEFAULT']);
+      assert.match(md.CurrentKeyMaterialId ?? '', MATERIAL_ID_RE, 'CurrentKeyMaterialId is 64 hex');
+    }
+  });
+
+  // ---- Encrypt / Decrypt ---------------------------------------------------------------------
+  it('Encrypt/Decrypt round trip with EncryptionContext (binary Uint8Array plaintexts)', T, async () => {
+    const key = await createKey(kms);
+    const ctx = { purpose: 'e2e', 'tenant/id': 'ünïcødé ✓', empty: '' };
+    const allBytes = Uint8Array.from({ length: 256 }, (_, i) => i);
+    const plaintexts = [new Uint8Array([0]), allBytes, new Uint8Array(randomBytes(4096))];
+    for (const pt of plaintexts) {
+      const enc = await kms.send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: pt, EncryptionContext: ctx }));
+      assert.equal(enc.KeyId, key.Arn, 'Encrypt.KeyId is the key ARN');
+      assert.equal(enc.EncryptionAlgorithm, 'SYMMETRIC_DEFAULT');
+      assert.ok(enc.CiphertextBlob instanceof Uint8Array);
+      assert.ok(enc.CiphertextBlob.length > pt.length + 16, 'ciphertext carries header, IV and tag');
+      assert.ok(!Buffer.from(enc.CiphertextBlob).includes(Buffer.from(pt)) || pt.length < 4,
+        'plaintext must not appear in the blob');
+
+      // No KeyId: the key comes from the blob.
+      const dec = await kms.send(new DecryptCommand({ CiphertextBlob: enc.CiphertextBlob, EncryptionContext: ctx }));
+      assert.ok(dec.Plaintext instanceof Uint8Array);
+      assert.ok(bytesEqual(dec.Plaintext, pt), `round trip of ${pt.length} bytes`);
+      assert.equal(dec.KeyId, key.Arn);
+      assert.equal(dec.EncryptionAlgorithm, 'SYMMETRIC_DEFAULT');
+      if (dec.KeyMaterialId !== undefined) assert.match(dec.KeyMaterialId, MATERIAL_ID_RE);
+
+      // With KeyId (bare id and ARN) and the context members in another order.
+      const reordered = Object.fromEntries(Object.entries(ctx).reverse());
+      for (const id of [key.KeyId, key.Arn]) {
+        const dec2 = await kms.send(new DecryptCommand({ KeyId: id, CiphertextBlob: enc.CiphertextBlob, EncryptionContext: reordered }));
+        assert.ok(bytesEqual(dec2.Plaintext, pt));
+        assert.equal(dec2.KeyId, key.Arn);
+      }
+    }
+  });
+
+  it('two Encrypts of the same plaintext give different blobs', T, async () => {
+    const key = await createKey(kms);
+    const pt = utf8('same plaintext');
+    const a = await kms.send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: pt }));
+    const b = await kms.send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: pt }));
+    assert.ok(!bytesEqual(a.CiphertextBlob, b.CiphertextBlob), 'random IV per Encrypt');
+  });
+
+  it('wrong, missing or colliding EncryptionContext -> InvalidCiphertextException (no message)', T, async () => {
+    const key = await createKey(kms);
+    const pt = utf8('context bound');
+    const enc = await kms.send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: pt, EncryptionContext: { a: 'bc' } }));
+    const blob = enc.CiphertextBlob;
+    await expectAwsError(kms.send(new DecryptCommand({ CiphertextBlob: blob })), 'InvalidCiphertextException', null);
+    await expectAwsError(kms.send(new DecryptCommand({ CiphertextBlob: blob, EncryptionContext: { a: 'bd' } })),
+      'InvalidCiphertextException', null);
+    await expectAwsError(kms.send(new DecryptCommand({ CiphertextBlob: blob, EncryptionContext: { ab: 'c' } })),
+      'InvalidCiphertextException', null);
+    await expectAwsError(kms.send(new DecryptCommand({ CiphertextBlob: blob, EncryptionContext: { a: 'bc', x: 'y' } })),
+      'InvalidCiphertextException', null);
+    // ... and the right one still works.
+    const ok = await kms.send(new DecryptCommand({ CiphertextBlob: blob, EncryptionContext: { a: 'bc' } }));
+    assert.equal(fromUtf8(ok.Plaintext), 'context bound');
+
+    // A blob made without a context does not decrypt with one.
+    const bare = await kms.send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: pt }));
+    await expectAwsError(kms.send(new DecryptCommand({ CiphertextBlob: bare.CiphertextBlob, EncryptionContext: { a: 'bc' } })),
+      'InvalidCiphertextException', null);
+  });
+
+  it('Encrypt plaintext limits: 4096 ok, 4097 -> ValidationException', T, async () => {
+    const key = await createKey(kms);
+    await kms.send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: new Uint8Array(4096) }));
+    await expectAwsError(
+      kms.send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: new Uint8Array(4097) })),
+      'ValidationException',
+      "1 validation error detected: Value at 'plaintext' failed to satisfy constraint: Member must have length less than or equal to 4096",
+    );
+  });
+
+  it('DryRun Encrypt -> DryRunOperationException', T, async () => {
+    const key = await createKey(kms);
+    await expectAwsError(
+      kms.send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: utf8('x'), DryRun: true })),
+      'DryRunOperationException',
+      'The request would have succeeded, but the DryRun option is set.',
+    );
+  });
+
+  // ---- data keys -------------------------------------------------------------------------------
+  it('GenerateDataKey AES_256 gives 32 bytes that Decrypt of CiphertextBlob gives back', T, async () => {
+    const key = await createKey(kms);
+    const ctx = { app: 'e2e-js', dk: '1' };
+    const dk = await kms.send(new GenerateDataKeyCommand({ KeyId: key.KeyId, KeySpec: 'AES_256', EncryptionContext: ctx }));
+    assert.ok(dk.Plaintext instanceof Uint8Array);
+    assert.equal(dk.Plaintext.length, 32);
+    assert.ok(dk.CiphertextBlob instanceof Uint8Array);
+    assert.equal(dk.KeyId, key.Arn);
+    if (dk.KeyMaterialId !== undefined) assert.match(dk.KeyMaterialId, MATERIAL_ID_RE);
+    const dec = await kms.send(new DecryptCommand({ CiphertextBlob: dk.CiphertextBlob, EncryptionContext: ctx }));
+    assert.ok(bytesEqual(dec.Plaintext, dk.Plaintext));
+    assert.equal(dec.KeyId, key.Arn);
+    await expectAwsError(kms.send(new DecryptCommand({ CiphertextBlob: dk.CiphertextBlob })), 'InvalidCiphertextException', null);
+  });
+
+  it('GenerateDataKey AES_128 / NumberOfBytes; GenerateDataKeyWithoutPlaintext', T, async () => {
+    const key = await createKey(kms);
+    const a128 = await kms.send(new GenerateDataKeyCommand({ KeyId: key.KeyId, KeySpec: 'AES_128' }));
+    assert.equal(a128.Plaintext.length, 16);
+    const n = await kms.send(new GenerateDataKeyCommand({ KeyId: key.KeyId, NumberOfBytes: 64 }));
+    assert.equal(n.Plaintext.length, 64);
+    assert.ok(bytesEqual((await kms.send(new DecryptCommand({ CiphertextBlob: n.CiphertextBlob }))).Plaintext, n.Plaintext));
+
+    const wp = await kms.send(new GenerateDataKeyWithoutPlaintextCommand({ KeyId: key.KeyId, KeySpec: 'AES_256' }));
+    assert.equal(wp.Plaintext, undefined);
+    assert.equal(wp.KeyId, key.Arn);
+    const dec = await kms.send(new DecryptCommand({ CiphertextBlob: wp.CiphertextBlob }));
+    assert.equal(dec.Plaintext.length, 32);
+
+    await expectAwsError(kms.send(new GenerateDataKeyCommand({ KeyId: key.KeyId, NumberOfBytes: 1025 })),
+      'ValidationException',
+      "1 validation error detected: Value '1025' at 'numberOfBytes' failed to satisfy constraint: Member must have value less than or equal to 1024");
+    await expectAwsError(kms.send(new GenerateDataKeyCommand({ KeyId: key.KeyId, NumberOfBytes: 0 })),
+      'ValidationException',
+      "1 validation error detected: Value '0' at 'numberOfBytes' failed to satisfy constraint: Member must have value greater than or equal to 1");
+    await expectAwsError(kms.send(new GenerateDataKeyCommand({ KeyId: key.KeyId })), 'ValidationException');
+    await expectAwsError(kms.send(new GenerateDataKeyCommand({ KeyId: key.KeyId, KeySpec: 'AES_256', NumberOfBytes: 32 })),
+      'ValidationException');
+  });
+
+  // ---- ReEncrypt -------------------------------------------------------------------------------
+  it('ReEncrypt moves a ciphertext to another key and context', T, async () => {
+    const src = await createKey(kms, 'reencrypt source');
+    const dst = await createKey(kms, 'reencrypt destination');
+    const pt = new Uint8Array(randomBytes(100));
+    const enc = await kms.send(new EncryptCommand({ KeyId: src.KeyId, Plaintext: pt, EncryptionContext: { v: '1' } }));
+
+    const re = await kms.send(new ReEncryptCommand({
+      CiphertextBlob: enc.CiphertextBlob,
+      SourceEncryptionContext: { v: '1' },
+      DestinationKeyId: dst.KeyId,
+      DestinationEncryptionContext: { v: '2' },
+    }));
+    assert.ok(re.CiphertextBlob instanceof Uint8Array);
+    assert.equal(re.SourceKeyId, src.Arn);
+    assert.equal(re.KeyId, dst.Arn);
+    assert.equal(re.SourceEncryptionAlgorithm, 'SYMMETRIC_DEFAULT');
+    assert.equal(re.DestinationEncryptionAlgorithm, 'SYMMETRIC_DEFAULT');
+
+    const dec = await kms.send(new DecryptCommand({ CiphertextBlob: re.CiphertextBlob, EncryptionContext: { v: '2' } }));
+    assert.ok(bytesEqual(dec.Plaintext, pt));
+    assert.equal(dec.KeyId, dst.Arn);
+    await expectAwsError(kms.send(new DecryptCommand({ CiphertextBlob: re.CiphertextBlob, EncryptionContext: { v: '1' } })),
+      'InvalidCiphertextException', null);
+
+    // Wrong source context -> InvalidCiphertextException; SourceKeyId that does not match -> IncorrectKeyException.
+    await expectAwsError(kms.send(new ReEncryptCommand({
+      CiphertextBlob: enc.CiphertextBlob, SourceEncryptionContext: { v: 'x' }, DestinationKeyId: dst.KeyId,
+    })), 'InvalidCiphertextException', null);
+    await expectAwsError(kms.send(new ReEncryptCommand({
+      CiphertextBlob: enc.CiphertextBlob, SourceKeyId: dst.KeyId, SourceEncryptionContext: { v: '1' }, DestinationKeyId: dst.KeyId,
+    })), 'IncorrectKeyException', 'The key ID in the request does not identify a CMK that can perform this operation.');
+
+    // Same key, ReEncrypt just to change the context.
+    const same = await kms.send(new ReEncryptCommand({
+      CiphertextBlob: enc.CiphertextBlob, SourceEncryptionContext: { v: '1' }, DestinationKeyId: src.Arn,
+    }));
+    assert.equal(same.KeyId, src.Arn);
+    assert.ok(bytesEqual((await kms.send(new DecryptCommand({ CiphertextBlob: same.CiphertextBlob }))).Plaintext, pt));
+  });
+
+  // ---- aliases ----------------------------------------------------------------------------------
+  it('CreateAlias, Encrypt via alias name and alias ARN, ListAliases', T, async () => {
+    const key = await createKey(kms, 'aliased');
+    const alias = `alias/e2e-js-app-${randomUUID().slice(0, 8)}`;
+    const createOut = await kms.send(new CreateAliasCommand({ AliasName: alias, TargetKeyId: key.KeyId }));
+    assert.equal(createOut.$metadata.httpStatusCode, 200);
+
+    for (const id of [alias, aliasArn(alias)]) {
+      const enc = await kms.send(new EncryptCommand({ KeyId: id, Plaintext: utf8(`via ${id}`) }));
+      assert.equal(enc.KeyId, key.Arn, `Encrypt via ${id} answers with the key ARN`);
+      const dec = await kms.send(new DecryptCommand({ CiphertextBlob: enc.CiphertextBlob }));
+      assert.equal(fromUtf8(dec.Plaintext), `via ${id}`);
+      assert.equal(dec.KeyId, key.Arn);
+      // Decrypt with the alias as KeyId also identifies the right key.
+      const dec2 = await kms.send(new DecryptCommand({ KeyId: id, CiphertextBlob: enc.CiphertextBlob }));
+      assert.equal(fromUtf8(dec2.Plaintext), `via ${id}`);
+    }
+    const dk = await kms.send(new GenerateDataKeyCommand({ KeyId: alias, KeySpec: 'AES_256' }));
+    assert.equal(dk.KeyId, key.Arn);
+
+    // ListAliases (all, paginated) contains it.
+    const all = [];
+    let marker;
+    for (let page = 0; page < 50; page++) {
+      const out = await kms.send(new ListAliasesCommand({ ...(marker ? { Marker: marker } : {}) }));
+      all.push(...(out.Aliases ?? []));
+      if (!out.Truncated) break;
+      marker = out.NextMarker;
+    }
+    const entry = all.find((a) => a.AliasName === alias);
+    assert.ok(entry, `${alias} in ListAliases`);
+    assert.equal(entry.AliasArn, aliasArn(alias));
+    assert.equal(entry.TargetKeyId, key.KeyId, 'TargetKeyId is the bare key id');
+    assert.ok(entry.CreationDate instanceof Date, 'alias CreationDate is a Date');
+    if (entry.LastUpdatedDate !== undefined) assert.ok(entry.LastUpdatedDate instanceof Date);
+
+    // ListAliases filtered by key.
+    const byKey = await kms.send(new ListAliasesCommand({ KeyId: key.KeyId }));
+    assert.deepEqual(byKey.Aliases.map((a) => a.AliasName), [alias]);
+  });
+
+  it('alias swap: old ciphertext still decrypts with the old key, ReEncrypt to the new one', T, async () => {
+    const oldKey = await createKey(kms, 'old');
+    const newKey = await createKey(kms, 'new');
+    const alias = `alias/e2e-js-swap-${randomUUID().slice(0, 8)}`;
+    await kms.send(new CreateAliasCommand({ AliasName: alias, TargetKeyId: oldKey.KeyId }));
+    const dk = await kms.send(new GenerateDataKeyCommand({ KeyId: alias, KeySpec: 'AES_256' }));
+    assert.equal(dk.KeyId, oldKey.Arn);
+
+    await kms.send(new UpdateAliasCommand({ AliasName: alias, TargetKeyId: newKey.KeyId }));
+    assert.equal((await describeKey(kms, alias)).KeyId, newKey.KeyId);
+    const enc = await kms.send(new EncryptCommand({ KeyId: alias, Plaintext: utf8('new') }));
+    assert.equal(enc.KeyId, newKey.Arn);
+
+    const dec = await kms.send(new DecryptCommand({ CiphertextBlob: dk.CiphertextBlob }));
+    assert.equal(dec.KeyId, oldKey.Arn);
+    assert.ok(bytesEqual(dec.Plaintext, dk.Plaintext));
+
+    const re = await kms.send(new ReEncryptCommand({ CiphertextBlob: dk.CiphertextBlob, DestinationKeyId: alias }));
+    assert.equal(re.SourceKeyId, oldKey.Arn);
+    assert.equal(re.KeyId, newKey.Arn);
+
+    await kms.send(new DisableKeyCommand({ KeyId: oldKey.KeyId }));
+    await expectAwsError(kms.send(new DecryptCommand({ CiphertextBlob: dk.CiphertextBlob })),
+      'DisabledException', `${oldKey.Arn} is disabled.`);
+    const dec2 = await kms.send(new DecryptCommand({ CiphertextBlob: re.CiphertextBlob }));
+    assert.ok(bytesEqual(dec2.Plaintext, dk.Plaintext));
+    await kms.send(new EnableKeyCommand({ KeyId: oldKey.KeyId }));
+    assert.ok(bytesEqual((await kms.send(new DecryptCommand({ CiphertextBlob: dk.CiphertextBlob }))).Plaintext, dk.Plaintext));
+  });
+
+  it('alias errors: missing prefix, unknown alias', T, async () => {
+    const key = await createKey(kms);
+    await expectAwsError(kms.send(new CreateAliasCommand({ AliasName: 'no-prefix', TargetKeyId: key.KeyId })),
+      'ValidationException',
+      'Alias must start with the prefix "alias/". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html');
+    await expectAwsError(kms.send(new EncryptCommand({ KeyId: 'alias/e2e-js-does-not-exist', Plaintext: utf8('x') })),
+      'NotFoundException', `Alias ${aliasArn('alias/e2e-js-does-not-exist')} is not found.`);
+  });
+
+  // ---- errors -----------------------------------------------------------------------------------
+  it('NotFoundException texts for malformed and unknown key ids', T, async () => {
+    await expectAwsError(kms.send(new DescribeKeyCommand({ KeyId: 'nope' })), 'NotFoundException', "Invalid keyId 'nope'");
+    await expectAwsError(kms.send(new EncryptCommand({ KeyId: 'nope', Plaintext: utf8('x') })),
+      'NotFoundException', "Invalid keyId 'nope'");
+    const missing = randomUUID();
+    await expectAwsError(kms.send(new DescribeKeyCommand({ KeyId: missing })),
+      'NotFoundException', `Key '${keyArn(missing)}' does not exist`);
+    await expectAwsError(kms.send(new EncryptCommand({ KeyId: keyArn(missing), Plaintext: utf8('x') })),
+      'NotFoundException', `Key '${keyArn(missing)}' does not exist`);
+  });
+
+  it('DisabledException "<arn> is disabled." for Encrypt, Decrypt, GenerateDataKey; EnableKey restores', T, async () => {
+    const key = await createKey(kms);
+    const enc = await kms.send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: utf8('before disable') }));
+    await kms.send(new DisableKeyCommand({ KeyId: key.KeyId }));
+    const md = await describeKey(kms, key.KeyId);
+    assert.equal(md.KeyState, 'Disabled');
+    assert.equal(md.Enabled, false);
+
+    const msg = `${key.Arn} is disabled.`;
+    await expectAwsError(kms.send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: utf8('x') })), 'DisabledException', msg);
+    await expectAwsError(kms.send(new DecryptCommand({ CiphertextBlob: enc.CiphertextBlob })), 'DisabledException', msg);
+    await expectAwsError(kms.send(new GenerateDataKeyCommand({ KeyId: key.KeyId, KeySpec: 'AES_256' })), 'DisabledException', msg);
+
+    await kms.send(new EnableKeyCommand({ KeyId: key.KeyId }));
+    const dec = await kms.send(new DecryptCommand({ CiphertextBlob: enc.CiphertextBlob }));
+    assert.equal(fromUtf8(dec.Plaintext), 'before disable');
+  });
+
+  it('tampered, truncated or junk blobs -> InvalidCiphertextException', T, async () => {
+    const key = await createKey(kms);
+    const enc = await kms.send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: utf8('do not tamper'), EncryptionContext: { k: 'v' } }));
+    const blob = enc.CiphertextBlob;
+    // Every single-byte change anywhere in the blob (header, key id, version, IV, ciphertext, tag).
+    for (let i = 0; i < blob.length; i++) {
+      let err;
+      try {
+        await kms.send(new DecryptCommand({ CiphertextBlob: flip(blob, i), EncryptionContext: { k: 'v' } }));
+      } catch (e) { err = e; }
+      assert.ok(err, `flip at ${i}/${blob.length} must not decrypt`);
+      assert.equal(`${err.name} (HTTP ${err.$metadata?.httpStatusCode})`, 'InvalidCiphertextException (HTTP 400)',
+        `flip at byte ${i}/${blob.length}: ${err.name}: ${err.message}`);
+    }
+    for (const len of [1, 8, blob.length - 16, blob.length - 1]) {
+      await expectAwsError(kms.send(new DecryptCommand({ CiphertextBlob: blob.slice(0, len), EncryptionContext: { k: 'v' } })),
+        'InvalidCiphertextException', null);
+    }
+    const longer = new Uint8Array(blob.length + 1);
+    longer.set(blob);
+    await expectAwsError(kms.send(new DecryptCommand({ CiphertextBlob: longer, EncryptionContext: { k: 'v' } })),
+      'InvalidCiphertextException', null);
+    await expectAwsError(kms.send(new DecryptCommand({ CiphertextBlob: new Uint8Array(randomBytes(200)) })),
+      'InvalidCiphertextException', null);
+    // The original still works.
+    const ok = await kms.send(new DecryptCommand({ CiphertextBlob: blob, EncryptionContext: { k: 'v' } }));
+    assert.equal(fromUtf8(ok.Plaintext), 'do not tamper');
+  });
+
+  it('Decrypt with a KeyId that does not match the blob -> IncorrectKeyException', T, async () => {
+    const a = await createKey(kms);
+    const b = await createKey(kms);
+    const enc = await kms.send(new EncryptCommand({ KeyId: a.KeyId, Plaintext: utf8('for a') }));
+    for (const id of [b.KeyId, b.Arn]) {
+      await expectAwsError(kms.send(new DecryptCommand({ KeyId: id, CiphertextBlob: enc.CiphertextBlob })),
+        'IncorrectKeyException', 'The key ID in the request does not identify a CMK that can perform this operation.');
+    }
+  });
+
+  // ---- rotation -----------------------------------------------------------------------------------
+  it('EnableKeyRotation / GetKeyRotationStatus / DisableKeyRotation', T, async () => {
+    const key = await createKey(kms);
+    let st = await kms.send(new GetKeyRotationStatusCommand({ KeyId: key.KeyId }));
+    assert.equal(st.KeyRotationEnabled, false);
+
+    const t0 = Date.now();
+    await kms.send(new EnableKeyRotationCommand({ KeyId: key.KeyId }));
+    st = await kms.send(new GetKeyRotationStatusCommand({ KeyId: key.KeyId }));
+    assert.equal(st.KeyRotationEnabled, true);
+    assert.equal(st.KeyId, key.Arn);
+    assert.equal(st.RotationPeriodInDays, 365);
+    assert.ok(st.NextRotationDate instanceof Date, 'NextRotationDate is a Date');
+    const delta = st.NextRotationDate.getTime() - t0;
+    // default jitter window is 24h
+    assert.ok(delta > 363 * DAY_MS && delta < 367 * DAY_MS, `NextRotationDate ${st.NextRotationDate.toISOString()}`);
+    assert.equal(st.OnDemandRotationStartDate, undefined);
+
+    await kms.send(new EnableKeyRotationCommand({ KeyId: key.KeyId, RotationPeriodInDays: 90 }));
+    st = await kms.send(new GetKeyRotationStatusCommand({ KeyId: key.KeyId }));
+    assert.equal(st.RotationPeriodInDays, 90);
+
+    await expectAwsError(kms.send(new EnableKeyRotationCommand({ KeyId: key.KeyId, RotationPeriodInDays: 89 })), 'ValidationException');
+
+    await kms.send(new DisableKeyRotationCommand({ KeyId: key.KeyId }));
+    st = await kms.send(new GetKeyRotationStatusCommand({ KeyId: key.KeyId }));
+    assert.equal(st.KeyRotationEnabled, false);
+
+    await kms.send(new DisableKeyCommand({ KeyId: key.KeyId }));
+    await expectAwsError(kms.send(new EnableKeyRotationCommand({ KeyId: key.KeyId })), 'DisabledException', `${key.Arn} is disabled.`);
+  });
+
+  it('RotateKeyOnDemand: new current material, ListKeyRotations, old ciphertext decrypts', T, async () => {
+    const key = await createKey(kms);
+    const firstMaterial = (await describeKey(kms, key.KeyId)).CurrentKeyMaterialId;
+    assert.match(firstMaterial, MATERIAL_ID_RE);
+    const ctx = { rot: 'demand' };
+    const old = await kms.send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: utf8('old material'), EncryptionContext: ctx }));
+
+    assert.deepEqual(await listRotations(kms, key.KeyId), [], 'no rotations yet (ROTATIONS_ONLY)');
+
+    const rot = await kms.send(new RotateKeyOnDemandCommand({ KeyId: key.KeyId }));
+    assert.ok(rot.KeyId === key.Arn || rot.KeyId === key.KeyId, `RotateKeyOnDemand.KeyId ${rot.KeyId}`);
+    await waitOnDemandRotationDone(kms, key.KeyId);
+
+    const md = await describeKey(kms, key.KeyId);
+    assert.match(md.CurrentKeyMaterialId, MATERIAL_ID_RE);
+    assert.notEqual(md.CurrentKeyMaterialId, firstMaterial, 'CurrentKeyMaterialId changes on rotation');
+
+    const rotations = await listRotations(kms, key.KeyId);
+    assert.equal(rotations.length, 1, JSON.stringify(rotations));
+    const [entry] = rotations;
+    assert.equal(entry.RotationType, 'ON_DEMAND');
+    assert.equal(entry.KeyMaterialState, 'CURRENT');
+    assert.equal(entry.KeyMaterialId, md.CurrentKeyMaterialId);
+    assert.ok(entry.RotationDate instanceof Date, 'RotationDate is a Date');
+    assert.ok(Math.abs(entry.RotationDate.getTime() - Date.now()) < 10 * 60_000);
+    assert.ok(entry.KeyId === key.KeyId || entry.KeyId === key.Arn, `entry.KeyId ${entry.KeyId}`);
+
+    const all = await listRotations(kms, key.KeyId, 'ALL_KEY_MATERIAL');
+    assert.equal(all.length, 2, JSON.stringify(all));
+    const initial = all.find((e) => e.KeyMaterialId === firstMaterial);
+    assert.ok(initial, 'initial material listed with ALL_KEY_MATERIAL');
+    assert.equal(initial.KeyMaterialState, 'NON_CURRENT');
+    assert.equal(initial.RotationType, undefined);
+    assert.equal(initial.RotationDate, undefined);
+
+    // Old ciphertext (old material) still decrypts; new Encrypt uses the new material.
+    const dec = await kms.send(new DecryptCommand({ CiphertextBlob: old.CiphertextBlob, EncryptionContext: ctx }));
+    assert.equal(fromUtf8(dec.Plaintext), 'old material');
+    if (dec.KeyMaterialId !== undefined) assert.equal(dec.KeyMaterialId, firstMaterial);
+    const fresh = await kms.send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: utf8('new material'), EncryptionContext: ctx }));
+    const dec2 = await kms.send(new DecryptCommand({ CiphertextBlob: fresh.CiphertextBlob, EncryptionContext: ctx }));
+    assert.equal(fromUtf8(dec2.Plaintext), 'new material');
+    if (dec2.KeyMaterialId !== undefined) assert.equal(dec2.KeyMaterialId, md.CurrentKeyMaterialId);
+
+    // ReEncrypt of the old blob onto the same key lands on the current material.
+    const re = await kms.send(new ReEncryptCommand({ CiphertextBlob: old.CiphertextBlob, SourceEncryptionContext: ctx, DestinationKeyId: key.KeyId }));
+    if (re.SourceKeyMaterialId !== undefined) assert.equal(re.SourceKeyMaterialId, firstMaterial);
+    if (re.DestinationKeyMaterialId !== undefined) assert.equal(re.DestinationKeyMaterialId, md.CurrentKeyMaterialId);
+  });
+
+  it('RotateKeyOnDemand does not change the automatic schedule', T, async () => {
+    const key = await createKey(kms);
+    await kms.send(new EnableKeyRotationCommand({ KeyId: key.KeyId }));
+    const before = await kms.send(new GetKeyRotationStatusCommand({ KeyId: key.KeyId }));
+    await kms.send(new RotateKeyOnDemandCommand({ KeyId: key.KeyId }));
+    const after = await waitOnDemandRotationDone(kms, key.KeyId);
+    assert.equal(after.KeyRotationEnabled, true);
+    assert.equal(after.NextRotationDate?.getTime(), before.NextRotationDate?.getTime());
+  });
+
+  it('RotateKeyOnDemand on a disabled key -> DisabledException', T, async () => {
+    const key = await createKey(kms);
+    await kms.send(new DisableKeyCommand({ KeyId: key.KeyId }));
+    await expectAwsError(kms.send(new RotateKeyOnDemandCommand({ KeyId: key.KeyId })), 'DisabledException', `${key.Arn} is disabled.`);
+  });
+
+  it('POST /_rotor/clock on a system clock -> 409 ClockException', T, async () => {
+    const r = await postClockRaw(rotor.endpoint, { advance: '1d' });
+    assert.equal(r.status, 409, r.text);
+    assert.equal(r.json?.__type, 'ClockException');
+    const c = await getClock(rotor.endpoint);
+    assert.equal(c.virtual, false);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+describe('client-kms against rotor (virtual clock, no jitter)', { timeout: 300_000 }, () => {
+  let rotor;
+  let kms;
+
+  before(async () => {
+    rotor = await startRotor({ args: ['--clock', 'virtual', '--rotation-jitter', '0'] });
+    kms = kmsClient(rotor.endpoint);
+  }, HOOK);
+
+  after(async () => {
+    kms?.destroy();
+    await rotor?.stop();
+  }, HOOK);
+
+  it('virtual clock stands still until advanced', T, async () => {
+    const a = await getClock(rotor.endpoint);
+    assert.equal(a.virtual, true);
+    await sleep(1100);
+    const b = await getClock(rotor.endpoint);
+    assert.equal(b.now, a.now, 'virtual time does not move by itself');
+    const key = await createKey(kms);
+    assert.ok(Math.abs(key.CreationDate.getTime() - Date.parse(a.now)) < 1000,
+      `CreationDate ${key.CreationDate.toISOString()} comes from the virtual clock (${a.now})`);
+  });
+
+  it('advance 366d: automatic rotation fires, old ciphertext decrypts, ListKeyRotations shows AUTOMATIC', T, async () => {
+    const key = await createKey(kms);
+    const firstMaterial = (await describeKey(kms, key.KeyId)).CurrentKeyMaterialId;
+    const t0 = Date.parse((await getClock(rotor.endpoint)).now);
+    await kms.send(new EnableKeyRotationCommand({ KeyId: key.KeyId }));
+    const st = await kms.send(new GetKeyRotationStatusCommand({ KeyId: key.KeyId }));
+    assert.equal(st.RotationPeriodInDays, 365);
+    assert.ok(Math.abs(st.NextRotationDate.getTime() - (t0 + 365 * DAY_MS)) <= 1000,
+      `NextRotationDate ${st.NextRotationDate.toISOString()} != t0+365d ${new Date(t0 + 365 * DAY_MS).toISOString()} (jitter 0)`);
+
+    const ctx = { year: 'one' };
+    const old = await kms.send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: utf8('year one'), EncryptionContext: ctx }));
+    const oldDk = await kms.send(new GenerateDataKeyCommand({ KeyId: key.KeyId, KeySpec: 'AES_256' }));
+
+    const adv = await advanceClock(rotor.endpoint, '366d');
+    assert.equal(Date.parse(adv.now), t0 + 366 * DAY_MS, `clock now ${adv.now}`);
+    assert.ok(Array.isArray(adv.fired), 'fired is an array');
+    const mine = adv.fired.filter((e) => e.keyId === key.KeyId || e.keyId === key.Arn);
+    assert.equal(mine.length, 1, `fired: ${JSON.stringify(adv.fired)}`);
+    const [ev] = mine;
+    assert.equal(ev.event, 'RotateKey');
+    assert.equal(ev.account, ACCOUNT);
+    assert.equal(ev.region, 'us-east-1');
+    assert.ok(Math.abs(Date.parse(ev.time) - (t0 + 365 * DAY_MS)) <= 1000, `event time ${ev.time}`);
+    const m = /^AUTOMATIC ([0-9a-f]{64})$/.exec(ev.detail);
+    assert.ok(m, `detail ${ev.detail}`);
+    const newMaterial = m[1];
+
+    const c = await getClock(rotor.endpoint);
+    assert.equal(Date.parse(c.now), t0 + 366 * DAY_MS);
+
+    const md = await describeKey(kms, key.KeyId);
+    assert.equal(md.CurrentKeyMaterialId, newMaterial);
+    assert.notEqual(newMaterial, firstMaterial);
+
+    const dec = await kms.send(new DecryptCommand({ CiphertextBlob: old.CiphertextBlob, EncryptionContext: ctx }));
+    assert.equal(fromUtf8(dec.Plaintext), 'year one');
+    const decDk = await kms.send(new DecryptCommand({ CiphertextBlob: oldDk.CiphertextBlob }));
+    assert.ok(bytesEqual(decDk.Plaintext, oldDk.Plaintext));
+
+    const rotations = await listRotations(kms, key.KeyId);
+    assert.equal(rotations.length, 1, JSON.stringify(rotations));
+    assert.equal(rotations[0].RotationType, 'AUTOMATIC');
+    assert.equal(rotations[0].KeyMaterialId, newMaterial);
+    assert.equal(rotations[0].KeyMaterialState, 'CURRENT');
+    assert.ok(rotations[0].RotationDate instanceof Date);
+    assert.ok(Math.abs(rotations[0].RotationDate.getTime() - (t0 + 365 * DAY_MS)) <= 1000,
+      `RotationDate ${rotations[0].RotationDate.toISOString()}`);
+
+    const st2 = await kms.send(new GetKeyRotationStatusCommand({ KeyId: key.KeyId }));
+    assert.equal(st2.KeyRotationEnabled, true);
+    assert.ok(Math.abs(st2.NextRotationDate.getTime() - (t0 + 730 * DAY_MS)) <= 1000,
+      `NextRotationDate after the rotation ${st2.NextRotationDate.toISOString()}`);
+
+    const fresh = await kms.send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: utf8('year two'), EncryptionContext: ctx }));
+    assert.equal(fromUtf8((await kms.send(new DecryptCommand({ CiphertextBlob: fresh.CiphertextBlob, EncryptionContext: ctx }))).Plaintext), 'year two');
+  });
+
+  it('90-day period: two steps of 100d give two AUTOMATIC rotations; all ciphertexts decrypt', T, async () => {
+    const key = await createKey(kms);
+    const t0 = Date.parse((await getClock(rotor.endpoint)).now);
+    await kms.send(new EnableKeyRotationCommand({ KeyId: key.KeyId, RotationPeriodInDays: 90 }));
+    const blobs = [];
+    blobs.push(await kms.send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: utf8('c0') })));
+    const adv1 = await advanceClock(rotor.endpoint, '100d');
+    assert.equal(adv1.fired.filter((e) => e.keyId === key.KeyId || e.keyId === key.Arn).length, 1, JSON.stringify(adv1.fired));
+    blobs.push(await kms.send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: utf8('c1') })));
+    const adv2 = await advanceClock(rotor.endpoint, '100d');
+    assert.equal(adv2.fired.filter((e) => e.keyId === key.KeyId || e.keyId === key.Arn).length, 1, JSON.stringify(adv2.fired));
+    blobs.push(await kms.send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: utf8('c2') })));
+
+    for (let i = 0; i < blobs.length; i++) {
+      const dec = await kms.send(new DecryptCommand({ CiphertextBlob: blobs[i].CiphertextBlob }));
+      assert.equal(fromUtf8(dec.Plaintext), `c${i}`);
+    }
+    const rotations = await listRotations(kms, key.KeyId);
+    assert.equal(rotations.length, 2, JSON.stringify(rotations));
+    assert.deepEqual(rotations.map((r) => r.RotationType), ['AUTOMATIC', 'AUTOMATIC']);
+    const dates = rotations.map((r) => r.RotationDate.getTime()).sort((a, b) => a - b);
+    assert.ok(Math.abs(dates[0] - (t0 + 90 * DAY_MS)) <= 1000, new Date(dates[0]).toISOString());
+    assert.ok(Math.abs(dates[1] - (t0 + 180 * DAY_MS)) <= 1000, new Date(dates[1]).toISOString());
+    assert.equal(rotations.filter((r) => r.KeyMaterialState === 'CURRENT').length, 1);
+  });
+
+  it('a disabled key is not rotated when its date passes', T, async () => {
+    const key = await createKey(kms);
+    await kms.send(new EnableKeyRotationCommand({ KeyId: key.KeyId, RotationPeriodInDays: 90 }));
+    await kms.send(new DisableKeyCommand({ KeyId: key.KeyId }));
+    const st = await kms.send(new GetKeyRotationStatusCommand({ KeyId: key.KeyId }));
+    assert.equal(st.KeyRotationEnabled, true, 'disabling the key keeps the rotation status');
+    const adv = await advanceClock(rotor.endpoint, '100d');
+    assert.deepEqual(adv.fired.filter((e) => e.keyId === key.KeyId || e.keyId === key.Arn), []);
+    assert.deepEqual(await listRotations(kms, key.KeyId), []);
+  });
+
+  it('setting the virtual clock into the past -> 400', T, async () => {
+    const r = await postClockRaw(rotor.endpoint, { set: '2000-01-01T00:00:00Z' });
+    assert.equal(r.status, 400, r.text);
+  });
+});

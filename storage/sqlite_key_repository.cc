@@ -185,8 +185,13 @@ SqliteKeyRepository::SqliteKeyRepository(const SqliteOptions& options) : options
   }
   db_path_ = options_.data_dir + "/rotor.db";
   try {
-    writer_db_ = std::make_unique<SqliteDb>(db_path_, /*create=*/true, /*read_only=*/false);
-    ConfigureConnection(*writer_db_, options_.durable);
+    try {
+      writer_db_ = std::make_unique<SqliteDb>(db_path_, /*create=*/true, /*read_only=*/false);
+      ConfigureConnection(*writer_db_, options_.durable);
+    } catch (const StorageError& e) {
+      throw StorageError(db_path_ + " is not a usable SQLite database (" + e.what() +
+                         "). Rotor will not overwrite it; move it away or choose another --data-dir.");
+    }
     Migrate(*writer_db_, db_path_);
     auto mode = writer_db_->Prepare("PRAGMA journal_mode = WAL");
     if (!mode->Step() || mode->Text(0) != "wal") {

@@ -233,19 +233,21 @@ class Walker {
   std::vector<std::string> violations;
 
  private:
-  void Violation(const std::string& shown, bool quote, const std::string& path,
+  // `shown` is the value as AWS echoes it; nullopt for values AWS never
+  // echoes (sensitive members, blobs, lists).
+  void Violation(const std::optional<std::string>& shown, bool quote, const std::string& path,
                  const std::string& constraint) {
-    std::string value = shown.empty() ? "Value" : quote ? "Value '" + shown + "'" : "Value " + shown;
+    std::string value = !shown ? "Value" : quote ? "Value '" + *shown + "'" : "Value " + *shown;
     violations.push_back(value + " at '" + path + "' failed to satisfy constraint: " + constraint);
   }
 
-  void Length(const std::string& shown, bool hide, size_t length, const Shape& shape,
+  void Length(const std::optional<std::string>& shown, size_t length, const Shape& shape,
               const std::string& path) {
     if (shape.min && static_cast<int64_t>(length) < *shape.min) {
-      Violation(hide ? "" : shown, true, path,
+      Violation(shown, true, path,
                 "Member must have length greater than or equal to " + std::to_string(*shape.min));
     } else if (shape.max && static_cast<int64_t>(length) > *shape.max) {
-      Violation(hide ? "" : shown, true, path,
+      Violation(shown, true, path,
                 "Member must have length less than or equal to " + std::to_string(*shape.max));
     }
   }
@@ -261,9 +263,11 @@ class Walker {
       return;
     }
     size_t before = violations.size();
-    Length(s, shape.sensitive, CodePointLength(s), shape, path);
+    std::optional<std::string> shown;
+    if (!shape.sensitive) shown = s;
+    Length(shown, CodePointLength(s), shape, path);
     if (violations.size() == before && shape.pattern && !shape.pattern->matches(s)) {
-      Violation(shape.sensitive ? "" : s, true, path,
+      Violation(shown, true, path,
                 "Member must satisfy regular expression pattern: " + shape.pattern->source);
     }
   }
@@ -290,16 +294,18 @@ class Walker {
     std::optional<core::Bytes> bytes = core::Base64Decode(v.get_ref<const std::string&>());
     if (!bytes) Serialization("Value at '" + path + "' is not valid base64.");
     // Blob values are never echoed (AWS shows a Java buffer, never the bytes).
-    Length("", true, bytes->size(), shape, path);
+    Length(std::nullopt, bytes->size(), shape, path);
     if (!blob_name.empty()) blobs_[blob_name] = std::move(*bytes);
   }
 
   void List(const json& v, const Shape& shape, const std::string& path) {
     if (!v.is_array()) Serialization("Expected a JSON array for '" + path + "'.");
     if (shape.min && static_cast<int64_t>(v.size()) < *shape.min) {
-      Violation("", true, path, "Member must have length greater than or equal to " + std::to_string(*shape.min));
+      Violation(std::nullopt, true, path,
+                "Member must have length greater than or equal to " + std::to_string(*shape.min));
     } else if (shape.max && static_cast<int64_t>(v.size()) > *shape.max) {
-      Violation("", true, path, "Member must have length less than or equal to " + std::to_string(*shape.max));
+      Violation(std::nullopt, true, path,
+                "Member must have length less than or equal to " + std::to_string(*shape.max));
     }
     for (size_t i = 0; i < v.size(); ++i) {
       if (v[i].is_null()) Serialization("Null element in list '" + path + "'.");

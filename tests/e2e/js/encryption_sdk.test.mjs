@@ -151,6 +151,26 @@ describe('AWS Encryption SDK KMS keyring against rotor', { timeout: 300_000 }, (
     }
   });
 
+  it('keys in two regions: the clientProvider gets a client per region from the key ARN', T, async () => {
+    const east = await newKey('east');
+    const westKms = kmsClient(rotor.endpoint, { region: 'us-west-2' });
+    try {
+      const west = (await westKms.send(new CreateKeyCommand({ Description: 'west' }))).KeyMetadata;
+      assert.match(west.Arn, /^arn:aws:kms:us-west-2:/);
+      const from = providerRegions.length;
+      const { result, messageHeader } = await encrypt(keyring({ generatorKeyId: east.Arn, keyIds: [west.Arn] }),
+        Buffer.from('two regions'), { encryptionContext: { geo: 'multi' } });
+      assert.deepEqual(messageHeader.encryptedDataKeys.map((e) => e.providerInfo), [east.Arn, west.Arn]);
+      assert.deepEqual([...new Set(providerRegions.slice(from))].sort(), ['us-east-1', 'us-west-2']);
+
+      const out = await decrypt(keyring({ keyIds: [west.Arn] }), result);
+      assert.equal(out.plaintext.toString(), 'two regions');
+      assert.equal(providerRegions.at(-1), 'us-west-2');
+    } finally {
+      westKms.destroy();
+    }
+  });
+
   it('alias ARN and alias name as generator; decrypt by key ARN and by discovery', T, async () => {
     const key = await newKey('aliased');
     const alias = `alias/esdk-${randomUUID().slice(0, 8)}`;

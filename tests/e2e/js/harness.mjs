@@ -152,6 +152,9 @@ async function launch(port, args, env) {
 
   const deadline = Date.now() + HEALTH_TIMEOUT_MS;
   while (Date.now() < deadline) {
+    if (exited?.error) {
+      throw new Error(`could not start ${ROTOR_BIN}: ${exited.error.message}`);
+    }
     if (exited) {
       throw new Error(`rotor exited before becoming healthy (${JSON.stringify(exited)}): ${out.slice(-2000)}`);
     }
@@ -244,8 +247,9 @@ export async function resetRotor(endpoint) {
  * Await a promise that must reject with an AWS SDK service error; returns the error.
  * Checks the `name` and, when `message` is given, the exact message (a RegExp is matched instead).
  * `message: null` means "AWS sends no message": the SDK then shows 'UnknownError' (or '').
+ * `status`: the allowed HTTP status code(s), 400 unless given.
  */
-export async function expectAwsError(promise, name, message) {
+export async function expectAwsError(promise, name, message, { status = 400 } = {}) {
   let err;
   try {
     const res = await promise;
@@ -270,8 +274,9 @@ export async function expectAwsError(promise, name, message) {
   } else if (message !== undefined && err.message !== message) {
     throw new Error(`expected ${name} message ${JSON.stringify(message)}, got ${JSON.stringify(err.message)}`);
   }
-  if (err.$metadata && err.$metadata.httpStatusCode !== undefined && err.$metadata.httpStatusCode !== 400) {
-    throw new Error(`expected HTTP 400 for ${name}, got ${err.$metadata.httpStatusCode}`);
+  const allowed = [].concat(status);
+  if (err.$metadata && err.$metadata.httpStatusCode !== undefined && !allowed.includes(err.$metadata.httpStatusCode)) {
+    throw new Error(`expected HTTP ${allowed.join(' or ')} for ${name}, got ${err.$metadata.httpStatusCode}`);
   }
   return err;
 }

@@ -4,9 +4,13 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import {
+  CancelKeyDeletionCommand,
   CreateAliasCommand,
   CreateKeyCommand,
   DecryptCommand,
@@ -18,11 +22,13 @@ import {
   EncryptCommand,
   GenerateDataKeyCommand,
   GenerateDataKeyWithoutPlaintextCommand,
+  GenerateRandomCommand,
   GetKeyRotationStatusCommand,
   ListAliasesCommand,
   ListKeyRotationsCommand,
   ReEncryptCommand,
   RotateKeyOnDemandCommand,
+  ScheduleKeyDeletionCommand,
   UpdateAliasCommand,
 } from '@aws-sdk/client-kms';
 
@@ -31,6 +37,7 @@ import {
   ARN_RE,
   KEY_ID_RE,
   MATERIAL_ID_RE,
+  REGION,
   advanceClock,
   aliasArn,
   bytesEqual,
@@ -236,6 +243,9 @@ describe('client-kms against rotor (system clock)', { timeout: 300_000 }, () => 
       kms.send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: utf8('x'), DryRun: true })),
       'DryRunOperationException',
       'The request would have succeeded, but the DryRun option is set.',
+      // The model declares 412 for DryRunOperationException; the project's behaviour doc says 400 for
+      // client errors. Which one real KMS sends over JSON 1.1 is not recorded, so accept both.
+      { status: [400, 412] },
     );
   });
 
@@ -568,6 +578,115 @@ describe('client-kms against rotor (system clock)', { timeout: 300_000 }, () => 
     await expectAwsError(kms.send(new RotateKeyOnDemandCommand({ KeyId: key.KeyId })), 'DisabledException', `${key.Arn} is disabled.`);
   });
 
+  it('ListKeyRotations paginates with Limit', T, async () => {
+    const key = await createKey(kms);
+    for (let i = 0; i < 3; i++) {
+      await kms.send(new RotateKeyOnDemandCommand({ KeyId: key.KeyId }));
+      await waitOnDemandRotationDone(kms, key.KeyId);
+    }
+    const first = await kms.send(new ListKeyRotationsCommand({ KeyId: key.KeyId, Limit: 2 }));
+    assert.equal(first.Rotations.length, 2);
+    assert.equal(first.Truncated, true);
+    assert.ok(first.NextMarker, 'NextMarker when truncated');
+    const second = await kms.send(new ListKeyRotationsCommand({ KeyId: key.KeyId, Limit: 2, Marker: first.NextMarker }));
+    assert.equal(second.Rotations.length, 1);
+    assert.equal(second.Truncated, false);
+    assert.equal(second.NextMarker, undefined);
+    const ids = [...first.Rotations, ...second.Rotations].map((r) => r.KeyMaterialId);
+    assert.equal(new Set(ids).size, 3, 'no duplicates across pages');
+    assert.deepEqual([...first.Rotations, ...second.Rotations].map((r) => r.RotationType), ['ON_DEMAND', 'ON_DEMAND', 'ON_DEMAND']);
+  });
+
+  it('GenerateRandom', T, async () => {
+    const r = await kms.send(new GenerateRandomCommand({ NumberOfBytes: 1024 }));
+    assert.ok(r.Plaintext instanceof Uint8Array);
+    assert.equal(r.Plaintext.length, 1024);
+    await expectAwsError(kms.send(new GenerateRandomCommand({})), 'ValidationException', 'NumberOfBytes is required.');
+    await expectAwsError(kms.send(new GenerateRandomCommand({ NumberOfBytes: 1025 })), 'ValidationException',
+      "1 validation error detected: Value '1025' at 'numberOfBytes' failed to satisfy constraint: Member must have value less than or equal to 1024");
+  });
+
+  it('DryRun on Decrypt, GenerateDataKey, ReEncrypt; checks run before the DryRun answer', T, async () => {
+    const key = await createKey(kms);
+    const enc = await kms.send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: utf8('dry'), EncryptionContext: { d: 'r' } }));
+    const dry = ['DryRunOperationException', 'The request would have succeeded, but the DryRun option is set.', { status: [400, 412] }];
+    await expectAwsError(kms.send(new DecryptCommand({ CiphertextBlob: enc.CiphertextBlob, EncryptionContext: { d: 'r' }, DryRun: true })), ...dry);
+    await expectAwsError(kms.send(new GenerateDataKeyCommand({ KeyId: key.KeyId, KeySpec: 'AES_256', DryRun: true })), ...dry);
+    await expectAwsError(kms.send(new ReEncryptCommand({
+      CiphertextBlob: enc.CiphertextBlob, SourceEncryptionContext: { d: 'r' }, DestinationKeyId: key.KeyId, DryRun: true,
+    })), ...dry);
+    // A DryRun that would fail reports the real error.
+    await expectAwsError(kms.send(new DecryptCommand({ CiphertextBlob: enc.CiphertextBlob, DryRun: true })),
+      'InvalidCiphertextException', null);
+    await kms.send(new DisableKeyCommand({ KeyId: key.KeyId }));
+    await expectAwsError(kms.send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: utf8('x'), DryRun: true })),
+      'DisabledException', `${key.Arn} is disabled.`);
+  });
+
+  it('pending deletion: crypto ops -> KMSInvalidStateException; CancelKeyDeletion leaves it Disabled', T, async () => {
+    const key = await createKey(kms);
+    const enc = await kms.send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: utf8('keep me') }));
+    await kms.send(new EnableKeyRotationCommand({ KeyId: key.KeyId }));
+    const sched = await kms.send(new ScheduleKeyDeletionCommand({ KeyId: key.KeyId, PendingWindowInDays: 7 }));
+    assert.equal(sched.KeyId, key.Arn);
+    assert.equal(sched.KeyState, 'PendingDeletion');
+    assert.equal(sched.PendingWindowInDays, 7);
+    assert.ok(sched.DeletionDate instanceof Date);
+    const days = (sched.DeletionDate.getTime() - Date.now()) / DAY_MS;
+    assert.ok(days > 6.9 && days < 7.1, `DeletionDate ${sched.DeletionDate.toISOString()}`);
+
+    const md = await describeKey(kms, key.KeyId);
+    assert.equal(md.KeyState, 'PendingDeletion');
+    assert.equal(md.Enabled, false);
+    assert.ok(md.DeletionDate instanceof Date);
+
+    const msg = `${key.Arn} is pending deletion.`;
+    await expectAwsError(kms.send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: utf8('x') })), 'KMSInvalidStateException', msg);
+    await expectAwsError(kms.send(new DecryptCommand({ CiphertextBlob: enc.CiphertextBlob })), 'KMSInvalidStateException', msg);
+    await expectAwsError(kms.send(new GenerateDataKeyCommand({ KeyId: key.KeyId, KeySpec: 'AES_256' })), 'KMSInvalidStateException', msg);
+    const st = await kms.send(new GetKeyRotationStatusCommand({ KeyId: key.KeyId }));
+    assert.equal(st.KeyRotationEnabled, false, 'rotation reads false while pending deletion');
+
+    const cancel = await kms.send(new CancelKeyDeletionCommand({ KeyId: key.KeyId }));
+    assert.equal(cancel.KeyId, key.Arn);
+    const after = await describeKey(kms, key.KeyId);
+    assert.equal(after.KeyState, 'Disabled');
+    assert.equal(after.DeletionDate, undefined);
+    assert.equal((await kms.send(new GetKeyRotationStatusCommand({ KeyId: key.KeyId }))).KeyRotationEnabled, true,
+      'rotation status restored by CancelKeyDeletion');
+    await expectAwsError(kms.send(new DecryptCommand({ CiphertextBlob: enc.CiphertextBlob })), 'DisabledException', `${key.Arn} is disabled.`);
+    await kms.send(new EnableKeyCommand({ KeyId: key.KeyId }));
+    assert.equal(fromUtf8((await kms.send(new DecryptCommand({ CiphertextBlob: enc.CiphertextBlob }))).Plaintext), 'keep me');
+  });
+
+  it('regions and accounts are isolated (SigV4 region, 12-digit access key = account)', T, async () => {
+    const west = kmsClient(rotor.endpoint, { region: 'us-west-2' });
+    const other = kmsClient(rotor.endpoint, { credentials: { accessKeyId: '444455556666', secretAccessKey: 'x' } });
+    try {
+      const wk = (await west.send(new CreateKeyCommand({}))).KeyMetadata;
+      assert.equal(wk.Arn, `arn:aws:kms:us-west-2:${ACCOUNT}:key/${wk.KeyId}`);
+      const wenc = await west.send(new EncryptCommand({ KeyId: wk.KeyId, Plaintext: utf8('west') }));
+      assert.equal(wenc.KeyId, wk.Arn);
+      await expectAwsError(kms.send(new DescribeKeyCommand({ KeyId: wk.KeyId })),
+        'NotFoundException', `Key '${keyArn(wk.KeyId)}' does not exist`);
+      await expectAwsError(kms.send(new DescribeKeyCommand({ KeyId: wk.Arn })), 'NotFoundException', 'Invalid arn us-west-2');
+      await expectAwsError(kms.send(new DecryptCommand({ CiphertextBlob: wenc.CiphertextBlob })), 'InvalidCiphertextException', null);
+      assert.equal(fromUtf8((await west.send(new DecryptCommand({ CiphertextBlob: wenc.CiphertextBlob }))).Plaintext), 'west');
+
+      const ok = (await other.send(new CreateKeyCommand({}))).KeyMetadata;
+      assert.equal(ok.AWSAccountId, '444455556666');
+      assert.equal(ok.Arn, `arn:aws:kms:${REGION}:444455556666:key/${ok.KeyId}`);
+      const oenc = await other.send(new EncryptCommand({ KeyId: ok.KeyId, Plaintext: utf8('other account') }));
+      await expectAwsError(kms.send(new DecryptCommand({ CiphertextBlob: oenc.CiphertextBlob })), 'InvalidCiphertextException', null);
+      await expectAwsError(kms.send(new DescribeKeyCommand({ KeyId: ok.KeyId })),
+        'NotFoundException', `Key '${keyArn(ok.KeyId)}' does not exist`);
+      assert.equal(fromUtf8((await other.send(new DecryptCommand({ CiphertextBlob: oenc.CiphertextBlob }))).Plaintext), 'other account');
+    } finally {
+      west.destroy();
+      other.destroy();
+    }
+  });
+
   it('POST /_rotor/clock on a system clock -> 409 ClockException', T, async () => {
     const r = await postClockRaw(rotor.endpoint, { advance: '1d' });
     assert.equal(r.status, 409, r.text);
@@ -701,5 +820,154 @@ describe('client-kms against rotor (virtual clock, no jitter)', { timeout: 300_0
   it('setting the virtual clock into the past -> 400', T, async () => {
     const r = await postClockRaw(rotor.endpoint, { set: '2000-01-01T00:00:00Z' });
     assert.equal(r.status, 400, r.text);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+describe('client-kms against rotor (virtual clock, on-demand delay 1h, limit 2)', { timeout: 300_000 }, () => {
+  let rotor;
+  let kms;
+
+  before(async () => {
+    rotor = await startRotor({
+      args: ['--clock', 'virtual', '--rotation-jitter', '0', '--on-demand-rotation-delay', '1h', '--on-demand-rotation-limit', '2'],
+    });
+    kms = kmsClient(rotor.endpoint);
+  }, HOOK);
+
+  after(async () => {
+    kms?.destroy();
+    await rotor?.stop();
+  }, HOOK);
+
+  it('an on-demand rotation stays in progress until the clock passes the delay', T, async () => {
+    const key = await createKey(kms);
+    const firstMaterial = (await describeKey(kms, key.KeyId)).CurrentKeyMaterialId;
+    const now = Date.parse((await getClock(rotor.endpoint)).now);
+    const enc = await kms.send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: utf8('pre') }));
+
+    await kms.send(new RotateKeyOnDemandCommand({ KeyId: key.KeyId }));
+    const st = await kms.send(new GetKeyRotationStatusCommand({ KeyId: key.KeyId }));
+    assert.ok(st.OnDemandRotationStartDate instanceof Date, 'OnDemandRotationStartDate while in progress');
+    assert.ok(Math.abs(st.OnDemandRotationStartDate.getTime() - now) < 1000);
+    assert.deepEqual(await listRotations(kms, key.KeyId), [], 'not rotated yet');
+    assert.equal((await describeKey(kms, key.KeyId)).CurrentKeyMaterialId, firstMaterial);
+
+    await advanceClock(rotor.endpoint, '61m');
+    const st2 = await kms.send(new GetKeyRotationStatusCommand({ KeyId: key.KeyId }));
+    assert.equal(st2.OnDemandRotationStartDate, undefined, 'done after the delay');
+    const rotations = await listRotations(kms, key.KeyId);
+    assert.equal(rotations.length, 1, JSON.stringify(rotations));
+    assert.equal(rotations[0].RotationType, 'ON_DEMAND');
+    assert.notEqual((await describeKey(kms, key.KeyId)).CurrentKeyMaterialId, firstMaterial);
+    assert.equal(fromUtf8((await kms.send(new DecryptCommand({ CiphertextBlob: enc.CiphertextBlob }))).Plaintext), 'pre');
+  });
+
+  it('the on-demand rotation limit -> LimitExceededException', T, async () => {
+    const key = await createKey(kms);
+    for (let i = 0; i < 2; i++) {
+      await kms.send(new RotateKeyOnDemandCommand({ KeyId: key.KeyId }));
+      await advanceClock(rotor.endpoint, '61m');
+    }
+    assert.equal((await listRotations(kms, key.KeyId)).length, 2);
+    await expectAwsError(kms.send(new RotateKeyOnDemandCommand({ KeyId: key.KeyId })), 'LimitExceededException',
+      `The on-demand rotations limit has been reached for the given keyId. No more on-demand rotations can be performed for this key: ${key.Arn}`);
+  });
+
+  it('ScheduleKeyDeletion fires when the window passes: key and alias are gone', T, async () => {
+    const key = await createKey(kms);
+    const alias = `alias/e2e-js-doomed-${randomUUID().slice(0, 8)}`;
+    await kms.send(new CreateAliasCommand({ AliasName: alias, TargetKeyId: key.KeyId }));
+    await kms.send(new ScheduleKeyDeletionCommand({ KeyId: key.KeyId, PendingWindowInDays: 7 }));
+    const adv = await advanceClock(rotor.endpoint, '6d');
+    assert.deepEqual(adv.fired.filter((e) => e.keyId === key.KeyId || e.keyId === key.Arn), []);
+    assert.equal((await describeKey(kms, key.KeyId)).KeyState, 'PendingDeletion');
+
+    const adv2 = await advanceClock(rotor.endpoint, '2d');
+    const mine = adv2.fired.filter((e) => e.keyId === key.KeyId || e.keyId === key.Arn);
+    assert.equal(mine.length, 1, JSON.stringify(adv2.fired));
+    await expectAwsError(kms.send(new DescribeKeyCommand({ KeyId: key.KeyId })),
+      'NotFoundException', `Key '${key.Arn}' does not exist`);
+    const aliases = await kms.send(new ListAliasesCommand({}));
+    assert.ok(!(aliases.Aliases ?? []).some((a) => a.AliasName === alias), 'alias deleted with the key');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+describe('persistence: a restart with the same --data-dir keeps everything decryptable', { timeout: 300_000 }, () => {
+  let dataDir;
+  let rotor;
+  let kms;
+
+  before(() => {
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'rotor-e2e-js-persist-'));
+  });
+
+  after(async () => {
+    kms?.destroy();
+    await rotor?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  }, HOOK);
+
+  function filesUnder(dir) {
+    const out = [];
+    for (const name of readdirSync(dir)) {
+      const p = path.join(dir, name);
+      const st = statSync(p);
+      if (st.isDirectory()) out.push(...filesUnder(p));
+      else if (st.isFile()) out.push(p);
+    }
+    return out;
+  }
+
+  it('keys, aliases, rotations and ciphertexts survive a SIGTERM restart; no plaintext on disk', { timeout: 60_000 }, async () => {
+    rotor = await startRotor({ dataDir });
+    kms = kmsClient(rotor.endpoint);
+    const key = await createKey(kms, 'persistent');
+    const alias = `alias/e2e-js-persist-${randomUUID().slice(0, 8)}`;
+    await kms.send(new CreateAliasCommand({ AliasName: alias, TargetKeyId: key.KeyId }));
+    await kms.send(new EnableKeyRotationCommand({ KeyId: key.KeyId, RotationPeriodInDays: 180 }));
+    const secret = `persist-secret-${randomUUID()}`;
+    const ctx = { persisted: 'yes' };
+    const before = await kms.send(new EncryptCommand({ KeyId: alias, Plaintext: utf8(secret), EncryptionContext: ctx }));
+    const dk = await kms.send(new GenerateDataKeyCommand({ KeyId: key.KeyId, KeySpec: 'AES_256' }));
+    await kms.send(new RotateKeyOnDemandCommand({ KeyId: key.KeyId }));
+    await waitOnDemandRotationDone(kms, key.KeyId);
+    const afterRot = await kms.send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: utf8(`${secret}-2`), EncryptionContext: ctx }));
+    const mdBefore = await describeKey(kms, key.KeyId);
+    const statusBefore = await kms.send(new GetKeyRotationStatusCommand({ KeyId: key.KeyId }));
+
+    kms.destroy();
+    const exit = await rotor.stop();
+    rotor = null;
+    assert.notEqual(exit, 'timeout', 'rotor exited after SIGTERM');
+    assert.notEqual(exit?.signal, 'SIGKILL', `rotor needed SIGKILL: ${JSON.stringify(exit)}`);
+
+    // Nothing we sent or received in the clear is on disk (database, WAL, anything else).
+    const files = filesUnder(dataDir);
+    assert.ok(files.length > 0, 'the data dir holds files');
+    for (const f of files) {
+      const raw = readFileSync(f);
+      assert.ok(!raw.includes(Buffer.from(secret)), `${path.basename(f)} contains the plaintext`);
+      assert.ok(!raw.includes(Buffer.from(dk.Plaintext)), `${path.basename(f)} contains the data key`);
+    }
+
+    rotor = await startRotor({ dataDir });
+    kms = kmsClient(rotor.endpoint);
+    const mdAfter = await describeKey(kms, alias);
+    assert.equal(mdAfter.KeyId, key.KeyId);
+    assert.equal(mdAfter.CurrentKeyMaterialId, mdBefore.CurrentKeyMaterialId);
+    assert.equal(mdAfter.CreationDate.getTime(), mdBefore.CreationDate.getTime());
+    const statusAfter = await kms.send(new GetKeyRotationStatusCommand({ KeyId: key.KeyId }));
+    assert.equal(statusAfter.KeyRotationEnabled, true);
+    assert.equal(statusAfter.RotationPeriodInDays, 180);
+    assert.equal(statusAfter.NextRotationDate?.getTime(), statusBefore.NextRotationDate?.getTime());
+    assert.equal((await listRotations(kms, key.KeyId)).length, 1);
+
+    assert.equal(fromUtf8((await kms.send(new DecryptCommand({ CiphertextBlob: before.CiphertextBlob, EncryptionContext: ctx }))).Plaintext), secret);
+    assert.equal(fromUtf8((await kms.send(new DecryptCommand({ CiphertextBlob: afterRot.CiphertextBlob, EncryptionContext: ctx }))).Plaintext), `${secret}-2`);
+    assert.ok(bytesEqual((await kms.send(new DecryptCommand({ CiphertextBlob: dk.CiphertextBlob }))).Plaintext, dk.Plaintext));
+    const enc = await kms.send(new EncryptCommand({ KeyId: alias, Plaintext: utf8('after restart') }));
+    assert.equal(enc.KeyId, key.Arn);
   });
 });

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs what building and testing Rotor needs on a Debian machine, and
+# nothing that is already there. Safe to run again and again.
+#   scripts/bootstrap.sh          build + test dependencies
+#   scripts/bootstrap.sh --build  only what building the server needs
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build_packages=(cmake g++ ninja-build libboost-dev libssl-dev nlohmann-json3-dev libsqlite3-dev catch2)
+test_packages=(awscli nodejs curl)
+packages=("${build_packages[@]}")
+[[ "${1:-}" == "--build" ]] || packages+=("${test_packages[@]}")
+
+missing=()
+for p in "${packages[@]}"; do
+  # nodejs may come from NodeSource rather than Debian: a working node+npm is enough.
+  if [[ "$p" == nodejs ]] && command -v node >/dev/null && command -v npm >/dev/null; then continue; fi
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [[ "${1:-}" != "--build" ]] && ! command -v npm >/dev/null; then missing+=(npm); fi
+
+if ((${#missing[@]})); then
+  echo "bootstrap: installing ${missing[*]}"
+  sudo=""
+  [[ $(id -u) -eq 0 ]] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [[ "${1:-}" != "--build" ]]; then
+  # The Python suites use boto3 and the v1 CLI from the machine's Python; Debian's
+  # python3-boto3 is the fallback when that Python lacks them.
+  if ! python3 -c 'import boto3' 2>/dev/null; then
+    echo "bootstrap: boto3 missing from $(command -v python3); installing python3-boto3"
+    sudo=""
+    [[ $(id -u) -eq 0 ]] || sudo="sudo"
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq python3-boto3 >/dev/null
+  fi
+  # npm packages of the JS end-to-end tests (pinned in their package-lock.json).
+  if [[ -f tests/e2e/js/package.json && ! -d tests/e2e/js/node_modules ]]; then
+    echo "bootstrap: installing npm packages for tests/e2e/js"
+    (cd tests/e2e/js && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+fi
+echo "bootstrap: all dependencies present"

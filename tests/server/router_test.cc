@@ -1,0 +1,184 @@
+#include "server/router.h"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "core/fake_key_repository.h"
+#include "core/key_sealer.h"
+#include "server/sigv4.h"
+
+using namespace rotor;
+using nlohmann::json;
+
+namespace {
+
+struct RouterFixture {
+  RouterFixture()
+      : sealer(random.Secret(32), random),
+        service(repo, sealer, random, core::ServiceConfig{}),
+        admin(service, clock, &clock, {"", "test"}),
+        router(service, clock, admin, {}) {}
+
+  server::HttpResponse Call(const std::string& op, const std::string& body,
+                            const std::string& auth = "", bool loopback = true) {
+    server::HttpRequest req{server::http::verb::post, "/", 11};
+    req.set("X-Amz-Target", "TrentService." + op);
+    req.set("Content-Type", "application/x-amz-json-1.1");
+    if (!auth.empty()) req.set("Authorization", auth);
+    req.body() = body;
+    req.prepare_payload();
+    return router.Handle(req, {"127.0.0.1", loopback});
+  }
+  json CallJson(const std::string& op, const json& body, const std::string& auth = "") {
+    return json::parse(Call(op, body.dump(), auth).body());
+  }
+  server::HttpResponse Admin(server::http::verb verb, const std::string& path, const std::string& body,
+                             bool loopback = true) {
+    server::HttpRequest req{verb, path, 11};
+    req.body() = body;
+    req.prepare_payload();
+    return router.Handle(req, {"10.0.0.5", loopback});
+  }
+
+  core::SeededRandom random{11};
+  core::VirtualClock clock{*core::ParseIso8601("2026-01-01T00:00:00Z")};
+  core::testing::FakeKeyRepository repo;
+  core::KeySealer sealer;
+  core::KmsService service;
+  server::AdminEndpoints admin;
+  server::Router router;
+};
+
+const std::string kAuth =
+    "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/eu-west-1/kms/aws4_request, "
+    "SignedHeaders=host;x-amz-date, Signature=abc";
+
+}  // namespace
+
+TEST_CASE("Responses carry AWS's content type and a request id") {
+  RouterFixture f;
+  auto res = f.Call("CreateKey", "{}");
+  CHECK(res.result_int() == 200);
+  CHECK(res[server::http::field::content_type] == "application/x-amz-json-1.1");
+  CHECK(res["x-amzn-RequestId"].size() == 36);
+  CHECK(json::parse(res.body())["KeyMetadata"]["KeyState"] == "Enabled");
+}
+
+TEST_CASE("Protocol errors: unknown operation, bad JSON, wrong member types, deep nesting") {
+  RouterFixture f;
+  auto unknown = f.Call("DoesNotExist", "{}");
+  CHECK(unknown.result_int() == 400);
+  CHECK(json::parse(unknown.body())["__type"] == "UnknownOperationException");
+  CHECK(json::parse(f.Call("CreateKey", "{not json").body())["__type"] == "SerializationException");
+  CHECK(json::parse(f.Call("CreateKey", "[1]").body())["__type"] == "SerializationException");
+  CHECK(json::parse(f.Call("CreateKey", R"({"Description": 5})").body())["__type"] ==
+        "SerializationException");
+  CHECK(json::parse(f.Call("GenerateRandom", R"({"NumberOfBytes": 99999999999})").body())["__type"] ==
+        "SerializationException");
+  CHECK(json::parse(f.Call("GenerateRandom", R"({"NumberOfBytes": 1.5})").body())["__type"] ==
+        "SerializationException");
+  std::string deep(10000, '[');
+  CHECK(json::parse(f.Call("CreateKey", deep).body())["__type"] == "SerializationException");
+  CHECK(json::parse(f.Call("Encrypt", R"({"KeyId":"k","Plaintext":"%%%"})").body())["__type"] ==
+        "SerializationException");
+}
+
+TEST_CASE("Validation errors use AWS's wording, member names and counts") {
+  RouterFixture f;
+  CHECK(f.CallJson("GenerateRandom", {{"NumberOfBytes", 0}})["message"] ==
+        "1 validation error detected: Value '0' at 'numberOfBytes' failed to satisfy constraint: "
+        "Member must have value greater than or equal to 1");
+  CHECK(f.CallJson("GenerateRandom", {{"NumberOfBytes", 1025}})["message"] ==
+        "1 validation error detected: Value '1025' at 'numberOfBytes' failed to satisfy constraint: "
+        "Member must have value less than or equal to 1024");
+  CHECK(f.CallJson("GenerateRandom", json::object())["message"] == "NumberOfBytes is required.");
+  json bad_usage = f.CallJson("CreateKey", {{"KeyUsage", "RANDOM"}});
+  CHECK(bad_usage["__type"] == "ValidationException");
+  CHECK(bad_usage["message"] ==
+        "1 validation error detected: Value 'RANDOM' at 'keyUsage' failed to satisfy constraint: "
+        "Member must satisfy enum value set: [SIGN_VERIFY, ENCRYPT_DECRYPT, GENERATE_VERIFY_MAC, "
+        "KEY_AGREEMENT]");
+  json long_tag = f.CallJson("CreateKey", {{"Tags", {{{"TagKey", std::string(129, 'k')}, {"TagValue", ""}}}}});
+  CHECK(long_tag["message"] == "1 validation error detected: Value '" + std::string(129, 'k') +
+                                   "' at 'tags.1.member.tagKey' failed to satisfy constraint: Member "
+                                   "must have length less than or equal to 128");
+  std::string big(4097, 'x');
+  json too_big = f.CallJson("Encrypt", {{"KeyId", "alias/x"}, {"Plaintext", core::Base64Encode(
+                                                                               reinterpret_cast<const uint8_t*>(big.data()), big.size())}});
+  CHECK(too_big["message"] ==
+        "1 validation error detected: Value at 'plaintext' failed to satisfy constraint: Member must "
+        "have length less than or equal to 4096");
+  json two = f.CallJson("EnableKeyRotation", {{"KeyId", ""}, {"RotationPeriodInDays", 89}});
+  CHECK(two["message"] ==
+        "2 validation errors detected: Value '' at 'keyId' failed to satisfy constraint: Member must "
+        "have length greater than or equal to 1; Value '89' at 'rotationPeriodInDays' failed to "
+        "satisfy constraint: Member must have value greater than or equal to 90");
+  json missing = f.CallJson("DescribeKey", json::object());
+  CHECK(missing["message"] ==
+        "1 validation error detected: Value null at 'keyId' failed to satisfy constraint: Member "
+        "must not be null");
+  json alias = f.CallJson("CreateAlias", {{"AliasName", "alias/has space"}, {"TargetKeyId", "x"}});
+  CHECK(alias["message"] ==
+        "1 validation error detected: Value 'alias/has space' at 'aliasName' failed to satisfy "
+        "constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$");
+}
+
+TEST_CASE("Errors without an AWS message carry only __type") {
+  RouterFixture f;
+  json key = f.CallJson("CreateKey", json::object());
+  std::string blob(60, 'A');
+  json r = f.CallJson("Decrypt", {{"CiphertextBlob", blob}});
+  CHECK(r["__type"] == "InvalidCiphertextException");
+  CHECK_FALSE(r.contains("message"));
+}
+
+TEST_CASE("The SigV4 credential picks account and region") {
+  auto cred = server::ParseAuthorization(kAuth);
+  REQUIRE(cred);
+  CHECK(cred->access_key_id == "AKIDEXAMPLE");
+  CHECK(cred->region == "eu-west-1");
+  auto scope = server::ScopeFor(cred, "111122223333", "us-east-1");
+  CHECK(scope == core::Scope{"111122223333", "eu-west-1"});
+  auto numeric = server::ParseAuthorization(
+      "AWS4-HMAC-SHA256 Credential=123456789012/20260101/us-west-2/kms/aws4_request, Signature=x");
+  CHECK(server::ScopeFor(numeric, "111122223333", "us-east-1") == core::Scope{"123456789012", "us-west-2"});
+  CHECK_FALSE(server::ParseAuthorization(""));
+  CHECK_THROWS(server::ParseAuthorization("garbage"));
+  CHECK_THROWS(server::ParseAuthorization("AWS4-HMAC-SHA256 Credential=a/b, Signature=x"));
+}
+
+TEST_CASE("Keys created in one region are NotFoundException in another") {
+  RouterFixture f;
+  std::string id = f.CallJson("CreateKey", json::object(), kAuth)["KeyMetadata"]["KeyId"];
+  CHECK(f.CallJson("DescribeKey", {{"KeyId", id}}, kAuth)["KeyMetadata"]["Arn"] ==
+        "arn:aws:kms:eu-west-1:111122223333:key/" + id);
+  json other = f.CallJson("DescribeKey", {{"KeyId", id}});
+  CHECK(other["__type"] == "NotFoundException");
+  CHECK(other["message"] == "Key 'arn:aws:kms:us-east-1:111122223333:key/" + id + "' does not exist");
+}
+
+TEST_CASE("Operations of the model that Rotor lacks say so instead of pretending") {
+  RouterFixture f;
+  json r = f.CallJson("CreateCustomKeyStore", {{"CustomKeyStoreName", "x"}});
+  CHECK(r["__type"] == "UnsupportedOperationException");
+}
+
+TEST_CASE("The virtual clock moves forward through the admin endpoint and fires rotations") {
+  RouterFixture f;
+  std::string id = f.CallJson("CreateKey", json::object())["KeyMetadata"]["KeyId"];
+  f.CallJson("EnableKeyRotation", {{"KeyId", id}, {"RotationPeriodInDays", 90}});
+  auto res = f.Admin(server::http::verb::post, "/_rotor/clock", R"({"advance":"91d"})");
+  REQUIRE(res.result_int() == 200);
+  json body = json::parse(res.body());
+  REQUIRE(body["fired"].size() == 1);
+  CHECK(body["fired"][0]["event"] == "RotateKey");
+  CHECK(body["fired"][0]["keyId"] == id);
+  CHECK(f.Admin(server::http::verb::post, "/_rotor/clock", R"({"set":"2025-01-01T00:00:00Z"})")
+            .result_int() == 400);
+  CHECK(f.Admin(server::http::verb::post, "/_rotor/clock", R"({"advance":"soon"})").result_int() == 400);
+  CHECK(f.Admin(server::http::verb::post, "/_rotor/clock", R"({"advance":"1d"})", false).result_int() ==
+        403);
+  CHECK(f.CallJson("ListKeyRotations", {{"KeyId", id}})["Rotations"].size() == 1);
+  CHECK(f.Admin(server::http::verb::post, "/_rotor/reset", "").result_int() == 200);
+  CHECK(f.CallJson("DescribeKey", {{"KeyId", id}})["__type"] == "NotFoundException");
+}

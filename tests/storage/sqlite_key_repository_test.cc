@@ -1,0 +1,196 @@
+#include "storage/sqlite_key_repository.h"
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "core/key_sealer.h"
+#include "core/kms_error.h"
+#include "core/kms_service.h"
+#include "storage/migrations.h"
+#include "storage/root_key_file.h"
+#include "storage/sqlite_db.h"
+
+using namespace rotor;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct TempDir {
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "rotor-test-XXXXXX").string();
+    std::vector<char> buf(pattern.begin(), pattern.end());
+    buf.push_back('\0');
+    path = mkdtemp(buf.data());
+  }
+  ~TempDir() { fs::remove_all(path); }
+  std::string path;
+};
+
+core::Key MakeKey(const std::string& id) {
+  core::Key k;
+  k.scope = {"111122223333", "us-east-1"};
+  k.id = id;
+  k.creation_date = *core::ParseIso8601("2026-01-01T00:00:00Z");
+  k.description = "d";
+  k.policy = "{}";
+  k.tags = {{"a", "b"}};
+  k.revision = 1;
+  return k;
+}
+
+const std::string kId = "1234abcd-12ab-34cd-56ef-1234567890ab";
+
+}  // namespace
+
+TEST_CASE("A key, its material, aliases and usage survive a reopen") {
+  TempDir dir;
+  {
+    storage::SqliteKeyRepository repo({dir.path});
+    repo.Write([&](core::KeyTransaction& tx) {
+      core::Key k = MakeKey(kId);
+      k.rotation.enabled = true;
+      k.rotation.next_rotation = *core::ParseIso8601("2027-01-01T00:00:00Z");
+      tx.PutKey(k);
+      core::KeyMaterialVersion v{1, std::string(64, 'a'), k.creation_date, std::nullopt, "", std::nullopt, std::nullopt};
+      core::SealedMaterial sealed{{1, 2, 3}, ""};
+      tx.PutMaterial(k.scope, k.id, v, &sealed);
+      tx.PutAlias({k.scope, "alias/app", k.id, k.creation_date, k.creation_date});
+    }, {});
+    repo.SaveLastUsage({{core::Scope{"111122223333", "us-east-1"},
+                         core::KeyUsageRecord{kId, "Encrypt", *core::ParseIso8601("2026-02-01"), "req"}}});
+  }
+  storage::SqliteKeyRepository repo({dir.path});
+  core::Scope scope{"111122223333", "us-east-1"};
+  auto key = repo.GetKey(scope, kId);
+  REQUIRE(key);
+  CHECK(key->tags == std::vector<core::Tag>{{"a", "b"}});
+  CHECK(key->rotation.enabled);
+  auto sealed = repo.GetSealedMaterial(scope, kId, 1);
+  REQUIRE(sealed);
+  CHECK(sealed->sealed == core::Bytes{1, 2, 3});
+  CHECK(sealed->material_id == std::string(64, 'a'));
+  CHECK(repo.GetAlias(scope, "alias/app")->target_key_id == kId);
+  CHECK(repo.GetLastUsage(scope, kId)->operation == "Encrypt");
+  auto due = repo.DueKeys(*core::ParseIso8601("2027-06-01"), 10);
+  REQUIRE(due.size() == 1);
+  CHECK(due[0].due == *core::ParseIso8601("2027-01-01T00:00:00Z"));
+  CHECK(repo.DueKeys(*core::ParseIso8601("2026-06-01"), 10).empty());
+}
+
+TEST_CASE("A failing write rolls back alone; others in the same commit land") {
+  TempDir dir;
+  storage::SqliteKeyRepository repo({dir.path});
+  std::vector<std::thread> writers;
+  std::atomic<int> failures{0};
+  for (int i = 0; i < 16; ++i) {
+    writers.emplace_back([&, i] {
+      try {
+        repo.Write([&](core::KeyTransaction& tx) {
+          char id[37];
+          std::snprintf(id, sizeof id, "00000000-0000-4000-8000-%012d", i);
+          tx.PutKey(MakeKey(id));
+          if (i % 4 == 0) throw core::KmsError::Validation("nope");
+        }, {});
+      } catch (const core::KmsError&) {
+        ++failures;
+      }
+    });
+  }
+  for (auto& t : writers) t.join();
+  CHECK(failures == 4);
+  CHECK(repo.ListKeys({"111122223333", "us-east-1"}, "", 100).size() == 12);
+}
+
+TEST_CASE("Deleting a key deletes its material and aliases, never via REPLACE") {
+  TempDir dir;
+  storage::SqliteKeyRepository repo({dir.path});
+  core::Scope scope{"111122223333", "us-east-1"};
+  repo.Write([&](core::KeyTransaction& tx) {
+    core::Key k = MakeKey(kId);
+    tx.PutKey(k);
+    core::KeyMaterialVersion v{1, std::string(64, 'b'), k.creation_date, std::nullopt, "", std::nullopt, std::nullopt};
+    core::SealedMaterial sealed{{9}, ""};
+    tx.PutMaterial(scope, kId, v, &sealed);
+    tx.PutAlias({scope, "alias/a", kId, k.creation_date, k.creation_date});
+    k.description = "updated";  // an update must not cascade
+    tx.PutKey(k);
+  }, {});
+  CHECK(repo.GetSealedMaterial(scope, kId, 1));
+  CHECK(repo.GetAlias(scope, "alias/a"));
+  repo.Write([&](core::KeyTransaction& tx) { tx.DeleteKey(scope, kId); }, {});
+  CHECK_FALSE(repo.GetKey(scope, kId));
+  CHECK_FALSE(repo.GetSealedMaterial(scope, kId, 1));
+  CHECK_FALSE(repo.GetAlias(scope, "alias/a"));
+}
+
+TEST_CASE("A second Rotor on the same data dir is refused") {
+  TempDir dir;
+  storage::SqliteKeyRepository repo({dir.path});
+  CHECK_THROWS_WITH(storage::SqliteKeyRepository({dir.path}),
+                    Catch::Contains("in use by another Rotor process"));
+}
+
+TEST_CASE("A foreign or corrupt database file stops start-up instead of being reset") {
+  TempDir dir;
+  {
+    storage::SqliteDb other(dir.path + "/rotor.db", true, false);
+    other.Exec("CREATE TABLE customers (id INTEGER)");
+  }
+  CHECK_THROWS_WITH(storage::SqliteKeyRepository({dir.path}), Catch::Contains("does not belong to Rotor"));
+  TempDir dir2;
+  std::ofstream(dir2.path + "/rotor.db") << "this is not a database, just text that is long enough";
+  CHECK_THROWS_WITH(storage::SqliteKeyRepository({dir2.path}), Catch::Contains("not a usable SQLite database"));
+}
+
+TEST_CASE("The root key file is created once with mode 0600 and never overwritten") {
+  TempDir dir;
+  core::OpenSslRandom random;
+  std::string path = dir.path + "/root.key";
+  core::SecretBytes first = storage::LoadOrCreateRootKey(path, true, random);
+  CHECK(first.size() == 32);
+  CHECK((fs::status(path).permissions() & fs::perms::all) == (fs::perms::owner_read | fs::perms::owner_write));
+  core::SecretBytes again = storage::LoadOrCreateRootKey(path, true, random);
+  CHECK(again.bytes() == first.bytes());
+  fs::permissions(path, fs::perms::group_read, fs::perm_options::add);
+  CHECK_THROWS_WITH(storage::LoadOrCreateRootKey(path, true, random), Catch::Contains("chmod 600"));
+  CHECK_THROWS(storage::LoadOrCreateRootKey(dir.path + "/absent.key", false, random));
+}
+
+TEST_CASE("Sealed material in the database file never contains the plaintext material") {
+  TempDir dir;
+  core::OpenSslRandom random;
+  core::KeySealer sealer(random.Secret(32), random);
+  core::SecretBytes material = random.Secret(32);
+  {
+    storage::SqliteKeyRepository repo({dir.path});
+    repo.Write([&](core::KeyTransaction& tx) {
+      core::Key k = MakeKey(kId);
+      tx.PutKey(k);
+      core::SealedMaterial sealed = sealer.Seal(kId, 1, material);
+      core::KeyMaterialVersion v{1, std::string(64, 'c'), k.creation_date, std::nullopt, "", std::nullopt, std::nullopt};
+      tx.PutMaterial(k.scope, kId, v, &sealed);
+    }, {});
+    auto read = repo.GetSealedMaterial({"111122223333", "us-east-1"}, kId, 1);
+    REQUIRE(read);
+    CHECK(sealer.Unseal(kId, 1, *read)->bytes() == material.bytes());
+    CHECK_FALSE(sealer.Unseal(kId, 2, *read));  // bound to its version
+  }
+  std::string needle(reinterpret_cast<const char*>(material.data()), material.size());
+  for (const char* file : {"/rotor.db", "/rotor.db-wal"}) {
+    std::ifstream in(dir.path + file, std::ios::binary);
+    std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(content.find(needle) == std::string::npos);
+  }
+}
+
+TEST_CASE("Migrations bring an empty file to the latest schema once") {
+  TempDir dir;
+  storage::SqliteDb db(dir.path + "/x.db", true, false);
+  storage::Migrate(db, "x.db");
+  storage::Migrate(db, "x.db");  // idempotent
+  auto q = db.Prepare("PRAGMA user_version");
+  REQUIRE(q->Step());
+  CHECK(q->Int(0) == storage::LatestSchemaVersion());
+}

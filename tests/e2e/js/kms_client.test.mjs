@@ -14,6 +14,7 @@ import {
   CreateAliasCommand,
   CreateKeyCommand,
   DecryptCommand,
+  DeleteAliasCommand,
   DescribeKeyCommand,
   DisableKeyCommand,
   DisableKeyRotationCommand,
@@ -409,6 +410,37 @@ describe('client-kms against rotor (system clock)', { timeout: 300_000 }, () => 
       'Alias must start with the prefix "alias/". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html');
     await expectAwsError(kms.send(new EncryptCommand({ KeyId: 'alias/e2e-js-does-not-exist', Plaintext: utf8('x') })),
       'NotFoundException', `Alias ${aliasArn('alias/e2e-js-does-not-exist')} is not found.`);
+  });
+
+  it('DeleteAlias, duplicate CreateAlias, alias of another key as Decrypt KeyId', T, async () => {
+    const a = await createKey(kms);
+    const b = await createKey(kms);
+    const alias = `alias/e2e-js-dup-${randomUUID().slice(0, 8)}`;
+    await kms.send(new CreateAliasCommand({ AliasName: alias, TargetKeyId: a.KeyId }));
+    await expectAwsError(kms.send(new CreateAliasCommand({ AliasName: alias, TargetKeyId: b.KeyId })), 'AlreadyExistsException');
+
+    const enc = await kms.send(new EncryptCommand({ KeyId: b.KeyId, Plaintext: utf8('b') }));
+    await expectAwsError(kms.send(new DecryptCommand({ KeyId: alias, CiphertextBlob: enc.CiphertextBlob })),
+      'IncorrectKeyException', 'The key ID in the request does not identify a CMK that can perform this operation.');
+
+    await kms.send(new DeleteAliasCommand({ AliasName: alias }));
+    await expectAwsError(kms.send(new EncryptCommand({ KeyId: alias, Plaintext: utf8('x') })),
+      'NotFoundException', `Alias ${aliasArn(alias)} is not found.`);
+    assert.equal((await describeKey(kms, a.KeyId)).KeyState, 'Enabled', 'deleting an alias leaves the key');
+  });
+
+  it('ReEncrypt to a disabled destination -> DisabledException naming the destination', T, async () => {
+    const src = await createKey(kms);
+    const dst = await createKey(kms);
+    const enc = await kms.send(new EncryptCommand({ KeyId: src.KeyId, Plaintext: utf8('re') }));
+    await kms.send(new DisableKeyCommand({ KeyId: dst.KeyId }));
+    await expectAwsError(kms.send(new ReEncryptCommand({ CiphertextBlob: enc.CiphertextBlob, DestinationKeyId: dst.KeyId })),
+      'DisabledException', `${dst.Arn} is disabled.`);
+  });
+
+  it('Encrypt of an empty plaintext -> ValidationException', T, async () => {
+    const key = await createKey(kms);
+    await expectAwsError(kms.send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: new Uint8Array(0) })), 'ValidationException');
   });
 
   // ---- errors -----------------------------------------------------------------------------------

@@ -6,6 +6,7 @@
 #include "server/operation_table.h"
 #include "server/sigv4.h"
 #include "server/wire/json_body.h"
+#include "server/wire/json_text.h"
 
 namespace rotor::server {
 namespace {
@@ -28,7 +29,7 @@ std::string_view OperationName(const HttpRequest& req) {
 std::string ErrorBody(const core::KmsError& e) {
   nlohmann::json body = {{"__type", std::string(e.name())}};
   if (!e.message().empty()) body["message"] = e.message();
-  return body.dump();
+  return WriteJsonText(body);
 }
 
 Router::Router(core::KmsService& service, const core::Clock& clock, AdminEndpoints& admin,
@@ -74,7 +75,7 @@ HttpResponse Router::HandleKms(const HttpRequest& req, const Peer& peer) {
     DecodedBlobs blobs = validator_.Validate(op->name, body);
     operations::OperationContext op_ctx{service_, ctx, body, blobs};
     response = op->handler(op_ctx);
-    std::string text = response.dump();
+    std::string text = WriteJsonText(response);
     if (observer_) observer_->OnApiCall(ApiCall{ctx, op->name, body, &response, "", ""});
     return JsonResponse(req, http::status::ok, std::move(text), ctx.request_id);
   } catch (const core::KmsError& e) {

@@ -12,8 +12,7 @@ constexpr int kMaxJsonDepth = 32;
 
 // An empty body is {}. Throws KmsError(SerializationException) for anything
 // that is not a JSON object, is nested deeper than kMaxJsonDepth, or is not
-// valid UTF-8. Depth is checked before parsing, so no recursion is driven by
-// the input.
+// valid UTF-8 (see json_text.h).
 nlohmann::json ParseRequestBody(std::string_view body);
 
 }  // namespace rotor::server

@@ -1,0 +1,270 @@
+'use strict';
+// Rotor dashboard: keys by account/region, a timeline per key, and the virtual clock.
+// Talks only to Rotor's admin endpoints (docs/cli.md), with URLs relative to /_rotor/ui/.
+// Server data reaches the DOM only through el() (text nodes and attributes), never innerHTML:
+// descriptions and alias names are user input.
+
+const state = {
+  now: null, virtual: false, keys: [], selected: null, detail: null,
+  firedKeys: new Set(), firedMaterial: new Set(), busy: false,
+};
+
+// With --admin-token, open the page as /_rotor/ui/#token=T: the token is kept for this tab only.
+const token = (() => {
+  const m = /(?:^#|&)token=([^&]*)/.exec(location.hash);
+  if (m) {
+    sessionStorage.setItem('rotorAdminToken', decodeURIComponent(m[1]));
+    history.replaceState(null, '', location.pathname + location.search);
+  }
+  return sessionStorage.getItem('rotorAdminToken');
+})();
+
+async function api(path, body) {
+  const headers = {};
+  if (token) headers['X-Rotor-Admin-Token'] = token;
+  if (body) headers['Content-Type'] = 'application/json';
+  const res = await fetch('../' + path, {
+    method: body ? 'POST' : 'GET', headers, cache: 'no-store',
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  let data;
+  try { data = text ? JSON.parse(text) : {}; } catch { data = { message: text }; }
+  if (!res.ok) throw new Error(`${path}: HTTP ${res.status} ${data.__type || ''} ${data.message || ''}`.trim());
+  return data;
+}
+
+function el(tag, props, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(props || {})) {
+    if (v == null || v === false) continue;
+    if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else if (k === 'class') e.className = v;
+    else e.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const c of children.flat(Infinity)) {
+    if (c == null || c === false) continue;
+    e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return e;
+}
+const $ = (sel) => document.querySelector(sel);
+
+// "2027-02-23T20:14:05.415Z" -> "2027-02-23 20:14 UTC"
+const fmtDate = (iso) => (iso ? iso.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC') : '—');
+function fmtRelative(iso) {
+  if (!iso || !state.now) return '';
+  const days = Math.round((Date.parse(iso) - Date.parse(state.now)) / 86400000);
+  if (days === 0) return 'today';
+  return days > 0 ? `in ${days} d` : `${-days} d ago`;
+}
+const shortId = (id) => (id ? id.slice(0, 8) + '…' : '—');
+const keyRef = (k) => `${k.account}/${k.region}/${k.keyId}`;
+const keyName = (k) => (k.aliases && k.aliases.length ? k.aliases.join(', ') : shortId(k.keyId));
+const materialOf = (detail) => (detail || '').trim().split(/\s+/).pop();
+
+function showError(err) {
+  const box = $('#error');
+  box.hidden = !err;
+  box.textContent = err ? String(err.message || err) : '';
+}
+
+async function refresh() {
+  try {
+    const [clock, list] = await Promise.all([api('clock'), api('keys')]);
+    state.now = clock.now;
+    state.virtual = !!clock.virtual;
+    state.keys = list.keys || [];
+    state.truncated = !!list.truncated;
+    if (state.selected) {
+      const s = state.selected;
+      state.detail = await api(`keys/${encodeURIComponent(s.keyId)}?account=${encodeURIComponent(s.account)}` +
+                               `&region=${encodeURIComponent(s.region)}`);
+    }
+    showError(null);
+  } catch (err) {
+    showError(err);
+  }
+  render();
+}
+
+function render() {
+  $('#now').textContent = fmtDate(state.now);
+  $('#now').setAttribute('datetime', state.now || '');
+  $('#clock-kind').textContent = state.virtual ? 'virtual clock' : 'system clock';
+  $('#advance').hidden = !state.virtual;
+  $('#system-note').hidden = state.virtual;
+  renderKeys();
+  renderDetail();
+}
+
+function renderKeys() {
+  const root = $('#keys');
+  if (!state.keys.length) {
+    root.replaceChildren(el('p', { class: 'empty' }, 'No keys yet. Create one with: ',
+      el('code', {}, 'aws --endpoint-url http://127.0.0.1:4599 kms create-key')));
+    return;
+  }
+  const groups = new Map();
+  for (const k of state.keys) {
+    const g = `${k.account} · ${k.region}`;
+    if (!groups.has(g)) groups.set(g, []);
+    groups.get(g).push(k);
+  }
+  const sections = [];
+  for (const [name, keys] of groups) {
+    keys.sort((a, b) => (a.createdAt || '').localeCompare(b.createdAt || ''));
+    sections.push(el('h2', {}, `Account ${name} (${keys.length} key${keys.length === 1 ? '' : 's'})`),
+      el('table', {},
+        el('thead', {}, el('tr', {}, ['Alias', 'Key ID', 'State', 'Spec / usage', 'Rotation', 'Next rotation', 'Versions']
+          .map((h) => el('th', { scope: 'col' }, h)))),
+        el('tbody', {}, keys.map(keyRow))));
+  }
+  if (state.truncated) sections.push(el('p', {}, 'Only the first keys are shown (the list was truncated).'));
+  root.replaceChildren(...sections);
+}
+
+function keyRow(k) {
+  const rot = k.rotation || {};
+  const fired = state.firedKeys.has(keyRef(k));
+  const selected = state.selected && keyRef(state.selected) === keyRef(k);
+  const open = () => selectKey(k);
+  return el('tr', {
+    tabindex: 0, 'data-key-id': k.keyId, class: [selected && 'selected', fired && 'fired'].filter(Boolean).join(' '),
+    'aria-selected': selected ? 'true' : 'false', onclick: open,
+    onkeydown: (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); open(); } },
+  },
+  el('td', { class: 'aliases' }, k.aliases && k.aliases.length ? k.aliases.map((a) => el('div', {}, a)) : '(no alias)'),
+  el('td', { class: 'mono', title: k.keyId }, shortId(k.keyId)),
+  el('td', {}, el('span', { class: `state state-${k.keyState}` }, k.keyState),
+    k.deletionDate ? el('div', { class: 'small' }, `deletion ${fmtDate(k.deletionDate)}`) : null),
+  el('td', {}, el('div', {}, k.keySpec), el('div', { class: 'small' }, k.keyUsage)),
+  el('td', { class: 'rotation' }, rot.enabled ? `On, every ${rot.periodDays} d` : 'Off',
+    rot.onDemandRotations ? el('div', { class: 'small' }, `${rot.onDemandRotations} on demand`) : null),
+  el('td', { class: 'next' }, rot.nextRotationDate ? [el('div', {}, fmtDate(rot.nextRotationDate)),
+    el('div', { class: 'small' }, fmtRelative(rot.nextRotationDate))] : '—'),
+  el('td', { class: 'versions' }, String(k.versions ?? '—'), fired ? el('span', { class: 'new' }, 'ROTATED') : null));
+}
+
+async function selectKey(k) {
+  state.selected = { keyId: k.keyId, account: k.account, region: k.region };
+  state.detail = null;
+  renderKeys();
+  await refresh();
+  const d = $('#detail');
+  if (!d.hidden) d.scrollIntoView({ behavior: 'smooth', block: 'start' });
+}
+
+function versionLabel(v) {
+  if (v.rotationType === 'AUTOMATIC') return 'AUTOMATIC rotation';
+  if (v.rotationType === 'ON_DEMAND') return 'ON_DEMAND rotation';
+  return v.version === 1 ? 'first key material' : 'key material';
+}
+
+const STATE_EVENTS = /^(CreateKey|EnableKey|DisableKey|ScheduleKeyDeletion|CancelKeyDeletion|DeleteKey|DeleteImportedKeyMaterial|ImportKeyMaterial)$/;
+
+function timelineItems(detail) {
+  const versions = detail.versions || [];
+  const materials = new Set(versions.map((v) => v.keyMaterialId).filter(Boolean));
+  const items = versions.map((v) => ({
+    time: v.createdAt, kind: v.rotationType ? 'rotation' : 'material',
+    fired: state.firedMaterial.has(v.keyMaterialId),
+    what: `Version ${v.version}: ${versionLabel(v)}`,
+    more: [`KeyMaterialId ${v.keyMaterialId || '—'}`, v.state ? `(${v.state})` : ''].join(' '),
+  }));
+  for (const e of detail.events || []) {
+    // An automatic rotation is already shown by its version; skip the matching service event.
+    if (e.eventName === 'RotateKey' && materials.has(materialOf(e.detail))) continue;
+    items.push({
+      time: e.time, error: e.errorCode,
+      kind: e.errorCode ? 'error' : /Rotat/.test(e.eventName) ? 'rotation' : STATE_EVENTS.test(e.eventName) ? 'state' : 'api',
+      fired: e.eventName === 'DeleteKey' && e.eventType === 'AwsServiceEvent' && state.firedKeys.has(keyRef(detail.key)),
+      what: e.eventName + (e.eventType === 'AwsServiceEvent' ? ' (service event)' : ''),
+      more: e.detail || '',
+    });
+  }
+  // Newest first: after the clock moves, what just happened is at the top.
+  return items.sort((a, b) => (b.time || '').localeCompare(a.time || ''));
+}
+
+function renderDetail() {
+  const d = $('#detail');
+  const detail = state.detail;
+  if (!state.selected || !detail || !detail.key) { d.hidden = true; d.replaceChildren(); return; }
+  const k = detail.key;
+  const rot = k.rotation || {};
+  const items = timelineItems(detail);
+  const shown = items.slice(0, 200);
+  d.hidden = false;
+  d.replaceChildren(
+    el('h2', {}, `Key ${keyName(k)}`),
+    el('dl', { class: 'facts' },
+      el('dt', {}, 'ARN'), el('dd', { class: 'mono' }, k.arn),
+      el('dt', {}, 'Description'), el('dd', {}, k.description || '(none)'),
+      el('dt', {}, 'State'), el('dd', {}, el('span', { class: `state state-${k.keyState}` }, k.keyState),
+        k.deletionDate ? ` deletion on ${fmtDate(k.deletionDate)}` : ''),
+      el('dt', {}, 'Rotation'), el('dd', {}, rot.enabled ? `every ${rot.periodDays} days, next ${fmtDate(rot.nextRotationDate)}` : 'automatic rotation off',
+        rot.onDemandRotations ? `; ${rot.onDemandRotations} on-demand rotation(s)` : ''),
+      el('dt', {}, 'Current material'), el('dd', { class: 'mono' }, k.currentKeyMaterialId || '—',
+        k.currentMaterialSince ? ` since ${fmtDate(k.currentMaterialSince)}` : '')),
+    el('div', { class: 'columns' },
+      el('div', {},
+        el('h2', {}, `Key material versions (${(detail.versions || []).length})`),
+        el('table', { id: 'versions' },
+          el('thead', {}, el('tr', {}, ['#', 'KeyMaterialId', 'Date', 'Type'].map((h) => el('th', { scope: 'col' }, h)))),
+          el('tbody', {}, (detail.versions || []).map((v) => el('tr', { class: state.firedMaterial.has(v.keyMaterialId) ? 'fired' : null },
+            el('td', {}, String(v.version), v.state === 'CURRENT' ? el('div', { class: 'small' }, 'current') : null),
+            el('td', { class: 'mono', title: v.keyMaterialId || '' }, v.keyMaterialId ? v.keyMaterialId.slice(0, 12) + '…' : '—'),
+            el('td', {}, fmtDate(v.createdAt)),
+            el('td', {}, v.rotationType || (v.version === 1 ? 'first' : '—'))))))),
+      el('div', {},
+        el('h2', {}, 'Timeline (newest first)'),
+        el('ol', { class: 'timeline', id: 'timeline' }, shown.map((it) =>
+          el('li', { class: [it.kind, it.fired && 'fired'].filter(Boolean).join(' ') },
+            el('div', { class: 'when' }, el('time', { datetime: it.time || '' }, fmtDate(it.time))),
+            el('div', { class: 'what' }, it.what, it.error ? el('span', { class: 'error-code' }, ` failed: ${it.error}`) : null),
+            it.more ? el('div', { class: 'mono small' }, it.more) : null))),
+        items.length > shown.length ? el('p', {}, `${items.length - shown.length} older entries not shown.`) : null)));
+}
+
+async function advance(by) {
+  by = String(by || '').trim();
+  if (!by || state.busy) return;
+  state.busy = true;
+  document.querySelectorAll('#advance button').forEach((b) => { b.disabled = true; });
+  try {
+    const res = await api('clock', { advance: by });
+    const fired = res.fired || [];
+    state.firedKeys = new Set(fired.map(keyRef));
+    state.firedMaterial = new Set(fired.filter((f) => f.event === 'RotateKey').map((f) => materialOf(f.detail)));
+    if (!state.selected && fired.length) state.selected = { keyId: fired[0].keyId, account: fired[0].account, region: fired[0].region };
+    await refresh();
+    showBanner(by, res.now, fired);
+  } catch (err) {
+    showError(err);
+  } finally {
+    state.busy = false;
+    document.querySelectorAll('#advance button').forEach((b) => { b.disabled = false; });
+  }
+}
+
+function showBanner(by, now, fired) {
+  const names = new Map(state.keys.map((k) => [keyRef(k), keyName(k)]));
+  const banner = $('#banner');
+  banner.hidden = false;
+  banner.replaceChildren(
+    el('strong', {}, `Clock advanced by ${by} to ${fmtDate(now)}: `,
+      fired.length ? `${fired.length} event${fired.length === 1 ? '' : 's'} fired.` : 'nothing was due.'),
+    fired.length ? el('ul', { id: 'fired' }, fired.slice(0, 8).map((f) =>
+      el('li', {}, `${fmtDate(f.time)}  ${f.event}  ${names.get(keyRef(f)) || shortId(f.keyId)}  ${(f.detail || '').split(' ')[0]}`)),
+      fired.length > 8 ? el('li', {}, `… and ${fired.length - 8} more`) : null) : null);
+}
+
+function start() {
+  document.querySelectorAll('[data-advance]').forEach((b) => b.addEventListener('click', () => advance(b.dataset.advance)));
+  $('#advance-form').addEventListener('submit', (e) => { e.preventDefault(); advance($('#advance-by').value); });
+  refresh();
+  // A system clock moves by itself: keep the page current while it is visible.
+  setInterval(() => { if (!document.hidden && !state.busy) refresh(); }, 10000);
+}
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start); else start();

@@ -1,0 +1,146 @@
+// Browser test of Rotor's dashboard (/_rotor/ui): a real rotor with a virtual clock, a key with an
+// alias and rotation on, headless Debian chromium driven by puppeteer-core. Clicks "+365 days" and
+// checks that the key's timeline shows AUTOMATIC rotations, then saves a screenshot.
+// Env: ROTOR_BIN (default <repo>/build/rotor), CHROMIUM (default /usr/bin/chromium),
+//      ROTOR_SCREENSHOT_DIR (default: a new temp dir; the path is printed).
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import puppeteer from 'puppeteer-core';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROTOR_BIN = process.env.ROTOR_BIN || path.resolve(HERE, '../../../build/rotor');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const ALIAS = 'alias/dashboard-demo';
+// User input that must come out as text, never as markup.
+const DESCRIPTION = '<img src=x onerror="window.__xss=1"> payments & <b>reports</b>';
+
+let rotor; let base; let browser; let profileDir; let keyId;
+const pageErrors = [];
+
+function startRotor() {
+  return new Promise((resolve, reject) => {
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ROTOR_')));
+    const proc = spawn(ROTOR_BIN, ['--host', '127.0.0.1', '--port', '0', '--in-memory', '--clock', 'virtual',
+      '--rotation-jitter', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const timer = setTimeout(() => { proc.kill('SIGKILL'); reject(new Error(`rotor did not start: ${out}`)); }, 10_000);
+    const onData = (d) => {
+      out += d;
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m) { clearTimeout(timer); resolve({ proc, base: m[1] }); }
+    };
+    proc.stdout.on('data', onData);
+    proc.stderr.on('data', onData);
+    proc.once('exit', (code) => { clearTimeout(timer); reject(new Error(`rotor exited (${code}): ${out}`)); });
+    proc.once('error', (err) => { clearTimeout(timer); reject(err); });
+  });
+}
+
+async function kms(action, body) {
+  const res = await fetch(`${base}/`, {
+    method: 'POST', signal: AbortSignal.timeout(10_000),
+    headers: { 'X-Amz-Target': `TrentService.${action}`, 'Content-Type': 'application/x-amz-json-1.1' },
+    body: JSON.stringify(body),
+  });
+  const data = await res.json();
+  assert.equal(res.status, 200, `${action}: ${JSON.stringify(data)}`);
+  return data;
+}
+
+before(async () => {
+  ({ proc: rotor, base } = await startRotor());
+  keyId = (await kms('CreateKey', { Description: DESCRIPTION })).KeyMetadata.KeyId;
+  await kms('CreateAlias', { AliasName: ALIAS, TargetKeyId: keyId });
+  await kms('EnableKeyRotation', { KeyId: keyId, RotationPeriodInDays: 90 });
+  profileDir = mkdtempSync(path.join(os.tmpdir(), 'rotor-dashboard-profile-'));
+  browser = await puppeteer.launch({
+    executablePath: CHROMIUM, userDataDir: profileDir, timeout: 30_000,
+    args: ['--no-sandbox', '--headless=new', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--window-size=1280,800'],
+  });
+});
+
+after(async () => {
+  if (browser) await browser.close().catch(() => {});
+  if (rotor && rotor.exitCode === null) rotor.kill('SIGTERM');
+  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+});
+
+async function openDashboard(url) {
+  const page = await browser.newPage();
+  await page.setViewport({ width: 1280, height: 800 });
+  page.setDefaultTimeout(15_000);
+  page.on('pageerror', (err) => pageErrors.push(String(err)));
+  page.on('dialog', async (d) => { pageErrors.push(`unexpected dialog: ${d.message()}`); await d.dismiss(); });
+  page.on('requestfailed', (r) => pageErrors.push(`request failed: ${r.url()}`));
+  const res = await page.goto(url, { waitUntil: 'load' });
+  assert.equal(res.status(), 200, `GET ${url}`);
+  return page;
+}
+
+test('the dashboard loads at /_rotor/ui and at /_rotor/ui/ with all its assets', async () => {
+  for (const url of [`${base}/_rotor/ui`, `${base}/_rotor/ui/`]) {
+    const page = await openDashboard(url);
+    await page.waitForSelector(`tr[data-key-id="${keyId}"]`);
+    assert.ok(await page.$eval('#now', (e) => /^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/.test(e.textContent)), 'clock shown');
+    assert.equal(await page.$eval('#clock-kind', (e) => e.textContent), 'virtual clock');
+    await page.close();
+  }
+  assert.deepEqual(pageErrors, []);
+});
+
+test('clicking +365 days shows the AUTOMATIC rotations on the key timeline', async () => {
+  const page = await openDashboard(`${base}/_rotor/ui`);
+  const row = await page.waitForSelector(`tr[data-key-id="${keyId}"]`);
+  const rowText = await row.evaluate((e) => e.innerText);
+  assert.match(rowText, /alias\/dashboard-demo/);
+  assert.match(rowText, /Enabled/);
+  assert.match(rowText, /On, every 90 d/);
+
+  // Open the key: its description is shown as text, never parsed as HTML.
+  await row.click();
+  await page.waitForSelector('#timeline li');
+  const detail = await page.$eval('#detail', (e) => ({ text: e.innerText, imgs: e.querySelectorAll('img, b').length }));
+  assert.ok(detail.text.includes(DESCRIPTION), `description rendered as text: ${detail.text}`);
+  assert.equal(detail.imgs, 0, 'no markup from user input');
+  assert.equal(await page.evaluate(() => window.__xss), undefined);
+  assert.doesNotMatch(await page.$eval('#timeline', (e) => e.innerText), /AUTOMATIC/);
+  assert.equal(await page.$$eval('#versions tbody tr', (rows) => rows.length), 1);
+
+  await page.click('button[data-advance="365d"]');
+  await page.waitForFunction(() => /AUTOMATIC/.test(document.querySelector('#timeline')?.innerText || '') &&
+                                   !document.querySelector('#banner').hidden);
+  const banner = await page.$eval('#banner', (e) => e.innerText);
+  assert.match(banner, /4 events fired/, banner);
+  assert.match(banner, /RotateKey/);
+  const fired = await page.$$eval('#timeline li.fired', (items) => items.map((li) => li.innerText));
+  assert.equal(fired.length, 4, `highlighted rotations: ${fired.join(' | ')}`);
+  for (const item of fired) assert.match(item, /AUTOMATIC rotation/);
+  assert.equal(await page.$$eval('#versions tbody tr', (rows) => rows.length), 5);
+  const newRow = await page.$eval(`tr[data-key-id="${keyId}"]`, (e) => ({ cls: e.className, text: e.innerText }));
+  assert.match(newRow.cls, /fired/);
+  assert.match(newRow.text, /ROTATED/);
+
+  // The page agrees with the API it reads.
+  const keys = await (await fetch(`${base}/_rotor/keys`)).json();
+  assert.equal(keys.keys.find((k) => k.keyId === keyId).versions, 5);
+
+  const dir = process.env.ROTOR_SCREENSHOT_DIR || mkdtempSync(path.join(os.tmpdir(), 'rotor-dashboard-shot-'));
+  const file = path.join(dir, 'dashboard-after-365d.png');
+  await page.screenshot({ path: file });
+  const png = readFileSync(file);
+  assert.ok(png.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])), 'PNG signature');
+  assert.equal(png.readUInt32BE(16), 1280, 'PNG width');
+  assert.equal(png.readUInt32BE(20), 800, 'PNG height');
+  assert.ok(statSync(file).size > 20_000, `screenshot too small to show anything: ${statSync(file).size} bytes`);
+  console.log(`screenshot: ${file}`);
+  await page.close();
+  assert.deepEqual(pageErrors, []);
+});

@@ -65,6 +65,9 @@ struct Key {
   uint32_t current_version = 0;  // 0: no material yet (PendingImport)
   std::string current_material_id;
   uint32_t version_count = 0;
+  // When the current material became current (its creation or rotation date);
+  // what "material older than N days" in the compliance report measures.
+  std::optional<Timestamp> current_material_since;
 
   RotationSchedule rotation;
   int on_demand_rotations = 0;

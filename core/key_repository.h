@@ -74,6 +74,9 @@ class KeyRepository {
   // Keys of a scope ordered by id, strictly after `after_id`, at most `limit`.
   virtual std::vector<Key> ListKeys(const Scope& scope, const std::string& after_id,
                                     size_t limit) = 0;
+  // Keys of every scope ordered by (account, region, id), strictly after the
+  // key `after` names (nullptr: from the start). For inventory and reports.
+  virtual std::vector<Key> ListAllKeys(const Key* after, size_t limit) = 0;
   virtual std::optional<Alias> GetAlias(const Scope& scope, const std::string& name) = 0;
   // Aliases ordered by name after `after_name`; only those of `key_id` when given.
   virtual std::vector<Alias> ListAliases(const Scope& scope, const std::string* key_id,

@@ -94,6 +94,7 @@ const std::vector<Option>& Options() {
       {"--threads", "ROTOR_THREADS", true,
        [](Config& c, auto& n, auto& v) { c.threads = static_cast<int>(ParseInt(n, v, 0, 256)); }},
       {"--admin-token", "ROTOR_ADMIN_TOKEN", true, [](Config& c, auto&, auto& v) { c.admin_token = v; }},
+      {"--audit-log", "ROTOR_AUDIT_LOG", true, [](Config& c, auto&, auto& v) { c.audit_log = v; }},
   };
   return kOptions;
 }
@@ -159,6 +160,7 @@ std::string UsageText() {
          "  --root-key-file F             key that seals key material (<data-dir>/root.key)\n"
          "  --threads N                   I/O threads (one per core)\n"
          "  --admin-token T               token for admin endpoints from non-loopback clients\n"
+         "  --audit-log F                 also append every audit event to F as JSON lines\n"
          "Every option is also an environment variable: --data-dir is ROTOR_DATA_DIR, etc.\n"
          "See docs/cli.md.\n";
 }

@@ -28,6 +28,7 @@ struct Config {
   std::string root_key_file;  // empty: <data_dir>/root.key
   int threads = 0;
   std::string admin_token;
+  std::string audit_log;  // JSON-lines file of audit events; empty: none
   bool help = false;
 };
 

@@ -17,7 +17,9 @@
 #include "server/config.h"
 #include "server/http_server.h"
 #include "server/router.h"
+#include "server/audit/audit_trail.h"
 #include "storage/root_key_file.h"
+#include "storage/sqlite_audit_store.h"
 #include "storage/sqlite_key_repository.h"
 
 extern char** environ;
@@ -89,11 +91,21 @@ int Serve(const server::Config& config) {
   service_config.jitter = core::JitterModel(config.seed, config.rotation_jitter);
   core::KmsService service(repo, sealer, random, service_config);
 
+  // Every API call and service event, CloudTrail-shaped, off the request path.
+  storage::SqliteAuditStore audit_store(data_dir, /*durable=*/!config.in_memory);
+  server::AuditTrail audit(audit_store, config.audit_log);
+  service.SetEventListener(&audit);
+
   core::BackgroundWorker worker(service, *clock);
   service.SetDueNowNotifier([&worker] { worker.Wake(); });
 
-  server::AdminEndpoints admin(service, *clock, virtual_clock.get(), {config.admin_token, ROTOR_VERSION});
+  server::AdminOptions admin_options;
+  admin_options.admin_token = config.admin_token;
+  admin_options.version = ROTOR_VERSION;
+  admin_options.default_scope = {config.account_id, config.region};
+  server::AdminEndpoints admin(service, repo, *clock, virtual_clock.get(), &audit, admin_options);
   server::Router router(service, *clock, admin, {config.account_id, config.region});
+  router.SetObserver(&audit);
   server::ServerOptions options;
   options.host = config.host;
   options.port = config.port;

@@ -46,6 +46,7 @@ std::string EncodeKeyDoc(const core::Key& k) {
       {"current_version", k.current_version},
       {"current_material_id", k.current_material_id},
       {"version_count", k.version_count},
+      {"current_material_since", Ms(k.current_material_since)},
       {"rotation",
        {{"enabled", k.rotation.enabled},
         {"period_days", k.rotation.period_days},
@@ -80,6 +81,7 @@ core::Key DecodeKeyDoc(const core::Scope& scope, const std::string& key_id, cons
     k.current_version = j.at("current_version").get<uint32_t>();
     k.current_material_id = j.at("current_material_id").get<std::string>();
     k.version_count = j.at("version_count").get<uint32_t>();
+    k.current_material_since = OptMs(j, "current_material_since");  // absent in older records
     const json& r = j.at("rotation");
     k.rotation.enabled = r.at("enabled").get<bool>();
     k.rotation.period_days = r.at("period_days").get<int>();

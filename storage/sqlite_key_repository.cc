@@ -168,6 +168,15 @@ class SqliteKeyRepository::Transaction final : public core::KeyTransaction {
 };
 
 SqliteKeyRepository::SqliteKeyRepository(const SqliteOptions& options) : options_(options) {
+  db_path_ = options_.data_dir + "/rotor.db";
+  if (options_.read_only) {
+    SqliteDb probe(db_path_, /*create=*/false, /*read_only=*/true);
+    auto q = probe.Prepare("PRAGMA user_version");
+    if (!q->Step() || q->Int(0) != LatestSchemaVersion()) {
+      throw StorageError(db_path_ + " is not a Rotor database of this version");
+    }
+    return;
+  }
   if (::mkdir(options_.data_dir.c_str(), 0700) != 0 && errno != EEXIST) {
     throw StorageError("cannot create data dir " + options_.data_dir + ": " + std::strerror(errno));
   }
@@ -183,7 +192,6 @@ SqliteKeyRepository::SqliteKeyRepository(const SqliteOptions& options) : options
     throw StorageError("data dir " + options_.data_dir +
                        " is in use by another Rotor process (" + lock_path + " is locked)");
   }
-  db_path_ = options_.data_dir + "/rotor.db";
   try {
     try {
       writer_db_ = std::make_unique<SqliteDb>(db_path_, /*create=*/true, /*read_only=*/false);
@@ -263,13 +271,14 @@ std::vector<Key> SqliteKeyRepository::ListKeys(const Scope& scope, const std::st
   return out;
 }
 
-std::vector<Key> SqliteKeyRepository::AllKeys(const std::string& after, size_t limit) {
+std::vector<Key> SqliteKeyRepository::ListAllKeys(const Key* after, size_t limit) {
   ReadConnection db = AcquireReader();
+  // A row-value comparison walks the primary key index page by page.
   auto q = (*db).Prepare(
       "SELECT account, region, key_id, doc FROM keys "
-      "WHERE account || '|' || region || '|' || key_id > ? "
-      "ORDER BY account, region, key_id LIMIT ?");
-  q->Bind(1, after).Bind(2, static_cast<int64_t>(limit));
+      "WHERE (account, region, key_id) > (?, ?, ?) ORDER BY account, region, key_id LIMIT ?");
+  q->Bind(1, after ? after->scope.account : "").Bind(2, after ? after->scope.region : "");
+  q->Bind(3, after ? after->id : "").Bind(4, static_cast<int64_t>(limit));
   std::vector<Key> out;
   while (q->Step()) out.push_back(DecodeKeyDoc(Scope{q->Text(0), q->Text(1)}, q->Text(2), q->Text(3)));
   return out;
@@ -383,6 +392,7 @@ void SqliteKeyRepository::Reset() {
 
 void SqliteKeyRepository::Write(const std::function<void(core::KeyTransaction&)>& fn,
                                 const std::function<void()>& on_commit) {
+  if (options_.read_only) throw StorageError("this data dir was opened read-only");
   Job job{&fn, &on_commit, nullptr, false};
   std::unique_lock lock(queue_mu_);
   if (stopping_) throw StorageError("the database is closing");

@@ -29,6 +29,9 @@ struct SqliteOptions {
   // whose data dir is on tmpfs and thrown away anyway.
   bool durable = true;
   size_t max_batch = 512;
+  // For tools (rotor report, rotor export) that read a data dir, possibly
+  // while a server runs on it: no lock, no writer, no migrations.
+  bool read_only = false;
 };
 
 class SqliteKeyRepository final : public core::KeyRepository {
@@ -41,6 +44,7 @@ class SqliteKeyRepository final : public core::KeyRepository {
   std::optional<core::Key> GetKey(const core::Scope& scope, const std::string& key_id) override;
   std::vector<core::Key> ListKeys(const core::Scope& scope, const std::string& after_id,
                                   size_t limit) override;
+  std::vector<core::Key> ListAllKeys(const core::Key* after, size_t limit) override;
   std::optional<core::Alias> GetAlias(const core::Scope& scope, const std::string& name) override;
   std::vector<core::Alias> ListAliases(const core::Scope& scope, const std::string* key_id,
                                        const std::string& after_name, size_t limit) override;
@@ -60,8 +64,6 @@ class SqliteKeyRepository final : public core::KeyRepository {
              const std::function<void()>& on_commit) override;
   void Reset() override;
 
-  // Every key of every scope, for tools (export, report) that walk the data dir.
-  std::vector<core::Key> AllKeys(const std::string& after_account_region_id, size_t limit);
 
   const std::string& db_path() const { return db_path_; }
 

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/kms_error.h"
+#include "server/admin/admin_http.h"
 #include "server/wire/json_body.h"
 
 namespace rotor::server {
@@ -11,12 +12,12 @@ namespace {
 using nlohmann::json;
 
 HttpResponse Json(const HttpRequest& req, http::status status, const json& body) {
-  return JsonResponse(req, status, body.dump(), "", "application/json");
+  return AdminJson(req, status, body);
 }
 
-HttpResponse Problem(const HttpRequest& req, http::status status, const char* type,
+HttpResponse Problem(const HttpRequest& req, http::status status, std::string_view type,
                      const std::string& message) {
-  return Json(req, status, {{"__type", type}, {"message", message}});
+  return AdminProblem(req, status, type, message);
 }
 
 bool IsPath(std::string_view target, std::string_view path) {
@@ -26,9 +27,12 @@ bool IsPath(std::string_view target, std::string_view path) {
 
 }  // namespace
 
-AdminEndpoints::AdminEndpoints(core::KmsService& service, const core::Clock& clock,
-                               core::VirtualClock* virtual_clock, AdminOptions options)
+AdminEndpoints::AdminEndpoints(core::KmsService& service, core::KeyRepository& repo,
+                               const core::Clock& clock, core::VirtualClock* virtual_clock,
+                               AuditTrail* audit, AdminOptions options)
     : service_(service),
+      repo_(repo),
+      audit_(audit),
       clock_(clock),
       virtual_clock_(virtual_clock),
       options_(std::move(options)),
@@ -66,9 +70,17 @@ HttpResponse AdminEndpoints::Handle(const HttpRequest& req, const Peer& peer) {
         req.method() == http::verb::post) {
       return Reset(req);
     }
+    if (req.method() == http::verb::get) {
+      std::string_view path = target.substr(0, target.find('?'));
+      if (path == "/_rotor/keys") return ListKeys(req);
+      if (path.substr(0, 13) == "/_rotor/keys/") return KeyDetail(req, path.substr(13));
+      if (path == "/_rotor/events") return Events(req);
+      if (path == "/_rotor/report") return Report(req);
+      if (path == "/_rotor/ui" || path == "/_rotor/ui/") return Ui(req, "index.html");
+      if (path.substr(0, 11) == "/_rotor/ui/") return Ui(req, path.substr(11));
+    }
   } catch (const core::KmsError& e) {
-    return Problem(req, static_cast<http::status>(core::HttpStatus(e.code())), std::string(e.name()).c_str(),
-                   e.message());
+    return Problem(req, static_cast<http::status>(core::HttpStatus(e.code())), e.name(), e.message());
   } catch (const std::exception& e) {
     return Problem(req, http::status::internal_server_error, "KMSInternalException", e.what());
   }
@@ -78,8 +90,9 @@ HttpResponse AdminEndpoints::Handle(const HttpRequest& req, const Peer& peer) {
 
 HttpResponse AdminEndpoints::Health(const HttpRequest& req) {
   double uptime = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
-  return Json(req, http::status::ok,
-              {{"status", "ok"}, {"version", options_.version}, {"uptimeSeconds", uptime}});
+  json body = {{"status", "ok"}, {"version", options_.version}, {"uptimeSeconds", uptime}};
+  if (audit_) body["auditEvents"] = {{"written", audit_->written()}, {"dropped", audit_->dropped()}};
+  return Json(req, http::status::ok, body);
 }
 
 HttpResponse AdminEndpoints::GetClock(const HttpRequest& req) {
@@ -136,6 +149,7 @@ HttpResponse AdminEndpoints::MoveClock(const HttpRequest& req) {
 
 HttpResponse AdminEndpoints::Reset(const HttpRequest& req) {
   service_.Reset();
+  if (audit_) audit_->Clear();
   return Json(req, http::status::ok, {{"status", "ok"}});
 }
 

@@ -4,6 +4,9 @@
 //   POST /_rotor/clock           {"advance":"400d"} | {"set":"<ISO-8601>"}: virtual clock only;
 //                                fires every due rotation/deletion before answering
 //   POST /_rotor/reset, POST /moto-api/reset   wipe all state
+//   GET  /_rotor/keys, /_rotor/keys/<id>, /_rotor/events, /_rotor/report,
+//        /_rotor/ui[/<file>]    inspection and the dashboard (inspection_endpoints.cc)
+// docs/cli.md describes every answer.
 // Loopback clients only, unless the request carries the configured admin
 // token in X-Rotor-Admin-Token (for containers listening on 0.0.0.0).
 #pragma once
@@ -13,7 +16,9 @@
 #include <string_view>
 
 #include "core/clock.h"
+#include "core/key_repository.h"
 #include "core/kms_service.h"
+#include "server/audit/audit_trail.h"
 #include "server/http_types.h"
 
 namespace rotor::server {
@@ -21,12 +26,16 @@ namespace rotor::server {
 struct AdminOptions {
   std::string admin_token;  // empty: loopback only
   std::string version;
+  core::Scope default_scope{"111122223333", "us-east-1"};
+  int max_material_age_days = 365;  // report defaults
+  int expiry_warning_days = 30;
 };
 
 class AdminEndpoints {
  public:
-  AdminEndpoints(core::KmsService& service, const core::Clock& clock,
-                 core::VirtualClock* virtual_clock, AdminOptions options);
+  // `audit` may be null (no audit trail: /_rotor/events answers 404).
+  AdminEndpoints(core::KmsService& service, core::KeyRepository& repo, const core::Clock& clock,
+                 core::VirtualClock* virtual_clock, AuditTrail* audit, AdminOptions options);
 
   static bool IsAdminPath(std::string_view target);
   bool IsBlocking(const HttpRequest& req) const;
@@ -37,9 +46,17 @@ class AdminEndpoints {
   HttpResponse GetClock(const HttpRequest& req);
   HttpResponse MoveClock(const HttpRequest& req);
   HttpResponse Reset(const HttpRequest& req);
+  // inspection_endpoints.cc
+  HttpResponse ListKeys(const HttpRequest& req);
+  HttpResponse KeyDetail(const HttpRequest& req, std::string_view key_id);
+  HttpResponse Events(const HttpRequest& req);
+  HttpResponse Report(const HttpRequest& req);
+  HttpResponse Ui(const HttpRequest& req, std::string_view file);
   bool Authorized(const HttpRequest& req, const Peer& peer) const;
 
   core::KmsService& service_;
+  core::KeyRepository& repo_;
+  AuditTrail* audit_;
   const core::Clock& clock_;
   core::VirtualClock* virtual_clock_;  // null with the system clock
   AdminOptions options_;

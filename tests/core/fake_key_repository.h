@@ -37,6 +37,15 @@ class FakeKeyRepository final : public KeyRepository {
     }
     return out;
   }
+  std::vector<Key> ListAllKeys(const Key* after, size_t limit) override {
+    std::lock_guard l(mu_);
+    std::vector<Key> out;
+    for (auto& [k, v] : state_.keys) {
+      if (after && k <= std::make_tuple(after->scope.account, after->scope.region, after->id)) continue;
+      if (out.size() < limit) out.push_back(v);
+    }
+    return out;
+  }
   std::optional<Alias> GetAlias(const Scope& s, const std::string& name) override {
     std::lock_guard l(mu_);
     auto it = state_.aliases.find({s.account, s.region, name});

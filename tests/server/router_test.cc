@@ -16,7 +16,7 @@ struct RouterFixture {
   RouterFixture()
       : sealer(random.Secret(32), random),
         service(repo, sealer, random, core::ServiceConfig{}),
-        admin(service, clock, &clock, {"", "test"}),
+        admin(service, repo, clock, &clock, nullptr, {"", "test"}),
         router(service, clock, admin, {}) {}
 
   server::HttpResponse Call(const std::string& op, const std::string& body,

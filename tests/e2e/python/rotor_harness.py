@@ -23,6 +23,7 @@ import http.client
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import socket
@@ -144,8 +145,10 @@ class RotorServer:
             raise RuntimeError("server already running")
         extra = list(args or [])
         last_err = None
-        for _attempt in range(3):  # a free port can be taken between probe and bind
-            self.port = port or free_port()
+        # A restarted server keeps its port, so clients made earlier keep working.
+        sticky = port or self.port
+        for attempt in range(3):  # a free port can be taken between probe and bind
+            self.port = sticky if (sticky and attempt == 0) else (port or free_port())
             cmd = [ROTOR_BIN, "--host", "127.0.0.1", "--port", str(self.port)]
             if self.in_memory:
                 cmd.append("--in-memory")
@@ -167,7 +170,7 @@ class RotorServer:
                 last_err = e
                 exited = self.proc.poll() is not None
                 self._kill()
-                if not exited or port is not None:
+                if not exited:
                     break
         raise RuntimeError(f"rotor did not become healthy: {last_err}\n--- log ---\n{self.log_tail()}")
 
@@ -439,13 +442,13 @@ class RotorTestCase(unittest.TestCase):
         lines = [ln for ln in err.splitlines() if ln.strip().startswith(prefix)]
         self.assertTrue(lines, f"no '{prefix}' in stderr: {err!r}")
         line = lines[0].strip()
+        m = re.match(r"An error occurred \((\w+)\) when calling the (\w+) operation"
+                     r"(?: \(reached max retries: \d+\))?:(?: (.*))?$", line)
+        self.assertIsNotNone(m, f"unexpected CLI error line {line!r}")
         if operation:
-            self.assertIn(f"when calling the {operation} operation", line)
+            self.assertEqual(m.group(2), operation, line)
         if message is not ANY_MESSAGE:
-            _, _, got = line.partition(" operation: ")
-            if not line.partition(" operation:")[2].strip():
-                got = ""
-            self.check_message(got, message, f"(stderr {err!r})")
+            self.check_message(m.group(3) or "", message, f"(stderr {err!r})")
 
     def assert_cli_ok(self, result):
         rc, out, err = result

@@ -21,6 +21,11 @@ DRY_RUN_MSG = "The request would have succeeded, but the DryRun option is set."
 INCORRECT_KEY_MSG = "The key ID in the request does not identify a CMK that can perform this operation."
 
 
+def read_bytes(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
 class CryptoTest(ServerTestCase):
     """boto3 against a shared server."""
 
@@ -193,7 +198,8 @@ class CryptoTest(ServerTestCase):
         ]
         for fn, kw in calls:
             with self.subTest(op=fn.__name__):
-                self.assert_client_error(fn, "DryRunOperationException", DRY_RUN_MSG, None,
+                # HTTP 412, as the API reference documents for DryRunOperationException.
+                self.assert_client_error(fn, "DryRunOperationException", DRY_RUN_MSG, 412,
                                          DryRun=True, **kw)
 
     def test_dry_run_reports_the_real_error_first(self):
@@ -372,8 +378,9 @@ class CryptoTest(ServerTestCase):
     def test_concurrent_encrypt_decrypt(self):
         kid = self.key()["KeyId"]
 
+        kms = self.server.client()
+
         def work(i):
-            kms = self.server.client()
             out = []
             for j in range(10):
                 p = f"thread {i} msg {j}".encode()
@@ -589,12 +596,12 @@ class CryptoPersistenceTest(ServerTestCase):
             db_files = [f for f in files if ".db" in f]
             self.assertTrue(any(f.endswith(".db") for f in db_files), f"{label}: no database in {files}")
             root = self.root_key_path(srv)
-            root_key = open(root, "rb").read()
+            root_key = read_bytes(root)
             for f in files:
                 path = os.path.join(srv.data_dir, f)
                 if not os.path.isfile(path) or os.path.abspath(path) == os.path.abspath(root):
                     continue
-                data = open(path, "rb").read()
+                data = read_bytes(path)
                 for n in needles() + [root_key, base64.b64encode(root_key)]:
                     self.assertNotIn(n, data, f"{label}: secret {n[:12]!r}... found in {f}")
             return db_files

@@ -7,8 +7,11 @@ import json
 import os
 import re
 import socket
+import time
 import unittest
 import uuid
+
+from botocore.exceptions import ClientError
 
 from rotor_harness import (ANY_MESSAGE, DEFAULT_ACCOUNT, DEFAULT_REGION, RotorServer,
                            ServerTestCase, alias_arn, fresh_account_key, key_arn, length_message,
@@ -107,6 +110,20 @@ class KeyLifecycleTest(ServerTestCase):
                          [("env", "dev"), ("team", "")])
         self.assertIs(tags["Truncated"], False)
         self.assertNotIn("NextMarker", tags)
+
+    def test_create_key_accepts_bypass_policy_lockout_safety_check(self):
+        policy = custom_policy(sid="bypass")
+        md = self.new_key(Policy=policy, BypassPolicyLockoutSafetyCheck=True)
+        self.assertEqual(self.kms.get_key_policy(KeyId=md["KeyId"])["Policy"], policy)
+
+    def test_create_key_multi_region_is_not_silently_single_region(self):
+        try:
+            md = self.new_key(MultiRegion=True)
+        except Exception as e:  # noqa: BLE001
+            self.assertEqual(e.response["Error"]["Code"], "UnsupportedOperationException", e)
+            return
+        self.assertIs(md["MultiRegion"], True)
+        self.assertTrue(md["KeyId"].startswith("mrk-"), md)
 
     def test_create_key_explicit_symmetric_usage_and_spec_accepted(self):
         md = self.new_key(KeyUsage="ENCRYPT_DECRYPT", KeySpec="SYMMETRIC_DEFAULT", Origin="AWS_KMS")
@@ -248,6 +265,17 @@ class KeyLifecycleTest(ServerTestCase):
         self.assertEqual(pages, [3, 3, 1])
         self.assertEqual(len(seen), len(set(seen)))
         self.assertEqual(set(seen), created)
+
+    def test_list_keys_default_page_size_is_100(self):
+        kms = self.server.client(access_key=fresh_account_key())
+        for _ in range(101):
+            kms.create_key()
+        first = kms.list_keys()
+        self.assertEqual(len(first["Keys"]), 100)
+        self.assertIs(first["Truncated"], True)
+        rest = kms.list_keys(Marker=first["NextMarker"])
+        self.assertEqual(len(rest["Keys"]), 1)
+        self.assertIs(rest["Truncated"], False)
 
     def test_list_keys_exact_page_boundary_is_not_truncated(self):
         kms = self.server.client(access_key=fresh_account_key())
@@ -525,6 +553,9 @@ class TagsTest(ServerTestCase):
             marker = page["NextMarker"]
         self.assertEqual(sizes, [2, 2, 1])
         self.assertEqual(sorted(seen), [f"t{i}" for i in range(5)])
+
+    def test_list_resource_tags_forged_marker(self):
+        kid = self.key()
         self.assert_client_error(self.kms.list_resource_tags, "InvalidMarkerException",
                                  INVALID_MARKER_MESSAGES, KeyId=kid, Marker="Zm9yZ2Vk")
 
@@ -588,11 +619,13 @@ class KeyPolicyTest(ServerTestCase):
 
     def test_policy_name_pattern(self):
         kid = self.key()
+        # Model patterns are not implicitly anchored (Smithy/Java find()), so only a name
+        # without any word character violates [\w]+.
         self.assert_client_error(
             self.kms.get_key_policy, "ValidationException",
-            "1 validation error detected: Value 'bad-name' at 'policyName' failed to satisfy "
+            "1 validation error detected: Value '---' at 'policyName' failed to satisfy "
             "constraint: Member must satisfy regular expression pattern: [\\w]+",
-            KeyId=kid, PolicyName="bad-name")
+            KeyId=kid, PolicyName="---")
 
     def test_list_key_policies(self):
         kid = self.key()
@@ -770,6 +803,18 @@ class AliasTest(ServerTestCase):
                                  f"Key '{key_arn(missing, account=account)}' does not exist",
                                  KeyId=missing)
 
+    def test_list_aliases_default_page_size_is_50(self):
+        kms = self.server.client(access_key=fresh_account_key())
+        a, b = self.key(kms), self.key(kms)
+        for i in range(51):
+            kms.create_alias(AliasName=f"alias/d{i:02d}", TargetKeyId=a if i < 30 else b)
+        first = kms.list_aliases()
+        self.assertEqual(len(first["Aliases"]), 50)
+        self.assertIs(first["Truncated"], True)
+        rest = kms.list_aliases(Marker=first["NextMarker"])
+        self.assertEqual([e["AliasName"] for e in rest["Aliases"]],
+                         sorted({f"alias/d{i:02d}" for i in range(51)} - {e["AliasName"] for e in first["Aliases"]}))
+
     def test_list_aliases_pagination(self):
         kms = self.server.client(access_key=fresh_account_key())
         kid = self.key(kms)
@@ -795,7 +840,9 @@ class AliasTest(ServerTestCase):
         self.assertTrue(page["Truncated"])
         rest = kms.list_aliases(KeyId=kid, Limit=4, Marker=page["NextMarker"])
         self.assertEqual(sorted([e["AliasName"] for e in page["Aliases"] + rest["Aliases"]]), names)
-        self.assert_client_error(kms.list_aliases, "InvalidMarkerException", INVALID_MARKER_MESSAGES,
+
+    def test_list_aliases_forged_marker(self):
+        self.assert_client_error(self.kms.list_aliases, "InvalidMarkerException", INVALID_MARKER_MESSAGES,
                                  Marker="Zm9yZ2VkLW1hcmtlcg==")
 
 
@@ -1012,6 +1059,40 @@ class AdminEndpointsTest(ServerTestCase):
         self.assertIn(f"listening on http://127.0.0.1:{self.server.port}", self.server.start_line)
         self.assertIn("--endpoint-url", self.server.start_line)
 
+    def test_port_zero_picks_a_free_port_and_the_start_line_says_which(self):
+        import select
+        import subprocess
+        import tempfile
+        from rotor_harness import ROTOR_BIN
+        env = {k: v for k, v in os.environ.items() if not k.startswith("ROTOR_")}
+        proc = subprocess.Popen([ROTOR_BIN, "--host", "127.0.0.1", "--port", "0", "--in-memory"],
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
+                                start_new_session=True)
+        try:
+            line, deadline = b"", time.monotonic() + 10
+            while b"\n" not in line and time.monotonic() < deadline:
+                ready, _, _ = select.select([proc.stdout], [], [], 0.2)
+                if ready:
+                    chunk = os.read(proc.stdout.fileno(), 4096)
+                    if not chunk:
+                        break
+                    line += chunk
+            m = re.search(rb"listening on http://127\.0\.0\.1:(\d+)", line)
+            self.assertIsNotNone(m, line)
+            port = int(m.group(1))
+            self.assertNotEqual(port, 0)
+            import urllib.request
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_rotor/health", timeout=5) as r:
+                self.assertEqual(r.status, 200)
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
+            proc.stdout.close()
+
     def test_system_clock_cannot_be_moved(self):
         status, doc = self.server.admin("GET", "/_rotor/clock")
         self.assertEqual(status, 200)
@@ -1021,6 +1102,41 @@ class AdminEndpointsTest(ServerTestCase):
         status, doc = self.server.admin("POST", "/_rotor/clock", {"advance": "1d"})
         self.assertEqual(status, 409, doc)
         self.assertEqual(doc["__type"], "ClockException")
+
+    def test_environment_variables_and_flag_precedence(self):
+        srv = RotorServer(in_memory=True, env={"ROTOR_CLOCK": "virtual",
+                                               "ROTOR_CLOCK_START": "2031-05-06T07:08:09Z",
+                                               "ROTOR_ACCOUNT_ID": "999988887777",
+                                               "ROTOR_REGION": "eu-central-1"})
+        self.addCleanup(srv.cleanup)
+        srv.start()
+        doc = srv.get_clock()
+        self.assertIs(doc["virtual"], True)
+        self.assertEqual(parse_iso(doc["now"]), parse_iso("2031-05-06T07:08:09Z"))
+        status, _h, body = srv.kms_raw("TrentService.CreateKey", {})  # unsigned: the defaults
+        md = json.loads(body)["KeyMetadata"]
+        self.assertEqual(md["Arn"], f"arn:aws:kms:eu-central-1:999988887777:key/{md['KeyId']}")
+        srv.stop()
+        srv.start(["--clock", "system"])  # a flag wins over its variable
+        self.assertIs(srv.get_clock()["virtual"], False)
+
+    def test_second_server_on_the_same_data_dir_is_refused(self):
+        first = self.fresh_server()
+        second = RotorServer(data_dir=first.data_dir)
+        self.addCleanup(second.cleanup)
+        with self.assertRaises(RuntimeError):
+            second.start()
+        self.assertEqual(first.admin("GET", "/_rotor/health")[0], 200)
+        first.client().list_keys()
+
+    def test_clock_rejects_malformed_requests(self):
+        srv = self.fresh_server(["--clock", "virtual", "--clock-start", "2030-01-01T00:00:00Z"], in_memory=True)
+        for body in ({"advance": "soon"}, {"set": "not-a-date"}, {}):
+            with self.subTest(body=body):
+                status, doc = srv.admin("POST", "/_rotor/clock", body)
+                self.assertGreaterEqual(status, 400, doc)
+                self.assertLess(status, 500, doc)
+        self.assertEqual(srv.now(), parse_iso("2030-01-01T00:00:00Z"))
 
     def test_reset_wipes_state(self):
         srv = self.fresh_server(in_memory=True)
@@ -1067,6 +1183,7 @@ class VirtualClockDeletionTest(ServerTestCase):
         kms.create_alias(AliasName="alias/doomed-1", TargetKeyId=kid)
         kms.create_alias(AliasName="alias/doomed-2", TargetKeyId=kid)
         kms.create_alias(AliasName="alias/survivor", TargetKeyId=keep)
+        ct = kms.encrypt(KeyId=kid, Plaintext=b"orphaned soon")["CiphertextBlob"]
         resp = kms.schedule_key_deletion(KeyId=kid, PendingWindowInDays=7)
         self.assertEqual(utc(resp["DeletionDate"]), parse_iso("2030-01-08T00:00:00Z"))
         self.assertEqual(utc(kms.describe_key(KeyId=kid)["KeyMetadata"]["DeletionDate"]),
@@ -1096,6 +1213,20 @@ class VirtualClockDeletionTest(ServerTestCase):
                                  f"Key '{arn}' does not exist", KeyId=kid)
         # The alias names are free again.
         kms.create_alias(AliasName="alias/doomed-1", TargetKeyId=keep)
+        # A ciphertext of the deleted key can never be decrypted again.
+        self.assertRaises(ClientError, kms.decrypt, CiphertextBlob=ct)
+
+    def test_ciphertext_of_a_deleted_key_names_the_missing_key(self):
+        # docs/aws-kms-behaviour.md §7 Decrypt: (c) NotFoundException "Key '<key-arn>' does not
+        # exist", the ARN taken from the blob.
+        srv = self.fresh_server(["--clock", "virtual", "--clock-start", self.START], in_memory=True)
+        kms = srv.client()
+        md = kms.create_key()["KeyMetadata"]
+        ct = kms.encrypt(KeyId=md["KeyId"], Plaintext=b"orphan")["CiphertextBlob"]
+        kms.schedule_key_deletion(KeyId=md["KeyId"], PendingWindowInDays=7)
+        srv.advance_clock("7d")
+        self.assert_client_error(kms.decrypt, "NotFoundException", f"Key '{md['Arn']}' does not exist",
+                                 CiphertextBlob=ct)
 
     def test_cancelled_deletion_does_not_fire(self):
         srv = self.fresh_server(["--clock", "virtual", "--clock-start", self.START], in_memory=True)
@@ -1228,7 +1359,8 @@ class CliV2Test(ServerTestCase):
         self.assertEqual(rc, 0, err)
         out = self.assert_cli_ok(self.server.cli_v2(["kms", "describe-key", "--key-id", alias]))
         self.assertEqual(out["KeyMetadata"]["KeyId"], md["KeyId"])
-        self.assertEqual(out["KeyMetadata"]["CurrentKeyMaterialId"], md["CurrentKeyMaterialId"])
+        # (CLI v2 2.9's model predates CurrentKeyMaterialId, so it drops that member.)
+        self.assertEqual(out["KeyMetadata"]["Arn"], md["Arn"])
         out = self.assert_cli_ok(self.server.cli_v2(["kms", "list-aliases", "--key-id", md["KeyId"]]))
         self.assertEqual([a["AliasName"] for a in out["Aliases"]], [alias])
         out = self.assert_cli_ok(self.server.cli_v2(["kms", "list-resource-tags", "--key-id", md["KeyId"]]))

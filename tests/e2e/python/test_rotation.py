@@ -414,12 +414,36 @@ class JitterTest(RotationTestBase):
         nxt2 = utc(kms.get_key_rotation_status(KeyId=kid)["NextRotationDate"])
         self.assertTrue(nxt + 365 * DAY <= nxt2 < nxt + 366 * DAY, nxt2)
 
+    def test_jitter_is_reproducible_for_a_seed(self):
+        # Same key, same enable instant: the same --seed gives the same NextRotationDate,
+        # another seed (almost surely) another one.
+        def next_date(srv, kms, kid):
+            kms.enable_key_rotation(KeyId=kid)
+            d = utc(kms.get_key_rotation_status(KeyId=kid)["NextRotationDate"])
+            kms.disable_key_rotation(KeyId=kid)
+            return d
+
+        base = VIRTUAL + ["--rotation-jitter", "24h"]
+        srv, kms = self.server_with(base + ["--seed", "1"], in_memory=False)
+        kid = kms.create_key()["KeyMetadata"]["KeyId"]
+        first = next_date(srv, kms, kid)
+        srv.restart()  # the virtual clock starts at T0 again
+        self.assertEqual(srv.now(), T0)
+        self.assertEqual(next_date(srv, kms, kid), first)
+        srv.stop()
+        srv.base_args = base + ["--seed", "2"]
+        srv.start()
+        other = next_date(srv, kms, kid)
+        self.assertNotEqual(other, first)
+        self.assertTrue(T0 + 365 * DAY <= other < T0 + 366 * DAY, other)
+
     def test_thousand_keys_enabled_in_one_instant_spread_over_the_jitter_window(self):
         srv, kms = self.server_with(VIRTUAL + ["--rotation-jitter", "24h", "--seed", "42"])
         n = 1000
 
+        client = kms  # boto3 clients are thread-safe; one client, 8 pooled connections
+
         def make(_):
-            client = srv.client()
             kid = client.create_key()["KeyMetadata"]["KeyId"]
             client.enable_key_rotation(KeyId=kid)
             return kid, utc(client.get_key_rotation_status(KeyId=kid)["NextRotationDate"])
@@ -655,9 +679,10 @@ class RotationLabCliV1Test(RotationTestBase):
         out = self.assert_cli_ok(srv.cli_v1(["kms", "list-key-rotations", "--key-id", kid,
                                              "--include-key-material", "ALL_KEY_MATERIAL"]))
         self.assertEqual([r.get("RotationType") for r in out["Rotations"]], [None, "AUTOMATIC", "ON_DEMAND"])
-        res = srv.cli_v1(["kms", "enable-key-rotation", "--key-id", kid, "--rotation-period-in-days", "89"])
+        # (The CLI itself rejects values below the model minimum, so probe the maximum.)
+        res = srv.cli_v1(["kms", "enable-key-rotation", "--key-id", kid, "--rotation-period-in-days", "2561"])
         self.assert_cli_error(res, "ValidationException",
-                              range_message(89, "rotationPeriodInDays", 90, True), "EnableKeyRotation")
+                              range_message(2561, "rotationPeriodInDays", 2560, False), "EnableKeyRotation")
 
     def test_cli_v1_on_demand_limit_error(self):
         srv, kms = self.server_with(EXACT + ["--on-demand-rotation-limit", "1"])

@@ -1,0 +1,177 @@
+// The inspection side of the admin API: keys across every account and region,
+// one key's timeline, the audit events, the compliance report and the
+// dashboard's files. Answers as docs/cli.md describes.
+#include <nlohmann/json.hpp>
+
+#include "core/compliance_report.h"
+#include "core/key_inventory.h"
+#include "core/key_ring.h"
+#include "server/admin/admin_endpoints.h"
+#include "server/admin/admin_http.h"
+#include "server/admin/ui_assets.h"
+#include "server/report_format.h"
+
+namespace rotor::server {
+namespace {
+
+using nlohmann::json;
+
+constexpr size_t kMaxKeysListed = 1000;
+constexpr size_t kMaxVersionsListed = 10000;
+
+json Iso(const std::optional<core::Timestamp>& t) {
+  return t ? json(core::FormatIso8601(*t)) : json(nullptr);
+}
+
+json KeySummary(const core::KeyOverview& o) {
+  const core::Key& k = o.key;
+  return {{"account", k.scope.account},
+          {"region", k.scope.region},
+          {"keyId", k.id},
+          {"arn", k.Arn()},
+          {"description", k.description},
+          {"keyState", std::string(core::ToString(k.state))},
+          {"keySpec", std::string(core::ToString(k.spec))},
+          {"keyUsage", std::string(core::ToString(k.usage))},
+          {"origin", std::string(core::ToString(k.origin))},
+          {"createdAt", core::FormatIso8601(k.creation_date)},
+          {"aliases", o.aliases},
+          {"rotation",
+           {{"enabled", k.rotation.enabled && k.state != core::KeyState::kPendingDeletion},
+            {"periodDays", k.rotation.period_days},
+            {"nextRotationDate", k.rotation.enabled ? Iso(k.rotation.next_rotation) : json(nullptr)},
+            {"onDemandRotations", k.on_demand_rotations}}},
+          {"currentKeyMaterialId", k.current_material_id.empty() ? json(nullptr) : json(k.current_material_id)},
+          {"currentMaterialSince", Iso(k.current_material_since)},
+          {"versions", k.version_count},
+          {"deletionDate", k.state == core::KeyState::kPendingDeletion ? Iso(k.deletion_date) : json(nullptr)}};
+}
+
+std::optional<size_t> LimitParam(const HttpRequest& req, size_t fallback, size_t max) {
+  std::optional<std::string> text = QueryParam(req, "limit");
+  if (!text) return fallback;
+  try {
+    long n = std::stol(*text);
+    if (n < 1) return std::nullopt;
+    return std::min(static_cast<size_t>(n), max);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+}  // namespace
+
+HttpResponse AdminEndpoints::ListKeys(const HttpRequest& req) {
+  std::optional<size_t> limit = LimitParam(req, kMaxKeysListed, kMaxKeysListed);
+  if (!limit) return AdminProblem(req, http::status::bad_request, "ValidationException", "limit must be a positive integer");
+  json keys = json::array();
+  bool truncated = false;
+  core::KeyInventory inventory(repo_);
+  inventory.ForEach([&](const core::KeyOverview& o) {
+    if (keys.size() == *limit) {
+      truncated = true;
+      return false;
+    }
+    keys.push_back(KeySummary(o));
+    return true;
+  });
+  return AdminJson(req, http::status::ok,
+                   {{"now", core::FormatIso8601(clock_.Now())},
+                    {"virtual", virtual_clock_ != nullptr},
+                    {"truncated", truncated},
+                    {"keys", std::move(keys)}});
+}
+
+HttpResponse AdminEndpoints::KeyDetail(const HttpRequest& req, std::string_view key_id) {
+  core::Scope scope{QueryParam(req, "account").value_or(options_.default_scope.account),
+                    QueryParam(req, "region").value_or(options_.default_scope.region)};
+  core::KeyInventory inventory(repo_);
+  std::optional<core::KeyOverview> overview = inventory.Find(scope, std::string(key_id));
+  if (!overview) {
+    return AdminProblem(req, http::status::not_found, "NotFoundException",
+                        "Key '" + core::KeyArn(scope, key_id) + "' does not exist");
+  }
+  const core::Key& k = overview->key;
+  json versions = json::array();
+  for (const core::KeyMaterialVersion& v : inventory.Versions(k, kMaxVersionsListed)) {
+    core::KeyMaterialState state = v.version == k.current_version ? core::KeyMaterialState::kCurrent
+                                   : v.version > k.current_version ? core::KeyMaterialState::kPendingRotation
+                                                                   : core::KeyMaterialState::kNonCurrent;
+    versions.push_back({{"version", v.version},
+                        {"keyMaterialId", v.material_id},
+                        {"createdAt", core::FormatIso8601(v.created)},
+                        {"rotationType", v.rotation_type ? json(std::string(core::ToString(*v.rotation_type)))
+                                                         : json(nullptr)},
+                        {"state", std::string(core::ToString(state))}});
+  }
+  json events = json::array();
+  if (audit_) {
+    core::AuditQuery q;
+    q.scope = scope;
+    q.key_id = k.id;
+    q.limit = 1000;
+    for (const core::AuditEvent& e : audit_->Query(q)) {
+      json record = json::parse(e.record, nullptr, false);
+      json detail = nullptr;
+      if (record.is_object() && record.contains("serviceEventDetails")) detail = record["serviceEventDetails"];
+      events.push_back({{"time", core::FormatIso8601(e.time)},
+                        {"eventName", e.event_name},
+                        {"eventType", e.event_type},
+                        {"errorCode", e.error_code.empty() ? json(nullptr) : json(e.error_code)},
+                        {"detail", detail}});
+    }
+  }
+  return AdminJson(req, http::status::ok,
+                   {{"key", KeySummary(*overview)}, {"versions", std::move(versions)}, {"events", std::move(events)}});
+}
+
+HttpResponse AdminEndpoints::Events(const HttpRequest& req) {
+  if (!audit_) return AdminProblem(req, http::status::not_found, "NotFoundException", "The audit trail is off.");
+  core::AuditQuery q;
+  if (std::optional<std::string> key = QueryParam(req, "key")) {
+    core::KeyReference ref = core::ParseKeyReference(*key);
+    q.key_id = ref.id;
+    if (ref.kind == core::KeyReference::Kind::kKeyArn) q.scope = core::Scope{ref.account, ref.region};
+  }
+  q.event_name = QueryParam(req, "name").value_or("");
+  if (std::optional<std::string> since = QueryParam(req, "since")) {
+    q.since = core::ParseIso8601(*since);
+    if (!q.since) {
+      return AdminProblem(req, http::status::bad_request, "ValidationException",
+                          "since must be an ISO-8601 UTC time like 2027-01-01T00:00:00Z");
+    }
+  }
+  std::optional<size_t> limit = LimitParam(req, 100, 10000);
+  if (!limit) return AdminProblem(req, http::status::bad_request, "ValidationException", "limit must be a positive integer");
+  q.limit = *limit;
+  json events = json::array();
+  for (const core::AuditEvent& e : audit_->Query(q)) {
+    json record = json::parse(e.record, nullptr, false);
+    if (!record.is_discarded()) events.push_back(std::move(record));
+  }
+  return AdminJson(req, http::status::ok, {{"events", std::move(events)}, {"dropped", audit_->dropped()}});
+}
+
+HttpResponse AdminEndpoints::Report(const HttpRequest& req) {
+  core::ReportOptions options{clock_.Now(), options_.max_material_age_days, options_.expiry_warning_days};
+  try {
+    if (auto v = QueryParam(req, "maxMaterialAgeDays")) options.max_material_age_days = std::stoi(*v);
+    if (auto v = QueryParam(req, "expiryWarningDays")) options.expiry_warning_days = std::stoi(*v);
+  } catch (const std::exception&) {
+    return AdminProblem(req, http::status::bad_request, "ValidationException",
+                        "maxMaterialAgeDays and expiryWarningDays must be integers");
+  }
+  core::KeyInventory inventory(repo_);
+  return AdminJson(req, http::status::ok, ReportJson(core::BuildComplianceReport(inventory, options)));
+}
+
+HttpResponse AdminEndpoints::Ui(const HttpRequest& req, std::string_view file) {
+  const UiAsset* asset = FindUiAsset(file);
+  if (!asset) return AdminProblem(req, http::status::not_found, "NotFoundException", "No dashboard file " + std::string(file));
+  HttpResponse res = JsonResponse(req, http::status::ok, std::string(asset->bytes), "",
+                                  std::string(asset->content_type).c_str());
+  res.set(http::field::cache_control, "no-store");
+  return res;
+}
+
+}  // namespace rotor::server

@@ -1,0 +1,107 @@
+#include "server/audit/audit_trail.h"
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+namespace rotor::server {
+
+AuditTrail::AuditTrail(core::AuditStore& store, const std::string& jsonl_path, size_t capacity)
+    : store_(store), capacity_(capacity) {
+  if (!jsonl_path.empty()) {
+    jsonl_ = std::fopen(jsonl_path.c_str(), "a");
+    if (!jsonl_) {
+      throw std::runtime_error("cannot open --audit-log " + jsonl_path + ": " + std::strerror(errno));
+    }
+  }
+  writer_ = std::thread([this] { WriterLoop(); });
+}
+
+AuditTrail::~AuditTrail() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+    work_cv_.notify_all();
+  }
+  writer_.join();  // drains what is queued first
+  if (jsonl_) std::fclose(jsonl_);
+}
+
+void AuditTrail::OnApiCall(const ApiCall& call) {
+  ApiCallSnapshot snapshot{call.ctx, std::string(call.operation), RedactedCopy(call.request),
+                           nullptr, std::string(call.error_code), std::string(call.error_message),
+                           KeyIdOfCall(call.request, call.response)};
+  if (call.response && !IsCryptographicOperation(call.operation)) {
+    snapshot.response = RedactedCopy(*call.response);
+  }
+  Enqueue(std::move(snapshot));
+}
+
+void AuditTrail::OnServiceEvent(const core::ServiceEvent& event) { Enqueue(event); }
+
+void AuditTrail::Enqueue(Item item) {
+  std::lock_guard lock(mu_);
+  if (queue_.size() >= capacity_) {
+    dropped_.fetch_add(1);  // counted and reported, never blocking the caller
+    return;
+  }
+  queue_.push_back(std::move(item));
+  ++enqueued_;
+  work_cv_.notify_one();
+}
+
+void AuditTrail::WriterLoop() {
+  for (;;) {
+    std::deque<Item> batch;
+    {
+      std::unique_lock lock(mu_);
+      work_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping and drained
+      batch.swap(queue_);
+    }
+    std::vector<core::AuditEvent> events;
+    events.reserve(batch.size());
+    for (Item& item : batch) {
+      std::string id = random_.Uuid();
+      if (auto* call = std::get_if<ApiCallSnapshot>(&item)) {
+        events.push_back(ApiCallEvent(*call, id));
+      } else {
+        events.push_back(ServiceEventRecord(std::get<core::ServiceEvent>(item), id));
+      }
+    }
+    try {
+      store_.Append(events);
+      if (jsonl_) {
+        for (const core::AuditEvent& e : events) std::fprintf(jsonl_, "%s\n", e.record.c_str());
+        std::fflush(jsonl_);
+      }
+      written_.fetch_add(events.size());
+    } catch (const std::exception& e) {
+      dropped_.fetch_add(events.size());
+      std::fprintf(stderr, "rotor: %zu audit events could not be stored: %s\n", events.size(), e.what());
+    }
+    {
+      std::lock_guard lock(mu_);
+      processed_ += batch.size();
+    }
+    idle_cv_.notify_all();
+  }
+}
+
+void AuditTrail::Flush() {
+  std::unique_lock lock(mu_);
+  uint64_t target = enqueued_;
+  idle_cv_.wait_for(lock, std::chrono::seconds(10), [&] { return processed_ >= target; });
+}
+
+std::vector<core::AuditEvent> AuditTrail::Query(const core::AuditQuery& query) {
+  Flush();
+  return store_.Query(query);
+}
+
+void AuditTrail::Clear() {
+  Flush();
+  store_.Clear();
+}
+
+}  // namespace rotor::server

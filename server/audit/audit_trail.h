@@ -1,0 +1,68 @@
+// AuditTrail: records every API call and service event as a CloudTrail-shaped
+// event, off the request path. The request thread only copies a small
+// snapshot into a bounded queue; a writer thread builds the records and
+// stores them in batches (AuditStore, and a JSON-lines file with --audit-log).
+// When the queue is full the event is dropped, never blocking a request, and
+// the drop is counted: /_rotor/health and /_rotor/events report it.
+//
+// Thread safety: all public methods may be called concurrently.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdio>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <variant>
+
+#include "core/audit_store.h"
+#include "core/random.h"
+#include "core/service_events.h"
+#include "server/api_call_observer.h"
+#include "server/audit/cloudtrail_event.h"
+
+namespace rotor::server {
+
+class AuditTrail final : public ApiCallObserver, public core::ServiceEventListener {
+ public:
+  // `jsonl_path` empty: no file. Throws std::runtime_error if the file cannot be opened.
+  AuditTrail(core::AuditStore& store, const std::string& jsonl_path, size_t capacity = 100000);
+  ~AuditTrail() override;
+
+  void OnApiCall(const ApiCall& call) override;
+  void OnServiceEvent(const core::ServiceEvent& event) override;
+
+  // Waits until everything queued so far is stored, then queries: callers
+  // read their own writes.
+  std::vector<core::AuditEvent> Query(const core::AuditQuery& query);
+  void Clear();
+
+  uint64_t dropped() const { return dropped_.load(); }
+  uint64_t written() const { return written_.load(); }
+
+ private:
+  using Item = std::variant<ApiCallSnapshot, core::ServiceEvent>;
+  void Enqueue(Item item);
+  void WriterLoop();
+  void Flush();
+
+  core::AuditStore& store_;
+  std::FILE* jsonl_ = nullptr;
+  const size_t capacity_;
+  core::OpenSslRandom random_;
+
+  std::mutex mu_;
+  std::condition_variable work_cv_;
+  std::condition_variable idle_cv_;
+  std::deque<Item> queue_;    // guarded by mu_
+  uint64_t enqueued_ = 0;     // guarded by mu_
+  uint64_t processed_ = 0;    // guarded by mu_
+  bool stopping_ = false;     // guarded by mu_
+  std::atomic<uint64_t> dropped_{0};
+  std::atomic<uint64_t> written_{0};
+  std::thread writer_;
+};
+
+}  // namespace rotor::server

@@ -19,6 +19,7 @@ export ROTOR_BIN=$PWD/build/rotor
 run "unit tests (ctest)" ctest --test-dir build --output-on-failure -j2 --timeout 300
 [[ -x tests/e2e/python/run.sh ]] && run "e2e: boto3 + aws CLI" tests/e2e/python/run.sh
 [[ -x tests/e2e/js/run.sh ]] && run "e2e: JS SDK + Encryption SDK" tests/e2e/js/run.sh
+[[ -x labs/run_all.sh ]] && run "labs (aws CLI)" labs/run_all.sh
 
 elapsed=$(( $(date +%s) - start ))
 if ((${#failed[@]})); then

@@ -62,6 +62,12 @@ const shortId = (id) => (id ? id.slice(0, 8) + '…' : '—');
 const keyRef = (k) => `${k.account}/${k.region}/${k.keyId}`;
 const keyName = (k) => (k.aliases && k.aliases.length ? k.aliases.join(', ') : shortId(k.keyId));
 const materialOf = (detail) => (detail || '').trim().split(/\s+/).pop();
+// An event's detail as one line of text, whatever its JSON type.
+function detailText(detail) {
+  if (detail == null) return '';
+  if (typeof detail !== 'object') return String(detail);
+  return Object.entries(detail).map(([k, v]) => `${k} ${typeof v === 'object' ? JSON.stringify(v) : v}`).join(', ');
+}
 
 function showError(err) {
   const box = $('#error');
@@ -142,7 +148,7 @@ function keyRow(k) {
   el('td', { class: 'rotation' }, rot.enabled ? `On, every ${rot.periodDays} d` : 'Off',
     rot.onDemandRotations ? el('div', { class: 'small' }, `${rot.onDemandRotations} on demand`) : null),
   el('td', { class: 'next' }, rot.nextRotationDate ? [el('div', {}, fmtDate(rot.nextRotationDate)),
-    el('div', { class: 'small' }, fmtRelative(rot.nextRotationDate))] : '—'),
+    el('div', { class: 'small' }, k.keyState === 'Enabled' ? fmtRelative(rot.nextRotationDate) : `paused while ${k.keyState}`)] : '—'),
   el('td', { class: 'versions' }, String(k.versions ?? '—'), fired ? el('span', { class: 'new' }, 'ROTATED') : null));
 }
 
@@ -170,21 +176,24 @@ function timelineItems(detail) {
     time: v.createdAt, kind: v.rotationType ? 'rotation' : 'material',
     fired: state.firedMaterial.has(v.keyMaterialId),
     what: `Version ${v.version}: ${versionLabel(v)}`,
-    more: [`KeyMaterialId ${v.keyMaterialId || '—'}`, v.state ? `(${v.state})` : ''].join(' '),
+    more: [`KeyMaterialId ${v.keyMaterialId ? v.keyMaterialId.slice(0, 16) + '…' : '—'}`, v.state ? `(${v.state})` : ''].join(' '),
   }));
   for (const e of detail.events || []) {
+    const text = detailText(e.detail);
     // An automatic rotation is already shown by its version; skip the matching service event.
-    if (e.eventName === 'RotateKey' && materials.has(materialOf(e.detail))) continue;
+    if (e.eventName === 'RotateKey' && [...materials].some((m) => text.includes(m))) continue;
     items.push({
       time: e.time, error: e.errorCode,
       kind: e.errorCode ? 'error' : /Rotat/.test(e.eventName) ? 'rotation' : STATE_EVENTS.test(e.eventName) ? 'state' : 'api',
       fired: e.eventName === 'DeleteKey' && e.eventType === 'AwsServiceEvent' && state.firedKeys.has(keyRef(detail.key)),
       what: e.eventName + (e.eventType === 'AwsServiceEvent' ? ' (service event)' : ''),
-      more: e.detail || '',
+      more: text,
     });
   }
-  // Newest first: after the clock moves, what just happened is at the top.
-  return items.sort((a, b) => (b.time || '').localeCompare(a.time || ''));
+  // Newest first: after the clock moves, what just happened is at the top. On a virtual clock
+  // many entries share one instant: those keep their recorded order, reversed.
+  items.forEach((it, i) => { it.order = i; });
+  return items.sort((a, b) => (b.time || '').localeCompare(a.time || '') || b.order - a.order);
 }
 
 function renderDetail() {
@@ -220,7 +229,7 @@ function renderDetail() {
       el('div', {},
         el('h2', {}, 'Timeline (newest first)'),
         el('ol', { class: 'timeline', id: 'timeline' }, shown.map((it) =>
-          el('li', { class: [it.kind, it.fired && 'fired'].filter(Boolean).join(' ') },
+          el('li', { class: [`kind-${it.kind}`, it.fired && 'fired'].filter(Boolean).join(' ') },
             el('div', { class: 'when' }, el('time', { datetime: it.time || '' }, fmtDate(it.time))),
             el('div', { class: 'what' }, it.what, it.error ? el('span', { class: 'error-code' }, ` failed: ${it.error}`) : null),
             it.more ? el('div', { class: 'mono small' }, it.more) : null))),
@@ -236,7 +245,7 @@ async function advance(by) {
     const res = await api('clock', { advance: by });
     const fired = res.fired || [];
     state.firedKeys = new Set(fired.map(keyRef));
-    state.firedMaterial = new Set(fired.filter((f) => f.event === 'RotateKey').map((f) => materialOf(f.detail)));
+    state.firedMaterial = new Set(fired.filter((f) => f.event === 'RotateKey').map((f) => materialOf(detailText(f.detail))));
     if (!state.selected && fired.length) state.selected = { keyId: fired[0].keyId, account: fired[0].account, region: fired[0].region };
     await refresh();
     showBanner(by, res.now, fired);
@@ -252,12 +261,12 @@ function showBanner(by, now, fired) {
   const names = new Map(state.keys.map((k) => [keyRef(k), keyName(k)]));
   const banner = $('#banner');
   banner.hidden = false;
-  banner.replaceChildren(
+  banner.replaceChildren(...[
     el('strong', {}, `Clock advanced by ${by} to ${fmtDate(now)}: `,
       fired.length ? `${fired.length} event${fired.length === 1 ? '' : 's'} fired.` : 'nothing was due.'),
     fired.length ? el('ul', { id: 'fired' }, fired.slice(0, 8).map((f) =>
-      el('li', {}, `${fmtDate(f.time)}  ${f.event}  ${names.get(keyRef(f)) || shortId(f.keyId)}  ${(f.detail || '').split(' ')[0]}`)),
-      fired.length > 8 ? el('li', {}, `… and ${fired.length - 8} more`) : null) : null);
+      el('li', {}, `${fmtDate(f.time)}  ${f.event}  ${names.get(keyRef(f)) || shortId(f.keyId)}  ${detailText(f.detail).split(' ')[0]}`)),
+      fired.length > 8 ? el('li', {}, `… and ${fired.length - 8} more`) : null) : null].filter(Boolean));
 }
 
 function start() {

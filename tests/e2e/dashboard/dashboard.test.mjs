@@ -134,6 +134,7 @@ test('clicking +365 days shows the AUTOMATIC rotations on the key timeline', asy
 
   const dir = process.env.ROTOR_SCREENSHOT_DIR || mkdtempSync(path.join(os.tmpdir(), 'rotor-dashboard-shot-'));
   const file = path.join(dir, 'dashboard-after-365d.png');
+  await page.evaluate(() => document.querySelector('#detail .columns').scrollIntoView({ block: 'start' }));
   await page.screenshot({ path: file });
   const png = readFileSync(file);
   assert.ok(png.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])), 'PNG signature');

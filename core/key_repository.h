@@ -92,6 +92,8 @@ class KeyRepository {
   // Keys whose NextEventTime() <= until, earliest first.
   virtual std::vector<DueKey> DueKeys(Timestamp until, size_t limit) = 0;
   virtual std::optional<Timestamp> EarliestEvent() = 0;
+  // True when a key of that id existed in the scope and was deleted.
+  virtual bool WasDeleted(const Scope& scope, const std::string& key_id) = 0;
 
   virtual std::optional<KeyUsageRecord> GetLastUsage(const Scope& scope,
                                                      const std::string& key_id) = 0;

@@ -17,7 +17,13 @@ std::string DecodeMarker(std::string_view list, const std::string& marker) {
       std::equal(prefix.begin(), prefix.end(), raw->begin())) {
     return std::string(raw->begin() + static_cast<long>(prefix.size()), raw->end());
   }
-  throw KmsError(ErrorCode::kInvalidMarker, "Invalid marker: " + marker);
+  ThrowInvalidMarker();
+}
+
+void ThrowInvalidMarker() {
+  throw KmsError(ErrorCode::kInvalidMarker,
+                 "The request was rejected because the marker that specifies where pagination "
+                 "should next begin is not valid.");
 }
 
 std::string StartPosition(std::string_view list, const std::optional<std::string>& marker) {

@@ -61,6 +61,17 @@ const std::vector<std::string>& Migrations() {
         FOREIGN KEY (account, region, key_id) REFERENCES keys ON DELETE CASCADE
       ) WITHOUT ROWID;
       )sql",
+      // 2: ids of deleted keys, so a ciphertext of a deleted key is told apart
+      // from one of another keyspace (NotFoundException vs InvalidCiphertextException).
+      R"sql(
+      CREATE TABLE deleted_keys (
+        account    TEXT NOT NULL,
+        region     TEXT NOT NULL,
+        key_id     TEXT NOT NULL,
+        deleted_at INTEGER NOT NULL,
+        PRIMARY KEY (account, region, key_id)
+      ) WITHOUT ROWID;
+      )sql",
   };
   return kMigrations;
 }

@@ -110,6 +110,10 @@ class SqliteKeyRepository::Transaction final : public core::KeyTransaction {
   void DeleteKey(const Scope& scope, const std::string& key_id) override {
     auto q = db_.Prepare("DELETE FROM keys WHERE account = ? AND region = ? AND key_id = ?");
     q->Bind(1, scope.account).Bind(2, scope.region).Bind(3, key_id).Run();
+    auto tombstone = db_.Prepare(
+        "INSERT OR REPLACE INTO deleted_keys (account, region, key_id, deleted_at) "
+        "VALUES (?, ?, ?, strftime('%s', 'now') * 1000)");
+    tombstone->Bind(1, scope.account).Bind(2, scope.region).Bind(3, key_id).Run();
   }
   std::optional<Alias> GetAlias(const Scope& scope, const std::string& name) override {
     return SelectAlias(db_, scope, name);
@@ -352,6 +356,13 @@ std::optional<Timestamp> SqliteKeyRepository::EarliestEvent() {
   return FromMs(q->Int(0));
 }
 
+bool SqliteKeyRepository::WasDeleted(const Scope& scope, const std::string& key_id) {
+  ReadConnection db = AcquireReader();
+  auto q = (*db).Prepare("SELECT 1 FROM deleted_keys WHERE account = ? AND region = ? AND key_id = ?");
+  q->Bind(1, scope.account).Bind(2, scope.region).Bind(3, key_id);
+  return q->Step();
+}
+
 std::optional<core::KeyUsageRecord> SqliteKeyRepository::GetLastUsage(const Scope& scope,
                                                                       const std::string& key_id) {
   ReadConnection db = AcquireReader();
@@ -385,7 +396,7 @@ void SqliteKeyRepository::Reset() {
   Write(
       [&](core::KeyTransaction&) {
         writer_db_->Exec("DELETE FROM key_usage; DELETE FROM aliases; DELETE FROM key_materials; "
-                         "DELETE FROM keys;");
+                         "DELETE FROM keys; DELETE FROM deleted_keys;");
       },
       {});
 }

@@ -57,6 +57,7 @@ class SqliteKeyRepository final : public core::KeyRepository {
                                                         uint32_t version) override;
   std::vector<core::DueKey> DueKeys(core::Timestamp until, size_t limit) override;
   std::optional<core::Timestamp> EarliestEvent() override;
+  bool WasDeleted(const core::Scope& scope, const std::string& key_id) override;
   std::optional<core::KeyUsageRecord> GetLastUsage(const core::Scope& scope,
                                                    const std::string& key_id) override;
   void SaveLastUsage(const std::vector<std::pair<core::Scope, core::KeyUsageRecord>>& records) override;

@@ -117,3 +117,16 @@ TEST_CASE("GetKeyLastUsage reports the last successful cryptographic operation")
   CHECK(usage.last_usage->timestamp == f.clock.Now());
   CHECK(usage.tracking_start == k.creation_date);
 }
+
+TEST_CASE("A ciphertext of a deleted key names the missing key") {
+  ServiceFixture f;
+  Key k = f.NewKey();
+  Bytes blob = f.EncryptText(k.id, "x");
+  f.service.ScheduleKeyDeletion(f.Ctx(), k.id, 7);
+  f.Advance(Days(7));
+  CHECK(MessageOf([&] { f.DecryptText(blob); }) == "Key '" + k.Arn() + "' does not exist");
+  DecryptRequest req;
+  req.ciphertext = blob;
+  CHECK(ErrorOf([&] { f.service.Decrypt(f.Ctx({"111122223333", "eu-west-1"}), req); }) ==
+        "InvalidCiphertextException");
+}

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <mutex>
+#include <set>
 #include <tuple>
 
 #include "core/key_repository.h"
@@ -19,6 +20,7 @@ class FakeKeyRepository final : public KeyRepository {
              std::pair<KeyMaterialVersion, std::optional<SealedMaterial>>>
         materials;
     std::map<std::tuple<std::string, std::string, std::string>, KeyUsageRecord> usage;
+    std::set<std::tuple<std::string, std::string, std::string>> deleted;
   };
 
   std::optional<Key> GetKey(const Scope& s, const std::string& id) override {
@@ -100,6 +102,10 @@ class FakeKeyRepository final : public KeyRepository {
     if (due.empty()) return std::nullopt;
     return due[0].due;
   }
+  bool WasDeleted(const Scope& s, const std::string& id) override {
+    std::lock_guard l(mu_);
+    return state_.deleted.count({s.account, s.region, id}) > 0;
+  }
   std::optional<KeyUsageRecord> GetLastUsage(const Scope& s, const std::string& id) override {
     std::lock_guard l(mu_);
     auto it = state_.usage.find({s.account, s.region, id});
@@ -145,6 +151,7 @@ class FakeKeyRepository final : public KeyRepository {
       std::erase_if(s_.aliases, [&](auto& e) { return e.second.target_key_id == id; });
       std::erase_if(s_.materials, [&](auto& e) { return std::get<2>(e.first) == id; });
       s_.usage.erase({sc.account, sc.region, id});
+      s_.deleted.insert({sc.account, sc.region, id});
     }
     std::optional<Alias> GetAlias(const Scope& sc, const std::string& n) override {
       auto it = s_.aliases.find({sc.account, sc.region, n});

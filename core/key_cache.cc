@@ -139,10 +139,10 @@ std::shared_ptr<const UnsealedMaterial> KeyCache::GetMaterial(const Scope& scope
   std::shared_lock load(load_mutex_);
   std::optional<SealedMaterial> sealed = repo_.GetSealedMaterial(scope, key_id, version);
   if (!sealed) return nullptr;
-  std::optional<SecretBytes> plain = unseal(version, *sealed);
-  if (!plain) return nullptr;
-  auto material =
-      std::make_shared<const UnsealedMaterial>(UnsealedMaterial{std::move(*plain), sealed->material_id});
+  std::optional<UnsealedMaterial> unsealed = unseal(version, *sealed);
+  if (!unsealed) return nullptr;
+  unsealed->material_id = sealed->material_id;
+  auto material = std::make_shared<const UnsealedMaterial>(std::move(*unsealed));
   std::unique_lock lock(mutex_);
   TrimLocked(materials_);
   materials_[ck][version] = material;

@@ -25,7 +25,10 @@ namespace rotor::core {
 
 class KeyCache {
  public:
-  using Unsealer = std::function<std::optional<SecretBytes>(uint32_t version, const SealedMaterial&)>;
+  // Unseals (and, for asymmetric keys, parses) one version's material;
+  // nullopt when it cannot. The cache fills in material_id.
+  using Unsealer =
+      std::function<std::optional<UnsealedMaterial>(uint32_t version, const SealedMaterial&)>;
 
   KeyCache(KeyRepository& repo, size_t max_entries);
 

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,6 +17,8 @@
 #include "core/clock.h"
 
 namespace rotor::core {
+
+class PrivateKey;  // asymmetric_key.h
 
 enum class RotationType { kAutomatic, kOnDemand };
 enum class KeyMaterialState { kCurrent, kNonCurrent, kPendingRotation };
@@ -51,6 +54,9 @@ struct SealedMaterial {
 struct UnsealedMaterial {
   SecretBytes bytes;
   std::string material_id;
+  // Asymmetric keys: the private key parsed from `bytes` once, when the
+  // material enters the cache, so Sign/Decrypt never re-parse DER.
+  std::shared_ptr<const PrivateKey> private_key;
 };
 
 }  // namespace rotor::core

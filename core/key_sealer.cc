@@ -18,23 +18,29 @@ KeySealer::KeySealer(SecretBytes root_key, RandomSource& random)
 
 SealedMaterial KeySealer::Seal(const std::string& key_id, uint32_t version,
                                const SecretBytes& material) const {
-  Bytes out(kGcmIvSize + material.size() + kGcmTagSize);
-  random_.Fill(out.data(), kGcmIvSize);
-  Bytes aad = SealingAad(key_id, version);
-  AesGcmSeal({root_key_.data(), root_key_.size()},
-             std::span<const uint8_t, kGcmIvSize>(out.data(), kGcmIvSize), aad,
-             {material.data(), material.size()}, out.data() + kGcmIvSize,
-             std::span<uint8_t, kGcmTagSize>(out.data() + kGcmIvSize + material.size(), kGcmTagSize));
-  return SealedMaterial{std::move(out), ""};
+  return SealedMaterial{SealWithAad(SealingAad(key_id, version), {material.data(), material.size()}), ""};
 }
 
 std::optional<SecretBytes> KeySealer::Unseal(const std::string& key_id, uint32_t version,
                                              const SealedMaterial& sealed) const {
-  const Bytes& in = sealed.sealed;
+  return UnsealWithAad(SealingAad(key_id, version), sealed.sealed);
+}
+
+Bytes KeySealer::SealWithAad(std::span<const uint8_t> aad, std::span<const uint8_t> plaintext) const {
+  Bytes out(kGcmIvSize + plaintext.size() + kGcmTagSize);
+  random_.Fill(out.data(), kGcmIvSize);
+  AesGcmSeal({root_key_.data(), root_key_.size()},
+             std::span<const uint8_t, kGcmIvSize>(out.data(), kGcmIvSize), aad, plaintext,
+             out.data() + kGcmIvSize,
+             std::span<uint8_t, kGcmTagSize>(out.data() + kGcmIvSize + plaintext.size(), kGcmTagSize));
+  return out;
+}
+
+std::optional<SecretBytes> KeySealer::UnsealWithAad(std::span<const uint8_t> aad,
+                                                    std::span<const uint8_t> in) const {
   if (in.size() < kGcmIvSize + kGcmTagSize) return std::nullopt;
   size_t n = in.size() - kGcmIvSize - kGcmTagSize;
   SecretBytes out(n);
-  Bytes aad = SealingAad(key_id, version);
   bool ok = AesGcmOpen({root_key_.data(), root_key_.size()},
                        std::span<const uint8_t, kGcmIvSize>(in.data(), kGcmIvSize), aad,
                        {in.data() + kGcmIvSize, n},

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 
 #include "core/bytes.h"
@@ -24,6 +25,13 @@ class KeySealer {
   // Nullopt if the blob was not sealed by this root key for (key_id, version).
   std::optional<SecretBytes> Unseal(const std::string& key_id, uint32_t version,
                                     const SealedMaterial& sealed) const;
+
+  // The same sealing for other secrets at rest or in transit (import tokens):
+  // the caller's `aad` must name the purpose, so no blob of one kind opens as
+  // another. Output: iv || ciphertext || tag.
+  Bytes SealWithAad(std::span<const uint8_t> aad, std::span<const uint8_t> plaintext) const;
+  std::optional<SecretBytes> UnsealWithAad(std::span<const uint8_t> aad,
+                                           std::span<const uint8_t> sealed) const;
 
  private:
   SecretBytes root_key_;

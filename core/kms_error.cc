@@ -101,6 +101,22 @@ KmsError KmsError::InvalidKeyUsage(std::string_view key_arn, std::string_view us
   return {ErrorCode::kInvalidKeyUsage,
           Concat({key_arn, " key usage is ", usage, " which is not valid for ", operation, "."})};
 }
+KmsError KmsError::IncompatibleAlgorithm(std::string_view algorithm, std::string_view key_spec) {
+  return {ErrorCode::kInvalidKeyUsage,
+          Concat({"Algorithm ", algorithm, " is incompatible with key spec ", key_spec, "."})};
+}
+KmsError KmsError::KeySpecNotValid(std::string_view key_arn, std::string_view key_spec,
+                                   std::string_view operation) {
+  return {ErrorCode::kInvalidKeyUsage,
+          Concat({key_arn, " key spec is ", key_spec, " which is not valid for ", operation, "."})};
+}
+KmsError KmsError::InvalidDigestLength(std::string_view algorithm) {
+  return {ErrorCode::kValidation, Concat({"Digest is invalid length for algorithm ", algorithm, "."})};
+}
+KmsError KmsError::OriginNotValid(std::string_view key_arn, std::string_view origin) {
+  return {ErrorCode::kUnsupportedOperation,
+          Concat({key_arn, " origin is ", origin, " which is not valid for this operation."})};
+}
 KmsError KmsError::DryRun() {
   return {ErrorCode::kDryRunOperation,
           "The request would have succeeded, but the DryRun option is set."};

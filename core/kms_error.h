@@ -82,6 +82,15 @@ class KmsError : public std::runtime_error {
   // "<arn> key usage is <usage> which is not valid for <operation>."
   static KmsError InvalidKeyUsage(std::string_view key_arn, std::string_view usage,
                                   std::string_view operation);
+  // "Algorithm <alg> is incompatible with key spec <spec>." (InvalidKeyUsageException)
+  static KmsError IncompatibleAlgorithm(std::string_view algorithm, std::string_view key_spec);
+  // "<arn> key spec is <spec> which is not valid for <operation>." (InvalidKeyUsageException)
+  static KmsError KeySpecNotValid(std::string_view key_arn, std::string_view key_spec,
+                                  std::string_view operation);
+  // "Digest is invalid length for algorithm <alg>." (ValidationException)
+  static KmsError InvalidDigestLength(std::string_view algorithm);
+  // "<arn> origin is <origin> which is not valid for this operation." (UnsupportedOperationException)
+  static KmsError OriginNotValid(std::string_view key_arn, std::string_view origin);
   // "The request would have succeeded, but the DryRun option is set."
   static KmsError DryRun();
   // AWS sends InvalidCiphertextException with an empty message.

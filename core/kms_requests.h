@@ -136,6 +136,100 @@ struct GenerateDataKeyResult {
   std::string material_id;
 };
 
+// ---- Asymmetric keys (kms_service_asymmetric.cc) --------------------------
+struct SignRequest {
+  std::string key_id;
+  SecretBytes message;
+  std::optional<std::string> message_type;  // RAW (default) | DIGEST | EXTERNAL_MU
+  std::string algorithm;
+  bool dry_run = false;
+};
+struct SignResult {
+  std::string key_arn;
+  Bytes signature;
+  std::string algorithm;
+};
+struct VerifyRequest {
+  std::string key_id;
+  SecretBytes message;
+  std::optional<std::string> message_type;
+  std::string algorithm;
+  Bytes signature;
+  bool dry_run = false;
+};
+struct VerifyResult {
+  std::string key_arn;
+  bool valid = false;
+  std::string algorithm;
+};
+struct PublicKeyResult {
+  std::shared_ptr<const Key> key;
+  Bytes public_key;  // DER SubjectPublicKeyInfo
+};
+struct GenerateDataKeyPairRequest {
+  std::string key_id;  // the symmetric key that encrypts the private key
+  EncryptionContext context;
+  std::string key_pair_spec;
+  bool dry_run = false;
+};
+struct GenerateDataKeyPairResult {
+  std::string key_arn;
+  std::string key_pair_spec;
+  Bytes private_key_ciphertext;
+  SecretBytes private_key_plaintext;  // empty for ...WithoutPlaintext
+  Bytes public_key;
+  std::string material_id;
+};
+struct DeriveSharedSecretRequest {
+  std::string key_id;
+  std::string algorithm;  // ECDH
+  Bytes public_key;       // the peer's DER SubjectPublicKeyInfo
+  bool dry_run = false;
+};
+struct DeriveSharedSecretResult {
+  std::string key_arn;
+  SecretBytes shared_secret;
+  std::string algorithm;
+  Origin origin = Origin::kAwsKms;
+};
+
+// ---- HMAC (kms_service_mac.cc) --------------------------------------------
+struct MacRequest {
+  std::string key_id;
+  SecretBytes message;
+  std::string algorithm;
+  Bytes mac;  // VerifyMac only
+  bool dry_run = false;
+};
+struct MacResult {
+  std::string key_arn;
+  std::string algorithm;
+  Bytes mac;         // GenerateMac
+  bool valid = false;  // VerifyMac
+};
+
+// ---- Imported key material (kms_service_import.cc) ------------------------
+struct ImportParametersResult {
+  std::string key_arn;
+  Bytes import_token;
+  Bytes public_key;  // DER SubjectPublicKeyInfo of the wrapping key
+  Timestamp valid_to;
+};
+struct ImportKeyMaterialRequest {
+  std::string key_id;
+  Bytes import_token;
+  Bytes encrypted_material;
+  std::optional<std::string> expiration_model;
+  std::optional<Timestamp> valid_to;
+  std::optional<std::string> import_type;
+  std::optional<std::string> material_id;
+  std::optional<std::string> description;
+};
+struct ImportKeyMaterialResult {
+  std::string key_arn;
+  std::string material_id;
+};
+
 // ---- Rotation ------------------------------------------------------------
 struct KeyRotationStatus {
   std::string key_arn;

@@ -1,6 +1,8 @@
 #include "core/kms_service.h"
 
 #include "core/aead.h"
+#include "core/asymmetric_key.h"
+#include "core/key_spec_info.h"
 #include "core/kms_error.h"
 
 namespace rotor::core {
@@ -87,26 +89,40 @@ Key KmsService::UpdateKey(const RequestContext& ctx, const std::string& key_id_t
 }
 
 KeyMaterialVersion KmsService::AppendMaterial(KeyTransaction& tx, Key& key, Timestamp at,
-                                              std::optional<RotationType> type) {
+                                              std::optional<RotationType> type,
+                                              const SecretBytes* material) {
   KeyMaterialVersion v;
   v.version = key.version_count + 1;
   v.material_id = HexEncode(random_.Public(32));
   v.created = at;
   v.rotation_type = type;
-  SecretBytes material = random_.Secret(kAesKeySize);
-  SealedMaterial sealed = sealer_.Seal(key.id, v.version, material);
+  SecretBytes generated;
+  if (!material) {
+    generated = random_.Secret(kAesKeySize);  // rotation: symmetric keys only
+    material = &generated;
+  }
+  SealedMaterial sealed = sealer_.Seal(key.id, v.version, *material);
   tx.PutMaterial(key.scope, key.id, v, &sealed);
   key.version_count = v.version;
   key.current_version = v.version;
   key.current_material_id = v.material_id;
+  key.current_material_since = at;
   return v;
 }
 
 std::shared_ptr<const UnsealedMaterial> KmsService::MaterialFor(const Key& key, uint32_t version) {
-  return cache_.GetMaterial(key.scope, key.id, version,
-                            [&](uint32_t v, const SealedMaterial& sealed) {
-                              return sealer_.Unseal(key.id, v, sealed);
-                            });
+  return cache_.GetMaterial(
+      key.scope, key.id, version,
+      [&](uint32_t v, const SealedMaterial& sealed) -> std::optional<UnsealedMaterial> {
+        std::optional<SecretBytes> bytes = sealer_.Unseal(key.id, v, sealed);
+        if (!bytes) return std::nullopt;
+        UnsealedMaterial m{std::move(*bytes), "", nullptr};
+        if (IsAsymmetricSpec(key.spec)) {
+          m.private_key = PrivateKey::Parse(key.spec, {m.bytes.data(), m.bytes.size()});
+          if (!m.private_key) return std::nullopt;
+        }
+        return m;
+      });
 }
 
 void KmsService::RecordUsage(const RequestContext& ctx, const Key& key, const char* operation) {

@@ -10,6 +10,11 @@
 //   kms_service_crypto.cc    Encrypt, Decrypt, ReEncrypt, GenerateDataKey(...), GenerateRandom
 //   kms_service_rotation.cc  Enable/DisableKeyRotation, GetKeyRotationStatus,
 //                            RotateKeyOnDemand, ListKeyRotations, GetKeyLastUsage
+//   kms_service_asymmetric.cc  Sign, Verify, GetPublicKey, GenerateDataKeyPair(...),
+//                            DeriveSharedSecret, RSA/SM2 encryption for Encrypt/Decrypt
+//   kms_service_mac.cc       GenerateMac, VerifyMac
+//   kms_service_import.cc    GetParametersForImport, ImportKeyMaterial,
+//                            DeleteImportedKeyMaterial, expiry of imported material
 //   scheduler.cc             RunDueEvents: rotations and deletions that fall due
 //
 // Every method takes the RequestContext (scope + the one clock reading) and
@@ -97,6 +102,30 @@ class KmsService {
   SecretBytes GenerateRandom(const RequestContext& ctx, std::optional<int> number_of_bytes,
                              const std::optional<std::string>& custom_key_store_id);
 
+  // ---- Asymmetric keys (kms_service_asymmetric.cc)
+  SignResult Sign(const RequestContext& ctx, const SignRequest& req);
+  VerifyResult Verify(const RequestContext& ctx, const VerifyRequest& req);
+  PublicKeyResult GetPublicKey(const RequestContext& ctx, const std::string& key_id);
+  GenerateDataKeyPairResult GenerateDataKeyPair(const RequestContext& ctx,
+                                                const GenerateDataKeyPairRequest& req,
+                                                bool with_plaintext);
+  DeriveSharedSecretResult DeriveSharedSecret(const RequestContext& ctx,
+                                              const DeriveSharedSecretRequest& req);
+
+  // ---- HMAC keys (kms_service_mac.cc)
+  MacResult GenerateMac(const RequestContext& ctx, const MacRequest& req);
+  MacResult VerifyMac(const RequestContext& ctx, const MacRequest& req);
+
+  // ---- Imported key material (kms_service_import.cc)
+  ImportParametersResult GetParametersForImport(const RequestContext& ctx, const std::string& key_id,
+                                                const std::string& wrapping_algorithm,
+                                                const std::string& wrapping_key_spec);
+  ImportKeyMaterialResult ImportKeyMaterial(const RequestContext& ctx,
+                                            const ImportKeyMaterialRequest& req);
+  ImportKeyMaterialResult DeleteImportedKeyMaterial(const RequestContext& ctx,
+                                                    const std::string& key_id,
+                                                    const std::optional<std::string>& material_id);
+
   // ---- Rotation
   void EnableKeyRotation(const RequestContext& ctx, const std::string& key_id,
                          std::optional<int> period_days);
@@ -130,8 +159,11 @@ class KmsService {
                 const std::function<void(Key&, KeyTransaction&)>& mutate);
 
   // Key ring helpers.
+  // Appends the next version and makes it current: `material` when given
+  // (CreateKey's generated key), else 32 fresh random bytes (rotation).
   KeyMaterialVersion AppendMaterial(KeyTransaction& tx, Key& key, Timestamp at,
-                                    std::optional<RotationType> type);
+                                    std::optional<RotationType> type,
+                                    const SecretBytes* material = nullptr);
   std::shared_ptr<const UnsealedMaterial> MaterialFor(const Key& key, uint32_t version);
   void RecordUsage(const RequestContext& ctx, const Key& key, const char* operation);
 
@@ -144,6 +176,21 @@ class KmsService {
   };
   Opened OpenBlob(const RequestContext& ctx, const Bytes& blob, const EncryptionContext& context,
                   const std::optional<std::string>& key_id, const char* operation);
+  // Asymmetric encryption (RSAES_OAEP_*, SM2PKE) for Encrypt/Decrypt/ReEncrypt
+  // (kms_service_asymmetric.cc). `key` is state- and usage-checked already.
+  // Checks everything, answers DryRun when asked, then encrypts.
+  Bytes AsymmetricEncrypt(const Key& key, const std::optional<std::string>& algorithm,
+                          const EncryptionContext& context, const SecretBytes& plaintext,
+                          bool dry_run);
+  Opened AsymmetricDecrypt(std::shared_ptr<const Key> key, const std::optional<std::string>& algorithm,
+                           const EncryptionContext& context, const Bytes& ciphertext);
+  std::shared_ptr<const PrivateKey> PrivateKeyOf(const Key& key);
+
+  // Imported material helpers (kms_service_import.cc).
+  // Removes the material whose ValidTo is at or before `at`; returns its ids.
+  std::string ExpireImportedMaterial(KeyTransaction& tx, Key& key, Timestamp at);
+  void PromotePendingMaterial(KeyTransaction& tx, Key& key, Timestamp at,
+                              const std::optional<SealedMaterial>& pending);
 
   // Scheduler helper: fires the earliest due event of one key.
   std::optional<ServiceEvent> FireDue(KeyTransaction& tx, const DueKey& due,

@@ -1,9 +1,11 @@
 // Symmetric cryptography: Encrypt, Decrypt, ReEncrypt, GenerateDataKey,
-// GenerateDataKeyWithoutPlaintext, GenerateRandom.
+// GenerateDataKeyWithoutPlaintext, GenerateRandom. Encrypt, Decrypt and
+// ReEncrypt hand RSA/SM2 keys to kms_service_asymmetric.cc.
 //
 // Hot path: key and material come from the KeyCache; no SQLite, no disk.
 #include "core/aead.h"
 #include "core/ciphertext_blob.h"
+#include "core/key_spec_info.h"
 #include "core/key_state_rules.h"
 #include "core/kms_error.h"
 #include "core/kms_service.h"
@@ -16,21 +18,26 @@ constexpr std::string_view kSymmetricDefault = "SYMMETRIC_DEFAULT";
 // Symmetric keys take only SYMMETRIC_DEFAULT.
 void RequireSymmetricAlgorithm(const Key& key, const std::optional<std::string>& algorithm) {
   if (algorithm && *algorithm != kSymmetricDefault) {
-    throw KmsError(ErrorCode::kInvalidKeyUsage, "Algorithm " + *algorithm +
-                                                    " is incompatible with key spec " +
-                                                    std::string(ToString(key.spec)) + ".");
+    throw KmsError::IncompatibleAlgorithm(*algorithm, ToString(key.spec));
   }
 }
 
-// Every operation here needs a usable symmetric encryption key.
-void RequireSymmetricEncryptionKey(const Key& key, const char* operation) {
+// A usable encryption key: symmetric, or RSA/SM2 with ENCRYPT_DECRYPT.
+void RequireEncryptionKey(const Key& key, const char* operation) {
   RequireState(key, StateRule::kCryptographic);
   RequireUsage(key, KeyUsage::kEncryptDecrypt, operation);
-  if (!key.IsSymmetricEncryption()) {
-    throw KmsError(ErrorCode::kInvalidKeyUsage, key.Arn() + " key spec is " +
-                                                    std::string(ToString(key.spec)) +
-                                                    " which is not valid for " + operation + ".");
-  }
+}
+
+// GenerateDataKey and the blob path need a usable symmetric encryption key.
+void RequireSymmetricEncryptionKey(const Key& key, const char* operation) {
+  RequireEncryptionKey(key, operation);
+  if (!key.IsSymmetricEncryption()) throw KmsError::KeySpecNotValid(key.Arn(), ToString(key.spec), operation);
+}
+
+// Decrypt and ReEncrypt name an asymmetric key in the request (AWS cannot
+// find it in an RSA/SM2 ciphertext); nullptr when the named key is symmetric.
+std::shared_ptr<const Key> NamedAsymmetricKey(std::shared_ptr<const Key> named) {
+  return named && IsAsymmetricSpec(named->spec) ? named : nullptr;
 }
 
 Bytes Aad(std::span<const uint8_t> header, const EncryptionContext& context) {
@@ -76,7 +83,14 @@ KmsService::Opened KmsService::OpenBlob(const RequestContext& ctx, const Bytes& 
   // A blob whose key is not in this account and region (another keyspace,
   // or a deleted key) cannot be decrypted here.
   std::shared_ptr<const Key> key = cache_.GetKey(ctx.scope, view->key_id);
-  if (!key) throw KmsError::InvalidCiphertext();
+  if (!key) {
+    // A key deleted from this keyspace is named, as AWS does; anything else
+    // (another account or region, a forged id) is just not a ciphertext of ours.
+    if (repo_.WasDeleted(ctx.scope, view->key_id)) {
+      throw KmsError::KeyDoesNotExist(KeyArn(ctx.scope, view->key_id));
+    }
+    throw KmsError::InvalidCiphertext();
+  }
   RequireSymmetricEncryptionKey(*key, operation);
   std::shared_ptr<const UnsealedMaterial> material = MaterialFor(*key, view->material_version);
   if (!material) throw KmsError::InvalidCiphertext();
@@ -90,7 +104,12 @@ KmsService::Opened KmsService::OpenBlob(const RequestContext& ctx, const Bytes& 
 
 EncryptResult KmsService::Encrypt(const RequestContext& ctx, const EncryptRequest& req) {
   std::shared_ptr<const Key> key = ResolveKey(ctx, req.key_id, AliasPolicy::kAllowAlias);
-  RequireSymmetricEncryptionKey(*key, "Encrypt");
+  RequireEncryptionKey(*key, "Encrypt");
+  if (!key->IsSymmetricEncryption()) {
+    Bytes ciphertext = AsymmetricEncrypt(*key, req.algorithm, req.context, req.plaintext, req.dry_run);
+    RecordUsage(ctx, *key, "Encrypt");
+    return {std::move(ciphertext), key->Arn(), req.algorithm.value_or("")};
+  }
   RequireSymmetricAlgorithm(*key, req.algorithm);
   if (req.dry_run) throw KmsError::DryRun();
   EncryptResult result{SealUnderKey(*key, req.plaintext, req.context), key->Arn(),
@@ -100,29 +119,54 @@ EncryptResult KmsService::Encrypt(const RequestContext& ctx, const EncryptReques
 }
 
 DecryptResult KmsService::Decrypt(const RequestContext& ctx, const DecryptRequest& req) {
-  Opened opened = OpenBlob(ctx, req.ciphertext, req.context, req.key_id, "Decrypt");
-  RequireSymmetricAlgorithm(*opened.key, req.algorithm);
+  std::shared_ptr<const Key> asymmetric =
+      req.key_id ? NamedAsymmetricKey(ResolveKey(ctx, *req.key_id, AliasPolicy::kAllowAlias)) : nullptr;
+  Opened opened;
+  if (asymmetric) {
+    RequireEncryptionKey(*asymmetric, "Decrypt");
+    opened = AsymmetricDecrypt(asymmetric, req.algorithm, req.context, req.ciphertext);
+  } else {
+    opened = OpenBlob(ctx, req.ciphertext, req.context, req.key_id, "Decrypt");
+    RequireSymmetricAlgorithm(*opened.key, req.algorithm);
+  }
   if (req.dry_run) throw KmsError::DryRun();
   RecordUsage(ctx, *opened.key, "Decrypt");
-  return {std::move(opened.plaintext), opened.key->Arn(), std::string(kSymmetricDefault),
-          opened.material_id};
+  std::string algorithm = asymmetric ? req.algorithm.value_or("") : std::string(kSymmetricDefault);
+  return {std::move(opened.plaintext), opened.key->Arn(), std::move(algorithm), opened.material_id};
 }
 
 ReEncryptResult KmsService::ReEncrypt(const RequestContext& ctx, const ReEncryptRequest& req) {
-  Opened source = OpenBlob(ctx, req.ciphertext, req.source_context, req.source_key_id, "ReEncrypt");
-  RequireSymmetricAlgorithm(*source.key, req.source_algorithm);
+  std::shared_ptr<const Key> asymmetric_source =
+      req.source_key_id
+          ? NamedAsymmetricKey(ResolveKey(ctx, *req.source_key_id, AliasPolicy::kAllowAlias))
+          : nullptr;
+  Opened source;
+  if (asymmetric_source) {
+    RequireEncryptionKey(*asymmetric_source, "ReEncrypt");
+    source = AsymmetricDecrypt(asymmetric_source, req.source_algorithm, req.source_context, req.ciphertext);
+  } else {
+    source = OpenBlob(ctx, req.ciphertext, req.source_context, req.source_key_id, "ReEncrypt");
+    RequireSymmetricAlgorithm(*source.key, req.source_algorithm);
+  }
   std::shared_ptr<const Key> dest = ResolveKey(ctx, req.destination_key_id, AliasPolicy::kAllowAlias);
-  RequireSymmetricEncryptionKey(*dest, "ReEncrypt");
-  RequireSymmetricAlgorithm(*dest, req.destination_algorithm);
-  if (req.dry_run) throw KmsError::DryRun();
+  RequireEncryptionKey(*dest, "ReEncrypt");
   ReEncryptResult result;
-  result.ciphertext = SealUnderKey(*dest, source.plaintext, req.destination_context);
+  if (dest->IsSymmetricEncryption()) {
+    RequireSymmetricAlgorithm(*dest, req.destination_algorithm);
+    if (req.dry_run) throw KmsError::DryRun();
+    result.ciphertext = SealUnderKey(*dest, source.plaintext, req.destination_context);
+    result.destination_algorithm = kSymmetricDefault;
+    result.destination_material_id = dest->current_material_id;
+  } else {
+    result.ciphertext = AsymmetricEncrypt(*dest, req.destination_algorithm, req.destination_context,
+                                          source.plaintext, req.dry_run);
+    result.destination_algorithm = req.destination_algorithm.value_or("");
+  }
   result.source_key_arn = source.key->Arn();
   result.key_arn = dest->Arn();
-  result.source_algorithm = kSymmetricDefault;
-  result.destination_algorithm = kSymmetricDefault;
+  result.source_algorithm =
+      asymmetric_source ? req.source_algorithm.value_or("") : std::string(kSymmetricDefault);
   result.source_material_id = source.material_id;
-  result.destination_material_id = dest->current_material_id;
   RecordUsage(ctx, *source.key, "ReEncrypt");
   RecordUsage(ctx, *dest, "ReEncrypt");
   return result;

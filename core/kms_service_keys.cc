@@ -1,5 +1,7 @@
 // Key lifecycle: CreateKey, DescribeKey, ListKeys, EnableKey, DisableKey,
 // UpdateKeyDescription, ScheduleKeyDeletion, CancelKeyDeletion.
+#include "core/asymmetric_key.h"
+#include "core/key_material.h"
 #include "core/key_policy.h"
 #include "core/key_spec_info.h"
 #include "core/key_state_rules.h"
@@ -68,12 +70,11 @@ Key KmsService::CreateKey(const RequestContext& ctx, const CreateKeyRequest& req
     throw KmsError::Unsupported("Rotor does not emulate multi-Region keys; create the key with "
                                 "MultiRegion=false.");
   }
-  if (spec != KeySpec::kSymmetricDefault) {
-    throw KmsError::Unsupported("KeySpec " + std::string(ToString(spec)) +
-                                " is not supported by this Rotor build.");
-  }
-  if (origin == Origin::kExternal) {
-    throw KmsError::Unsupported("Origin EXTERNAL is not supported by this Rotor build.");
+  if (IsAsymmetricSpec(spec) && !CanGenerate(spec)) {
+    // Refused, never faked: ML-DSA (FIPS 204) needs OpenSSL 3.5.
+    throw KmsError::Unsupported("KeySpec " + std::string(ToString(spec)) + " is not supported by this "
+                                "Rotor build: its OpenSSL (" + std::string(OpenSslVersionText()) +
+                                ") cannot " + (spec == KeySpec::kSm2 ? "do SM2." : "do ML-DSA; it needs OpenSSL 3.5 or later."));
   }
   Key key;
   key.scope = ctx.scope;
@@ -91,13 +92,17 @@ Key KmsService::CreateKey(const RequestContext& ctx, const CreateKeyRequest& req
     key.policy = DefaultKeyPolicy(ctx.scope.account);
   }
   MergeTags(key.tags, req.tags);
+  // Generated before the write transaction: an RSA-4096 key pair takes a
+  // while, and the writer thread is shared by every write.
+  std::optional<SecretBytes> material;
+  if (origin == Origin::kAwsKms) material = GenerateKeyMaterial(spec, random_);
 
   cache_.Write([&](KeyTransaction& tx) {
     Key k = key;
     k.revision = 1;
     tx.PutKey(k);  // the key row first: material rows reference it
-    if (k.origin == Origin::kAwsKms) {
-      AppendMaterial(tx, k, ctx.now, std::nullopt);
+    if (material) {
+      AppendMaterial(tx, k, ctx.now, std::nullopt, &*material);
       tx.PutKey(k);
     }
     key = std::move(k);

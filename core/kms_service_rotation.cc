@@ -19,10 +19,7 @@ void RequireRotatableSpec(const Key& key) {
 
 // Automatic rotation is for KMS-generated material only.
 void RequireAwsKmsOrigin(const Key& key) {
-  if (key.origin != Origin::kAwsKms) {
-    throw KmsError::Unsupported(key.Arn() + " origin is " + std::string(ToString(key.origin)) +
-                                " which is not valid for this operation.");
-  }
+  if (key.origin != Origin::kAwsKms) throw KmsError::OriginNotValid(key.Arn(), ToString(key.origin));
 }
 
 KeyMaterialState StateOf(const Key& key, const KeyMaterialVersion& v) {
@@ -72,10 +69,17 @@ KeyRotationStatus KmsService::GetKeyRotationStatus(const RequestContext& ctx,
 }
 
 std::string KmsService::RotateKeyOnDemand(const RequestContext& ctx, const std::string& key_id) {
+  // Imported material rotates only onto material imported for it first
+  // (NEW_KEY_MATERIAL, PENDING_ROTATION). Its sealed bytes are read here,
+  // before the write transaction, which can only write material rows.
+  std::optional<SealedMaterial> pending;
+  if (std::shared_ptr<const Key> seen = ResolveKey(ctx, key_id, AliasPolicy::kKeyIdOrArnOnly);
+      seen->origin == Origin::kExternal && seen->version_count > seen->current_version) {
+    pending = repo_.GetSealedMaterial(seen->scope, seen->id, seen->version_count);
+  }
   Key key = UpdateKey(ctx, key_id, AliasPolicy::kKeyIdOrArnOnly, [&](Key& k, KeyTransaction& tx) {
     RequireRotatableSpec(k);
-    if (k.origin != Origin::kAwsKms) {
-      // Imported material rotates only onto material imported for it first.
+    if (k.origin != Origin::kAwsKms && !pending) {
       throw KmsError(ErrorCode::kKmsInvalidState,
                      "No available key material pending rotation for the key: " + k.Arn() + ".");
     }
@@ -97,7 +101,11 @@ std::string KmsService::RotateKeyOnDemand(const RequestContext& ctx, const std::
                          k.Arn());
     }
     ++k.on_demand_rotations;
-    if (config_.on_demand_rotation_delay.count() == 0) {
+    if (k.origin == Origin::kExternal) {
+      // Always completes before the call returns: the material to switch to
+      // is already here, so there is nothing for a background step to make.
+      PromotePendingMaterial(tx, k, ctx.now, pending);
+    } else if (config_.on_demand_rotation_delay.count() == 0) {
       AppendMaterial(tx, k, ctx.now, RotationType::kOnDemand);
     } else {
       // Completes in the background, like AWS; the scheduler finishes it.
@@ -120,7 +128,7 @@ ListKeyRotationsResult KmsService::ListKeyRotations(
     try {
       after = static_cast<uint32_t>(std::stoul(position));
     } catch (const std::exception&) {
-      throw KmsError(ErrorCode::kInvalidMarker, "Invalid marker: " + *page.marker);
+      ThrowInvalidMarker();
     }
   }
   size_t limit = PageSize(page.limit, 100);

@@ -40,8 +40,14 @@ std::optional<ServiceEvent> KmsService::FireDue(KeyTransaction& tx, const DueKey
     AdvanceAfterRotation(key.rotation, key.id, *at, config_.jitter);
     event.name = "RotateKey";
     event.detail = "AUTOMATIC " + v.material_id;
+  } else if (key.material_valid_to && *key.material_valid_to == *at) {
+    // Imported material whose ValidTo has passed: AWS deletes it and the key
+    // waits in PendingImport for the same material (kms_service_import.cc).
+    std::string ids = ExpireImportedMaterial(tx, key, *at);
+    event.name = "DeleteExpiredKeyMaterial";
+    event.detail = std::move(ids);
   } else {
-    return std::nullopt;  // imported-material expiry is handled by the import module
+    return std::nullopt;
   }
   ++key.revision;
   tx.PutKey(key);

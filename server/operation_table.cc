@@ -38,6 +38,20 @@ constexpr std::array kOperations = {
     OperationEntry{"GenerateDataKey", GenerateDataKey, kInline},
     OperationEntry{"GenerateDataKeyWithoutPlaintext", GenerateDataKeyWithoutPlaintext, kInline},
     OperationEntry{"GenerateRandom", GenerateRandom, kInline},
+    // Asymmetric keys (key-pair generation is slow CPU work: off the I/O threads)
+    OperationEntry{"Sign", Sign, kInline},
+    OperationEntry{"Verify", Verify, kInline},
+    OperationEntry{"GetPublicKey", GetPublicKey, kInline},
+    OperationEntry{"GenerateDataKeyPair", GenerateDataKeyPair, kBlocking},
+    OperationEntry{"GenerateDataKeyPairWithoutPlaintext", GenerateDataKeyPairWithoutPlaintext, kBlocking},
+    OperationEntry{"DeriveSharedSecret", DeriveSharedSecret, kInline},
+    // HMAC keys
+    OperationEntry{"GenerateMac", GenerateMac, kInline},
+    OperationEntry{"VerifyMac", VerifyMac, kInline},
+    // Imported key material (a wrapping key pair is generated per call)
+    OperationEntry{"GetParametersForImport", GetParametersForImport, kBlocking},
+    OperationEntry{"ImportKeyMaterial", ImportKeyMaterial, kBlocking},
+    OperationEntry{"DeleteImportedKeyMaterial", DeleteImportedKeyMaterial, kBlocking},
     // Rotation
     OperationEntry{"EnableKeyRotation", EnableKeyRotation, kBlocking},
     OperationEntry{"DisableKeyRotation", DisableKeyRotation, kBlocking},

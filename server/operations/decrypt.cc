@@ -13,10 +13,10 @@ json Decrypt(OperationContext& op) {
   req.algorithm = fields::OptString(op.body, "EncryptionAlgorithm");
   req.dry_run = fields::Bool(op.body, "DryRun");
   core::DecryptResult r = op.service.Decrypt(op.ctx, req);
-  return {{"KeyId", r.key_arn},
-          {"Plaintext", Base64(r.plaintext)},
-          {"EncryptionAlgorithm", r.algorithm},
-          {"KeyMaterialId", r.material_id}};
+  json out = {{"KeyId", r.key_arn}, {"Plaintext", Base64(r.plaintext)}, {"EncryptionAlgorithm", r.algorithm}};
+  // Asymmetric keys have a single material and AWS names none for them.
+  if (!r.material_id.empty()) out["KeyMaterialId"] = r.material_id;
+  return out;
 }
 
 }  // namespace rotor::server::operations

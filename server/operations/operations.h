@@ -52,6 +52,20 @@ json ReEncrypt(OperationContext& op);
 json GenerateDataKey(OperationContext& op);
 json GenerateDataKeyWithoutPlaintext(OperationContext& op);
 json GenerateRandom(OperationContext& op);
+// Asymmetric keys
+json Sign(OperationContext& op);
+json Verify(OperationContext& op);
+json GetPublicKey(OperationContext& op);
+json GenerateDataKeyPair(OperationContext& op);
+json GenerateDataKeyPairWithoutPlaintext(OperationContext& op);
+json DeriveSharedSecret(OperationContext& op);
+// HMAC keys
+json GenerateMac(OperationContext& op);
+json VerifyMac(OperationContext& op);
+// Imported key material
+json GetParametersForImport(OperationContext& op);
+json ImportKeyMaterial(OperationContext& op);
+json DeleteImportedKeyMaterial(OperationContext& op);
 // Rotation
 json EnableKeyRotation(OperationContext& op);
 json DisableKeyRotation(OperationContext& op);

@@ -15,13 +15,15 @@ json ReEncrypt(OperationContext& op) {
   req.destination_algorithm = fields::OptString(op.body, "DestinationEncryptionAlgorithm");
   req.dry_run = fields::Bool(op.body, "DryRun");
   core::ReEncryptResult r = op.service.ReEncrypt(op.ctx, req);
-  return {{"CiphertextBlob", Base64(r.ciphertext)},
-          {"SourceKeyId", r.source_key_arn},
-          {"KeyId", r.key_arn},
-          {"SourceEncryptionAlgorithm", r.source_algorithm},
-          {"DestinationEncryptionAlgorithm", r.destination_algorithm},
-          {"SourceKeyMaterialId", r.source_material_id},
-          {"DestinationKeyMaterialId", r.destination_material_id}};
+  json out = {{"CiphertextBlob", Base64(r.ciphertext)},
+              {"SourceKeyId", r.source_key_arn},
+              {"KeyId", r.key_arn},
+              {"SourceEncryptionAlgorithm", r.source_algorithm},
+              {"DestinationEncryptionAlgorithm", r.destination_algorithm}};
+  // Asymmetric keys have a single material and AWS names none for them.
+  if (!r.source_material_id.empty()) out["SourceKeyMaterialId"] = r.source_material_id;
+  if (!r.destination_material_id.empty()) out["DestinationKeyMaterialId"] = r.destination_material_id;
+  return out;
 }
 
 }  // namespace rotor::server::operations

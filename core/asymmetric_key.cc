@@ -1,0 +1,366 @@
+#include "core/asymmetric_key.h"
+
+#include <array>
+#include <string>
+
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/opensslv.h>
+#include <openssl/params.h>
+#include <openssl/rsa.h>
+#include <openssl/x509.h>
+
+#include "core/kms_error.h"
+
+namespace rotor::core {
+namespace {
+
+using SK = SigningScheme::Kind;
+constexpr std::array kSigningSchemes = {
+    SigningScheme{"RSASSA_PSS_SHA_256", SK::kRsaPss, "SHA256", 32},
+    SigningScheme{"RSASSA_PSS_SHA_384", SK::kRsaPss, "SHA384", 48},
+    SigningScheme{"RSASSA_PSS_SHA_512", SK::kRsaPss, "SHA512", 64},
+    SigningScheme{"RSASSA_PKCS1_V1_5_SHA_256", SK::kRsaPkcs1, "SHA256", 32},
+    SigningScheme{"RSASSA_PKCS1_V1_5_SHA_384", SK::kRsaPkcs1, "SHA384", 48},
+    SigningScheme{"RSASSA_PKCS1_V1_5_SHA_512", SK::kRsaPkcs1, "SHA512", 64},
+    SigningScheme{"ECDSA_SHA_256", SK::kEcdsa, "SHA256", 32},
+    SigningScheme{"ECDSA_SHA_384", SK::kEcdsa, "SHA384", 48},
+    SigningScheme{"ECDSA_SHA_512", SK::kEcdsa, "SHA512", 64},
+    SigningScheme{"ED25519_SHA_512", SK::kEd25519, "", 0},
+    SigningScheme{"ED25519_PH_SHA_512", SK::kEd25519Ph, "SHA512", 64},
+    SigningScheme{"SM2DSA", SK::kSm2, "SM3", 32},
+    SigningScheme{"ML_DSA_SHAKE_256", SK::kMlDsa, "", 64},
+};
+
+using EK = EncryptionScheme::Kind;
+constexpr std::array kEncryptionSchemes = {
+    EncryptionScheme{"RSAES_OAEP_SHA_1", EK::kRsaOaep, "SHA1", 20},
+    EncryptionScheme{"RSAES_OAEP_SHA_256", EK::kRsaOaep, "SHA256", 32},
+    EncryptionScheme{"SM2PKE", EK::kSm2, "SM3", 32},
+};
+
+// AWS KMS computes SM2 signatures with the default distinguishing ID of GB/T 32918.
+constexpr char kSm2DistinguishingId[] = "1234567812345678";
+// AWS documents 1024 bytes as the SM2PKE plaintext limit.
+constexpr size_t kSm2MaxPlaintext = 1024;
+
+struct PkeyCtxFree {
+  void operator()(EVP_PKEY_CTX* p) const { EVP_PKEY_CTX_free(p); }
+};
+using PkeyCtx = std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree>;
+struct MdCtxFree {
+  void operator()(EVP_MD_CTX* p) const { EVP_MD_CTX_free(p); }
+};
+using MdCtx = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;
+struct PkeyFree {
+  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
+};
+using Pkey = std::unique_ptr<EVP_PKEY, PkeyFree>;
+struct P8Free {
+  void operator()(PKCS8_PRIV_KEY_INFO* p) const { PKCS8_PRIV_KEY_INFO_free(p); }
+};
+
+[[noreturn]] void Fail(const char* what) {
+  throw KmsError::Internal(std::string("OpenSSL failed to ") + what);
+}
+
+bool IsRsa(KeySpec s) {
+  return s == KeySpec::kRsa2048 || s == KeySpec::kRsa3072 || s == KeySpec::kRsa4096;
+}
+int RsaBits(KeySpec s) {
+  return s == KeySpec::kRsa2048 ? 2048 : s == KeySpec::kRsa3072 ? 3072 : 4096;
+}
+// OpenSSL's group name of an ECC spec, or nullptr.
+const char* EcGroup(KeySpec s) {
+  switch (s) {
+    case KeySpec::kEccNistP256: return "prime256v1";
+    case KeySpec::kEccNistP384: return "secp384r1";
+    case KeySpec::kEccNistP521: return "secp521r1";
+    case KeySpec::kEccSecgP256k1: return "secp256k1";
+    default: return nullptr;
+  }
+}
+// The OpenSSL key type that generates `spec`.
+const char* KeyType(KeySpec s) {
+  if (IsRsa(s)) return "RSA";
+  if (EcGroup(s)) return "EC";
+  if (s == KeySpec::kEccNistEdwards25519) return "ED25519";
+  if (s == KeySpec::kSm2) return "SM2";
+  return nullptr;
+}
+
+std::string GroupOf(const EVP_PKEY* pkey) {
+  char name[64] = {0};
+  size_t len = 0;
+  if (EVP_PKEY_get_group_name(pkey, name, sizeof name, &len) != 1) return "";
+  return std::string(name, len);
+}
+
+bool MatchesSpec(const EVP_PKEY* pkey, KeySpec spec) {
+  if (IsRsa(spec)) return EVP_PKEY_is_a(pkey, "RSA") && EVP_PKEY_get_bits(pkey) == RsaBits(spec);
+  if (const char* group = EcGroup(spec)) {
+    if (!EVP_PKEY_is_a(pkey, "EC")) return false;
+    std::string g = GroupOf(pkey);
+    // OpenSSL reports P-256 by its X9.62 name; accept the NIST alias too.
+    return g == group || (spec == KeySpec::kEccNistP256 && g == "P-256") ||
+           (spec == KeySpec::kEccNistP384 && g == "P-384") ||
+           (spec == KeySpec::kEccNistP521 && g == "P-521");
+  }
+  if (spec == KeySpec::kEccNistEdwards25519) return EVP_PKEY_is_a(pkey, "ED25519");
+  if (spec == KeySpec::kSm2) return EVP_PKEY_is_a(pkey, "SM2");
+  return false;
+}
+
+bool SupportsKeyType(const char* type) {
+  PkeyCtx ctx(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
+  return ctx && EVP_PKEY_keygen_init(ctx.get()) == 1;
+}
+
+const EVP_MD* Digest(std::string_view name) {
+  // EVP_get_digestbyname returns a static object: nothing to free.
+  return EVP_get_digestbyname(std::string(name).c_str());
+}
+
+// Configures a signature context (digest-sign or raw sign) for `scheme`.
+bool ConfigureSignature(EVP_PKEY_CTX* ctx, const SigningScheme& scheme, bool set_md) {
+  switch (scheme.kind) {
+    case SK::kRsaPss:
+      return EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PSS_PADDING) == 1 &&
+             (!set_md || EVP_PKEY_CTX_set_signature_md(ctx, Digest(scheme.digest)) == 1) &&
+             EVP_PKEY_CTX_set_rsa_mgf1_md(ctx, Digest(scheme.digest)) == 1 &&
+             // AWS signs PSS with a salt as long as the hash.
+             EVP_PKEY_CTX_set_rsa_pss_saltlen(ctx, RSA_PSS_SALTLEN_DIGEST) == 1;
+    case SK::kRsaPkcs1:
+      return EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) == 1 &&
+             (!set_md || EVP_PKEY_CTX_set_signature_md(ctx, Digest(scheme.digest)) == 1);
+    case SK::kEcdsa:
+      return !set_md || EVP_PKEY_CTX_set_signature_md(ctx, Digest(scheme.digest)) == 1;
+    case SK::kSm2:
+    case SK::kEd25519:
+      return true;
+    case SK::kEd25519Ph:
+    case SK::kMlDsa:
+      return false;
+  }
+  return false;
+}
+
+OSSL_PARAM* Sm2Params(std::array<OSSL_PARAM, 2>& params) {
+  params[0] = OSSL_PARAM_construct_octet_string(
+      OSSL_PKEY_PARAM_DIST_ID, const_cast<char*>(kSm2DistinguishingId), sizeof kSm2DistinguishingId - 1);
+  params[1] = OSSL_PARAM_construct_end();
+  return params.data();
+}
+
+}  // namespace
+
+const SigningScheme* FindSigningScheme(std::string_view name) {
+  for (const auto& s : kSigningSchemes) {
+    if (s.name == name) return &s;
+  }
+  return nullptr;
+}
+
+const EncryptionScheme* FindEncryptionScheme(std::string_view name) {
+  for (const auto& s : kEncryptionSchemes) {
+    if (s.name == name) return &s;
+  }
+  return nullptr;
+}
+
+std::string_view OpenSslVersionText() { return OpenSSL_version(OPENSSL_VERSION); }
+
+bool CanGenerate(KeySpec spec) {
+  const char* type = KeyType(spec);
+  if (!type) return false;
+  if (spec == KeySpec::kSm2) {
+    static const bool kSm2 = SupportsKeyType("SM2");
+    return kSm2;
+  }
+  return true;
+}
+
+bool CanSign(const SigningScheme& scheme) {
+  switch (scheme.kind) {
+    case SK::kEd25519Ph:
+      // Ed25519ph (RFC 8032 pre-hash) arrived in OpenSSL 3.2.
+      return false;
+    case SK::kMlDsa:
+      return false;
+    default:
+      return true;
+  }
+}
+
+SecretBytes PrivateKey::Generate(KeySpec spec) {
+  const char* type = KeyType(spec);
+  if (!type) Fail("generate a key of an unknown spec");
+  PkeyCtx ctx(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
+  if (!ctx || EVP_PKEY_keygen_init(ctx.get()) != 1) Fail("start key generation");
+  if (IsRsa(spec) && EVP_PKEY_CTX_set_rsa_keygen_bits(ctx.get(), RsaBits(spec)) != 1) {
+    Fail("set the RSA modulus size");
+  }
+  if (const char* group = EcGroup(spec); group && EVP_PKEY_CTX_set_group_name(ctx.get(), group) != 1) {
+    Fail("set the curve");
+  }
+  EVP_PKEY* raw = nullptr;
+  if (EVP_PKEY_generate(ctx.get(), &raw) != 1) Fail("generate a key pair");
+  Pkey pkey(raw);
+  std::unique_ptr<PKCS8_PRIV_KEY_INFO, P8Free> p8(EVP_PKEY2PKCS8(pkey.get()));
+  if (!p8) Fail("encode a private key");
+  int len = i2d_PKCS8_PRIV_KEY_INFO(p8.get(), nullptr);
+  if (len <= 0) Fail("encode a private key");
+  SecretBytes der(static_cast<size_t>(len));
+  unsigned char* out = der.data();
+  if (i2d_PKCS8_PRIV_KEY_INFO(p8.get(), &out) != len) Fail("encode a private key");
+  return der;
+}
+
+std::shared_ptr<const PrivateKey> PrivateKey::Parse(KeySpec spec, std::span<const uint8_t> pkcs8) {
+  if (pkcs8.empty() || pkcs8.size() > 16384) return nullptr;
+  const unsigned char* p = pkcs8.data();
+  std::unique_ptr<PKCS8_PRIV_KEY_INFO, P8Free> p8(
+      d2i_PKCS8_PRIV_KEY_INFO(nullptr, &p, static_cast<long>(pkcs8.size())));
+  if (!p8 || p != pkcs8.data() + pkcs8.size()) return nullptr;  // trailing bytes: not DER
+  Pkey pkey(EVP_PKCS82PKEY(p8.get()));
+  if (!pkey || !MatchesSpec(pkey.get(), spec)) return nullptr;
+  return std::shared_ptr<const PrivateKey>(new PrivateKey(pkey.release(), spec));
+}
+
+PrivateKey::~PrivateKey() { EVP_PKEY_free(pkey_); }
+
+Bytes PrivateKey::PublicKeyDer() const {
+  int len = i2d_PUBKEY(pkey_, nullptr);
+  if (len <= 0) Fail("encode a public key");
+  Bytes der(static_cast<size_t>(len));
+  unsigned char* out = der.data();
+  if (i2d_PUBKEY(pkey_, &out) != len) Fail("encode a public key");
+  return der;
+}
+
+Bytes PrivateKey::Sign(const SigningScheme& scheme, bool is_digest,
+                       std::span<const uint8_t> message) const {
+  size_t len = 0;
+  Bytes sig;
+  if (is_digest) {
+    PkeyCtx ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey_, nullptr));
+    if (!ctx || EVP_PKEY_sign_init(ctx.get()) != 1 || !ConfigureSignature(ctx.get(), scheme, true) ||
+        EVP_PKEY_sign(ctx.get(), nullptr, &len, message.data(), message.size()) != 1) {
+      Fail("start signing a digest");
+    }
+    sig.resize(len);
+    if (EVP_PKEY_sign(ctx.get(), sig.data(), &len, message.data(), message.size()) != 1) {
+      Fail("sign a digest");
+    }
+  } else {
+    MdCtx md(EVP_MD_CTX_new());
+    EVP_PKEY_CTX* pctx = nullptr;  // owned by `md`
+    std::array<OSSL_PARAM, 2> params;
+    std::string digest(scheme.digest);
+    if (!md ||
+        EVP_DigestSignInit_ex(md.get(), &pctx, digest.empty() ? nullptr : digest.c_str(), nullptr,
+                              nullptr, pkey_, scheme.kind == SK::kSm2 ? Sm2Params(params) : nullptr) != 1 ||
+        !ConfigureSignature(pctx, scheme, false) ||
+        EVP_DigestSign(md.get(), nullptr, &len, message.data(), message.size()) != 1) {
+      Fail("start signing a message");
+    }
+    sig.resize(len);
+    if (EVP_DigestSign(md.get(), sig.data(), &len, message.data(), message.size()) != 1) {
+      Fail("sign a message");
+    }
+  }
+  sig.resize(len);  // ECDSA and SM2 DER signatures vary in length
+  return sig;
+}
+
+bool PrivateKey::Verify(const SigningScheme& scheme, bool is_digest, std::span<const uint8_t> message,
+                        std::span<const uint8_t> signature) const {
+  if (is_digest) {
+    PkeyCtx ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey_, nullptr));
+    if (!ctx || EVP_PKEY_verify_init(ctx.get()) != 1 || !ConfigureSignature(ctx.get(), scheme, true)) {
+      Fail("start verifying a digest");
+    }
+    return EVP_PKEY_verify(ctx.get(), signature.data(), signature.size(), message.data(),
+                           message.size()) == 1;
+  }
+  MdCtx md(EVP_MD_CTX_new());
+  EVP_PKEY_CTX* pctx = nullptr;
+  std::array<OSSL_PARAM, 2> params;
+  std::string digest(scheme.digest);
+  if (!md ||
+      EVP_DigestVerifyInit_ex(md.get(), &pctx, digest.empty() ? nullptr : digest.c_str(), nullptr,
+                              nullptr, pkey_, scheme.kind == SK::kSm2 ? Sm2Params(params) : nullptr) != 1 ||
+      !ConfigureSignature(pctx, scheme, false)) {
+    Fail("start verifying a message");
+  }
+  return EVP_DigestVerify(md.get(), signature.data(), signature.size(), message.data(),
+                          message.size()) == 1;
+}
+
+size_t PrivateKey::MaxPlaintext(const EncryptionScheme& scheme) const {
+  if (scheme.kind == EK::kSm2) return kSm2MaxPlaintext;
+  // RFC 8017 7.1.1: k - 2 hLen - 2.
+  auto k = static_cast<size_t>(EVP_PKEY_get_size(pkey_));
+  return k - 2 * scheme.digest_size - 2;
+}
+
+namespace {
+bool ConfigureEncryption(EVP_PKEY_CTX* ctx, const EncryptionScheme& scheme) {
+  if (scheme.kind == EK::kSm2) return true;  // SM2 encryption hashes with SM3 by default
+  const EVP_MD* md = Digest(scheme.digest);
+  return EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_OAEP_PADDING) == 1 &&
+         EVP_PKEY_CTX_set_rsa_oaep_md(ctx, md) == 1 && EVP_PKEY_CTX_set_rsa_mgf1_md(ctx, md) == 1;
+}
+}  // namespace
+
+Bytes PrivateKey::Encrypt(const EncryptionScheme& scheme, std::span<const uint8_t> plaintext) const {
+  PkeyCtx ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey_, nullptr));
+  size_t len = 0;
+  if (!ctx || EVP_PKEY_encrypt_init(ctx.get()) != 1 || !ConfigureEncryption(ctx.get(), scheme) ||
+      EVP_PKEY_encrypt(ctx.get(), nullptr, &len, plaintext.data(), plaintext.size()) != 1) {
+    Fail("start an encryption");
+  }
+  Bytes out(len);
+  if (EVP_PKEY_encrypt(ctx.get(), out.data(), &len, plaintext.data(), plaintext.size()) != 1) {
+    Fail("encrypt");
+  }
+  out.resize(len);
+  return out;
+}
+
+std::optional<SecretBytes> PrivateKey::Decrypt(const EncryptionScheme& scheme,
+                                               std::span<const uint8_t> ciphertext) const {
+  PkeyCtx ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey_, nullptr));
+  size_t len = 0;
+  if (!ctx || EVP_PKEY_decrypt_init(ctx.get()) != 1 || !ConfigureEncryption(ctx.get(), scheme) ||
+      EVP_PKEY_decrypt(ctx.get(), nullptr, &len, ciphertext.data(), ciphertext.size()) != 1) {
+    return std::nullopt;
+  }
+  SecretBytes out(len);
+  if (EVP_PKEY_decrypt(ctx.get(), out.data(), &len, ciphertext.data(), ciphertext.size()) != 1) {
+    return std::nullopt;
+  }
+  out.resize(len);
+  return out;
+}
+
+std::optional<SecretBytes> PrivateKey::DeriveSharedSecret(std::span<const uint8_t> peer_spki) const {
+  const unsigned char* p = peer_spki.data();
+  Pkey peer(d2i_PUBKEY(nullptr, &p, static_cast<long>(peer_spki.size())));
+  if (!peer || p != peer_spki.data() + peer_spki.size()) return std::nullopt;
+  if (EVP_PKEY_parameters_eq(pkey_, peer.get()) != 1) return std::nullopt;  // another curve
+  PkeyCtx ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey_, nullptr));
+  size_t len = 0;
+  // derive_set_peer validates the peer point (on the curve, not infinity).
+  if (!ctx || EVP_PKEY_derive_init(ctx.get()) != 1 || EVP_PKEY_derive_set_peer(ctx.get(), peer.get()) != 1 ||
+      EVP_PKEY_derive(ctx.get(), nullptr, &len) != 1) {
+    return std::nullopt;
+  }
+  SecretBytes secret(len);
+  if (EVP_PKEY_derive(ctx.get(), secret.data(), &len) != 1) return std::nullopt;
+  secret.resize(len);
+  return secret;
+}
+
+}  // namespace rotor::core

@@ -1,0 +1,89 @@
+#include "core/hmac.h"
+
+#include <memory>
+
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/params.h>
+
+#include "core/kms_error.h"
+
+namespace rotor::core {
+namespace {
+
+struct HmacInfo {
+  KeySpec spec;
+  std::string_view algorithm;
+  const char* digest;
+  size_t digest_size;
+  size_t block_size;
+};
+
+constexpr HmacInfo kHmacs[] = {
+    {KeySpec::kHmac224, "HMAC_SHA_224", "SHA224", 28, 64},
+    {KeySpec::kHmac256, "HMAC_SHA_256", "SHA256", 32, 64},
+    {KeySpec::kHmac384, "HMAC_SHA_384", "SHA384", 48, 128},
+    {KeySpec::kHmac512, "HMAC_SHA_512", "SHA512", 64, 128},
+};
+
+const HmacInfo* InfoOf(KeySpec spec) {
+  for (const auto& h : kHmacs) {
+    if (h.spec == spec) return &h;
+  }
+  return nullptr;
+}
+
+struct MacFree {
+  void operator()(EVP_MAC* m) const { EVP_MAC_free(m); }
+};
+struct MacCtxFree {
+  void operator()(EVP_MAC_CTX* c) const { EVP_MAC_CTX_free(c); }
+};
+
+// Fetched once: EVP_MAC objects are immutable and shareable between threads.
+EVP_MAC* HmacMac() {
+  static const std::unique_ptr<EVP_MAC, MacFree> kMac(EVP_MAC_fetch(nullptr, "HMAC", nullptr));
+  return kMac.get();
+}
+
+}  // namespace
+
+std::string_view MacAlgorithmOf(KeySpec spec) {
+  const HmacInfo* h = InfoOf(spec);
+  return h ? h->algorithm : std::string_view();
+}
+
+size_t HmacKeySize(KeySpec spec) {
+  const HmacInfo* h = InfoOf(spec);
+  return h ? h->digest_size : 0;
+}
+
+bool IsValidHmacKeySize(KeySpec spec, size_t size) {
+  const HmacInfo* h = InfoOf(spec);
+  return h && size >= h->digest_size && size <= h->block_size;
+}
+
+Bytes ComputeHmac(KeySpec spec, std::span<const uint8_t> key, std::span<const uint8_t> message) {
+  const HmacInfo* h = InfoOf(spec);
+  if (!h || !HmacMac()) throw KmsError::Internal("HMAC is not available for this key spec");
+  std::unique_ptr<EVP_MAC_CTX, MacCtxFree> ctx(EVP_MAC_CTX_new(HmacMac()));
+  OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char*>(h->digest), 0),
+      OSSL_PARAM_construct_end()};
+  Bytes mac(h->digest_size);
+  size_t len = 0;
+  if (!ctx || EVP_MAC_init(ctx.get(), key.data(), key.size(), params) != 1 ||
+      EVP_MAC_update(ctx.get(), message.data(), message.size()) != 1 ||
+      EVP_MAC_final(ctx.get(), mac.data(), &len, mac.size()) != 1 || len != mac.size()) {
+    throw KmsError::Internal("OpenSSL failed to compute an HMAC");
+  }
+  return mac;
+}
+
+bool VerifyHmac(KeySpec spec, std::span<const uint8_t> key, std::span<const uint8_t> message,
+                std::span<const uint8_t> mac) {
+  Bytes expected = ComputeHmac(spec, key, message);
+  return mac.size() == expected.size() && ConstantTimeEquals(mac.data(), expected.data(), mac.size());
+}
+
+}  // namespace rotor::core

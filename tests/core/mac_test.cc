@@ -1,0 +1,114 @@
+// HMAC keys: every MAC is recomputed with OpenSSL's HMAC() from the key
+// material (unsealed here with the root key, or imported by the test).
+#include <catch2/catch.hpp>
+
+#include "openssl_oracle.h"
+#include "service_fixture.h"
+
+using namespace rotor::core;
+using namespace rotor::core::testing;
+namespace oracle = rotor::core::testing::oracle;
+
+namespace {
+
+Key NewHmacKey(ServiceFixture& f, const std::string& spec) {
+  CreateKeyRequest req;
+  req.key_spec = spec;
+  req.key_usage = "GENERATE_VERIFY_MAC";
+  return f.service.CreateKey(f.Ctx(), req);
+}
+
+// The key's material, read the way storage holds it: sealed under the root key.
+Bytes MaterialOf(ServiceFixture& f, const Key& key) {
+  std::optional<SealedMaterial> sealed = f.repo.GetSealedMaterial(key.scope, key.id, key.current_version);
+  REQUIRE(sealed);
+  std::optional<SecretBytes> plain = f.sealer.Unseal(key.id, key.current_version, *sealed);
+  REQUIRE(plain);
+  return plain->bytes();
+}
+
+MacRequest Mac(const std::string& key_id, const std::string& algorithm, const Bytes& message,
+               const Bytes& mac = {}) {
+  MacRequest req;
+  req.key_id = key_id;
+  req.algorithm = algorithm;
+  req.message = oracle::Secret(message);
+  req.mac = mac;
+  return req;
+}
+
+}  // namespace
+
+TEST_CASE("GenerateMac equals OpenSSL's HMAC() for every HMAC key spec") {
+  ServiceFixture f;
+  for (auto [spec, algorithm, md, key_bytes] :
+       {std::tuple{"HMAC_224", "HMAC_SHA_224", "SHA224", size_t{28}},
+        std::tuple{"HMAC_256", "HMAC_SHA_256", "SHA256", size_t{32}},
+        std::tuple{"HMAC_384", "HMAC_SHA_384", "SHA384", size_t{48}},
+        std::tuple{"HMAC_512", "HMAC_SHA_512", "SHA512", size_t{64}}}) {
+    DYNAMIC_SECTION(spec) {
+      Key key = NewHmacKey(f, spec);
+      CHECK(key.usage == KeyUsage::kGenerateVerifyMac);
+      Bytes material = MaterialOf(f, key);
+      CHECK(material.size() == key_bytes);
+      for (const Bytes& message : {oracle::Text("m"), oracle::RandomBytes(4096)}) {
+        MacResult r = f.service.GenerateMac(f.Ctx(), Mac(key.id, algorithm, message));
+        CHECK(r.mac == oracle::Hmac(md, material, message));
+        CHECK(r.algorithm == algorithm);
+        CHECK(r.key_arn == key.Arn());
+        CHECK(f.service.VerifyMac(f.Ctx(), Mac(key.id, algorithm, message, r.mac)).valid);
+        Bytes bad = r.mac;
+        bad.back() ^= 0x80;
+        CHECK(ErrorOf([&] { f.service.VerifyMac(f.Ctx(), Mac(key.id, algorithm, message, bad)); }) ==
+              "KMSInvalidMacException");
+        CHECK(MessageOf([&] { f.service.VerifyMac(f.Ctx(), Mac(key.id, algorithm, message, bad)); }) == "");
+        Bytes truncated(r.mac.begin(), r.mac.end() - 1);
+        CHECK(ErrorOf([&] { f.service.VerifyMac(f.Ctx(), Mac(key.id, algorithm, message, truncated)); }) ==
+              "KMSInvalidMacException");
+      }
+    }
+  }
+}
+
+TEST_CASE("A MAC algorithm of another spec is InvalidKeyUsageException with AWS's text") {
+  ServiceFixture f;
+  Key k224 = NewHmacKey(f, "HMAC_224");
+  Key k256 = NewHmacKey(f, "HMAC_256");
+  CHECK(MessageOf([&] { f.service.GenerateMac(f.Ctx(), Mac(k224.id, "HMAC_SHA_256", oracle::Text("m"))); }) ==
+        "Algorithm HMAC_SHA_256 is incompatible with key spec HMAC_224.");
+  CHECK(ErrorOf([&] { f.service.VerifyMac(f.Ctx(), Mac(k256.id, "HMAC_SHA_512", oracle::Text("m"), Bytes(64))); }) ==
+        "InvalidKeyUsageException");
+  CHECK(MessageOf([&] { f.service.VerifyMac(f.Ctx(), Mac(k256.id, "HMAC_SHA_512", oracle::Text("m"), Bytes(64))); }) ==
+        "Algorithm HMAC_SHA_512 is incompatible with key spec HMAC_256.");
+}
+
+TEST_CASE("MAC operations need a GENERATE_VERIFY_MAC key, and HMAC keys do nothing else") {
+  ServiceFixture f;
+  Key sym = f.NewKey();
+  CHECK(MessageOf([&] { f.service.GenerateMac(f.Ctx(), Mac(sym.id, "HMAC_SHA_256", oracle::Text("m"))); }) ==
+        sym.Arn() + " key usage is ENCRYPT_DECRYPT which is not valid for GenerateMac.");
+  Key hmac = NewHmacKey(f, "HMAC_256");
+  SignRequest sign;
+  sign.key_id = hmac.id;
+  sign.message = oracle::Secret(oracle::Text("m"));
+  sign.algorithm = "ECDSA_SHA_256";
+  CHECK(MessageOf([&] { f.service.Sign(f.Ctx(), sign); }) ==
+        hmac.Arn() + " key usage is GENERATE_VERIFY_MAC which is not valid for Sign.");
+  CHECK(ErrorOf([&] { f.EncryptText(hmac.id, "x"); }) == "InvalidKeyUsageException");
+  // AWS does not rotate HMAC keys: UnsupportedOperationException with no message.
+  CHECK(ErrorOf([&] { f.service.EnableKeyRotation(f.Ctx(), hmac.id, std::nullopt); }) ==
+        "UnsupportedOperationException");
+  CHECK(MessageOf([&] { f.service.RotateKeyOnDemand(f.Ctx(), hmac.id); }) == "");
+  CHECK(ErrorOf([&] { f.service.ListKeyRotations(f.Ctx(), hmac.id, std::nullopt, Page{}); }) ==
+        "UnsupportedOperationException");
+}
+
+TEST_CASE("GenerateMac on a disabled HMAC key is DisabledException; DryRun after the checks") {
+  ServiceFixture f;
+  Key key = NewHmacKey(f, "HMAC_384");
+  MacRequest req = Mac(key.id, "HMAC_SHA_384", oracle::Text("m"));
+  req.dry_run = true;
+  CHECK(ErrorOf([&] { f.service.GenerateMac(f.Ctx(), req); }) == "DryRunOperationException");
+  f.service.DisableKey(f.Ctx(), key.id);
+  CHECK(ErrorOf([&] { f.service.GenerateMac(f.Ctx(), req); }) == "DisabledException");
+}

@@ -34,6 +34,7 @@
 #include "core/random.h"
 #include "core/request_context.h"
 #include "core/rotation_schedule.h"
+#include "core/seed.h"
 #include "core/service_events.h"
 #include "core/usage_tracker.h"
 
@@ -142,6 +143,12 @@ class KmsService {
   // `until`, in time order, each stamped with its own due instant.
   std::vector<ServiceEvent> RunDueEvents(Timestamp until, size_t max_events = SIZE_MAX);
   std::optional<Timestamp> EarliestDueEvent();
+
+  // ---- Seed files (kms_service_seed.cc)
+  // Loads keys, material history, rotation settings and aliases in one
+  // transaction; existing keys and aliases are left untouched. Throws
+  // SeedError naming the entry and the problem.
+  SeedResult LoadSeed(const SeedDocument& doc, Timestamp now);
 
   // ---- Administration
   void FlushUsage() { usage_.Flush(); }

@@ -6,7 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-build_packages=(cmake g++ ninja-build libboost-dev libssl-dev nlohmann-json3-dev libsqlite3-dev catch2)
+build_packages=(cmake g++ ninja-build libboost-dev libssl-dev nlohmann-json3-dev libsqlite3-dev catch2
+                libyaml-cpp-dev)
 test_packages=(awscli nodejs curl)
 packages=("${build_packages[@]}")
 [[ "${1:-}" == "--build" ]] || packages+=("${test_packages[@]}")

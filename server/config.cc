@@ -95,6 +95,7 @@ const std::vector<Option>& Options() {
        [](Config& c, auto& n, auto& v) { c.threads = static_cast<int>(ParseInt(n, v, 0, 256)); }},
       {"--admin-token", "ROTOR_ADMIN_TOKEN", true, [](Config& c, auto&, auto& v) { c.admin_token = v; }},
       {"--audit-log", "ROTOR_AUDIT_LOG", true, [](Config& c, auto&, auto& v) { c.audit_log = v; }},
+      {"--seed-file", "ROTOR_SEED_FILE", true, [](Config& c, auto&, auto& v) { c.seed_file = v; }},
   };
   return kOptions;
 }
@@ -111,6 +112,18 @@ std::string DefaultDataDir(char** environ) {
 Config ParseConfig(const std::vector<std::string>& args, char** environ) {
   Config c;
   auto env = Environment(environ);
+  // local-kms's variables, so a suite written for it runs unchanged; Rotor's
+  // own variables and flags take precedence.
+  const std::pair<const char*, const char*> kLocalKmsAliases[] = {
+      {"PORT", "--port"}, {"KMS_ACCOUNT_ID", "--account-id"}, {"KMS_REGION", "--region"},
+      {"KMS_SEED_PATH", "--seed-file"}, {"KMS_DATA_PATH", "--data-dir"}};
+  for (const auto& [var, flag] : kLocalKmsAliases) {
+    auto it = env.find(var);
+    if (it == env.end()) continue;
+    for (const Option& o : Options()) {
+      if (std::string_view(o.flag) == flag) o.apply(c, var, it->second);
+    }
+  }
   for (const Option& o : Options()) {
     auto it = env.find(o.env);
     if (it != env.end()) o.apply(c, o.env, it->second);
@@ -161,7 +174,13 @@ std::string UsageText() {
          "  --threads N                   I/O threads (one per core)\n"
          "  --admin-token T               token for admin endpoints from non-loopback clients\n"
          "  --audit-log F                 also append every audit event to F as JSON lines\n"
+         "  --seed-file F                 load keys and aliases from a YAML/JSON seed file at start\n"
          "Every option is also an environment variable: --data-dir is ROTOR_DATA_DIR, etc.\n"
+         "local-kms's PORT, KMS_ACCOUNT_ID, KMS_REGION, KMS_SEED_PATH, KMS_DATA_PATH work too.\n"
+         "\n"
+         "usage: rotor report [--data-dir D] [--json] [--max-material-age-days N]\n"
+         "                    [--expiry-warning-days N] [--at TIME] [--fail-under PCT]\n"
+         "       rotor export [--data-dir D] [--format yaml|json] [--include-material] [--output F]\n"
          "See docs/cli.md.\n";
 }
 

@@ -29,6 +29,7 @@ struct Config {
   int threads = 0;
   std::string admin_token;
   std::string audit_log;  // JSON-lines file of audit events; empty: none
+  std::string seed_file;  // YAML or JSON seed loaded at start; empty: none
   bool help = false;
 };
 

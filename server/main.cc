@@ -17,6 +17,8 @@
 #include "server/config.h"
 #include "server/http_server.h"
 #include "server/router.h"
+#include "server/seed/seed_file.h"
+#include "server/tools.h"
 #include "server/audit/audit_trail.h"
 #include "storage/root_key_file.h"
 #include "storage/sqlite_audit_store.h"
@@ -113,6 +115,16 @@ int Serve(const server::Config& config) {
   server::HttpServer http(router, options);
   uint16_t port = http.Listen();
 
+  if (!config.seed_file.empty()) {
+    // All or nothing: an invalid file stops start-up and leaves nothing behind.
+    core::SeedDocument seed =
+        server::ReadSeedFile(config.seed_file, core::Scope{config.account_id, config.region});
+    core::SeedResult loaded = service.LoadSeed(seed, clock->Now());
+    std::fprintf(stderr, "rotor: seed %s: %d keys created, %d already present; %d aliases created, %d already present\n",
+                 config.seed_file.c_str(), loaded.keys_created, loaded.keys_already_present,
+                 loaded.aliases_created, loaded.aliases_already_present);
+  }
+
   // Rotations that fell due while the server was down fire now, once each,
   // before the first request is served.
   service.RunDueEvents(clock->Now());
@@ -136,6 +148,9 @@ int Serve(const server::Config& config) {
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
+  if (!args.empty() && args[0] == "report") return server::RunReportTool({args.begin() + 1, args.end()}, environ);
+  if (!args.empty() && args[0] == "export") return server::RunExportTool({args.begin() + 1, args.end()}, environ);
+  if (!args.empty() && args[0] == "serve") args.erase(args.begin());
   server::Config config;
   try {
     config = server::ParseConfig(args, environ);

@@ -1,0 +1,157 @@
+// LoadSeed: a seed document becomes keys, material history, rotation settings
+// and aliases, in one transaction: an invalid document changes nothing, and
+// loading the same document twice changes nothing the second time (keys and
+// aliases that already exist are left exactly as they are, as local-kms does).
+#include <set>
+
+#include "core/key_policy.h"
+#include "core/key_sealer.h"
+#include "core/key_spec_info.h"
+#include "core/kms_error.h"
+#include "core/kms_service.h"
+#include "core/seed.h"
+
+namespace rotor::core {
+namespace {
+
+[[noreturn]] void Fail(const SeedKey& k, const std::string& problem) {
+  throw SeedError(k.entry + " (KeyId " + k.key_id + "): " + problem);
+}
+
+size_t MaterialSize(KeySpec spec) {
+  switch (spec) {
+    case KeySpec::kHmac224: return 28;
+    case KeySpec::kHmac256: return 32;
+    case KeySpec::kHmac384: return 48;
+    case KeySpec::kHmac512: return 64;
+    default: return 32;
+  }
+}
+
+void Validate(const SeedKey& k) {
+  if (!IsKeyId(k.key_id)) Fail(k, "KeyId must be a key id (a lowercase UUID)");
+  if (!IsUsageAllowed(k.spec, k.usage)) {
+    Fail(k, "KeyUsage " + std::string(ToString(k.usage)) + " is not compatible with KeySpec " +
+                std::string(ToString(k.spec)));
+  }
+  if (k.state != KeyState::kEnabled && k.state != KeyState::kDisabled) {
+    Fail(k, "KeyState must be Enabled or Disabled");
+  }
+  bool symmetric_or_hmac = !IsAsymmetricSpec(k.spec);
+  if (k.origin == Origin::kExternal) {
+    if (k.spec != KeySpec::kSymmetricDefault) Fail(k, "Origin EXTERNAL is for symmetric keys here");
+    if (k.materials.size() > 1) Fail(k, "an EXTERNAL key takes at most one BackingKey");
+  } else if (k.origin != Origin::kAwsKms) {
+    Fail(k, "Origin must be AWS_KMS or EXTERNAL");
+  } else if (k.materials.empty()) {
+    Fail(k, IsAsymmetricSpec(k.spec) ? "PrivateKeyPem is required" : "BackingKeys needs at least one key");
+  } else if (!k.spec_is_rotatable() && k.materials.size() > 1) {
+    Fail(k, "only symmetric encryption keys have more than one key material");
+  }
+  for (size_t i = 0; i < k.materials.size(); ++i) {
+    const SeedMaterial& m = k.materials[i];
+    if (symmetric_or_hmac && m.bytes.size() != MaterialSize(k.spec)) {
+      Fail(k, "key material " + std::to_string(i) + " must be " + std::to_string(MaterialSize(k.spec)) +
+                  " bytes (" + std::to_string(2 * MaterialSize(k.spec)) + " hex digits)");
+    }
+    if (!m.material_id.empty() && (m.material_id.size() != 64 ||
+                                   m.material_id.find_first_not_of("0123456789abcdef") != std::string::npos)) {
+      Fail(k, "KeyMaterialId must be 64 lowercase hex digits");
+    }
+    if (i == 0 && m.rotation_type) Fail(k, "the first key material cannot have a RotationType");
+  }
+  if (k.rotation_enabled) {
+    if (k.spec != KeySpec::kSymmetricDefault || k.origin != Origin::kAwsKms) {
+      Fail(k, "automatic rotation is only for symmetric keys with KMS-generated material");
+    }
+    if (k.rotation_period_days < kMinRotationPeriodDays || k.rotation_period_days > kMaxRotationPeriodDays) {
+      Fail(k, "PeriodInDays must be between 90 and 2560");
+    }
+  }
+}
+
+}  // namespace
+
+bool SeedKey::spec_is_rotatable() const { return spec == KeySpec::kSymmetricDefault; }
+
+SeedResult KmsService::LoadSeed(const SeedDocument& doc, Timestamp now) {
+  std::set<std::tuple<std::string, std::string, std::string>> ids;
+  for (const SeedKey& k : doc.keys) {
+    Validate(k);
+    if (!ids.insert({k.scope.account, k.scope.region, k.key_id}).second) Fail(k, "the KeyId appears twice");
+  }
+  for (const SeedAlias& a : doc.aliases) {
+    if (!IsAliasName(a.name) || IsAwsManagedAliasName(a.name)) {
+      throw SeedError(a.entry + ": AliasName " + a.name +
+                      " must be alias/ followed by letters, digits, /, _ or -, and not alias/aws/");
+    }
+  }
+  SeedResult result;
+  cache_.Write([&](KeyTransaction& tx) {
+    result = SeedResult{};
+    for (const SeedKey& s : doc.keys) {
+      if (tx.GetKey(s.scope, s.key_id)) {
+        ++result.keys_already_present;
+        continue;
+      }
+      Key k;
+      k.scope = s.scope;
+      k.id = s.key_id;
+      k.creation_date = s.creation_date.value_or(now);
+      k.description = s.description;
+      k.spec = s.spec;
+      k.usage = s.usage;
+      k.origin = s.origin;
+      k.state = s.origin == Origin::kExternal && s.materials.empty() ? KeyState::kPendingImport : s.state;
+      k.policy = s.policy.value_or(DefaultKeyPolicy(s.scope.account));
+      k.tags = s.tags;
+      k.revision = 1;
+      tx.PutKey(k);  // the key row first: material rows reference it
+      for (const SeedMaterial& m : s.materials) {
+        KeyMaterialVersion v;
+        v.version = k.version_count + 1;
+        v.material_id = m.material_id.empty() ? HexEncode(random_.Public(32)) : m.material_id;
+        v.created = m.created.value_or(k.creation_date);
+        // Extra backing keys simulate past rotations (local-kms's meaning).
+        v.rotation_type = m.rotation_type;
+        if (!v.rotation_type && v.version > 1) v.rotation_type = RotationType::kAutomatic;
+        if (k.origin == Origin::kExternal) v.import_state = ImportState::kImported;
+        SealedMaterial sealed = sealer_.Seal(k.id, v.version, m.bytes);
+        tx.PutMaterial(k.scope, k.id, v, &sealed);
+        k.version_count = v.version;
+        k.current_version = v.version;
+        k.current_material_id = v.material_id;
+        k.current_material_since = v.created;
+      }
+      if (s.rotation_enabled) {
+        if (s.next_rotation) {
+          // The schedule continues from the given date, one period per rotation.
+          k.rotation.enabled = true;
+          k.rotation.period_days = s.rotation_period_days;
+          k.rotation.anchor = *s.next_rotation - Days(s.rotation_period_days);
+          k.rotation.next_rotation = *s.next_rotation;
+        } else {
+          EnableRotation(k.rotation, k.id, s.rotation_period_days, now, config_.jitter);
+        }
+      }
+      tx.PutKey(k);
+      ++result.keys_created;
+    }
+    for (const SeedAlias& a : doc.aliases) {
+      if (tx.GetAlias(a.scope, a.name)) {
+        ++result.aliases_already_present;
+        continue;
+      }
+      if (!tx.GetKey(a.scope, a.target_key_id)) {
+        throw SeedError(a.entry + ": TargetKeyId " + a.target_key_id + " of " + a.name +
+                        " is not a key in the seed file or the data dir (account " + a.scope.account +
+                        ", region " + a.scope.region + ")");
+      }
+      tx.PutAlias(Alias{a.scope, a.name, a.target_key_id, now, now});
+      ++result.aliases_created;
+    }
+  });
+  return result;
+}
+
+}  // namespace rotor::core

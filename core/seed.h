@@ -1,0 +1,77 @@
+// Seed documents: a known starting state (keys, material history, rotation
+// settings, aliases) that Rotor loads at start-up and writes with
+// `rotor export`. Format-agnostic: server/seed/ reads and writes the files
+// (local-kms's YAML layout plus Rotor's own fields, or the same as JSON);
+// docs/seed-files.md describes them.
+#pragma once
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "core/bytes.h"
+#include "core/key_metadata.h"
+#include "core/key_ring.h"
+
+namespace rotor::core {
+
+// Names the entry and the problem; the file name is added by the reader.
+class SeedError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct SeedMaterial {
+  SecretBytes bytes;  // AES key, HMAC key or PKCS#8 DER private key; empty when not exported
+  std::string material_id;                    // empty: generated
+  std::optional<Timestamp> created;           // empty: the key's creation date
+  std::optional<RotationType> rotation_type;  // empty for the first material
+};
+
+struct SeedKey {
+  std::string entry;  // where it came from, e.g. "Keys.Symmetric.Aes[2]"
+  Scope scope;
+  std::string key_id;
+  std::string description;
+  KeySpec spec = KeySpec::kSymmetricDefault;
+  KeyUsage usage = KeyUsage::kEncryptDecrypt;
+  Origin origin = Origin::kAwsKms;
+  KeyState state = KeyState::kEnabled;  // Enabled or Disabled
+  std::optional<Timestamp> creation_date;
+  std::optional<std::string> policy;
+  std::vector<Tag> tags;
+  std::vector<SeedMaterial> materials;  // oldest first; the last is current
+  bool rotation_enabled = false;
+  int rotation_period_days = 365;
+  std::optional<Timestamp> next_rotation;
+
+  bool spec_is_rotatable() const;
+};
+
+struct SeedAlias {
+  std::string entry;
+  Scope scope;
+  std::string name;
+  std::string target_key_id;
+};
+
+struct SeedDocument {
+  std::vector<SeedKey> keys;
+  std::vector<SeedAlias> aliases;
+};
+
+struct SeedResult {
+  int keys_created = 0;
+  int keys_already_present = 0;
+  int aliases_created = 0;
+  int aliases_already_present = 0;
+};
+
+// PEM private key (PKCS#8 or traditional RSA/EC) -> its KeySpec and PKCS#8 DER.
+// Throws SeedError when the PEM is not a private key of a spec KMS has.
+std::pair<KeySpec, SecretBytes> PrivateKeyFromPem(const std::string& pem);
+// PKCS#8 DER -> PEM, for `rotor export --include-material`.
+std::string PrivateKeyToPem(const SecretBytes& pkcs8_der);
+
+}  // namespace rotor::core

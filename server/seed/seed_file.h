@@ -1,0 +1,23 @@
+// Seed files on disk: local-kms's layout (Keys -> Symmetric -> Aes ->
+// Metadata/BackingKeys, Asymmetric -> Rsa/Ecc -> PrivateKeyPem, Aliases) plus
+// Rotor's own fields (rotation settings, material history, key state, tags),
+// as YAML or JSON. docs/seed-files.md is the reference.
+#pragma once
+
+#include <string>
+
+#include "core/ids.h"
+#include "core/seed.h"
+
+namespace rotor::server {
+
+// Reads a YAML (.yaml/.yml) or JSON file. Throws core::SeedError whose
+// message names the file, the entry and the problem.
+core::SeedDocument ReadSeedFile(const std::string& path, const core::Scope& default_scope);
+core::SeedDocument ParseSeedText(const std::string& text, bool yaml, const std::string& name,
+                                 const core::Scope& default_scope);
+
+// The same layout, for `rotor export`.
+std::string WriteSeedText(const core::SeedDocument& doc, bool yaml);
+
+}  // namespace rotor::server

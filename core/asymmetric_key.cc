@@ -3,8 +3,11 @@
 #include <array>
 #include <string>
 
+#include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
+#include <openssl/ec.h>
+#include <openssl/obj_mac.h>
 #include <openssl/evp.h>
 #include <openssl/opensslv.h>
 #include <openssl/params.h>
@@ -345,10 +348,48 @@ std::optional<SecretBytes> PrivateKey::Decrypt(const EncryptionScheme& scheme,
   return out;
 }
 
+namespace {
+// OpenSSL 3.0 has no key exchange for its "SM2" key type and its EC key type
+// refuses the SM2 curve, so ECDH on SM2 is done on the curve directly:
+// x(d * Q) with the peer point Q checked to lie on the curve (cofactor 1).
+// EC_POINT_mul with a single point and no generator scalar uses OpenSSL's
+// constant-time ladder.
+std::optional<SecretBytes> Sm2Ecdh(const EVP_PKEY* mine, const EVP_PKEY* peer) {
+  if (!EVP_PKEY_is_a(peer, "SM2")) return std::nullopt;
+  unsigned char point[133];
+  size_t point_len = 0;
+  if (EVP_PKEY_get_octet_string_param(peer, OSSL_PKEY_PARAM_PUB_KEY, point, sizeof point, &point_len) != 1) {
+    return std::nullopt;
+  }
+  BIGNUM* d = nullptr;
+  if (EVP_PKEY_get_bn_param(mine, OSSL_PKEY_PARAM_PRIV_KEY, &d) != 1) return std::nullopt;
+  EC_GROUP* group = EC_GROUP_new_by_curve_name(NID_sm2);
+  BN_CTX* bn = BN_CTX_new();
+  EC_POINT* q = group ? EC_POINT_new(group) : nullptr;
+  EC_POINT* r = group ? EC_POINT_new(group) : nullptr;
+  BIGNUM* x = BN_new();
+  SecretBytes secret(32);
+  bool ok = group && bn && q && r && x && EC_POINT_oct2point(group, q, point, point_len, bn) == 1 &&
+            EC_POINT_is_on_curve(group, q, bn) == 1 && EC_POINT_is_at_infinity(group, q) == 0 &&
+            EC_POINT_mul(group, r, nullptr, q, d, bn) == 1 && EC_POINT_is_at_infinity(group, r) == 0 &&
+            EC_POINT_get_affine_coordinates(group, r, x, nullptr, bn) == 1 &&
+            BN_bn2binpad(x, secret.data(), static_cast<int>(secret.size())) == 32;
+  BN_clear_free(x);
+  EC_POINT_clear_free(r);
+  EC_POINT_free(q);
+  BN_CTX_free(bn);
+  EC_GROUP_free(group);
+  BN_clear_free(d);
+  if (!ok) return std::nullopt;
+  return secret;
+}
+}  // namespace
+
 std::optional<SecretBytes> PrivateKey::DeriveSharedSecret(std::span<const uint8_t> peer_spki) const {
   const unsigned char* p = peer_spki.data();
   Pkey peer(d2i_PUBKEY(nullptr, &p, static_cast<long>(peer_spki.size())));
   if (!peer || p != peer_spki.data() + peer_spki.size()) return std::nullopt;
+  if (spec_ == KeySpec::kSm2) return Sm2Ecdh(pkey_, peer.get());
   if (EVP_PKEY_parameters_eq(pkey_, peer.get()) != 1) return std::nullopt;  // another curve
   PkeyCtx ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey_, nullptr));
   size_t len = 0;

@@ -346,6 +346,25 @@ TEST_CASE("DeriveSharedSecret equals the ECDH OpenSSL computes on the other side
   }
 }
 
+TEST_CASE("SM2 key agreement is ECDH on the SM2 curve, as OpenSSL computes it on the other side") {
+  ServiceFixture f;
+  Key key = NewAsymmetricKey(f, "SM2", "KEY_AGREEMENT");
+  oracle::Pkey peer = oracle::Generate("SM2");  // what `openssl genpkey -algorithm SM2` makes
+  DeriveSharedSecretRequest req;
+  req.key_id = key.id;
+  req.algorithm = "ECDH";
+  req.public_key = oracle::Der(peer.get());
+  DeriveSharedSecretResult r = f.service.DeriveSharedSecret(f.Ctx(), req);
+  CHECK(r.shared_secret.size() == 32);
+  // From the other side: the peer's scalar times Rotor's public point.
+  oracle::Pkey kms_pub = PublicKeyOf(f, key);
+  CHECK(oracle::Plain(r.shared_secret) == oracle::Sm2Ecdh(peer.get(), kms_pub.get()));
+  // A NIST P-256 peer is another curve.
+  oracle::Pkey p256 = oracle::Generate("EC", "P-256");
+  req.public_key = oracle::Der(p256.get());
+  CHECK(ErrorOf([&] { f.service.DeriveSharedSecret(f.Ctx(), req); }) == "ValidationException");
+}
+
 TEST_CASE("GenerateDataKeyPair returns a matching pair whose private key Decrypt recovers") {
   ServiceFixture f;
   Key sym = f.NewKey();

@@ -8,9 +8,13 @@
 #include <stdexcept>
 #include <string>
 
+#include <openssl/bn.h>
 #include <openssl/core_names.h>
+#include <openssl/ec.h>
+#include <openssl/obj_mac.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/params.h>
 #include <openssl/rand.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
@@ -148,6 +152,31 @@ inline Bytes Ecdh(EVP_PKEY* mine, EVP_PKEY* peer) {
   Bytes out(n);
   EVP_PKEY_derive(ctx.get(), out.data(), &n);
   out.resize(n);
+  return out;
+}
+
+// ECDH on the SM2 curve from the other side, with BIGNUM/EC_POINT
+// arithmetic (OpenSSL 3.0's EVP has no SM2 key exchange): x(d_mine * Q_peer).
+inline Bytes Sm2Ecdh(EVP_PKEY* mine, EVP_PKEY* peer) {
+  unsigned char point[133];
+  size_t len = 0;
+  EVP_PKEY_get_octet_string_param(peer, OSSL_PKEY_PARAM_PUB_KEY, point, sizeof point, &len);
+  BIGNUM* d = nullptr;
+  EVP_PKEY_get_bn_param(mine, OSSL_PKEY_PARAM_PRIV_KEY, &d);
+  EC_GROUP* group = EC_GROUP_new_by_curve_name(NID_sm2);
+  EC_POINT* q = EC_POINT_new(group);
+  EC_POINT* r = EC_POINT_new(group);
+  BIGNUM* x = BN_new();
+  EC_POINT_oct2point(group, q, point, len, nullptr);
+  EC_POINT_mul(group, r, nullptr, q, d, nullptr);
+  EC_POINT_get_affine_coordinates(group, r, x, nullptr, nullptr);
+  Bytes out(32);
+  BN_bn2binpad(x, out.data(), 32);
+  BN_free(x);
+  EC_POINT_free(r);
+  EC_POINT_free(q);
+  EC_GROUP_free(group);
+  BN_free(d);
   return out;
 }
 

@@ -547,6 +547,31 @@ class ImportTest(ServerTestCase):
         import_material(kms, md["KeyId"], material)
         self.assertEqual(kms.decrypt(CiphertextBlob=ct)["Plaintext"], b"for two days")
 
+    def test_imported_material_and_import_tokens_survive_a_restart(self):
+        srv = self.fresh_server(VIRTUAL)  # on disk
+        kms = srv.client()
+        md = self.external_key(kms)
+        material = os.urandom(32)
+        import_material(kms, md["KeyId"], material)
+        ct = kms.encrypt(KeyId=md["KeyId"], Plaintext=b"durable")["CiphertextBlob"]
+        other = self.external_key(kms)
+        params = kms.get_parameters_for_import(KeyId=other["KeyId"], WrappingAlgorithm="RSAES_OAEP_SHA_1",
+                                               WrappingKeySpec="RSA_2048")
+        srv.restart()
+        kms = srv.client()
+        self.assertEqual(kms.decrypt(CiphertextBlob=ct)["Plaintext"], b"durable")
+        # A token issued before the restart still imports: it carries its own sealed wrapping key.
+        kms.import_key_material(KeyId=other["KeyId"], ImportToken=params["ImportToken"],
+                                EncryptedKeyMaterial=wrap_for_import(params["PublicKey"], "RSAES_OAEP_SHA_1",
+                                                                     os.urandom(32)),
+                                ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE")
+        kms.delete_imported_key_material(KeyId=md["KeyId"])
+        srv.restart()
+        kms = srv.client()
+        self.assertEqual(kms.describe_key(KeyId=md["KeyId"])["KeyMetadata"]["KeyState"], "PendingImport")
+        import_material(kms, md["KeyId"], material)
+        self.assertEqual(kms.decrypt(CiphertextBlob=ct)["Plaintext"], b"durable")
+
     def test_on_demand_rotation_of_imported_material(self):
         md = self.external_key()
         kid, arn = md["KeyId"], md["Arn"]

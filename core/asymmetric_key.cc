@@ -7,8 +7,8 @@
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/ec.h>
-#include <openssl/obj_mac.h>
 #include <openssl/evp.h>
+#include <openssl/obj_mac.h>
 #include <openssl/opensslv.h>
 #include <openssl/params.h>
 #include <openssl/rsa.h>
@@ -77,11 +77,16 @@ int RsaBits(KeySpec s) {
 // OpenSSL's group name of an ECC spec, or nullptr.
 const char* EcGroup(KeySpec s) {
   switch (s) {
-    case KeySpec::kEccNistP256: return "prime256v1";
-    case KeySpec::kEccNistP384: return "secp384r1";
-    case KeySpec::kEccNistP521: return "secp521r1";
-    case KeySpec::kEccSecgP256k1: return "secp256k1";
-    default: return nullptr;
+    case KeySpec::kEccNistP256:
+      return "prime256v1";
+    case KeySpec::kEccNistP384:
+      return "secp384r1";
+    case KeySpec::kEccNistP521:
+      return "secp521r1";
+    case KeySpec::kEccSecgP256k1:
+      return "secp256k1";
+    default:
+      return nullptr;
   }
 }
 // The OpenSSL key type that generates `spec`.
@@ -150,8 +155,9 @@ bool ConfigureSignature(EVP_PKEY_CTX* ctx, const SigningScheme& scheme, bool set
 }
 
 OSSL_PARAM* Sm2Params(std::array<OSSL_PARAM, 2>& params) {
-  params[0] = OSSL_PARAM_construct_octet_string(
-      OSSL_PKEY_PARAM_DIST_ID, const_cast<char*>(kSm2DistinguishingId), sizeof kSm2DistinguishingId - 1);
+  params[0] = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_DIST_ID,
+                                                const_cast<char*>(kSm2DistinguishingId),
+                                                sizeof kSm2DistinguishingId - 1);
   params[1] = OSSL_PARAM_construct_end();
   return params.data();
 }
@@ -204,7 +210,8 @@ SecretBytes PrivateKey::Generate(KeySpec spec) {
   if (IsRsa(spec) && EVP_PKEY_CTX_set_rsa_keygen_bits(ctx.get(), RsaBits(spec)) != 1) {
     Fail("set the RSA modulus size");
   }
-  if (const char* group = EcGroup(spec); group && EVP_PKEY_CTX_set_group_name(ctx.get(), group) != 1) {
+  if (const char* group = EcGroup(spec);
+      group && EVP_PKEY_CTX_set_group_name(ctx.get(), group) != 1) {
     Fail("set the curve");
   }
   EVP_PKEY* raw = nullptr;
@@ -248,7 +255,8 @@ Bytes PrivateKey::Sign(const SigningScheme& scheme, bool is_digest,
   Bytes sig;
   if (is_digest) {
     PkeyCtx ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey_, nullptr));
-    if (!ctx || EVP_PKEY_sign_init(ctx.get()) != 1 || !ConfigureSignature(ctx.get(), scheme, true) ||
+    if (!ctx || EVP_PKEY_sign_init(ctx.get()) != 1 ||
+        !ConfigureSignature(ctx.get(), scheme, true) ||
         EVP_PKEY_sign(ctx.get(), nullptr, &len, message.data(), message.size()) != 1) {
       Fail("start signing a digest");
     }
@@ -263,7 +271,8 @@ Bytes PrivateKey::Sign(const SigningScheme& scheme, bool is_digest,
     std::string digest(scheme.digest);
     if (!md ||
         EVP_DigestSignInit_ex(md.get(), &pctx, digest.empty() ? nullptr : digest.c_str(), nullptr,
-                              nullptr, pkey_, scheme.kind == SK::kSm2 ? Sm2Params(params) : nullptr) != 1 ||
+                              nullptr, pkey_,
+                              scheme.kind == SK::kSm2 ? Sm2Params(params) : nullptr) != 1 ||
         !ConfigureSignature(pctx, scheme, false) ||
         EVP_DigestSign(md.get(), nullptr, &len, message.data(), message.size()) != 1) {
       Fail("start signing a message");
@@ -277,11 +286,13 @@ Bytes PrivateKey::Sign(const SigningScheme& scheme, bool is_digest,
   return sig;
 }
 
-bool PrivateKey::Verify(const SigningScheme& scheme, bool is_digest, std::span<const uint8_t> message,
+bool PrivateKey::Verify(const SigningScheme& scheme, bool is_digest,
+                        std::span<const uint8_t> message,
                         std::span<const uint8_t> signature) const {
   if (is_digest) {
     PkeyCtx ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey_, nullptr));
-    if (!ctx || EVP_PKEY_verify_init(ctx.get()) != 1 || !ConfigureSignature(ctx.get(), scheme, true)) {
+    if (!ctx || EVP_PKEY_verify_init(ctx.get()) != 1 ||
+        !ConfigureSignature(ctx.get(), scheme, true)) {
       Fail("start verifying a digest");
     }
     return EVP_PKEY_verify(ctx.get(), signature.data(), signature.size(), message.data(),
@@ -293,7 +304,8 @@ bool PrivateKey::Verify(const SigningScheme& scheme, bool is_digest, std::span<c
   std::string digest(scheme.digest);
   if (!md ||
       EVP_DigestVerifyInit_ex(md.get(), &pctx, digest.empty() ? nullptr : digest.c_str(), nullptr,
-                              nullptr, pkey_, scheme.kind == SK::kSm2 ? Sm2Params(params) : nullptr) != 1 ||
+                              nullptr, pkey_,
+                              scheme.kind == SK::kSm2 ? Sm2Params(params) : nullptr) != 1 ||
       !ConfigureSignature(pctx, scheme, false)) {
     Fail("start verifying a message");
   }
@@ -317,7 +329,8 @@ bool ConfigureEncryption(EVP_PKEY_CTX* ctx, const EncryptionScheme& scheme) {
 }
 }  // namespace
 
-Bytes PrivateKey::Encrypt(const EncryptionScheme& scheme, std::span<const uint8_t> plaintext) const {
+Bytes PrivateKey::Encrypt(const EncryptionScheme& scheme,
+                          std::span<const uint8_t> plaintext) const {
   PkeyCtx ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey_, nullptr));
   size_t len = 0;
   if (!ctx || EVP_PKEY_encrypt_init(ctx.get()) != 1 || !ConfigureEncryption(ctx.get(), scheme) ||
@@ -358,7 +371,8 @@ std::optional<SecretBytes> Sm2Ecdh(const EVP_PKEY* mine, const EVP_PKEY* peer) {
   if (!EVP_PKEY_is_a(peer, "SM2")) return std::nullopt;
   unsigned char point[133];
   size_t point_len = 0;
-  if (EVP_PKEY_get_octet_string_param(peer, OSSL_PKEY_PARAM_PUB_KEY, point, sizeof point, &point_len) != 1) {
+  if (EVP_PKEY_get_octet_string_param(peer, OSSL_PKEY_PARAM_PUB_KEY, point, sizeof point,
+                                      &point_len) != 1) {
     return std::nullopt;
   }
   BIGNUM* d = nullptr;
@@ -371,7 +385,8 @@ std::optional<SecretBytes> Sm2Ecdh(const EVP_PKEY* mine, const EVP_PKEY* peer) {
   SecretBytes secret(32);
   bool ok = group && bn && q && r && x && EC_POINT_oct2point(group, q, point, point_len, bn) == 1 &&
             EC_POINT_is_on_curve(group, q, bn) == 1 && EC_POINT_is_at_infinity(group, q) == 0 &&
-            EC_POINT_mul(group, r, nullptr, q, d, bn) == 1 && EC_POINT_is_at_infinity(group, r) == 0 &&
+            EC_POINT_mul(group, r, nullptr, q, d, bn) == 1 &&
+            EC_POINT_is_at_infinity(group, r) == 0 &&
             EC_POINT_get_affine_coordinates(group, r, x, nullptr, bn) == 1 &&
             BN_bn2binpad(x, secret.data(), static_cast<int>(secret.size())) == 32;
   BN_clear_free(x);
@@ -385,7 +400,8 @@ std::optional<SecretBytes> Sm2Ecdh(const EVP_PKEY* mine, const EVP_PKEY* peer) {
 }
 }  // namespace
 
-std::optional<SecretBytes> PrivateKey::DeriveSharedSecret(std::span<const uint8_t> peer_spki) const {
+std::optional<SecretBytes> PrivateKey::DeriveSharedSecret(
+    std::span<const uint8_t> peer_spki) const {
   const unsigned char* p = peer_spki.data();
   Pkey peer(d2i_PUBKEY(nullptr, &p, static_cast<long>(peer_spki.size())));
   if (!peer || p != peer_spki.data() + peer_spki.size()) return std::nullopt;
@@ -394,7 +410,8 @@ std::optional<SecretBytes> PrivateKey::DeriveSharedSecret(std::span<const uint8_
   PkeyCtx ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey_, nullptr));
   size_t len = 0;
   // derive_set_peer validates the peer point (on the curve, not infinity).
-  if (!ctx || EVP_PKEY_derive_init(ctx.get()) != 1 || EVP_PKEY_derive_set_peer(ctx.get(), peer.get()) != 1 ||
+  if (!ctx || EVP_PKEY_derive_init(ctx.get()) != 1 ||
+      EVP_PKEY_derive_set_peer(ctx.get(), peer.get()) != 1 ||
       EVP_PKEY_derive(ctx.get(), nullptr, &len) != 1) {
     return std::nullopt;
   }

@@ -25,7 +25,7 @@ namespace rotor::core {
 
 struct SigningScheme {
   enum class Kind { kRsaPss, kRsaPkcs1, kEcdsa, kEd25519, kEd25519Ph, kSm2, kMlDsa };
-  std::string_view name;    // AWS SigningAlgorithmSpec, e.g. "RSASSA_PSS_SHA_256"
+  std::string_view name;  // AWS SigningAlgorithmSpec, e.g. "RSASSA_PSS_SHA_256"
   Kind kind;
   std::string_view digest;  // OpenSSL digest name; empty for pure Ed25519
   size_t digest_size;       // the length a DIGEST message must have
@@ -33,7 +33,7 @@ struct SigningScheme {
 
 struct EncryptionScheme {
   enum class Kind { kRsaOaep, kSm2 };
-  std::string_view name;    // AWS EncryptionAlgorithmSpec, e.g. "RSAES_OAEP_SHA_256"
+  std::string_view name;  // AWS EncryptionAlgorithmSpec, e.g. "RSAES_OAEP_SHA_256"
   Kind kind;
   std::string_view digest;  // OAEP hash and MGF1 hash; SM3 for SM2PKE
   size_t digest_size;

@@ -83,7 +83,8 @@ Bytes ComputeHmac(KeySpec spec, std::span<const uint8_t> key, std::span<const ui
 bool VerifyHmac(KeySpec spec, std::span<const uint8_t> key, std::span<const uint8_t> message,
                 std::span<const uint8_t> mac) {
   Bytes expected = ComputeHmac(spec, key, message);
-  return mac.size() == expected.size() && ConstantTimeEquals(mac.data(), expected.data(), mac.size());
+  return mac.size() == expected.size() &&
+         ConstantTimeEquals(mac.data(), expected.data(), mac.size());
 }
 
 }  // namespace rotor::core

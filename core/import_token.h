@@ -41,6 +41,7 @@ struct ImportParameters {
 Bytes SealImportToken(const KeySealer& sealer, const ImportParameters& params);
 // Nullopt when `token` is not a token this Rotor issued (malformed, tampered,
 // another root key). Does not check the key id or the expiry: the caller does.
-std::optional<ImportParameters> OpenImportToken(const KeySealer& sealer, std::span<const uint8_t> token);
+std::optional<ImportParameters> OpenImportToken(const KeySealer& sealer,
+                                                std::span<const uint8_t> token);
 
 }  // namespace rotor::core

@@ -24,10 +24,14 @@ struct CipherCtxFree {
 
 const EVP_CIPHER* WrapPadCipher(size_t kek_size) {
   switch (kek_size) {
-    case 16: return EVP_aes_128_wrap_pad();
-    case 24: return EVP_aes_192_wrap_pad();
-    case 32: return EVP_aes_256_wrap_pad();
-    default: return nullptr;
+    case 16:
+      return EVP_aes_128_wrap_pad();
+    case 24:
+      return EVP_aes_192_wrap_pad();
+    case 32:
+      return EVP_aes_256_wrap_pad();
+    default:
+      return nullptr;
   }
 }
 
@@ -59,7 +63,8 @@ std::optional<SecretBytes> AesKeyUnwrapWithPadding(std::span<const uint8_t> kek,
   int len = 0;
   int tail = 0;
   if (EVP_DecryptInit_ex(ctx.get(), cipher, nullptr, kek.data(), nullptr) != 1 ||
-      EVP_DecryptUpdate(ctx.get(), out.data(), &len, wrapped.data(), static_cast<int>(wrapped.size())) != 1 ||
+      EVP_DecryptUpdate(ctx.get(), out.data(), &len, wrapped.data(),
+                        static_cast<int>(wrapped.size())) != 1 ||
       len < 0 || EVP_DecryptFinal_ex(ctx.get(), out.data() + len, &tail) != 1) {
     return std::nullopt;
   }
@@ -67,22 +72,32 @@ std::optional<SecretBytes> AesKeyUnwrapWithPadding(std::span<const uint8_t> kek,
   return out;
 }
 
-std::optional<SecretBytes> UnwrapKeyMaterial(const PrivateKey& wrapping_key, WrappingAlgorithm algorithm,
+std::optional<SecretBytes> UnwrapKeyMaterial(const PrivateKey& wrapping_key,
+                                             WrappingAlgorithm algorithm,
                                              std::span<const uint8_t> wrapped) {
   const bool sha1 = algorithm == WrappingAlgorithm::kRsaesOaepSha1 ||
                     algorithm == WrappingAlgorithm::kRsaAesKeyWrapSha1;
-  const EncryptionScheme* oaep = FindEncryptionScheme(sha1 ? "RSAES_OAEP_SHA_1" : "RSAES_OAEP_SHA_256");
+  const EncryptionScheme* oaep =
+      FindEncryptionScheme(sha1 ? "RSAES_OAEP_SHA_1" : "RSAES_OAEP_SHA_256");
   if (!oaep) return std::nullopt;
-  if (algorithm == WrappingAlgorithm::kRsaesOaepSha1 || algorithm == WrappingAlgorithm::kRsaesOaepSha256) {
+  if (algorithm == WrappingAlgorithm::kRsaesOaepSha1 ||
+      algorithm == WrappingAlgorithm::kRsaesOaepSha256) {
     return wrapping_key.Decrypt(*oaep, wrapped);
   }
   // RSA_AES_KEY_WRAP: the first modulus-length bytes carry the AES key.
   size_t modulus = 0;
   switch (wrapping_key.spec()) {
-    case KeySpec::kRsa2048: modulus = 256; break;
-    case KeySpec::kRsa3072: modulus = 384; break;
-    case KeySpec::kRsa4096: modulus = 512; break;
-    default: return std::nullopt;
+    case KeySpec::kRsa2048:
+      modulus = 256;
+      break;
+    case KeySpec::kRsa3072:
+      modulus = 384;
+      break;
+    case KeySpec::kRsa4096:
+      modulus = 512;
+      break;
+    default:
+      return std::nullopt;
   }
   if (wrapped.size() <= modulus) return std::nullopt;
   std::optional<SecretBytes> aes_key = wrapping_key.Decrypt(*oaep, wrapped.first(modulus));

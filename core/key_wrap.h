@@ -21,7 +21,12 @@
 
 namespace rotor::core {
 
-enum class WrappingAlgorithm { kRsaesOaepSha1, kRsaesOaepSha256, kRsaAesKeyWrapSha1, kRsaAesKeyWrapSha256 };
+enum class WrappingAlgorithm {
+  kRsaesOaepSha1,
+  kRsaesOaepSha256,
+  kRsaAesKeyWrapSha1,
+  kRsaAesKeyWrapSha256
+};
 
 // Nullopt for names Rotor does not unwrap (RSAES_PKCS1_V1_5, SM2PKE).
 std::optional<WrappingAlgorithm> ParseWrappingAlgorithm(std::string_view name);
@@ -29,7 +34,8 @@ std::string_view ToString(WrappingAlgorithm algorithm);
 
 // The material inside `wrapped`, or nullopt when it does not unwrap under
 // `wrapping_key` with `algorithm`.
-std::optional<SecretBytes> UnwrapKeyMaterial(const PrivateKey& wrapping_key, WrappingAlgorithm algorithm,
+std::optional<SecretBytes> UnwrapKeyMaterial(const PrivateKey& wrapping_key,
+                                             WrappingAlgorithm algorithm,
                                              std::span<const uint8_t> wrapped);
 
 // RFC 5649 unwrap with a 128/192/256-bit key-encryption key. Nullopt when the

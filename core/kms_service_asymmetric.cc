@@ -26,8 +26,10 @@ const SigningScheme& SigningSchemeFor(const Key& key, const std::string& algorit
     throw KmsError::IncompatibleAlgorithm(algorithm, ToString(key.spec));
   }
   if (!CanSign(*scheme)) {
-    throw KmsError::Unsupported("Rotor cannot sign with " + algorithm + " on this build: it needs OpenSSL 3.2 "
-                                "or later (this build runs " + std::string(OpenSslVersionText()) + ").");
+    throw KmsError::Unsupported("Rotor cannot sign with " + algorithm +
+                                " on this build: it needs OpenSSL 3.2 "
+                                "or later (this build runs " +
+                                std::string(OpenSslVersionText()) + ").");
   }
   return *scheme;
 }
@@ -38,8 +40,9 @@ bool IsDigestMessage(const SigningScheme& scheme, const std::optional<std::strin
   std::string type = message_type.value_or("RAW");
   if (type == "RAW") return false;
   if (type == "EXTERNAL_MU") {
-    throw KmsError::Validation("MessageType EXTERNAL_MU is valid only with the ML_DSA_SHAKE_256 "
-                               "signing algorithm.");
+    throw KmsError::Validation(
+        "MessageType EXTERNAL_MU is valid only with the ML_DSA_SHAKE_256 "
+        "signing algorithm.");
   }
   if (scheme.kind == SigningScheme::Kind::kEd25519) {
     throw KmsError::Validation("The ED25519_SHA_512 signing algorithm requires MessageType RAW.");
@@ -48,7 +51,8 @@ bool IsDigestMessage(const SigningScheme& scheme, const std::optional<std::strin
   return true;
 }
 
-const EncryptionScheme& EncryptionSchemeFor(const Key& key, const std::optional<std::string>& algorithm,
+const EncryptionScheme& EncryptionSchemeFor(const Key& key,
+                                            const std::optional<std::string>& algorithm,
                                             const EncryptionContext& context) {
   // AWS's default, SYMMETRIC_DEFAULT, is never valid for an asymmetric key.
   std::string name = algorithm.value_or("SYMMETRIC_DEFAULT");
@@ -59,8 +63,9 @@ const EncryptionScheme& EncryptionSchemeFor(const Key& key, const std::optional<
   // Asymmetric ciphertexts have nowhere to bind a context; refusing it is
   // safer than letting a caller believe it is bound.
   if (!context.empty()) {
-    throw KmsError::Validation("EncryptionContext is supported only on operations with symmetric "
-                               "encryption KMS keys.");
+    throw KmsError::Validation(
+        "EncryptionContext is supported only on operations with symmetric "
+        "encryption KMS keys.");
   }
   return *scheme;
 }
@@ -82,9 +87,10 @@ SignResult KmsService::Sign(const RequestContext& ctx, const SignRequest& req) {
   const SigningScheme& scheme = SigningSchemeFor(*key, req.algorithm);
   bool digest = IsDigestMessage(scheme, req.message_type, req.message);
   if (req.dry_run) throw KmsError::DryRun();
-  SignResult result{key->Arn(),
-                    PrivateKeyOf(*key)->Sign(scheme, digest, {req.message.data(), req.message.size()}),
-                    req.algorithm};
+  SignResult result{
+      key->Arn(),
+      PrivateKeyOf(*key)->Sign(scheme, digest, {req.message.data(), req.message.size()}),
+      req.algorithm};
   RecordUsage(ctx, *key, "Sign");
   return result;
 }
@@ -128,12 +134,15 @@ GenerateDataKeyPairResult KmsService::GenerateDataKeyPair(const RequestContext& 
   // The model's DataKeyPairSpec enum has been checked: Parse cannot fail.
   KeySpec spec = Parse<KeySpec>(req.key_pair_spec).value_or(KeySpec::kRsa2048);
   if (!CanGenerate(spec)) {
-    throw KmsError::Unsupported("KeyPairSpec " + req.key_pair_spec + " is not available in this Rotor "
-                                "build (" + std::string(OpenSslVersionText()) + ").");
+    throw KmsError::Unsupported("KeyPairSpec " + req.key_pair_spec +
+                                " is not available in this Rotor "
+                                "build (" +
+                                std::string(OpenSslVersionText()) + ").");
   }
   if (req.dry_run) throw KmsError::DryRun();
   SecretBytes private_der = PrivateKey::Generate(spec);
-  std::shared_ptr<const PrivateKey> pair = PrivateKey::Parse(spec, {private_der.data(), private_der.size()});
+  std::shared_ptr<const PrivateKey> pair =
+      PrivateKey::Parse(spec, {private_der.data(), private_der.size()});
   if (!pair) throw KmsError::Internal("a generated " + req.key_pair_spec + " key does not parse");
   GenerateDataKeyPairResult result;
   result.key_arn = key->Arn();
@@ -174,8 +183,9 @@ Bytes KmsService::AsymmetricEncrypt(const Key& key, const std::optional<std::str
   size_t max = private_key->MaxPlaintext(scheme);
   if (plaintext.size() > max) {
     throw KmsError::Validation("Algorithm " + std::string(scheme.name) + " and key spec " +
-                               std::string(ToString(key.spec)) + " cannot encrypt data larger than " +
-                               std::to_string(max) + " bytes.");
+                               std::string(ToString(key.spec)) +
+                               " cannot encrypt data larger than " + std::to_string(max) +
+                               " bytes.");
   }
   if (dry_run) throw KmsError::DryRun();
   return private_key->Encrypt(scheme, {plaintext.data(), plaintext.size()});

@@ -33,7 +33,8 @@ constexpr std::string_view kNewMaterial = "NEW_KEY_MATERIAL";
 constexpr std::string_view kExistingMaterial = "EXISTING_KEY_MATERIAL";
 
 void RequireExternalOrigin(const Key& key) {
-  if (key.origin != Origin::kExternal) throw KmsError::OriginNotValid(key.Arn(), ToString(key.origin));
+  if (key.origin != Origin::kExternal)
+    throw KmsError::OriginNotValid(key.Arn(), ToString(key.origin));
 }
 
 KmsError IncorrectKeyMaterial() {
@@ -78,20 +79,24 @@ void Settle(Key& key, const std::vector<KeyMaterialVersion>& versions) {
 }
 
 // ExpirationModel and ValidTo as AWS checks them.
-std::optional<Timestamp> ChooseValidTo(const RequestContext& ctx, const ImportKeyMaterialRequest& req) {
+std::optional<Timestamp> ChooseValidTo(const RequestContext& ctx,
+                                       const ImportKeyMaterialRequest& req) {
   std::string model = req.expiration_model.value_or("KEY_MATERIAL_EXPIRES");
   if (model == "KEY_MATERIAL_DOES_NOT_EXPIRE") {
     if (req.valid_to) {
-      throw KmsError::Validation("A validTo date must not be set if the ExpirationModel is "
-                                 "KEY_MATERIAL_DOES_NOT_EXPIRE");
+      throw KmsError::Validation(
+          "A validTo date must not be set if the ExpirationModel is "
+          "KEY_MATERIAL_DOES_NOT_EXPIRE");
     }
     return std::nullopt;
   }
   if (!req.valid_to) {
-    throw KmsError::Validation("A validTo date must be set if the ExpirationModel is KEY_MATERIAL_EXPIRES");
+    throw KmsError::Validation(
+        "A validTo date must be set if the ExpirationModel is KEY_MATERIAL_EXPIRES");
   }
   if (*req.valid_to < ctx.now + kMinValidTo || *req.valid_to > ctx.now + kMaxValidTo) {
-    throw KmsError::Validation("The validTo date must be between 10 minutes and 365 days from now.");
+    throw KmsError::Validation(
+        "The validTo date must be between 10 minutes and 365 days from now.");
   }
   return req.valid_to;
 }
@@ -111,10 +116,12 @@ ImportParametersResult KmsService::GetParametersForImport(const RequestContext& 
     throw KmsError::Validation(
         wrapping_algorithm == "RSAES_PKCS1_V1_5"
             ? "The RSAES_PKCS1_V1_5 wrapping algorithm is no longer supported."
-            : "The " + wrapping_algorithm + " wrapping algorithm is available only in the China Regions.");
+            : "The " + wrapping_algorithm +
+                  " wrapping algorithm is available only in the China Regions.");
   }
   std::optional<KeySpec> spec = Parse<KeySpec>(wrapping_key_spec);
-  if (!spec || (*spec != KeySpec::kRsa2048 && *spec != KeySpec::kRsa3072 && *spec != KeySpec::kRsa4096)) {
+  if (!spec ||
+      (*spec != KeySpec::kRsa2048 && *spec != KeySpec::kRsa3072 && *spec != KeySpec::kRsa4096)) {
     throw KmsError::Validation("The " + wrapping_key_spec +
                                " wrapping key spec is available only in the China Regions.");
   }
@@ -134,7 +141,8 @@ ImportKeyMaterialResult KmsService::ImportKeyMaterial(const RequestContext& ctx,
                                                       const ImportKeyMaterialRequest& req) {
   std::optional<Timestamp> valid_to = ChooseValidTo(ctx, req);
   if (req.material_id && req.import_type.value_or("") == kNewMaterial) {
-    throw KmsError::Validation("A KeyMaterialId cannot be specified with ImportType NEW_KEY_MATERIAL.");
+    throw KmsError::Validation(
+        "A KeyMaterialId cannot be specified with ImportType NEW_KEY_MATERIAL.");
   }
   std::shared_ptr<const Key> key = ResolveKey(ctx, req.key_id, AliasPolicy::kKeyIdOrArnOnly);
   RequireExternalOrigin(*key);
@@ -155,8 +163,9 @@ ImportKeyMaterialResult KmsService::ImportKeyMaterial(const RequestContext& ctx,
                    "GetParametersForImport to get a new import token and public key, use the new "
                    "public key to encrypt the key material, and then try the request again.");
   }
-  std::shared_ptr<const PrivateKey> wrapping_key = PrivateKey::Parse(
-      params->wrapping_spec, {params->wrapping_private_key.data(), params->wrapping_private_key.size()});
+  std::shared_ptr<const PrivateKey> wrapping_key =
+      PrivateKey::Parse(params->wrapping_spec,
+                        {params->wrapping_private_key.data(), params->wrapping_private_key.size()});
   if (!wrapping_key) throw KmsError::Internal("the wrapping key in an import token does not parse");
   std::optional<SecretBytes> material =
       UnwrapKeyMaterial(*wrapping_key, params->algorithm, req.encrypted_material);
@@ -165,62 +174,66 @@ ImportKeyMaterialResult KmsService::ImportKeyMaterial(const RequestContext& ctx,
   const std::string material_id = ImportedMaterialId(key->id, *material);
   if (req.material_id && *req.material_id != material_id) throw IncorrectKeyMaterial();
 
-  Key updated = UpdateKey(ctx, req.key_id, AliasPolicy::kKeyIdOrArnOnly, [&](Key& k, KeyTransaction& tx) {
-    RequireExternalOrigin(k);
-    RequireState(k, StateRule::kManagement);
-    std::vector<KeyMaterialVersion> versions = Versions(tx, k);
-    // AWS: without ImportType, the first import is new material and later
-    // ones re-import material the key already has.
-    std::string_view type = req.import_type ? std::string_view(*req.import_type)
-                                            : (k.version_count == 0 ? kNewMaterial : kExistingMaterial);
-    KeyMaterialVersion* same = nullptr;
-    for (KeyMaterialVersion& v : versions) {
-      if (v.material_id == material_id) same = &v;
-    }
-    KeyMaterialVersion target;
-    if (type == kExistingMaterial) {
-      if (!same) throw IncorrectKeyMaterial();
-      target = *same;
-      if (req.description) target.description = *req.description;
-    } else {
-      if (same) throw IncorrectKeyMaterial();  // already this key's: import it as EXISTING
-      if (k.version_count > 0 && !k.IsSymmetricEncryption()) {
-        throw KmsError::Validation("Only symmetric encryption KMS keys accept new key material after "
-                                   "the first import; " + k.Arn() + " has key spec " +
-                                   std::string(ToString(k.spec)) + ".");
-      }
-      target.version = k.version_count + 1;
-      if (k.version_count > k.current_version) {
-        const KeyMaterialVersion& pending = versions.back();
-        if (IsImported(pending)) {
-          throw KmsError(ErrorCode::kKmsInvalidState,
-                         "New key material (id: " + material_id + ") cannot be imported into KMS key " +
-                             k.id + ", because another key material (id: " + pending.material_id +
-                             ") is pending rotation.");
+  Key updated =
+      UpdateKey(ctx, req.key_id, AliasPolicy::kKeyIdOrArnOnly, [&](Key& k, KeyTransaction& tx) {
+        RequireExternalOrigin(k);
+        RequireState(k, StateRule::kManagement);
+        std::vector<KeyMaterialVersion> versions = Versions(tx, k);
+        // AWS: without ImportType, the first import is new material and later
+        // ones re-import material the key already has.
+        std::string_view type = req.import_type
+                                    ? std::string_view(*req.import_type)
+                                    : (k.version_count == 0 ? kNewMaterial : kExistingMaterial);
+        KeyMaterialVersion* same = nullptr;
+        for (KeyMaterialVersion& v : versions) {
+          if (v.material_id == material_id) same = &v;
         }
-        target.version = pending.version;  // its material was deleted: the slot is free again
-      }
-      target.material_id = material_id;
-      target.created = ctx.now;
-      target.description = req.description.value_or("");
-      if (k.version_count == 0) {  // the first material is current at once
-        k.current_version = target.version;
-        k.current_material_id = material_id;
-      }
-      k.version_count = std::max(k.version_count, target.version);
-    }
-    target.import_state = ImportState::kImported;
-    target.valid_to = valid_to;
-    SealedMaterial sealed = sealer_.Seal(k.id, target.version, *material);
-    tx.PutMaterial(k.scope, k.id, target, &sealed);
-    Settle(k, Versions(tx, k));
-  });
+        KeyMaterialVersion target;
+        if (type == kExistingMaterial) {
+          if (!same) throw IncorrectKeyMaterial();
+          target = *same;
+          if (req.description) target.description = *req.description;
+        } else {
+          if (same) throw IncorrectKeyMaterial();  // already this key's: import it as EXISTING
+          if (k.version_count > 0 && !k.IsSymmetricEncryption()) {
+            throw KmsError::Validation(
+                "Only symmetric encryption KMS keys accept new key material after "
+                "the first import; " +
+                k.Arn() + " has key spec " + std::string(ToString(k.spec)) + ".");
+          }
+          target.version = k.version_count + 1;
+          if (k.version_count > k.current_version) {
+            const KeyMaterialVersion& pending = versions.back();
+            if (IsImported(pending)) {
+              throw KmsError(ErrorCode::kKmsInvalidState,
+                             "New key material (id: " + material_id +
+                                 ") cannot be imported into KMS key " + k.id +
+                                 ", because another key material (id: " + pending.material_id +
+                                 ") is pending rotation.");
+            }
+            target.version = pending.version;  // its material was deleted: the slot is free again
+          }
+          target.material_id = material_id;
+          target.created = ctx.now;
+          target.description = req.description.value_or("");
+          if (k.version_count == 0) {  // the first material is current at once
+            k.current_version = target.version;
+            k.current_material_id = material_id;
+          }
+          k.version_count = std::max(k.version_count, target.version);
+        }
+        target.import_state = ImportState::kImported;
+        target.valid_to = valid_to;
+        SealedMaterial sealed = sealer_.Seal(k.id, target.version, *material);
+        tx.PutMaterial(k.scope, k.id, target, &sealed);
+        Settle(k, Versions(tx, k));
+      });
   return {updated.Arn(), material_id};
 }
 
-ImportKeyMaterialResult KmsService::DeleteImportedKeyMaterial(const RequestContext& ctx,
-                                                              const std::string& key_id,
-                                                              const std::optional<std::string>& material_id) {
+ImportKeyMaterialResult KmsService::DeleteImportedKeyMaterial(
+    const RequestContext& ctx, const std::string& key_id,
+    const std::optional<std::string>& material_id) {
   std::string deleted;
   Key key = UpdateKey(ctx, key_id, AliasPolicy::kKeyIdOrArnOnly, [&](Key& k, KeyTransaction& tx) {
     RequireExternalOrigin(k);

@@ -20,7 +20,8 @@ json GetPublicKey(OperationContext& op) {
   };
   if (!algorithms.encryption.empty()) out["EncryptionAlgorithms"] = list(algorithms.encryption);
   if (!algorithms.signing.empty()) out["SigningAlgorithms"] = list(algorithms.signing);
-  if (!algorithms.key_agreement.empty()) out["KeyAgreementAlgorithms"] = list(algorithms.key_agreement);
+  if (!algorithms.key_agreement.empty())
+    out["KeyAgreementAlgorithms"] = list(algorithms.key_agreement);
   return out;
 }
 

@@ -11,7 +11,8 @@ json Sign(OperationContext& op) {
   req.algorithm = fields::String(op.body, "SigningAlgorithm");
   req.dry_run = fields::Bool(op.body, "DryRun");
   core::SignResult r = op.service.Sign(op.ctx, req);
-  return {{"KeyId", r.key_arn}, {"Signature", Base64(r.signature)}, {"SigningAlgorithm", r.algorithm}};
+  return {
+      {"KeyId", r.key_arn}, {"Signature", Base64(r.signature)}, {"SigningAlgorithm", r.algorithm}};
 }
 
 }  // namespace rotor::server::operations

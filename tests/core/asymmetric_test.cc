@@ -37,7 +37,8 @@ Bytes SignWith(ServiceFixture& f, const std::string& key_id, const std::string& 
 }
 
 std::string VerifyError(ServiceFixture& f, const std::string& key_id, const std::string& algorithm,
-                        const Bytes& message, const Bytes& signature, const std::string& type = "RAW") {
+                        const Bytes& message, const Bytes& signature,
+                        const std::string& type = "RAW") {
   VerifyRequest req;
   req.key_id = key_id;
   req.message = oracle::Secret(message);
@@ -107,7 +108,8 @@ TEST_CASE("Every RSA and ECDSA signing algorithm verifies with OpenSSL from the 
       Bytes short_digest(digest.begin(), digest.end() - 1);
       CHECK(MessageOf([&] { SignWith(f, key.id, c.algorithm, short_digest, "DIGEST"); }) ==
             "Digest is invalid length for algorithm " + c.algorithm + ".");
-      CHECK(VerifyError(f, key.id, c.algorithm, short_digest, raw, "DIGEST") == "ValidationException");
+      CHECK(VerifyError(f, key.id, c.algorithm, short_digest, raw, "DIGEST") ==
+            "ValidationException");
       if (c.padding == oracle::Padding::kNone) {
         // ECDSA signatures come back DER-encoded (an ECDSA-Sig-Value), as AWS returns them.
         const unsigned char* p = raw.data();
@@ -165,8 +167,10 @@ TEST_CASE("SM2DSA signs with the default distinguishing ID and SM2PKE round-trip
   oracle::Pkey pub = PublicKeyOf(f, signer);
   Bytes message = oracle::Text("sm2 message");
   Bytes sig = SignWith(f, signer.id, "SM2DSA", message);
-  CHECK(oracle::VerifyRaw(pub.get(), "SM3", oracle::Padding::kNone, message, sig, "1234567812345678"));
-  CHECK_FALSE(oracle::VerifyRaw(pub.get(), "SM3", oracle::Padding::kNone, message, sig, "another-id"));
+  CHECK(oracle::VerifyRaw(pub.get(), "SM3", oracle::Padding::kNone, message, sig,
+                          "1234567812345678"));
+  CHECK_FALSE(
+      oracle::VerifyRaw(pub.get(), "SM3", oracle::Padding::kNone, message, sig, "another-id"));
   CHECK(VerifyError(f, signer.id, "SM2DSA", message, sig) == "");
 
   Key encryptor = NewAsymmetricKey(f, "SM2", "ENCRYPT_DECRYPT");
@@ -182,7 +186,8 @@ TEST_CASE("SM2DSA signs with the default distinguishing ID and SM2PKE round-trip
   CHECK(oracle::Plain(f.service.Decrypt(f.Ctx(), dec).plaintext) == oracle::Text("sm2 secret"));
 }
 
-TEST_CASE("RSA Decrypt opens what OpenSSL encrypts with the GetPublicKey key, for both OAEP hashes") {
+TEST_CASE(
+    "RSA Decrypt opens what OpenSSL encrypts with the GetPublicKey key, for both OAEP hashes") {
   ServiceFixture f;
   Key key = NewAsymmetricKey(f, "RSA_2048", "ENCRYPT_DECRYPT");
   oracle::Pkey pub = PublicKeyOf(f, key);
@@ -216,10 +221,12 @@ TEST_CASE("RSA Decrypt opens what OpenSSL encrypts with the GetPublicKey key, fo
       // One byte more than AWS's documented limit.
       enc.plaintext = oracle::Secret(oracle::RandomBytes(max + 1));
       CHECK(MessageOf([&] { f.service.Encrypt(f.Ctx(), enc); }) ==
-            "Algorithm " + std::string(algorithm) + " and key spec RSA_2048 cannot encrypt data larger than " +
-                std::to_string(max) + " bytes.");
+            "Algorithm " + std::string(algorithm) +
+                " and key spec RSA_2048 cannot encrypt data larger than " + std::to_string(max) +
+                " bytes.");
       // The wrong OAEP hash does not decrypt.
-      dec.algorithm = std::string(algorithm) == "RSAES_OAEP_SHA_1" ? "RSAES_OAEP_SHA_256" : "RSAES_OAEP_SHA_1";
+      dec.algorithm =
+          std::string(algorithm) == "RSAES_OAEP_SHA_1" ? "RSAES_OAEP_SHA_256" : "RSAES_OAEP_SHA_1";
       CHECK(ErrorOf([&] { f.service.Decrypt(f.Ctx(), dec); }) == "InvalidCiphertextException");
     }
   }
@@ -227,9 +234,11 @@ TEST_CASE("RSA Decrypt opens what OpenSSL encrypts with the GetPublicKey key, fo
 
 TEST_CASE("RSA encryption limits for 3072 and 4096-bit keys are AWS's") {
   ServiceFixture f;
-  for (auto [spec, sha1, sha256] : {std::tuple{"RSA_3072", 342, 318}, std::tuple{"RSA_4096", 470, 446}}) {
+  for (auto [spec, sha1, sha256] :
+       {std::tuple{"RSA_3072", 342, 318}, std::tuple{"RSA_4096", 470, 446}}) {
     Key key = NewAsymmetricKey(f, spec, "ENCRYPT_DECRYPT");
-    for (auto [algorithm, max] : {std::pair{"RSAES_OAEP_SHA_1", sha1}, std::pair{"RSAES_OAEP_SHA_256", sha256}}) {
+    for (auto [algorithm, max] :
+         {std::pair{"RSAES_OAEP_SHA_1", sha1}, std::pair{"RSAES_OAEP_SHA_256", sha256}}) {
       EncryptRequest enc;
       enc.key_id = key.id;
       enc.algorithm = algorithm;
@@ -318,13 +327,15 @@ TEST_CASE("Key usage errors name the usage and the operation as AWS does") {
         signer.Arn() + " key usage is SIGN_VERIFY which is not valid for DeriveSharedSecret.");
   d.key_id = encryptor.id;
   CHECK(MessageOf([&] { f.service.DeriveSharedSecret(f.Ctx(), d); }) ==
-        encryptor.Arn() + " key usage is ENCRYPT_DECRYPT which is not valid for DeriveSharedSecret.");
+        encryptor.Arn() +
+            " key usage is ENCRYPT_DECRYPT which is not valid for DeriveSharedSecret.");
 }
 
 TEST_CASE("DeriveSharedSecret equals the ECDH OpenSSL computes on the other side") {
   ServiceFixture f;
-  for (auto [spec, group] : {std::pair{"ECC_NIST_P256", "P-256"}, std::pair{"ECC_NIST_P384", "P-384"},
-                             std::pair{"ECC_NIST_P521", "P-521"}}) {
+  for (auto [spec, group] :
+       {std::pair{"ECC_NIST_P256", "P-256"}, std::pair{"ECC_NIST_P384", "P-384"},
+        std::pair{"ECC_NIST_P521", "P-521"}}) {
     DYNAMIC_SECTION(spec) {
       Key key = NewAsymmetricKey(f, spec, "KEY_AGREEMENT");
       oracle::Pkey peer = oracle::Generate("EC", group);
@@ -337,7 +348,8 @@ TEST_CASE("DeriveSharedSecret equals the ECDH OpenSSL computes on the other side
       CHECK(oracle::Plain(r.shared_secret) == oracle::Ecdh(peer.get(), pub.get()));
       CHECK(r.origin == Origin::kAwsKms);
       // A peer on another curve, or garbage, is refused.
-      oracle::Pkey other = oracle::Generate("EC", std::string(group) == "P-256" ? "P-384" : "P-256");
+      oracle::Pkey other =
+          oracle::Generate("EC", std::string(group) == "P-256" ? "P-384" : "P-256");
       req.public_key = oracle::Der(other.get());
       CHECK(ErrorOf([&] { f.service.DeriveSharedSecret(f.Ctx(), req); }) == "ValidationException");
       req.public_key = Bytes{0x30, 0x03, 0x02, 0x01, 0x00};
@@ -368,7 +380,8 @@ TEST_CASE("SM2 key agreement is ECDH on the SM2 curve, as OpenSSL computes it on
 TEST_CASE("GenerateDataKeyPair returns a matching pair whose private key Decrypt recovers") {
   ServiceFixture f;
   Key sym = f.NewKey();
-  for (std::string spec : {"RSA_2048", "ECC_NIST_P256", "ECC_SECG_P256K1", "ECC_NIST_EDWARDS25519", "SM2"}) {
+  for (std::string spec :
+       {"RSA_2048", "ECC_NIST_P256", "ECC_SECG_P256K1", "ECC_NIST_EDWARDS25519", "SM2"}) {
     DYNAMIC_SECTION(spec) {
       GenerateDataKeyPairRequest req;
       req.key_id = sym.id;
@@ -380,14 +393,16 @@ TEST_CASE("GenerateDataKeyPair returns a matching pair whose private key Decrypt
       oracle::Pkey priv = oracle::PrivateKey(oracle::Plain(r.private_key_plaintext));
       CHECK(oracle::Der(priv.get()) == r.public_key);  // the public key is the private key's
       CHECK(f.DecryptText(r.private_key_ciphertext, {{"purpose", "pair"}}) ==
-            std::string(r.private_key_plaintext.bytes().begin(), r.private_key_plaintext.bytes().end()));
+            std::string(r.private_key_plaintext.bytes().begin(),
+                        r.private_key_plaintext.bytes().end()));
 
       GenerateDataKeyPairResult w = f.service.GenerateDataKeyPair(f.Ctx(), req, false);
       CHECK(w.private_key_plaintext.empty());
       DecryptRequest dec;
       dec.ciphertext = w.private_key_ciphertext;
       dec.context = req.context;
-      oracle::Pkey opened = oracle::PrivateKey(oracle::Plain(f.service.Decrypt(f.Ctx(), dec).plaintext));
+      oracle::Pkey opened =
+          oracle::PrivateKey(oracle::Plain(f.service.Decrypt(f.Ctx(), dec).plaintext));
       CHECK(oracle::Der(opened.get()) == w.public_key);
       CHECK(w.public_key != r.public_key);
     }
@@ -414,9 +429,11 @@ TEST_CASE("Key specs this OpenSSL cannot do are refused, and asymmetric keys do 
   CHECK(MessageOf([&] { f.service.EnableKeyRotation(f.Ctx(), key.id, std::nullopt); }) == "");
   CHECK(ErrorOf([&] { f.service.EnableKeyRotation(f.Ctx(), key.id, std::nullopt); }) ==
         "UnsupportedOperationException");
-  CHECK(ErrorOf([&] { f.service.RotateKeyOnDemand(f.Ctx(), key.id); }) == "UnsupportedOperationException");
+  CHECK(ErrorOf([&] { f.service.RotateKeyOnDemand(f.Ctx(), key.id); }) ==
+        "UnsupportedOperationException");
   Key sym = f.NewKey();
-  CHECK(ErrorOf([&] { f.service.GetPublicKey(f.Ctx(), sym.id); }) == "UnsupportedOperationException");
+  CHECK(ErrorOf([&] { f.service.GetPublicKey(f.Ctx(), sym.id); }) ==
+        "UnsupportedOperationException");
 }
 
 TEST_CASE("The private key is parsed once and then served from the cache") {

@@ -29,7 +29,8 @@ Key NewExternalKey(ServiceFixture& f, const std::string& spec = "SYMMETRIC_DEFAU
 
 // AWS's import guide, step 3: OAEP straight onto the material, or OAEP onto
 // a fresh AES-256 key followed by the material under AES key wrap with padding.
-Bytes Wrap(const ImportParametersResult& params, const std::string& algorithm, const Bytes& material) {
+Bytes Wrap(const ImportParametersResult& params, const std::string& algorithm,
+           const Bytes& material) {
   oracle::Pkey pub = oracle::PublicKey(params.public_key);
   std::string md = algorithm.ends_with("SHA_1") ? "SHA1" : "SHA256";
   if (algorithm.starts_with("RSAES_OAEP")) return oracle::OaepEncrypt(pub.get(), md, material);
@@ -49,8 +50,8 @@ struct ImportOptions {
   std::optional<std::string> description;
 };
 
-ImportKeyMaterialRequest ImportRequest(ServiceFixture& f, const std::string& key_id, const Bytes& material,
-                                       const ImportOptions& o = {}) {
+ImportKeyMaterialRequest ImportRequest(ServiceFixture& f, const std::string& key_id,
+                                       const Bytes& material, const ImportOptions& o = {}) {
   ImportParametersResult params =
       f.service.GetParametersForImport(f.Ctx(), key_id, o.algorithm, o.wrapping_spec);
   ImportKeyMaterialRequest req;
@@ -113,12 +114,14 @@ TEST_CASE("CreateKey with Origin EXTERNAL makes a PendingImport key with no mate
   CHECK(MessageOf([&] { f.EncryptText(key.id, "x"); }) == key.Arn() + " is pending import.");
 }
 
-TEST_CASE("BYOK: every wrapping algorithm and wrapping key size imports 256-bit symmetric material") {
+TEST_CASE(
+    "BYOK: every wrapping algorithm and wrapping key size imports 256-bit symmetric material") {
   ServiceFixture f;
-  for (std::string algorithm :
-       {"RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256", "RSA_AES_KEY_WRAP_SHA_1", "RSA_AES_KEY_WRAP_SHA_256"}) {
+  for (std::string algorithm : {"RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256", "RSA_AES_KEY_WRAP_SHA_1",
+                                "RSA_AES_KEY_WRAP_SHA_256"}) {
     for (std::string wrapping_spec : {"RSA_2048", "RSA_3072", "RSA_4096"}) {
-      if (wrapping_spec != "RSA_2048" && algorithm != "RSA_AES_KEY_WRAP_SHA_256") continue;  // keygen is slow
+      if (wrapping_spec != "RSA_2048" && algorithm != "RSA_AES_KEY_WRAP_SHA_256")
+        continue;  // keygen is slow
       DYNAMIC_SECTION(algorithm << " " << wrapping_spec) {
         Key key = NewExternalKey(f);
         Bytes material = oracle::RandomBytes(32);
@@ -145,20 +148,24 @@ TEST_CASE("BYOK: every wrapping algorithm and wrapping key size imports 256-bit 
 TEST_CASE("GetParametersForImport: a real RSA wrapping key, valid 24 hours on Rotor's clock") {
   ServiceFixture f;
   Key key = NewExternalKey(f);
-  ImportParametersResult p = f.service.GetParametersForImport(f.Ctx(), key.id, "RSAES_OAEP_SHA_256", "RSA_3072");
+  ImportParametersResult p =
+      f.service.GetParametersForImport(f.Ctx(), key.id, "RSAES_OAEP_SHA_256", "RSA_3072");
   CHECK(p.key_arn == key.Arn());
   CHECK(p.valid_to == f.clock.Now() + std::chrono::hours(24));
   oracle::Pkey pub = oracle::PublicKey(p.public_key);
   CHECK(EVP_PKEY_is_a(pub.get(), "RSA"));
   CHECK(EVP_PKEY_get_bits(pub.get()) == 3072);
-  ImportParametersResult q = f.service.GetParametersForImport(f.Ctx(), key.id, "RSAES_OAEP_SHA_256", "RSA_3072");
+  ImportParametersResult q =
+      f.service.GetParametersForImport(f.Ctx(), key.id, "RSAES_OAEP_SHA_256", "RSA_3072");
   CHECK(q.import_token != p.import_token);
   CHECK(q.public_key != p.public_key);
-  CHECK(ErrorOf([&] { f.service.GetParametersForImport(f.Ctx(), key.id, "RSAES_PKCS1_V1_5", "RSA_2048"); }) ==
-        "ValidationException");
+  CHECK(ErrorOf([&] {
+          f.service.GetParametersForImport(f.Ctx(), key.id, "RSAES_PKCS1_V1_5", "RSA_2048");
+        }) == "ValidationException");
   Key kms = f.NewKey();
-  CHECK(MessageOf([&] { f.service.GetParametersForImport(f.Ctx(), kms.id, "RSAES_OAEP_SHA_256", "RSA_2048"); }) ==
-        kms.Arn() + " origin is AWS_KMS which is not valid for this operation.");
+  CHECK(MessageOf([&] {
+          f.service.GetParametersForImport(f.Ctx(), kms.id, "RSAES_OAEP_SHA_256", "RSA_2048");
+        }) == kms.Arn() + " origin is AWS_KMS which is not valid for this operation.");
 }
 
 TEST_CASE("An import token expires 24 hours later on the virtual clock") {
@@ -170,7 +177,8 @@ TEST_CASE("An import token expires 24 hours later on the virtual clock") {
   f.Advance(std::chrono::hours(24) - Millis(1));
   CHECK(ErrorOf([&] { f.service.ImportKeyMaterial(f.Ctx(), in_time); }) == "");
   f.Advance(Millis(1));
-  CHECK(ErrorOf([&] { f.service.ImportKeyMaterial(f.Ctx(), late); }) == "ExpiredImportTokenException");
+  CHECK(ErrorOf([&] { f.service.ImportKeyMaterial(f.Ctx(), late); }) ==
+        "ExpiredImportTokenException");
 }
 
 TEST_CASE("A token of another key, of another Rotor, or of nobody is InvalidImportTokenException") {
@@ -180,13 +188,16 @@ TEST_CASE("A token of another key, of another Rotor, or of nobody is InvalidImpo
   Bytes material = oracle::RandomBytes(32);
   ImportKeyMaterialRequest req = ImportRequest(f, a.id, material);
   req.key_id = b.id;
-  CHECK(ErrorOf([&] { f.service.ImportKeyMaterial(f.Ctx(), req); }) == "InvalidImportTokenException");
+  CHECK(ErrorOf([&] { f.service.ImportKeyMaterial(f.Ctx(), req); }) ==
+        "InvalidImportTokenException");
 
   ImportKeyMaterialRequest tampered = ImportRequest(f, a.id, material);
   tampered.import_token[25] ^= 0x01;  // the ValidTo bytes are authenticated
-  CHECK(ErrorOf([&] { f.service.ImportKeyMaterial(f.Ctx(), tampered); }) == "InvalidImportTokenException");
+  CHECK(ErrorOf([&] { f.service.ImportKeyMaterial(f.Ctx(), tampered); }) ==
+        "InvalidImportTokenException");
   tampered.import_token = Bytes(600, 0x42);
-  CHECK(ErrorOf([&] { f.service.ImportKeyMaterial(f.Ctx(), tampered); }) == "InvalidImportTokenException");
+  CHECK(ErrorOf([&] { f.service.ImportKeyMaterial(f.Ctx(), tampered); }) ==
+        "InvalidImportTokenException");
 
   // A well-formed token for this very key, sealed under another root key
   // (another Rotor): it does not open here.
@@ -203,7 +214,8 @@ TEST_CASE("A token of another key, of another Rotor, or of nobody is InvalidImpo
   foreign.key_id = a.id;
   foreign.import_token = SealImportToken(other_sealer, params);
   foreign.encrypted_material = oracle::OaepEncrypt(wrapping.get(), "SHA256", material);
-  CHECK(ErrorOf([&] { f.service.ImportKeyMaterial(f.Ctx(), foreign); }) == "InvalidImportTokenException");
+  CHECK(ErrorOf([&] { f.service.ImportKeyMaterial(f.Ctx(), foreign); }) ==
+        "InvalidImportTokenException");
   // ...while the same token sealed under this Rotor's root key imports.
   foreign.import_token = SealImportToken(f.sealer, params);
   CHECK(ErrorOf([&] { f.service.ImportKeyMaterial(f.Ctx(), foreign); }) == "");
@@ -214,16 +226,19 @@ TEST_CASE("Wrong wrapping or wrong material is refused") {
   Key key = NewExternalKey(f);
   ImportKeyMaterialRequest req = ImportRequest(f, key.id, oracle::RandomBytes(32));
   req.encrypted_material[10] ^= 0xff;
-  CHECK(ErrorOf([&] { f.service.ImportKeyMaterial(f.Ctx(), req); }) == "InvalidCiphertextException");
+  CHECK(ErrorOf([&] { f.service.ImportKeyMaterial(f.Ctx(), req); }) ==
+        "InvalidCiphertextException");
   // Unwraps fine, but 16 bytes is not AES-256 material.
-  CHECK(ErrorOf([&] { Import(f, key.id, oracle::RandomBytes(16)); }) == "IncorrectKeyMaterialException");
+  CHECK(ErrorOf([&] { Import(f, key.id, oracle::RandomBytes(16)); }) ==
+        "IncorrectKeyMaterialException");
   ImportKeyMaterialRequest no_valid_to = ImportRequest(f, key.id, oracle::RandomBytes(32));
   no_valid_to.expiration_model = std::nullopt;  // AWS's default is KEY_MATERIAL_EXPIRES
   CHECK(MessageOf([&] { f.service.ImportKeyMaterial(f.Ctx(), no_valid_to); }) ==
         "A validTo date must be set if the ExpirationModel is KEY_MATERIAL_EXPIRES");
   no_valid_to.expiration_model = "KEY_MATERIAL_EXPIRES";
   no_valid_to.valid_to = f.clock.Now() + std::chrono::minutes(5);
-  CHECK(ErrorOf([&] { f.service.ImportKeyMaterial(f.Ctx(), no_valid_to); }) == "ValidationException");
+  CHECK(ErrorOf([&] { f.service.ImportKeyMaterial(f.Ctx(), no_valid_to); }) ==
+        "ValidationException");
 }
 
 TEST_CASE("Re-importing other material as EXISTING_KEY_MATERIAL is IncorrectKeyMaterialException") {
@@ -231,17 +246,20 @@ TEST_CASE("Re-importing other material as EXISTING_KEY_MATERIAL is IncorrectKeyM
   Key key = NewExternalKey(f);
   Bytes material = oracle::RandomBytes(32);
   Import(f, key.id, material);
-  CHECK(ErrorOf([&] { Import(f, key.id, oracle::RandomBytes(32)); }) == "IncorrectKeyMaterialException");
+  CHECK(ErrorOf([&] { Import(f, key.id, oracle::RandomBytes(32)); }) ==
+        "IncorrectKeyMaterialException");
   ImportOptions o;
   o.import_type = "EXISTING_KEY_MATERIAL";
-  CHECK(ErrorOf([&] { Import(f, key.id, oracle::RandomBytes(32), o); }) == "IncorrectKeyMaterialException");
+  CHECK(ErrorOf([&] { Import(f, key.id, oracle::RandomBytes(32), o); }) ==
+        "IncorrectKeyMaterialException");
   o.material_id = std::string(64, 'a');
   CHECK(ErrorOf([&] { Import(f, key.id, material, o); }) == "IncorrectKeyMaterialException");
   o.material_id = ExpectedMaterialId(key.id, material);
   CHECK(Import(f, key.id, material, o).material_id == *o.material_id);
 }
 
-TEST_CASE("Deleted material: PendingImport, ciphertexts refused, the same material brings them back") {
+TEST_CASE(
+    "Deleted material: PendingImport, ciphertexts refused, the same material brings them back") {
   ServiceFixture f;
   Key key = NewExternalKey(f);
   Bytes material = oracle::RandomBytes(32);
@@ -301,7 +319,8 @@ TEST_CASE("On-demand rotation of imported material: NEW_KEY_MATERIAL waits PENDI
   o.description = "second material";
   std::string second_id = Import(f, key.id, second, o).material_id;
   CHECK(f.service.DescribeKey(f.Ctx(), key.id).current_material_id == first_id);  // not yet current
-  ListKeyRotationsResult all = f.service.ListKeyRotations(f.Ctx(), key.id, "ALL_KEY_MATERIAL", Page{});
+  ListKeyRotationsResult all =
+      f.service.ListKeyRotations(f.Ctx(), key.id, "ALL_KEY_MATERIAL", Page{});
   REQUIRE(all.rotations.size() == 2);
   CHECK(all.rotations[0].state == KeyMaterialState::kCurrent);
   CHECK(all.rotations[1].state == KeyMaterialState::kPendingRotation);
@@ -312,8 +331,9 @@ TEST_CASE("On-demand rotation of imported material: NEW_KEY_MATERIAL waits PENDI
 
   Bytes third = oracle::RandomBytes(32);
   CHECK(MessageOf([&] { Import(f, key.id, third, o); }) ==
-        "New key material (id: " + ExpectedMaterialId(key.id, third) + ") cannot be imported into KMS key " +
-            key.id + ", because another key material (id: " + second_id + ") is pending rotation.");
+        "New key material (id: " + ExpectedMaterialId(key.id, third) +
+            ") cannot be imported into KMS key " + key.id +
+            ", because another key material (id: " + second_id + ") is pending rotation.");
 
   f.clock.AdvanceTo(f.clock.Now() + kHour);
   f.service.RotateKeyOnDemand(f.Ctx(), key.id);
@@ -351,9 +371,12 @@ TEST_CASE("Imported HMAC, ECC and RSA material is the key: checked with the test
     req.key_id = key.id;
     req.algorithm = "HMAC_SHA_256";
     req.message = oracle::Secret(oracle::Text("hello"));
-    CHECK(f.service.GenerateMac(f.Ctx(), req).mac == oracle::Hmac("SHA256", material, oracle::Text("hello")));
-    CHECK(ErrorOf([&] { Import(f, NewExternalKey(f, "HMAC_256", "GENERATE_VERIFY_MAC").id,
-                               oracle::RandomBytes(16), o); }) == "IncorrectKeyMaterialException");
+    CHECK(f.service.GenerateMac(f.Ctx(), req).mac ==
+          oracle::Hmac("SHA256", material, oracle::Text("hello")));
+    CHECK(ErrorOf([&] {
+            Import(f, NewExternalKey(f, "HMAC_256", "GENERATE_VERIFY_MAC").id,
+                   oracle::RandomBytes(16), o);
+          }) == "IncorrectKeyMaterialException");
   }
   SECTION("ECC_NIST_P256 with RSAES_OAEP_SHA_256") {
     Key key = NewExternalKey(f, "ECC_NIST_P256", "SIGN_VERIFY");
@@ -365,11 +388,13 @@ TEST_CASE("Imported HMAC, ECC and RSA material is the key: checked with the test
     sign.algorithm = "ECDSA_SHA_256";
     sign.message = oracle::Secret(oracle::Text("imported signer"));
     Bytes sig = f.service.Sign(f.Ctx(), sign).signature;
-    CHECK(oracle::VerifyRaw(mine.get(), "SHA256", oracle::Padding::kNone, oracle::Text("imported signer"), sig));
+    CHECK(oracle::VerifyRaw(mine.get(), "SHA256", oracle::Padding::kNone,
+                            oracle::Text("imported signer"), sig));
     // A key of another curve is not this key's material.
     oracle::Pkey p384 = oracle::Generate("EC", "P-384");
     Key other = NewExternalKey(f, "ECC_NIST_P256", "SIGN_VERIFY");
-    CHECK(ErrorOf([&] { Import(f, other.id, oracle::Pkcs8(p384.get())); }) == "IncorrectKeyMaterialException");
+    CHECK(ErrorOf([&] { Import(f, other.id, oracle::Pkcs8(p384.get())); }) ==
+          "IncorrectKeyMaterialException");
   }
   SECTION("RSA_2048 needs RSA_AES_KEY_WRAP and then decrypts for the test's public key") {
     Key key = NewExternalKey(f, "RSA_2048", "ENCRYPT_DECRYPT");
@@ -381,12 +406,15 @@ TEST_CASE("Imported HMAC, ECC and RSA material is the key: checked with the test
     DecryptRequest dec;
     dec.key_id = key.id;
     dec.algorithm = "RSAES_OAEP_SHA_256";
-    dec.ciphertext = oracle::OaepEncrypt(mine.get(), "SHA256", oracle::Text("for the imported key"));
-    CHECK(oracle::Plain(f.service.Decrypt(f.Ctx(), dec).plaintext) == oracle::Text("for the imported key"));
+    dec.ciphertext =
+        oracle::OaepEncrypt(mine.get(), "SHA256", oracle::Text("for the imported key"));
+    CHECK(oracle::Plain(f.service.Decrypt(f.Ctx(), dec).plaintext) ==
+          oracle::Text("for the imported key"));
     // Asymmetric keys take their material once.
     oracle::Pkey another = oracle::Generate("RSA", nullptr, 2048);
     o.import_type = "NEW_KEY_MATERIAL";
-    CHECK(ErrorOf([&] { Import(f, key.id, oracle::Pkcs8(another.get()), o); }) == "ValidationException");
+    CHECK(ErrorOf([&] { Import(f, key.id, oracle::Pkcs8(another.get()), o); }) ==
+          "ValidationException");
   }
 }
 
@@ -401,15 +429,17 @@ TEST_CASE("Keys with imported material do not rotate automatically") {
 TEST_CASE("RFC 5649 test vectors unwrap, and tampering is detected") {
   auto hex = [](const std::string& h) {
     Bytes out;
-    for (size_t i = 0; i < h.size(); i += 2) out.push_back(static_cast<uint8_t>(std::stoi(h.substr(i, 2), nullptr, 16)));
+    for (size_t i = 0; i < h.size(); i += 2)
+      out.push_back(static_cast<uint8_t>(std::stoi(h.substr(i, 2), nullptr, 16)));
     return out;
   };
   Bytes kek = hex("5840df6e29b02af1ab493b705bf16ea1ae8338f4dcc176a8");
-  std::optional<SecretBytes> twenty =
-      AesKeyUnwrapWithPadding(kek, hex("138bdeaa9b8fa7fc61f97742e72248ee5ae6ae5360d1ae6a5f54f373fa543b6a"));
+  std::optional<SecretBytes> twenty = AesKeyUnwrapWithPadding(
+      kek, hex("138bdeaa9b8fa7fc61f97742e72248ee5ae6ae5360d1ae6a5f54f373fa543b6a"));
   REQUIRE(twenty);
   CHECK(twenty->bytes() == hex("c37b7e6492584340bed12207808941155068f738"));
-  std::optional<SecretBytes> seven = AesKeyUnwrapWithPadding(kek, hex("afbeb0f07dfbf5419200f2ccb50bb24f"));
+  std::optional<SecretBytes> seven =
+      AesKeyUnwrapWithPadding(kek, hex("afbeb0f07dfbf5419200f2ccb50bb24f"));
   REQUIRE(seven);
   CHECK(seven->bytes() == hex("466f7250617369"));
   Bytes bad = hex("afbeb0f07dfbf5419200f2ccb50bb24e");
@@ -419,8 +449,38 @@ TEST_CASE("RFC 5649 test vectors unwrap, and tampering is detected") {
   Bytes aes = oracle::RandomBytes(32);
   for (size_t n = 1; n <= 600; n += 37) {
     Bytes plain = oracle::RandomBytes(n);
-    std::optional<SecretBytes> back = AesKeyUnwrapWithPadding(aes, oracle::AesKeyWrapPad(aes, plain));
+    std::optional<SecretBytes> back =
+        AesKeyUnwrapWithPadding(aes, oracle::AesKeyWrapPad(aes, plain));
     REQUIRE(back);
     CHECK(back->bytes() == plain);
   }
+}
+
+TEST_CASE("Expiry of pending-rotation material leaves the key usable; a disabled key still loses its material") {
+  ServiceFixture f;
+  Key key = NewExternalKey(f);
+  Bytes first = oracle::RandomBytes(32);
+  Import(f, key.id, first);  // does not expire
+  ImportOptions pending;
+  pending.import_type = "NEW_KEY_MATERIAL";
+  pending.valid_to = f.clock.Now() + Days(1);
+  std::string pending_id = Import(f, key.id, oracle::RandomBytes(32), pending).material_id;
+  Bytes blob = f.EncryptText(key.id, "unaffected");
+  f.Advance(Days(2));
+  CHECK(f.service.DescribeKey(f.Ctx(), key.id).state == KeyState::kEnabled);
+  CHECK(f.DecryptText(blob) == "unaffected");
+  ListKeyRotationsResult all = f.service.ListKeyRotations(f.Ctx(), key.id, "ALL_KEY_MATERIAL", Page{});
+  REQUIRE(all.rotations.size() == 2);
+  CHECK(all.rotations[1].version.material_id == pending_id);
+  CHECK(all.rotations[1].version.import_state == ImportState::kPendingImport);
+  // Its bytes are gone: there is nothing to rotate onto any more.
+  CHECK(ErrorOf([&] { f.service.RotateKeyOnDemand(f.Ctx(), key.id); }) == "KMSInvalidStateException");
+
+  Key disabled = NewExternalKey(f);
+  ImportOptions expiring;
+  expiring.valid_to = f.clock.Now() + kHour;
+  Import(f, disabled.id, oracle::RandomBytes(32), expiring);
+  f.service.DisableKey(f.Ctx(), disabled.id);
+  f.Advance(2 * kHour);
+  CHECK(f.service.DescribeKey(f.Ctx(), disabled.id).state == KeyState::kPendingImport);
 }

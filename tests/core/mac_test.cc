@@ -20,7 +20,8 @@ Key NewHmacKey(ServiceFixture& f, const std::string& spec) {
 
 // The key's material, read the way storage holds it: sealed under the root key.
 Bytes MaterialOf(ServiceFixture& f, const Key& key) {
-  std::optional<SealedMaterial> sealed = f.repo.GetSealedMaterial(key.scope, key.id, key.current_version);
+  std::optional<SealedMaterial> sealed =
+      f.repo.GetSealedMaterial(key.scope, key.id, key.current_version);
   REQUIRE(sealed);
   std::optional<SecretBytes> plain = f.sealer.Unseal(key.id, key.current_version, *sealed);
   REQUIRE(plain);
@@ -59,12 +60,16 @@ TEST_CASE("GenerateMac equals OpenSSL's HMAC() for every HMAC key spec") {
         CHECK(f.service.VerifyMac(f.Ctx(), Mac(key.id, algorithm, message, r.mac)).valid);
         Bytes bad = r.mac;
         bad.back() ^= 0x80;
-        CHECK(ErrorOf([&] { f.service.VerifyMac(f.Ctx(), Mac(key.id, algorithm, message, bad)); }) ==
-              "KMSInvalidMacException");
-        CHECK(MessageOf([&] { f.service.VerifyMac(f.Ctx(), Mac(key.id, algorithm, message, bad)); }) == "");
+        CHECK(ErrorOf([&] {
+                f.service.VerifyMac(f.Ctx(), Mac(key.id, algorithm, message, bad));
+              }) == "KMSInvalidMacException");
+        CHECK(MessageOf([&] {
+                f.service.VerifyMac(f.Ctx(), Mac(key.id, algorithm, message, bad));
+              }) == "");
         Bytes truncated(r.mac.begin(), r.mac.end() - 1);
-        CHECK(ErrorOf([&] { f.service.VerifyMac(f.Ctx(), Mac(key.id, algorithm, message, truncated)); }) ==
-              "KMSInvalidMacException");
+        CHECK(ErrorOf([&] {
+                f.service.VerifyMac(f.Ctx(), Mac(key.id, algorithm, message, truncated));
+              }) == "KMSInvalidMacException");
       }
     }
   }
@@ -74,19 +79,23 @@ TEST_CASE("A MAC algorithm of another spec is InvalidKeyUsageException with AWS'
   ServiceFixture f;
   Key k224 = NewHmacKey(f, "HMAC_224");
   Key k256 = NewHmacKey(f, "HMAC_256");
-  CHECK(MessageOf([&] { f.service.GenerateMac(f.Ctx(), Mac(k224.id, "HMAC_SHA_256", oracle::Text("m"))); }) ==
-        "Algorithm HMAC_SHA_256 is incompatible with key spec HMAC_224.");
-  CHECK(ErrorOf([&] { f.service.VerifyMac(f.Ctx(), Mac(k256.id, "HMAC_SHA_512", oracle::Text("m"), Bytes(64))); }) ==
-        "InvalidKeyUsageException");
-  CHECK(MessageOf([&] { f.service.VerifyMac(f.Ctx(), Mac(k256.id, "HMAC_SHA_512", oracle::Text("m"), Bytes(64))); }) ==
-        "Algorithm HMAC_SHA_512 is incompatible with key spec HMAC_256.");
+  CHECK(MessageOf([&] {
+          f.service.GenerateMac(f.Ctx(), Mac(k224.id, "HMAC_SHA_256", oracle::Text("m")));
+        }) == "Algorithm HMAC_SHA_256 is incompatible with key spec HMAC_224.");
+  CHECK(ErrorOf([&] {
+          f.service.VerifyMac(f.Ctx(), Mac(k256.id, "HMAC_SHA_512", oracle::Text("m"), Bytes(64)));
+        }) == "InvalidKeyUsageException");
+  CHECK(MessageOf([&] {
+          f.service.VerifyMac(f.Ctx(), Mac(k256.id, "HMAC_SHA_512", oracle::Text("m"), Bytes(64)));
+        }) == "Algorithm HMAC_SHA_512 is incompatible with key spec HMAC_256.");
 }
 
 TEST_CASE("MAC operations need a GENERATE_VERIFY_MAC key, and HMAC keys do nothing else") {
   ServiceFixture f;
   Key sym = f.NewKey();
-  CHECK(MessageOf([&] { f.service.GenerateMac(f.Ctx(), Mac(sym.id, "HMAC_SHA_256", oracle::Text("m"))); }) ==
-        sym.Arn() + " key usage is ENCRYPT_DECRYPT which is not valid for GenerateMac.");
+  CHECK(MessageOf([&] {
+          f.service.GenerateMac(f.Ctx(), Mac(sym.id, "HMAC_SHA_256", oracle::Text("m")));
+        }) == sym.Arn() + " key usage is ENCRYPT_DECRYPT which is not valid for GenerateMac.");
   Key hmac = NewHmacKey(f, "HMAC_256");
   SignRequest sign;
   sign.key_id = hmac.id;

@@ -11,9 +11,9 @@
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
-#include <openssl/obj_mac.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/obj_mac.h>
 #include <openssl/params.h>
 #include <openssl/rand.h>
 #include <openssl/rsa.h>
@@ -84,17 +84,20 @@ inline bool VerifyRaw(EVP_PKEY* pub, const std::string& md, Padding padding, con
   EVP_PKEY_CTX* pctx = nullptr;
   OSSL_PARAM params[2] = {OSSL_PARAM_construct_end(), OSSL_PARAM_construct_end()};
   if (sm2_id) {
-    params[0] = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_DIST_ID, const_cast<char*>(sm2_id),
-                                                  std::char_traits<char>::length(sm2_id));
+    params[0] = OSSL_PARAM_construct_octet_string(
+        OSSL_PKEY_PARAM_DIST_ID, const_cast<char*>(sm2_id), std::char_traits<char>::length(sm2_id));
   }
-  bool ok = EVP_DigestVerifyInit_ex(mctx, &pctx, md.empty() ? nullptr : md.c_str(), nullptr, nullptr, pub,
-                                    params) == 1;
+  bool ok = EVP_DigestVerifyInit_ex(mctx, &pctx, md.empty() ? nullptr : md.c_str(), nullptr,
+                                    nullptr, pub, params) == 1;
   if (ok && padding == Padding::kPss) {
     ok = EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) == 1 &&
-         EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, EVP_MD_get_size(EVP_get_digestbyname(md.c_str()))) == 1;
+         EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx,
+                                          EVP_MD_get_size(EVP_get_digestbyname(md.c_str()))) == 1;
   }
-  if (ok && padding == Padding::kPkcs1) ok = EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) == 1;
-  ok = ok && EVP_DigestVerify(mctx, signature.data(), signature.size(), message.data(), message.size()) == 1;
+  if (ok && padding == Padding::kPkcs1)
+    ok = EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) == 1;
+  ok = ok && EVP_DigestVerify(mctx, signature.data(), signature.size(), message.data(),
+                              message.size()) == 1;
   EVP_MD_CTX_free(mctx);
   return ok;
 }
@@ -102,7 +105,8 @@ inline bool VerifyRaw(EVP_PKEY* pub, const std::string& md, Padding padding, con
 inline Bytes Digest(const std::string& md, const Bytes& message) {
   Bytes out(EVP_MAX_MD_SIZE);
   unsigned int n = 0;
-  EVP_Digest(message.data(), message.size(), out.data(), &n, EVP_get_digestbyname(md.c_str()), nullptr);
+  EVP_Digest(message.data(), message.size(), out.data(), &n, EVP_get_digestbyname(md.c_str()),
+             nullptr);
   out.resize(n);
   return out;
 }

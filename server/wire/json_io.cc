@@ -64,10 +64,14 @@ json RotationEntryJson(const core::RotationEntry& e, const core::Key* key) {
     r["RotationType"] = std::string(core::ToString(*e.version.rotation_type));
   }
   if (key && key->origin == core::Origin::kExternal) {
-    r["KeyMaterialDescription"] = e.version.description;
+    // As AWS's list-key-rotations example shows: no description member when
+    // none was given, and no expiration for material that is not imported.
+    if (!e.version.description.empty()) r["KeyMaterialDescription"] = e.version.description;
     if (e.version.import_state) r["ImportState"] = std::string(core::ToString(*e.version.import_state));
-    r["ExpirationModel"] = e.version.valid_to ? "KEY_MATERIAL_EXPIRES" : "KEY_MATERIAL_DOES_NOT_EXPIRE";
-    if (e.version.valid_to) r["ValidTo"] = EpochSeconds(*e.version.valid_to);
+    if (e.version.import_state == core::ImportState::kImported) {
+      r["ExpirationModel"] = e.version.valid_to ? "KEY_MATERIAL_EXPIRES" : "KEY_MATERIAL_DOES_NOT_EXPIRE";
+      if (e.version.valid_to) r["ValidTo"] = EpochSeconds(*e.version.valid_to);
+    }
   }
   return r;
 }

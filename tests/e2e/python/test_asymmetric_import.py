@@ -601,6 +601,16 @@ class ImportTest(ServerTestCase):
         self.assertEqual(self.kms.decrypt(CiphertextBlob=old_ct)["Plaintext"], b"old")
         new_ct = self.kms.encrypt(KeyId=kid, Plaintext=b"new")
         self.assertEqual(self.kms.decrypt(CiphertextBlob=new_ct["CiphertextBlob"])["KeyMaterialId"], second_id)
+        # Deleting the old material: listed PENDING_IMPORT without an expiration, as in AWS's example,
+        # and the key waits for it (DeleteImportedKeyMaterial: the key becomes PendingImport).
+        self.kms.delete_imported_key_material(KeyId=kid, KeyMaterialId=first_id)
+        listed = {r["KeyMaterialId"]: r for r in
+                  self.kms.list_key_rotations(KeyId=kid, IncludeKeyMaterial="ALL_KEY_MATERIAL")["Rotations"]}
+        self.assertEqual(listed[first_id]["ImportState"], "PENDING_IMPORT")
+        self.assertEqual(listed[first_id]["KeyMaterialState"], "NON_CURRENT")
+        self.assertNotIn("ExpirationModel", listed[first_id])
+        self.assertEqual(listed[second_id]["ExpirationModel"], "KEY_MATERIAL_DOES_NOT_EXPIRE")
+        self.assertEqual(self.kms.describe_key(KeyId=kid)["KeyMetadata"]["KeyState"], "PendingImport")
 
 
 class SignerAliasLabTest(ServerTestCase):

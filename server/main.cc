@@ -95,7 +95,10 @@ int Serve(const server::Config& config) {
 
   // Every API call and service event, CloudTrail-shaped, off the request path.
   storage::SqliteAuditStore audit_store(data_dir, /*durable=*/!config.in_memory);
-  server::AuditTrail audit(audit_store, config.audit_log);
+  server::AuditTrail audit(audit_store, config.audit_log, [&repo](const core::Scope& scope, const std::string& alias) {
+    std::optional<core::Alias> a = repo.GetAlias(scope, alias);
+    return a ? a->target_key_id : std::string();
+  });
   service.SetEventListener(&audit);
 
   core::BackgroundWorker worker(service, *clock);

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/bytes.h"
 #include "core/kms_error.h"
 #include "server/admin/admin_http.h"
 #include "server/wire/json_body.h"
@@ -47,19 +48,41 @@ bool AdminEndpoints::IsBlocking(const HttpRequest& req) const {
 }
 
 bool AdminEndpoints::Authorized(const HttpRequest& req, const Peer& peer) const {
-  if (options_.admin_token.empty()) return peer.loopback;
+  // A web page open in the user's browser must not drive the admin API of a
+  // Rotor on the same machine: browsers name the page's origin on cross-site
+  // requests, so a foreign Origin is refused even from loopback.
+  auto origin = req.find(http::field::origin);
+  if (origin != req.end()) {
+    auto host = req.find(http::field::host);
+    std::string_view o(origin->value().data(), origin->value().size());
+    std::string_view h = host == req.end() ? std::string_view() : std::string_view(host->value().data(), host->value().size());
+    size_t scheme = o.find("://");
+    if (scheme == std::string_view::npos || o.substr(scheme + 3) != h) return false;
+  }
+  if (peer.loopback) return true;
+  if (options_.admin_token.empty()) return false;
   auto it = req.find("X-Rotor-Admin-Token");
-  return it != req.end() && it->value() == options_.admin_token;
+  return it != req.end() && it->value().size() == options_.admin_token.size() &&
+         core::ConstantTimeEquals(reinterpret_cast<const uint8_t*>(it->value().data()),
+                                  reinterpret_cast<const uint8_t*>(options_.admin_token.data()),
+                                  options_.admin_token.size());
 }
 
 HttpResponse AdminEndpoints::Handle(const HttpRequest& req, const Peer& peer) {
   std::string_view target(req.target().data(), req.target().size());
   // Health is public: container health checks come from outside loopback.
+  // So are the dashboard's static files: they hold no data, and the page
+  // sends the token (from #token=...) with its data requests.
   if (IsPath(target, "/_rotor/health") && req.method() == http::verb::get) return Health(req);
+  std::string_view path = target.substr(0, target.find('?'));
+  if (req.method() == http::verb::get && (path == "/_rotor/ui" || path == "/_rotor/ui/")) {
+    return Ui(req, "index.html");
+  }
+  if (req.method() == http::verb::get && path.substr(0, 11) == "/_rotor/ui/") return Ui(req, path.substr(11));
   if (!Authorized(req, peer)) {
     return Problem(req, http::status::forbidden, "AccessDeniedException",
-                   "Rotor's admin endpoints answer loopback clients, or requests carrying the "
-                   "X-Rotor-Admin-Token header when --admin-token is set.");
+                   "Rotor's admin endpoints answer same-origin requests from loopback clients, or "
+                   "requests carrying the X-Rotor-Admin-Token header when --admin-token is set.");
   }
   try {
     if (IsPath(target, "/_rotor/clock")) {
@@ -71,13 +94,10 @@ HttpResponse AdminEndpoints::Handle(const HttpRequest& req, const Peer& peer) {
       return Reset(req);
     }
     if (req.method() == http::verb::get) {
-      std::string_view path = target.substr(0, target.find('?'));
       if (path == "/_rotor/keys") return ListKeys(req);
       if (path.substr(0, 13) == "/_rotor/keys/") return KeyDetail(req, path.substr(13));
       if (path == "/_rotor/events") return Events(req);
       if (path == "/_rotor/report") return Report(req);
-      if (path == "/_rotor/ui" || path == "/_rotor/ui/") return Ui(req, "index.html");
-      if (path.substr(0, 11) == "/_rotor/ui/") return Ui(req, path.substr(11));
     }
   } catch (const core::KmsError& e) {
     return Problem(req, static_cast<http::status>(core::HttpStatus(e.code())), e.name(), e.message());

@@ -7,8 +7,11 @@
 //   GET  /_rotor/keys, /_rotor/keys/<id>, /_rotor/events, /_rotor/report,
 //        /_rotor/ui[/<file>]    inspection and the dashboard (inspection_endpoints.cc)
 // docs/cli.md describes every answer.
-// Loopback clients only, unless the request carries the configured admin
-// token in X-Rotor-Admin-Token (for containers listening on 0.0.0.0).
+// Loopback clients, or any client carrying the configured admin token in
+// X-Rotor-Admin-Token (for containers listening on 0.0.0.0). Requests whose
+// Origin header names another site are refused (a browser page must not be
+// able to reset or move the clock of a local Rotor). Health and the
+// dashboard's static files need no authorization.
 #pragma once
 
 #include <mutex>

@@ -111,9 +111,17 @@ HttpResponse AdminEndpoints::KeyDetail(const HttpRequest& req, std::string_view 
     q.key_id = k.id;
     q.limit = 1000;
     for (const core::AuditEvent& e : audit_->Query(q)) {
+      // detail is text: "<rotation type> <KeyMaterialId>" for rotations, the
+      // error message for failed calls, null otherwise.
       json record = json::parse(e.record, nullptr, false);
       json detail = nullptr;
-      if (record.is_object() && record.contains("serviceEventDetails")) detail = record["serviceEventDetails"];
+      if (record.is_object() && record.contains("serviceEventDetails")) {
+        const json& d = record["serviceEventDetails"];
+        detail = d.contains("rotationType") ? json(d.value("rotationType", "") + " " + d.value("keyMaterialId", ""))
+                                            : json(d.value("detail", ""));
+      } else if (record.is_object() && record.contains("errorMessage")) {
+        detail = record["errorMessage"];
+      }
       events.push_back({{"time", core::FormatIso8601(e.time)},
                         {"eventName", e.event_name},
                         {"eventType", e.event_type},

@@ -6,8 +6,9 @@
 
 namespace rotor::server {
 
-AuditTrail::AuditTrail(core::AuditStore& store, const std::string& jsonl_path, size_t capacity)
-    : store_(store), capacity_(capacity) {
+AuditTrail::AuditTrail(core::AuditStore& store, const std::string& jsonl_path,
+                       AliasResolver resolve_alias, size_t capacity)
+    : store_(store), resolve_alias_(std::move(resolve_alias)), capacity_(capacity) {
   if (!jsonl_path.empty()) {
     jsonl_ = std::fopen(jsonl_path.c_str(), "a");
     if (!jsonl_) {
@@ -64,6 +65,17 @@ void AuditTrail::WriterLoop() {
     for (Item& item : batch) {
       std::string id = random_.Uuid();
       if (auto* call = std::get_if<ApiCallSnapshot>(&item)) {
+        if (call->key_id.empty() && resolve_alias_) {
+          for (const char* member : {"KeyId", "TargetKeyId", "SourceKeyId", "DestinationKeyId"}) {
+            auto it = call->request.find(member);
+            if (it == call->request.end() || !it->is_string()) continue;
+            core::KeyReference ref = core::ParseKeyReference(it->get<std::string>());
+            if (!ref.IsAlias()) continue;
+            core::Scope scope = ref.account.empty() ? call->ctx.scope : core::Scope{ref.account, ref.region};
+            call->key_id = resolve_alias_(scope, ref.id);
+            if (!call->key_id.empty()) break;
+          }
+        }
         events.push_back(ApiCallEvent(*call, id));
       } else {
         events.push_back(ServiceEventRecord(std::get<core::ServiceEvent>(item), id));

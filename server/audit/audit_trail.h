@@ -12,6 +12,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -27,8 +28,13 @@ namespace rotor::server {
 
 class AuditTrail final : public ApiCallObserver, public core::ServiceEventListener {
  public:
+  // Names the key an alias points to ("" when none), so calls made through
+  // an alias, failed ones included, land on the key's timeline.
+  using AliasResolver = std::function<std::string(const core::Scope&, const std::string& alias_name)>;
+
   // `jsonl_path` empty: no file. Throws std::runtime_error if the file cannot be opened.
-  AuditTrail(core::AuditStore& store, const std::string& jsonl_path, size_t capacity = 100000);
+  AuditTrail(core::AuditStore& store, const std::string& jsonl_path, AliasResolver resolve_alias = {},
+             size_t capacity = 100000);
   ~AuditTrail() override;
 
   void OnApiCall(const ApiCall& call) override;
@@ -49,6 +55,7 @@ class AuditTrail final : public ApiCallObserver, public core::ServiceEventListen
   void Flush();
 
   core::AuditStore& store_;
+  AliasResolver resolve_alias_;
   std::FILE* jsonl_ = nullptr;
   const size_t capacity_;
   core::OpenSslRandom random_;

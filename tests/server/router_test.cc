@@ -182,3 +182,27 @@ TEST_CASE("The virtual clock moves forward through the admin endpoint and fires 
   CHECK(f.Admin(server::http::verb::post, "/_rotor/reset", "").result_int() == 200);
   CHECK(f.CallJson("DescribeKey", {{"KeyId", id}})["__type"] == "NotFoundException");
 }
+
+TEST_CASE("Admin endpoints refuse foreign origins and non-loopback clients without the token") {
+  RouterFixture f;
+  auto request = [&](const std::string& origin, const std::string& token, bool loopback,
+                     server::AdminEndpoints& admin) {
+    server::HttpRequest req{server::http::verb::post, "/_rotor/clock", 11};
+    req.set(server::http::field::host, "127.0.0.1:4599");
+    if (!origin.empty()) req.set(server::http::field::origin, origin);
+    if (!token.empty()) req.set("X-Rotor-Admin-Token", token);
+    req.body() = R"({"advance":"1s"})";
+    req.prepare_payload();
+    return admin.Handle(req, {"10.1.2.3", loopback}).result_int();
+  };
+  CHECK(request("", "", true, f.admin) == 200);
+  CHECK(request("http://127.0.0.1:4599", "", true, f.admin) == 200);  // the dashboard itself
+  CHECK(request("http://evil.example", "", true, f.admin) == 403);
+  CHECK(request("", "", false, f.admin) == 403);
+  server::AdminEndpoints with_token(f.service, f.repo, f.clock, &f.clock, nullptr, {"s3cret", "test"});
+  CHECK(request("", "s3cret", false, with_token) == 200);
+  CHECK(request("", "wrong!", false, with_token) == 403);
+  CHECK(request("", "", true, with_token) == 200);  // loopback needs no token
+  server::HttpRequest ui{server::http::verb::get, "/_rotor/ui", 11};
+  CHECK(with_token.Handle(ui, {"10.1.2.3", false}).result_int() == 200);  // static files are public
+}

@@ -20,6 +20,9 @@ run "unit tests (ctest)" ctest --test-dir build --output-on-failure -j2 --timeou
 [[ -x tests/e2e/python/run.sh ]] && run "e2e: boto3 + aws CLI" tests/e2e/python/run.sh
 [[ -x tests/e2e/js/run.sh ]] && run "e2e: JS SDK + Encryption SDK" tests/e2e/js/run.sh
 [[ -x labs/run_all.sh ]] && run "labs (aws CLI)" labs/run_all.sh
+# The dashboard in a real browser (installs Debian's chromium on first use;
+# ROTOR_SKIP_BROWSER=1 skips it on machines without the room for it).
+[[ -x tests/e2e/dashboard/run.sh ]] && run "e2e: dashboard (headless Chromium)" tests/e2e/dashboard/run.sh
 
 elapsed=$(( $(date +%s) - start ))
 if ((${#failed[@]})); then

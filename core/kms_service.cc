@@ -92,10 +92,15 @@ KeyMaterialVersion KmsService::AppendMaterial(KeyTransaction& tx, Key& key, Time
                                               std::optional<RotationType> type,
                                               const SecretBytes* material) {
   KeyMaterialVersion v;
-  v.version = key.version_count + 1;
-  v.material_id = HexEncode(random_.Public(32));
   v.created = at;
   v.rotation_type = type;
+  return AppendVersion(tx, key, std::move(v), material);
+}
+
+KeyMaterialVersion KmsService::AppendVersion(KeyTransaction& tx, Key& key, KeyMaterialVersion v,
+                                             const SecretBytes* material) {
+  v.version = key.version_count + 1;
+  if (v.material_id.empty()) v.material_id = HexEncode(random_.Public(32));
   SecretBytes generated;
   if (!material) {
     generated = random_.Secret(kAesKeySize);  // rotation: symmetric keys only
@@ -106,7 +111,7 @@ KeyMaterialVersion KmsService::AppendMaterial(KeyTransaction& tx, Key& key, Time
   key.version_count = v.version;
   key.current_version = v.version;
   key.current_material_id = v.material_id;
-  key.current_material_since = at;
+  key.current_material_since = v.created;
   return v;
 }
 

@@ -171,6 +171,10 @@ class KmsService {
   KeyMaterialVersion AppendMaterial(KeyTransaction& tx, Key& key, Timestamp at,
                                     std::optional<RotationType> type,
                                     const SecretBytes* material = nullptr);
+  // The same for a version described in full (seed files): its number is
+  // assigned here and an empty material_id is generated.
+  KeyMaterialVersion AppendVersion(KeyTransaction& tx, Key& key, KeyMaterialVersion v,
+                                   const SecretBytes* material);
   std::shared_ptr<const UnsealedMaterial> MaterialFor(const Key& key, uint32_t version);
   void RecordUsage(const RequestContext& ctx, const Key& key, const char* operation);
 

@@ -219,6 +219,7 @@ ImportKeyMaterialResult KmsService::ImportKeyMaterial(const RequestContext& ctx,
           if (k.version_count == 0) {  // the first material is current at once
             k.current_version = target.version;
             k.current_material_id = material_id;
+            k.current_material_since = ctx.now;
           }
           k.version_count = std::max(k.version_count, target.version);
         }
@@ -286,6 +287,7 @@ void KmsService::PromotePendingMaterial(KeyTransaction& tx, Key& key, Timestamp 
   tx.PutMaterial(key.scope, key.id, *v, &*pending);
   key.current_version = v->version;
   key.current_material_id = v->material_id;
+  key.current_material_since = at;
 }
 
 }  // namespace rotor::core

@@ -109,19 +109,13 @@ SeedResult KmsService::LoadSeed(const SeedDocument& doc, Timestamp now) {
       tx.PutKey(k);  // the key row first: material rows reference it
       for (const SeedMaterial& m : s.materials) {
         KeyMaterialVersion v;
-        v.version = k.version_count + 1;
-        v.material_id = m.material_id.empty() ? HexEncode(random_.Public(32)) : m.material_id;
+        v.material_id = m.material_id;
         v.created = m.created.value_or(k.creation_date);
         // Extra backing keys simulate past rotations (local-kms's meaning).
         v.rotation_type = m.rotation_type;
-        if (!v.rotation_type && v.version > 1) v.rotation_type = RotationType::kAutomatic;
+        if (!v.rotation_type && k.version_count > 0) v.rotation_type = RotationType::kAutomatic;
         if (k.origin == Origin::kExternal) v.import_state = ImportState::kImported;
-        SealedMaterial sealed = sealer_.Seal(k.id, v.version, m.bytes);
-        tx.PutMaterial(k.scope, k.id, v, &sealed);
-        k.version_count = v.version;
-        k.current_version = v.version;
-        k.current_material_id = v.material_id;
-        k.current_material_since = v.created;
+        AppendVersion(tx, k, std::move(v), &m.bytes);
       }
       if (s.rotation_enabled) {
         if (s.next_rotation) {

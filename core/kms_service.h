@@ -184,7 +184,13 @@ class KmsService {
     std::shared_ptr<const Key> key;
     SecretBytes plaintext;
     std::string material_id;
+    std::string algorithm;  // the EncryptionAlgorithm the ciphertext was made with
   };
+  // Decrypt's and ReEncrypt's source side: an asymmetric key named by
+  // `key_id` takes the RSA/SM2 path, anything else the symmetric blob.
+  Opened OpenCiphertext(const RequestContext& ctx, const Bytes& ciphertext,
+                        const EncryptionContext& context, const std::optional<std::string>& key_id,
+                        const std::optional<std::string>& algorithm, const char* operation);
   Opened OpenBlob(const RequestContext& ctx, const Bytes& blob, const EncryptionContext& context,
                   const std::optional<std::string>& key_id, const char* operation);
   // Asymmetric encryption (RSAES_OAEP_*, SM2PKE) for Encrypt/Decrypt/ReEncrypt

@@ -199,7 +199,7 @@ KmsService::Opened KmsService::AsymmetricDecrypt(std::shared_ptr<const Key> key,
   std::optional<SecretBytes> plaintext = PrivateKeyOf(*key)->Decrypt(scheme, ciphertext);
   if (!plaintext) throw KmsError::InvalidCiphertext();
   // Asymmetric keys have one material; AWS reports no KeyMaterialId for them.
-  return {std::move(key), std::move(*plaintext), ""};
+  return {std::move(key), std::move(*plaintext), "", ""};
 }
 
 }  // namespace rotor::core

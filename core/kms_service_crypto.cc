@@ -99,7 +99,7 @@ KmsService::Opened KmsService::OpenBlob(const RequestContext& ctx, const Bytes& 
                   Aad(view->header, context), view->ciphertext, view->tag, plaintext.data())) {
     throw KmsError::InvalidCiphertext();
   }
-  return {std::move(key), std::move(plaintext), material->material_id};
+  return {std::move(key), std::move(plaintext), material->material_id, ""};
 }
 
 EncryptResult KmsService::Encrypt(const RequestContext& ctx, const EncryptRequest& req) {
@@ -118,36 +118,36 @@ EncryptResult KmsService::Encrypt(const RequestContext& ctx, const EncryptReques
   return result;
 }
 
-DecryptResult KmsService::Decrypt(const RequestContext& ctx, const DecryptRequest& req) {
+KmsService::Opened KmsService::OpenCiphertext(const RequestContext& ctx, const Bytes& ciphertext,
+                                              const EncryptionContext& context,
+                                              const std::optional<std::string>& key_id,
+                                              const std::optional<std::string>& algorithm,
+                                              const char* operation) {
   std::shared_ptr<const Key> asymmetric =
-      req.key_id ? NamedAsymmetricKey(ResolveKey(ctx, *req.key_id, AliasPolicy::kAllowAlias)) : nullptr;
+      key_id ? NamedAsymmetricKey(ResolveKey(ctx, *key_id, AliasPolicy::kAllowAlias)) : nullptr;
   Opened opened;
   if (asymmetric) {
-    RequireEncryptionKey(*asymmetric, "Decrypt");
-    opened = AsymmetricDecrypt(asymmetric, req.algorithm, req.context, req.ciphertext);
+    RequireEncryptionKey(*asymmetric, operation);
+    opened = AsymmetricDecrypt(asymmetric, algorithm, context, ciphertext);
+    opened.algorithm = algorithm.value_or("");
   } else {
-    opened = OpenBlob(ctx, req.ciphertext, req.context, req.key_id, "Decrypt");
-    RequireSymmetricAlgorithm(*opened.key, req.algorithm);
+    opened = OpenBlob(ctx, ciphertext, context, key_id, operation);
+    RequireSymmetricAlgorithm(*opened.key, algorithm);
+    opened.algorithm = kSymmetricDefault;
   }
+  return opened;
+}
+
+DecryptResult KmsService::Decrypt(const RequestContext& ctx, const DecryptRequest& req) {
+  Opened opened = OpenCiphertext(ctx, req.ciphertext, req.context, req.key_id, req.algorithm, "Decrypt");
   if (req.dry_run) throw KmsError::DryRun();
   RecordUsage(ctx, *opened.key, "Decrypt");
-  std::string algorithm = asymmetric ? req.algorithm.value_or("") : std::string(kSymmetricDefault);
-  return {std::move(opened.plaintext), opened.key->Arn(), std::move(algorithm), opened.material_id};
+  return {std::move(opened.plaintext), opened.key->Arn(), std::move(opened.algorithm), opened.material_id};
 }
 
 ReEncryptResult KmsService::ReEncrypt(const RequestContext& ctx, const ReEncryptRequest& req) {
-  std::shared_ptr<const Key> asymmetric_source =
-      req.source_key_id
-          ? NamedAsymmetricKey(ResolveKey(ctx, *req.source_key_id, AliasPolicy::kAllowAlias))
-          : nullptr;
-  Opened source;
-  if (asymmetric_source) {
-    RequireEncryptionKey(*asymmetric_source, "ReEncrypt");
-    source = AsymmetricDecrypt(asymmetric_source, req.source_algorithm, req.source_context, req.ciphertext);
-  } else {
-    source = OpenBlob(ctx, req.ciphertext, req.source_context, req.source_key_id, "ReEncrypt");
-    RequireSymmetricAlgorithm(*source.key, req.source_algorithm);
-  }
+  Opened source = OpenCiphertext(ctx, req.ciphertext, req.source_context, req.source_key_id,
+                                 req.source_algorithm, "ReEncrypt");
   std::shared_ptr<const Key> dest = ResolveKey(ctx, req.destination_key_id, AliasPolicy::kAllowAlias);
   RequireEncryptionKey(*dest, "ReEncrypt");
   ReEncryptResult result;
@@ -164,8 +164,7 @@ ReEncryptResult KmsService::ReEncrypt(const RequestContext& ctx, const ReEncrypt
   }
   result.source_key_arn = source.key->Arn();
   result.key_arn = dest->Arn();
-  result.source_algorithm =
-      asymmetric_source ? req.source_algorithm.value_or("") : std::string(kSymmetricDefault);
+  result.source_algorithm = source.algorithm;
   result.source_material_id = source.material_id;
   RecordUsage(ctx, *source.key, "ReEncrypt");
   RecordUsage(ctx, *dest, "ReEncrypt");

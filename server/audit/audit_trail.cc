@@ -48,7 +48,9 @@ void AuditTrail::Enqueue(Item item) {
   }
   queue_.push_back(std::move(item));
   ++enqueued_;
-  work_cv_.notify_one();
+  // The writer wakes on its own every few milliseconds; waking it per event
+  // would cost a futex call on every request. A big backlog wakes it early.
+  if (queue_.size() == kEarlyWake) work_cv_.notify_one();
 }
 
 void AuditTrail::WriterLoop() {
@@ -56,8 +58,15 @@ void AuditTrail::WriterLoop() {
     std::deque<Item> batch;
     {
       std::unique_lock lock(mu_);
-      work_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping and drained
+      while (!stopping_ && queue_.empty() && !flush_requested_) {
+        work_cv_.wait_for(lock, kWriterPeriod);
+      }
+      flush_requested_ = false;
+      if (queue_.empty()) {
+        if (stopping_) return;  // stopping and drained
+        idle_cv_.notify_all();
+        continue;
+      }
       batch.swap(queue_);
     }
     std::vector<core::AuditEvent> events;
@@ -103,6 +112,8 @@ void AuditTrail::WriterLoop() {
 void AuditTrail::Flush() {
   std::unique_lock lock(mu_);
   uint64_t target = enqueued_;
+  flush_requested_ = true;
+  work_cv_.notify_one();
   idle_cv_.wait_for(lock, std::chrono::seconds(10), [&] { return processed_ >= target; });
 }
 

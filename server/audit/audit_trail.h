@@ -67,6 +67,9 @@ class AuditTrail final : public ApiCallObserver, public core::ServiceEventListen
   uint64_t enqueued_ = 0;     // guarded by mu_
   uint64_t processed_ = 0;    // guarded by mu_
   bool stopping_ = false;     // guarded by mu_
+  bool flush_requested_ = false;  // guarded by mu_
+  static constexpr size_t kEarlyWake = 1024;
+  static constexpr std::chrono::milliseconds kWriterPeriod{20};
   std::atomic<uint64_t> dropped_{0};
   std::atomic<uint64_t> written_{0};
   std::thread writer_;

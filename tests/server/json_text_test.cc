@@ -77,3 +77,25 @@ TEST_CASE("The writer escapes exactly what JSON requires and round-trips") {
   CHECK(WriteJsonText(json::object()) == "{}");
   CHECK(text.find("1764099251.123") != std::string::npos);
 }
+
+TEST_CASE("Word-at-a-time scanning finds specials at every offset of long strings") {
+  for (char special : {'"', '\\', '\n', '\x01', '\x1f'}) {
+    for (size_t pos = 0; pos < 40; ++pos) {
+      std::string s(40, 'A');
+      s[pos] = special;
+      std::string text = WriteJsonText(json(s));
+      INFO("special " << static_cast<int>(special) << " at " << pos);
+      auto back = Read(text);
+      REQUIRE(back);
+      CHECK(back->get<std::string>() == s);
+      CHECK(json::parse(text).get<std::string>() == s);
+    }
+  }
+  for (size_t pos = 0; pos < 40; ++pos) {  // raw control characters are refused anywhere
+    std::string s(40, 'b');
+    s[pos] = '\t';
+    CHECK_FALSE(Read("\"" + s + "\""));
+  }
+  std::string utf8 = std::string(17, 'x') + "\xc3\xa9" + std::string(17, 'y');
+  CHECK(Read("\"" + utf8 + "\"")->get<std::string>() == utf8);
+}

@@ -20,6 +20,44 @@ run "unit tests (ctest)" ctest --test-dir build --output-on-failure -j2 --timeou
 [[ -x tests/e2e/python/run.sh ]] && run "e2e: boto3 + aws CLI" tests/e2e/python/run.sh
 [[ -x tests/e2e/js/run.sh ]] && run "e2e: JS SDK + Encryption SDK" tests/e2e/js/run.sh
 [[ -x labs/run_all.sh ]] && run "labs (aws CLI)" labs/run_all.sh
+run "e2e: hostile clients" tests/e2e/hostile/run.sh
+run "crash: kill -9 durability, 5 cycles" timeout 600 python3 tests/crash/crash_test.py --cycles 5
+run "crash: full disk, read-only dir, locked database" \
+  timeout 600 python3 -m unittest discover -s tests/crash -t tests/crash -p 'test_*.py'
+
+# Sanitizers (ROTOR_TEST_SANITIZERS=0 skips them): one ASan+UBSan build for the unit
+# tests, the fuzz corpora (replayed by ctest) and an end-to-end run; a ThreadSanitizer
+# build of only the concurrency test and the server. Reports of server processes go
+# to files (their stderr is a temp log), so an empty report dir is a test too.
+if [[ ${ROTOR_TEST_SANITIZERS:-1} != 0 ]]; then
+  san_logs=$(mktemp -d /tmp/rotor-sanitizers-XXXXXX)
+  no_reports() {
+    if compgen -G "$san_logs/*" >/dev/null; then head -c 20000 "$san_logs"/*; return 1; fi
+  }
+  if scripts/build.sh build-asan Debug -DROTOR_SANITIZE=address,undefined -DROTOR_WERROR=OFF -DROTOR_FUZZ=ON; then
+    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+      run "ASan+UBSan: unit tests + fuzz corpus replay" ctest --test-dir build-asan --output-on-failure -j2 --timeout 600
+    export ASAN_OPTIONS=log_path=$san_logs/asan UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:log_path=$san_logs/ubsan
+    ROTOR_BIN=$PWD/build-asan/rotor HOSTILE_WAIT_READ_TIMEOUT=0 run "ASan+UBSan: e2e hostile clients" tests/e2e/hostile/run.sh
+    ROTOR_BIN=$PWD/build-asan/rotor run "ASan+UBSan: crash test, 2 cycles" \
+      timeout 300 python3 tests/crash/crash_test.py --cycles 2 --max-load 4
+    run "ASan+UBSan: no report from any rotor process" no_reports
+    unset ASAN_OPTIONS UBSAN_OPTIONS
+  else
+    echo "=== ASan+UBSan build: FAILED"; failed+=("ASan+UBSan build")
+  fi
+  if ROTOR_BUILD_TARGETS="server_tests rotor" scripts/build.sh build-tsan Debug -DROTOR_SANITIZE=thread -DROTOR_WERROR=OFF; then
+    TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+      run "TSan: concurrent rotate/encrypt/decrypt/alias swaps" build-tsan/tests/server_tests "[concurrency]"
+    export TSAN_OPTIONS=log_path=$san_logs/tsan
+    ROTOR_BIN=$PWD/build-tsan/rotor run "TSan: crash test, 2 cycles" timeout 300 python3 tests/crash/crash_test.py --cycles 2 --max-load 4
+    run "TSan: no report from any rotor process" no_reports
+    unset TSAN_OPTIONS
+  else
+    echo "=== TSan build: FAILED"; failed+=("TSan build")
+  fi
+  rm -rf "$san_logs"
+fi
 # The dashboard in a real browser (installs Debian's chromium on first use;
 # ROTOR_SKIP_BROWSER=1 skips it on machines without the room for it).
 [[ -x tests/e2e/dashboard/run.sh ]] && run "e2e: dashboard (headless Chromium)" tests/e2e/dashboard/run.sh

@@ -1,0 +1,272 @@
+#!/usr/bin/env bash
+# Rotor benchmarks, side by side with moto and an nginx HTTP ceiling, in one run.
+#
+#   bench/run.sh [all|throughput|startup|scale] [output dir]
+#
+#   throughput  wrk (2 threads, 32 connections, 10 s; then 1 connection, 10 s) on
+#               Encrypt 4 KiB, Decrypt, GenerateDataKey, DescribeKey (rotor --in-memory),
+#               CreateKey and RotateKeyOnDemand (rotor --data-dir: durable writes;
+#               --in-memory too, for reference), the same on moto_server, and nginx
+#               answering POST / with a fixed 200-byte JSON body. -> throughput.md
+#   startup     hyperfine: start-up to the first answered request, empty data dir and
+#               100,000 keys; idle RSS. -> startup.md
+#   scale       bench/scale.py: 1,000 vs 1,000,000 keys (BENCH_SCALE_KEYS), a key with
+#               10,000 versions, ten years of rotation over 100,000 keys. -> scale.md
+#
+# Environment: BENCH_BUILD_DIR (build-release), BENCH_DURATION (10s), BENCH_SCALE_KEYS
+# (1000000), BENCH_SKIP_BUILD=1. Everything listens on 127.0.0.1 only, every load is
+# bounded in time, and only processes this script started are stopped (by PID).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$PWD
+what=${1:-all}
+out=${2:-$repo/bench/out/$(date +%Y%m%d-%H%M%S)}
+build=${BENCH_BUILD_DIR:-build-release}
+duration=${BENCH_DURATION:-10s}
+mkdir -p "$out/wrk"
+work=$(mktemp -d /tmp/rotor-bench-XXXXXX)
+pids=()
+
+cleanup() {
+  for pid in "${pids[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+need() { command -v "$1" >/dev/null || { echo "bench: $1 is missing ($2)" >&2; exit 2; }; }
+need wrk "apt-get install wrk"
+need hyperfine "apt-get install hyperfine"
+need nginx "apt-get install nginx-light"
+need moto_server "pip install 'moto[server]'"
+
+if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
+  ROTOR_BUILD_TARGETS=rotor scripts/build.sh "$build" Release -DBUILD_TESTING=OFF
+fi
+rotor=$repo/$build/rotor
+cc -O2 -o "$work/first_answer" bench/first_answer.c
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_http() {  # port path
+  for _ in $(seq 300); do
+    curl -s -o /dev/null -m 1 "http://127.0.0.1:$1$2" && return 0
+    sleep 0.1
+  done
+  echo "bench: nothing answers on port $1" >&2; return 1
+}
+rss_mb() { awk '/VmRSS/{printf "%.1f", $2/1024}' "/proc/$1/status"; }
+hwm_mb() { awk '/VmHWM/{printf "%.1f", $2/1024}' "/proc/$1/status"; }
+start_bg() {  # log-file cmd...: starts cmd in the background, records its PID in $last_pid
+  local log=$1; shift
+  "$@" >"$log" 2>&1 &
+  last_pid=$!
+  pids+=("$last_pid")
+}
+stop_pid() {
+  kill "$1" 2>/dev/null || true
+  for _ in $(seq 100); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+  kill -9 "$1" 2>/dev/null || true
+}
+
+machine() {
+  echo "- date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "- commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- core storage server 2>/dev/null || echo ' (+ uncommitted changes in core/storage/server)')"
+  echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM, kernel $(uname -r)"
+  echo "- load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "- tools: $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2), $(hyperfine --version), $(nginx -v 2>&1 | cut -d' ' -f3), moto $(python3 -c 'import moto; print(moto.__version__)')"
+}
+
+# ---------------------------------------------------------------- throughput
+wrk_run() {  # name server-port op body-file conns [keys-file]
+  local name=$1 port=$2 op=$3 body=$4 conns=$5 keys=${6:-}
+  local threads=2
+  ((conns == 1)) && threads=1
+  BENCH_TARGET=$op BENCH_BODY_FILE=$body BENCH_KEYS_FILE=$keys \
+    timeout 120 wrk -t"$threads" -c"$conns" -d"$duration" --timeout 10s --latency -s bench/kms.lua \
+    "http://127.0.0.1:$port/" >"$out/wrk/$name-$op-c$conns.txt" 2>&1 || true
+  echo "  $name $op c$conns: $(grep -E 'Requests/sec' "$out/wrk/$name-$op-c$conns.txt" | xargs)"
+}
+
+throughput() {
+  echo "== throughput ($duration per run)"
+  local mem_port dur_port moto_port nginx_port
+  mem_port=$(free_port); dur_port=$(free_port); moto_port=$(free_port); nginx_port=$(free_port)
+  start_bg "$out/rotor-memory.log" "$rotor" --port "$mem_port" --in-memory --on-demand-rotation-limit 100000
+  local mem_pid=$last_pid
+  mkdir -p "$work/durable"
+  start_bg "$out/rotor-durable.log" "$rotor" --port "$dur_port" --data-dir "$work/durable" \
+    --on-demand-rotation-limit 100000
+  local dur_pid=$last_pid
+  start_bg "$out/moto.log" moto_server -H 127.0.0.1 -p "$moto_port"
+  local moto_pid=$last_pid
+  # nginx: our own config in a temp dir, loopback only, a fixed 200-byte JSON reply.
+  mkdir -p "$work/nginx/logs"
+  local reply
+  reply=$(python3 -c 'import json; b={"KeyId":"arn:aws:kms:us-east-1:111122223333:key/"+"0"*36,"KeyState":"Enabled","Pad":""}; s=json.dumps(b,separators=(",",":")); b["Pad"]="x"*(200-len(s)); print(json.dumps(b,separators=(",",":")))')
+  ((${#reply} == 200)) || { echo "bench: nginx reply is ${#reply} bytes" >&2; exit 1; }
+  cat >"$work/nginx/nginx.conf" <<EOF
+worker_processes 2;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/logs/error.log warn;
+daemon off;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx/body;
+  proxy_temp_path $work/nginx/proxy;
+  fastcgi_temp_path $work/nginx/fastcgi;
+  uwsgi_temp_path $work/nginx/uwsgi;
+  scgi_temp_path $work/nginx/scgi;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:$nginx_port;
+    location / {
+      default_type application/x-amz-json-1.1;
+      return 200 '$reply';
+    }
+  }
+}
+EOF
+  start_bg "$out/nginx.log" nginx -p "$work/nginx" -c "$work/nginx/nginx.conf"
+  local nginx_pid=$last_pid
+  wait_http "$mem_port" /_rotor/health
+  wait_http "$dur_port" /_rotor/health
+  wait_http "$moto_port" /
+  wait_http "$nginx_port" /
+  python3 bench/prepare.py --port "$mem_port" --out "$work/mem" --rotation-keys 1000
+  python3 bench/prepare.py --port "$dur_port" --out "$work/dur" --rotation-keys 1000
+  python3 bench/prepare.py --port "$moto_port" --out "$work/moto" --rotation-keys 1000
+  echo "{}" >"$work/empty.json"
+
+  for conns in 32 1; do
+    wrk_run nginx "$nginx_port" "" "$work/empty.json" "$conns"
+    mv "$out/wrk/nginx--c$conns.txt" "$out/wrk/nginx-ceiling-c$conns.txt"
+    for op in Encrypt Decrypt GenerateDataKey DescribeKey; do
+      wrk_run rotor "$mem_port" "$op" "$work/mem/$op.json" "$conns"
+      wrk_run moto "$moto_port" "$op" "$work/moto/$op.json" "$conns"
+    done
+    wrk_run rotor_durable "$dur_port" CreateKey "$work/dur/CreateKey.json" "$conns"
+    wrk_run rotor_memory "$mem_port" CreateKey "$work/mem/CreateKey.json" "$conns"
+    wrk_run moto "$moto_port" CreateKey "$work/moto/CreateKey.json" "$conns"
+    wrk_run rotor_durable "$dur_port" RotateKeyOnDemand "$work/dur/RotateKeyOnDemand.json" "$conns" \
+      "$work/dur/rotation_keys.txt"
+    wrk_run rotor_memory "$mem_port" RotateKeyOnDemand "$work/mem/RotateKeyOnDemand.json" "$conns" \
+      "$work/mem/rotation_keys.txt"
+    wrk_run moto "$moto_port" RotateKeyOnDemand "$work/moto/RotateKeyOnDemand.json" "$conns" \
+      "$work/moto/rotation_keys.txt"
+  done
+  local rss_rotor rss_moto
+  rss_rotor=$(rss_mb "$mem_pid"); rss_moto=$(rss_mb "$moto_pid")
+  {
+    echo "# Throughput and latency, one run"
+    echo
+    machine
+    echo "- wrk: \`wrk -t2 -c32 -d$duration --latency\` and \`wrk -t1 -c1 -d$duration --latency\`, script bench/kms.lua;"
+    echo "  rotor \`--in-memory --on-demand-rotation-limit 100000\` (crypto ops) and \`--data-dir <dir>\`"
+    echo "  (durable writes, same limit); RotateKeyOnDemand cycles over 1,000 keys on every server;"
+    echo "  moto_server $(python3 -c 'import moto; print(moto.__version__)') (in memory); nginx-light fixed 200-byte reply."
+    echo "- RSS after the run: rotor --in-memory ${rss_rotor} MB, moto ${rss_moto} MB"
+    echo
+    python3 bench/report.py "$out/wrk"
+  } >"$out/throughput.md"
+  for p in "$mem_pid" "$dur_pid" "$moto_pid" "$nginx_pid"; do stop_pid "$p"; done
+  cat "$out/throughput.md"
+}
+
+# ---------------------------------------------------------------- startup
+startup() {
+  echo "== startup"
+  local port dir100k
+  port=$(free_port)
+  dir100k=$work/keys100k
+  mkdir -p "$dir100k"
+  # 100,000 keys through the API: many concurrent CreateKey (bench/make_keys.lua).
+  start_bg "$out/rotor-100k.log" "$rotor" --port "$port" --data-dir "$dir100k"
+  local pid=$last_pid
+  wait_http "$port" /_rotor/health
+  local t0=$SECONDS
+  BENCH_KEYS=100000 BENCH_THREADS=2 BENCH_KEYS_OUT=$work/keys100k.ids \
+    timeout 1200 wrk -t2 -c64 -d1200s -s bench/make_keys.lua "http://127.0.0.1:$port/" >"$out/make-100k.txt" 2>&1
+  local made_s=$((SECONDS - t0))
+  stop_pid "$pid"
+  local nkeys
+  nkeys=$(cat "$work"/keys100k.ids.* | wc -l)
+  local empty=$work/empty-dir
+  FIRST_ANSWER_LOG=$work/fa-empty.txt hyperfine -N --warmup 3 --runs 30 \
+    --prepare "rm -rf $empty" --export-markdown "$out/hyperfine-empty.md" \
+    "$work/first_answer $port $rotor --port $port --data-dir $empty" >"$out/hyperfine-empty.txt" 2>&1
+  FIRST_ANSWER_LOG=$work/fa-100k.txt hyperfine -N --warmup 2 --runs 20 --export-markdown "$out/hyperfine-100k.md" \
+    "$work/first_answer $port $rotor --port $port --data-dir $dir100k" >"$out/hyperfine-100k.txt" 2>&1
+  FIRST_ANSWER_LOG=$work/fa-mem.txt hyperfine -N --warmup 3 --runs 30 --export-markdown "$out/hyperfine-mem.md" \
+    "$work/first_answer $port $rotor --port $port --in-memory" >"$out/hyperfine-mem.txt" 2>&1
+  stats() { python3 -c 'import statistics,sys; v=sorted(float(x) for x in open(sys.argv[1])); print(f"median {statistics.median(v):.1f} ms, min {v[0]:.1f} ms, max {v[-1]:.1f} ms ({len(v)} runs)")' "$1"; }
+  # Idle RSS: started, answered one request, then left alone for 2 s.
+  idle_rss() {  # label args...
+    local label=$1; shift
+    start_bg /dev/null "$@"
+    local p=$last_pid
+    wait_http "$port" /_rotor/health >/dev/null
+    sleep 2
+    echo "| $label | $(rss_mb "$p") MB |"
+    stop_pid "$p"
+  }
+  rm -rf "$empty"
+  local moto_rss nginx_rss
+  start_bg /dev/null moto_server -H 127.0.0.1 -p "$port"
+  local mp=$last_pid
+  wait_http "$port" / >/dev/null; sleep 2; moto_rss=$(rss_mb "$mp"); stop_pid "$mp"
+  {
+    echo "# Start-up and idle memory"
+    echo
+    machine
+    echo "- 100,000-key data dir: $nkeys keys made by \`wrk -t2 -c64 -s bench/make_keys.lua\` (concurrent CreateKey, durable) in ${made_s} s"
+    echo "  ($(du -sh "$dir100k" | cut -f1) on disk)"
+    echo
+    echo "## Start-up to the first answered request (bench/first_answer.c: fork+exec, poll GET /_rotor/health)"
+    echo
+    echo "fork to first answer, measured by the probe itself:"
+    echo "- empty data dir: $(stats "$work/fa-empty.txt")"
+    echo "- 100,000 keys: $(stats "$work/fa-100k.txt")"
+    echo "- --in-memory: $(stats "$work/fa-mem.txt")"
+    echo
+    echo "hyperfine (whole run: start, first answer, SIGTERM, clean exit):"
+    echo
+    echo '```'
+    echo "hyperfine -N --warmup 3 --runs 30 --prepare 'rm -rf EMPTY' 'first_answer PORT rotor --port PORT --data-dir EMPTY'"
+    echo "hyperfine -N --warmup 2 --runs 20 'first_answer PORT rotor --port PORT --data-dir DIR_WITH_100K_KEYS'"
+    echo '```'
+    echo
+    cat "$out/hyperfine-empty.md"; echo; cat "$out/hyperfine-100k.md"; echo; cat "$out/hyperfine-mem.md"
+    echo
+    echo "## Idle RSS (VmRSS 2 s after the first answer)"
+    echo
+    echo "| server | idle RSS |"
+    echo "|---|---|"
+    idle_rss "rotor, empty data dir" "$rotor" --port "$port" --data-dir "$empty"
+    idle_rss "rotor, 100,000 keys" "$rotor" --port "$port" --data-dir "$dir100k"
+    idle_rss "rotor --in-memory" "$rotor" --port "$port" --in-memory
+    idle_rss "rotor --threads 1, empty data dir" "$rotor" --port "$port" --data-dir "$empty" --threads 1
+    echo "| moto_server | $moto_rss MB |"
+  } >"$out/startup.md"
+  cat "$out/startup.md"
+}
+
+scale() {
+  echo "== scale"
+  python3 bench/scale.py --rotor "$rotor" --out "$out" --work "$work" --keys "${BENCH_SCALE_KEYS:-1000000}" \
+    --duration "$duration"
+}
+
+case "$what" in
+  all) throughput; startup; scale ;;
+  throughput) throughput ;;
+  startup) startup ;;
+  scale) scale ;;
+  *) echo "usage: bench/run.sh [all|throughput|startup|scale] [output dir]" >&2; exit 2 ;;
+esac
+echo "bench: results in $out"

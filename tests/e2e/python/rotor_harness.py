@@ -92,6 +92,20 @@ def utc(t: _dt.datetime) -> _dt.datetime:
     return t.astimezone(_dt.timezone.utc)
 
 
+# local-kms's variables, which rotor reads as aliases of its own (docs/cli.md).
+LOCAL_KMS_ENV = ("PORT", "KMS_ACCOUNT_ID", "KMS_REGION", "KMS_SEED_PATH", "KMS_DATA_PATH")
+
+
+def clean_server_env(extra: dict | None = None) -> dict:
+    """The environment for a rotor process: no ROTOR_*, AWS_* or local-kms
+    variables from the caller's environment (they would change its config),
+    plus `extra`."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("ROTOR_", "AWS_")) and k not in LOCAL_KMS_ENV}
+    env.update(extra or {})
+    return env
+
+
 def key_arn(key_id: str, region: str = DEFAULT_REGION, account: str = DEFAULT_ACCOUNT) -> str:
     return f"arn:aws:kms:{region}:{account}:key/{key_id}"
 
@@ -132,10 +146,7 @@ class RotorServer:
         return f"http://127.0.0.1:{self.port}"
 
     def _server_env(self) -> dict:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("ROTOR_")}
-        for k in list(env):
-            if k.startswith("AWS_"):
-                del env[k]
+        env = clean_server_env()
         env.update(self.extra_env)
         return env
 

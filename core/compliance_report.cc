@@ -11,7 +11,7 @@ ReportEntry EntryFor(const KeyOverview& o, const ReportOptions& options) {
   const Key& k = o.key;
   ReportEntry e{k.id, k.Arn(), o.aliases, std::string(ToString(k.spec)), std::string(ToString(k.state)),
                 std::nullopt, std::nullopt};
-  if (k.current_version > 0) {
+  if (k.current_version > 0 && k.state != KeyState::kPendingImport) {
     Timestamp since = k.current_material_since.value_or(k.creation_date);
     e.age_days = std::chrono::duration_cast<std::chrono::hours>(options.now - since).count() / 24;
   }

@@ -80,7 +80,11 @@ SeedResult KmsService::LoadSeed(const SeedDocument& doc, Timestamp now) {
     Validate(k);
     if (!ids.insert({k.scope.account, k.scope.region, k.key_id}).second) Fail(k, "the KeyId appears twice");
   }
+  std::set<std::tuple<std::string, std::string, std::string>> alias_names;
   for (const SeedAlias& a : doc.aliases) {
+    if (!alias_names.insert({a.scope.account, a.scope.region, a.name}).second) {
+      throw SeedError(a.entry + ": AliasName " + a.name + " appears twice");
+    }
     if (!IsAliasName(a.name) || IsAwsManagedAliasName(a.name)) {
       throw SeedError(a.entry + ": AliasName " + a.name +
                       " must be alias/ followed by letters, digits, /, _ or -, and not alias/aws/");
@@ -114,7 +118,11 @@ SeedResult KmsService::LoadSeed(const SeedDocument& doc, Timestamp now) {
         // Extra backing keys simulate past rotations (local-kms's meaning).
         v.rotation_type = m.rotation_type;
         if (!v.rotation_type && k.version_count > 0) v.rotation_type = RotationType::kAutomatic;
-        if (k.origin == Origin::kExternal) v.import_state = ImportState::kImported;
+        if (k.origin == Origin::kExternal) {
+          v.import_state = ImportState::kImported;
+          v.valid_to = m.valid_to;
+          k.material_valid_to = m.valid_to;
+        }
         AppendVersion(tx, k, std::move(v), &m.bytes);
       }
       if (s.rotation_enabled) {

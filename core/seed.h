@@ -27,6 +27,7 @@ struct SeedMaterial {
   std::string material_id;                    // empty: generated
   std::optional<Timestamp> created;           // empty: the key's creation date
   std::optional<RotationType> rotation_type;  // empty for the first material
+  std::optional<Timestamp> valid_to;          // imported material that expires
 };
 
 struct SeedKey {

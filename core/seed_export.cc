@@ -28,6 +28,7 @@ SeedDocument ExportSeed(KeyInventory& inventory, KeyRepository& repo, const KeyS
       m.material_id = v.material_id;
       m.created = v.created;
       m.rotation_type = v.rotation_type;
+      m.valid_to = v.valid_to;
       if (sealer) {
         std::optional<SealedMaterial> sealed = repo.GetSealedMaterial(k.scope, k.id, v.version);
         std::optional<SecretBytes> plain = sealed ? sealer->Unseal(k.id, v.version, *sealed) : std::nullopt;

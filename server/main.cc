@@ -122,7 +122,12 @@ int Serve(const server::Config& config) {
     // All or nothing: an invalid file stops start-up and leaves nothing behind.
     core::SeedDocument seed =
         server::ReadSeedFile(config.seed_file, core::Scope{config.account_id, config.region});
-    core::SeedResult loaded = service.LoadSeed(seed, clock->Now());
+    core::SeedResult loaded;
+    try {
+      loaded = service.LoadSeed(seed, clock->Now());
+    } catch (const core::SeedError& e) {
+      throw core::SeedError(config.seed_file + ": " + e.what());
+    }
     std::fprintf(stderr, "rotor: seed %s: %d keys created, %d already present; %d aliases created, %d already present\n",
                  config.seed_file.c_str(), loaded.keys_created, loaded.keys_already_present,
                  loaded.aliases_created, loaded.aliases_already_present);

@@ -33,10 +33,16 @@ std::string LowerCamel(const std::string& name) {
   return out;
 }
 
+// Member names become lowerCamel; the caller's own map keys (encryption
+// contexts) are data and stay exactly as sent.
+bool IsUserMap(const std::string& member) {
+  return member.size() >= 17 && member.compare(member.size() - 17, 17, "EncryptionContext") == 0;
+}
+
 json Camelized(const json& v) {
   if (v.is_object()) {
     json out = json::object();
-    for (const auto& [k, member] : v.items()) out[LowerCamel(k)] = Camelized(member);
+    for (const auto& [k, member] : v.items()) out[LowerCamel(k)] = IsUserMap(k) ? member : Camelized(member);
     return out;
   }
   if (v.is_array()) {

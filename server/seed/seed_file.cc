@@ -223,7 +223,7 @@ class Reader {
         try {
           auto [spec, der] = core::PrivateKeyFromPem(*pem);
           k.spec = spec;
-          k.materials.push_back({std::move(der), "", std::nullopt, std::nullopt});
+          k.materials.push_back({std::move(der), "", std::nullopt, std::nullopt, std::nullopt});
         } catch (const SeedError& err) {
           Fail(entry, err.what());
         }
@@ -232,7 +232,7 @@ class Reader {
       }
     }
     if (kind != Kind::kAsymmetric) {
-      for (const std::string& hex : backing) k.materials.push_back({Hex(hex, entry), "", std::nullopt, std::nullopt});
+      for (const std::string& hex : backing) k.materials.push_back({Hex(hex, entry), "", std::nullopt, std::nullopt, std::nullopt});
     }
     if (e.contains("KeyMaterials")) {
       const json& history = e["KeyMaterials"];
@@ -243,12 +243,13 @@ class Reader {
       for (size_t i = 0; i < history.size(); ++i) {
         std::string at = entry + ".KeyMaterials[" + std::to_string(i) + "]";
         const json& h = history[i];
-        Only(h, at, {"KeyMaterialId", "CreatedAt", "RotationType"});
+        Only(h, at, {"KeyMaterialId", "CreatedAt", "RotationType", "ValidTo"});
         if (!with_bytes) k.materials.push_back({});
         core::SeedMaterial& mat = k.materials[i];
         mat.material_id = Str(h, "KeyMaterialId", at).value_or("");
         mat.created = Time(h, "CreatedAt", at);
         mat.rotation_type = Enum<core::RotationType>(h, "RotationType", at);
+        mat.valid_to = Time(h, "ValidTo", at);
       }
     }
     if (std::optional<core::Timestamp> next = Time(e, "NextKeyRotation", entry)) {  // local-kms's field
@@ -302,6 +303,7 @@ json KeyEntry(const core::SeedKey& k, const core::Scope& doc_scope) {
   for (const auto& m : k.materials) {
     json h = {{"KeyMaterialId", m.material_id}, {"CreatedAt", Iso(m.created)}};
     if (m.rotation_type) h["RotationType"] = std::string(core::ToString(*m.rotation_type));
+    if (m.valid_to) h["ValidTo"] = core::FormatIso8601(*m.valid_to);
     history.push_back(h);
   }
   if (!history.empty()) e["KeyMaterials"] = history;
@@ -309,6 +311,29 @@ json KeyEntry(const core::SeedKey& k, const core::Scope& doc_scope) {
     e["Rotation"] = {{"Enabled", true}, {"PeriodInDays", k.rotation_period_days}, {"NextRotationDate", Iso(k.next_rotation)}};
   }
   return e;
+}
+
+// Would a YAML reader take this plain scalar for a number, a boolean or null?
+// Then it is written quoted, so every YAML tool reads back a string.
+bool LooksTyped(const std::string& s) {
+  if (s.empty()) return true;
+  std::string lower;
+  for (char c : s) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  for (const char* word : {"true", "false", "yes", "no", "on", "off", "y", "n", "null", "~", ".nan", ".inf", "-.inf"}) {
+    if (lower == word) return true;
+  }
+  size_t i = (s[0] == '-' || s[0] == '+') ? 1 : 0;
+  bool digit = false;
+  for (; i < s.size(); ++i) {
+    char c = s[i];
+    if (std::isdigit(static_cast<unsigned char>(c))) {
+      digit = true;
+    } else if (c != '.' && c != 'e' && c != 'E' && c != '_' && c != 'x' && c != 'o' && c != ':' &&
+               c != '+' && c != '-' && !std::isxdigit(static_cast<unsigned char>(c))) {
+      return false;
+    }
+  }
+  return digit;
 }
 
 void EmitYaml(YAML::Emitter& out, const json& v) {
@@ -332,7 +357,7 @@ void EmitYaml(YAML::Emitter& out, const json& v) {
       // that end in one (PEM) use it; other multi-line text is quoted.
       if (!s.empty() && s.back() == '\n') {
         out << YAML::Literal;
-      } else if (s.find('\n') != std::string::npos) {
+      } else if (s.find('\n') != std::string::npos || LooksTyped(s)) {
         out << YAML::DoubleQuoted;
       }
       out << s;

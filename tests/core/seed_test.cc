@@ -19,7 +19,7 @@ SeedKey AesKey(const std::string& id, int backing_keys) {
   for (int i = 0; i < backing_keys; ++i) {
     SecretBytes b(32);
     for (size_t j = 0; j < 32; ++j) b.data()[j] = static_cast<uint8_t>(i * 32 + static_cast<int>(j));
-    k.materials.push_back({std::move(b), "", std::nullopt, std::nullopt});
+    k.materials.push_back({std::move(b), "", std::nullopt, std::nullopt, std::nullopt});
   }
   return k;
 }

@@ -73,8 +73,8 @@ TEST_CASE("Rotor's own fields round-trip through YAML and JSON") {
   k.next_rotation = core::ParseIso8601("2027-01-01T00:00:00Z");
   core::SecretBytes b(32);
   b.data()[0] = 0xab;
-  k.materials.push_back({b, std::string(64, 'a'), core::ParseIso8601("2026-01-01"), std::nullopt});
-  k.materials.push_back({b, std::string(64, 'b'), core::ParseIso8601("2026-04-01"), core::RotationType::kOnDemand});
+  k.materials.push_back({b, std::string(64, 'a'), core::ParseIso8601("2026-01-01"), std::nullopt, std::nullopt});
+  k.materials.push_back({b, std::string(64, 'b'), core::ParseIso8601("2026-04-01"), core::RotationType::kOnDemand, std::nullopt});
   doc.keys.push_back(k);
   doc.aliases.push_back({"", kScope, "alias/app", k.key_id});
   for (bool yaml : {true, false}) {

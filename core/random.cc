@@ -23,6 +23,26 @@ void OpenSslRandom::Fill(uint8_t* out, size_t n) {
   }
 }
 
+void IdGenerator::Fill(uint8_t* out, size_t n) {
+  struct State {
+    uint64_t s[4];
+    State() { OpenSslRandom().Fill(reinterpret_cast<uint8_t*>(s), sizeof s); }
+  };
+  thread_local State st;
+  auto rotl = [](uint64_t x, int k) { return (x << k) | (x >> (64 - k)); };
+  for (size_t i = 0; i < n; i += 8) {
+    uint64_t result = rotl(st.s[1] * 5, 7) * 9;
+    uint64_t t = st.s[1] << 17;
+    st.s[2] ^= st.s[0];
+    st.s[3] ^= st.s[1];
+    st.s[1] ^= st.s[2];
+    st.s[0] ^= st.s[3];
+    st.s[2] ^= t;
+    st.s[3] = rotl(st.s[3], 45);
+    for (size_t k = 0; k < 8 && i + k < n; ++k) out[i + k] = static_cast<uint8_t>(result >> (8 * k));
+  }
+}
+
 void SeededRandom::Fill(uint8_t* out, size_t n) {
   for (size_t i = 0; i < n; ++i) {
     if (i % 8 == 0) state_ += 0x9E3779B97F4A7C15ull;

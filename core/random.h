@@ -36,6 +36,15 @@ class OpenSslRandom final : public RandomSource {
   void Fill(uint8_t* out, size_t n) override;
 };
 
+// Identifiers that must be unique but not secret (request ids, audit event
+// ids): a per-thread xoshiro256** seeded once from the CSPRNG. OpenSSL's
+// RAND_bytes costs a getpid() system call per call (fork detection); request
+// ids need none of that. Never use this for keys, IVs or tokens.
+class IdGenerator final : public RandomSource {
+ public:
+  void Fill(uint8_t* out, size_t n) override;
+};
+
 // 64-bit SplitMix sequence: reproducible, NOT for secrets. Only tests use it.
 class SeededRandom final : public RandomSource {
  public:

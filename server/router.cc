@@ -49,7 +49,7 @@ HttpResponse Router::Handle(const HttpRequest& req, const Peer& peer) {
 
 HttpResponse Router::HandleKms(const HttpRequest& req, const Peer& peer) {
   core::RequestContext ctx;
-  ctx.request_id = random_.Uuid();
+  ctx.request_id = ids_.Uuid();
   ctx.now = clock_.Now();
   ctx.source_ip = peer.address;
   ctx.user_agent = std::string(Header(req, "User-Agent"));

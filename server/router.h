@@ -48,7 +48,7 @@ class Router {
   AdminEndpoints& admin_;
   RouterOptions options_;
   RequestValidator validator_;
-  core::OpenSslRandom random_;
+  core::IdGenerator ids_;  // request ids: unique, not secret
   ApiCallObserver* observer_ = nullptr;
 };
 

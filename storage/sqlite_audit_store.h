@@ -15,7 +15,8 @@ namespace rotor::storage {
 
 class SqliteAuditStore final : public core::AuditStore {
  public:
-  // Opens or creates <data_dir>/audit.db; throws StorageError.
+  // Opens or creates <data_dir>/audit.db (an in-memory database when not
+  // `durable`, i.e. for --in-memory); throws StorageError.
   SqliteAuditStore(const std::string& data_dir, bool durable);
 
   void Append(const std::vector<core::AuditEvent>& events) override;

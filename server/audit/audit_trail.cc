@@ -72,7 +72,7 @@ void AuditTrail::WriterLoop() {
     std::vector<core::AuditEvent> events;
     events.reserve(batch.size());
     for (Item& item : batch) {
-      std::string id = random_.Uuid();
+      std::string id = ids_.Uuid();
       if (auto* call = std::get_if<ApiCallSnapshot>(&item)) {
         if (call->key_id.empty() && resolve_alias_) {
           for (const char* member : {"KeyId", "TargetKeyId", "SourceKeyId", "DestinationKeyId"}) {

@@ -58,7 +58,7 @@ class AuditTrail final : public ApiCallObserver, public core::ServiceEventListen
   AliasResolver resolve_alias_;
   std::FILE* jsonl_ = nullptr;
   const size_t capacity_;
-  core::OpenSslRandom random_;
+  core::IdGenerator ids_;  // event ids: unique, not secret
 
   std::mutex mu_;
   std::condition_variable work_cv_;
@@ -69,7 +69,7 @@ class AuditTrail final : public ApiCallObserver, public core::ServiceEventListen
   bool stopping_ = false;     // guarded by mu_
   bool flush_requested_ = false;  // guarded by mu_
   static constexpr size_t kEarlyWake = 1024;
-  static constexpr std::chrono::milliseconds kWriterPeriod{20};
+  static constexpr std::chrono::milliseconds kWriterPeriod{50};
   std::atomic<uint64_t> dropped_{0};
   std::atomic<uint64_t> written_{0};
   std::thread writer_;

@@ -1,6 +1,8 @@
--- wrk script: CreateKey until BENCH_KEYS keys were acknowledged (split between
--- the threads), appending each new KeyId to BENCH_KEYS_OUT.<thread>.
--- With BENCH_ENABLE_ROTATION=1 each new key then gets EnableKeyRotation.
+-- wrk script: CreateKey, appending each new KeyId to BENCH_KEYS_OUT.<thread>
+-- (a line per acknowledged key). With BENCH_ENABLE_ROTATION=1 each new key then
+-- gets EnableKeyRotation, and each acknowledgement appends a line to
+-- BENCH_KEYS_OUT.rot.<thread>. wrk runs for its whole -d even after
+-- wrk.thread:stop(), so the caller counts the lines and stops wrk itself.
 local threads = {}
 
 function setup(thread)
@@ -17,6 +19,11 @@ function init(args)
   pending = {}
   enable_rotation = os.getenv("BENCH_ENABLE_ROTATION") == "1"
   out = assert(io.open(os.getenv("BENCH_KEYS_OUT") .. "." .. id, "w"))
+  out:setvbuf("line")
+  if enable_rotation then
+    rot = assert(io.open(os.getenv("BENCH_KEYS_OUT") .. ".rot." .. id, "w"))
+    rot:setvbuf("line")
+  end
   wrk.headers["Content-Type"] = "application/x-amz-json-1.1"
   create = wrk.format("POST", "/", {["X-Amz-Target"] = "TrentService.CreateKey"}, "{}")
 end
@@ -42,6 +49,7 @@ function response(status, headers, body)
     if enable_rotation then table.insert(pending, k) end
   else
     rotated = rotated + 1
+    rot:write("r\n")
   end
   if made >= quota and (not enable_rotation or (rotated >= quota and #pending == 0)) then
     out:flush()

@@ -153,15 +153,38 @@ class Bench:
         return r
 
     def make_keys(self, port, n, ids_prefix, budget, rotation=False):
+        """Concurrent CreateKey (+ EnableKeyRotation) through wrk until n keys are
+        acknowledged (and, with rotation, n rotations enabled) or the budget is spent.
+        wrk runs its whole -d even when its threads stop: we count and stop it."""
+        for p in glob.glob(ids_prefix + ".*"):
+            os.remove(p)
         env = dict(os.environ, BENCH_KEYS=str(n), BENCH_THREADS="2", BENCH_KEYS_OUT=ids_prefix,
                    BENCH_ENABLE_ROTATION="1" if rotation else "0")
         t0 = time.monotonic()
-        subprocess.run(["timeout", str(budget + 30), "wrk", "-t2", "-c64", f"-d{budget}s", "-s",
-                        os.path.join(HERE, "make_keys.lua"), f"http://127.0.0.1:{port}/"],
-                       env=env, capture_output=True, text=True)
+        proc = subprocess.Popen(["wrk", "-t2", "-c64", f"-d{budget}s", "-s", os.path.join(HERE, "make_keys.lua"),
+                                 f"http://127.0.0.1:{port}/"], env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+
+        def lines(pattern):
+            total = 0
+            for p in glob.glob(pattern):
+                with open(p, "rb") as f:
+                    total += f.read().count(b"\n")
+            return total
+
+        try:
+            while proc.poll() is None and time.monotonic() - t0 < budget + 10:
+                made = lines(ids_prefix + ".[0-9]*")
+                done = made >= n and (not rotation or lines(ids_prefix + ".rot.*") >= n)
+                if done:
+                    break
+                time.sleep(0.5)
+        finally:
+            proc.terminate()
+            proc.wait()
         secs = time.monotonic() - t0
         ids = []
-        for p in sorted(glob.glob(ids_prefix + ".*")):
+        for p in sorted(glob.glob(ids_prefix + ".[0-9]*")):
             with open(p) as f:
                 ids += [ln.strip() for ln in f if ln.strip()]
         return ids, secs

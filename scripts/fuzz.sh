@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
-((${#targets[@]})) || targets=(fuzz_router fuzz_json_request fuzz_ciphertext_blob fuzz_sigv4)
+((${#targets[@]})) || targets=(fuzz_router fuzz_json_request fuzz_ciphertext_blob fuzz_sigv4 fuzz_seed_file)
 dir=${FUZZ_BUILD_DIR:-build-fuzz}
 
 command -v clang++ >/dev/null || { echo "fuzz.sh: clang++ missing (apt-get install clang)"; exit 2; }

@@ -93,8 +93,16 @@ const std::vector<Option>& Options() {
       {"--root-key-file", "ROTOR_ROOT_KEY_FILE", true, [](Config& c, auto&, auto& v) { c.root_key_file = v; }},
       {"--threads", "ROTOR_THREADS", true,
        [](Config& c, auto& n, auto& v) { c.threads = static_cast<int>(ParseInt(n, v, 0, 256)); }},
+      {"--read-timeout", "ROTOR_READ_TIMEOUT", true,
+       [](Config& c, auto& n, auto& v) {
+         auto t = std::chrono::duration_cast<std::chrono::seconds>(ParseDurationFlag(n, v));
+         if (t < std::chrono::seconds(1)) throw ConfigError(n + " must be at least 1s");
+         c.read_timeout = t;
+       }},
       {"--admin-token", "ROTOR_ADMIN_TOKEN", true, [](Config& c, auto&, auto& v) { c.admin_token = v; }},
       {"--audit-log", "ROTOR_AUDIT_LOG", true, [](Config& c, auto&, auto& v) { c.audit_log = v; }},
+      {"--audit-max-events", "ROTOR_AUDIT_MAX_EVENTS", true,
+       [](Config& c, auto& n, auto& v) { c.audit_max_events = ParseInt(n, v, 0, INT64_MAX); }},
       {"--seed-file", "ROTOR_SEED_FILE", true, [](Config& c, auto&, auto& v) { c.seed_file = v; }},
   };
   return kOptions;
@@ -172,8 +180,10 @@ std::string UsageText() {
          "  --on-demand-rotation-limit N  on-demand rotations per key (25)\n"
          "  --root-key-file F             key that seals key material (<data-dir>/root.key)\n"
          "  --threads N                   I/O threads (one per core)\n"
+         "  --read-timeout D              time a client has to send a whole request (30s)\n"
          "  --admin-token T               token for admin endpoints from non-loopback clients\n"
          "  --audit-log F                 also append every audit event to F as JSON lines\n"
+         "  --audit-max-events N          audit events kept, oldest deleted first (100000; 0: off)\n"
          "  --seed-file F                 load keys and aliases from a YAML/JSON seed file at start\n"
          "Every option is also an environment variable: --data-dir is ROTOR_DATA_DIR, etc.\n"
          "local-kms's PORT, KMS_ACCOUNT_ID, KMS_REGION, KMS_SEED_PATH, KMS_DATA_PATH work too.\n"

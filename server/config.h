@@ -2,6 +2,7 @@
 // variable (a flag wins over its variable). docs/cli.md is the user's view.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
@@ -27,8 +28,10 @@ struct Config {
   int on_demand_rotation_limit = 25;
   std::string root_key_file;  // empty: <data_dir>/root.key
   int threads = 0;
+  std::chrono::seconds read_timeout{30};  // a whole request must arrive within this
   std::string admin_token;
   std::string audit_log;  // JSON-lines file of audit events; empty: none
+  int64_t audit_max_events = 100000;  // events kept in audit.db (newest); 0: no audit trail
   std::string seed_file;  // YAML or JSON seed loaded at start; empty: none
   bool help = false;
 };

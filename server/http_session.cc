@@ -58,7 +58,17 @@ asio::awaitable<void> RunHttpSession(asio::ip::tcp::socket socket, Router& route
     // keep-alive connection may wait longer for its next one.
     stream.expires_after(first || buffer.size() > 0 ? limits.read_timeout : limits.idle_timeout);
     first = false;
-    co_await http::async_read(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
+    // The header first, counting every byte the parser takes: Beast's own
+    // header_limit applies to each read, not to the sum, so a client trickling
+    // small header lines would otherwise never meet it.
+    size_t header_bytes = 0;
+    while (!ec && !parser.is_header_done()) {
+      header_bytes += co_await http::async_read_some(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
+      if (!ec && header_bytes > limits.header_bytes) ec = http::error::header_limit;
+    }
+    if (!ec && !parser.is_done()) {
+      co_await http::async_read(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
+    }
     if (ec == http::error::body_limit) {
       HttpResponse res = LimitResponse(http::status::payload_too_large, "RequestEntityTooLargeException",
                                        "The request body is larger than 1 MiB.");

@@ -94,12 +94,19 @@ int Serve(const server::Config& config) {
   core::KmsService service(repo, sealer, random, service_config);
 
   // Every API call and service event, CloudTrail-shaped, off the request path.
-  storage::SqliteAuditStore audit_store(data_dir, /*durable=*/!config.in_memory);
-  server::AuditTrail audit(audit_store, config.audit_log, [&repo](const core::Scope& scope, const std::string& alias) {
-    std::optional<core::Alias> a = repo.GetAlias(scope, alias);
-    return a ? a->target_key_id : std::string();
-  });
-  service.SetEventListener(&audit);
+  // --audit-max-events 0 turns it off (no audit.db writes at all).
+  std::unique_ptr<storage::SqliteAuditStore> audit_store;
+  std::unique_ptr<server::AuditTrail> audit;
+  if (config.audit_max_events > 0) {
+    audit_store = std::make_unique<storage::SqliteAuditStore>(data_dir, /*durable=*/!config.in_memory,
+                                                              config.audit_max_events);
+    audit = std::make_unique<server::AuditTrail>(
+        *audit_store, config.audit_log, [&repo](const core::Scope& scope, const std::string& alias) {
+          std::optional<core::Alias> a = repo.GetAlias(scope, alias);
+          return a ? a->target_key_id : std::string();
+        });
+    service.SetEventListener(audit.get());
+  }
 
   core::BackgroundWorker worker(service, *clock);
   service.SetDueNowNotifier([&worker] { worker.Wake(); });
@@ -108,13 +115,14 @@ int Serve(const server::Config& config) {
   admin_options.admin_token = config.admin_token;
   admin_options.version = ROTOR_VERSION;
   admin_options.default_scope = {config.account_id, config.region};
-  server::AdminEndpoints admin(service, repo, *clock, virtual_clock.get(), &audit, admin_options);
+  server::AdminEndpoints admin(service, repo, *clock, virtual_clock.get(), audit.get(), admin_options);
   server::Router router(service, *clock, admin, {config.account_id, config.region});
-  router.SetObserver(&audit);
+  if (audit) router.SetObserver(audit.get());
   server::ServerOptions options;
   options.host = config.host;
   options.port = config.port;
   options.io_threads = config.threads;
+  options.limits.read_timeout = config.read_timeout;
   server::HttpServer http(router, options);
   uint16_t port = http.Listen();
 

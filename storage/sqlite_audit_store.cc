@@ -5,15 +5,15 @@ namespace {
 int64_t Ms(core::Timestamp t) { return t.time_since_epoch().count(); }
 }  // namespace
 
-SqliteAuditStore::SqliteAuditStore(const std::string& data_dir, bool durable) {
+SqliteAuditStore::SqliteAuditStore(const std::string& data_dir, bool durable, int64_t max_events)
+    : max_events_(max_events < 1 ? 1 : max_events) {
   // --in-memory runs keep their audit trail in memory too: nothing of them
   // survives the process anyway, and it spares a write() per few events.
   std::string path = durable ? data_dir + "/audit.db" : ":memory:";
   db_ = std::make_unique<SqliteDb>(path, /*create=*/true, /*read_only=*/false);
   db_->Exec("PRAGMA busy_timeout = 5000");
-  // Only this connection ever opens audit.db (rotor.lock guards the data
-  // dir), so it holds the lock for good: no fcntl() per transaction.
-  db_->Exec("PRAGMA locking_mode = EXCLUSIVE");
+  // Normal locking (not EXCLUSIVE): sqlite3 and other tools may read audit.db
+  // while rotor runs, and writes come in batches, so the lock is cheap.
   db_->Exec("PRAGMA journal_mode = WAL");
   db_->Exec("PRAGMA cache_size = -8192");
   db_->Exec(durable ? "PRAGMA synchronous = NORMAL" : "PRAGMA synchronous = OFF");
@@ -49,11 +49,24 @@ void SqliteAuditStore::Append(const std::vector<core::AuditEvent>& events) {
       q->Bind(5, e.scope.account).Bind(6, e.scope.region).Bind(7, e.key_id).Bind(8, e.error_code);
       q->Bind(9, e.record).Run();
     }
+    TrimLocked();
     db_->Exec("COMMIT");
   } catch (...) {
     db_->Exec("ROLLBACK");
     throw;
   }
+}
+
+void SqliteAuditStore::TrimLocked() {
+  // Deletes in slices of a tenth of the budget rather than per batch: one
+  // DELETE per many thousand events keeps trimming off the profile.
+  int64_t newest = sqlite3_last_insert_rowid(db_->handle());
+  int64_t slice = max_events_ / 10 + 1;
+  if (newest - max_events_ < trimmed_through_ + slice) return;
+  int64_t cut = newest - max_events_;
+  auto q = db_->Prepare("DELETE FROM audit_events WHERE seq <= ?");
+  q->Bind(1, cut).Run();
+  trimmed_through_ = cut;
 }
 
 std::vector<core::AuditEvent> SqliteAuditStore::Query(const core::AuditQuery& query) {
@@ -85,6 +98,7 @@ std::vector<core::AuditEvent> SqliteAuditStore::Query(const core::AuditQuery& qu
 void SqliteAuditStore::Clear() {
   std::lock_guard lock(mu_);
   db_->Exec("DELETE FROM audit_events");
+  trimmed_through_ = 0;
 }
 
 }  // namespace rotor::storage

@@ -93,6 +93,10 @@ bool IsCryptographicOperation(std::string_view op) {
   return false;
 }
 
+bool IsReadOnlyOperation(std::string_view op) {
+  return op.rfind("Describe", 0) == 0 || op.rfind("List", 0) == 0 || op.rfind("Get", 0) == 0;
+}
+
 std::string KeyIdOfCall(const json& request, const json* response) {
   if (response && response->is_object()) {
     if (auto it = response->find("KeyMetadata"); it != response->end() && it->is_object()) {
@@ -115,8 +119,7 @@ std::string KeyIdOfCall(const json& request, const json* response) {
 core::AuditEvent ApiCallEvent(const ApiCallSnapshot& call, const std::string& event_id) {
   const core::Scope& scope = call.ctx.scope;
   std::string access_key = call.ctx.access_key_id.empty() ? "ANONYMOUS" : call.ctx.access_key_id;
-  bool read_only = call.operation.rfind("Describe", 0) == 0 || call.operation.rfind("List", 0) == 0 ||
-                   call.operation.rfind("Get", 0) == 0;
+  bool read_only = IsReadOnlyOperation(call.operation);
   json record = {
       {"eventVersion", "1.08"},
       {"userIdentity",

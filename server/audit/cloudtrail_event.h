@@ -31,6 +31,9 @@ struct ApiCallSnapshot {
 nlohmann::json RedactedCopy(const nlohmann::json& body);
 // Cryptographic operations log no response elements, as CloudTrail does.
 bool IsCryptographicOperation(std::string_view operation);
+// Describe*/List*/Get*: CloudTrail marks them readOnly and logs no response
+// elements for them either (which also keeps the busiest calls cheap to audit).
+bool IsReadOnlyOperation(std::string_view operation);
 // The key a call concerned: from the response (KeyId/KeyMetadata) or the request.
 std::string KeyIdOfCall(const nlohmann::json& request, const nlohmann::json* response);
 

@@ -11,22 +11,14 @@
 #include "storage/migrations.h"
 #include "storage/root_key_file.h"
 #include "storage/sqlite_db.h"
+#include "temp_dir.h"
 
 using namespace rotor;
 namespace fs = std::filesystem;
 
 namespace {
 
-struct TempDir {
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "rotor-test-XXXXXX").string();
-    std::vector<char> buf(pattern.begin(), pattern.end());
-    buf.push_back('\0');
-    path = mkdtemp(buf.data());
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string path;
-};
+using rotor::testing::TempDir;
 
 core::Key MakeKey(const std::string& id) {
   core::Key k;

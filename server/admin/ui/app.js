@@ -248,7 +248,7 @@ async function advance(by) {
     state.firedMaterial = new Set(fired.filter((f) => f.event === 'RotateKey').map((f) => materialOf(detailText(f.detail))));
     if (!state.selected && fired.length) state.selected = { keyId: fired[0].keyId, account: fired[0].account, region: fired[0].region };
     await refresh();
-    showBanner(by, res.now, fired);
+    showBanner(by, res.now, fired, res.firedCount ?? fired.length);
   } catch (err) {
     showError(err);
   } finally {
@@ -257,16 +257,16 @@ async function advance(by) {
   }
 }
 
-function showBanner(by, now, fired) {
+function showBanner(by, now, fired, total) {
   const names = new Map(state.keys.map((k) => [keyRef(k), keyName(k)]));
   const banner = $('#banner');
   banner.hidden = false;
   banner.replaceChildren(...[
     el('strong', {}, `Clock advanced by ${by} to ${fmtDate(now)}: `,
-      fired.length ? `${fired.length} event${fired.length === 1 ? '' : 's'} fired.` : 'nothing was due.'),
+      total ? `${total} event${total === 1 ? '' : 's'} fired.` : 'nothing was due.'),
     fired.length ? el('ul', { id: 'fired' }, fired.slice(0, 8).map((f) =>
       el('li', {}, `${fmtDate(f.time)}  ${f.event}  ${names.get(keyRef(f)) || shortId(f.keyId)}  ${detailText(f.detail).split(' ')[0]}`)),
-      fired.length > 8 ? el('li', {}, `… and ${fired.length - 8} more`) : null) : null].filter(Boolean));
+      total > 8 ? el('li', {}, `… and ${total - 8} more`) : null) : null].filter(Boolean));
 }
 
 function start() {

@@ -1128,6 +1128,10 @@ class AuditTrailTest(OperateTestCase):
         self.assertEqual((delete["eventType"], delete["eventTime"]), ("AwsServiceEvent", z(T0 + 98 * DAY)))
         sched = by_name["ScheduleKeyDeletion"][0]
         self.assertEqual(sched["eventTime"], z(T0 + 91 * DAY))
+        # Read-only calls, as CloudTrail logs them: readOnly, no response elements.
+        describe = by_name["DescribeKey"][0]
+        self.assertEqual((describe["readOnly"], describe["responseElements"]), (True, None))
+        self.assertEqual(describe["requestParameters"], {"keyId": kid})
         self.assertEqual(sched["requestParameters"], {"keyId": kid, "pendingWindowInDays": 7})
 
         # Filters: name=, since= and an ARN for key=.
@@ -1210,6 +1214,34 @@ class AuditTrailTest(OperateTestCase):
                          ("DisabledException", f"{key_arn(kid)} is disabled."))
         self.assertEqual(events[-1]["requestParameters"], {"keyId": "alias/through"})
         self.assertEqual(events[-1]["resources"][0]["ARN"], key_arn(kid))
+
+    def test_audit_db_keeps_only_the_newest_events_within_its_budget(self):
+        srv = self.server(["--audit-max-events", "40"])
+        kms = srv.client()
+        kid = kms.create_key(Description="budget")["KeyMetadata"]["KeyId"]
+        for i in range(150):
+            kms.tag_resource(KeyId=kid, Tags=[{"TagKey": "n", "TagValue": str(i)}])
+        events = self.events(srv, limit=1000)
+        # Trimmed in slices of a tenth of the budget: 40 to 44 events remain.
+        self.assertGreaterEqual(len(events), 40)
+        self.assertLessEqual(len(events), 44)
+        self.assertEqual(events[-1]["requestParameters"]["tags"], [{"tagKey": "n", "tagValue": "149"}])
+        self.assertNotIn("CreateKey", [e["eventName"] for e in events])
+        with sqlite3.connect(f"file:{os.path.join(srv.data_dir, 'audit.db')}?mode=ro", uri=True) as db:
+            rows = db.execute("SELECT COUNT(*) FROM audit_events").fetchone()[0]
+        self.assertLessEqual(rows, 44)
+
+    def test_audit_trail_off(self):
+        srv = self.server(["--audit-max-events", "0"])
+        kms = srv.client()
+        kid = kms.create_key()["KeyMetadata"]["KeyId"]
+        blob = kms.encrypt(KeyId=kid, Plaintext=b"x")["CiphertextBlob"]
+        self.assertEqual(kms.decrypt(CiphertextBlob=blob)["Plaintext"], b"x")
+        status, doc = srv.admin("GET", "/_rotor/events")
+        self.assertEqual((status, doc["__type"]), (404, "NotFoundException"))
+        self.assertFalse([n for n in os.listdir(srv.data_dir) if n.startswith("audit.db")])
+        status, health = srv.admin("GET", "/_rotor/health")
+        self.assertEqual((status, "auditEvents" in health), (200, False))
 
 
 # ========================================================== compliance report

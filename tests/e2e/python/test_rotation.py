@@ -470,6 +470,18 @@ class JitterTest(RotationTestBase):
         self.assertEqual(times, sorted(times))
         for e in fired:
             self.assertEqual(parse_iso(e["time"]), results[e["keyId"]])
+        self.assertEqual((doc["firedCount"], doc["firedListed"], doc["firedByEvent"]), (n, n, {"RotateKey": n}))
+        # Two more years at once: 2,000 rotations fire, the answer lists the
+        # first 1,000 (every key's next one, in time order) and counts them all.
+        doc = srv.advance_clock("733d")  # to T0 + 1,099 days: the 3rd rotations end by day 1,098
+        self.assertEqual((doc["firedCount"], doc["firedListed"], doc["firedByEvent"]),
+                         (2 * n, 1000, {"RotateKey": 2 * n}))
+        self.assertEqual(len(doc["fired"]), 1000)
+        self.assertEqual({e["keyId"] for e in doc["fired"]}, set(results))
+        times = [parse_iso(e["time"]) for e in doc["fired"]]
+        self.assertEqual(times, sorted(times))
+        self.assertLess(times[-1], T0 + 733 * DAY)  # the 2nd rotations, all before any 3rd
+        self.assertEqual(len(self.rotations(kms, next(iter(results)))), 3)
 
 
 class OnDemandRotationTest(RotationTestBase):

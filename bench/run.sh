@@ -14,7 +14,8 @@
 #               10,000 versions, ten years of rotation over 100,000 keys. -> scale.md
 #
 # Environment: BENCH_BUILD_DIR (build-release), BENCH_DURATION (10s), BENCH_SCALE_KEYS
-# (1000000), BENCH_SKIP_BUILD=1. Everything listens on 127.0.0.1 only, every load is
+# (1000000), BENCH_SCALE_PARTS (keys,versions,tenyears), BENCH_SKIP_BUILD=1.
+# Everything listens on 127.0.0.1 only, every load is
 # bounded in time, and only processes this script started are stopped (by PID).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -276,7 +277,7 @@ startup() {
 scale() {
   echo "== scale"
   python3 bench/scale.py --rotor "$rotor" --out "$out" --work "$work" --keys "${BENCH_SCALE_KEYS:-1000000}" \
-    --duration "$duration"
+    --duration "$duration" --parts "${BENCH_SCALE_PARTS:-keys,versions,tenyears}"
 }
 
 case "$what" in

@@ -7,12 +7,18 @@ cd "$(dirname "$0")/.."
 start=$(date +%s)
 scripts/bootstrap.sh || exit 1
 scripts/build.sh build RelWithDebInfo || { echo "test.sh: BUILD FAILED"; exit 1; }
+echo "=== bootstrap and build: $(( $(date +%s) - start ))s"
 
 failed=()
 run() {
   local name=$1; shift
+  local t0=$(date +%s)
   echo "=== $name"
-  if "$@"; then echo "=== $name: passed"; else echo "=== $name: FAILED"; failed+=("$name"); fi
+  if "$@"; then
+    echo "=== $name: passed in $(( $(date +%s) - t0 ))s"
+  else
+    echo "=== $name: FAILED after $(( $(date +%s) - t0 ))s"; failed+=("$name")
+  fi
 }
 
 export ROTOR_BIN=$PWD/build/rotor
@@ -34,7 +40,9 @@ if [[ ${ROTOR_TEST_SANITIZERS:-1} != 0 ]]; then
   no_reports() {
     if compgen -G "$san_logs/*" >/dev/null; then head -c 20000 "$san_logs"/*; return 1; fi
   }
+  tb=$(date +%s)
   if scripts/build.sh build-asan Debug -DROTOR_SANITIZE=address,undefined -DROTOR_WERROR=OFF -DROTOR_FUZZ=ON; then
+    echo "=== ASan+UBSan build: $(( $(date +%s) - tb ))s"
     UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
       run "ASan+UBSan: unit tests + fuzz corpus replay" ctest --test-dir build-asan --output-on-failure -j2 --timeout 600
     export ASAN_OPTIONS=log_path=$san_logs/asan UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:log_path=$san_logs/ubsan
@@ -46,7 +54,9 @@ if [[ ${ROTOR_TEST_SANITIZERS:-1} != 0 ]]; then
   else
     echo "=== ASan+UBSan build: FAILED"; failed+=("ASan+UBSan build")
   fi
+  tb=$(date +%s)
   if ROTOR_BUILD_TARGETS="server_tests rotor" scripts/build.sh build-tsan Debug -DROTOR_SANITIZE=thread -DROTOR_WERROR=OFF; then
+    echo "=== TSan build: $(( $(date +%s) - tb ))s"
     TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
       run "TSan: concurrent rotate/encrypt/decrypt/alias swaps" build-tsan/tests/server_tests "[concurrency]"
     export TSAN_OPTIONS=log_path=$san_logs/tsan

@@ -151,8 +151,9 @@ RequestValidator::RequestValidator() : model_(std::make_unique<Model>()) {
       }
       shape.pattern = cached;
     }
+    const nlohmann::json& spec = s;  // clang 14 cannot capture a structured binding
     auto link = [&](const char* field) -> const Shape* {
-      return s.contains(field) ? &model_->shapes.at(s[field].at("shape").get<std::string>()) : nullptr;
+      return spec.contains(field) ? &model_->shapes.at(spec[field].at("shape").get<std::string>()) : nullptr;
     };
     shape.element = link("member");
     shape.key = link("key");

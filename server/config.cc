@@ -54,7 +54,9 @@ const std::vector<Option>& Options() {
   static const std::vector<Option> kOptions = {
       {"--host", "ROTOR_HOST", true, [](Config& c, auto&, auto& v) { c.host = v; }},
       {"--port", "ROTOR_PORT", true,
-       [](Config& c, auto& n, auto& v) { c.port = static_cast<uint16_t>(ParseInt(n, v, 0, 65535)); }},
+       [](Config& c, auto& n, auto& v) {
+         c.port = static_cast<uint16_t>(ParseInt(n, v, 0, 65535));
+       }},
       {"--data-dir", "ROTOR_DATA_DIR", true, [](Config& c, auto&, auto& v) { c.data_dir = v; }},
       {"--in-memory", "ROTOR_IN_MEMORY", false,
        [](Config& c, auto& n, auto& v) { c.in_memory = ParseBool(n, v); }},
@@ -80,17 +82,23 @@ const std::vector<Option>& Options() {
       {"--clock-start", "ROTOR_CLOCK_START", true,
        [](Config& c, auto& n, auto& v) {
          c.clock_start = core::ParseIso8601(v);
-         if (!c.clock_start) throw ConfigError(n + " must be an ISO-8601 time like 2026-01-01T00:00:00Z");
+         if (!c.clock_start)
+           throw ConfigError(n + " must be an ISO-8601 time like 2026-01-01T00:00:00Z");
        }},
       {"--seed", "ROTOR_SEED", true,
-       [](Config& c, auto& n, auto& v) { c.seed = static_cast<uint64_t>(ParseInt(n, v, 0, INT64_MAX)); }},
+       [](Config& c, auto& n, auto& v) {
+         c.seed = static_cast<uint64_t>(ParseInt(n, v, 0, INT64_MAX));
+       }},
       {"--rotation-jitter", "ROTOR_ROTATION_JITTER", true,
        [](Config& c, auto& n, auto& v) { c.rotation_jitter = ParseDurationFlag(n, v); }},
       {"--on-demand-rotation-delay", "ROTOR_ON_DEMAND_ROTATION_DELAY", true,
        [](Config& c, auto& n, auto& v) { c.on_demand_rotation_delay = ParseDurationFlag(n, v); }},
       {"--on-demand-rotation-limit", "ROTOR_ON_DEMAND_ROTATION_LIMIT", true,
-       [](Config& c, auto& n, auto& v) { c.on_demand_rotation_limit = static_cast<int>(ParseInt(n, v, 0, 100000)); }},
-      {"--root-key-file", "ROTOR_ROOT_KEY_FILE", true, [](Config& c, auto&, auto& v) { c.root_key_file = v; }},
+       [](Config& c, auto& n, auto& v) {
+         c.on_demand_rotation_limit = static_cast<int>(ParseInt(n, v, 0, 100000));
+       }},
+      {"--root-key-file", "ROTOR_ROOT_KEY_FILE", true,
+       [](Config& c, auto&, auto& v) { c.root_key_file = v; }},
       {"--threads", "ROTOR_THREADS", true,
        [](Config& c, auto& n, auto& v) { c.threads = static_cast<int>(ParseInt(n, v, 0, 256)); }},
       {"--read-timeout", "ROTOR_READ_TIMEOUT", true,
@@ -99,7 +107,8 @@ const std::vector<Option>& Options() {
          if (t < std::chrono::seconds(1)) throw ConfigError(n + " must be at least 1s");
          c.read_timeout = t;
        }},
-      {"--admin-token", "ROTOR_ADMIN_TOKEN", true, [](Config& c, auto&, auto& v) { c.admin_token = v; }},
+      {"--admin-token", "ROTOR_ADMIN_TOKEN", true,
+       [](Config& c, auto&, auto& v) { c.admin_token = v; }},
       {"--audit-log", "ROTOR_AUDIT_LOG", true, [](Config& c, auto&, auto& v) { c.audit_log = v; }},
       {"--audit-max-events", "ROTOR_AUDIT_MAX_EVENTS", true,
        [](Config& c, auto& n, auto& v) { c.audit_max_events = ParseInt(n, v, 0, INT64_MAX); }},
@@ -183,14 +192,17 @@ std::string UsageText() {
          "  --read-timeout D              time a client has to send a whole request (30s)\n"
          "  --admin-token T               token for admin endpoints from non-loopback clients\n"
          "  --audit-log F                 also append every audit event to F as JSON lines\n"
-         "  --audit-max-events N          audit events kept, oldest deleted first (100000; 0: off)\n"
-         "  --seed-file F                 load keys and aliases from a YAML/JSON seed file at start\n"
+         "  --audit-max-events N          audit events kept, oldest deleted first (100000; 0: "
+         "off)\n"
+         "  --seed-file F                 load keys and aliases from a YAML/JSON seed file at "
+         "start\n"
          "Every option is also an environment variable: --data-dir is ROTOR_DATA_DIR, etc.\n"
          "local-kms's PORT, KMS_ACCOUNT_ID, KMS_REGION, KMS_SEED_PATH, KMS_DATA_PATH work too.\n"
          "\n"
          "usage: rotor report [--data-dir D] [--json] [--max-material-age-days N]\n"
          "                    [--expiry-warning-days N] [--at TIME] [--fail-under PCT]\n"
-         "       rotor export [--data-dir D] [--format yaml|json] [--include-material] [--output F]\n"
+         "       rotor export [--data-dir D] [--format yaml|json] [--include-material] [--output "
+         "F]\n"
          "See docs/cli.md.\n";
 }
 

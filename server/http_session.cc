@@ -63,7 +63,8 @@ asio::awaitable<void> RunHttpSession(asio::ip::tcp::socket socket, Router& route
     // small header lines would otherwise never meet it.
     size_t header_bytes = 0;
     while (!ec && !parser.is_header_done()) {
-      header_bytes += co_await http::async_read_some(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
+      header_bytes += co_await http::async_read_some(stream, buffer, parser,
+                                                     asio::redirect_error(use_awaitable, ec));
       if (!ec && header_bytes > limits.header_bytes) ec = http::error::header_limit;
     }
     if (!ec && !parser.is_done()) {

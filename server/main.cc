@@ -98,10 +98,11 @@ int Serve(const server::Config& config) {
   std::unique_ptr<storage::SqliteAuditStore> audit_store;
   std::unique_ptr<server::AuditTrail> audit;
   if (config.audit_max_events > 0) {
-    audit_store = std::make_unique<storage::SqliteAuditStore>(data_dir, /*durable=*/!config.in_memory,
-                                                              config.audit_max_events);
+    audit_store = std::make_unique<storage::SqliteAuditStore>(
+        data_dir, /*durable=*/!config.in_memory, config.audit_max_events);
     audit = std::make_unique<server::AuditTrail>(
-        *audit_store, config.audit_log, [&repo](const core::Scope& scope, const std::string& alias) {
+        *audit_store, config.audit_log,
+        [&repo](const core::Scope& scope, const std::string& alias) {
           std::optional<core::Alias> a = repo.GetAlias(scope, alias);
           return a ? a->target_key_id : std::string();
         });
@@ -115,7 +116,8 @@ int Serve(const server::Config& config) {
   admin_options.admin_token = config.admin_token;
   admin_options.version = ROTOR_VERSION;
   admin_options.default_scope = {config.account_id, config.region};
-  server::AdminEndpoints admin(service, repo, *clock, virtual_clock.get(), audit.get(), admin_options);
+  server::AdminEndpoints admin(service, repo, *clock, virtual_clock.get(), audit.get(),
+                               admin_options);
   server::Router router(service, *clock, admin, {config.account_id, config.region});
   if (audit) router.SetObserver(audit.get());
   server::ServerOptions options;

@@ -19,7 +19,8 @@ class SqliteAuditStore final : public core::AuditStore {
   // Opens or creates <data_dir>/audit.db (an in-memory database when not
   // `durable`, i.e. for --in-memory) keeping at most about `max_events`
   // events (the newest); throws StorageError.
-  SqliteAuditStore(const std::string& data_dir, bool durable, int64_t max_events = kDefaultMaxEvents);
+  SqliteAuditStore(const std::string& data_dir, bool durable,
+                   int64_t max_events = kDefaultMaxEvents);
 
   static constexpr int64_t kDefaultMaxEvents = 100000;
 

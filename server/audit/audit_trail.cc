@@ -32,7 +32,8 @@ void AuditTrail::OnApiCall(const ApiCall& call) {
   ApiCallSnapshot snapshot{call.ctx, std::string(call.operation), RedactedCopy(call.request),
                            nullptr, std::string(call.error_code), std::string(call.error_message),
                            KeyIdOfCall(call.request, call.response)};
-  if (call.response && !IsCryptographicOperation(call.operation) && !IsReadOnlyOperation(call.operation)) {
+  if (call.response && !IsCryptographicOperation(call.operation) &&
+      !IsReadOnlyOperation(call.operation)) {
     snapshot.response = RedactedCopy(*call.response);
   }
   Enqueue(std::move(snapshot));

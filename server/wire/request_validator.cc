@@ -153,7 +153,8 @@ RequestValidator::RequestValidator() : model_(std::make_unique<Model>()) {
     }
     const nlohmann::json& spec = s;  // clang 14 cannot capture a structured binding
     auto link = [&](const char* field) -> const Shape* {
-      return spec.contains(field) ? &model_->shapes.at(spec[field].at("shape").get<std::string>()) : nullptr;
+      return spec.contains(field) ? &model_->shapes.at(spec[field].at("shape").get<std::string>())
+                                  : nullptr;
     };
     shape.element = link("member");
     shape.key = link("key");

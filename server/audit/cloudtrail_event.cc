@@ -18,6 +18,8 @@ constexpr std::array<std::string_view, 14> kUnaudited = {
     "Mac",             "SharedSecret",         "ImportToken",            "EncryptedKeyMaterial",
     "AttestationDocument", "Recipient"};
 
+const std::string kAnonymous = "ANONYMOUS";
+
 bool Unaudited(std::string_view name) {
   for (auto n : kUnaudited) {
     if (n == name) return true;
@@ -39,19 +41,75 @@ bool IsUserMap(const std::string& member) {
   return member.size() >= 17 && member.compare(member.size() - 17, 17, "EncryptionContext") == 0;
 }
 
-json Camelized(const json& v) {
+// Writes `v` with member names in lowerCamel, straight into `out` (no copy
+// of the document is built: this runs once per API call).
+void AppendCamelized(std::string& out, const json& v) {
   if (v.is_object()) {
-    json out = json::object();
-    for (const auto& [k, member] : v.items()) out[LowerCamel(k)] = IsUserMap(k) ? member : Camelized(member);
-    return out;
+    out.push_back('{');
+    bool first = true;
+    for (const auto& [k, member] : v.items()) {
+      if (!first) out.push_back(',');
+      first = false;
+      AppendJsonString(out, LowerCamel(k));
+      out.push_back(':');
+      if (IsUserMap(k)) {
+        AppendJsonText(out, member);
+      } else {
+        AppendCamelized(out, member);
+      }
+    }
+    out.push_back('}');
+  } else if (v.is_array()) {
+    out.push_back('[');
+    for (size_t i = 0; i < v.size(); ++i) {
+      if (i) out.push_back(',');
+      AppendCamelized(out, v[i]);
+    }
+    out.push_back(']');
+  } else {
+    AppendJsonText(out, v);
   }
-  if (v.is_array()) {
-    json out = json::array();
-    for (const auto& e : v) out.push_back(Camelized(e));
-    return out;
-  }
-  return v;
 }
+
+// Appends "name":value members to one JSON object, in the order written
+// (CloudTrail's order, not alphabetical).
+class RecordWriter {
+ public:
+  explicit RecordWriter(std::string& out) : out_(out) { out_.push_back('{'); }
+  RecordWriter& Str(std::string_view name, std::string_view value) {
+    Name(name);
+    AppendJsonString(out_, value);
+    return *this;
+  }
+  RecordWriter& Raw(std::string_view name, std::string_view json_text) {
+    Name(name);
+    out_ += json_text;
+    return *this;
+  }
+  // Opens a nested object member; close it with End().
+  RecordWriter& Object(std::string_view name) {
+    Name(name);
+    out_.push_back('{');
+    first_ = true;
+    return *this;
+  }
+  RecordWriter& End() {
+    out_.push_back('}');
+    first_ = false;
+    return *this;
+  }
+  std::string& out() { return out_; }
+  void Name(std::string_view name) {
+    if (!first_) out_.push_back(',');
+    first_ = false;
+    AppendJsonString(out_, name);
+    out_.push_back(':');
+  }
+
+ private:
+  std::string& out_;
+  bool first_ = true;
+};
 
 std::string IsoSeconds(core::Timestamp t) {
   // CloudTrail's eventTime has whole seconds.
@@ -66,9 +124,15 @@ std::string IdFromKeyText(const std::string& text) {
   return "";
 }
 
-json Resources(const core::Scope& scope, const std::string& key_id) {
-  if (key_id.empty()) return json::array();
-  return json::array({{{"accountId", scope.account}, {"type", "AWS::KMS::Key"}, {"ARN", core::KeyArn(scope, key_id)}}});
+void AppendResources(RecordWriter& w, const core::Scope& scope, const std::string& key_id) {
+  w.Name("resources");
+  if (key_id.empty()) {
+    w.out() += "[]";
+    return;
+  }
+  RecordWriter resource(w.out().append("["));
+  resource.Str("accountId", scope.account).Str("type", "AWS::KMS::Key").Str("ARN", core::KeyArn(scope, key_id));
+  w.out() += "}]";
 }
 
 }  // namespace
@@ -118,71 +182,88 @@ std::string KeyIdOfCall(const json& request, const json* response) {
 
 core::AuditEvent ApiCallEvent(const ApiCallSnapshot& call, const std::string& event_id) {
   const core::Scope& scope = call.ctx.scope;
-  std::string access_key = call.ctx.access_key_id.empty() ? "ANONYMOUS" : call.ctx.access_key_id;
-  bool read_only = IsReadOnlyOperation(call.operation);
-  json record = {
-      {"eventVersion", "1.08"},
-      {"userIdentity",
-       {{"type", "IAMUser"},
-        {"principalId", access_key},
-        {"arn", "arn:aws:iam::" + scope.account + ":user/rotor"},
-        {"accountId", scope.account},
-        {"accessKeyId", access_key}}},
-      {"eventTime", IsoSeconds(call.ctx.now)},
-      {"eventSource", "kms.amazonaws.com"},
-      {"eventName", call.operation},
-      {"awsRegion", scope.region},
-      {"sourceIPAddress", call.ctx.source_ip},
-      {"userAgent", call.ctx.user_agent},
-      {"requestParameters", call.request.empty() ? json(nullptr) : Camelized(call.request)},
-      {"responseElements", call.response.is_null() ? json(nullptr) : Camelized(call.response)},
-      {"requestID", call.ctx.request_id},
-      {"eventID", event_id},
-      {"readOnly", read_only},
-      {"resources", Resources(scope, call.key_id)},
-      {"eventType", "AwsApiCall"},
-      {"managementEvent", true},
-      {"recipientAccountId", scope.account},
-      {"eventCategory", "Management"},
-  };
+  const std::string& access_key = call.ctx.access_key_id.empty() ? kAnonymous : call.ctx.access_key_id;
+  std::string text;
+  text.reserve(1024);
+  RecordWriter w(text);
+  w.Str("eventVersion", "1.08");
+  w.Object("userIdentity")
+      .Str("type", "IAMUser")
+      .Str("principalId", access_key)
+      .Str("arn", "arn:aws:iam::" + scope.account + ":user/rotor")
+      .Str("accountId", scope.account)
+      .Str("accessKeyId", access_key)
+      .End();
+  w.Str("eventTime", IsoSeconds(call.ctx.now))
+      .Str("eventSource", "kms.amazonaws.com")
+      .Str("eventName", call.operation)
+      .Str("awsRegion", scope.region)
+      .Str("sourceIPAddress", call.ctx.source_ip)
+      .Str("userAgent", call.ctx.user_agent);
   if (!call.error_code.empty()) {
-    record["errorCode"] = call.error_code;
-    record["errorMessage"] = call.error_message;
+    w.Str("errorCode", call.error_code).Str("errorMessage", call.error_message);
   }
+  w.Name("requestParameters");
+  if (call.request.empty()) {
+    text += "null";
+  } else {
+    AppendCamelized(text, call.request);
+  }
+  w.Name("responseElements");
+  if (call.response.is_null()) {
+    text += "null";
+  } else {
+    AppendCamelized(text, call.response);
+  }
+  w.Str("requestID", call.ctx.request_id)
+      .Str("eventID", event_id)
+      .Raw("readOnly", IsReadOnlyOperation(call.operation) ? "true" : "false");
+  AppendResources(w, scope, call.key_id);
+  w.Str("eventType", "AwsApiCall")
+      .Raw("managementEvent", "true")
+      .Str("recipientAccountId", scope.account)
+      .Str("eventCategory", "Management")
+      .End();
   return {event_id, call.ctx.now, call.operation, "AwsApiCall", scope, call.key_id, call.error_code,
-          WriteJsonText(record)};
+          std::move(text)};
 }
 
 core::AuditEvent ServiceEventRecord(const core::ServiceEvent& e, const std::string& event_id) {
-  json details = {{"detail", e.detail}};
+  std::string details;
+  RecordWriter d(details);
   if (e.name == "RotateKey") {
     // detail is "<AUTOMATIC|ON_DEMAND> <KeyMaterialId>"
     size_t space = e.detail.find(' ');
-    details = {{"rotationType", e.detail.substr(0, space)},
-               {"keyMaterialId", space == std::string::npos ? "" : e.detail.substr(space + 1)}};
+    d.Str("rotationType", e.detail.substr(0, space))
+        .Str("keyMaterialId", space == std::string::npos ? "" : e.detail.substr(space + 1));
+  } else {
+    d.Str("detail", e.detail);
   }
-  json record = {
-      {"eventVersion", "1.08"},
-      {"userIdentity", {{"accountId", e.scope.account}, {"invokedBy", "kms.amazonaws.com"}}},
-      {"eventTime", IsoSeconds(e.time)},
-      {"eventSource", "kms.amazonaws.com"},
-      {"eventName", e.name},
-      {"awsRegion", e.scope.region},
-      {"sourceIPAddress", "kms.amazonaws.com"},
-      {"userAgent", "kms.amazonaws.com"},
-      {"requestParameters", nullptr},
-      {"responseElements", nullptr},
-      {"additionalEventData", details},
-      {"eventID", event_id},
-      {"readOnly", false},
-      {"resources", Resources(e.scope, e.key_id)},
-      {"eventType", "AwsServiceEvent"},
-      {"managementEvent", true},
-      {"recipientAccountId", e.scope.account},
-      {"serviceEventDetails", details},
-      {"eventCategory", "Management"},
-  };
-  return {event_id, e.time, e.name, "AwsServiceEvent", e.scope, e.key_id, "", WriteJsonText(record)};
+  d.End();
+  std::string text;
+  text.reserve(768);
+  RecordWriter w(text);
+  w.Str("eventVersion", "1.08");
+  w.Object("userIdentity").Str("accountId", e.scope.account).Str("invokedBy", "kms.amazonaws.com").End();
+  w.Str("eventTime", IsoSeconds(e.time))
+      .Str("eventSource", "kms.amazonaws.com")
+      .Str("eventName", e.name)
+      .Str("awsRegion", e.scope.region)
+      .Str("sourceIPAddress", "kms.amazonaws.com")
+      .Str("userAgent", "kms.amazonaws.com")
+      .Raw("requestParameters", "null")
+      .Raw("responseElements", "null")
+      .Raw("additionalEventData", details)
+      .Str("eventID", event_id)
+      .Raw("readOnly", "false");
+  AppendResources(w, e.scope, e.key_id);
+  w.Str("eventType", "AwsServiceEvent")
+      .Raw("managementEvent", "true")
+      .Str("recipientAccountId", e.scope.account)
+      .Raw("serviceEventDetails", details)
+      .Str("eventCategory", "Management")
+      .End();
+  return {event_id, e.time, e.name, "AwsServiceEvent", e.scope, e.key_id, "", std::move(text)};
 }
 
 }  // namespace rotor::server

@@ -346,7 +346,7 @@ constexpr std::array<bool, 256> MakeEscapeTable() {
 constexpr auto kNeedsEscape = MakeEscapeTable();
 constexpr bool NeedsEscape(unsigned char c) { return kNeedsEscape[c]; }
 
-void WriteString(std::string& out, const std::string& s) {
+void WriteString(std::string& out, std::string_view s) {
   out.push_back('"');
   size_t run = 0;
   for (size_t i = 0; i < s.size(); ++i) {
@@ -423,5 +423,9 @@ std::string WriteJsonText(const json& value) {
   Write(out, value);
   return out;
 }
+
+void AppendJsonText(std::string& out, const json& value) { Write(out, value); }
+
+void AppendJsonString(std::string& out, std::string_view s) { WriteString(out, s); }
 
 }  // namespace rotor::server

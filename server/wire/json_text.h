@@ -30,5 +30,8 @@ std::optional<nlohmann::json> ReadJsonText(std::string_view text, int max_depth,
 
 // Compact JSON, as AWS sends it. Strings are escaped per RFC 8259.
 std::string WriteJsonText(const nlohmann::json& value);
+// The same, appended to `out`; and one string value, quoted and escaped.
+void AppendJsonText(std::string& out, const nlohmann::json& value);
+void AppendJsonString(std::string& out, std::string_view s);
 
 }  // namespace rotor::server

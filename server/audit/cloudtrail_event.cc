@@ -131,7 +131,9 @@ void AppendResources(RecordWriter& w, const core::Scope& scope, const std::strin
     return;
   }
   RecordWriter resource(w.out().append("["));
-  resource.Str("accountId", scope.account).Str("type", "AWS::KMS::Key").Str("ARN", core::KeyArn(scope, key_id));
+  resource.Str("accountId", scope.account)
+      .Str("type", "AWS::KMS::Key")
+      .Str("ARN", core::KeyArn(scope, key_id));
   w.out() += "}]";
 }
 
@@ -182,7 +184,8 @@ std::string KeyIdOfCall(const json& request, const json* response) {
 
 core::AuditEvent ApiCallEvent(const ApiCallSnapshot& call, const std::string& event_id) {
   const core::Scope& scope = call.ctx.scope;
-  const std::string& access_key = call.ctx.access_key_id.empty() ? kAnonymous : call.ctx.access_key_id;
+  const std::string& access_key =
+      call.ctx.access_key_id.empty() ? kAnonymous : call.ctx.access_key_id;
   std::string text;
   text.reserve(1024);
   RecordWriter w(text);
@@ -224,8 +227,8 @@ core::AuditEvent ApiCallEvent(const ApiCallSnapshot& call, const std::string& ev
       .Str("recipientAccountId", scope.account)
       .Str("eventCategory", "Management")
       .End();
-  return {event_id, call.ctx.now, call.operation, "AwsApiCall", scope, call.key_id, call.error_code,
-          std::move(text)};
+  return {event_id, call.ctx.now, call.operation,  "AwsApiCall",
+          scope,    call.key_id,  call.error_code, std::move(text)};
 }
 
 core::AuditEvent ServiceEventRecord(const core::ServiceEvent& e, const std::string& event_id) {
@@ -244,7 +247,10 @@ core::AuditEvent ServiceEventRecord(const core::ServiceEvent& e, const std::stri
   text.reserve(768);
   RecordWriter w(text);
   w.Str("eventVersion", "1.08");
-  w.Object("userIdentity").Str("accountId", e.scope.account).Str("invokedBy", "kms.amazonaws.com").End();
+  w.Object("userIdentity")
+      .Str("accountId", e.scope.account)
+      .Str("invokedBy", "kms.amazonaws.com")
+      .End();
   w.Str("eventTime", IsoSeconds(e.time))
       .Str("eventSource", "kms.amazonaws.com")
       .Str("eventName", e.name)

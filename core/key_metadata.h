@@ -81,6 +81,14 @@ struct Key {
   // Bumped by every write; lets caches ignore stale copies.
   uint64_t revision = 0;
 
+  // Makes `version` the material Encrypt uses from `since` on. The three
+  // current-material fields change together here and nowhere else.
+  void MakeCurrent(uint32_t version, const std::string& material_id, Timestamp since) {
+    current_version = version;
+    current_material_id = material_id;
+    current_material_since = since;
+  }
+
   std::string Arn() const { return KeyArn(scope, id); }
   bool IsSymmetricEncryption() const { return spec == KeySpec::kSymmetricDefault; }
   // The earliest instant at which the scheduler must look at this key

@@ -109,9 +109,7 @@ KeyMaterialVersion KmsService::AppendVersion(KeyTransaction& tx, Key& key, KeyMa
   SealedMaterial sealed = sealer_.Seal(key.id, v.version, *material);
   tx.PutMaterial(key.scope, key.id, v, &sealed);
   key.version_count = v.version;
-  key.current_version = v.version;
-  key.current_material_id = v.material_id;
-  key.current_material_since = v.created;
+  key.MakeCurrent(v.version, v.material_id, v.created);
   return v;
 }
 

@@ -217,9 +217,7 @@ ImportKeyMaterialResult KmsService::ImportKeyMaterial(const RequestContext& ctx,
           target.created = ctx.now;
           target.description = req.description.value_or("");
           if (k.version_count == 0) {  // the first material is current at once
-            k.current_version = target.version;
-            k.current_material_id = material_id;
-            k.current_material_since = ctx.now;
+            k.MakeCurrent(target.version, material_id, ctx.now);
           }
           k.version_count = std::max(k.version_count, target.version);
         }
@@ -285,9 +283,7 @@ void KmsService::PromotePendingMaterial(KeyTransaction& tx, Key& key, Timestamp 
   v->rotation_type = RotationType::kOnDemand;
   v->created = at;  // RotationDate
   tx.PutMaterial(key.scope, key.id, *v, &*pending);
-  key.current_version = v->version;
-  key.current_material_id = v->material_id;
-  key.current_material_since = at;
+  key.MakeCurrent(v->version, v->material_id, at);
 }
 
 }  // namespace rotor::core

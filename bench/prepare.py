@@ -12,21 +12,27 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 
 
-def call(port, op, body, timeout=30):
+def post(port, path, body, headers, timeout=30):
+    """POST a JSON body to 127.0.0.1:port; the decoded answer, or RuntimeError if not 200."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
-        conn.request("POST", "/", json.dumps(body), {
-            "Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "TrentService." + op,
-            # moto reads the account/region from a SigV4 header; any well-formed one will do.
-            "Authorization": "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/kms/aws4_request, "
-                             "SignedHeaders=host, Signature=0"})
+        conn.request("POST", path, json.dumps(body), headers)
         r = conn.getresponse()
         data = r.read()
         if r.status != 200:
-            raise RuntimeError(f"{op} -> {r.status} {data[:300]!r}")
+            raise RuntimeError(f"{path} {headers.get('X-Amz-Target', '')} -> {r.status} {data[:300]!r}")
         return json.loads(data or b"{}")
     finally:
         conn.close()
+
+
+def call(port, op, body, timeout=30):
+    """One KMS operation (JSON 1.1)."""
+    return post(port, "/", body, {
+        "Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "TrentService." + op,
+        # moto reads the account/region from a SigV4 header; any well-formed one will do.
+        "Authorization": "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/kms/aws4_request, "
+                         "SignedHeaders=host, Signature=0"}, timeout)
 
 
 def main():

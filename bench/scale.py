@@ -29,6 +29,8 @@ import sys
 import threading
 import time
 
+import prepare  # bench/prepare.py: the HTTP helpers
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
 
@@ -42,30 +44,11 @@ def free_port():
 
 
 def call(port, op, body, timeout=60.0):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        conn.request("POST", "/", json.dumps(body), {"Content-Type": "application/x-amz-json-1.1",
-                                                     "X-Amz-Target": "TrentService." + op})
-        r = conn.getresponse()
-        data = r.read()
-        if r.status != 200:
-            raise RuntimeError(f"{op} -> {r.status} {data[:300]!r}")
-        return json.loads(data or b"{}")
-    finally:
-        conn.close()
+    return prepare.call(port, op, body, timeout)
 
 
 def admin(port, path, body, timeout=3600.0):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        conn.request("POST", path, json.dumps(body), {"Content-Type": "application/json"})
-        r = conn.getresponse()
-        data = r.read()
-        if r.status != 200:
-            raise RuntimeError(f"{path} -> {r.status} {data[:300]!r}")
-        return json.loads(data)
-    finally:
-        conn.close()
+    return prepare.post(port, path, body, {"Content-Type": "application/json"}, timeout)
 
 
 def status_kb(pid, field):

@@ -20,6 +20,14 @@ for p in "${packages[@]}"; do
 done
 if [[ "${1:-}" != "--build" ]] && ! command -v npm >/dev/null; then missing+=(npm); fi
 
+# The Python suites use boto3 (and the v1 CLI) from the machine's Python, and the
+# cryptography and yaml modules; Debian's packages stand in for any it lacks.
+if [[ "${1:-}" != "--build" ]]; then
+  for pair in boto3:python3-boto3 cryptography:python3-cryptography yaml:python3-yaml; do
+    python3 -c "import ${pair%%:*}" 2>/dev/null || missing+=("${pair#*:}")
+  done
+fi
+
 if ((${#missing[@]})); then
   echo "bootstrap: installing ${missing[*]}"
   sudo=""
@@ -29,14 +37,6 @@ if ((${#missing[@]})); then
 fi
 
 if [[ "${1:-}" != "--build" ]]; then
-  # The Python suites use boto3 and the v1 CLI from the machine's Python; Debian's
-  # python3-boto3 is the fallback when that Python lacks them.
-  if ! python3 -c 'import boto3' 2>/dev/null; then
-    echo "bootstrap: boto3 missing from $(command -v python3); installing python3-boto3"
-    sudo=""
-    [[ $(id -u) -eq 0 ]] || sudo="sudo"
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq python3-boto3 >/dev/null
-  fi
   # npm packages of the JS end-to-end tests (pinned in their package-lock.json).
   if [[ -f tests/e2e/js/package.json && ! -d tests/e2e/js/node_modules ]]; then
     echo "bootstrap: installing npm packages for tests/e2e/js"

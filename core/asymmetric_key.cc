@@ -10,7 +10,6 @@
 #include <openssl/evp.h>
 #include <openssl/obj_mac.h>
 #include <openssl/opensslv.h>
-#include <openssl/params.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
@@ -154,13 +153,38 @@ bool ConfigureSignature(EVP_PKEY_CTX* ctx, const SigningScheme& scheme, bool set
   return false;
 }
 
-OSSL_PARAM* Sm2Params(std::array<OSSL_PARAM, 2>& params) {
-  params[0] = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_DIST_ID,
-                                                const_cast<char*>(kSm2DistinguishingId),
-                                                sizeof kSm2DistinguishingId - 1);
-  params[1] = OSSL_PARAM_construct_end();
-  return params.data();
-}
+// A message (not digest) signature context: EVP_DigestSign/EVP_DigestVerify over `md`.
+// For SM2 the distinguishing ID is set on a key context that is handed to the
+// digest context before initialisation, the sequence of OpenSSL 3.0's SM2(7)
+// manual page. Passing OSSL_PKEY_PARAM_DIST_ID to EVP_DigestSignInit_ex instead
+// fails without an error on OpenSSL 3.0.19 and works on 3.0.22; this sequence
+// works on every 3.0.x release (tested against both in CI).
+struct MessageSignatureContext {
+  PkeyCtx sm2;  // SM2 only; declared first so `md`, which borrows it, goes first
+  MdCtx md{EVP_MD_CTX_new()};
+  EVP_PKEY_CTX* pctx = nullptr;  // the context the md context uses (owned by md or by sm2)
+
+  // False when OpenSSL refuses any step.
+  bool Init(EVP_PKEY* pkey, const SigningScheme& scheme, bool sign) {
+    if (!md) return false;
+    if (scheme.kind == SK::kSm2) {
+      sm2.reset(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey, nullptr));
+      if (!sm2 || EVP_PKEY_CTX_set1_id(sm2.get(), kSm2DistinguishingId,
+                                       sizeof kSm2DistinguishingId - 1) != 1) {
+        return false;
+      }
+      EVP_MD_CTX_set_pkey_ctx(md.get(), sm2.get());
+    }
+    std::string digest(scheme.digest);
+    const char* name = digest.empty() ? nullptr : digest.c_str();
+    EVP_PKEY_CTX** out = scheme.kind == SK::kSm2 ? nullptr : &pctx;
+    int rc = sign ? EVP_DigestSignInit_ex(md.get(), out, name, nullptr, nullptr, pkey, nullptr)
+                  : EVP_DigestVerifyInit_ex(md.get(), out, name, nullptr, nullptr, pkey, nullptr);
+    if (rc != 1) return false;
+    if (scheme.kind == SK::kSm2) pctx = sm2.get();
+    return ConfigureSignature(pctx, scheme, false);
+  }
+};
 
 }  // namespace
 
@@ -265,20 +289,13 @@ Bytes PrivateKey::Sign(const SigningScheme& scheme, bool is_digest,
       Fail("sign a digest");
     }
   } else {
-    MdCtx md(EVP_MD_CTX_new());
-    EVP_PKEY_CTX* pctx = nullptr;  // owned by `md`
-    std::array<OSSL_PARAM, 2> params;
-    std::string digest(scheme.digest);
-    if (!md ||
-        EVP_DigestSignInit_ex(md.get(), &pctx, digest.empty() ? nullptr : digest.c_str(), nullptr,
-                              nullptr, pkey_,
-                              scheme.kind == SK::kSm2 ? Sm2Params(params) : nullptr) != 1 ||
-        !ConfigureSignature(pctx, scheme, false) ||
-        EVP_DigestSign(md.get(), nullptr, &len, message.data(), message.size()) != 1) {
+    MessageSignatureContext c;
+    if (!c.Init(pkey_, scheme, true) ||
+        EVP_DigestSign(c.md.get(), nullptr, &len, message.data(), message.size()) != 1) {
       Fail("start signing a message");
     }
     sig.resize(len);
-    if (EVP_DigestSign(md.get(), sig.data(), &len, message.data(), message.size()) != 1) {
+    if (EVP_DigestSign(c.md.get(), sig.data(), &len, message.data(), message.size()) != 1) {
       Fail("sign a message");
     }
   }
@@ -298,18 +315,9 @@ bool PrivateKey::Verify(const SigningScheme& scheme, bool is_digest,
     return EVP_PKEY_verify(ctx.get(), signature.data(), signature.size(), message.data(),
                            message.size()) == 1;
   }
-  MdCtx md(EVP_MD_CTX_new());
-  EVP_PKEY_CTX* pctx = nullptr;
-  std::array<OSSL_PARAM, 2> params;
-  std::string digest(scheme.digest);
-  if (!md ||
-      EVP_DigestVerifyInit_ex(md.get(), &pctx, digest.empty() ? nullptr : digest.c_str(), nullptr,
-                              nullptr, pkey_,
-                              scheme.kind == SK::kSm2 ? Sm2Params(params) : nullptr) != 1 ||
-      !ConfigureSignature(pctx, scheme, false)) {
-    Fail("start verifying a message");
-  }
-  return EVP_DigestVerify(md.get(), signature.data(), signature.size(), message.data(),
+  MessageSignatureContext c;
+  if (!c.Init(pkey_, scheme, false)) Fail("start verifying a message");
+  return EVP_DigestVerify(c.md.get(), signature.data(), signature.size(), message.data(),
                           message.size()) == 1;
 }
 

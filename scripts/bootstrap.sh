@@ -12,6 +12,10 @@ test_packages=(awscli nodejs curl)
 packages=("${build_packages[@]}")
 [[ "${1:-}" == "--build" ]] || packages+=("${test_packages[@]}")
 
+# OpenSSL: libssl-dev is installed if missing, at whatever version the machine's
+# apt offers, and an installed libssl3 is left as it is (no upgrade behind the
+# user's back). Rotor works on every OpenSSL 3.0.x that Debian 12 has shipped,
+# and scripts/test.sh proves it against 3.0.19 and 3.0.22 (README, OpenSSL).
 missing=()
 for p in "${packages[@]}"; do
   # nodejs may come from NodeSource rather than Debian: a working node+npm is enough.

@@ -23,6 +23,35 @@ run() {
 
 export ROTOR_BIN=$PWD/build/rotor
 run "unit tests (ctest)" ctest --test-dir build --output-on-failure -j2 --timeout 300
+# The same crypto against every OpenSSL 3.0.x runtime in ROTOR_OPENSSL_RUNTIMES
+# (default: the shared folder beside the checkout): OpenSSL's behaviour differs
+# between patch releases (SM2 distinguishing IDs: 3.0.19 vs 3.0.22). Each run
+# prints the library it loaded.
+runtimes=${ROTOR_OPENSSL_RUNTIMES:-}
+if [[ -z $runtimes ]]; then
+  for d in ../shared/openssl /work/shared/openssl; do [[ -d $d ]] && { runtimes=$d; break; }; done
+fi
+with_openssl() {  # $1: a folder holding libcrypto.so.3 and libssl.so.3
+  local log rc=0
+  log=$(mktemp)
+  LD_LIBRARY_PATH=$1 build/tests/core_tests >"$log" 2>&1 || rc=1
+  grep -E "^OpenSSL loaded|^All tests passed|^test cases" "$log"
+  ((rc == 0)) || { tail -60 "$log"; rm -f "$log"; return 1; }
+  LD_LIBRARY_PATH=$1 tests/e2e/python/run.sh -k test_asymmetric_import >"$log" 2>&1 || rc=1
+  grep -oE "server loaded OpenSSL [^ ]+" "$log" | head -1
+  ((rc == 0)) && tail -3 "$log" || tail -60 "$log"
+  rm -f "$log"
+  return $rc
+}
+if [[ -n $runtimes ]]; then
+  for lib in "$runtimes"/3.*/; do
+    [[ -f $lib/libcrypto.so.3 ]] || continue
+    lib=$(cd "$lib" && pwd)
+    run "OpenSSL $(basename "$lib"): crypto unit tests + asymmetric e2e" with_openssl "$lib"
+  done
+else
+  echo "=== OpenSSL runtimes: none found (set ROTOR_OPENSSL_RUNTIMES); tested with the installed one only"
+fi
 [[ -x tests/e2e/python/run.sh ]] && run "e2e: boto3 + aws CLI" tests/e2e/python/run.sh
 [[ -x tests/e2e/js/run.sh ]] && run "e2e: JS SDK + Encryption SDK" tests/e2e/js/run.sh
 [[ -x labs/run_all.sh ]] && run "labs (aws CLI)" labs/run_all.sh

@@ -10,16 +10,17 @@
 #include <string>
 #include <vector>
 
+#include "core/asymmetric_key.h"
 #include "core/background_worker.h"
 #include "core/key_sealer.h"
 #include "core/kms_service.h"
 #include "server/admin/admin_endpoints.h"
+#include "server/audit/audit_trail.h"
 #include "server/config.h"
 #include "server/http_server.h"
 #include "server/router.h"
 #include "server/seed/seed_file.h"
 #include "server/tools.h"
-#include "server/audit/audit_trail.h"
 #include "storage/root_key_file.h"
 #include "storage/sqlite_audit_store.h"
 #include "storage/sqlite_key_repository.h"
@@ -149,11 +150,13 @@ int Serve(const server::Config& config) {
   worker.Start();
 
   std::string url = "http://" + config.host + ":" + std::to_string(port);
-  std::printf("rotor %s listening on %s (account %s, region %s, clock %s, data %s); try: aws "
-              "--endpoint-url %s kms list-keys\n",
-              ROTOR_VERSION, url.c_str(), config.account_id.c_str(), config.region.c_str(),
-              config.virtual_clock ? "virtual" : "system",
-              config.in_memory ? "in memory" : data_dir.c_str(), url.c_str());
+  std::printf(
+      "rotor %s listening on %s (account %s, region %s, clock %s, data %s, %s); try: aws "
+      "--endpoint-url %s kms list-keys\n",
+      ROTOR_VERSION, url.c_str(), config.account_id.c_str(), config.region.c_str(),
+      config.virtual_clock ? "virtual" : "system",
+      config.in_memory ? "in memory" : data_dir.c_str(),
+      std::string(core::OpenSslVersionText()).c_str(), url.c_str());
   std::fflush(stdout);
 
   http.Run();

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/asymmetric_key.h"
 #include "core/bytes.h"
 #include "core/kms_error.h"
 #include "server/admin/admin_http.h"
@@ -115,7 +116,10 @@ HttpResponse AdminEndpoints::Handle(const HttpRequest& req, const Peer& peer) {
 
 HttpResponse AdminEndpoints::Health(const HttpRequest& req) {
   double uptime = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
-  json body = {{"status", "ok"}, {"version", options_.version}, {"uptimeSeconds", uptime}};
+  json body = {{"status", "ok"},
+               {"version", options_.version},
+               {"openssl", core::OpenSslVersionText()},
+               {"uptimeSeconds", uptime}};
   if (audit_) body["auditEvents"] = {{"written", audit_->written()}, {"dropped", audit_->dropped()}};
   return Json(req, http::status::ok, body);
 }

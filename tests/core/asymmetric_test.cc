@@ -171,6 +171,9 @@ TEST_CASE("SM2DSA signs with the default distinguishing ID and SM2PKE round-trip
                           "1234567812345678"));
   CHECK_FALSE(
       oracle::VerifyRaw(pub.get(), "SM3", oracle::Padding::kNone, message, sig, "another-id"));
+  // Not OpenSSL 3.0's own default (an empty ID, used when none is set).
+  CHECK_FALSE(oracle::VerifyRaw(pub.get(), "SM3", oracle::Padding::kNone, message, sig, ""));
+  CHECK_FALSE(oracle::VerifyRaw(pub.get(), "SM3", oracle::Padding::kNone, message, sig));
   CHECK(VerifyError(f, signer.id, "SM2DSA", message, sig) == "");
 
   Key encryptor = NewAsymmetricKey(f, "SM2", "ENCRYPT_DECRYPT");

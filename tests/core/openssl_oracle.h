@@ -82,13 +82,18 @@ inline bool VerifyRaw(EVP_PKEY* pub, const std::string& md, Padding padding, con
                       const Bytes& signature, const char* sm2_id = nullptr) {
   EVP_MD_CTX* mctx = EVP_MD_CTX_new();
   EVP_PKEY_CTX* pctx = nullptr;
-  OSSL_PARAM params[2] = {OSSL_PARAM_construct_end(), OSSL_PARAM_construct_end()};
+  // SM2's distinguishing ID goes on a key context handed to the digest context
+  // before initialisation (SM2(7) of OpenSSL 3.0), the sequence every 3.0.x accepts.
+  EVP_PKEY_CTX* sm2 = nullptr;
+  bool ok = true;
   if (sm2_id) {
-    params[0] = OSSL_PARAM_construct_octet_string(
-        OSSL_PKEY_PARAM_DIST_ID, const_cast<char*>(sm2_id), std::char_traits<char>::length(sm2_id));
+    sm2 = EVP_PKEY_CTX_new_from_pkey(nullptr, pub, nullptr);
+    ok = sm2 && EVP_PKEY_CTX_set1_id(sm2, sm2_id,
+                                     static_cast<int>(std::char_traits<char>::length(sm2_id))) == 1;
+    EVP_MD_CTX_set_pkey_ctx(mctx, sm2);
   }
-  bool ok = EVP_DigestVerifyInit_ex(mctx, &pctx, md.empty() ? nullptr : md.c_str(), nullptr,
-                                    nullptr, pub, params) == 1;
+  ok = ok && EVP_DigestVerifyInit_ex(mctx, sm2 ? nullptr : &pctx, md.empty() ? nullptr : md.c_str(),
+                                     nullptr, nullptr, pub, nullptr) == 1;
   if (ok && padding == Padding::kPss) {
     ok = EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) == 1 &&
          EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx,
@@ -99,6 +104,7 @@ inline bool VerifyRaw(EVP_PKEY* pub, const std::string& md, Padding padding, con
   ok = ok && EVP_DigestVerify(mctx, signature.data(), signature.size(), message.data(),
                               message.size()) == 1;
   EVP_MD_CTX_free(mctx);
+  EVP_PKEY_CTX_free(sm2);
   return ok;
 }
 

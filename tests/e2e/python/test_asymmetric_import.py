@@ -351,6 +351,11 @@ class CliV2Test(ServerTestCase):
 
     def test_sm2dsa_signature_verifies_with_the_openssl_cli(self):
         # `cryptography` has no SM2; openssl verifies with AWS's default distinguishing ID.
+        # CI runs this test against several OpenSSL 3.0.x runtimes: say which one the server loaded.
+        status, health = self.server.admin("GET", "/_rotor/health")
+        self.assertEqual(status, 200)
+        self.assertTrue(health["openssl"].startswith("OpenSSL 3."), health)
+        print(f"\n  server loaded {health['openssl']}", end=" ", flush=True)
         md = self.kms.create_key(KeySpec="SM2", KeyUsage="SIGN_VERIFY")["KeyMetadata"]
         self.assertEqual(md["SigningAlgorithms"], ["SM2DSA"])
         with open(os.path.join(self.tmp, "pub.der"), "wb") as f:
@@ -364,6 +369,14 @@ class CliV2Test(ServerTestCase):
         self.sh(verify + "1234567812345678")
         rc, _out, _err = self.server.shell(verify + "another-id", cwd=self.tmp)
         self.assertNotEqual(rc, 0)
+        # Nor OpenSSL 3.0's own default (the empty ID used when none is set).
+        rc, _out, _err = self.server.shell(verify.rsplit(" -pkeyopt", 1)[0], cwd=self.tmp)
+        self.assertNotEqual(rc, 0)
+        # Verify through the server too (the same ID on the verifying side).
+        with open(os.path.join(self.tmp, "sig.bin"), "rb") as f:
+            signature = f.read()
+        self.assertTrue(self.kms.verify(KeyId=md["KeyId"], Message=b"sm2 over the wire", SigningAlgorithm="SM2DSA",
+                                        Signature=signature)["SignatureValid"])
 
     def test_cli_generate_mac(self):
         out = self.assert_cli_ok(self.server.cli_v2(["kms", "create-key", "--key-spec", "HMAC_256",

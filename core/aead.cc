@@ -37,8 +37,8 @@ void AesGcmSeal(std::span<const uint8_t> key, std::span<const uint8_t, kGcmIvSiz
   EVP_CIPHER_CTX* ctx = ThreadCtx();
   int len = 0;
   bool ok = EVP_EncryptInit_ex2(ctx, Aes256Gcm(), key.data(), iv.data(), nullptr) == 1 &&
-            (aad.empty() ||
-             EVP_EncryptUpdate(ctx, nullptr, &len, aad.data(), static_cast<int>(aad.size())) == 1) &&
+            (aad.empty() || EVP_EncryptUpdate(ctx, nullptr, &len, aad.data(),
+                                              static_cast<int>(aad.size())) == 1) &&
             (plaintext.empty() || EVP_EncryptUpdate(ctx, out, &len, plaintext.data(),
                                                     static_cast<int>(plaintext.size())) == 1) &&
             EVP_EncryptFinal_ex(ctx, out + plaintext.size(), &len) == 1 &&
@@ -52,15 +52,14 @@ bool AesGcmOpen(std::span<const uint8_t> key, std::span<const uint8_t, kGcmIvSiz
   if (key.size() != kAesKeySize) throw KmsError::Internal("AES-256-GCM needs a 32-byte key");
   EVP_CIPHER_CTX* ctx = ThreadCtx();
   int len = 0;
-  bool ok =
-      EVP_DecryptInit_ex2(ctx, Aes256Gcm(), key.data(), iv.data(), nullptr) == 1 &&
-      (aad.empty() ||
-       EVP_DecryptUpdate(ctx, nullptr, &len, aad.data(), static_cast<int>(aad.size())) == 1) &&
-      (ciphertext.empty() || EVP_DecryptUpdate(ctx, out, &len, ciphertext.data(),
-                                               static_cast<int>(ciphertext.size())) == 1) &&
-      EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, kGcmTagSize,
-                          const_cast<uint8_t*>(tag.data())) == 1 &&
-      EVP_DecryptFinal_ex(ctx, out + ciphertext.size(), &len) == 1;
+  bool ok = EVP_DecryptInit_ex2(ctx, Aes256Gcm(), key.data(), iv.data(), nullptr) == 1 &&
+            (aad.empty() || EVP_DecryptUpdate(ctx, nullptr, &len, aad.data(),
+                                              static_cast<int>(aad.size())) == 1) &&
+            (ciphertext.empty() || EVP_DecryptUpdate(ctx, out, &len, ciphertext.data(),
+                                                     static_cast<int>(ciphertext.size())) == 1) &&
+            EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, kGcmTagSize,
+                                const_cast<uint8_t*>(tag.data())) == 1 &&
+            EVP_DecryptFinal_ex(ctx, out + ciphertext.size(), &len) == 1;
   if (!ok && !ciphertext.empty()) OPENSSL_cleanse(out, ciphertext.size());
   return ok;
 }

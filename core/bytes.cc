@@ -75,7 +75,8 @@ std::optional<Bytes> Base64Decode(std::string_view text) {
   // Four characters to three bytes at a time; any invalid character makes
   // the OR of the lookups negative.
   for (; i + 4 <= body; i += 4) {
-    int32_t a = kDecode[in[i]], b = kDecode[in[i + 1]], c = kDecode[in[i + 2]], d = kDecode[in[i + 3]];
+    int32_t a = kDecode[in[i]], b = kDecode[in[i + 1]], c = kDecode[in[i + 2]],
+            d = kDecode[in[i + 3]];
     if ((a | b | c | d) < 0) return std::nullopt;
     uint32_t v = (static_cast<uint32_t>(a) << 18) | (static_cast<uint32_t>(b) << 12) |
                  (static_cast<uint32_t>(c) << 6) | static_cast<uint32_t>(d);

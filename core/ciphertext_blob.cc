@@ -42,8 +42,7 @@ std::optional<CiphertextBlobView> DecodeCiphertextBlob(std::span<const uint8_t> 
   if (version == 0) return std::nullopt;
   size_t ct_size = blob.size() - kBlobOverhead;
   CiphertextBlobView view(blob.first(kBlobHeaderSize), blob.subspan(21).first<kGcmIvSize>(),
-                          blob.subspan(kBlobHeaderSize, ct_size),
-                          blob.last<kGcmTagSize>());
+                          blob.subspan(kBlobHeaderSize, ct_size), blob.last<kGcmTagSize>());
   view.key_id = UuidFromBytes(blob.data() + 1);
   view.material_version = version;
   return view;

@@ -27,7 +27,7 @@
 namespace rotor::core {
 
 constexpr uint8_t kBlobFormatV1 = 0x01;
-constexpr size_t kBlobHeaderSize = 1 + 16 + 4 + kGcmIvSize;  // 33
+constexpr size_t kBlobHeaderSize = 1 + 16 + 4 + kGcmIvSize;      // 33
 constexpr size_t kBlobOverhead = kBlobHeaderSize + kGcmTagSize;  // 49
 
 struct CiphertextBlobView {

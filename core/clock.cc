@@ -32,10 +32,11 @@ std::string FormatIso8601(Timestamp t) {
                   static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
                   static_cast<int>(hms.seconds().count()));
   } else {
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<int>(ymd.year()),
-                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                  static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                  static_cast<int>(hms.seconds().count()), ms);
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ",
+                  static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                  static_cast<unsigned>(ymd.day()), static_cast<int>(hms.hours().count()),
+                  static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()),
+                  ms);
   }
   return buf;
 }
@@ -49,7 +50,8 @@ std::optional<Timestamp> ParseIso8601(const std::string& text) {
   std::string rest = text.substr(10);
   if (!rest.empty()) {
     int n = 0;
-    if (std::sscanf(rest.c_str(), "T%2d:%2d:%2d%n", &h, &mi, &s, &n) != 3 || n != 9) return std::nullopt;
+    if (std::sscanf(rest.c_str(), "T%2d:%2d:%2d%n", &h, &mi, &s, &n) != 3 || n != 9)
+      return std::nullopt;
     rest = rest.substr(9);
     if (!rest.empty() && rest[0] == '.') {
       size_t i = 1;
@@ -68,7 +70,8 @@ std::optional<Timestamp> ParseIso8601(const std::string& text) {
   using namespace std::chrono;
   year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
   if (!ymd.ok() || h > 23 || mi > 59 || s > 59) return std::nullopt;
-  return Timestamp(sys_days(ymd).time_since_epoch() + hours(h) + minutes(mi) + seconds(s) + Millis(ms));
+  return Timestamp(sys_days(ymd).time_since_epoch() + hours(h) + minutes(mi) + seconds(s) +
+                   Millis(ms));
 }
 
 std::optional<Millis> ParseDuration(const std::string& text) {
@@ -86,12 +89,18 @@ std::optional<Millis> ParseDuration(const std::string& text) {
     if (i == start) return std::nullopt;
     std::string unit;
     while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) unit += text[i++];
-    if (unit == "d") total += Days(value);
-    else if (unit == "h") total += std::chrono::hours(value);
-    else if (unit == "m") total += std::chrono::minutes(value);
-    else if (unit == "s") total += std::chrono::seconds(value);
-    else if (unit == "ms") total += Millis(value);
-    else return std::nullopt;
+    if (unit == "d")
+      total += Days(value);
+    else if (unit == "h")
+      total += std::chrono::hours(value);
+    else if (unit == "m")
+      total += std::chrono::minutes(value);
+    else if (unit == "s")
+      total += std::chrono::seconds(value);
+    else if (unit == "ms")
+      total += Millis(value);
+    else
+      return std::nullopt;
   }
   return total;
 }

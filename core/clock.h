@@ -21,7 +21,9 @@ using Millis = std::chrono::milliseconds;
 // with a fractional part; millisecond precision is what it actually shows.
 using Timestamp = std::chrono::sys_time<Millis>;
 
-constexpr Millis Days(int64_t n) { return std::chrono::duration_cast<Millis>(std::chrono::hours(24 * n)); }
+constexpr Millis Days(int64_t n) {
+  return std::chrono::duration_cast<Millis>(std::chrono::hours(24 * n));
+}
 
 // "2026-11-25T19:34:09.123Z" (milliseconds omitted when zero).
 std::string FormatIso8601(Timestamp t);
@@ -46,7 +48,9 @@ class VirtualClock final : public Clock {
  public:
   explicit VirtualClock(Timestamp start) : now_ms_(start.time_since_epoch().count()) {}
 
-  Timestamp Now() const override { return Timestamp(Millis(now_ms_.load(std::memory_order_acquire))); }
+  Timestamp Now() const override {
+    return Timestamp(Millis(now_ms_.load(std::memory_order_acquire)));
+  }
   bool IsVirtual() const override { return true; }
 
   // Moves the clock to `t`. Returns false (and leaves the clock alone) when `t`

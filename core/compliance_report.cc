@@ -9,8 +9,13 @@ double Percent(int part, int whole) { return whole == 0 ? 100.0 : 100.0 * part /
 
 ReportEntry EntryFor(const KeyOverview& o, const ReportOptions& options) {
   const Key& k = o.key;
-  ReportEntry e{k.id, k.Arn(), o.aliases, std::string(ToString(k.spec)), std::string(ToString(k.state)),
-                std::nullopt, std::nullopt};
+  ReportEntry e{k.id,
+                k.Arn(),
+                o.aliases,
+                std::string(ToString(k.spec)),
+                std::string(ToString(k.state)),
+                std::nullopt,
+                std::nullopt};
   if (k.current_version > 0 && k.state != KeyState::kPendingImport) {
     Timestamp since = k.current_material_since.value_or(k.creation_date);
     e.age_days = std::chrono::duration_cast<std::chrono::hours>(options.now - since).count() / 24;
@@ -54,14 +59,16 @@ ComplianceReport BuildComplianceReport(KeyInventory& inventory, const ReportOpti
     } else if (k.current_version > 0 || k.origin == Origin::kExternal) {
       s.cannot_rotate_automatically.push_back(entry);
     }
-    if (entry.age_days && *entry.age_days > options.max_material_age_days) s.stale_material.push_back(entry);
+    if (entry.age_days && *entry.age_days > options.max_material_age_days)
+      s.stale_material.push_back(entry);
     if (k.origin == Origin::kExternal && k.material_valid_to &&
         *k.material_valid_to <= options.now + Days(options.expiry_warning_days)) {
       ReportEntry expiring = entry;
       expiring.date = k.material_valid_to;
       s.imported_expiring.push_back(expiring);
     }
-    if (k.state == KeyState::kDisabled && !o.aliases.empty()) s.disabled_with_aliases.push_back(entry);
+    if (k.state == KeyState::kDisabled && !o.aliases.empty())
+      s.disabled_with_aliases.push_back(entry);
     return true;
   });
   for (ScopeReport& s : report.scopes) {

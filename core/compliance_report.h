@@ -26,8 +26,8 @@ struct ReportEntry {
   std::vector<std::string> aliases;
   std::string key_spec;
   std::string key_state;
-  std::optional<Timestamp> date;     // next rotation, expiry or deletion date
-  std::optional<int64_t> age_days;   // age of the current key material
+  std::optional<Timestamp> date;    // next rotation, expiry or deletion date
+  std::optional<int64_t> age_days;  // age of the current key material
 };
 
 struct ScopeReport {

@@ -23,8 +23,8 @@ class KeyCache::RecordingTransaction final : public KeyTransaction {
   }
   void PutKey(const Key& key) override {
     inner_.PutKey(key);
-    changes_.push_back({Change::Kind::kKeyPut, CacheKey(key.scope, key.id),
-                        std::make_shared<const Key>(key), {}});
+    changes_.push_back(
+        {Change::Kind::kKeyPut, CacheKey(key.scope, key.id), std::make_shared<const Key>(key), {}});
   }
   void DeleteKey(const Scope& scope, const std::string& key_id) override {
     for (const Alias& alias : inner_.AliasesOfKey(scope, key_id)) {
@@ -57,7 +57,8 @@ class KeyCache::RecordingTransaction final : public KeyTransaction {
       changes_.push_back({Change::Kind::kMaterialChanged, CacheKey(scope, key_id), nullptr, {}});
     }
   }
-  std::optional<KeyMaterialVersion> GetMaterialVersion(const Scope& scope, const std::string& key_id,
+  std::optional<KeyMaterialVersion> GetMaterialVersion(const Scope& scope,
+                                                       const std::string& key_id,
                                                        uint32_t version) override {
     return inner_.GetMaterialVersion(scope, key_id, version);
   }
@@ -125,8 +126,9 @@ std::optional<std::string> KeyCache::GetAliasTarget(const Scope& scope,
 }
 
 std::shared_ptr<const UnsealedMaterial> KeyCache::GetMaterial(const Scope& scope,
-                                                         const std::string& key_id,
-                                                         uint32_t version, const Unsealer& unseal) {
+                                                              const std::string& key_id,
+                                                              uint32_t version,
+                                                              const Unsealer& unseal) {
   std::string ck = CacheKey(scope, key_id);
   {
     std::shared_lock lock(mutex_);

@@ -39,7 +39,7 @@ class KeyCache {
   // Unsealed material of one version; nullptr when the repository has no
   // material for it (or it cannot be unsealed).
   std::shared_ptr<const UnsealedMaterial> GetMaterial(const Scope& scope, const std::string& key_id,
-                                                 uint32_t version, const Unsealer& unseal);
+                                                      uint32_t version, const Unsealer& unseal);
 
   // Runs `fn` in one durable transaction and updates the cache with its changes.
   void Write(const std::function<void(KeyTransaction&)>& fn);

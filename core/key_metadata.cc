@@ -106,17 +106,32 @@ std::string_view ToString(RotationType v) { return NameOf(kRotationTypes, v); }
 std::string_view ToString(KeyMaterialState v) { return NameOf(kMaterialStates, v); }
 std::string_view ToString(ImportState v) { return NameOf(kImportStates, v); }
 
-template <> std::optional<KeyState> Parse<KeyState>(std::string_view t) { return ValueOf(kKeyStates, t); }
-template <> std::optional<KeySpec> Parse<KeySpec>(std::string_view t) { return ValueOf(kKeySpecs, t); }
-template <> std::optional<KeyUsage> Parse<KeyUsage>(std::string_view t) { return ValueOf(kKeyUsages, t); }
-template <> std::optional<Origin> Parse<Origin>(std::string_view t) { return ValueOf(kOrigins, t); }
-template <> std::optional<KeyManager> Parse<KeyManager>(std::string_view t) {
+template <>
+std::optional<KeyState> Parse<KeyState>(std::string_view t) {
+  return ValueOf(kKeyStates, t);
+}
+template <>
+std::optional<KeySpec> Parse<KeySpec>(std::string_view t) {
+  return ValueOf(kKeySpecs, t);
+}
+template <>
+std::optional<KeyUsage> Parse<KeyUsage>(std::string_view t) {
+  return ValueOf(kKeyUsages, t);
+}
+template <>
+std::optional<Origin> Parse<Origin>(std::string_view t) {
+  return ValueOf(kOrigins, t);
+}
+template <>
+std::optional<KeyManager> Parse<KeyManager>(std::string_view t) {
   return ValueOf(kKeyManagers, t);
 }
-template <> std::optional<RotationType> Parse<RotationType>(std::string_view t) {
+template <>
+std::optional<RotationType> Parse<RotationType>(std::string_view t) {
   return ValueOf(kRotationTypes, t);
 }
-template <> std::optional<ImportState> Parse<ImportState>(std::string_view t) {
+template <>
+std::optional<ImportState> Parse<ImportState>(std::string_view t) {
   return ValueOf(kImportStates, t);
 }
 

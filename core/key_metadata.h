@@ -14,11 +14,35 @@
 
 namespace rotor::core {
 
-enum class KeyState { kCreating, kEnabled, kDisabled, kPendingDeletion, kPendingImport,
-                      kPendingReplicaDeletion, kUnavailable, kUpdating };
-enum class KeySpec { kSymmetricDefault, kRsa2048, kRsa3072, kRsa4096, kEccNistP256, kEccNistP384,
-                     kEccNistP521, kEccSecgP256k1, kEccNistEdwards25519, kHmac224, kHmac256,
-                     kHmac384, kHmac512, kSm2, kMlDsa44, kMlDsa65, kMlDsa87 };
+enum class KeyState {
+  kCreating,
+  kEnabled,
+  kDisabled,
+  kPendingDeletion,
+  kPendingImport,
+  kPendingReplicaDeletion,
+  kUnavailable,
+  kUpdating
+};
+enum class KeySpec {
+  kSymmetricDefault,
+  kRsa2048,
+  kRsa3072,
+  kRsa4096,
+  kEccNistP256,
+  kEccNistP384,
+  kEccNistP521,
+  kEccSecgP256k1,
+  kEccNistEdwards25519,
+  kHmac224,
+  kHmac256,
+  kHmac384,
+  kHmac512,
+  kSm2,
+  kMlDsa44,
+  kMlDsa65,
+  kMlDsa87
+};
 enum class KeyUsage { kEncryptDecrypt, kSignVerify, kGenerateVerifyMac, kKeyAgreement };
 enum class Origin { kAwsKms, kExternal, kAwsCloudHsm, kExternalKeyStore };
 enum class KeyManager { kAws, kCustomer };
@@ -31,11 +55,16 @@ std::string_view ToString(KeyManager v);
 
 template <typename E>
 std::optional<E> Parse(std::string_view text);
-template <> std::optional<KeyState> Parse<KeyState>(std::string_view text);
-template <> std::optional<KeySpec> Parse<KeySpec>(std::string_view text);
-template <> std::optional<KeyUsage> Parse<KeyUsage>(std::string_view text);
-template <> std::optional<Origin> Parse<Origin>(std::string_view text);
-template <> std::optional<KeyManager> Parse<KeyManager>(std::string_view text);
+template <>
+std::optional<KeyState> Parse<KeyState>(std::string_view text);
+template <>
+std::optional<KeySpec> Parse<KeySpec>(std::string_view text);
+template <>
+std::optional<KeyUsage> Parse<KeyUsage>(std::string_view text);
+template <>
+std::optional<Origin> Parse<Origin>(std::string_view text);
+template <>
+std::optional<KeyManager> Parse<KeyManager>(std::string_view text);
 
 struct Tag {
   std::string key;

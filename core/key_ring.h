@@ -29,14 +29,16 @@ std::string_view ToString(KeyMaterialState v);
 std::string_view ToString(ImportState v);
 template <typename E>
 std::optional<E> Parse(std::string_view text);
-template <> std::optional<RotationType> Parse<RotationType>(std::string_view text);
-template <> std::optional<ImportState> Parse<ImportState>(std::string_view text);
+template <>
+std::optional<RotationType> Parse<RotationType>(std::string_view text);
+template <>
+std::optional<ImportState> Parse<ImportState>(std::string_view text);
 
 // One version of a key's material, without its bytes.
 struct KeyMaterialVersion {
   uint32_t version = 0;
-  std::string material_id;  // 64 lowercase hex characters
-  Timestamp created;        // for rotated versions, the rotation date
+  std::string material_id;                    // 64 lowercase hex characters
+  Timestamp created;                          // for rotated versions, the rotation date
   std::optional<RotationType> rotation_type;  // none for the first material
   // Imported material only (Origin EXTERNAL).
   std::string description;

@@ -18,7 +18,8 @@ KeySealer::KeySealer(SecretBytes root_key, RandomSource& random)
 
 SealedMaterial KeySealer::Seal(const std::string& key_id, uint32_t version,
                                const SecretBytes& material) const {
-  return SealedMaterial{SealWithAad(SealingAad(key_id, version), {material.data(), material.size()}), ""};
+  return SealedMaterial{
+      SealWithAad(SealingAad(key_id, version), {material.data(), material.size()}), ""};
 }
 
 std::optional<SecretBytes> KeySealer::Unseal(const std::string& key_id, uint32_t version,
@@ -26,13 +27,15 @@ std::optional<SecretBytes> KeySealer::Unseal(const std::string& key_id, uint32_t
   return UnsealWithAad(SealingAad(key_id, version), sealed.sealed);
 }
 
-Bytes KeySealer::SealWithAad(std::span<const uint8_t> aad, std::span<const uint8_t> plaintext) const {
+Bytes KeySealer::SealWithAad(std::span<const uint8_t> aad,
+                             std::span<const uint8_t> plaintext) const {
   Bytes out(kGcmIvSize + plaintext.size() + kGcmTagSize);
   random_.Fill(out.data(), kGcmIvSize);
-  AesGcmSeal({root_key_.data(), root_key_.size()},
-             std::span<const uint8_t, kGcmIvSize>(out.data(), kGcmIvSize), aad, plaintext,
-             out.data() + kGcmIvSize,
-             std::span<uint8_t, kGcmTagSize>(out.data() + kGcmIvSize + plaintext.size(), kGcmTagSize));
+  AesGcmSeal(
+      {root_key_.data(), root_key_.size()},
+      std::span<const uint8_t, kGcmIvSize>(out.data(), kGcmIvSize), aad, plaintext,
+      out.data() + kGcmIvSize,
+      std::span<uint8_t, kGcmTagSize>(out.data() + kGcmIvSize + plaintext.size(), kGcmTagSize));
   return out;
 }
 
@@ -41,11 +44,10 @@ std::optional<SecretBytes> KeySealer::UnsealWithAad(std::span<const uint8_t> aad
   if (in.size() < kGcmIvSize + kGcmTagSize) return std::nullopt;
   size_t n = in.size() - kGcmIvSize - kGcmTagSize;
   SecretBytes out(n);
-  bool ok = AesGcmOpen({root_key_.data(), root_key_.size()},
-                       std::span<const uint8_t, kGcmIvSize>(in.data(), kGcmIvSize), aad,
-                       {in.data() + kGcmIvSize, n},
-                       std::span<const uint8_t, kGcmTagSize>(in.data() + kGcmIvSize + n, kGcmTagSize),
-                       out.data());
+  bool ok = AesGcmOpen(
+      {root_key_.data(), root_key_.size()},
+      std::span<const uint8_t, kGcmIvSize>(in.data(), kGcmIvSize), aad, {in.data() + kGcmIvSize, n},
+      std::span<const uint8_t, kGcmTagSize>(in.data() + kGcmIvSize + n, kGcmTagSize), out.data());
   if (!ok) return std::nullopt;
   return out;
 }

@@ -21,7 +21,8 @@ class KeySealer {
   // `root_key` must be 32 bytes.
   KeySealer(SecretBytes root_key, RandomSource& random);
 
-  SealedMaterial Seal(const std::string& key_id, uint32_t version, const SecretBytes& material) const;
+  SealedMaterial Seal(const std::string& key_id, uint32_t version,
+                      const SecretBytes& material) const;
   // Nullopt if the blob was not sealed by this root key for (key_id, version).
   std::optional<SecretBytes> Unseal(const std::string& key_id, uint32_t version,
                                     const SealedMaterial& sealed) const;

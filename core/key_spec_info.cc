@@ -48,7 +48,7 @@ KeyAlgorithms AlgorithmsFor(KeySpec s, KeyUsage u) {
       if (IsRsa(s)) {
         a.signing = {"RSASSA_PKCS1_V1_5_SHA_256", "RSASSA_PKCS1_V1_5_SHA_384",
                      "RSASSA_PKCS1_V1_5_SHA_512", "RSASSA_PSS_SHA_256",
-                     "RSASSA_PSS_SHA_384", "RSASSA_PSS_SHA_512"};
+                     "RSASSA_PSS_SHA_384",        "RSASSA_PSS_SHA_512"};
       }
       if (s == KeySpec::kEccNistP256 || s == KeySpec::kEccSecgP256k1) a.signing = {"ECDSA_SHA_256"};
       if (s == KeySpec::kEccNistP384) a.signing = {"ECDSA_SHA_384"};

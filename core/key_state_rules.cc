@@ -6,14 +6,22 @@ namespace rotor::core {
 
 std::string_view StatePhrase(KeyState state) {
   switch (state) {
-    case KeyState::kCreating: return "creating";
-    case KeyState::kEnabled: return "enabled";
-    case KeyState::kDisabled: return "disabled";
-    case KeyState::kPendingDeletion: return "pending deletion";
-    case KeyState::kPendingImport: return "pending import";
-    case KeyState::kPendingReplicaDeletion: return "pending replica deletion";
-    case KeyState::kUnavailable: return "unavailable";
-    case KeyState::kUpdating: return "updating";
+    case KeyState::kCreating:
+      return "creating";
+    case KeyState::kEnabled:
+      return "enabled";
+    case KeyState::kDisabled:
+      return "disabled";
+    case KeyState::kPendingDeletion:
+      return "pending deletion";
+    case KeyState::kPendingImport:
+      return "pending import";
+    case KeyState::kPendingReplicaDeletion:
+      return "pending replica deletion";
+    case KeyState::kUnavailable:
+      return "unavailable";
+    case KeyState::kUpdating:
+      return "updating";
   }
   return "unavailable";
 }
@@ -42,7 +50,8 @@ void RequireState(const Key& key, StateRule rule) {
 }
 
 void RequireUsage(const Key& key, KeyUsage usage, std::string_view operation) {
-  if (key.usage != usage) throw KmsError::InvalidKeyUsage(key.Arn(), ToString(key.usage), operation);
+  if (key.usage != usage)
+    throw KmsError::InvalidKeyUsage(key.Arn(), ToString(key.usage), operation);
 }
 
 }  // namespace rotor::core

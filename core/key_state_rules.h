@@ -11,10 +11,11 @@ namespace rotor::core {
 
 enum class StateRule {
   kAny,            // DescribeKey, ListResourceTags, GetKeyPolicy, GetKeyRotationStatus...
-  kCryptographic,  // Encrypt, Decrypt, GenerateDataKey...: Enabled only; Disabled -> DisabledException
-  kManagement,     // TagResource, UpdateKeyDescription, CreateAlias...: anything but PendingDeletion
+  kCryptographic,  // Encrypt, Decrypt, GenerateDataKey...: Enabled only; Disabled ->
+                   // DisabledException
+  kManagement,  // TagResource, UpdateKeyDescription, CreateAlias...: anything but PendingDeletion
   kEnableDisable,  // EnableKey, DisableKey: Enabled or Disabled
-  kRotation,       // EnableKeyRotation, RotateKeyOnDemand: Enabled only; Disabled -> DisabledException
+  kRotation,  // EnableKeyRotation, RotateKeyOnDemand: Enabled only; Disabled -> DisabledException
   kPendingDeletionOnly,  // CancelKeyDeletion: "<arn> is not pending deletion." otherwise
 };
 

@@ -111,7 +111,8 @@ KmsError KmsError::KeySpecNotValid(std::string_view key_arn, std::string_view ke
           Concat({key_arn, " key spec is ", key_spec, " which is not valid for ", operation, "."})};
 }
 KmsError KmsError::InvalidDigestLength(std::string_view algorithm) {
-  return {ErrorCode::kValidation, Concat({"Digest is invalid length for algorithm ", algorithm, "."})};
+  return {ErrorCode::kValidation,
+          Concat({"Digest is invalid length for algorithm ", algorithm, "."})};
 }
 KmsError KmsError::OriginNotValid(std::string_view key_arn, std::string_view origin) {
   return {ErrorCode::kUnsupportedOperation,
@@ -124,9 +125,8 @@ KmsError KmsError::DryRun() {
 KmsError KmsError::InvalidCiphertext() { return {ErrorCode::kInvalidCiphertext, ""}; }
 KmsError KmsError::ValidationFailed(std::string_view value, std::string_view member,
                                     std::string_view constraint) {
-  return {ErrorCode::kValidation,
-          Concat({"1 validation error detected: Value '", value, "' at '", member,
-                  "' failed to satisfy constraint: ", constraint})};
+  return {ErrorCode::kValidation, Concat({"1 validation error detected: Value '", value, "' at '",
+                                          member, "' failed to satisfy constraint: ", constraint})};
 }
 
 }  // namespace rotor::core

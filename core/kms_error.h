@@ -89,7 +89,8 @@ class KmsError : public std::runtime_error {
                                   std::string_view operation);
   // "Digest is invalid length for algorithm <alg>." (ValidationException)
   static KmsError InvalidDigestLength(std::string_view algorithm);
-  // "<arn> origin is <origin> which is not valid for this operation." (UnsupportedOperationException)
+  // "<arn> origin is <origin> which is not valid for this operation."
+  // (UnsupportedOperationException)
   static KmsError OriginNotValid(std::string_view key_arn, std::string_view origin);
   // "The request would have succeeded, but the DryRun option is set."
   static KmsError DryRun();
@@ -98,11 +99,15 @@ class KmsError : public std::runtime_error {
   // "1 validation error detected: Value '<v>' at '<member>' failed to satisfy constraint: <c>"
   static KmsError ValidationFailed(std::string_view value, std::string_view member,
                                    std::string_view constraint);
-  static KmsError Validation(std::string message) { return {ErrorCode::kValidation, std::move(message)}; }
+  static KmsError Validation(std::string message) {
+    return {ErrorCode::kValidation, std::move(message)};
+  }
   static KmsError Unsupported(std::string message = {}) {
     return {ErrorCode::kUnsupportedOperation, std::move(message)};
   }
-  static KmsError Internal(std::string message) { return {ErrorCode::kKmsInternal, std::move(message)}; }
+  static KmsError Internal(std::string message) {
+    return {ErrorCode::kKmsInternal, std::move(message)};
+  }
 
  private:
   ErrorCode code_;

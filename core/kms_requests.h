@@ -204,7 +204,7 @@ struct MacRequest {
 struct MacResult {
   std::string key_arn;
   std::string algorithm;
-  Bytes mac;         // GenerateMac
+  Bytes mac;           // GenerateMac
   bool valid = false;  // VerifyMac
 };
 

@@ -118,7 +118,8 @@ class KmsService {
   MacResult VerifyMac(const RequestContext& ctx, const MacRequest& req);
 
   // ---- Imported key material (kms_service_import.cc)
-  ImportParametersResult GetParametersForImport(const RequestContext& ctx, const std::string& key_id,
+  ImportParametersResult GetParametersForImport(const RequestContext& ctx,
+                                                const std::string& key_id,
                                                 const std::string& wrapping_algorithm,
                                                 const std::string& wrapping_key_spec);
   ImportKeyMaterialResult ImportKeyMaterial(const RequestContext& ctx,
@@ -199,7 +200,8 @@ class KmsService {
   Bytes AsymmetricEncrypt(const Key& key, const std::optional<std::string>& algorithm,
                           const EncryptionContext& context, const SecretBytes& plaintext,
                           bool dry_run);
-  Opened AsymmetricDecrypt(std::shared_ptr<const Key> key, const std::optional<std::string>& algorithm,
+  Opened AsymmetricDecrypt(std::shared_ptr<const Key> key,
+                           const std::optional<std::string>& algorithm,
                            const EncryptionContext& context, const Bytes& ciphertext);
   std::shared_ptr<const PrivateKey> PrivateKeyOf(const Key& key);
 

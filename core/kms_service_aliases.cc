@@ -19,8 +19,9 @@ void RequireUserAliasName(const std::string& name) {
   }
   if (IsAwsManagedAliasName(name)) {
     throw KmsError(ErrorCode::kInvalidAliasName,
-                   "Alias " + name + " cannot be created: the alias/aws/ prefix is reserved for "
-                   "AWS managed keys.");
+                   "Alias " + name +
+                       " cannot be created: the alias/aws/ prefix is reserved for "
+                       "AWS managed keys.");
   }
   if (!IsAliasName(name)) {
     throw KmsError(ErrorCode::kInvalidAliasName, "Alias name " + name + " is not valid.");
@@ -45,9 +46,9 @@ void KmsService::CreateAlias(const RequestContext& ctx, const std::string& alias
     Key target = ResolveKeyForWrite(tx, ctx, target_key_id, AliasPolicy::kKeyIdOrArnOnly);
     RequireState(target, StateRule::kManagement);
     if (tx.GetAlias(ctx.scope, alias_name)) {
-      throw KmsError(ErrorCode::kAlreadyExists, "An alias with the name " +
-                                                    AliasArn(ctx.scope, alias_name) +
-                                                    " already exists");
+      throw KmsError(
+          ErrorCode::kAlreadyExists,
+          "An alias with the name " + AliasArn(ctx.scope, alias_name) + " already exists");
     }
     if (tx.AliasesOfKey(ctx.scope, target.id).size() >= kMaxAliasesPerKey) {
       throw KmsError(ErrorCode::kLimitExceeded,
@@ -67,11 +68,10 @@ void KmsService::UpdateAlias(const RequestContext& ctx, const std::string& alias
     RequireState(target, StateRule::kManagement);  // only the new target's state matters
     std::optional<Key> current = tx.GetKey(ctx.scope, alias->target_key_id);
     if (current && !SameKind(*current, target)) {
-      throw KmsError::Validation(
-          "Alias " + alias_name + " cannot be moved to " + target.Arn() +
-          ": the new key must have the same key type and key usage (" +
-          std::string(ToString(current->spec)) + ", " + std::string(ToString(current->usage)) +
-          ") as the current one.");
+      throw KmsError::Validation("Alias " + alias_name + " cannot be moved to " + target.Arn() +
+                                 ": the new key must have the same key type and key usage (" +
+                                 std::string(ToString(current->spec)) + ", " +
+                                 std::string(ToString(current->usage)) + ") as the current one.");
     }
     if (alias->target_key_id != target.id &&
         tx.AliasesOfKey(ctx.scope, target.id).size() >= kMaxAliasesPerKey) {
@@ -106,10 +106,11 @@ ListAliasesResult KmsService::ListAliases(const RequestContext& ctx,
   ListAliasesResult result;
   for (size_t i = 0; i < aliases.size() && i < limit; ++i) {
     const Alias& a = aliases[i];
-    result.aliases.push_back(
-        {a.name, AliasArn(ctx.scope, a.name), a.target_key_id, a.creation_date, a.last_updated_date});
+    result.aliases.push_back({a.name, AliasArn(ctx.scope, a.name), a.target_key_id, a.creation_date,
+                              a.last_updated_date});
   }
-  if (aliases.size() > limit) result.next_marker = EncodeMarker("aliases", result.aliases.back().name);
+  if (aliases.size() > limit)
+    result.next_marker = EncodeMarker("aliases", result.aliases.back().name);
   return result;
 }
 

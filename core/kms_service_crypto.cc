@@ -31,7 +31,8 @@ void RequireEncryptionKey(const Key& key, const char* operation) {
 // GenerateDataKey and the blob path need a usable symmetric encryption key.
 void RequireSymmetricEncryptionKey(const Key& key, const char* operation) {
   RequireEncryptionKey(key, operation);
-  if (!key.IsSymmetricEncryption()) throw KmsError::KeySpecNotValid(key.Arn(), ToString(key.spec), operation);
+  if (!key.IsSymmetricEncryption())
+    throw KmsError::KeySpecNotValid(key.Arn(), ToString(key.spec), operation);
 }
 
 // Decrypt and ReEncrypt name an asymmetric key in the request (AWS cannot
@@ -52,17 +53,18 @@ Bytes Aad(std::span<const uint8_t> header, const EncryptionContext& context) {
 Bytes KmsService::SealUnderKey(const Key& key, const SecretBytes& plaintext,
                                const EncryptionContext& context) {
   std::shared_ptr<const UnsealedMaterial> material = MaterialFor(key, key.current_version);
-  if (!material) throw KmsError::Internal("the current key material of " + key.Arn() + " is missing");
+  if (!material)
+    throw KmsError::Internal("the current key material of " + key.Arn() + " is missing");
   uint8_t iv[kGcmIvSize];
   random_.Fill(iv, sizeof iv);
-  std::optional<Bytes> blob = NewCiphertextBlob(key.id, key.current_version,
-                                                std::span<const uint8_t, kGcmIvSize>(iv), plaintext.size());
+  std::optional<Bytes> blob = NewCiphertextBlob(
+      key.id, key.current_version, std::span<const uint8_t, kGcmIvSize>(iv), plaintext.size());
   if (!blob) throw KmsError::Internal("cannot encode a ciphertext for " + key.Arn());
   std::span<const uint8_t> header(blob->data(), kBlobHeaderSize);
-  AesGcmSeal({material->bytes.data(), material->bytes.size()},
-             std::span<const uint8_t, kGcmIvSize>(iv), Aad(header, context),
-             {plaintext.data(), plaintext.size()}, blob->data() + kBlobHeaderSize,
-             std::span<uint8_t, kGcmTagSize>(blob->data() + blob->size() - kGcmTagSize, kGcmTagSize));
+  AesGcmSeal(
+      {material->bytes.data(), material->bytes.size()}, std::span<const uint8_t, kGcmIvSize>(iv),
+      Aad(header, context), {plaintext.data(), plaintext.size()}, blob->data() + kBlobHeaderSize,
+      std::span<uint8_t, kGcmTagSize>(blob->data() + blob->size() - kGcmTagSize, kGcmTagSize));
   return std::move(*blob);
 }
 
@@ -106,7 +108,8 @@ EncryptResult KmsService::Encrypt(const RequestContext& ctx, const EncryptReques
   std::shared_ptr<const Key> key = ResolveKey(ctx, req.key_id, AliasPolicy::kAllowAlias);
   RequireEncryptionKey(*key, "Encrypt");
   if (!key->IsSymmetricEncryption()) {
-    Bytes ciphertext = AsymmetricEncrypt(*key, req.algorithm, req.context, req.plaintext, req.dry_run);
+    Bytes ciphertext =
+        AsymmetricEncrypt(*key, req.algorithm, req.context, req.plaintext, req.dry_run);
     RecordUsage(ctx, *key, "Encrypt");
     return {std::move(ciphertext), key->Arn(), req.algorithm.value_or("")};
   }
@@ -139,16 +142,19 @@ KmsService::Opened KmsService::OpenCiphertext(const RequestContext& ctx, const B
 }
 
 DecryptResult KmsService::Decrypt(const RequestContext& ctx, const DecryptRequest& req) {
-  Opened opened = OpenCiphertext(ctx, req.ciphertext, req.context, req.key_id, req.algorithm, "Decrypt");
+  Opened opened =
+      OpenCiphertext(ctx, req.ciphertext, req.context, req.key_id, req.algorithm, "Decrypt");
   if (req.dry_run) throw KmsError::DryRun();
   RecordUsage(ctx, *opened.key, "Decrypt");
-  return {std::move(opened.plaintext), opened.key->Arn(), std::move(opened.algorithm), opened.material_id};
+  return {std::move(opened.plaintext), opened.key->Arn(), std::move(opened.algorithm),
+          opened.material_id};
 }
 
 ReEncryptResult KmsService::ReEncrypt(const RequestContext& ctx, const ReEncryptRequest& req) {
   Opened source = OpenCiphertext(ctx, req.ciphertext, req.source_context, req.source_key_id,
                                  req.source_algorithm, "ReEncrypt");
-  std::shared_ptr<const Key> dest = ResolveKey(ctx, req.destination_key_id, AliasPolicy::kAllowAlias);
+  std::shared_ptr<const Key> dest =
+      ResolveKey(ctx, req.destination_key_id, AliasPolicy::kAllowAlias);
   RequireEncryptionKey(*dest, "ReEncrypt");
   ReEncryptResult result;
   if (dest->IsSymmetricEncryption()) {

@@ -23,7 +23,8 @@ KeySpec ChooseKeySpec(const CreateKeyRequest& req) {
         "You cannot specify KeySpec and CustomerMasterKeySpec in the same request. "
         "CustomerMasterKeySpec is deprecated: use KeySpec.");
   }
-  const std::optional<std::string>& text = req.key_spec ? req.key_spec : req.customer_master_key_spec;
+  const std::optional<std::string>& text =
+      req.key_spec ? req.key_spec : req.customer_master_key_spec;
   if (!text) return KeySpec::kSymmetricDefault;
   // The model validator has checked the enum, so Parse cannot fail here.
   return Parse<KeySpec>(*text).value_or(KeySpec::kSymmetricDefault);
@@ -44,7 +45,8 @@ KeyUsage ChooseKeyUsage(const CreateKeyRequest& req, KeySpec spec) {
 }
 
 Origin ChooseOrigin(const CreateKeyRequest& req) {
-  Origin origin = req.origin ? Parse<Origin>(*req.origin).value_or(Origin::kAwsKms) : Origin::kAwsKms;
+  Origin origin =
+      req.origin ? Parse<Origin>(*req.origin).value_or(Origin::kAwsKms) : Origin::kAwsKms;
   if (req.custom_key_store_id) {
     // Rotor has no custom key stores, so no id can name one.
     throw KmsError(ErrorCode::kCustomKeyStoreNotFound,
@@ -67,14 +69,18 @@ Key KmsService::CreateKey(const RequestContext& ctx, const CreateKeyRequest& req
   KeyUsage usage = ChooseKeyUsage(req, spec);
   Origin origin = ChooseOrigin(req);
   if (req.multi_region) {
-    throw KmsError::Unsupported("Rotor does not emulate multi-Region keys; create the key with "
-                                "MultiRegion=false.");
+    throw KmsError::Unsupported(
+        "Rotor does not emulate multi-Region keys; create the key with "
+        "MultiRegion=false.");
   }
   if (IsAsymmetricSpec(spec) && !CanGenerate(spec)) {
     // Refused, never faked: ML-DSA (FIPS 204) needs OpenSSL 3.5.
-    throw KmsError::Unsupported("KeySpec " + std::string(ToString(spec)) + " is not supported by this "
-                                "Rotor build: its OpenSSL (" + std::string(OpenSslVersionText()) +
-                                ") cannot " + (spec == KeySpec::kSm2 ? "do SM2." : "do ML-DSA; it needs OpenSSL 3.5 or later."));
+    throw KmsError::Unsupported(
+        "KeySpec " + std::string(ToString(spec)) +
+        " is not supported by this "
+        "Rotor build: its OpenSSL (" +
+        std::string(OpenSslVersionText()) + ") cannot " +
+        (spec == KeySpec::kSm2 ? "do SM2." : "do ML-DSA; it needs OpenSSL 3.5 or later."));
   }
   Key key;
   key.scope = ctx.scope;

@@ -19,7 +19,8 @@ void RequireRotatableSpec(const Key& key) {
 
 // Automatic rotation is for KMS-generated material only.
 void RequireAwsKmsOrigin(const Key& key) {
-  if (key.origin != Origin::kAwsKms) throw KmsError::OriginNotValid(key.Arn(), ToString(key.origin));
+  if (key.origin != Origin::kAwsKms)
+    throw KmsError::OriginNotValid(key.Arn(), ToString(key.origin));
 }
 
 KeyMaterialState StateOf(const Key& key, const KeyMaterialVersion& v) {
@@ -145,7 +146,8 @@ ListKeyRotationsResult KmsService::ListKeyRotations(
       bool listed = all || (v.rotation_type.has_value() && v.version <= key->current_version);
       if (!listed) continue;
       if (result.rotations.size() == limit) {
-        result.next_marker = EncodeMarker("rotations", std::to_string(result.rotations.back().version.version));
+        result.next_marker =
+            EncodeMarker("rotations", std::to_string(result.rotations.back().version.version));
         return result;
       }
       KeyMaterialState state = StateOf(*key, v);
@@ -155,7 +157,8 @@ ListKeyRotationsResult KmsService::ListKeyRotations(
   return result;
 }
 
-KeyLastUsageResult KmsService::GetKeyLastUsage(const RequestContext& ctx, const std::string& key_id) {
+KeyLastUsageResult KmsService::GetKeyLastUsage(const RequestContext& ctx,
+                                               const std::string& key_id) {
   std::shared_ptr<const Key> key = ResolveKey(ctx, key_id, AliasPolicy::kKeyIdOrArnOnly);
   KeyLastUsageResult result;
   result.key_id = key->id;

@@ -20,11 +20,16 @@ namespace {
 
 size_t MaterialSize(KeySpec spec) {
   switch (spec) {
-    case KeySpec::kHmac224: return 28;
-    case KeySpec::kHmac256: return 32;
-    case KeySpec::kHmac384: return 48;
-    case KeySpec::kHmac512: return 64;
-    default: return 32;
+    case KeySpec::kHmac224:
+      return 28;
+    case KeySpec::kHmac256:
+      return 32;
+    case KeySpec::kHmac384:
+      return 48;
+    case KeySpec::kHmac512:
+      return 64;
+    default:
+      return 32;
   }
 }
 
@@ -44,18 +49,21 @@ void Validate(const SeedKey& k) {
   } else if (k.origin != Origin::kAwsKms) {
     Fail(k, "Origin must be AWS_KMS or EXTERNAL");
   } else if (k.materials.empty()) {
-    Fail(k, IsAsymmetricSpec(k.spec) ? "PrivateKeyPem is required" : "BackingKeys needs at least one key");
+    Fail(k, IsAsymmetricSpec(k.spec) ? "PrivateKeyPem is required"
+                                     : "BackingKeys needs at least one key");
   } else if (!k.spec_is_rotatable() && k.materials.size() > 1) {
     Fail(k, "only symmetric encryption keys have more than one key material");
   }
   for (size_t i = 0; i < k.materials.size(); ++i) {
     const SeedMaterial& m = k.materials[i];
     if (symmetric_or_hmac && m.bytes.size() != MaterialSize(k.spec)) {
-      Fail(k, "key material " + std::to_string(i) + " must be " + std::to_string(MaterialSize(k.spec)) +
-                  " bytes (" + std::to_string(2 * MaterialSize(k.spec)) + " hex digits)");
+      Fail(k, "key material " + std::to_string(i) + " must be " +
+                  std::to_string(MaterialSize(k.spec)) + " bytes (" +
+                  std::to_string(2 * MaterialSize(k.spec)) + " hex digits)");
     }
-    if (!m.material_id.empty() && (m.material_id.size() != 64 ||
-                                   m.material_id.find_first_not_of("0123456789abcdef") != std::string::npos)) {
+    if (!m.material_id.empty() &&
+        (m.material_id.size() != 64 ||
+         m.material_id.find_first_not_of("0123456789abcdef") != std::string::npos)) {
       Fail(k, "KeyMaterialId must be 64 lowercase hex digits");
     }
     if (i == 0 && m.rotation_type) Fail(k, "the first key material cannot have a RotationType");
@@ -64,7 +72,8 @@ void Validate(const SeedKey& k) {
     if (k.spec != KeySpec::kSymmetricDefault || k.origin != Origin::kAwsKms) {
       Fail(k, "automatic rotation is only for symmetric keys with KMS-generated material");
     }
-    if (k.rotation_period_days < kMinRotationPeriodDays || k.rotation_period_days > kMaxRotationPeriodDays) {
+    if (k.rotation_period_days < kMinRotationPeriodDays ||
+        k.rotation_period_days > kMaxRotationPeriodDays) {
       Fail(k, "PeriodInDays must be between 90 and 2560");
     }
   }
@@ -78,7 +87,8 @@ SeedResult KmsService::LoadSeed(const SeedDocument& doc, Timestamp now) {
   std::set<std::tuple<std::string, std::string, std::string>> ids;
   for (const SeedKey& k : doc.keys) {
     Validate(k);
-    if (!ids.insert({k.scope.account, k.scope.region, k.key_id}).second) Fail(k, "the KeyId appears twice");
+    if (!ids.insert({k.scope.account, k.scope.region, k.key_id}).second)
+      Fail(k, "the KeyId appears twice");
   }
   std::set<std::tuple<std::string, std::string, std::string>> alias_names;
   for (const SeedAlias& a : doc.aliases) {
@@ -106,7 +116,8 @@ SeedResult KmsService::LoadSeed(const SeedDocument& doc, Timestamp now) {
       k.spec = s.spec;
       k.usage = s.usage;
       k.origin = s.origin;
-      k.state = s.origin == Origin::kExternal && s.materials.empty() ? KeyState::kPendingImport : s.state;
+      k.state =
+          s.origin == Origin::kExternal && s.materials.empty() ? KeyState::kPendingImport : s.state;
       k.policy = s.policy.value_or(DefaultKeyPolicy(s.scope.account));
       k.tags = s.tags;
       k.revision = 1;
@@ -146,8 +157,8 @@ SeedResult KmsService::LoadSeed(const SeedDocument& doc, Timestamp now) {
       }
       if (!tx.GetKey(a.scope, a.target_key_id)) {
         throw SeedError(a.entry + ": TargetKeyId " + a.target_key_id + " of " + a.name +
-                        " is not a key in the seed file or the data dir (account " + a.scope.account +
-                        ", region " + a.scope.region + ")");
+                        " is not a key in the seed file or the data dir (account " +
+                        a.scope.account + ", region " + a.scope.region + ")");
       }
       tx.PutAlias(Alias{a.scope, a.name, a.target_key_id, now, now});
       ++result.aliases_created;

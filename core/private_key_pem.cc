@@ -23,10 +23,14 @@ struct PkeyDeleter {
 KeySpec SpecOf(EVP_PKEY* pkey) {
   if (EVP_PKEY_is_a(pkey, "RSA")) {
     switch (EVP_PKEY_get_bits(pkey)) {
-      case 2048: return KeySpec::kRsa2048;
-      case 3072: return KeySpec::kRsa3072;
-      case 4096: return KeySpec::kRsa4096;
-      default: throw SeedError("RSA keys must have 2048, 3072 or 4096 bits");
+      case 2048:
+        return KeySpec::kRsa2048;
+      case 3072:
+        return KeySpec::kRsa3072;
+      case 4096:
+        return KeySpec::kRsa4096;
+      default:
+        throw SeedError("RSA keys must have 2048, 3072 or 4096 bits");
     }
   }
   if (EVP_PKEY_is_a(pkey, "ED25519")) return KeySpec::kEccNistEdwards25519;
@@ -50,11 +54,13 @@ KeySpec SpecOf(EVP_PKEY* pkey) {
 
 std::pair<KeySpec, SecretBytes> PrivateKeyFromPem(const std::string& pem) {
   std::unique_ptr<BIO, BioDeleter> in(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-  std::unique_ptr<EVP_PKEY, PkeyDeleter> pkey(PEM_read_bio_PrivateKey(in.get(), nullptr, nullptr, nullptr));
+  std::unique_ptr<EVP_PKEY, PkeyDeleter> pkey(
+      PEM_read_bio_PrivateKey(in.get(), nullptr, nullptr, nullptr));
   if (!pkey) throw SeedError("PrivateKeyPem is not a PEM private key");
   KeySpec spec = SpecOf(pkey.get());
   std::unique_ptr<BIO, BioDeleter> out(BIO_new(BIO_s_mem()));
-  if (i2d_PKCS8PrivateKeyInfo_bio(out.get(), pkey.get()) != 1) throw SeedError("cannot encode the key as PKCS#8");
+  if (i2d_PKCS8PrivateKeyInfo_bio(out.get(), pkey.get()) != 1)
+    throw SeedError("cannot encode the key as PKCS#8");
   char* data = nullptr;
   long n = BIO_get_mem_data(out.get(), &data);
   SecretBytes der(reinterpret_cast<const uint8_t*>(data), static_cast<size_t>(n));
@@ -68,7 +74,9 @@ std::string PrivateKeyToPem(const SecretBytes& pkcs8_der) {
       d2i_AutoPrivateKey(nullptr, &p, static_cast<long>(pkcs8_der.size())));
   if (!pkey) return "";
   std::unique_ptr<BIO, BioDeleter> out(BIO_new(BIO_s_mem()));
-  if (PEM_write_bio_PKCS8PrivateKey(out.get(), pkey.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1) return "";
+  if (PEM_write_bio_PKCS8PrivateKey(out.get(), pkey.get(), nullptr, nullptr, 0, nullptr, nullptr) !=
+      1)
+    return "";
   char* data = nullptr;
   long n = BIO_get_mem_data(out.get(), &data);
   std::string pem(data, static_cast<size_t>(n));

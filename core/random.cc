@@ -39,7 +39,8 @@ void IdGenerator::Fill(uint8_t* out, size_t n) {
     st.s[0] ^= st.s[3];
     st.s[2] ^= t;
     st.s[3] = rotl(st.s[3], 45);
-    for (size_t k = 0; k < 8 && i + k < n; ++k) out[i + k] = static_cast<uint8_t>(result >> (8 * k));
+    for (size_t k = 0; k < 8 && i + k < n; ++k)
+      out[i + k] = static_cast<uint8_t>(result >> (8 * k));
   }
 }
 

@@ -31,8 +31,8 @@ Timestamp Scheduled(const std::string& key_id, Timestamp anchor, int period_days
 }
 }  // namespace
 
-void EnableRotation(RotationSchedule& s, const std::string& key_id, int period_days,
-                    Timestamp now, const JitterModel& jitter) {
+void EnableRotation(RotationSchedule& s, const std::string& key_id, int period_days, Timestamp now,
+                    const JitterModel& jitter) {
   if (!s.enabled || !s.anchor) s.anchor = now;
   s.enabled = true;
   s.period_days = period_days;

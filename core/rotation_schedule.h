@@ -44,8 +44,8 @@ class JitterModel {
 // Turns rotation on (or changes the period): the new period counts from the
 // existing anchor when rotation was already on, from `now` otherwise. A date
 // already past becomes `now`, so an overdue key rotates at once.
-void EnableRotation(RotationSchedule& s, const std::string& key_id, int period_days,
-                    Timestamp now, const JitterModel& jitter);
+void EnableRotation(RotationSchedule& s, const std::string& key_id, int period_days, Timestamp now,
+                    const JitterModel& jitter);
 void DisableRotation(RotationSchedule& s);
 // After an automatic rotation fired at the scheduled instant `at`.
 void AdvanceAfterRotation(RotationSchedule& s, const std::string& key_id, Timestamp at,

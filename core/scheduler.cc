@@ -33,7 +33,8 @@ std::optional<ServiceEvent> KmsService::FireDue(KeyTransaction& tx, const DueKey
     key.on_demand_rotation_completes.reset();
     event.name = "RotateKey";
     event.detail = "ON_DEMAND " + v.material_id;
-  } else if (key.rotation.enabled && key.rotation.next_rotation && *key.rotation.next_rotation == *at) {
+  } else if (key.rotation.enabled && key.rotation.next_rotation &&
+             *key.rotation.next_rotation == *at) {
     // Stamped with its scheduled instant, so a clock jump of three periods
     // leaves three versions dated one period apart.
     KeyMaterialVersion v = AppendMaterial(tx, key, *at, RotationType::kAutomatic);

@@ -23,8 +23,8 @@ class SeedError : public std::runtime_error {
 };
 
 struct SeedMaterial {
-  SecretBytes bytes;  // AES key, HMAC key or PKCS#8 DER private key; empty when not exported
-  std::string material_id;                    // empty: generated
+  SecretBytes bytes;        // AES key, HMAC key or PKCS#8 DER private key; empty when not exported
+  std::string material_id;  // empty: generated
   std::optional<Timestamp> created;           // empty: the key's creation date
   std::optional<RotationType> rotation_type;  // empty for the first material
   std::optional<Timestamp> valid_to;          // imported material that expires

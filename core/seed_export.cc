@@ -23,7 +23,8 @@ SeedDocument ExportSeed(KeyInventory& inventory, KeyRepository& repo, const KeyS
     s.rotation_period_days = k.rotation.period_days;
     s.next_rotation = k.rotation.enabled ? k.rotation.next_rotation : std::nullopt;
     for (const KeyMaterialVersion& v : inventory.Versions(k, SIZE_MAX)) {
-      if (v.version > k.current_version) break;  // pending imported material is not a starting state
+      if (v.version > k.current_version)
+        break;  // pending imported material is not a starting state
       SeedMaterial m;
       m.material_id = v.material_id;
       m.created = v.created;
@@ -31,13 +32,15 @@ SeedDocument ExportSeed(KeyInventory& inventory, KeyRepository& repo, const KeyS
       m.valid_to = v.valid_to;
       if (sealer) {
         std::optional<SealedMaterial> sealed = repo.GetSealedMaterial(k.scope, k.id, v.version);
-        std::optional<SecretBytes> plain = sealed ? sealer->Unseal(k.id, v.version, *sealed) : std::nullopt;
+        std::optional<SecretBytes> plain =
+            sealed ? sealer->Unseal(k.id, v.version, *sealed) : std::nullopt;
         if (plain) m.bytes = std::move(*plain);
       }
       s.materials.push_back(std::move(m));
     }
     doc.keys.push_back(std::move(s));
-    for (const std::string& alias : o.aliases) doc.aliases.push_back({k.Arn(), k.scope, alias, k.id});
+    for (const std::string& alias : o.aliases)
+      doc.aliases.push_back({k.Arn(), k.scope, alias, k.id});
     return true;
   });
   return doc;

@@ -23,7 +23,8 @@ void MergeTags(std::vector<Tag>& tags, const std::vector<Tag>& incoming) {
   }
   std::vector<Tag> merged = tags;
   for (const Tag& t : incoming) {
-    auto it = std::find_if(merged.begin(), merged.end(), [&](const Tag& e) { return e.key == t.key; });
+    auto it =
+        std::find_if(merged.begin(), merged.end(), [&](const Tag& e) { return e.key == t.key; });
     if (it != merged.end()) {
       it->value = t.value;
     } else {

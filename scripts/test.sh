@@ -22,6 +22,7 @@ run() {
 }
 
 export ROTOR_BIN=$PWD/build/rotor
+run "format: every C++ file as .clang-format says" scripts/check_format.sh
 run "unit tests (ctest)" ctest --test-dir build --output-on-failure -j2 --timeout 300
 # The same crypto against every OpenSSL 3.0.x runtime in ROTOR_OPENSSL_RUNTIMES
 # (default: the shared folder beside the checkout): OpenSSL's behaviour differs

@@ -15,9 +15,9 @@ namespace rotor::server {
 struct ApiCall {
   const core::RequestContext& ctx;
   std::string_view operation;
-  const nlohmann::json& request;    // as received (blobs still base64)
-  const nlohmann::json* response;   // null on error
-  std::string_view error_code;      // empty on success
+  const nlohmann::json& request;   // as received (blobs still base64)
+  const nlohmann::json* response;  // null on error
+  std::string_view error_code;     // empty on success
   std::string_view error_message;
 };
 

@@ -13,7 +13,8 @@ std::map<std::string, std::string> Environment(char** environ) {
   for (char** e = environ; e && *e; ++e) {
     std::string_view entry(*e);
     size_t eq = entry.find('=');
-    if (eq != std::string_view::npos) env[std::string(entry.substr(0, eq))] = std::string(entry.substr(eq + 1));
+    if (eq != std::string_view::npos)
+      env[std::string(entry.substr(0, eq))] = std::string(entry.substr(eq + 1));
   }
   return env;
 }
@@ -33,7 +34,8 @@ int64_t ParseInt(const std::string& flag, const std::string& value, int64_t min,
 core::Millis ParseDurationFlag(const std::string& flag, const std::string& value) {
   if (value == "0") return core::Millis(0);
   std::optional<core::Millis> d = core::ParseDuration(value);
-  if (!d) throw ConfigError(flag + " must be a duration like 24h, 30m, 1d12h or 0, not '" + value + "'");
+  if (!d)
+    throw ConfigError(flag + " must be a duration like 24h, 30m, 1d12h or 0, not '" + value + "'");
   return *d;
 }
 
@@ -69,7 +71,8 @@ const std::vector<Option>& Options() {
        }},
       {"--region", "ROTOR_REGION", true,
        [](Config& c, auto& n, auto& v) {
-         if (v.empty() || v.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos) {
+         if (v.empty() ||
+             v.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos) {
            throw ConfigError(n + " must be a region name like us-east-1, not '" + v + "'");
          }
          c.region = v;
@@ -132,8 +135,11 @@ Config ParseConfig(const std::vector<std::string>& args, char** environ) {
   // local-kms's variables, so a suite written for it runs unchanged; Rotor's
   // own variables and flags take precedence.
   const std::pair<const char*, const char*> kLocalKmsAliases[] = {
-      {"PORT", "--port"}, {"KMS_ACCOUNT_ID", "--account-id"}, {"KMS_REGION", "--region"},
-      {"KMS_SEED_PATH", "--seed-file"}, {"KMS_DATA_PATH", "--data-dir"}};
+      {"PORT", "--port"},
+      {"KMS_ACCOUNT_ID", "--account-id"},
+      {"KMS_REGION", "--region"},
+      {"KMS_SEED_PATH", "--seed-file"},
+      {"KMS_DATA_PATH", "--data-dir"}};
   for (const auto& [var, flag] : kLocalKmsAliases) {
     auto it = env.find(var);
     if (it == env.end()) continue;

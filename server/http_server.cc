@@ -20,15 +20,16 @@
 namespace rotor::server {
 
 namespace asio = boost::asio;
-using asio::ip::tcp;
 using asio::use_awaitable;
+using asio::ip::tcp;
 
 struct HttpServer::Impl {
   Impl(Router& r, ServerOptions o)
       : router(r),
         options(std::move(o)),
-        io_threads(options.io_threads > 0 ? options.io_threads
-                                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))),
+        io_threads(options.io_threads > 0
+                       ? options.io_threads
+                       : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))),
         ioc(io_threads),
         acceptor(ioc),
         blocking(static_cast<size_t>(options.blocking_threads)),
@@ -47,7 +48,8 @@ struct HttpServer::Impl {
         continue;
       }
       socket.set_option(tcp::no_delay(true), ec);
-      asio::co_spawn(ioc, RunHttpSession(std::move(socket), router, blocking, options.limits, state),
+      asio::co_spawn(ioc,
+                     RunHttpSession(std::move(socket), router, blocking, options.limits, state),
                      asio::detached);
     }
   }

@@ -23,8 +23,9 @@ Peer PeerOf(const asio::ip::tcp::socket& socket) {
   auto endpoint = socket.remote_endpoint(ec);
   if (ec) return {};
   asio::ip::address a = endpoint.address();
-  bool loopback = a.is_loopback() || (a.is_v6() && a.to_v6().is_v4_mapped() &&
-                                      asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6()).is_loopback());
+  bool loopback =
+      a.is_loopback() || (a.is_v6() && a.to_v6().is_v4_mapped() &&
+                          asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6()).is_loopback());
   return Peer{a.to_string(), loopback};
 }
 
@@ -71,8 +72,9 @@ asio::awaitable<void> RunHttpSession(asio::ip::tcp::socket socket, Router& route
       co_await http::async_read(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
     }
     if (ec == http::error::body_limit) {
-      HttpResponse res = LimitResponse(http::status::payload_too_large, "RequestEntityTooLargeException",
-                                       "The request body is larger than 1 MiB.");
+      HttpResponse res =
+          LimitResponse(http::status::payload_too_large, "RequestEntityTooLargeException",
+                        "The request body is larger than 1 MiB.");
       stream.expires_after(limits.write_timeout);
       co_await http::async_write(stream, res, asio::redirect_error(use_awaitable, ec));
       break;

@@ -75,7 +75,8 @@ int Serve(const server::Config& config) {
   core::OpenSslRandom random;
   bool default_root_key = config.root_key_file.empty();
   std::string root_key_path = default_root_key ? data_dir + "/root.key" : config.root_key_file;
-  core::SecretBytes root_key = storage::LoadOrCreateRootKey(root_key_path, default_root_key, random);
+  core::SecretBytes root_key =
+      storage::LoadOrCreateRootKey(root_key_path, default_root_key, random);
   core::KeySealer sealer(std::move(root_key), random);
 
   storage::SqliteKeyRepository repo({data_dir, /*durable=*/!config.in_memory, 512});
@@ -84,7 +85,8 @@ int Serve(const server::Config& config) {
   std::unique_ptr<core::VirtualClock> virtual_clock;
   const core::Clock* clock = &system_clock;
   if (config.virtual_clock) {
-    virtual_clock = std::make_unique<core::VirtualClock>(config.clock_start.value_or(system_clock.Now()));
+    virtual_clock =
+        std::make_unique<core::VirtualClock>(config.clock_start.value_or(system_clock.Now()));
     clock = virtual_clock.get();
   }
 
@@ -139,7 +141,9 @@ int Serve(const server::Config& config) {
     } catch (const core::SeedError& e) {
       throw core::SeedError(config.seed_file + ": " + e.what());
     }
-    std::fprintf(stderr, "rotor: seed %s: %d keys created, %d already present; %d aliases created, %d already present\n",
+    std::fprintf(stderr,
+                 "rotor: seed %s: %d keys created, %d already present; %d aliases created, %d "
+                 "already present\n",
                  config.seed_file.c_str(), loaded.keys_created, loaded.keys_already_present,
                  loaded.aliases_created, loaded.aliases_already_present);
   }
@@ -169,8 +173,10 @@ int Serve(const server::Config& config) {
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  if (!args.empty() && args[0] == "report") return server::RunReportTool({args.begin() + 1, args.end()}, environ);
-  if (!args.empty() && args[0] == "export") return server::RunExportTool({args.begin() + 1, args.end()}, environ);
+  if (!args.empty() && args[0] == "report")
+    return server::RunReportTool({args.begin() + 1, args.end()}, environ);
+  if (!args.empty() && args[0] == "export")
+    return server::RunExportTool({args.begin() + 1, args.end()}, environ);
   if (!args.empty() && args[0] == "serve") args.erase(args.begin());
   server::Config config;
   try {

@@ -43,7 +43,8 @@ constexpr std::array kOperations = {
     OperationEntry{"Verify", Verify, kInline},
     OperationEntry{"GetPublicKey", GetPublicKey, kInline},
     OperationEntry{"GenerateDataKeyPair", GenerateDataKeyPair, kBlocking},
-    OperationEntry{"GenerateDataKeyPairWithoutPlaintext", GenerateDataKeyPairWithoutPlaintext, kBlocking},
+    OperationEntry{"GenerateDataKeyPairWithoutPlaintext", GenerateDataKeyPairWithoutPlaintext,
+                   kBlocking},
     OperationEntry{"DeriveSharedSecret", DeriveSharedSecret, kInline},
     // HMAC keys
     OperationEntry{"GenerateMac", GenerateMac, kInline},

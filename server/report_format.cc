@@ -40,9 +40,9 @@ void Section(std::string& out, const char* title, const std::vector<core::Report
     std::string alias = e.aliases.empty() ? "-" : e.aliases.front();
     std::string date = e.date ? core::FormatIso8601(*e.date).substr(0, 10) : "-";
     std::string age = e.age_days ? std::to_string(*e.age_days) + "d" : "-";
-    std::snprintf(line, sizeof line, "    %-36s  %-24s  %-17s  %-15s  %s %-10s  age %s\n", e.key_id.c_str(),
-                  alias.c_str(), e.key_spec.c_str(), e.key_state.c_str(), date_label, date.c_str(),
-                  age.c_str());
+    std::snprintf(line, sizeof line, "    %-36s  %-24s  %-17s  %-15s  %s %-10s  age %s\n",
+                  e.key_id.c_str(), alias.c_str(), e.key_spec.c_str(), e.key_state.c_str(),
+                  date_label, date.c_str(), age.c_str());
     out += line;
   }
 }
@@ -78,18 +78,22 @@ json ReportJson(const core::ComplianceReport& r) {
 std::string ReportText(const core::ComplianceReport& r) {
   std::string out = "Rotor key rotation report, " + core::FormatIso8601(r.options.now) + "\n";
   out += "Automatic rotation coverage (symmetric customer keys): " + Pct(r.coverage_pct) + " (" +
-         std::to_string(r.rotation_enabled) + " of " + std::to_string(r.symmetric_customer_keys) + ")\n";
+         std::to_string(r.rotation_enabled) + " of " + std::to_string(r.symmetric_customer_keys) +
+         ")\n";
   if (r.scopes.empty()) out += "No keys.\n";
   for (const auto& s : r.scopes) {
     out += "\n" + s.scope.account + " " + s.scope.region + ": " + std::to_string(s.total_keys) +
-           " keys, rotation coverage " + Pct(s.coverage_pct) + " (" + std::to_string(s.rotation_enabled) +
-           " of " + std::to_string(s.symmetric_customer_keys) + ")\n";
+           " keys, rotation coverage " + Pct(s.coverage_pct) + " (" +
+           std::to_string(s.rotation_enabled) + " of " + std::to_string(s.symmetric_customer_keys) +
+           ")\n";
     Section(out, "Automatic rotation disabled", s.rotation_disabled, "");
     Section(out, "Rotation overdue", s.rotation_overdue, "due");
-    Section(out, ("Material older than " + std::to_string(r.options.max_material_age_days) + " days").c_str(),
+    Section(out,
+            ("Material older than " + std::to_string(r.options.max_material_age_days) + " days")
+                .c_str(),
             s.stale_material, "");
-    Section(out, "Cannot rotate automatically (asymmetric, HMAC, imported)", s.cannot_rotate_automatically,
-            "");
+    Section(out, "Cannot rotate automatically (asymmetric, HMAC, imported)",
+            s.cannot_rotate_automatically, "");
     Section(out, "Imported material expiring", s.imported_expiring, "expires");
     Section(out, "Pending deletion", s.pending_deletion, "deleted");
     Section(out, "Disabled keys still referenced by aliases", s.disabled_with_aliases, "");

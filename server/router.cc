@@ -15,7 +15,8 @@ constexpr std::string_view kTargetPrefix = "TrentService.";
 
 std::string_view Header(const HttpRequest& req, std::string_view name) {
   auto it = req.find(name);
-  return it == req.end() ? std::string_view() : std::string_view(it->value().data(), it->value().size());
+  return it == req.end() ? std::string_view()
+                         : std::string_view(it->value().data(), it->value().size());
 }
 
 std::string_view OperationName(const HttpRequest& req) {
@@ -58,8 +59,9 @@ HttpResponse Router::HandleKms(const HttpRequest& req, const Peer& peer) {
   nlohmann::json response;
   try {
     if (req.method() != http::verb::post || req.target() != "/") {
-      throw core::KmsError(core::ErrorCode::kUnknownOperation,
-                           "Rotor serves the KMS JSON 1.1 protocol: POST / with an X-Amz-Target header.");
+      throw core::KmsError(
+          core::ErrorCode::kUnknownOperation,
+          "Rotor serves the KMS JSON 1.1 protocol: POST / with an X-Amz-Target header.");
     }
     const OperationEntry* op = FindOperation(name);
     if (!op) {
@@ -89,11 +91,13 @@ HttpResponse Router::HandleKms(const HttpRequest& req, const Peer& peer) {
     // 500 KMSInternalException; the detail goes to the log only.
     std::fprintf(stderr, "rotor: internal error in %.*s (request %s): %s\n",
                  static_cast<int>(name.size()), name.data(), ctx.request_id.c_str(), e.what());
-    core::KmsError internal = core::KmsError::Internal("The request failed because of an internal error.");
+    core::KmsError internal =
+        core::KmsError::Internal("The request failed because of an internal error.");
     if (observer_ && !name.empty()) {
       observer_->OnApiCall(ApiCall{ctx, name, body, nullptr, internal.name(), internal.message()});
     }
-    return JsonResponse(req, http::status::internal_server_error, ErrorBody(internal), ctx.request_id);
+    return JsonResponse(req, http::status::internal_server_error, ErrorBody(internal),
+                        ctx.request_id);
   }
 }
 

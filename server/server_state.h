@@ -15,7 +15,9 @@ class ServerState {
   // Counts a request from parse to response written.
   class InFlight {
    public:
-    explicit InFlight(ServerState& s) : s_(s) { s_.in_flight_.fetch_add(1, std::memory_order_acq_rel); }
+    explicit InFlight(ServerState& s) : s_(s) {
+      s_.in_flight_.fetch_add(1, std::memory_order_acq_rel);
+    }
     ~InFlight() { s_.in_flight_.fetch_sub(1, std::memory_order_acq_rel); }
     InFlight(const InFlight&) = delete;
     InFlight& operator=(const InFlight&) = delete;

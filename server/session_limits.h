@@ -9,9 +9,9 @@ namespace rotor::server {
 
 struct SessionLimits {
   size_t header_bytes = 16 * 1024;
-  size_t body_bytes = 1024 * 1024;                 // 1 MiB: far above any KMS request
-  std::chrono::seconds read_timeout{30};           // whole request, so slowloris is cut off
-  std::chrono::seconds idle_timeout{120};          // keep-alive between requests
+  size_t body_bytes = 1024 * 1024;         // 1 MiB: far above any KMS request
+  std::chrono::seconds read_timeout{30};   // whole request, so slowloris is cut off
+  std::chrono::seconds idle_timeout{120};  // keep-alive between requests
   std::chrono::seconds write_timeout{30};
 };
 

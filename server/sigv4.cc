@@ -22,8 +22,8 @@ bool AllDigits(std::string_view s) {
 bool IsRegionName(std::string_view s) {
   if (s.empty() || s.size() > 32) return false;
   for (char c : s) {
-    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
-          c == '-')) {
+    if (!(std::islower(static_cast<unsigned char>(c)) ||
+          std::isdigit(static_cast<unsigned char>(c)) || c == '-')) {
       return false;
     }
   }
@@ -47,7 +47,8 @@ std::optional<SigV4Credential> ParseAuthorization(std::string_view header) {
     Incomplete("Authorization header must use the AWS4-HMAC-SHA256 scheme.");
   }
   size_t cred = header.find("Credential=");
-  if (cred == std::string_view::npos) Incomplete("Authorization header requires 'Credential' parameter.");
+  if (cred == std::string_view::npos)
+    Incomplete("Authorization header requires 'Credential' parameter.");
   if (header.find("Signature=") == std::string_view::npos) {
     Incomplete("Authorization header requires 'Signature' parameter.");
   }
@@ -58,11 +59,13 @@ std::optional<SigV4Credential> ParseAuthorization(std::string_view header) {
   std::string* parts[] = {&c.access_key_id, &c.date, &c.region, &c.service};
   for (std::string* part : parts) {
     size_t slash = value.find('/');
-    if (slash == std::string_view::npos) Incomplete("Credential should be scoped to a valid region.");
+    if (slash == std::string_view::npos)
+      Incomplete("Credential should be scoped to a valid region.");
     *part = std::string(value.substr(0, slash));
     value = value.substr(slash + 1);
   }
-  if (value != "aws4_request") Incomplete("Credential should be scoped with a valid terminator: 'aws4_request'.");
+  if (value != "aws4_request")
+    Incomplete("Credential should be scoped with a valid terminator: 'aws4_request'.");
   if (!IsAccessKeyId(c.access_key_id)) Incomplete("Credential has an invalid access key id.");
   if (!IsRegionName(c.region)) Incomplete("Credential should be scoped to a valid region.");
   return c;

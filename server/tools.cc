@@ -56,7 +56,8 @@ std::string DataDir(const std::map<std::string, std::string>& opts, char** envir
   return DefaultDataDir(environ);
 }
 
-int IntOption(const std::map<std::string, std::string>& opts, const std::string& name, int fallback) {
+int IntOption(const std::map<std::string, std::string>& opts, const std::string& name,
+              int fallback) {
   auto it = opts.find(name);
   if (it == opts.end()) return fallback;
   try {
@@ -70,8 +71,10 @@ int IntOption(const std::map<std::string, std::string>& opts, const std::string&
 
 int RunReportTool(const std::vector<std::string>& args, char** environ) {
   try {
-    auto opts = ParseToolArgs(args, {"--data-dir", "--max-material-age-days", "--expiry-warning-days", "--at", "--fail-under"},
-                              {"--json"});
+    auto opts = ParseToolArgs(
+        args,
+        {"--data-dir", "--max-material-age-days", "--expiry-warning-days", "--at", "--fail-under"},
+        {"--json"});
     core::ReportOptions options;
     options.now = core::SystemClock().Now();
     if (auto it = opts.find("--at"); it != opts.end()) {
@@ -100,8 +103,8 @@ int RunReportTool(const std::vector<std::string>& args, char** environ) {
         throw ConfigError("--fail-under must be a percentage like 90");
       }
       if (report.coverage_pct < threshold) {
-        std::fprintf(stderr, "rotor report: rotation coverage %.1f%% is under %.1f%%\n", report.coverage_pct,
-                     threshold);
+        std::fprintf(stderr, "rotor report: rotation coverage %.1f%% is under %.1f%%\n",
+                     report.coverage_pct, threshold);
         return 3;
       }
     }
@@ -114,7 +117,8 @@ int RunReportTool(const std::vector<std::string>& args, char** environ) {
 
 int RunExportTool(const std::vector<std::string>& args, char** environ) {
   try {
-    auto opts = ParseToolArgs(args, {"--data-dir", "--format", "--output", "--root-key-file"}, {"--include-material"});
+    auto opts = ParseToolArgs(args, {"--data-dir", "--format", "--output", "--root-key-file"},
+                              {"--include-material"});
     std::string format = opts.count("--format") ? opts["--format"] : "yaml";
     if (format != "yaml" && format != "json") throw ConfigError("--format must be yaml or json");
     std::string data_dir = DataDir(opts, environ);
@@ -126,7 +130,8 @@ int RunExportTool(const std::vector<std::string>& args, char** environ) {
     std::optional<core::KeySealer> sealer;
     if (opts.count("--include-material")) {
       // Plaintext key material leaves Rotor only when asked for explicitly.
-      std::string root = opts.count("--root-key-file") ? opts["--root-key-file"] : data_dir + "/root.key";
+      std::string root =
+          opts.count("--root-key-file") ? opts["--root-key-file"] : data_dir + "/root.key";
       sealer.emplace(storage::LoadOrCreateRootKey(root, false, random), random);
     }
     core::KeyInventory inventory(repo);

@@ -7,8 +7,8 @@
 namespace rotor::storage {
 namespace {
 
-using nlohmann::json;
 using core::Timestamp;
+using nlohmann::json;
 
 json Ms(const std::optional<Timestamp>& t) {
   return t ? json(t->time_since_epoch().count()) : json(nullptr);
@@ -61,7 +61,8 @@ std::string EncodeKeyDoc(const core::Key& k) {
   return doc.dump();
 }
 
-core::Key DecodeKeyDoc(const core::Scope& scope, const std::string& key_id, const std::string& text) {
+core::Key DecodeKeyDoc(const core::Scope& scope, const std::string& key_id,
+                       const std::string& text) {
   try {
     json j = json::parse(text);
     core::Key k;
@@ -75,9 +76,11 @@ core::Key DecodeKeyDoc(const core::Scope& scope, const std::string& key_id, cons
     k.manager = EnumField<core::KeyManager>(j, "manager");
     k.state = EnumField<core::KeyState>(j, "state");
     k.deletion_date = OptMs(j, "deletion_date");
-    if (!j.at("pending_window_days").is_null()) k.pending_window_days = j["pending_window_days"].get<int>();
+    if (!j.at("pending_window_days").is_null())
+      k.pending_window_days = j["pending_window_days"].get<int>();
     k.policy = j.at("policy").get<std::string>();
-    for (const auto& t : j.at("tags")) k.tags.push_back({t.at(0).get<std::string>(), t.at(1).get<std::string>()});
+    for (const auto& t : j.at("tags"))
+      k.tags.push_back({t.at(0).get<std::string>(), t.at(1).get<std::string>()});
     k.current_version = j.at("current_version").get<uint32_t>();
     k.current_material_id = j.at("current_material_id").get<std::string>();
     k.version_count = j.at("version_count").get<uint32_t>();

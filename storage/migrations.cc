@@ -95,11 +95,13 @@ void Migrate(SqliteDb& db, const std::string& path) {
     auto q = db.Prepare("SELECT count(*) FROM sqlite_master");
     if (q->Step()) tables = static_cast<int>(q->Int(0));
   } catch (const StorageError& e) {
-    throw StorageError(path + " is not a usable SQLite database (" + e.what() +
-                       "). Rotor will not overwrite it; move it away or choose another --data-dir.");
+    throw StorageError(
+        path + " is not a usable SQLite database (" + e.what() +
+        "). Rotor will not overwrite it; move it away or choose another --data-dir.");
   }
   if (tables > 0 && app_id != kRotorApplicationId) {
-    throw StorageError(path + " is a SQLite database that does not belong to Rotor. Rotor will not "
+    throw StorageError(path +
+                       " is a SQLite database that does not belong to Rotor. Rotor will not "
                        "modify it; choose another --data-dir.");
   }
   if (version > LatestSchemaVersion()) {
@@ -109,7 +111,8 @@ void Migrate(SqliteDb& db, const std::string& path) {
   if (version == LatestSchemaVersion()) return;
   db.Exec("BEGIN IMMEDIATE");
   try {
-    for (int v = version; v < LatestSchemaVersion(); ++v) db.Exec(Migrations()[static_cast<size_t>(v)]);
+    for (int v = version; v < LatestSchemaVersion(); ++v)
+      db.Exec(Migrations()[static_cast<size_t>(v)]);
     db.Exec("PRAGMA application_id = " + std::to_string(kRotorApplicationId));
     db.Exec("PRAGMA user_version = " + std::to_string(LatestSchemaVersion()));
     db.Exec("COMMIT");

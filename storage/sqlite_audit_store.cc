@@ -78,8 +78,10 @@ std::vector<core::AuditEvent> SqliteAuditStore::Query(const core::AuditQuery& qu
   if (!query.event_name.empty()) sql += " AND event_name = ?4";
   if (query.since) sql += " AND time_ms >= ?5";
   // The newest `limit` matches, returned oldest first.
-  sql = "SELECT event_id, time_ms, event_name, event_type, account, region, key_id, error_code, "
-        "record FROM (" + sql + " ORDER BY time_ms DESC, seq DESC LIMIT ?6) ORDER BY time_ms, seq";
+  sql =
+      "SELECT event_id, time_ms, event_name, event_type, account, region, key_id, error_code, "
+      "record FROM (" +
+      sql + " ORDER BY time_ms DESC, seq DESC LIMIT ?6) ORDER BY time_ms, seq";
   std::lock_guard lock(mu_);
   auto q = db_->Prepare(sql);
   if (query.scope) q->Bind(1, query.scope->account).Bind(2, query.scope->region);

@@ -9,8 +9,9 @@ void Check(sqlite3* db, int rc, const char* what) {
 }
 
 Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
-  Check(db_, sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
-                                SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr),
+  Check(db_,
+        sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                           &stmt_, nullptr),
         "prepare");
 }
 
@@ -73,8 +74,8 @@ SqliteDb::SqliteDb(const std::string& path, bool create, bool read_only) {
   if (create && !read_only) flags |= SQLITE_OPEN_CREATE;
   int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
   if (rc != SQLITE_OK) {
-    std::string msg = "cannot open database " + path + ": " +
-                      (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
+    std::string msg =
+        "cannot open database " + path + ": " + (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
     sqlite3_close(db_);
     db_ = nullptr;
     throw StorageError(msg);

@@ -148,17 +148,28 @@ class SqliteKeyRepository::Transaction final : public core::KeyTransaction {
         "ON CONFLICT (account, region, key_id, version) DO UPDATE SET "
         "material_id = excluded.material_id, created_at = excluded.created_at, "
         "rotation_type = excluded.rotation_type, description = excluded.description, "
-        "import_state = excluded.import_state, valid_to = excluded.valid_to, sealed = excluded.sealed");
+        "import_state = excluded.import_state, valid_to = excluded.valid_to, sealed = "
+        "excluded.sealed");
     q->Bind(1, scope.account).Bind(2, scope.region).Bind(3, key_id).Bind(4, int64_t{v.version});
     q->Bind(5, v.material_id).Bind(6, Ms(v.created));
-    if (v.rotation_type) q->Bind(7, core::ToString(*v.rotation_type)); else q->BindNull(7);
+    if (v.rotation_type)
+      q->Bind(7, core::ToString(*v.rotation_type));
+    else
+      q->BindNull(7);
     q->Bind(8, v.description);
-    if (v.import_state) q->Bind(9, core::ToString(*v.import_state)); else q->BindNull(9);
+    if (v.import_state)
+      q->Bind(9, core::ToString(*v.import_state));
+    else
+      q->BindNull(9);
     q->Bind(10, OptMs(v.valid_to));
-    if (sealed) q->BindBlob(11, sealed->sealed.data(), sealed->sealed.size()); else q->BindNull(11);
+    if (sealed)
+      q->BindBlob(11, sealed->sealed.data(), sealed->sealed.size());
+    else
+      q->BindNull(11);
     q->Run();
   }
-  std::optional<KeyMaterialVersion> GetMaterialVersion(const Scope& scope, const std::string& key_id,
+  std::optional<KeyMaterialVersion> GetMaterialVersion(const Scope& scope,
+                                                       const std::string& key_id,
                                                        uint32_t version) override {
     auto q = db_.Prepare(std::string(kVersionColumns) +
                          "WHERE account = ? AND region = ? AND key_id = ? AND version = ?");
@@ -193,16 +204,17 @@ SqliteKeyRepository::SqliteKeyRepository(const SqliteOptions& options) : options
   if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
     ::close(lock_fd_);
     lock_fd_ = -1;
-    throw StorageError("data dir " + options_.data_dir +
-                       " is in use by another Rotor process (" + lock_path + " is locked)");
+    throw StorageError("data dir " + options_.data_dir + " is in use by another Rotor process (" +
+                       lock_path + " is locked)");
   }
   try {
     try {
       writer_db_ = std::make_unique<SqliteDb>(db_path_, /*create=*/true, /*read_only=*/false);
       ConfigureConnection(*writer_db_, options_.durable);
     } catch (const StorageError& e) {
-      throw StorageError(db_path_ + " is not a usable SQLite database (" + e.what() +
-                         "). Rotor will not overwrite it; move it away or choose another --data-dir.");
+      throw StorageError(
+          db_path_ + " is not a usable SQLite database (" + e.what() +
+          "). Rotor will not overwrite it; move it away or choose another --data-dir.");
     }
     Migrate(*writer_db_, db_path_);
     auto mode = writer_db_->Prepare("PRAGMA journal_mode = WAL");
@@ -269,7 +281,10 @@ std::vector<Key> SqliteKeyRepository::ListKeys(const Scope& scope, const std::st
   ReadConnection db = AcquireReader();
   auto q = (*db).Prepare(std::string(kKeyColumns) +
                          "WHERE account = ? AND region = ? AND key_id > ? ORDER BY key_id LIMIT ?");
-  q->Bind(1, scope.account).Bind(2, scope.region).Bind(3, after_id).Bind(4, static_cast<int64_t>(limit));
+  q->Bind(1, scope.account)
+      .Bind(2, scope.region)
+      .Bind(3, after_id)
+      .Bind(4, static_cast<int64_t>(limit));
   std::vector<Key> out;
   while (q->Step()) out.push_back(DecodeKeyDoc(scope, q->Text(0), q->Text(1)));
   return out;
@@ -284,7 +299,8 @@ std::vector<Key> SqliteKeyRepository::ListAllKeys(const Key* after, size_t limit
   q->Bind(1, after ? after->scope.account : "").Bind(2, after ? after->scope.region : "");
   q->Bind(3, after ? after->id : "").Bind(4, static_cast<int64_t>(limit));
   std::vector<Key> out;
-  while (q->Step()) out.push_back(DecodeKeyDoc(Scope{q->Text(0), q->Text(1)}, q->Text(2), q->Text(3)));
+  while (q->Step())
+    out.push_back(DecodeKeyDoc(Scope{q->Text(0), q->Text(1)}, q->Text(2), q->Text(3)));
   return out;
 }
 
@@ -326,9 +342,8 @@ std::vector<KeyMaterialVersion> SqliteKeyRepository::ListMaterialVersions(const 
   return out;
 }
 
-std::optional<core::SealedMaterial> SqliteKeyRepository::GetSealedMaterial(const Scope& scope,
-                                                                           const std::string& key_id,
-                                                                           uint32_t version) {
+std::optional<core::SealedMaterial> SqliteKeyRepository::GetSealedMaterial(
+    const Scope& scope, const std::string& key_id, uint32_t version) {
   ReadConnection db = AcquireReader();
   auto q = (*db).Prepare(
       "SELECT sealed, material_id FROM key_materials "
@@ -358,7 +373,8 @@ std::optional<Timestamp> SqliteKeyRepository::EarliestEvent() {
 
 bool SqliteKeyRepository::WasDeleted(const Scope& scope, const std::string& key_id) {
   ReadConnection db = AcquireReader();
-  auto q = (*db).Prepare("SELECT 1 FROM deleted_keys WHERE account = ? AND region = ? AND key_id = ?");
+  auto q =
+      (*db).Prepare("SELECT 1 FROM deleted_keys WHERE account = ? AND region = ? AND key_id = ?");
   q->Bind(1, scope.account).Bind(2, scope.region).Bind(3, key_id);
   return q->Step();
 }
@@ -395,8 +411,9 @@ void SqliteKeyRepository::SaveLastUsage(
 void SqliteKeyRepository::Reset() {
   Write(
       [&](core::KeyTransaction&) {
-        writer_db_->Exec("DELETE FROM key_usage; DELETE FROM aliases; DELETE FROM key_materials; "
-                         "DELETE FROM keys; DELETE FROM deleted_keys;");
+        writer_db_->Exec(
+            "DELETE FROM key_usage; DELETE FROM aliases; DELETE FROM key_materials; "
+            "DELETE FROM keys; DELETE FROM deleted_keys;");
       },
       {});
 }

@@ -60,11 +60,11 @@ class SqliteKeyRepository final : public core::KeyRepository {
   bool WasDeleted(const core::Scope& scope, const std::string& key_id) override;
   std::optional<core::KeyUsageRecord> GetLastUsage(const core::Scope& scope,
                                                    const std::string& key_id) override;
-  void SaveLastUsage(const std::vector<std::pair<core::Scope, core::KeyUsageRecord>>& records) override;
+  void SaveLastUsage(
+      const std::vector<std::pair<core::Scope, core::KeyUsageRecord>>& records) override;
   void Write(const std::function<void(core::KeyTransaction&)>& fn,
              const std::function<void()>& on_commit) override;
   void Reset() override;
-
 
   const std::string& db_path() const { return db_path_; }
 

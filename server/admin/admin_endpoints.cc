@@ -61,7 +61,9 @@ bool AdminEndpoints::Authorized(const HttpRequest& req, const Peer& peer) const 
   if (origin != req.end()) {
     auto host = req.find(http::field::host);
     std::string_view o(origin->value().data(), origin->value().size());
-    std::string_view h = host == req.end() ? std::string_view() : std::string_view(host->value().data(), host->value().size());
+    std::string_view h = host == req.end()
+                             ? std::string_view()
+                             : std::string_view(host->value().data(), host->value().size());
     size_t scheme = o.find("://");
     if (scheme == std::string_view::npos || o.substr(scheme + 3) != h) return false;
   }
@@ -84,7 +86,8 @@ HttpResponse AdminEndpoints::Handle(const HttpRequest& req, const Peer& peer) {
   if (req.method() == http::verb::get && (path == "/_rotor/ui" || path == "/_rotor/ui/")) {
     return Ui(req, "index.html");
   }
-  if (req.method() == http::verb::get && path.substr(0, 11) == "/_rotor/ui/") return Ui(req, path.substr(11));
+  if (req.method() == http::verb::get && path.substr(0, 11) == "/_rotor/ui/")
+    return Ui(req, path.substr(11));
   if (!Authorized(req, peer)) {
     return Problem(req, http::status::forbidden, "AccessDeniedException",
                    "Rotor's admin endpoints answer same-origin requests from loopback clients, or "
@@ -106,21 +109,25 @@ HttpResponse AdminEndpoints::Handle(const HttpRequest& req, const Peer& peer) {
       if (path == "/_rotor/report") return Report(req);
     }
   } catch (const core::KmsError& e) {
-    return Problem(req, static_cast<http::status>(core::HttpStatus(e.code())), e.name(), e.message());
+    return Problem(req, static_cast<http::status>(core::HttpStatus(e.code())), e.name(),
+                   e.message());
   } catch (const std::exception& e) {
     return Problem(req, http::status::internal_server_error, "KMSInternalException", e.what());
   }
-  return Problem(req, http::status::not_found, "NotFoundException",
-                 "No admin endpoint " + std::string(req.method_string()) + " " + std::string(target));
+  return Problem(
+      req, http::status::not_found, "NotFoundException",
+      "No admin endpoint " + std::string(req.method_string()) + " " + std::string(target));
 }
 
 HttpResponse AdminEndpoints::Health(const HttpRequest& req) {
-  double uptime = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  double uptime =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
   json body = {{"status", "ok"},
                {"version", options_.version},
                {"openssl", core::OpenSslVersionText()},
                {"uptimeSeconds", uptime}};
-  if (audit_) body["auditEvents"] = {{"written", audit_->written()}, {"dropped", audit_->dropped()}};
+  if (audit_)
+    body["auditEvents"] = {{"written", audit_->written()}, {"dropped", audit_->dropped()}};
   return Json(req, http::status::ok, body);
 }
 
@@ -153,8 +160,8 @@ HttpResponse AdminEndpoints::MoveClock(const HttpRequest& req) {
     }
     if (*t < now) {
       return Problem(req, http::status::bad_request, "ValidationException",
-                     "Time never moves backwards: " + body["set"].get<std::string>() + " is before " +
-                         core::FormatIso8601(now));
+                     "Time never moves backwards: " + body["set"].get<std::string>() +
+                         " is before " + core::FormatIso8601(now));
     }
     target = *t;
   } else {

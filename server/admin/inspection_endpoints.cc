@@ -25,26 +25,29 @@ json Iso(const std::optional<core::Timestamp>& t) {
 
 json KeySummary(const core::KeyOverview& o) {
   const core::Key& k = o.key;
-  return {{"account", k.scope.account},
-          {"region", k.scope.region},
-          {"keyId", k.id},
-          {"arn", k.Arn()},
-          {"description", k.description},
-          {"keyState", std::string(core::ToString(k.state))},
-          {"keySpec", std::string(core::ToString(k.spec))},
-          {"keyUsage", std::string(core::ToString(k.usage))},
-          {"origin", std::string(core::ToString(k.origin))},
-          {"createdAt", core::FormatIso8601(k.creation_date)},
-          {"aliases", o.aliases},
-          {"rotation",
-           {{"enabled", k.rotation.enabled && k.state != core::KeyState::kPendingDeletion},
-            {"periodDays", k.rotation.period_days},
-            {"nextRotationDate", k.rotation.enabled ? Iso(k.rotation.next_rotation) : json(nullptr)},
-            {"onDemandRotations", k.on_demand_rotations}}},
-          {"currentKeyMaterialId", k.current_material_id.empty() ? json(nullptr) : json(k.current_material_id)},
-          {"currentMaterialSince", Iso(k.current_material_since)},
-          {"versions", k.version_count},
-          {"deletionDate", k.state == core::KeyState::kPendingDeletion ? Iso(k.deletion_date) : json(nullptr)}};
+  return {
+      {"account", k.scope.account},
+      {"region", k.scope.region},
+      {"keyId", k.id},
+      {"arn", k.Arn()},
+      {"description", k.description},
+      {"keyState", std::string(core::ToString(k.state))},
+      {"keySpec", std::string(core::ToString(k.spec))},
+      {"keyUsage", std::string(core::ToString(k.usage))},
+      {"origin", std::string(core::ToString(k.origin))},
+      {"createdAt", core::FormatIso8601(k.creation_date)},
+      {"aliases", o.aliases},
+      {"rotation",
+       {{"enabled", k.rotation.enabled && k.state != core::KeyState::kPendingDeletion},
+        {"periodDays", k.rotation.period_days},
+        {"nextRotationDate", k.rotation.enabled ? Iso(k.rotation.next_rotation) : json(nullptr)},
+        {"onDemandRotations", k.on_demand_rotations}}},
+      {"currentKeyMaterialId",
+       k.current_material_id.empty() ? json(nullptr) : json(k.current_material_id)},
+      {"currentMaterialSince", Iso(k.current_material_since)},
+      {"versions", k.version_count},
+      {"deletionDate",
+       k.state == core::KeyState::kPendingDeletion ? Iso(k.deletion_date) : json(nullptr)}};
 }
 
 std::optional<size_t> LimitParam(const HttpRequest& req, size_t fallback, size_t max) {
@@ -63,7 +66,9 @@ std::optional<size_t> LimitParam(const HttpRequest& req, size_t fallback, size_t
 
 HttpResponse AdminEndpoints::ListKeys(const HttpRequest& req) {
   std::optional<size_t> limit = LimitParam(req, kMaxKeysListed, kMaxKeysListed);
-  if (!limit) return AdminProblem(req, http::status::bad_request, "ValidationException", "limit must be a positive integer");
+  if (!limit)
+    return AdminProblem(req, http::status::bad_request, "ValidationException",
+                        "limit must be a positive integer");
   json keys = json::array();
   bool truncated = false;
   core::KeyInventory inventory(repo_);
@@ -95,14 +100,16 @@ HttpResponse AdminEndpoints::KeyDetail(const HttpRequest& req, std::string_view 
   json versions = json::array();
   for (const core::KeyMaterialVersion& v : inventory.Versions(k, kMaxVersionsListed)) {
     core::KeyMaterialState state = v.version == k.current_version ? core::KeyMaterialState::kCurrent
-                                   : v.version > k.current_version ? core::KeyMaterialState::kPendingRotation
-                                                                   : core::KeyMaterialState::kNonCurrent;
-    versions.push_back({{"version", v.version},
-                        {"keyMaterialId", v.material_id},
-                        {"createdAt", core::FormatIso8601(v.created)},
-                        {"rotationType", v.rotation_type ? json(std::string(core::ToString(*v.rotation_type)))
-                                                         : json(nullptr)},
-                        {"state", std::string(core::ToString(state))}});
+                                   : v.version > k.current_version
+                                       ? core::KeyMaterialState::kPendingRotation
+                                       : core::KeyMaterialState::kNonCurrent;
+    versions.push_back(
+        {{"version", v.version},
+         {"keyMaterialId", v.material_id},
+         {"createdAt", core::FormatIso8601(v.created)},
+         {"rotationType",
+          v.rotation_type ? json(std::string(core::ToString(*v.rotation_type))) : json(nullptr)},
+         {"state", std::string(core::ToString(state))}});
   }
   json events = json::array();
   if (audit_) {
@@ -117,8 +124,9 @@ HttpResponse AdminEndpoints::KeyDetail(const HttpRequest& req, std::string_view 
       json detail = nullptr;
       if (record.is_object() && record.contains("serviceEventDetails")) {
         const json& d = record["serviceEventDetails"];
-        detail = d.contains("rotationType") ? json(d.value("rotationType", "") + " " + d.value("keyMaterialId", ""))
-                                            : json(d.value("detail", ""));
+        detail = d.contains("rotationType")
+                     ? json(d.value("rotationType", "") + " " + d.value("keyMaterialId", ""))
+                     : json(d.value("detail", ""));
       } else if (record.is_object() && record.contains("errorMessage")) {
         detail = record["errorMessage"];
       }
@@ -130,16 +138,21 @@ HttpResponse AdminEndpoints::KeyDetail(const HttpRequest& req, std::string_view 
     }
   }
   return AdminJson(req, http::status::ok,
-                   {{"key", KeySummary(*overview)}, {"versions", std::move(versions)}, {"events", std::move(events)}});
+                   {{"key", KeySummary(*overview)},
+                    {"versions", std::move(versions)},
+                    {"events", std::move(events)}});
 }
 
 HttpResponse AdminEndpoints::Events(const HttpRequest& req) {
-  if (!audit_) return AdminProblem(req, http::status::not_found, "NotFoundException", "The audit trail is off.");
+  if (!audit_)
+    return AdminProblem(req, http::status::not_found, "NotFoundException",
+                        "The audit trail is off.");
   core::AuditQuery q;
   if (std::optional<std::string> key = QueryParam(req, "key")) {
     core::KeyReference ref = core::ParseKeyReference(*key);
     q.key_id = ref.id;
-    if (ref.kind == core::KeyReference::Kind::kKeyArn) q.scope = core::Scope{ref.account, ref.region};
+    if (ref.kind == core::KeyReference::Kind::kKeyArn)
+      q.scope = core::Scope{ref.account, ref.region};
   }
   q.event_name = QueryParam(req, "name").value_or("");
   if (std::optional<std::string> since = QueryParam(req, "since")) {
@@ -150,32 +163,40 @@ HttpResponse AdminEndpoints::Events(const HttpRequest& req) {
     }
   }
   std::optional<size_t> limit = LimitParam(req, 100, 10000);
-  if (!limit) return AdminProblem(req, http::status::bad_request, "ValidationException", "limit must be a positive integer");
+  if (!limit)
+    return AdminProblem(req, http::status::bad_request, "ValidationException",
+                        "limit must be a positive integer");
   q.limit = *limit;
   json events = json::array();
   for (const core::AuditEvent& e : audit_->Query(q)) {
     json record = json::parse(e.record, nullptr, false);
     if (!record.is_discarded()) events.push_back(std::move(record));
   }
-  return AdminJson(req, http::status::ok, {{"events", std::move(events)}, {"dropped", audit_->dropped()}});
+  return AdminJson(req, http::status::ok,
+                   {{"events", std::move(events)}, {"dropped", audit_->dropped()}});
 }
 
 HttpResponse AdminEndpoints::Report(const HttpRequest& req) {
-  core::ReportOptions options{clock_.Now(), options_.max_material_age_days, options_.expiry_warning_days};
+  core::ReportOptions options{clock_.Now(), options_.max_material_age_days,
+                              options_.expiry_warning_days};
   try {
-    if (auto v = QueryParam(req, "maxMaterialAgeDays")) options.max_material_age_days = std::stoi(*v);
+    if (auto v = QueryParam(req, "maxMaterialAgeDays"))
+      options.max_material_age_days = std::stoi(*v);
     if (auto v = QueryParam(req, "expiryWarningDays")) options.expiry_warning_days = std::stoi(*v);
   } catch (const std::exception&) {
     return AdminProblem(req, http::status::bad_request, "ValidationException",
                         "maxMaterialAgeDays and expiryWarningDays must be integers");
   }
   core::KeyInventory inventory(repo_);
-  return AdminJson(req, http::status::ok, ReportJson(core::BuildComplianceReport(inventory, options)));
+  return AdminJson(req, http::status::ok,
+                   ReportJson(core::BuildComplianceReport(inventory, options)));
 }
 
 HttpResponse AdminEndpoints::Ui(const HttpRequest& req, std::string_view file) {
   const UiAsset* asset = FindUiAsset(file);
-  if (!asset) return AdminProblem(req, http::status::not_found, "NotFoundException", "No dashboard file " + std::string(file));
+  if (!asset)
+    return AdminProblem(req, http::status::not_found, "NotFoundException",
+                        "No dashboard file " + std::string(file));
   HttpResponse res = JsonResponse(req, http::status::ok, std::string(asset->bytes), "",
                                   std::string(asset->content_type).c_str());
   res.set(http::field::cache_control, "no-store");

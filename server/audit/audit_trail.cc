@@ -12,7 +12,8 @@ AuditTrail::AuditTrail(core::AuditStore& store, const std::string& jsonl_path,
   if (!jsonl_path.empty()) {
     jsonl_ = std::fopen(jsonl_path.c_str(), "a");
     if (!jsonl_) {
-      throw std::runtime_error("cannot open --audit-log " + jsonl_path + ": " + std::strerror(errno));
+      throw std::runtime_error("cannot open --audit-log " + jsonl_path + ": " +
+                               std::strerror(errno));
     }
   }
   writer_ = std::thread([this] { WriterLoop(); });
@@ -29,8 +30,12 @@ AuditTrail::~AuditTrail() {
 }
 
 void AuditTrail::OnApiCall(const ApiCall& call) {
-  ApiCallSnapshot snapshot{call.ctx, std::string(call.operation), RedactedCopy(call.request),
-                           nullptr, std::string(call.error_code), std::string(call.error_message),
+  ApiCallSnapshot snapshot{call.ctx,
+                           std::string(call.operation),
+                           RedactedCopy(call.request),
+                           nullptr,
+                           std::string(call.error_code),
+                           std::string(call.error_message),
                            KeyIdOfCall(call.request, call.response)};
   if (call.response && !IsCryptographicOperation(call.operation) &&
       !IsReadOnlyOperation(call.operation)) {
@@ -81,7 +86,8 @@ void AuditTrail::WriterLoop() {
             if (it == call->request.end() || !it->is_string()) continue;
             core::KeyReference ref = core::ParseKeyReference(it->get<std::string>());
             if (!ref.IsAlias()) continue;
-            core::Scope scope = ref.account.empty() ? call->ctx.scope : core::Scope{ref.account, ref.region};
+            core::Scope scope =
+                ref.account.empty() ? call->ctx.scope : core::Scope{ref.account, ref.region};
             call->key_id = resolve_alias_(scope, ref.id);
             if (!call->key_id.empty()) break;
           }
@@ -100,7 +106,8 @@ void AuditTrail::WriterLoop() {
       written_.fetch_add(events.size());
     } catch (const std::exception& e) {
       dropped_.fetch_add(events.size());
-      std::fprintf(stderr, "rotor: %zu audit events could not be stored: %s\n", events.size(), e.what());
+      std::fprintf(stderr, "rotor: %zu audit events could not be stored: %s\n", events.size(),
+                   e.what());
     }
     {
       std::lock_guard lock(mu_);

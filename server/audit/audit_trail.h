@@ -30,11 +30,12 @@ class AuditTrail final : public ApiCallObserver, public core::ServiceEventListen
  public:
   // Names the key an alias points to ("" when none), so calls made through
   // an alias, failed ones included, land on the key's timeline.
-  using AliasResolver = std::function<std::string(const core::Scope&, const std::string& alias_name)>;
+  using AliasResolver =
+      std::function<std::string(const core::Scope&, const std::string& alias_name)>;
 
   // `jsonl_path` empty: no file. Throws std::runtime_error if the file cannot be opened.
-  AuditTrail(core::AuditStore& store, const std::string& jsonl_path, AliasResolver resolve_alias = {},
-             size_t capacity = 100000);
+  AuditTrail(core::AuditStore& store, const std::string& jsonl_path,
+             AliasResolver resolve_alias = {}, size_t capacity = 100000);
   ~AuditTrail() override;
 
   void OnApiCall(const ApiCall& call) override;
@@ -63,10 +64,10 @@ class AuditTrail final : public ApiCallObserver, public core::ServiceEventListen
   std::mutex mu_;
   std::condition_variable work_cv_;
   std::condition_variable idle_cv_;
-  std::deque<Item> queue_;    // guarded by mu_
-  uint64_t enqueued_ = 0;     // guarded by mu_
-  uint64_t processed_ = 0;    // guarded by mu_
-  bool stopping_ = false;     // guarded by mu_
+  std::deque<Item> queue_;        // guarded by mu_
+  uint64_t enqueued_ = 0;         // guarded by mu_
+  uint64_t processed_ = 0;        // guarded by mu_
+  bool stopping_ = false;         // guarded by mu_
   bool flush_requested_ = false;  // guarded by mu_
   static constexpr size_t kEarlyWake = 1024;
   static constexpr std::chrono::milliseconds kWriterPeriod{50};

@@ -12,11 +12,20 @@ namespace {
 using nlohmann::json;
 
 // Members whose values are secret or opaque bytes: never audited.
-constexpr std::array<std::string_view, 14> kUnaudited = {
-    "Plaintext",       "CiphertextBlob",       "CiphertextForRecipient", "PrivateKeyPlaintext",
-    "PrivateKeyCiphertextBlob", "PublicKey",   "Signature",              "Message",
-    "Mac",             "SharedSecret",         "ImportToken",            "EncryptedKeyMaterial",
-    "AttestationDocument", "Recipient"};
+constexpr std::array<std::string_view, 14> kUnaudited = {"Plaintext",
+                                                         "CiphertextBlob",
+                                                         "CiphertextForRecipient",
+                                                         "PrivateKeyPlaintext",
+                                                         "PrivateKeyCiphertextBlob",
+                                                         "PublicKey",
+                                                         "Signature",
+                                                         "Message",
+                                                         "Mac",
+                                                         "SharedSecret",
+                                                         "ImportToken",
+                                                         "EncryptedKeyMaterial",
+                                                         "AttestationDocument",
+                                                         "Recipient"};
 
 const std::string kAnonymous = "ANONYMOUS";
 
@@ -118,7 +127,8 @@ std::string IsoSeconds(core::Timestamp t) {
 
 std::string IdFromKeyText(const std::string& text) {
   core::KeyReference ref = core::ParseKeyReference(text);
-  if (ref.kind == core::KeyReference::Kind::kKeyArn || ref.kind == core::KeyReference::Kind::kKeyId) {
+  if (ref.kind == core::KeyReference::Kind::kKeyArn ||
+      ref.kind == core::KeyReference::Kind::kKeyId) {
     if (core::IsKeyId(ref.id)) return ref.id;
   }
   return "";
@@ -150,9 +160,20 @@ json RedactedCopy(const json& body) {
 
 bool IsCryptographicOperation(std::string_view op) {
   static constexpr std::array<std::string_view, 14> kCrypto = {
-      "Encrypt", "Decrypt", "ReEncrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext",
-      "GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext", "GenerateRandom", "Sign",
-      "Verify", "GenerateMac", "VerifyMac", "DeriveSharedSecret", "GetPublicKey"};
+      "Encrypt",
+      "Decrypt",
+      "ReEncrypt",
+      "GenerateDataKey",
+      "GenerateDataKeyWithoutPlaintext",
+      "GenerateDataKeyPair",
+      "GenerateDataKeyPairWithoutPlaintext",
+      "GenerateRandom",
+      "Sign",
+      "Verify",
+      "GenerateMac",
+      "VerifyMac",
+      "DeriveSharedSecret",
+      "GetPublicKey"};
   for (auto c : kCrypto) {
     if (c == op) return true;
   }
@@ -166,7 +187,8 @@ bool IsReadOnlyOperation(std::string_view op) {
 std::string KeyIdOfCall(const json& request, const json* response) {
   if (response && response->is_object()) {
     if (auto it = response->find("KeyMetadata"); it != response->end() && it->is_object()) {
-      if (auto id = it->find("KeyId"); id != it->end() && id->is_string()) return id->get<std::string>();
+      if (auto id = it->find("KeyId"); id != it->end() && id->is_string())
+        return id->get<std::string>();
     }
     if (auto it = response->find("KeyId"); it != response->end() && it->is_string()) {
       std::string id = IdFromKeyText(it->get<std::string>());

@@ -24,7 +24,7 @@ struct ApiCallSnapshot {
   nlohmann::json response;  // null for cryptographic operations and errors
   std::string error_code;
   std::string error_message;
-  std::string key_id;       // the key the call concerned, when known
+  std::string key_id;  // the key the call concerned, when known
 };
 
 // Copies `body` without the members that must never reach an audit record.

@@ -13,7 +13,9 @@ json Decrypt(OperationContext& op) {
   req.algorithm = fields::OptString(op.body, "EncryptionAlgorithm");
   req.dry_run = fields::Bool(op.body, "DryRun");
   core::DecryptResult r = op.service.Decrypt(op.ctx, req);
-  json out = {{"KeyId", r.key_arn}, {"Plaintext", Base64(r.plaintext)}, {"EncryptionAlgorithm", r.algorithm}};
+  json out = {{"KeyId", r.key_arn},
+              {"Plaintext", Base64(r.plaintext)},
+              {"EncryptionAlgorithm", r.algorithm}};
   // Asymmetric keys have a single material and AWS names none for them.
   if (!r.material_id.empty()) out["KeyMaterialId"] = r.material_id;
   return out;

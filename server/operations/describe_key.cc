@@ -4,7 +4,8 @@
 namespace rotor::server::operations {
 
 json DescribeKey(OperationContext& op) {
-  return {{"KeyMetadata", KeyMetadataJson(op.service.DescribeKey(op.ctx, fields::String(op.body, "KeyId")))}};
+  return {{"KeyMetadata",
+           KeyMetadataJson(op.service.DescribeKey(op.ctx, fields::String(op.body, "KeyId")))}};
 }
 
 }  // namespace rotor::server::operations

@@ -11,7 +11,9 @@ json Encrypt(OperationContext& op) {
   req.algorithm = fields::OptString(op.body, "EncryptionAlgorithm");
   req.dry_run = fields::Bool(op.body, "DryRun");
   core::EncryptResult r = op.service.Encrypt(op.ctx, req);
-  return {{"CiphertextBlob", Base64(r.ciphertext)}, {"KeyId", r.key_arn}, {"EncryptionAlgorithm", r.algorithm}};
+  return {{"CiphertextBlob", Base64(r.ciphertext)},
+          {"KeyId", r.key_arn},
+          {"EncryptionAlgorithm", r.algorithm}};
 }
 
 }  // namespace rotor::server::operations

@@ -26,7 +26,9 @@ json GenerateDataKey(OperationContext& op) {
 
 json GenerateDataKeyWithoutPlaintext(OperationContext& op) {
   core::GenerateDataKeyResult r = op.service.GenerateDataKey(op.ctx, ReadRequest(op), false);
-  return {{"CiphertextBlob", Base64(r.ciphertext)}, {"KeyId", r.key_arn}, {"KeyMaterialId", r.material_id}};
+  return {{"CiphertextBlob", Base64(r.ciphertext)},
+          {"KeyId", r.key_arn},
+          {"KeyMaterialId", r.material_id}};
 }
 
 }  // namespace rotor::server::operations

@@ -5,8 +5,9 @@ namespace rotor::server::operations {
 
 json GenerateRandom(OperationContext& op) {
   RejectRecipient(op.body);
-  core::SecretBytes bytes = op.service.GenerateRandom(op.ctx, fields::OptInt(op.body, "NumberOfBytes"),
-                                                      fields::OptString(op.body, "CustomKeyStoreId"));
+  core::SecretBytes bytes =
+      op.service.GenerateRandom(op.ctx, fields::OptInt(op.body, "NumberOfBytes"),
+                                fields::OptString(op.body, "CustomKeyStoreId"));
   return {{"Plaintext", Base64(bytes)}};
 }
 

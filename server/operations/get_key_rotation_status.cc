@@ -4,7 +4,8 @@
 namespace rotor::server::operations {
 
 json GetKeyRotationStatus(OperationContext& op) {
-  core::KeyRotationStatus s = op.service.GetKeyRotationStatus(op.ctx, fields::String(op.body, "KeyId"));
+  core::KeyRotationStatus s =
+      op.service.GetKeyRotationStatus(op.ctx, fields::String(op.body, "KeyId"));
   json out = {{"KeyId", s.key_arn}, {"KeyRotationEnabled", s.enabled}};
   if (s.period_days) out["RotationPeriodInDays"] = *s.period_days;
   if (s.next_rotation) out["NextRotationDate"] = EpochSeconds(*s.next_rotation);

@@ -5,7 +5,8 @@ namespace rotor::server::operations {
 
 json PutKeyPolicy(OperationContext& op) {
   op.service.PutKeyPolicy(op.ctx, fields::String(op.body, "KeyId"),
-                          fields::OptString(op.body, "PolicyName"), fields::String(op.body, "Policy"));
+                          fields::OptString(op.body, "PolicyName"),
+                          fields::String(op.body, "Policy"));
   return json::object();
 }
 

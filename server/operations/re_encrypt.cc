@@ -22,7 +22,8 @@ json ReEncrypt(OperationContext& op) {
               {"DestinationEncryptionAlgorithm", r.destination_algorithm}};
   // Asymmetric keys have a single material and AWS names none for them.
   if (!r.source_material_id.empty()) out["SourceKeyMaterialId"] = r.source_material_id;
-  if (!r.destination_material_id.empty()) out["DestinationKeyMaterialId"] = r.destination_material_id;
+  if (!r.destination_material_id.empty())
+    out["DestinationKeyMaterialId"] = r.destination_material_id;
   return out;
 }
 

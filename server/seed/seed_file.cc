@@ -76,7 +76,8 @@ class Reader {
         Only(a, entry, {"AliasName", "TargetKeyId", "Account", "Region"});
         core::SeedAlias alias;
         alias.entry = entry;
-        alias.scope = {Str(a, "Account", entry).value_or(scope.account), Str(a, "Region", entry).value_or(scope.region)};
+        alias.scope = {Str(a, "Account", entry).value_or(scope.account),
+                       Str(a, "Region", entry).value_or(scope.region)};
         alias.name = Need(a, "AliasName", entry);
         alias.target_key_id = Need(a, "TargetKeyId", entry);
         doc.aliases.push_back(std::move(alias));
@@ -94,7 +95,8 @@ class Reader {
   static void Require(bool ok, const std::string& entry, const std::string& problem) {
     if (!ok) Fail(entry, problem);
   }
-  static void Only(const json& obj, const std::string& entry, std::initializer_list<const char*> allowed) {
+  static void Only(const json& obj, const std::string& entry,
+                   std::initializer_list<const char*> allowed) {
     Require(obj.is_object(), entry, "must be a mapping");
     for (const auto& [k, v] : obj.items()) {
       bool known = false;
@@ -102,7 +104,8 @@ class Reader {
       if (!known) Fail(entry, "unknown field " + k);
     }
   }
-  static std::optional<std::string> Str(const json& obj, const char* name, const std::string& entry) {
+  static std::optional<std::string> Str(const json& obj, const char* name,
+                                        const std::string& entry) {
     auto it = obj.find(name);
     if (it == obj.end() || it->is_null()) return std::nullopt;
     Require(it->is_string(), entry, std::string(name) + " must be a string");
@@ -113,11 +116,13 @@ class Reader {
     Require(v.has_value(), entry, std::string(name) + " is required");
     return *v;
   }
-  static std::optional<core::Timestamp> Time(const json& obj, const char* name, const std::string& entry) {
+  static std::optional<core::Timestamp> Time(const json& obj, const char* name,
+                                             const std::string& entry) {
     std::optional<std::string> text = Str(obj, name, entry);
     if (!text) return std::nullopt;
     std::optional<core::Timestamp> t = core::ParseIso8601(*text);
-    Require(t.has_value(), entry, std::string(name) + " must be an ISO-8601 UTC time like 2027-01-01T00:00:00Z");
+    Require(t.has_value(), entry,
+            std::string(name) + " must be an ISO-8601 UTC time like 2027-01-01T00:00:00Z");
     return t;
   }
   static std::optional<bool> Bool(const json& obj, const char* name, const std::string& entry) {
@@ -166,8 +171,8 @@ class Reader {
     return out;
   }
 
-  void Entries(const json& parent, const char* list, const std::string& where, const core::Scope& scope,
-               Kind kind, core::SeedDocument& doc) {
+  void Entries(const json& parent, const char* list, const std::string& where,
+               const core::Scope& scope, Kind kind, core::SeedDocument& doc) {
     if (!parent.contains(list)) return;
     const json& items = parent[list];
     Require(items.is_array(), where, "must be a list");
@@ -178,16 +183,20 @@ class Reader {
 
   core::SeedKey Key(const json& e, const std::string& entry, const core::Scope& scope, Kind kind) {
     Require(e.is_object(), entry, "must be a mapping with Metadata");
-    Only(e, entry, {"Metadata", "BackingKeys", "KeyMaterials", "NextKeyRotation", "Rotation", "PrivateKeyPem"});
-    Require(e.contains("Metadata") && e["Metadata"].is_object(), entry, "Metadata (with KeyId) is required");
+    Only(e, entry,
+         {"Metadata", "BackingKeys", "KeyMaterials", "NextKeyRotation", "Rotation",
+          "PrivateKeyPem"});
+    Require(e.contains("Metadata") && e["Metadata"].is_object(), entry,
+            "Metadata (with KeyId) is required");
     const json& m = e["Metadata"];
     Only(m, entry + ".Metadata",
-         {"KeyId", "Description", "Origin", "KeyUsage", "KeySpec", "KeyState", "Tags", "Policy", "CreationDate",
-          "Account", "Region"});
+         {"KeyId", "Description", "Origin", "KeyUsage", "KeySpec", "KeyState", "Tags", "Policy",
+          "CreationDate", "Account", "Region"});
     core::SeedKey k;
     k.entry = entry;
     k.key_id = Need(m, "KeyId", entry);
-    k.scope = {Str(m, "Account", entry).value_or(scope.account), Str(m, "Region", entry).value_or(scope.region)};
+    k.scope = {Str(m, "Account", entry).value_or(scope.account),
+               Str(m, "Region", entry).value_or(scope.region)};
     k.description = Str(m, "Description", entry).value_or("");
     k.origin = Enum<core::Origin>(m, "Origin", entry).value_or(core::Origin::kAwsKms);
     k.state = Enum<core::KeyState>(m, "KeyState", entry).value_or(core::KeyState::kEnabled);
@@ -232,7 +241,8 @@ class Reader {
       }
     }
     if (kind != Kind::kAsymmetric) {
-      for (const std::string& hex : backing) k.materials.push_back({Hex(hex, entry), "", std::nullopt, std::nullopt, std::nullopt});
+      for (const std::string& hex : backing)
+        k.materials.push_back({Hex(hex, entry), "", std::nullopt, std::nullopt, std::nullopt});
     }
     if (e.contains("KeyMaterials")) {
       const json& history = e["KeyMaterials"];
@@ -252,7 +262,8 @@ class Reader {
         mat.valid_to = Time(h, "ValidTo", at);
       }
     }
-    if (std::optional<core::Timestamp> next = Time(e, "NextKeyRotation", entry)) {  // local-kms's field
+    if (std::optional<core::Timestamp> next =
+            Time(e, "NextKeyRotation", entry)) {  // local-kms's field
       k.rotation_enabled = true;
       k.next_rotation = next;
     }
@@ -271,13 +282,17 @@ class Reader {
 
 // ---- Writing -------------------------------------------------------------
 
-json Iso(const std::optional<core::Timestamp>& t) { return t ? json(core::FormatIso8601(*t)) : json(nullptr); }
+json Iso(const std::optional<core::Timestamp>& t) {
+  return t ? json(core::FormatIso8601(*t)) : json(nullptr);
+}
 
 json KeyEntry(const core::SeedKey& k, const core::Scope& doc_scope) {
   json meta = {{"KeyId", k.key_id}, {"Description", k.description}};
   if (k.origin != core::Origin::kAwsKms) meta["Origin"] = std::string(core::ToString(k.origin));
-  if (k.spec != core::KeySpec::kSymmetricDefault) meta["KeyUsage"] = std::string(core::ToString(k.usage));
-  if (k.usage == core::KeyUsage::kGenerateVerifyMac) meta["KeySpec"] = std::string(core::ToString(k.spec));
+  if (k.spec != core::KeySpec::kSymmetricDefault)
+    meta["KeyUsage"] = std::string(core::ToString(k.usage));
+  if (k.usage == core::KeyUsage::kGenerateVerifyMac)
+    meta["KeySpec"] = std::string(core::ToString(k.spec));
   meta["KeyState"] = std::string(core::ToString(k.state));
   if (k.creation_date) meta["CreationDate"] = core::FormatIso8601(*k.creation_date);
   if (!(k.scope == doc_scope)) {
@@ -296,7 +311,8 @@ json KeyEntry(const core::SeedKey& k, const core::Scope& doc_scope) {
     e["PrivateKeyPem"] = core::PrivateKeyToPem(k.materials.front().bytes);
   } else if (have_bytes) {
     json backing = json::array();
-    for (const auto& m : k.materials) backing.push_back(core::HexEncode(m.bytes.data(), m.bytes.size()));
+    for (const auto& m : k.materials)
+      backing.push_back(core::HexEncode(m.bytes.data(), m.bytes.size()));
     e["BackingKeys"] = backing;
   }
   json history = json::array();
@@ -308,7 +324,9 @@ json KeyEntry(const core::SeedKey& k, const core::Scope& doc_scope) {
   }
   if (!history.empty()) e["KeyMaterials"] = history;
   if (k.rotation_enabled) {
-    e["Rotation"] = {{"Enabled", true}, {"PeriodInDays", k.rotation_period_days}, {"NextRotationDate", Iso(k.next_rotation)}};
+    e["Rotation"] = {{"Enabled", true},
+                     {"PeriodInDays", k.rotation_period_days},
+                     {"NextRotationDate", Iso(k.next_rotation)}};
   }
   return e;
 }
@@ -319,7 +337,8 @@ bool LooksTyped(const std::string& s) {
   if (s.empty()) return true;
   std::string lower;
   for (char c : s) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  for (const char* word : {"true", "false", "yes", "no", "on", "off", "y", "n", "null", "~", ".nan", ".inf", "-.inf"}) {
+  for (const char* word : {"true", "false", "yes", "no", "on", "off", "y", "n", "null", "~", ".nan",
+                           ".inf", "-.inf"}) {
     if (lower == word) return true;
   }
   size_t i = (s[0] == '-' || s[0] == '+') ? 1 : 0;

@@ -50,7 +50,8 @@ std::vector<core::Tag> Tags(const json& body, std::string_view name) {
   const json* v = Find(body, name);
   std::vector<core::Tag> out;
   if (!v) return out;
-  for (const json& t : *v) out.push_back({t.at("TagKey").get<std::string>(), t.at("TagValue").get<std::string>()});
+  for (const json& t : *v)
+    out.push_back({t.at("TagKey").get<std::string>(), t.at("TagValue").get<std::string>()});
   return out;
 }
 

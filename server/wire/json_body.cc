@@ -11,10 +11,12 @@ nlohmann::json ParseRequestBody(std::string_view body) {
   JsonParseError error;
   std::optional<nlohmann::json> doc = ReadJsonText(body, kMaxJsonDepth, &error);
   if (!doc) {
-    throw core::KmsError(core::ErrorCode::kSerialization, "The request body is not valid JSON: " + error.message);
+    throw core::KmsError(core::ErrorCode::kSerialization,
+                         "The request body is not valid JSON: " + error.message);
   }
   if (!doc->is_object()) {
-    throw core::KmsError(core::ErrorCode::kSerialization, "The request body must be a JSON object.");
+    throw core::KmsError(core::ErrorCode::kSerialization,
+                         "The request body must be a JSON object.");
   }
   return std::move(*doc);
 }

@@ -41,12 +41,15 @@ json KeyMetadataJson(const core::Key& k) {
     m["DeletionDate"] = EpochSeconds(*k.deletion_date);
   }
   core::KeyAlgorithms algorithms = core::AlgorithmsFor(k.spec, k.usage);
-  if (!algorithms.encryption.empty()) m["EncryptionAlgorithms"] = StringArray(algorithms.encryption);
+  if (!algorithms.encryption.empty())
+    m["EncryptionAlgorithms"] = StringArray(algorithms.encryption);
   if (!algorithms.signing.empty()) m["SigningAlgorithms"] = StringArray(algorithms.signing);
   if (!algorithms.mac.empty()) m["MacAlgorithms"] = StringArray(algorithms.mac);
-  if (!algorithms.key_agreement.empty()) m["KeyAgreementAlgorithms"] = StringArray(algorithms.key_agreement);
+  if (!algorithms.key_agreement.empty())
+    m["KeyAgreementAlgorithms"] = StringArray(algorithms.key_agreement);
   if (k.origin == core::Origin::kExternal) {
-    m["ExpirationModel"] = k.material_valid_to ? "KEY_MATERIAL_EXPIRES" : "KEY_MATERIAL_DOES_NOT_EXPIRE";
+    m["ExpirationModel"] =
+        k.material_valid_to ? "KEY_MATERIAL_EXPIRES" : "KEY_MATERIAL_DOES_NOT_EXPIRE";
     if (k.material_valid_to) m["ValidTo"] = EpochSeconds(*k.material_valid_to);
   }
   if (k.IsSymmetricEncryption() && !k.current_material_id.empty()) {
@@ -67,9 +70,11 @@ json RotationEntryJson(const core::RotationEntry& e, const core::Key* key) {
     // As AWS's list-key-rotations example shows: no description member when
     // none was given, and no expiration for material that is not imported.
     if (!e.version.description.empty()) r["KeyMaterialDescription"] = e.version.description;
-    if (e.version.import_state) r["ImportState"] = std::string(core::ToString(*e.version.import_state));
+    if (e.version.import_state)
+      r["ImportState"] = std::string(core::ToString(*e.version.import_state));
     if (e.version.import_state == core::ImportState::kImported) {
-      r["ExpirationModel"] = e.version.valid_to ? "KEY_MATERIAL_EXPIRES" : "KEY_MATERIAL_DOES_NOT_EXPIRE";
+      r["ExpirationModel"] =
+          e.version.valid_to ? "KEY_MATERIAL_EXPIRES" : "KEY_MATERIAL_DOES_NOT_EXPIRE";
       if (e.version.valid_to) r["ValidTo"] = EpochSeconds(*e.version.valid_to);
     }
   }

@@ -14,8 +14,8 @@ extern const std::string_view kKmsModelJson;
 
 namespace {
 
-using nlohmann::json;
 using core::KmsError;
+using nlohmann::json;
 
 enum class Kind { kStructure, kString, kInteger, kBoolean, kBlob, kTimestamp, kList, kMap };
 
@@ -28,8 +28,8 @@ struct Pattern {
 
 struct Shape;
 struct Member {
-  std::string name;        // "KeyId"
-  std::string wire_name;   // "keyId": how AWS names it in validation messages
+  std::string name;       // "KeyId"
+  std::string wire_name;  // "keyId": how AWS names it in validation messages
   const Shape* shape = nullptr;
   bool required = false;
 };
@@ -40,7 +40,7 @@ struct Shape {
   const Pattern* pattern = nullptr;
   std::vector<std::string> enum_values;
   bool sensitive = false;
-  std::vector<Member> members;  // structure, model order
+  std::vector<Member> members;     // structure, model order
   const Shape* element = nullptr;  // list member
   const Shape* key = nullptr;      // map
   const Shape* value = nullptr;    // map
@@ -167,7 +167,8 @@ RequestValidator::RequestValidator() : model_(std::make_unique<Model>()) {
         member.name = member_name;
         member.wire_name = LowerFirst(member_name);
         member.shape = &model_->shapes.at(m.at("shape").get<std::string>());
-        member.required = std::find(required.begin(), required.end(), member_name) != required.end();
+        member.required =
+            std::find(required.begin(), required.end(), member_name) != required.end();
         shape.members.push_back(std::move(member));
       }
     }
@@ -191,7 +192,8 @@ class Walker {
   explicit Walker(DecodedBlobs& blobs) : blobs_(blobs) {}
 
   void Structure(const json& value, const Shape& shape, const std::string& path, bool top) {
-    if (!value.is_object()) Serialization("Expected a JSON object for '" + (path.empty() ? "body" : path) + "'.");
+    if (!value.is_object())
+      Serialization("Expected a JSON object for '" + (path.empty() ? "body" : path) + "'.");
     for (const Member& m : shape.members) {
       std::string member_path = path.empty() ? m.wire_name : path + "." + m.wire_name;
       auto it = value.find(m.name);
@@ -203,7 +205,8 @@ class Walker {
     }
   }
 
-  void Value(const json& v, const Shape& shape, const std::string& path, const std::string& blob_name) {
+  void Value(const json& v, const Shape& shape, const std::string& path,
+             const std::string& blob_name) {
     switch (shape.kind) {
       case Kind::kStructure:
         Structure(v, shape, path, false);
@@ -218,7 +221,8 @@ class Walker {
         if (!v.is_boolean()) Serialization("Expected a boolean for '" + path + "'.");
         return;
       case Kind::kTimestamp:
-        if (!v.is_number()) Serialization("Expected a timestamp (epoch seconds) for '" + path + "'.");
+        if (!v.is_number())
+          Serialization("Expected a timestamp (epoch seconds) for '" + path + "'.");
         return;
       case Kind::kBlob:
         Blob(v, shape, path, blob_name);
@@ -258,7 +262,8 @@ class Walker {
     if (!v.is_string()) Serialization("Expected a string for '" + path + "'.");
     const std::string& s = v.get_ref<const std::string&>();
     if (!shape.enum_values.empty()) {
-      if (std::find(shape.enum_values.begin(), shape.enum_values.end(), s) == shape.enum_values.end()) {
+      if (std::find(shape.enum_values.begin(), shape.enum_values.end(), s) ==
+          shape.enum_values.end()) {
         Violation(s, true, path,
                   "Member must satisfy enum value set: [" + Join(shape.enum_values, ", ") + "]");
       }
@@ -291,7 +296,8 @@ class Walker {
     }
   }
 
-  void Blob(const json& v, const Shape& shape, const std::string& path, const std::string& blob_name) {
+  void Blob(const json& v, const Shape& shape, const std::string& path,
+            const std::string& blob_name) {
     if (!v.is_string()) Serialization("Expected a base64 string for '" + path + "'.");
     std::optional<core::Bytes> bytes = core::Base64Decode(v.get_ref<const std::string&>());
     if (!bytes) Serialization("Value at '" + path + "' is not valid base64.");
@@ -337,8 +343,10 @@ DecodedBlobs RequestValidator::Validate(std::string_view operation, const json& 
   walker.Structure(body, *it->second, "", true);
   if (!walker.violations.empty()) {
     size_t n = walker.violations.size();
-    std::string message = std::to_string(n) + (n == 1 ? " validation error detected: " : " validation errors detected: ") +
-                          Join(walker.violations, "; ");
+    std::string message =
+        std::to_string(n) +
+        (n == 1 ? " validation error detected: " : " validation errors detected: ") +
+        Join(walker.violations, "; ");
     throw KmsError(core::ErrorCode::kValidation, message);
   }
   return blobs;

@@ -33,7 +33,8 @@ bool Opens(const SecretBytes& key, const Bytes& blob, const EncryptionContext& c
   Bytes c = CanonicalEncryptionContext(ctx);
   aad.insert(aad.end(), c.begin(), c.end());
   Bytes out(view->ciphertext.size());
-  return AesGcmOpen({key.data(), key.size()}, view->iv, aad, view->ciphertext, view->tag, out.data());
+  return AesGcmOpen({key.data(), key.size()}, view->iv, aad, view->ciphertext, view->tag,
+                    out.data());
 }
 }  // namespace
 
@@ -96,7 +97,8 @@ TEST_CASE("The wrong encryption context fails and member order never matters") {
 
 TEST_CASE("Canonical contexts never collide across key/value boundaries") {
   CHECK(CanonicalEncryptionContext({{"a", "bc"}}) != CanonicalEncryptionContext({{"ab", "c"}}));
-  CHECK(CanonicalEncryptionContext({{"a", ""}, {"b", ""}}) != CanonicalEncryptionContext({{"a", "b"}}));
+  CHECK(CanonicalEncryptionContext({{"a", ""}, {"b", ""}}) !=
+        CanonicalEncryptionContext({{"a", "b"}}));
   CHECK(CanonicalEncryptionContext({}) != CanonicalEncryptionContext({{"", ""}}));
 }
 

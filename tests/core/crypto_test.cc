@@ -33,8 +33,9 @@ TEST_CASE("A blob is undecryptable from another region") {
   Bytes blob = f.EncryptText(k.id, "x");
   DecryptRequest req;
   req.ciphertext = blob;
-  CHECK(ErrorOf([&] { f.service.Decrypt(f.Ctx({"111122223333", "eu-west-1"}), req); }) ==
-        "InvalidCiphertextException");
+  CHECK(ErrorOf([&] {
+          f.service.Decrypt(f.Ctx({"111122223333", "eu-west-1"}), req);
+        }) == "InvalidCiphertextException");
 }
 
 TEST_CASE("Garbage and truncated ciphertexts are InvalidCiphertextException") {
@@ -127,6 +128,7 @@ TEST_CASE("A ciphertext of a deleted key names the missing key") {
   CHECK(MessageOf([&] { f.DecryptText(blob); }) == "Key '" + k.Arn() + "' does not exist");
   DecryptRequest req;
   req.ciphertext = blob;
-  CHECK(ErrorOf([&] { f.service.Decrypt(f.Ctx({"111122223333", "eu-west-1"}), req); }) ==
-        "InvalidCiphertextException");
+  CHECK(ErrorOf([&] {
+          f.service.Decrypt(f.Ctx({"111122223333", "eu-west-1"}), req);
+        }) == "InvalidCiphertextException");
 }

@@ -43,7 +43,8 @@ class FakeKeyRepository final : public KeyRepository {
     std::lock_guard l(mu_);
     std::vector<Key> out;
     for (auto& [k, v] : state_.keys) {
-      if (after && k <= std::make_tuple(after->scope.account, after->scope.region, after->id)) continue;
+      if (after && k <= std::make_tuple(after->scope.account, after->scope.region, after->id))
+        continue;
       if (out.size() < limit) out.push_back(v);
     }
     return out;
@@ -54,8 +55,8 @@ class FakeKeyRepository final : public KeyRepository {
     if (it == state_.aliases.end()) return std::nullopt;
     return it->second;
   }
-  std::vector<Alias> ListAliases(const Scope& s, const std::string* key_id, const std::string& after,
-                                 size_t limit) override {
+  std::vector<Alias> ListAliases(const Scope& s, const std::string* key_id,
+                                 const std::string& after, size_t limit) override {
     std::lock_guard l(mu_);
     std::vector<Alias> out;
     for (auto& [k, v] : state_.aliases) {
@@ -93,7 +94,8 @@ class FakeKeyRepository final : public KeyRepository {
       auto t = v.NextEventTime();
       if (t && *t <= until) out.push_back({v.scope, v.id, *t});
     }
-    std::sort(out.begin(), out.end(), [](const DueKey& a, const DueKey& b) { return a.due < b.due; });
+    std::sort(out.begin(), out.end(),
+              [](const DueKey& a, const DueKey& b) { return a.due < b.due; });
     if (out.size() > limit) out.resize(limit);
     return out;
   }
@@ -115,7 +117,8 @@ class FakeKeyRepository final : public KeyRepository {
   void SaveLastUsage(const std::vector<std::pair<Scope, KeyUsageRecord>>& records) override {
     std::lock_guard l(mu_);
     for (auto& [s, r] : records) {
-      if (state_.keys.count({s.account, s.region, r.key_id})) state_.usage[{s.account, s.region, r.key_id}] = r;
+      if (state_.keys.count({s.account, s.region, r.key_id}))
+        state_.usage[{s.account, s.region, r.key_id}] = r;
     }
   }
   void Write(const std::function<void(KeyTransaction&)>& fn,
@@ -158,7 +161,9 @@ class FakeKeyRepository final : public KeyRepository {
       if (it == s_.aliases.end()) return std::nullopt;
       return it->second;
     }
-    void PutAlias(const Alias& a) override { s_.aliases[{a.scope.account, a.scope.region, a.name}] = a; }
+    void PutAlias(const Alias& a) override {
+      s_.aliases[{a.scope.account, a.scope.region, a.name}] = a;
+    }
     void DeleteAlias(const Scope& sc, const std::string& n) override {
       s_.aliases.erase({sc.account, sc.region, n});
     }

@@ -8,7 +8,8 @@ TEST_CASE("Key references are classified without lookups") {
   auto id = ParseKeyReference("1234abcd-12ab-34cd-56ef-1234567890ab");
   CHECK(id.kind == KeyReference::Kind::kKeyId);
 
-  auto arn = ParseKeyReference("arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab");
+  auto arn = ParseKeyReference(
+      "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab");
   CHECK(arn.kind == KeyReference::Kind::kKeyArn);
   CHECK(arn.region == "eu-west-1");
   CHECK(arn.account == "123456789012");

@@ -456,7 +456,9 @@ TEST_CASE("RFC 5649 test vectors unwrap, and tampering is detected") {
   }
 }
 
-TEST_CASE("Expiry of pending-rotation material leaves the key usable; a disabled key still loses its material") {
+TEST_CASE(
+    "Expiry of pending-rotation material leaves the key usable; a disabled key still loses its "
+    "material") {
   ServiceFixture f;
   Key key = NewExternalKey(f);
   Bytes first = oracle::RandomBytes(32);
@@ -469,12 +471,14 @@ TEST_CASE("Expiry of pending-rotation material leaves the key usable; a disabled
   f.Advance(Days(2));
   CHECK(f.service.DescribeKey(f.Ctx(), key.id).state == KeyState::kEnabled);
   CHECK(f.DecryptText(blob) == "unaffected");
-  ListKeyRotationsResult all = f.service.ListKeyRotations(f.Ctx(), key.id, "ALL_KEY_MATERIAL", Page{});
+  ListKeyRotationsResult all =
+      f.service.ListKeyRotations(f.Ctx(), key.id, "ALL_KEY_MATERIAL", Page{});
   REQUIRE(all.rotations.size() == 2);
   CHECK(all.rotations[1].version.material_id == pending_id);
   CHECK(all.rotations[1].version.import_state == ImportState::kPendingImport);
   // Its bytes are gone: there is nothing to rotate onto any more.
-  CHECK(ErrorOf([&] { f.service.RotateKeyOnDemand(f.Ctx(), key.id); }) == "KMSInvalidStateException");
+  CHECK(ErrorOf([&] { f.service.RotateKeyOnDemand(f.Ctx(), key.id); }) ==
+        "KMSInvalidStateException");
 
   Key disabled = NewExternalKey(f);
   ImportOptions expiring;

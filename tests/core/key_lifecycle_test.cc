@@ -36,12 +36,14 @@ TEST_CASE("Key ids resolve through one resolver with AWS's not-found wording") {
   ServiceFixture f;
   Key k = f.NewKey();
   auto ctx = f.Ctx();
-  CHECK(MessageOf([&] { f.service.DescribeKey(ctx, "fake-key-id"); }) == "Invalid keyId 'fake-key-id'");
+  CHECK(MessageOf([&] { f.service.DescribeKey(ctx, "fake-key-id"); }) ==
+        "Invalid keyId 'fake-key-id'");
   const std::string missing = "1234abcd-12ab-34cd-56ef-1234567890ab";
   CHECK(MessageOf([&] { f.service.DescribeKey(ctx, missing); }) ==
         "Key 'arn:aws:kms:us-east-1:111122223333:key/" + missing + "' does not exist");
-  CHECK(MessageOf([&] { f.service.DescribeKey(ctx, KeyArn({"111122223333", "eu-west-1"}, k.id)); }) ==
-        "Invalid arn eu-west-1");
+  CHECK(MessageOf([&] {
+          f.service.DescribeKey(ctx, KeyArn({"111122223333", "eu-west-1"}, k.id));
+        }) == "Invalid arn eu-west-1");
   CHECK(MessageOf([&] { f.service.DescribeKey(ctx, "alias/nope"); }) ==
         "Alias arn:aws:kms:us-east-1:111122223333:alias/nope is not found.");
   CHECK(ErrorOf([&] { f.service.EnableKey(ctx, "alias/nope"); }) == "NotFoundException");
@@ -123,10 +125,12 @@ TEST_CASE("Tags follow AWS's rules") {
   auto tags = f.service.ListResourceTags(f.Ctx(), k.id, {}).tags;
   REQUIRE(tags.size() == 2);
   CHECK(tags[0] == Tag{"env", "prod"});
-  CHECK(MessageOf([&] { f.service.TagResource(f.Ctx(), k.id, {{"aws:x", "1"}}); }) ==
-        "Tags beginning with aws: are reserved");
-  CHECK(MessageOf([&] { f.service.TagResource(f.Ctx(), k.id, {{"a", "1"}, {"a", "2"}}); }) ==
-        "Duplicate tag keys");
+  CHECK(MessageOf([&] {
+          f.service.TagResource(f.Ctx(), k.id, {{"aws:x", "1"}});
+        }) == "Tags beginning with aws: are reserved");
+  CHECK(MessageOf([&] {
+          f.service.TagResource(f.Ctx(), k.id, {{"a", "1"}, {"a", "2"}});
+        }) == "Duplicate tag keys");
   std::vector<Tag> many;
   for (int i = 0; i < 49; ++i) many.push_back({"k" + std::to_string(i), ""});
   CHECK(MessageOf([&] { f.service.TagResource(f.Ctx(), k.id, many); }) == "Too many tags");
@@ -137,7 +141,8 @@ TEST_CASE("Tags follow AWS's rules") {
 TEST_CASE("Key policies are stored, validated and named default") {
   ServiceFixture f;
   Key k = f.NewKey();
-  CHECK(f.service.GetKeyPolicy(f.Ctx(), k.id, std::nullopt).find("key-default-1") != std::string::npos);
+  CHECK(f.service.GetKeyPolicy(f.Ctx(), k.id, std::nullopt).find("key-default-1") !=
+        std::string::npos);
   CHECK(ErrorOf([&] { f.service.PutKeyPolicy(f.Ctx(), k.id, "default", "{not json"); }) ==
         "MalformedPolicyDocumentException");
   CHECK(ErrorOf([&] { f.service.GetKeyPolicy(f.Ctx(), k.id, "other"); }) == "NotFoundException");
@@ -155,7 +160,8 @@ TEST_CASE("Aliases: reserved prefix, duplicates, swaps between keys of one kind"
         "InvalidAliasNameException");
   CHECK(ErrorOf([&] { f.service.CreateAlias(f.Ctx(), "app", a.id); }) == "ValidationException");
   f.service.CreateAlias(f.Ctx(), "alias/app", a.id);
-  CHECK(ErrorOf([&] { f.service.CreateAlias(f.Ctx(), "alias/app", b.id); }) == "AlreadyExistsException");
+  CHECK(ErrorOf([&] { f.service.CreateAlias(f.Ctx(), "alias/app", b.id); }) ==
+        "AlreadyExistsException");
   CHECK(f.service.DescribeKey(f.Ctx(), "alias/app").id == a.id);
   f.service.UpdateAlias(f.Ctx(), "alias/app", b.id);
   CHECK(f.service.DescribeKey(f.Ctx(), "alias/app").id == b.id);

@@ -23,7 +23,8 @@ TEST_CASE("Every error code has a distinct AWS name and a 4xx or 5xx status") {
 }
 
 TEST_CASE("Factories produce AWS's exact messages") {
-  const std::string arn = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+  const std::string arn =
+      "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
   CHECK(KmsError::Disabled(arn).message() == arn + " is disabled.");
   CHECK(KmsError::InvalidState(arn, "pending deletion").message() == arn + " is pending deletion.");
   CHECK(KmsError::KeyDoesNotExist(arn).message() == "Key '" + arn + "' does not exist");

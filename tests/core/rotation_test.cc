@@ -9,9 +9,8 @@ using namespace rotor::core::testing;
 
 namespace {
 ListKeyRotationsResult Rotations(ServiceFixture& f, const std::string& id, bool all = false) {
-  return f.service.ListKeyRotations(f.Ctx(), id, all ? std::optional<std::string>("ALL_KEY_MATERIAL")
-                                                     : std::nullopt,
-                                    {});
+  return f.service.ListKeyRotations(
+      f.Ctx(), id, all ? std::optional<std::string>("ALL_KEY_MATERIAL") : std::nullopt, {});
 }
 }  // namespace
 
@@ -72,7 +71,8 @@ TEST_CASE("Automatic rotation fires on the clock and old ciphertexts keep decryp
   }
   CHECK(rotations.rotations.back().state == KeyMaterialState::kCurrent);
   CHECK(rotations.rotations.front().state == KeyMaterialState::kNonCurrent);
-  for (int year = 0; year < 10; ++year) CHECK(f.DecryptText(blobs[year]) == "year " + std::to_string(year));
+  for (int year = 0; year < 10; ++year)
+    CHECK(f.DecryptText(blobs[year]) == "year " + std::to_string(year));
   CHECK(f.service.DescribeKey(f.Ctx(), k.id).current_material_id ==
         rotations.rotations.back().version.material_id);
 }
@@ -112,7 +112,8 @@ TEST_CASE("Pending deletion reports rotation off; cancelling restores it") {
   f.service.EnableKeyRotation(f.Ctx(), k.id, 90);
   f.service.ScheduleKeyDeletion(f.Ctx(), k.id, 30);
   CHECK_FALSE(f.service.GetKeyRotationStatus(f.Ctx(), k.id).enabled);
-  CHECK(ErrorOf([&] { f.service.EnableKeyRotation(f.Ctx(), k.id, 90); }) == "KMSInvalidStateException");
+  CHECK(ErrorOf([&] { f.service.EnableKeyRotation(f.Ctx(), k.id, 90); }) ==
+        "KMSInvalidStateException");
   f.service.CancelKeyDeletion(f.Ctx(), k.id);
   CHECK(f.service.GetKeyRotationStatus(f.Ctx(), k.id).enabled);
 }
@@ -129,7 +130,8 @@ TEST_CASE("On-demand rotation appends a version, keeps the schedule and stops at
   }
   CHECK(MessageOf([&] { f.service.RotateKeyOnDemand(f.Ctx(), k.id); }) ==
         "The on-demand rotations limit has been reached for the given keyId. No more on-demand "
-        "rotations can be performed for this key: " + k.Arn());
+        "rotations can be performed for this key: " +
+            k.Arn());
   auto r = Rotations(f, k.id);
   CHECK(r.rotations.size() == 25);
   CHECK(r.rotations[0].version.rotation_type == RotationType::kOnDemand);
@@ -189,7 +191,8 @@ TEST_CASE("A thousand keys enabled in the same instant spread over the jitter wi
     Timestamp next = *f.service.GetKeyRotationStatus(f.Ctx(), k.id).next_rotation;
     CHECK(next >= f.clock.Now() + Days(365));
     CHECK(next < f.clock.Now() + Days(366));
-    seconds.insert(std::chrono::duration_cast<std::chrono::seconds>(next.time_since_epoch()).count());
+    seconds.insert(
+        std::chrono::duration_cast<std::chrono::seconds>(next.time_since_epoch()).count());
   }
   CHECK(seconds.size() > 980);
   // ... and they do fire exactly then: after one day past the period, all rotated once.
@@ -201,6 +204,7 @@ TEST_CASE("A thousand keys enabled in the same instant spread over the jitter wi
 TEST_CASE("Rotation of keys that cannot rotate is UnsupportedOperationException") {
   ServiceFixture f;
   Key k = f.NewKey();
-  CHECK(ErrorOf([&] { f.service.EnableKeyRotation(f.Ctx(), "alias/x", 90); }) == "NotFoundException");
+  CHECK(ErrorOf([&] { f.service.EnableKeyRotation(f.Ctx(), "alias/x", 90); }) ==
+        "NotFoundException");
   CHECK(ErrorOf([&] { f.service.RotateKeyOnDemand(f.Ctx(), k.id); }).empty());
 }

@@ -18,7 +18,8 @@ SeedKey AesKey(const std::string& id, int backing_keys) {
   k.key_id = id;
   for (int i = 0; i < backing_keys; ++i) {
     SecretBytes b(32);
-    for (size_t j = 0; j < 32; ++j) b.data()[j] = static_cast<uint8_t>(i * 32 + static_cast<int>(j));
+    for (size_t j = 0; j < 32; ++j)
+      b.data()[j] = static_cast<uint8_t>(i * 32 + static_cast<int>(j));
     k.materials.push_back({std::move(b), "", std::nullopt, std::nullopt, std::nullopt});
   }
   return k;
@@ -65,17 +66,21 @@ TEST_CASE("An invalid seed names the entry and loads nothing at all") {
   bad.entry = "Keys.Symmetric.Aes[1]";
   bad.materials[0].bytes.resize(16);
   doc.keys.push_back(bad);
-  CHECK_THROWS_WITH(f.service.LoadSeed(doc, f.clock.Now()),
-                    Catch::Contains("Keys.Symmetric.Aes[1]") && Catch::Contains("must be 32 bytes"));
+  CHECK_THROWS_WITH(
+      f.service.LoadSeed(doc, f.clock.Now()),
+      Catch::Contains("Keys.Symmetric.Aes[1]") && Catch::Contains("must be 32 bytes"));
   CHECK(f.service.ListKeys(f.Ctx(), {}).keys.empty());
   SeedDocument dangling;
   dangling.keys.push_back(AesKey(kId, 1));
-  dangling.aliases.push_back({"Aliases[0]", kScope, "alias/x", "49c5492b-b1bc-42a8-9a5c-b2015e810c1c"});
+  dangling.aliases.push_back(
+      {"Aliases[0]", kScope, "alias/x", "49c5492b-b1bc-42a8-9a5c-b2015e810c1c"});
   CHECK_THROWS_WITH(f.service.LoadSeed(dangling, f.clock.Now()), Catch::Contains("Aliases[0]"));
-  CHECK(f.service.ListKeys(f.Ctx(), {}).keys.empty());  // the key of the same document rolled back too
+  CHECK(f.service.ListKeys(f.Ctx(), {})
+            .keys.empty());  // the key of the same document rolled back too
   SeedDocument bad_id;
   bad_id.keys.push_back(AesKey("not-a-key-id", 1));
-  CHECK_THROWS_WITH(f.service.LoadSeed(bad_id, f.clock.Now()), Catch::Contains("KeyId must be a key id"));
+  CHECK_THROWS_WITH(f.service.LoadSeed(bad_id, f.clock.Now()),
+                    Catch::Contains("KeyId must be a key id"));
 }
 
 TEST_CASE("A NextKeyRotation in the seed schedules the rotation exactly then") {
@@ -107,6 +112,7 @@ TEST_CASE("Export with material reproduces the keys a fresh Rotor can load") {
   SeedDocument with = ExportSeed(inventory, f.repo, &f.sealer);
   ServiceFixture other;
   other.service.LoadSeed(with, other.clock.Now());
-  CHECK(other.service.DescribeKey(other.Ctx(), "alias/app").current_material_id == f.service.DescribeKey(f.Ctx(), k.id).current_material_id);
+  CHECK(other.service.DescribeKey(other.Ctx(), "alias/app").current_material_id ==
+        f.service.DescribeKey(f.Ctx(), k.id).current_material_id);
   CHECK(other.DecryptText(blob) == "portable");
 }

@@ -20,8 +20,8 @@ struct ServiceFixture {
   }
 
   RequestContext Ctx(Scope scope = {"111122223333", "us-east-1"}) {
-    return RequestContext{std::move(scope), clock.Now(), "req-" + std::to_string(++requests), "AKID",
-                          "127.0.0.1", "test"};
+    return RequestContext{std::move(scope), clock.Now(), "req-" + std::to_string(++requests),
+                          "AKID",           "127.0.0.1", "test"};
   }
   Key NewKey() { return service.CreateKey(Ctx(), CreateKeyRequest{}); }
   void Advance(Millis d) {

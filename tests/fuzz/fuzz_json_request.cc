@@ -26,8 +26,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   } catch (const rotor::core::KmsError& e) {
     if (e.code() == rotor::core::ErrorCode::kKmsInternal) std::abort();
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "non-KmsError exception from %.*s: %s\n", static_cast<int>(op.size()), op.data(),
-                 e.what());
+    std::fprintf(stderr, "non-KmsError exception from %.*s: %s\n", static_cast<int>(op.size()),
+                 op.data(), e.what());
     std::abort();
   }
   return 0;

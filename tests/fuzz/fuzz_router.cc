@@ -40,11 +40,22 @@ namespace {
 using namespace rotor;
 namespace http = server::http;
 
-constexpr std::string_view kAdminPaths[] = {
-    "/_rotor/health", "/_rotor/clock",  "/_rotor/keys",        "/_rotor/events",
-    "/_rotor/report", "/_rotor/reset",  "/moto-api/reset",     "/_rotor/ui",
-    "/_rotor/keys/",  "/_rotor/ui/app.js", "/_rotor/report?format=csv", "/_rotor/",
-    "/_rotor/clock?x", "/_rotor/events?limit=5", "/_rotor/keys?state=Enabled", "/_rotor/nope"};
+constexpr std::string_view kAdminPaths[] = {"/_rotor/health",
+                                            "/_rotor/clock",
+                                            "/_rotor/keys",
+                                            "/_rotor/events",
+                                            "/_rotor/report",
+                                            "/_rotor/reset",
+                                            "/moto-api/reset",
+                                            "/_rotor/ui",
+                                            "/_rotor/keys/",
+                                            "/_rotor/ui/app.js",
+                                            "/_rotor/report?format=csv",
+                                            "/_rotor/",
+                                            "/_rotor/clock?x",
+                                            "/_rotor/events?limit=5",
+                                            "/_rotor/keys?state=Enabled",
+                                            "/_rotor/nope"};
 
 struct World {
   World()
@@ -73,8 +84,8 @@ struct World {
   nlohmann::json CallJson(std::string_view op, const nlohmann::json& body) {
     auto res = Call(op, body.dump());
     if (res.result_int() != 200) {
-      std::fprintf(stderr, "fuzz_router setup: %.*s -> %d %s\n", static_cast<int>(op.size()), op.data(),
-                   res.result_int(), res.body().c_str());
+      std::fprintf(stderr, "fuzz_router setup: %.*s -> %d %s\n", static_cast<int>(op.size()),
+                   op.data(), res.result_int(), res.body().c_str());
       std::abort();
     }
     return nlohmann::json::parse(res.body());
@@ -89,8 +100,10 @@ struct World {
     CallJson("CreateAlias", {{"AliasName", "alias/fuzz"}, {"TargetKeyId", key1}});
     CallJson("RotateKeyOnDemand", {{"KeyId", key1}});
     // Cheap to make (no RSA): an HMAC key and an ECC signing key.
-    mac_key = CallJson("CreateKey", {{"KeySpec", "HMAC_256"}, {"KeyUsage", "GENERATE_VERIFY_MAC"}})["KeyMetadata"]["KeyId"];
-    sign_key = CallJson("CreateKey", {{"KeySpec", "ECC_NIST_P256"}, {"KeyUsage", "SIGN_VERIFY"}})["KeyMetadata"]["KeyId"];
+    mac_key = CallJson("CreateKey", {{"KeySpec", "HMAC_256"},
+                                     {"KeyUsage", "GENERATE_VERIFY_MAC"}})["KeyMetadata"]["KeyId"];
+    sign_key = CallJson("CreateKey", {{"KeySpec", "ECC_NIST_P256"},
+                                      {"KeyUsage", "SIGN_VERIFY"}})["KeyMetadata"]["KeyId"];
   }
 
   core::SeededRandom random{1};
@@ -124,13 +137,18 @@ void PrintSeeds(const std::string& dir) {
   w.ResetState();
   using nlohmann::json;
   std::string pt = "aGVsbG8gd29ybGQ=";  // "hello world"
-  json enc = w.CallJson("Encrypt", {{"KeyId", "alias/fuzz"}, {"Plaintext", pt},
-                                    {"EncryptionContext", {{"purpose", "fuzz"}}}});
+  json enc = w.CallJson(
+      "Encrypt",
+      {{"KeyId", "alias/fuzz"}, {"Plaintext", pt}, {"EncryptionContext", {{"purpose", "fuzz"}}}});
   std::string blob = enc["CiphertextBlob"];
   json enc2 = w.CallJson("Encrypt", {{"KeyId", w.key2}, {"Plaintext", pt}});
   std::string blob2 = enc2["CiphertextBlob"];
-  std::string sig = w.CallJson("Sign", {{"KeyId", w.sign_key}, {"Message", pt}, {"SigningAlgorithm", "ECDSA_SHA_256"}})["Signature"];
-  std::string mac = w.CallJson("GenerateMac", {{"KeyId", w.mac_key}, {"Message", pt}, {"MacAlgorithm", "HMAC_SHA_256"}})["Mac"];
+  std::string sig = w.CallJson(
+      "Sign",
+      {{"KeyId", w.sign_key}, {"Message", pt}, {"SigningAlgorithm", "ECDSA_SHA_256"}})["Signature"];
+  std::string mac =
+      w.CallJson("GenerateMac",
+                 {{"KeyId", w.mac_key}, {"Message", pt}, {"MacAlgorithm", "HMAC_SHA_256"}})["Mac"];
   std::string auth =
       "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/kms/aws4_request, "
       "SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=0123456789abcdef\n";
@@ -141,55 +159,118 @@ void PrintSeeds(const std::string& dir) {
     json body;
   };
   const Seed seeds[] = {
-      {"create_key", "CreateKey", 0, {{"Description", "d"}, {"KeyUsage", "ENCRYPT_DECRYPT"},
-                                      {"Tags", {{{"TagKey", "a"}, {"TagValue", "b"}}}}}},
-      {"create_key_hmac", "CreateKey", 0, {{"KeySpec", "HMAC_256"}, {"KeyUsage", "GENERATE_VERIFY_MAC"}}},
+      {"create_key",
+       "CreateKey",
+       0,
+       {{"Description", "d"},
+        {"KeyUsage", "ENCRYPT_DECRYPT"},
+        {"Tags", {{{"TagKey", "a"}, {"TagValue", "b"}}}}}},
+      {"create_key_hmac",
+       "CreateKey",
+       0,
+       {{"KeySpec", "HMAC_256"}, {"KeyUsage", "GENERATE_VERIFY_MAC"}}},
       {"create_key_rsa", "CreateKey", 0, {{"KeySpec", "RSA_2048"}, {"KeyUsage", "SIGN_VERIFY"}}},
       {"create_key_external", "CreateKey", 0, {{"Origin", "EXTERNAL"}}},
       {"describe_key", "DescribeKey", 0, {{"KeyId", w.key1}}},
-      {"describe_key_alias_arn", "DescribeKey", 0,
+      {"describe_key_alias_arn",
+       "DescribeKey",
+       0,
        {{"KeyId", "arn:aws:kms:us-east-1:111122223333:alias/fuzz"}}},
       {"list_keys", "ListKeys", 0, {{"Limit", 1}}},
       {"list_keys_marker", "ListKeys", 0, {{"Limit", 1}, {"Marker", "bad"}}},
       {"enable_key", "EnableKey", 0, {{"KeyId", w.key2}}},
       {"disable_key", "DisableKey", 0, {{"KeyId", w.key2}}},
       {"update_description", "UpdateKeyDescription", 0, {{"KeyId", w.key1}, {"Description", "x"}}},
-      {"schedule_deletion", "ScheduleKeyDeletion", 0, {{"KeyId", w.key2}, {"PendingWindowInDays", 7}}},
+      {"schedule_deletion",
+       "ScheduleKeyDeletion",
+       0,
+       {{"KeyId", w.key2}, {"PendingWindowInDays", 7}}},
       {"cancel_deletion", "CancelKeyDeletion", 0, {{"KeyId", w.key2}}},
-      {"tag_resource", "TagResource", 0, {{"KeyId", w.key1}, {"Tags", {{{"TagKey", "k"}, {"TagValue", "v"}}}}}},
+      {"tag_resource",
+       "TagResource",
+       0,
+       {{"KeyId", w.key1}, {"Tags", {{{"TagKey", "k"}, {"TagValue", "v"}}}}}},
       {"untag_resource", "UntagResource", 0, {{"KeyId", w.key1}, {"TagKeys", {"k"}}}},
       {"list_tags", "ListResourceTags", 0, {{"KeyId", w.key1}}},
       {"get_policy", "GetKeyPolicy", 0, {{"KeyId", w.key1}, {"PolicyName", "default"}}},
-      {"put_policy", "PutKeyPolicy", 0, {{"KeyId", w.key1}, {"PolicyName", "default"}, {"Policy", "{\"Version\":\"2012-10-17\",\"Statement\":[]}"}}},
+      {"put_policy",
+       "PutKeyPolicy",
+       0,
+       {{"KeyId", w.key1},
+        {"PolicyName", "default"},
+        {"Policy", "{\"Version\":\"2012-10-17\",\"Statement\":[]}"}}},
       {"list_policies", "ListKeyPolicies", 0, {{"KeyId", w.key1}}},
       {"create_alias", "CreateAlias", 0, {{"AliasName", "alias/two"}, {"TargetKeyId", w.key2}}},
       {"update_alias", "UpdateAlias", 0, {{"AliasName", "alias/fuzz"}, {"TargetKeyId", w.key2}}},
       {"delete_alias", "DeleteAlias", 0, {{"AliasName", "alias/fuzz"}}},
       {"list_aliases", "ListAliases", 0, {{"KeyId", w.key1}}},
-      {"encrypt", "Encrypt", 0, {{"KeyId", "alias/fuzz"}, {"Plaintext", pt}, {"EncryptionContext", {{"a", "b"}}}}},
+      {"encrypt",
+       "Encrypt",
+       0,
+       {{"KeyId", "alias/fuzz"}, {"Plaintext", pt}, {"EncryptionContext", {{"a", "b"}}}}},
       {"encrypt_signed", "Encrypt", 1, {{"KeyId", w.key1}, {"Plaintext", pt}}},
-      {"decrypt", "Decrypt", 0, {{"CiphertextBlob", blob}, {"EncryptionContext", {{"purpose", "fuzz"}}}}},
+      {"decrypt",
+       "Decrypt",
+       0,
+       {{"CiphertextBlob", blob}, {"EncryptionContext", {{"purpose", "fuzz"}}}}},
       {"decrypt_keyid", "Decrypt", 0, {{"CiphertextBlob", blob2}, {"KeyId", w.key2}}},
       {"decrypt_wrong_context", "Decrypt", 0, {{"CiphertextBlob", blob}}},
-      {"reencrypt", "ReEncrypt", 0, {{"CiphertextBlob", blob}, {"SourceEncryptionContext", {{"purpose", "fuzz"}}}, {"DestinationKeyId", w.key2}}},
+      {"reencrypt",
+       "ReEncrypt",
+       0,
+       {{"CiphertextBlob", blob},
+        {"SourceEncryptionContext", {{"purpose", "fuzz"}}},
+        {"DestinationKeyId", w.key2}}},
       {"generate_data_key", "GenerateDataKey", 0, {{"KeyId", w.key1}, {"KeySpec", "AES_256"}}},
       {"generate_data_key_bytes", "GenerateDataKey", 0, {{"KeyId", w.key1}, {"NumberOfBytes", 64}}},
-      {"generate_data_key_wo", "GenerateDataKeyWithoutPlaintext", 0, {{"KeyId", w.key1}, {"KeySpec", "AES_128"}}},
+      {"generate_data_key_wo",
+       "GenerateDataKeyWithoutPlaintext",
+       0,
+       {{"KeyId", w.key1}, {"KeySpec", "AES_128"}}},
       {"generate_random", "GenerateRandom", 0, {{"NumberOfBytes", 32}}},
-      {"enable_rotation", "EnableKeyRotation", 0, {{"KeyId", w.key1}, {"RotationPeriodInDays", 90}}},
+      {"enable_rotation",
+       "EnableKeyRotation",
+       0,
+       {{"KeyId", w.key1}, {"RotationPeriodInDays", 90}}},
       {"disable_rotation", "DisableKeyRotation", 0, {{"KeyId", w.key1}}},
       {"rotation_status", "GetKeyRotationStatus", 0, {{"KeyId", w.key1}}},
       {"rotate_on_demand", "RotateKeyOnDemand", 0, {{"KeyId", w.key2}}},
       {"list_rotations", "ListKeyRotations", 0, {{"KeyId", w.key1}, {"Limit", 1}}},
       {"last_usage", "GetKeyLastUsage", 0, {{"KeyId", w.key1}}},
-      {"sign", "Sign", 0, {{"KeyId", w.sign_key}, {"Message", pt}, {"SigningAlgorithm", "ECDSA_SHA_256"}}},
-      {"sign_wrong_key", "Sign", 0, {{"KeyId", w.key1}, {"Message", pt}, {"SigningAlgorithm", "RSASSA_PSS_SHA_256"}}},
-      {"verify", "Verify", 0, {{"KeyId", w.sign_key}, {"Message", pt}, {"Signature", sig}, {"SigningAlgorithm", "ECDSA_SHA_256"}}},
-      {"generate_mac", "GenerateMac", 0, {{"KeyId", w.mac_key}, {"Message", pt}, {"MacAlgorithm", "HMAC_SHA_256"}}},
-      {"verify_mac", "VerifyMac", 0, {{"KeyId", w.mac_key}, {"Message", pt}, {"Mac", mac}, {"MacAlgorithm", "HMAC_SHA_256"}}},
+      {"sign",
+       "Sign",
+       0,
+       {{"KeyId", w.sign_key}, {"Message", pt}, {"SigningAlgorithm", "ECDSA_SHA_256"}}},
+      {"sign_wrong_key",
+       "Sign",
+       0,
+       {{"KeyId", w.key1}, {"Message", pt}, {"SigningAlgorithm", "RSASSA_PSS_SHA_256"}}},
+      {"verify",
+       "Verify",
+       0,
+       {{"KeyId", w.sign_key},
+        {"Message", pt},
+        {"Signature", sig},
+        {"SigningAlgorithm", "ECDSA_SHA_256"}}},
+      {"generate_mac",
+       "GenerateMac",
+       0,
+       {{"KeyId", w.mac_key}, {"Message", pt}, {"MacAlgorithm", "HMAC_SHA_256"}}},
+      {"verify_mac",
+       "VerifyMac",
+       0,
+       {{"KeyId", w.mac_key}, {"Message", pt}, {"Mac", mac}, {"MacAlgorithm", "HMAC_SHA_256"}}},
       {"get_public_key", "GetPublicKey", 0, {{"KeyId", w.sign_key}}},
-      {"data_key_pair", "GenerateDataKeyPair", 0, {{"KeyId", w.key1}, {"KeyPairSpec", "ECC_NIST_P256"}}},
-      {"get_parameters_for_import", "GetParametersForImport", 0, {{"KeyId", w.key1}, {"WrappingAlgorithm", "RSAES_OAEP_SHA_256"}, {"WrappingKeySpec", "RSA_2048"}}},
+      {"data_key_pair",
+       "GenerateDataKeyPair",
+       0,
+       {{"KeyId", w.key1}, {"KeyPairSpec", "ECC_NIST_P256"}}},
+      {"get_parameters_for_import",
+       "GetParametersForImport",
+       0,
+       {{"KeyId", w.key1},
+        {"WrappingAlgorithm", "RSAES_OAEP_SHA_256"},
+        {"WrappingKeySpec", "RSA_2048"}}},
   };
   for (const Seed& s : seeds) {
     std::string rest = (s.flags & 1) ? auth + s.body.dump() : s.body.dump();
@@ -206,8 +287,8 @@ void PrintSeeds(const std::string& dir) {
   WriteSeed(dir, "garbage_auth", "ListKeys", 1, "AWS4-HMAC-SHA256 Credential=/, Signature=\n{}");
   WriteSeed(dir, "get_method", "ListKeys", 2, "{}");
   WriteSeed(dir, "wrong_path", "ListKeys", 4, "{}");
-  std::fprintf(stderr, "fuzz_router: seeds written to %s (key1 %s, key2 %s)\n", dir.c_str(), w.key1.c_str(),
-               w.key2.c_str());
+  std::fprintf(stderr, "fuzz_router: seeds written to %s (key1 %s, key2 %s)\n", dir.c_str(),
+               w.key1.c_str(), w.key2.c_str());
 }
 
 }  // namespace
@@ -235,7 +316,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
   }
   bool admin = selector >= 0xF0;
-  std::string target = admin ? std::string(kAdminPaths[selector - 0xF0]) : ((flags & 0x04) ? "/x" : "/");
+  std::string target =
+      admin ? std::string(kAdminPaths[selector - 0xF0]) : ((flags & 0x04) ? "/x" : "/");
   if (admin && (flags & 0x04)) target += std::string(rest.substr(0, rest.find('\n')));
   http::verb verb = (flags & 0x02) ? http::verb::get : http::verb::post;
   server::HttpRequest req{verb, target, 11};

@@ -24,7 +24,8 @@ namespace {
 using namespace rotor;
 
 struct World {
-  World() : sealer(random.Secret(32), random), service(repo, sealer, random, core::ServiceConfig{}) {}
+  World()
+      : sealer(random.Secret(32), random), service(repo, sealer, random, core::ServiceConfig{}) {}
   core::SeededRandom random{3};
   core::testing::FakeKeyRepository repo;
   core::KeySealer sealer;
@@ -39,7 +40,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string text(reinterpret_cast<const char*>(data + 1), size - 1);
   static World* world = new World();
   try {
-    core::SeedDocument doc = server::ParseSeedText(text, yaml, "fuzz.seed", {"111122223333", "us-east-1"});
+    core::SeedDocument doc =
+        server::ParseSeedText(text, yaml, "fuzz.seed", {"111122223333", "us-east-1"});
     world->service.Reset();
     world->random = core::SeededRandom(3);
     world->service.LoadSeed(doc, *core::ParseIso8601("2026-01-01T00:00:00Z"));

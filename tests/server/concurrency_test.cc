@@ -119,11 +119,14 @@ TEST_CASE("Clients rotating, encrypting, decrypting and swapping aliases on the 
     keys.push_back(json::parse(res.body())["KeyMetadata"]["KeyId"]);
   }
   for (int i = 0; i < 3; ++i) {
-    REQUIRE(w.Call("CreateAlias", {{"AliasName", "alias/shared-" + std::to_string(i)}, {"TargetKeyId", keys[i]}})
+    REQUIRE(w.Call("CreateAlias",
+                   {{"AliasName", "alias/shared-" + std::to_string(i)}, {"TargetKeyId", keys[i]}})
                 .result_int() == 200);
   }
-  REQUIRE(w.Call("EnableKeyRotation", {{"KeyId", keys[0]}, {"RotationPeriodInDays", 90}}).result_int() == 200);
-  REQUIRE(w.Call("EnableKeyRotation", {{"KeyId", keys[1]}, {"RotationPeriodInDays", 120}}).result_int() == 200);
+  REQUIRE(w.Call("EnableKeyRotation", {{"KeyId", keys[0]}, {"RotationPeriodInDays", 90}})
+              .result_int() == 200);
+  REQUIRE(w.Call("EnableKeyRotation", {{"KeyId", keys[1]}, {"RotationPeriodInDays", 120}})
+              .result_int() == 200);
 
   Failures failures;
   std::atomic<int> decrypted{0};
@@ -162,11 +165,13 @@ TEST_CASE("Clients rotating, encrypting, decrypting and swapping aliases on the 
         std::string blob = json::parse(enc.body())["CiphertextBlob"];
         auto dec = w.Call("Decrypt", {{"CiphertextBlob", blob}, {"EncryptionContext", ctx}});
         if (!expect_ok("Decrypt", dec)) continue;
-        if (json::parse(dec.body())["Plaintext"] != pt) failures.Add("Decrypt returned other bytes");
+        if (json::parse(dec.body())["Plaintext"] != pt)
+          failures.Add("Decrypt returned other bytes");
         ++decrypted;
         auto gdk = w.Call("GenerateDataKey", {{"KeyId", keys[rng() % 3]}, {"KeySpec", "AES_256"}});
         if (!expect_ok("GenerateDataKey", gdk)) continue;
-        auto dec2 = w.Call("Decrypt", {{"CiphertextBlob", json::parse(gdk.body())["CiphertextBlob"]}});
+        auto dec2 =
+            w.Call("Decrypt", {{"CiphertextBlob", json::parse(gdk.body())["CiphertextBlob"]}});
         if (expect_ok("Decrypt data key", dec2) &&
             json::parse(dec2.body())["Plaintext"] != json::parse(gdk.body())["Plaintext"]) {
           failures.Add("data key decrypts to other bytes");
@@ -178,8 +183,9 @@ TEST_CASE("Clients rotating, encrypting, decrypting and swapping aliases on the 
   threads.emplace_back([&] {
     std::mt19937 rng(300);
     for (int i = 0; i < kIterations; ++i) {
-      expect_ok("UpdateAlias", w.Call("UpdateAlias", {{"AliasName", "alias/shared-" + std::to_string(rng() % 3)},
-                                                      {"TargetKeyId", keys[rng() % 3]}}));
+      expect_ok("UpdateAlias",
+                w.Call("UpdateAlias", {{"AliasName", "alias/shared-" + std::to_string(rng() % 3)},
+                                       {"TargetKeyId", keys[rng() % 3]}}));
     }
   });
   // State changes and reads on the fourth key, tags and lists on all.
@@ -192,10 +198,14 @@ TEST_CASE("Clients rotating, encrypting, decrypting and swapping aliases on the 
         failures.Add("Encrypt under a disabled key -> " + enc.body());
       }
       expect_ok("EnableKey", w.Call("EnableKey", {{"KeyId", keys[3]}}));
-      expect_ok("TagResource", w.Call("TagResource", {{"KeyId", keys[rng() % kKeys]},
-                                                      {"Tags", {{{"TagKey", "n"}, {"TagValue", std::to_string(i)}}}}}));
-      expect_ok("DescribeKey", w.Call("DescribeKey", {{"KeyId", "alias/shared-" + std::to_string(rng() % 3)}}));
-      expect_ok("ListKeyRotations", w.Call("ListKeyRotations", {{"KeyId", keys[rng() % 3]}, {"Limit", 5}}));
+      expect_ok(
+          "TagResource",
+          w.Call("TagResource", {{"KeyId", keys[rng() % kKeys]},
+                                 {"Tags", {{{"TagKey", "n"}, {"TagValue", std::to_string(i)}}}}}));
+      expect_ok("DescribeKey",
+                w.Call("DescribeKey", {{"KeyId", "alias/shared-" + std::to_string(rng() % 3)}}));
+      expect_ok("ListKeyRotations",
+                w.Call("ListKeyRotations", {{"KeyId", keys[rng() % 3]}, {"Limit", 5}}));
       expect_ok("ListAliases", w.Call("ListAliases", json::object()));
       expect_ok("ListKeys", w.Call("ListKeys", {{"Limit", 2}}));
       expect_ok("GetKeyRotationStatus", w.Call("GetKeyRotationStatus", {{"KeyId", keys[0]}}));
@@ -210,11 +220,13 @@ TEST_CASE("Clients rotating, encrypting, decrypting and swapping aliases on the 
   });
   for (auto& t : threads) t.join();
 
-  INFO(failures.list.size() << " failures; first: " << (failures.list.empty() ? "" : failures.list[0]));
+  INFO(failures.list.size() << " failures; first: "
+                            << (failures.list.empty() ? "" : failures.list[0]));
   CHECK(failures.list.empty());
   CHECK(decrypted.load() == 3 * kIterations);
   // Automatic rotations fired for the two keys with a schedule (30 x 30 days).
-  auto rotations = json::parse(w.Call("ListKeyRotations", {{"KeyId", keys[0]}, {"Limit", 1000}}).body());
+  auto rotations =
+      json::parse(w.Call("ListKeyRotations", {{"KeyId", keys[0]}, {"Limit", 1000}}).body());
   size_t automatic = 0;
   for (const auto& r : rotations["Rotations"]) automatic += r["RotationType"] == "AUTOMATIC";
   CHECK(automatic >= 9);

@@ -13,10 +13,11 @@ std::optional<json> Read(std::string_view s, int depth = 32) {
 }  // namespace
 
 TEST_CASE("The reader agrees with nlohmann on well-formed documents") {
-  for (const char* text : {R"({"a":1,"b":[true,false,null],"c":{"d":"e"},"f":-2.5e3,"g":""})",
-                           R"(  [ 1 , "x\"y\\z\/\b\f\n\r\t" , {} , [] ]  )",
-                           R"({"u":"\u00e9\u4e2d\ud83d\ude00","big":18446744073709551615,"neg":-9223372036854775808})",
-                           R"("just a string")", "0", "-0", "12.5", "true"}) {
+  for (const char* text :
+       {R"({"a":1,"b":[true,false,null],"c":{"d":"e"},"f":-2.5e3,"g":""})",
+        R"(  [ 1 , "x\"y\\z\/\b\f\n\r\t" , {} , [] ]  )",
+        R"({"u":"\u00e9\u4e2d\ud83d\ude00","big":18446744073709551615,"neg":-9223372036854775808})",
+        R"("just a string")", "0", "-0", "12.5", "true"}) {
     INFO(text);
     auto ours = Read(text);
     REQUIRE(ours);
@@ -25,9 +26,28 @@ TEST_CASE("The reader agrees with nlohmann on well-formed documents") {
 }
 
 TEST_CASE("The reader refuses malformed input with a reason") {
-  for (const char* text : {"", "{", "}", R"({"a")", R"({"a":})", R"({"a":1,})", "[1,]", "01", "1.", "-",
-                           "1e", "tru", "nul", R"("abc)", R"("\x")", R"("\u12")", R"("\ud800")",
-                           R"("\udc00")", "{\"a\":1} x", "\"tab\there\"", "[1 2]", "{1:2}"}) {
+  for (const char* text : {"",
+                           "{",
+                           "}",
+                           R"({"a")",
+                           R"({"a":})",
+                           R"({"a":1,})",
+                           "[1,]",
+                           "01",
+                           "1.",
+                           "-",
+                           "1e",
+                           "tru",
+                           "nul",
+                           R"("abc)",
+                           R"("\x")",
+                           R"("\u12")",
+                           R"("\ud800")",
+                           R"("\udc00")",
+                           "{\"a\":1} x",
+                           "\"tab\there\"",
+                           "[1 2]",
+                           "{1:2}"}) {
     INFO(text);
     JsonParseError e;
     CHECK_FALSE(ReadJsonText(text, 32, &e));

@@ -32,8 +32,8 @@ struct RouterFixture {
   json CallJson(const std::string& op, const json& body, const std::string& auth = "") {
     return json::parse(Call(op, body.dump(), auth).body());
   }
-  server::HttpResponse Admin(server::http::verb verb, const std::string& path, const std::string& body,
-                             bool loopback = true) {
+  server::HttpResponse Admin(server::http::verb verb, const std::string& path,
+                             const std::string& body, bool loopback = true) {
     server::HttpRequest req{verb, path, 11};
     req.body() = body;
     req.prepare_payload();
@@ -73,8 +73,9 @@ TEST_CASE("Protocol errors: unknown operation, bad JSON, wrong member types, dee
   CHECK(json::parse(f.Call("CreateKey", "[1]").body())["__type"] == "SerializationException");
   CHECK(json::parse(f.Call("CreateKey", R"({"Description": 5})").body())["__type"] ==
         "SerializationException");
-  CHECK(json::parse(f.Call("GenerateRandom", R"({"NumberOfBytes": 99999999999})").body())["__type"] ==
-        "SerializationException");
+  CHECK(
+      json::parse(f.Call("GenerateRandom", R"({"NumberOfBytes": 99999999999})").body())["__type"] ==
+      "SerializationException");
   CHECK(json::parse(f.Call("GenerateRandom", R"({"NumberOfBytes": 1.5})").body())["__type"] ==
         "SerializationException");
   std::string deep(10000, '[');
@@ -88,9 +89,10 @@ TEST_CASE("Validation errors use AWS's wording, member names and counts") {
   CHECK(f.CallJson("GenerateRandom", {{"NumberOfBytes", 0}})["message"] ==
         "1 validation error detected: Value '0' at 'numberOfBytes' failed to satisfy constraint: "
         "Member must have value greater than or equal to 1");
-  CHECK(f.CallJson("GenerateRandom", {{"NumberOfBytes", 1025}})["message"] ==
-        "1 validation error detected: Value '1025' at 'numberOfBytes' failed to satisfy constraint: "
-        "Member must have value less than or equal to 1024");
+  CHECK(
+      f.CallJson("GenerateRandom", {{"NumberOfBytes", 1025}})["message"] ==
+      "1 validation error detected: Value '1025' at 'numberOfBytes' failed to satisfy constraint: "
+      "Member must have value less than or equal to 1024");
   CHECK(f.CallJson("GenerateRandom", json::object())["message"] == "NumberOfBytes is required.");
   json bad_usage = f.CallJson("CreateKey", {{"KeyUsage", "RANDOM"}});
   CHECK(bad_usage["__type"] == "ValidationException");
@@ -98,21 +100,27 @@ TEST_CASE("Validation errors use AWS's wording, member names and counts") {
         "1 validation error detected: Value 'RANDOM' at 'keyUsage' failed to satisfy constraint: "
         "Member must satisfy enum value set: [SIGN_VERIFY, ENCRYPT_DECRYPT, GENERATE_VERIFY_MAC, "
         "KEY_AGREEMENT]");
-  json long_tag = f.CallJson("CreateKey", {{"Tags", {{{"TagKey", std::string(129, 'k')}, {"TagValue", ""}}}}});
-  CHECK(long_tag["message"] == "1 validation error detected: Value '" + std::string(129, 'k') +
-                                   "' at 'tags.1.member.tagKey' failed to satisfy constraint: Member "
-                                   "must have length less than or equal to 128");
+  json long_tag =
+      f.CallJson("CreateKey", {{"Tags", {{{"TagKey", std::string(129, 'k')}, {"TagValue", ""}}}}});
+  CHECK(long_tag["message"] ==
+        "1 validation error detected: Value '" + std::string(129, 'k') +
+            "' at 'tags.1.member.tagKey' failed to satisfy constraint: Member "
+            "must have length less than or equal to 128");
   std::string big(4097, 'x');
-  json too_big = f.CallJson("Encrypt", {{"KeyId", "alias/x"}, {"Plaintext", core::Base64Encode(
-                                                                               reinterpret_cast<const uint8_t*>(big.data()), big.size())}});
-  CHECK(too_big["message"] ==
-        "1 validation error detected: Value at 'plaintext' failed to satisfy constraint: Member must "
-        "have length less than or equal to 4096");
+  json too_big = f.CallJson(
+      "Encrypt", {{"KeyId", "alias/x"},
+                  {"Plaintext",
+                   core::Base64Encode(reinterpret_cast<const uint8_t*>(big.data()), big.size())}});
+  CHECK(
+      too_big["message"] ==
+      "1 validation error detected: Value at 'plaintext' failed to satisfy constraint: Member must "
+      "have length less than or equal to 4096");
   json two = f.CallJson("EnableKeyRotation", {{"KeyId", ""}, {"RotationPeriodInDays", 89}});
-  CHECK(two["message"] ==
-        "2 validation errors detected: Value '' at 'keyId' failed to satisfy constraint: Member must "
-        "have length greater than or equal to 1; Value '89' at 'rotationPeriodInDays' failed to "
-        "satisfy constraint: Member must have value greater than or equal to 90");
+  CHECK(
+      two["message"] ==
+      "2 validation errors detected: Value '' at 'keyId' failed to satisfy constraint: Member must "
+      "have length greater than or equal to 1; Value '89' at 'rotationPeriodInDays' failed to "
+      "satisfy constraint: Member must have value greater than or equal to 90");
   json missing = f.CallJson("DescribeKey", json::object());
   CHECK(missing["message"] ==
         "1 validation error detected: Value null at 'keyId' failed to satisfy constraint: Member "
@@ -141,7 +149,8 @@ TEST_CASE("The SigV4 credential picks account and region") {
   CHECK(scope == core::Scope{"111122223333", "eu-west-1"});
   auto numeric = server::ParseAuthorization(
       "AWS4-HMAC-SHA256 Credential=123456789012/20260101/us-west-2/kms/aws4_request, Signature=x");
-  CHECK(server::ScopeFor(numeric, "111122223333", "us-east-1") == core::Scope{"123456789012", "us-west-2"});
+  CHECK(server::ScopeFor(numeric, "111122223333", "us-east-1") ==
+        core::Scope{"123456789012", "us-west-2"});
   CHECK_FALSE(server::ParseAuthorization(""));
   CHECK_THROWS(server::ParseAuthorization("garbage"));
   CHECK_THROWS(server::ParseAuthorization("AWS4-HMAC-SHA256 Credential=a/b, Signature=x"));
@@ -154,7 +163,8 @@ TEST_CASE("Keys created in one region are NotFoundException in another") {
         "arn:aws:kms:eu-west-1:111122223333:key/" + id);
   json other = f.CallJson("DescribeKey", {{"KeyId", id}});
   CHECK(other["__type"] == "NotFoundException");
-  CHECK(other["message"] == "Key 'arn:aws:kms:us-east-1:111122223333:key/" + id + "' does not exist");
+  CHECK(other["message"] ==
+        "Key 'arn:aws:kms:us-east-1:111122223333:key/" + id + "' does not exist");
 }
 
 TEST_CASE("Operations of the model that Rotor lacks say so instead of pretending") {
@@ -175,9 +185,10 @@ TEST_CASE("The virtual clock moves forward through the admin endpoint and fires 
   CHECK(body["fired"][0]["keyId"] == id);
   CHECK(f.Admin(server::http::verb::post, "/_rotor/clock", R"({"set":"2025-01-01T00:00:00Z"})")
             .result_int() == 400);
-  CHECK(f.Admin(server::http::verb::post, "/_rotor/clock", R"({"advance":"soon"})").result_int() == 400);
-  CHECK(f.Admin(server::http::verb::post, "/_rotor/clock", R"({"advance":"1d"})", false).result_int() ==
-        403);
+  CHECK(f.Admin(server::http::verb::post, "/_rotor/clock", R"({"advance":"soon"})").result_int() ==
+        400);
+  CHECK(f.Admin(server::http::verb::post, "/_rotor/clock", R"({"advance":"1d"})", false)
+            .result_int() == 403);
   CHECK(f.CallJson("ListKeyRotations", {{"KeyId", id}})["Rotations"].size() == 1);
   CHECK(f.Admin(server::http::verb::post, "/_rotor/reset", "").result_int() == 200);
   CHECK(f.CallJson("DescribeKey", {{"KeyId", id}})["__type"] == "NotFoundException");
@@ -199,7 +210,8 @@ TEST_CASE("Admin endpoints refuse foreign origins and non-loopback clients witho
   CHECK(request("http://127.0.0.1:4599", "", true, f.admin) == 200);  // the dashboard itself
   CHECK(request("http://evil.example", "", true, f.admin) == 403);
   CHECK(request("", "", false, f.admin) == 403);
-  server::AdminEndpoints with_token(f.service, f.repo, f.clock, &f.clock, nullptr, {"s3cret", "test"});
+  server::AdminEndpoints with_token(f.service, f.repo, f.clock, &f.clock, nullptr,
+                                    {"s3cret", "test"});
   CHECK(request("", "s3cret", false, with_token) == 200);
   CHECK(request("", "wrong!", false, with_token) == 403);
   CHECK(request("", "", true, with_token) == 200);  // loopback needs no token

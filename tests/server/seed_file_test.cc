@@ -50,14 +50,16 @@ TEST_CASE("Seed errors name the file, the entry and the problem") {
     }
     return std::string();
   };
-  CHECK(error("Keys: [unclosed") .find("seed.yaml: not valid YAML") == 0);
+  CHECK(error("Keys: [unclosed").find("seed.yaml: not valid YAML") == 0);
   CHECK(error("Keys:\n  Symmetric:\n    Aes:\n      - Metadata: {Description: x}\n") ==
         "seed.yaml: Keys.Symmetric.Aes[0]: KeyId is required");
-  CHECK(error("Keys:\n  Symmetric:\n    Aes:\n      - Metadata: {KeyId: k}\n        BackingKeys: [zz]\n") ==
+  CHECK(error("Keys:\n  Symmetric:\n    Aes:\n      - Metadata: {KeyId: k}\n        BackingKeys: "
+              "[zz]\n") ==
         "seed.yaml: Keys.Symmetric.Aes[0]: a BackingKeys entry must be hex digits");
   CHECK(error("Keys:\n  Symmetric:\n    Aes:\n      - Metadata: {KeyId: k, Colour: red}\n") ==
         "seed.yaml: Keys.Symmetric.Aes[0].Metadata: unknown field Colour");
-  CHECK(error("Aliases:\n  - {AliasName: alias/x}\n") == "seed.yaml: Aliases[0]: TargetKeyId is required");
+  CHECK(error("Aliases:\n  - {AliasName: alias/x}\n") ==
+        "seed.yaml: Aliases[0]: TargetKeyId is required");
 }
 
 TEST_CASE("Rotor's own fields round-trip through YAML and JSON") {
@@ -73,12 +75,15 @@ TEST_CASE("Rotor's own fields round-trip through YAML and JSON") {
   k.next_rotation = core::ParseIso8601("2027-01-01T00:00:00Z");
   core::SecretBytes b(32);
   b.data()[0] = 0xab;
-  k.materials.push_back({b, std::string(64, 'a'), core::ParseIso8601("2026-01-01"), std::nullopt, std::nullopt});
-  k.materials.push_back({b, std::string(64, 'b'), core::ParseIso8601("2026-04-01"), core::RotationType::kOnDemand, std::nullopt});
+  k.materials.push_back(
+      {b, std::string(64, 'a'), core::ParseIso8601("2026-01-01"), std::nullopt, std::nullopt});
+  k.materials.push_back({b, std::string(64, 'b'), core::ParseIso8601("2026-04-01"),
+                         core::RotationType::kOnDemand, std::nullopt});
   doc.keys.push_back(k);
   doc.aliases.push_back({"", kScope, "alias/app", k.key_id});
   for (bool yaml : {true, false}) {
-    core::SeedDocument back = server::ParseSeedText(server::WriteSeedText(doc, yaml), yaml, "x", {"000000000000", "x-x-1"});
+    core::SeedDocument back = server::ParseSeedText(server::WriteSeedText(doc, yaml), yaml, "x",
+                                                    {"000000000000", "x-x-1"});
     REQUIRE(back.keys.size() == 1);
     const core::SeedKey& r = back.keys[0];
     CHECK(r.scope == kScope);

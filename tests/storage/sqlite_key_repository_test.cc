@@ -40,18 +40,22 @@ TEST_CASE("A key, its material, aliases and usage survive a reopen") {
   TempDir dir;
   {
     storage::SqliteKeyRepository repo({dir.path});
-    repo.Write([&](core::KeyTransaction& tx) {
-      core::Key k = MakeKey(kId);
-      k.rotation.enabled = true;
-      k.rotation.next_rotation = *core::ParseIso8601("2027-01-01T00:00:00Z");
-      tx.PutKey(k);
-      core::KeyMaterialVersion v{1, std::string(64, 'a'), k.creation_date, std::nullopt, "", std::nullopt, std::nullopt};
-      core::SealedMaterial sealed{{1, 2, 3}, ""};
-      tx.PutMaterial(k.scope, k.id, v, &sealed);
-      tx.PutAlias({k.scope, "alias/app", k.id, k.creation_date, k.creation_date});
-    }, {});
-    repo.SaveLastUsage({{core::Scope{"111122223333", "us-east-1"},
-                         core::KeyUsageRecord{kId, "Encrypt", *core::ParseIso8601("2026-02-01"), "req"}}});
+    repo.Write(
+        [&](core::KeyTransaction& tx) {
+          core::Key k = MakeKey(kId);
+          k.rotation.enabled = true;
+          k.rotation.next_rotation = *core::ParseIso8601("2027-01-01T00:00:00Z");
+          tx.PutKey(k);
+          core::KeyMaterialVersion v{1,  std::string(64, 'a'), k.creation_date, std::nullopt,
+                                     "", std::nullopt,         std::nullopt};
+          core::SealedMaterial sealed{{1, 2, 3}, ""};
+          tx.PutMaterial(k.scope, k.id, v, &sealed);
+          tx.PutAlias({k.scope, "alias/app", k.id, k.creation_date, k.creation_date});
+        },
+        {});
+    repo.SaveLastUsage(
+        {{core::Scope{"111122223333", "us-east-1"},
+          core::KeyUsageRecord{kId, "Encrypt", *core::ParseIso8601("2026-02-01"), "req"}}});
   }
   storage::SqliteKeyRepository repo({dir.path});
   core::Scope scope{"111122223333", "us-east-1"};
@@ -79,12 +83,14 @@ TEST_CASE("A failing write rolls back alone; others in the same commit land") {
   for (int i = 0; i < 16; ++i) {
     writers.emplace_back([&, i] {
       try {
-        repo.Write([&](core::KeyTransaction& tx) {
-          char id[37];
-          std::snprintf(id, sizeof id, "00000000-0000-4000-8000-%012d", i);
-          tx.PutKey(MakeKey(id));
-          if (i % 4 == 0) throw core::KmsError::Validation("nope");
-        }, {});
+        repo.Write(
+            [&](core::KeyTransaction& tx) {
+              char id[37];
+              std::snprintf(id, sizeof id, "00000000-0000-4000-8000-%012d", i);
+              tx.PutKey(MakeKey(id));
+              if (i % 4 == 0) throw core::KmsError::Validation("nope");
+            },
+            {});
       } catch (const core::KmsError&) {
         ++failures;
       }
@@ -99,16 +105,19 @@ TEST_CASE("Deleting a key deletes its material and aliases, never via REPLACE") 
   TempDir dir;
   storage::SqliteKeyRepository repo({dir.path});
   core::Scope scope{"111122223333", "us-east-1"};
-  repo.Write([&](core::KeyTransaction& tx) {
-    core::Key k = MakeKey(kId);
-    tx.PutKey(k);
-    core::KeyMaterialVersion v{1, std::string(64, 'b'), k.creation_date, std::nullopt, "", std::nullopt, std::nullopt};
-    core::SealedMaterial sealed{{9}, ""};
-    tx.PutMaterial(scope, kId, v, &sealed);
-    tx.PutAlias({scope, "alias/a", kId, k.creation_date, k.creation_date});
-    k.description = "updated";  // an update must not cascade
-    tx.PutKey(k);
-  }, {});
+  repo.Write(
+      [&](core::KeyTransaction& tx) {
+        core::Key k = MakeKey(kId);
+        tx.PutKey(k);
+        core::KeyMaterialVersion v{1,  std::string(64, 'b'), k.creation_date, std::nullopt,
+                                   "", std::nullopt,         std::nullopt};
+        core::SealedMaterial sealed{{9}, ""};
+        tx.PutMaterial(scope, kId, v, &sealed);
+        tx.PutAlias({scope, "alias/a", kId, k.creation_date, k.creation_date});
+        k.description = "updated";  // an update must not cascade
+        tx.PutKey(k);
+      },
+      {});
   CHECK(repo.GetSealedMaterial(scope, kId, 1));
   CHECK(repo.GetAlias(scope, "alias/a"));
   repo.Write([&](core::KeyTransaction& tx) { tx.DeleteKey(scope, kId); }, {});
@@ -130,10 +139,12 @@ TEST_CASE("A foreign or corrupt database file stops start-up instead of being re
     storage::SqliteDb other(dir.path + "/rotor.db", true, false);
     other.Exec("CREATE TABLE customers (id INTEGER)");
   }
-  CHECK_THROWS_WITH(storage::SqliteKeyRepository({dir.path}), Catch::Contains("does not belong to Rotor"));
+  CHECK_THROWS_WITH(storage::SqliteKeyRepository({dir.path}),
+                    Catch::Contains("does not belong to Rotor"));
   TempDir dir2;
   std::ofstream(dir2.path + "/rotor.db") << "this is not a database, just text that is long enough";
-  CHECK_THROWS_WITH(storage::SqliteKeyRepository({dir2.path}), Catch::Contains("not a usable SQLite database"));
+  CHECK_THROWS_WITH(storage::SqliteKeyRepository({dir2.path}),
+                    Catch::Contains("not a usable SQLite database"));
 }
 
 TEST_CASE("The root key file is created once with mode 0600 and never overwritten") {
@@ -142,7 +153,8 @@ TEST_CASE("The root key file is created once with mode 0600 and never overwritte
   std::string path = dir.path + "/root.key";
   core::SecretBytes first = storage::LoadOrCreateRootKey(path, true, random);
   CHECK(first.size() == 32);
-  CHECK((fs::status(path).permissions() & fs::perms::all) == (fs::perms::owner_read | fs::perms::owner_write));
+  CHECK((fs::status(path).permissions() & fs::perms::all) ==
+        (fs::perms::owner_read | fs::perms::owner_write));
   core::SecretBytes again = storage::LoadOrCreateRootKey(path, true, random);
   CHECK(again.bytes() == first.bytes());
   fs::permissions(path, fs::perms::group_read, fs::perm_options::add);
@@ -157,13 +169,16 @@ TEST_CASE("Sealed material in the database file never contains the plaintext mat
   core::SecretBytes material = random.Secret(32);
   {
     storage::SqliteKeyRepository repo({dir.path});
-    repo.Write([&](core::KeyTransaction& tx) {
-      core::Key k = MakeKey(kId);
-      tx.PutKey(k);
-      core::SealedMaterial sealed = sealer.Seal(kId, 1, material);
-      core::KeyMaterialVersion v{1, std::string(64, 'c'), k.creation_date, std::nullopt, "", std::nullopt, std::nullopt};
-      tx.PutMaterial(k.scope, kId, v, &sealed);
-    }, {});
+    repo.Write(
+        [&](core::KeyTransaction& tx) {
+          core::Key k = MakeKey(kId);
+          tx.PutKey(k);
+          core::SealedMaterial sealed = sealer.Seal(kId, 1, material);
+          core::KeyMaterialVersion v{1,  std::string(64, 'c'), k.creation_date, std::nullopt,
+                                     "", std::nullopt,         std::nullopt};
+          tx.PutMaterial(k.scope, kId, v, &sealed);
+        },
+        {});
     auto read = repo.GetSealedMaterial({"111122223333", "us-east-1"}, kId, 1);
     REQUIRE(read);
     CHECK(sealer.Unseal(kId, 1, *read)->bytes() == material.bytes());

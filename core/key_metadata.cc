@@ -95,6 +95,11 @@ constexpr NameTable<ImportState, 2> kImportStates{{
     {ImportState::kPendingImport, "PENDING_IMPORT"},
 }};
 
+constexpr NameTable<ImportType, 2> kImportTypes{{
+    {ImportType::kNewKeyMaterial, "NEW_KEY_MATERIAL"},
+    {ImportType::kExistingKeyMaterial, "EXISTING_KEY_MATERIAL"},
+}};
+
 }  // namespace
 
 std::string_view ToString(KeyState v) { return NameOf(kKeyStates, v); }
@@ -105,6 +110,7 @@ std::string_view ToString(KeyManager v) { return NameOf(kKeyManagers, v); }
 std::string_view ToString(RotationType v) { return NameOf(kRotationTypes, v); }
 std::string_view ToString(KeyMaterialState v) { return NameOf(kMaterialStates, v); }
 std::string_view ToString(ImportState v) { return NameOf(kImportStates, v); }
+std::string_view ToString(ImportType v) { return NameOf(kImportTypes, v); }
 
 template <>
 std::optional<KeyState> Parse<KeyState>(std::string_view t) {
@@ -133,6 +139,10 @@ std::optional<RotationType> Parse<RotationType>(std::string_view t) {
 template <>
 std::optional<ImportState> Parse<ImportState>(std::string_view t) {
   return ValueOf(kImportStates, t);
+}
+template <>
+std::optional<ImportType> Parse<ImportType>(std::string_view t) {
+  return ValueOf(kImportTypes, t);
 }
 
 std::optional<Timestamp> Key::NextEventTime() const {

@@ -123,6 +123,27 @@ KmsError KmsError::DryRun() {
           "The request would have succeeded, but the DryRun option is set."};
 }
 KmsError KmsError::InvalidCiphertext() { return {ErrorCode::kInvalidCiphertext, ""}; }
+KmsError KmsError::IncorrectKeyMaterial() {
+  return {ErrorCode::kIncorrectKeyMaterial,
+          "The key material in the request is, expired, invalid, or is not the same key material "
+          "that was previously imported into this KMS key."};
+}
+KmsError KmsError::NoMaterialPendingRotation(std::string_view key_arn) {
+  return {ErrorCode::kKmsInvalidState,
+          Concat({"No available key material pending rotation for the key: ", key_arn, "."})};
+}
+KmsError KmsError::MaterialPendingRotation(std::string_view new_material_id,
+                                           std::string_view key_id,
+                                           std::string_view pending_material_id) {
+  return {ErrorCode::kKmsInvalidState,
+          Concat({"New key material (id: ", new_material_id, ") cannot be imported into KMS key ",
+                  key_id, ", because another key material (id: ", pending_material_id,
+                  ") is pending rotation."})};
+}
+KmsError KmsError::MaterialNotAssociated(std::string_view material_id, std::string_view key_arn) {
+  return {ErrorCode::kNotFound,
+          Concat({"Key material ", material_id, " is not associated with ", key_arn, "."})};
+}
 KmsError KmsError::ValidationFailed(std::string_view value, std::string_view member,
                                     std::string_view constraint) {
   return {ErrorCode::kValidation, Concat({"1 validation error detected: Value '", value, "' at '",

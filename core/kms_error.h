@@ -96,6 +96,19 @@ class KmsError : public std::runtime_error {
   static KmsError DryRun();
   // AWS sends InvalidCiphertextException with an empty message.
   static KmsError InvalidCiphertext();
+  // "The key material in the request is, expired, invalid, or is not the same
+  // key material that was previously imported into this KMS key."
+  // (IncorrectKeyMaterialException; AWS's wording, comma included)
+  static KmsError IncorrectKeyMaterial();
+  // "No available key material pending rotation for the key: <arn>."
+  // (KMSInvalidStateException)
+  static KmsError NoMaterialPendingRotation(std::string_view key_arn);
+  // "New key material (id: <id>) cannot be imported into KMS key <key-id>, because
+  // another key material (id: <pending-id>) is pending rotation." (KMSInvalidStateException)
+  static KmsError MaterialPendingRotation(std::string_view new_material_id, std::string_view key_id,
+                                          std::string_view pending_material_id);
+  // "Key material <id> is not associated with <arn>." (NotFoundException)
+  static KmsError MaterialNotAssociated(std::string_view material_id, std::string_view key_arn);
   // "1 validation error detected: Value '<v>' at '<member>' failed to satisfy constraint: <c>"
   static KmsError ValidationFailed(std::string_view value, std::string_view member,
                                    std::string_view constraint);

@@ -88,29 +88,39 @@ Key KmsService::UpdateKey(const RequestContext& ctx, const std::string& key_id_t
   return result;
 }
 
-KeyMaterialVersion KmsService::AppendMaterial(KeyTransaction& tx, Key& key, Timestamp at,
-                                              std::optional<RotationType> type,
-                                              const SecretBytes* material) {
-  KeyMaterialVersion v;
-  v.created = at;
-  v.rotation_type = type;
-  return AppendVersion(tx, key, std::move(v), material);
+KeyRing KmsService::WholeRing(KeyTransaction& tx, Key key) {
+  KeyRing::Rows rows;
+  for (uint32_t v = 1; v <= key.version_count; ++v) {
+    if (std::optional<KeyMaterialVersion> row = tx.GetMaterialVersion(key.scope, key.id, v)) {
+      rows.push_back(std::move(*row));
+    }
+  }
+  return KeyRing(std::move(key), std::move(rows));
 }
 
-KeyMaterialVersion KmsService::AppendVersion(KeyTransaction& tx, Key& key, KeyMaterialVersion v,
-                                             const SecretBytes* material) {
-  v.version = key.version_count + 1;
+KeyMaterialVersion KmsService::AddVersion(KeyTransaction& tx, KeyRing& ring, KeyMaterialVersion v,
+                                          const SecretBytes* material) {
   if (v.material_id.empty()) v.material_id = HexEncode(random_.Public(32));
   SecretBytes generated;
   if (!material) {
     generated = random_.Secret(kAesKeySize);  // rotation: symmetric keys only
     material = &generated;
   }
-  SealedMaterial sealed = sealer_.Seal(key.id, v.version, *material);
-  tx.PutMaterial(key.scope, key.id, v, &sealed);
-  key.version_count = v.version;
-  key.MakeCurrent(v.version, v.material_id, v.created);
-  return v;
+  KeyRing::Rows rows = ring.Append(std::move(v));
+  PutRows(tx, ring.key(), rows, material);
+  return std::move(rows.front());
+}
+
+void KmsService::PutRows(KeyTransaction& tx, const Key& key, const KeyRing::Rows& rows,
+                         const SecretBytes* material) {
+  for (const KeyMaterialVersion& row : rows) {
+    if (material) {
+      SealedMaterial sealed = sealer_.Seal(key.id, row.version, *material);
+      tx.PutMaterial(key.scope, key.id, row, &sealed);
+    } else {
+      tx.PutMaterial(key.scope, key.id, row, nullptr);  // the bytes are gone; the row stays
+    }
+  }
 }
 
 std::shared_ptr<const UnsealedMaterial> KmsService::MaterialFor(const Key& key, uint32_t version) {

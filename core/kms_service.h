@@ -14,8 +14,12 @@
 //                            DeriveSharedSecret, RSA/SM2 encryption for Encrypt/Decrypt
 //   kms_service_mac.cc       GenerateMac, VerifyMac
 //   kms_service_import.cc    GetParametersForImport, ImportKeyMaterial,
-//                            DeleteImportedKeyMaterial, expiry of imported material
-//   scheduler.cc             RunDueEvents: rotations and deletions that fall due
+//                            DeleteImportedKeyMaterial
+//   scheduler.cc             RunDueEvents: rotations, expiry of imported material and
+//                            deletions that fall due
+// The rules of a key's versions (numbering, current/pending, imports, expiry,
+// promotion) are KeyRing's (key_ring.h); the service loads a ring, seals and
+// writes what it changed.
 //
 // Every method takes the RequestContext (scope + the one clock reading) and
 // throws KmsError with AWS's name and message. Thread safety: all methods may
@@ -29,6 +33,7 @@
 
 #include "core/clock.h"
 #include "core/key_cache.h"
+#include "core/key_ring.h"
 #include "core/key_sealer.h"
 #include "core/kms_requests.h"
 #include "core/random.h"
@@ -166,16 +171,24 @@ class KmsService {
   Key UpdateKey(const RequestContext& ctx, const std::string& key_id_text, AliasPolicy aliases,
                 const std::function<void(Key&, KeyTransaction&)>& mutate);
 
-  // Key ring helpers.
-  // Appends the next version and makes it current: `material` when given
-  // (CreateKey's generated key), else 32 fresh random bytes (rotation).
-  KeyMaterialVersion AppendMaterial(KeyTransaction& tx, Key& key, Timestamp at,
-                                    std::optional<RotationType> type,
-                                    const SecretBytes* material = nullptr);
-  // The same for a version described in full (seed files): its number is
-  // assigned here and an empty material_id is generated.
-  KeyMaterialVersion AppendVersion(KeyTransaction& tx, Key& key, KeyMaterialVersion v,
-                                   const SecretBytes* material);
+  // Key ring helpers: the rules are KeyRing's (key_ring.h); these load,
+  // seal and write.
+  // Every version row of `key` read in `tx`, as a ring (for EXTERNAL keys,
+  // whose rings are small). Throws KmsError::Internal if a row is missing.
+  static KeyRing WholeRing(KeyTransaction& tx, Key key);
+  // The one way a version enters a key's ring, for CreateKey, rotations (on
+  // demand and by the scheduler) and seed files; ImportKeyMaterial's new
+  // material enters through KeyRing::Import, which appends the same way.
+  // Draws a KeyMaterialId (64 hex) when v.material_id is empty, lets the ring
+  // number the version and make it current, seals `material` (nullptr: 32
+  // fresh random bytes, a symmetric rotation) under that number and writes
+  // the row. Returns the row as written. Throws as KeyRing::Append does.
+  KeyMaterialVersion AddVersion(KeyTransaction& tx, KeyRing& ring, KeyMaterialVersion v,
+                                const SecretBytes* material);
+  // Writes the rows a KeyRing change returned: each with `material` sealed
+  // under its number, or without bytes when `material` is nullptr.
+  void PutRows(KeyTransaction& tx, const Key& key, const KeyRing::Rows& rows,
+               const SecretBytes* material);
   std::shared_ptr<const UnsealedMaterial> MaterialFor(const Key& key, uint32_t version);
   void RecordUsage(const RequestContext& ctx, const Key& key, const char* operation);
 
@@ -204,12 +217,6 @@ class KmsService {
                            const std::optional<std::string>& algorithm,
                            const EncryptionContext& context, const Bytes& ciphertext);
   std::shared_ptr<const PrivateKey> PrivateKeyOf(const Key& key);
-
-  // Imported material helpers (kms_service_import.cc).
-  // Removes the material whose ValidTo is at or before `at`; returns its ids.
-  std::string ExpireImportedMaterial(KeyTransaction& tx, Key& key, Timestamp at);
-  void PromotePendingMaterial(KeyTransaction& tx, Key& key, Timestamp at,
-                              const std::optional<SealedMaterial>& pending);
 
   // Scheduler helper: fires the earliest due event of one key.
   std::optional<ServiceEvent> FireDue(KeyTransaction& tx, const DueKey& due,

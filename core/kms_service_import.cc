@@ -1,14 +1,10 @@
 // Imported key material (Origin EXTERNAL): GetParametersForImport,
-// ImportKeyMaterial, DeleteImportedKeyMaterial, the expiry of material whose
-// ValidTo has passed (called by the scheduler), and the promotion of material
-// imported as NEW_KEY_MATERIAL by RotateKeyOnDemand.
-//
-// The key ring of an EXTERNAL key holds imported versions. Versions up to
-// current_version have been current; at most one version above it is
-// PENDING_ROTATION. A version whose bytes were deleted or expired keeps its
-// row (id, description) with ImportState PENDING_IMPORT, so the same material
-// can be imported again and its old ciphertexts decrypt again. The key is
-// PendingImport while any version it has used lacks its material.
+// ImportKeyMaterial and DeleteImportedKeyMaterial. This file checks the
+// request, the import token and the unwrapped bytes; where material goes and
+// what it does to the key (import slots, PENDING_ROTATION, PENDING_IMPORT rows,
+// the key's state) are KeyRing's rules (key_ring.h), and this file writes the
+// rows the ring changed. Expiry (scheduler.cc) and promotion by
+// RotateKeyOnDemand (kms_service_rotation.cc) use the same ring.
 #include <chrono>
 #include <vector>
 
@@ -29,53 +25,9 @@ constexpr Millis kImportParametersLifetime = std::chrono::hours(24);
 constexpr Millis kMinValidTo = std::chrono::minutes(10);
 constexpr Millis kMaxValidTo = Days(365);
 
-constexpr std::string_view kNewMaterial = "NEW_KEY_MATERIAL";
-constexpr std::string_view kExistingMaterial = "EXISTING_KEY_MATERIAL";
-
 void RequireExternalOrigin(const Key& key) {
   if (key.origin != Origin::kExternal)
     throw KmsError::OriginNotValid(key.Arn(), ToString(key.origin));
-}
-
-KmsError IncorrectKeyMaterial() {
-  return {ErrorCode::kIncorrectKeyMaterial,
-          "The key material in the request is, expired, invalid, or is not the same key material "
-          "that was previously imported into this KMS key."};
-}
-
-// Every version of an EXTERNAL key. Bounded: one per import of new material,
-// and new material needs an on-demand rotation (25 at most) to make room.
-std::vector<KeyMaterialVersion> Versions(KeyTransaction& tx, const Key& key) {
-  std::vector<KeyMaterialVersion> out;
-  for (uint32_t v = 1; v <= key.version_count; ++v) {
-    if (std::optional<KeyMaterialVersion> version = tx.GetMaterialVersion(key.scope, key.id, v)) {
-      out.push_back(std::move(*version));
-    }
-  }
-  return out;
-}
-
-bool IsImported(const KeyMaterialVersion& v) { return v.import_state == ImportState::kImported; }
-
-// Derives the key's state and next expiry from its versions after a change.
-void Settle(Key& key, const std::vector<KeyMaterialVersion>& versions) {
-  key.material_valid_to.reset();
-  bool all_used_present = key.current_version > 0;
-  for (const KeyMaterialVersion& v : versions) {
-    if (!IsImported(v)) {
-      if (v.version <= key.current_version) all_used_present = false;
-      continue;
-    }
-    if (v.valid_to && (!key.material_valid_to || *v.valid_to < *key.material_valid_to)) {
-      key.material_valid_to = v.valid_to;
-    }
-  }
-  if (key.state == KeyState::kPendingDeletion) return;  // deletion wins; state unchanged
-  if (!all_used_present) {
-    key.state = KeyState::kPendingImport;
-  } else if (key.state == KeyState::kPendingImport) {
-    key.state = KeyState::kEnabled;
-  }
 }
 
 // ExpirationModel and ValidTo as AWS checks them.
@@ -140,7 +92,7 @@ ImportParametersResult KmsService::GetParametersForImport(const RequestContext& 
 ImportKeyMaterialResult KmsService::ImportKeyMaterial(const RequestContext& ctx,
                                                       const ImportKeyMaterialRequest& req) {
   std::optional<Timestamp> valid_to = ChooseValidTo(ctx, req);
-  if (req.material_id && req.import_type.value_or("") == kNewMaterial) {
+  if (req.material_id && req.import_type.value_or("") == ToString(ImportType::kNewKeyMaterial)) {
     throw KmsError::Validation(
         "A KeyMaterialId cannot be specified with ImportType NEW_KEY_MATERIAL.");
   }
@@ -170,62 +122,23 @@ ImportKeyMaterialResult KmsService::ImportKeyMaterial(const RequestContext& ctx,
   std::optional<SecretBytes> material =
       UnwrapKeyMaterial(*wrapping_key, params->algorithm, req.encrypted_material);
   if (!material) throw KmsError::InvalidCiphertext();
-  if (!IsValidImportedMaterial(key->spec, *material)) throw IncorrectKeyMaterial();
+  if (!IsValidImportedMaterial(key->spec, *material)) throw KmsError::IncorrectKeyMaterial();
   const std::string material_id = ImportedMaterialId(key->id, *material);
-  if (req.material_id && *req.material_id != material_id) throw IncorrectKeyMaterial();
+  if (req.material_id && *req.material_id != material_id) throw KmsError::IncorrectKeyMaterial();
 
+  std::optional<ImportType> type;
+  if (req.import_type) {
+    type = Parse<ImportType>(*req.import_type).value_or(ImportType::kNewKeyMaterial);
+  }
   Key updated =
       UpdateKey(ctx, req.key_id, AliasPolicy::kKeyIdOrArnOnly, [&](Key& k, KeyTransaction& tx) {
         RequireExternalOrigin(k);
         RequireState(k, StateRule::kManagement);
-        std::vector<KeyMaterialVersion> versions = Versions(tx, k);
-        // AWS: without ImportType, the first import is new material and later
-        // ones re-import material the key already has.
-        std::string_view type = req.import_type
-                                    ? std::string_view(*req.import_type)
-                                    : (k.version_count == 0 ? kNewMaterial : kExistingMaterial);
-        KeyMaterialVersion* same = nullptr;
-        for (KeyMaterialVersion& v : versions) {
-          if (v.material_id == material_id) same = &v;
-        }
-        KeyMaterialVersion target;
-        if (type == kExistingMaterial) {
-          if (!same) throw IncorrectKeyMaterial();
-          target = *same;
-          if (req.description) target.description = *req.description;
-        } else {
-          if (same) throw IncorrectKeyMaterial();  // already this key's: import it as EXISTING
-          if (k.version_count > 0 && !k.IsSymmetricEncryption()) {
-            throw KmsError::Validation(
-                "Only symmetric encryption KMS keys accept new key material after "
-                "the first import; " +
-                k.Arn() + " has key spec " + std::string(ToString(k.spec)) + ".");
-          }
-          target.version = k.version_count + 1;
-          if (k.version_count > k.current_version) {
-            const KeyMaterialVersion& pending = versions.back();
-            if (IsImported(pending)) {
-              throw KmsError(ErrorCode::kKmsInvalidState,
-                             "New key material (id: " + material_id +
-                                 ") cannot be imported into KMS key " + k.id +
-                                 ", because another key material (id: " + pending.material_id +
-                                 ") is pending rotation.");
-            }
-            target.version = pending.version;  // its material was deleted: the slot is free again
-          }
-          target.material_id = material_id;
-          target.created = ctx.now;
-          target.description = req.description.value_or("");
-          if (k.version_count == 0) {  // the first material is current at once
-            k.MakeCurrent(target.version, material_id, ctx.now);
-          }
-          k.version_count = std::max(k.version_count, target.version);
-        }
-        target.import_state = ImportState::kImported;
-        target.valid_to = valid_to;
-        SealedMaterial sealed = sealer_.Seal(k.id, target.version, *material);
-        tx.PutMaterial(k.scope, k.id, target, &sealed);
-        Settle(k, Versions(tx, k));
+        KeyRing ring = WholeRing(tx, std::move(k));
+        KeyRing::Rows imported =
+            ring.Import({material_id, type, ctx.now, req.description, valid_to});
+        PutRows(tx, ring.key(), imported, &*material);
+        k = std::move(ring).TakeKey();
       });
   return {updated.Arn(), material_id};
 }
@@ -236,54 +149,15 @@ ImportKeyMaterialResult KmsService::DeleteImportedKeyMaterial(
   std::string deleted;
   Key key = UpdateKey(ctx, key_id, AliasPolicy::kKeyIdOrArnOnly, [&](Key& k, KeyTransaction& tx) {
     RequireExternalOrigin(k);
-    std::vector<KeyMaterialVersion> versions = Versions(tx, k);
-    KeyMaterialVersion* target = nullptr;
-    for (KeyMaterialVersion& v : versions) {
-      bool wanted = material_id ? v.material_id == *material_id : v.version == k.current_version;
-      if (wanted) target = &v;
+    KeyRing ring = WholeRing(tx, std::move(k));
+    // Nothing imported yet and no KeyMaterialId named: nothing to delete.
+    if (const KeyMaterialVersion* target = ring.MaterialToDelete(material_id)) {
+      deleted = target->material_id;
+      PutRows(tx, ring.key(), ring.DeleteMaterial(target->version), nullptr);
     }
-    if (!target) {
-      if (!material_id) return;  // nothing imported yet: nothing to delete
-      throw KmsError(ErrorCode::kNotFound,
-                     "Key material " + *material_id + " is not associated with " + k.Arn() + ".");
-    }
-    deleted = target->material_id;
-    if (!IsImported(*target)) return;  // already deleted
-    target->import_state = ImportState::kPendingImport;
-    tx.PutMaterial(k.scope, k.id, *target, nullptr);
-    Settle(k, versions);
+    k = std::move(ring).TakeKey();
   });
   return {key.Arn(), deleted};
-}
-
-std::string KmsService::ExpireImportedMaterial(KeyTransaction& tx, Key& key, Timestamp at) {
-  std::vector<KeyMaterialVersion> versions = Versions(tx, key);
-  std::string ids;
-  for (KeyMaterialVersion& v : versions) {
-    if (IsImported(v) && v.valid_to && *v.valid_to <= at) {
-      v.import_state = ImportState::kPendingImport;
-      tx.PutMaterial(key.scope, key.id, v, nullptr);  // the bytes are gone; the row stays
-      ids += (ids.empty() ? "" : " ") + v.material_id;
-    }
-  }
-  Settle(key, versions);
-  return ids;
-}
-
-void KmsService::PromotePendingMaterial(KeyTransaction& tx, Key& key, Timestamp at,
-                                        const std::optional<SealedMaterial>& pending) {
-  std::optional<KeyMaterialVersion> v =
-      key.version_count > key.current_version
-          ? tx.GetMaterialVersion(key.scope, key.id, key.version_count)
-          : std::nullopt;
-  if (!v || !IsImported(*v) || !pending || pending->material_id != v->material_id) {
-    throw KmsError(ErrorCode::kKmsInvalidState,
-                   "No available key material pending rotation for the key: " + key.Arn() + ".");
-  }
-  v->rotation_type = RotationType::kOnDemand;
-  v->created = at;  // RotationDate
-  tx.PutMaterial(key.scope, key.id, *v, &*pending);
-  key.MakeCurrent(v->version, v->material_id, at);
 }
 
 }  // namespace rotor::core

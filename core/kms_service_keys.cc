@@ -108,7 +108,11 @@ Key KmsService::CreateKey(const RequestContext& ctx, const CreateKeyRequest& req
     k.revision = 1;
     tx.PutKey(k);  // the key row first: material rows reference it
     if (material) {
-      AppendMaterial(tx, k, ctx.now, std::nullopt, &*material);
+      KeyRing ring(std::move(k));
+      KeyMaterialVersion first;  // no RotationType: the first material
+      first.created = ctx.now;
+      AddVersion(tx, ring, std::move(first), &*material);
+      k = std::move(ring).TakeKey();
       tx.PutKey(k);
     }
     key = std::move(k);

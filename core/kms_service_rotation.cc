@@ -1,5 +1,6 @@
 // Rotation: EnableKeyRotation, DisableKeyRotation, GetKeyRotationStatus,
 // RotateKeyOnDemand, ListKeyRotations, GetKeyLastUsage.
+#include "core/key_ring.h"
 #include "core/key_spec_info.h"
 #include "core/key_state_rules.h"
 #include "core/kms_error.h"
@@ -21,12 +22,6 @@ void RequireRotatableSpec(const Key& key) {
 void RequireAwsKmsOrigin(const Key& key) {
   if (key.origin != Origin::kAwsKms)
     throw KmsError::OriginNotValid(key.Arn(), ToString(key.origin));
-}
-
-KeyMaterialState StateOf(const Key& key, const KeyMaterialVersion& v) {
-  if (v.version == key.current_version) return KeyMaterialState::kCurrent;
-  if (v.version > key.current_version) return KeyMaterialState::kPendingRotation;
-  return KeyMaterialState::kNonCurrent;
 }
 
 }  // namespace
@@ -75,15 +70,14 @@ std::string KmsService::RotateKeyOnDemand(const RequestContext& ctx, const std::
   // before the write transaction, which can only write material rows.
   std::optional<SealedMaterial> pending;
   if (std::shared_ptr<const Key> seen = ResolveKey(ctx, key_id, AliasPolicy::kKeyIdOrArnOnly);
-      seen->origin == Origin::kExternal && seen->version_count > seen->current_version) {
-    pending = repo_.GetSealedMaterial(seen->scope, seen->id, seen->version_count);
+      seen->origin == Origin::kExternal) {
+    if (std::optional<uint32_t> next = KeyRing::PendingVersionNumber(*seen)) {
+      pending = repo_.GetSealedMaterial(seen->scope, seen->id, *next);
+    }
   }
   Key key = UpdateKey(ctx, key_id, AliasPolicy::kKeyIdOrArnOnly, [&](Key& k, KeyTransaction& tx) {
     RequireRotatableSpec(k);
-    if (k.origin != Origin::kAwsKms && !pending) {
-      throw KmsError(ErrorCode::kKmsInvalidState,
-                     "No available key material pending rotation for the key: " + k.Arn() + ".");
-    }
+    if (k.origin != Origin::kAwsKms && !pending) throw KmsError::NoMaterialPendingRotation(k.Arn());
     RequireState(k, StateRule::kRotation);
     if (k.on_demand_rotation_started) {
       throw KmsError(ErrorCode::kConflict,
@@ -105,9 +99,24 @@ std::string KmsService::RotateKeyOnDemand(const RequestContext& ctx, const std::
     if (k.origin == Origin::kExternal) {
       // Always completes before the call returns: the material to switch to
       // is already here, so there is nothing for a background step to make.
-      PromotePendingMaterial(tx, k, ctx.now, pending);
+      KeyRing ring = WholeRing(tx, std::move(k));
+      const KeyMaterialVersion* next = ring.PendingVersion();
+      if (next && next->material_id != pending->material_id) {
+        // Changed since its bytes were read above.
+        throw KmsError::NoMaterialPendingRotation(ring.key().Arn());
+      }
+      KeyRing::Rows promoted = ring.PromotePending(ctx.now);
+      for (const KeyMaterialVersion& row : promoted) {
+        tx.PutMaterial(ring.key().scope, ring.key().id, row, &*pending);  // same bytes
+      }
+      k = std::move(ring).TakeKey();
     } else if (config_.on_demand_rotation_delay.count() == 0) {
-      AppendMaterial(tx, k, ctx.now, RotationType::kOnDemand);
+      KeyRing ring(std::move(k));
+      KeyMaterialVersion v;
+      v.created = ctx.now;
+      v.rotation_type = RotationType::kOnDemand;
+      AddVersion(tx, ring, std::move(v), nullptr);
+      k = std::move(ring).TakeKey();
     } else {
       // Completes in the background, like AWS; the scheduler finishes it.
       k.on_demand_rotation_started = ctx.now;
@@ -143,14 +152,14 @@ ListKeyRotationsResult KmsService::ListKeyRotations(
     if (batch.empty()) break;
     for (KeyMaterialVersion& v : batch) {
       after = v.version;
-      bool listed = all || (v.rotation_type.has_value() && v.version <= key->current_version);
+      bool listed = all || KeyRing::ListedAsRotation(*key, v);
       if (!listed) continue;
       if (result.rotations.size() == limit) {
         result.next_marker =
             EncodeMarker("rotations", std::to_string(result.rotations.back().version.version));
         return result;
       }
-      KeyMaterialState state = StateOf(*key, v);
+      KeyMaterialState state = KeyRing::StateOf(*key, v.version);
       result.rotations.push_back({key->id, std::move(v), state});
     }
   }

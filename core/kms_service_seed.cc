@@ -122,20 +122,23 @@ SeedResult KmsService::LoadSeed(const SeedDocument& doc, Timestamp now) {
       k.tags = s.tags;
       k.revision = 1;
       tx.PutKey(k);  // the key row first: material rows reference it
+      KeyRing ring(std::move(k));
       for (const SeedMaterial& m : s.materials) {
         KeyMaterialVersion v;
         v.material_id = m.material_id;
-        v.created = m.created.value_or(k.creation_date);
+        v.created = m.created.value_or(ring.key().creation_date);
         // Extra backing keys simulate past rotations (local-kms's meaning).
         v.rotation_type = m.rotation_type;
-        if (!v.rotation_type && k.version_count > 0) v.rotation_type = RotationType::kAutomatic;
-        if (k.origin == Origin::kExternal) {
+        if (!v.rotation_type && ring.key().version_count > 0) {
+          v.rotation_type = RotationType::kAutomatic;
+        }
+        if (ring.key().origin == Origin::kExternal) {
           v.import_state = ImportState::kImported;
           v.valid_to = m.valid_to;
-          k.material_valid_to = m.valid_to;
         }
-        AppendVersion(tx, k, std::move(v), &m.bytes);
+        AddVersion(tx, ring, std::move(v), &m.bytes);
       }
+      k = std::move(ring).TakeKey();
       if (s.rotation_enabled) {
         if (s.next_rotation) {
           // The schedule continues from the given date, one period per rotation.

@@ -27,24 +27,35 @@ std::optional<ServiceEvent> KmsService::FireDue(KeyTransaction& tx, const DueKey
     next_event->reset();
     return event;
   }
+  // Stamped with its due instant, so a clock jump of three periods leaves
+  // three versions dated one period apart.
+  auto rotate = [&](RotationType type) {
+    KeyRing ring(std::move(key));
+    KeyMaterialVersion v;
+    v.created = *at;
+    v.rotation_type = type;
+    v = AddVersion(tx, ring, std::move(v), nullptr);
+    key = std::move(ring).TakeKey();
+    event.name = "RotateKey";
+    event.detail = std::string(ToString(type)) + " " + v.material_id;
+  };
   if (key.on_demand_rotation_completes && *key.on_demand_rotation_completes == *at) {
-    KeyMaterialVersion v = AppendMaterial(tx, key, *at, RotationType::kOnDemand);
+    rotate(RotationType::kOnDemand);
     key.on_demand_rotation_started.reset();
     key.on_demand_rotation_completes.reset();
-    event.name = "RotateKey";
-    event.detail = "ON_DEMAND " + v.material_id;
   } else if (key.rotation.enabled && key.rotation.next_rotation &&
              *key.rotation.next_rotation == *at) {
-    // Stamped with its scheduled instant, so a clock jump of three periods
-    // leaves three versions dated one period apart.
-    KeyMaterialVersion v = AppendMaterial(tx, key, *at, RotationType::kAutomatic);
+    rotate(RotationType::kAutomatic);
     AdvanceAfterRotation(key.rotation, key.id, *at, config_.jitter);
-    event.name = "RotateKey";
-    event.detail = "AUTOMATIC " + v.material_id;
   } else if (key.material_valid_to && *key.material_valid_to == *at) {
     // Imported material whose ValidTo has passed: AWS deletes it and the key
-    // waits in PendingImport for the same material (kms_service_import.cc).
-    std::string ids = ExpireImportedMaterial(tx, key, *at);
+    // waits in PendingImport for the same material (KeyRing::ExpireImported).
+    KeyRing ring = WholeRing(tx, std::move(key));
+    KeyRing::Rows expired = ring.ExpireImported(*at);
+    PutRows(tx, ring.key(), expired, nullptr);
+    key = std::move(ring).TakeKey();
+    std::string ids;
+    for (const KeyMaterialVersion& v : expired) ids += (ids.empty() ? "" : " ") + v.material_id;
     event.name = "DeleteExpiredKeyMaterial";
     event.detail = std::move(ids);
   } else {

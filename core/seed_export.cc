@@ -1,5 +1,7 @@
 #include "core/seed_export.h"
 
+#include "core/key_ring.h"
+
 namespace rotor::core {
 
 SeedDocument ExportSeed(KeyInventory& inventory, KeyRepository& repo, const KeySealer* sealer) {
@@ -23,7 +25,7 @@ SeedDocument ExportSeed(KeyInventory& inventory, KeyRepository& repo, const KeyS
     s.rotation_period_days = k.rotation.period_days;
     s.next_rotation = k.rotation.enabled ? k.rotation.next_rotation : std::nullopt;
     for (const KeyMaterialVersion& v : inventory.Versions(k, SIZE_MAX)) {
-      if (v.version > k.current_version)
+      if (KeyRing::StateOf(k, v.version) == KeyMaterialState::kPendingRotation)
         break;  // pending imported material is not a starting state
       SeedMaterial m;
       m.material_id = v.material_id;

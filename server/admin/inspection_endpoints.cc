@@ -99,10 +99,7 @@ HttpResponse AdminEndpoints::KeyDetail(const HttpRequest& req, std::string_view 
   const core::Key& k = overview->key;
   json versions = json::array();
   for (const core::KeyMaterialVersion& v : inventory.Versions(k, kMaxVersionsListed)) {
-    core::KeyMaterialState state = v.version == k.current_version ? core::KeyMaterialState::kCurrent
-                                   : v.version > k.current_version
-                                       ? core::KeyMaterialState::kPendingRotation
-                                       : core::KeyMaterialState::kNonCurrent;
+    core::KeyMaterialState state = core::KeyRing::StateOf(k, v.version);
     versions.push_back(
         {{"version", v.version},
          {"keyMaterialId", v.material_id},

@@ -4,10 +4,13 @@
 // version rows the ring reports as changed. Tests drive it with plain values
 // (tests/core/key_ring_test.cc). A KeyRing is a value: one thread uses it.
 //
-// The rules, as AWS documents them (API reference: ListKeyRotations and its
-// RotationsListEntry, ImportKeyMaterial, RotateKeyOnDemand,
-// DeleteImportedKeyMaterial; developer guide: "Rotate AWS KMS keys",
-// "Importing key material"), and as docs/aws-kms-behaviour.md records them:
+// The rules, as AWS documents them and docs/aws-kms-behaviour.md records them:
+//   https://docs.aws.amazon.com/kms/latest/APIReference/API_ListKeyRotations.html
+//     (and API_RotationsListEntry.html: KeyMaterialState, ImportState, RotationDate)
+//   https://docs.aws.amazon.com/kms/latest/APIReference/API_ImportKeyMaterial.html
+//   https://docs.aws.amazon.com/kms/latest/APIReference/API_RotateKeyOnDemand.html
+//   https://docs.aws.amazon.com/kms/latest/APIReference/API_DeleteImportedKeyMaterial.html
+//   developer guide: rotate-keys.html, importing-keys-import-key-material.html
 //
 // Numbering. Versions are numbered 1, 2, 3... in the order they enter the
 // ring; a number is never reused for other bytes except the one free import
@@ -62,7 +65,9 @@
 // Key state from the versions (after every import, deletion and expiry). The
 // key is PendingImport while it has no current material or any version up to
 // the current one lacks its bytes; once all are back, PendingImport becomes
-// Enabled (Disabled stays Disabled). PendingDeletion is never changed here.
+// Enabled. A Disabled key with all its bytes stays Disabled (one that loses
+// bytes becomes PendingImport, and Enabled when they are back).
+// PendingDeletion is never changed here.
 // Pending material does not affect the key's state. Key::material_valid_to is
 // the earliest ValidTo among imported versions: when the scheduler next looks.
 //
@@ -82,8 +87,8 @@
 // key may have thousands; Append to it and StateOf need none) or every row,
 // 1..version_count (what the rules of imported material need; an EXTERNAL
 // key's ring is small: new material waits for an on-demand rotation, of which
-// a key has at most 25). Functions that need every row throw KmsError::Internal
-// on a ring without them.
+// a key has at most 25 by default). Functions that need every row throw
+// KmsError::Internal on a ring without them.
 //
 // Changed rows. Each function that changes the ring returns the version rows
 // it changed, in number order, and may change these Key fields:

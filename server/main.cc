@@ -10,7 +10,6 @@
 #include <string>
 #include <vector>
 
-#include "core/asymmetric_key.h"
 #include "core/background_worker.h"
 #include "core/key_sealer.h"
 #include "core/kms_service.h"
@@ -155,12 +154,11 @@ int Serve(const server::Config& config) {
 
   std::string url = "http://" + config.host + ":" + std::to_string(port);
   std::printf(
-      "rotor %s listening on %s (account %s, region %s, clock %s, data %s, %s); try: aws "
+      "rotor %s listening on %s (account %s, region %s, clock %s, data %s); try: aws "
       "--endpoint-url %s kms list-keys\n",
       ROTOR_VERSION, url.c_str(), config.account_id.c_str(), config.region.c_str(),
       config.virtual_clock ? "virtual" : "system",
-      config.in_memory ? "in memory" : data_dir.c_str(),
-      std::string(core::OpenSslVersionText()).c_str(), url.c_str());
+      config.in_memory ? "in memory" : data_dir.c_str(), url.c_str());
   std::fflush(stdout);
 
   http.Run();

@@ -41,8 +41,10 @@ class SecretBytes {
 std::string Base64Encode(const uint8_t* data, size_t n);
 inline std::string Base64Encode(const Bytes& b) { return Base64Encode(b.data(), b.size()); }
 inline std::string Base64Encode(const SecretBytes& b) { return Base64Encode(b.data(), b.size()); }
-// Strict standard base64 (padding required when the length is not a multiple
-// of 4, no whitespace). Nullopt on any malformed input.
+// Standard base64 (RFC 4648 section 4), strict but for padding: unpadded text
+// is accepted (some SDKs strip the padding); no whitespace, no URL-safe
+// alphabet, and the bits left over after the last byte must be zero, so each
+// byte string has one encoding. Nullopt on any malformed input.
 std::optional<Bytes> Base64Decode(std::string_view text);
 
 std::string HexEncode(const uint8_t* data, size_t n);

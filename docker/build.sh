@@ -9,8 +9,9 @@
 #   ROTOR_DOCKER_CONTEXT  "head" (default): build the committed HEAD (git archive), so
 #                     uncommitted edits never reach the image; "worktree": the files as they are
 #   ROTOR_SKIP_SMOKE=1  build only
-# Podman runs here with chroot isolation and the runc runtime with explicit ulimits: the
-# sandbox's cgroup setup and missing CAP_SYS_RESOURCE defeat the defaults (see TOOLING.md).
+# Podman runs here with chroot isolation and the runc runtime with explicit ulimits: on a
+# machine whose cgroup setup rootless podman cannot use, a plain `podman build` fails, and
+# without CAP_SYS_RESOURCE the default ulimits cannot be applied.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 image=${ROTOR_IMAGE:-localhost/rotor:dev}

@@ -1,7 +1,7 @@
 """Test harness for the Rotor end-to-end suite (stdlib unittest + boto3 + aws CLI).
 
 Everything here drives the REAL `rotor` binary (env ROTOR_BIN, default
-/work/main/build/rotor) over loopback with real clients. No real AWS endpoint
+build/rotor in this checkout) over loopback with real clients. No real AWS endpoint
 is ever contacted: every boto3 client and every CLI run gets an explicit
 endpoint URL, dummy credentials, no retries and short timeouts, and the CLI
 runs with throwaway config/credential files so the machine's ~/.aws cannot

@@ -76,9 +76,12 @@ std::string KmsService::RotateKeyOnDemand(const RequestContext& ctx, const std::
     }
   }
   Key key = UpdateKey(ctx, key_id, AliasPolicy::kKeyIdOrArnOnly, [&](Key& k, KeyTransaction& tx) {
+    // The key state comes first, as AWS answers: a disabled asymmetric key is
+    // DisabledException, an EXTERNAL key still waiting for its first material
+    // "<arn> is pending import.".
+    RequireState(k, StateRule::kRotation);
     RequireRotatableSpec(k);
     if (k.origin != Origin::kAwsKms && !pending) throw KmsError::NoMaterialPendingRotation(k.Arn());
-    RequireState(k, StateRule::kRotation);
     if (k.on_demand_rotation_started) {
       throw KmsError(ErrorCode::kConflict,
                      "An on-demand rotation of " + k.Arn() + " is already in progress.");

@@ -208,3 +208,29 @@ TEST_CASE("Rotation of keys that cannot rotate is UnsupportedOperationException"
         "NotFoundException");
   CHECK(ErrorOf([&] { f.service.RotateKeyOnDemand(f.Ctx(), k.id); }).empty());
 }
+
+TEST_CASE("RotateKeyOnDemand checks the key state before the key spec and the origin") {
+  // AWS's recorded answers: a disabled asymmetric key is DisabledException; an
+  // EXTERNAL key still waiting for its first material is "<arn> is pending import.".
+  ServiceFixture f;
+  CreateKeyRequest rsa_req;
+  rsa_req.key_spec = "RSA_2048";
+  rsa_req.key_usage = "SIGN_VERIFY";
+  Key rsa = f.service.CreateKey(f.Ctx(), rsa_req);
+  CHECK(ErrorOf([&] { f.service.RotateKeyOnDemand(f.Ctx(), rsa.id); }) ==
+        "UnsupportedOperationException");
+  f.service.DisableKey(f.Ctx(), rsa.id);
+  CHECK(ErrorOf([&] { f.service.RotateKeyOnDemand(f.Ctx(), rsa.id); }) == "DisabledException");
+  CHECK(MessageOf([&] { f.service.RotateKeyOnDemand(f.Ctx(), rsa.id); }) ==
+        rsa.Arn() + " is disabled.");
+
+  CreateKeyRequest ext_req;
+  ext_req.origin = "EXTERNAL";
+  Key ext = f.service.CreateKey(f.Ctx(), ext_req);
+  REQUIRE(ext.state == KeyState::kPendingImport);
+  CHECK(ErrorOf([&] { f.service.RotateKeyOnDemand(f.Ctx(), ext.id); }) ==
+        "KMSInvalidStateException");
+  CHECK(MessageOf([&] { f.service.RotateKeyOnDemand(f.Ctx(), ext.id); }) ==
+        ext.Arn() + " is pending import.");
+  CHECK(f.service.DescribeKey(f.Ctx(), ext.id).on_demand_rotations == 0);
+}

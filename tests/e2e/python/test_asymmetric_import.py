@@ -585,6 +585,19 @@ class ImportTest(ServerTestCase):
         import_material(kms, md["KeyId"], material)
         self.assertEqual(kms.decrypt(CiphertextBlob=ct)["Plaintext"], b"durable")
 
+    def test_on_demand_rotation_checks_the_key_state_first(self):
+        # AWS's recorded answers: an EXTERNAL key still waiting for its first material is
+        # "<arn> is pending import.", a disabled asymmetric key is DisabledException.
+        md = self.external_key()
+        self.assert_client_error(self.kms.rotate_key_on_demand, "KMSInvalidStateException",
+                                 f"{md['Arn']} is pending import.", KeyId=md["KeyId"])
+        rsa = self.kms.create_key(KeySpec="RSA_2048", KeyUsage="SIGN_VERIFY")["KeyMetadata"]
+        self.assert_client_error(self.kms.rotate_key_on_demand, "UnsupportedOperationException", "",
+                                 KeyId=rsa["KeyId"])
+        self.kms.disable_key(KeyId=rsa["KeyId"])
+        self.assert_client_error(self.kms.rotate_key_on_demand, "DisabledException",
+                                 f"{rsa['Arn']} is disabled.", KeyId=rsa["KeyId"])
+
     def test_on_demand_rotation_of_imported_material(self):
         md = self.external_key()
         kid, arn = md["KeyId"], md["Arn"]

@@ -75,7 +75,7 @@ uint32_t KeyRing::NextSlot(std::string_view material_id) const {
   const KeyMaterialVersion* pending = PendingVersion();
   if (!pending) return key_.version_count + 1;
   if (IsImported(*pending)) {
-    throw KmsError::MaterialPendingRotation(material_id, key_.id, pending->material_id);
+    throw KmsError::MaterialPendingRotation(material_id, key_.Arn(), pending->material_id);
   }
   return pending->version;  // its material was deleted or expired: the slot is free again
 }

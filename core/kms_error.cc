@@ -133,11 +133,11 @@ KmsError KmsError::NoMaterialPendingRotation(std::string_view key_arn) {
           Concat({"No available key material pending rotation for the key: ", key_arn, "."})};
 }
 KmsError KmsError::MaterialPendingRotation(std::string_view new_material_id,
-                                           std::string_view key_id,
+                                           std::string_view key_arn,
                                            std::string_view pending_material_id) {
   return {ErrorCode::kKmsInvalidState,
           Concat({"New key material (id: ", new_material_id, ") cannot be imported into KMS key ",
-                  key_id, ", because another key material (id: ", pending_material_id,
+                  key_arn, ", because another key material (id: ", pending_material_id,
                   ") is pending rotation."})};
 }
 KmsError KmsError::MaterialNotAssociated(std::string_view material_id, std::string_view key_arn) {

@@ -103,9 +103,10 @@ class KmsError : public std::runtime_error {
   // "No available key material pending rotation for the key: <arn>."
   // (KMSInvalidStateException)
   static KmsError NoMaterialPendingRotation(std::string_view key_arn);
-  // "New key material (id: <id>) cannot be imported into KMS key <key-id>, because
+  // "New key material (id: <id>) cannot be imported into KMS key <key-arn>, because
   // another key material (id: <pending-id>) is pending rotation." (KMSInvalidStateException)
-  static KmsError MaterialPendingRotation(std::string_view new_material_id, std::string_view key_id,
+  static KmsError MaterialPendingRotation(std::string_view new_material_id,
+                                          std::string_view key_arn,
                                           std::string_view pending_material_id);
   // "Key material <id> is not associated with <arn>." (NotFoundException)
   static KmsError MaterialNotAssociated(std::string_view material_id, std::string_view key_arn);

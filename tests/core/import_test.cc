@@ -332,7 +332,7 @@ TEST_CASE("On-demand rotation of imported material: NEW_KEY_MATERIAL waits PENDI
   Bytes third = oracle::RandomBytes(32);
   CHECK(MessageOf([&] { Import(f, key.id, third, o); }) ==
         "New key material (id: " + ExpectedMaterialId(key.id, third) +
-            ") cannot be imported into KMS key " + key.id +
+            ") cannot be imported into KMS key " + key.Arn() +
             ", because another key material (id: " + second_id + ") is pending rotation.");
 
   f.clock.AdvanceTo(f.clock.Now() + kHour);

@@ -279,7 +279,8 @@ TEST_CASE("A second NEW_KEY_MATERIAL while one is pending is refused and changes
   KeyRing ring = ImportedRing();
   ring.Import(Material(Id('b'), kT0, ImportType::kNewKeyMaterial));
   std::string expected = "New key material (id: " + Id('c') + ") cannot be imported into KMS key " +
-                         kKeyId + ", because another key material (id: " + Id('b') +
+                         "arn:aws:kms:us-east-1:111122223333:key/" + kKeyId +
+                         ", because another key material (id: " + Id('b') +
                          ") is pending rotation.";
   Thrown slot = ThrownBy([&] { ring.ImportSlotFor(Id('c'), ImportType::kNewKeyMaterial); });
   CHECK(slot.name == "KMSInvalidStateException");

@@ -26,8 +26,6 @@ VIRTUAL = ["--clock", "virtual", "--rotation-jitter", "0"]
 HASHES = {"SHA_256": hashes.SHA256, "SHA_384": hashes.SHA384, "SHA_512": hashes.SHA512}
 RSA_SIGNING = ["RSASSA_PKCS1_V1_5_SHA_256", "RSASSA_PKCS1_V1_5_SHA_384", "RSASSA_PKCS1_V1_5_SHA_512",
                "RSASSA_PSS_SHA_256", "RSASSA_PSS_SHA_384", "RSASSA_PSS_SHA_512"]
-PENDING_ROTATION_MSG = ("New key material (id: {new}) cannot be imported into KMS key {key_id}, because another "
-                        "key material (id: {pending}) is pending rotation.")
 
 
 def hash_of(algorithm):
@@ -617,7 +615,7 @@ class ImportTest(ServerTestCase):
                                      ImportType="NEW_KEY_MATERIAL")
         msg = e.response["Error"]["Message"]
         self.assertTrue(msg.startswith("New key material (id: ") and msg.endswith(
-            f") cannot be imported into KMS key {kid}, because another key material (id: {second_id}) is pending "
+            f") cannot be imported into KMS key {arn}, because another key material (id: {second_id}) is pending "
             f"rotation."), msg)
         self.kms.rotate_key_on_demand(KeyId=kid)
         self.assertEqual(self.kms.describe_key(KeyId=kid)["KeyMetadata"]["CurrentKeyMaterialId"], second_id)

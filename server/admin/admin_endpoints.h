@@ -22,7 +22,7 @@
 #include "core/key_repository.h"
 #include "core/kms_service.h"
 #include "server/audit/audit_trail.h"
-#include "server/http_types.h"
+#include "server/http/http_types.h"
 
 namespace rotor::server {
 

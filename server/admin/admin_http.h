@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "server/http_types.h"
+#include "server/http/http_types.h"
 
 namespace rotor::server {
 

@@ -9,7 +9,7 @@
 #include "server/admin/admin_endpoints.h"
 #include "server/admin/admin_http.h"
 #include "server/admin/ui_assets.h"
-#include "server/report_format.h"
+#include "server/tools/report_format.h"
 
 namespace rotor::server {
 namespace {

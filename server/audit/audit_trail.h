@@ -21,8 +21,8 @@
 #include "core/audit_store.h"
 #include "core/random.h"
 #include "core/service_events.h"
-#include "server/api_call_observer.h"
 #include "server/audit/cloudtrail_event.h"
+#include "server/wire/api_call_observer.h"
 
 namespace rotor::server {
 

@@ -5,7 +5,7 @@
 
 #include "core/kms_error.h"
 #include "core/kms_service.h"
-#include "fake_key_repository.h"
+#include "storage/memory_key_repository.h"
 
 namespace rotor::core::testing {
 

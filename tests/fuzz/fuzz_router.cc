@@ -27,13 +27,13 @@
 #include <nlohmann/json.hpp>
 
 #include "core/clock.h"
-#include "core/fake_key_repository.h"
 #include "core/key_sealer.h"
 #include "core/kms_service.h"
 #include "core/random.h"
 #include "fuzz/fuzz_ops.h"
 #include "server/admin/admin_endpoints.h"
-#include "server/router.h"
+#include "server/wire/router.h"
+#include "storage/memory_key_repository.h"
 
 namespace {
 

@@ -11,13 +11,13 @@
 #include <typeinfo>
 
 #include "core/clock.h"
-#include "core/fake_key_repository.h"
 #include "core/key_sealer.h"
 #include "core/kms_error.h"
 #include "core/kms_service.h"
 #include "core/random.h"
 #include "core/seed.h"
 #include "server/seed/seed_file.h"
+#include "storage/memory_key_repository.h"
 
 namespace {
 

@@ -5,7 +5,7 @@
 #include <string_view>
 
 #include "core/kms_error.h"
-#include "server/sigv4.h"
+#include "server/wire/sigv4.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view header(reinterpret_cast<const char*>(data), size);

@@ -21,7 +21,7 @@
 #include "core/kms_service.h"
 #include "core/random.h"
 #include "server/admin/admin_endpoints.h"
-#include "server/router.h"
+#include "server/wire/router.h"
 #include "storage/sqlite_key_repository.h"
 
 using namespace rotor;

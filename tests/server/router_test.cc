@@ -1,11 +1,11 @@
-#include "server/router.h"
+#include "server/wire/router.h"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "core/fake_key_repository.h"
 #include "core/key_sealer.h"
-#include "server/sigv4.h"
+#include "server/wire/sigv4.h"
+#include "storage/memory_key_repository.h"
 
 using namespace rotor;
 using nlohmann::json;

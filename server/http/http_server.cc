@@ -1,0 +1,118 @@
+#include "server/http/http_server.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <cstdio>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "server/http/http_session.h"
+#include "server/http/server_state.h"
+
+namespace rotor::server {
+
+namespace asio = boost::asio;
+using asio::use_awaitable;
+using asio::ip::tcp;
+
+struct HttpServer::Impl {
+  Impl(Router& r, ServerOptions o)
+      : router(r),
+        options(std::move(o)),
+        io_threads(options.io_threads > 0
+                       ? options.io_threads
+                       : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))),
+        ioc(io_threads),
+        acceptor(ioc),
+        blocking(static_cast<size_t>(options.blocking_threads)),
+        signals(ioc, SIGINT, SIGTERM) {}
+
+  asio::awaitable<void> AcceptLoop() {
+    asio::steady_timer backoff(ioc);
+    for (;;) {
+      boost::system::error_code ec;
+      tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(use_awaitable, ec));
+      if (ec == asio::error::operation_aborted || state.stopping()) break;
+      if (ec) {
+        // Out of descriptors (EMFILE) and the like: back off instead of spinning.
+        backoff.expires_after(std::chrono::milliseconds(50));
+        co_await backoff.async_wait(asio::redirect_error(use_awaitable, ec));
+        continue;
+      }
+      socket.set_option(tcp::no_delay(true), ec);
+      asio::co_spawn(ioc,
+                     RunHttpSession(std::move(socket), router, blocking, options.limits, state),
+                     asio::detached);
+    }
+  }
+
+  asio::awaitable<void> DrainThenStop() {
+    // In-flight requests finish (bounded: 10 s), then the I/O loop stops and
+    // idle keep-alive connections are closed.
+    asio::steady_timer timer(ioc);
+    for (int i = 0; i < 1000 && state.in_flight() > 0; ++i) {
+      timer.expires_after(std::chrono::milliseconds(10));
+      boost::system::error_code ec;
+      co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
+    }
+    ioc.stop();
+  }
+
+  Router& router;
+  ServerOptions options;
+  int io_threads;
+  asio::io_context ioc;
+  tcp::acceptor acceptor;
+  asio::thread_pool blocking;
+  asio::signal_set signals;
+  ServerState state;
+};
+
+HttpServer::HttpServer(Router& router, ServerOptions options)
+    : impl_(std::make_unique<Impl>(router, std::move(options))) {}
+
+HttpServer::~HttpServer() = default;
+
+uint16_t HttpServer::Listen() {
+  boost::system::error_code ec;
+  asio::ip::address address = asio::ip::make_address(impl_->options.host, ec);
+  if (ec) throw std::runtime_error("invalid --host " + impl_->options.host + ": " + ec.message());
+  tcp::endpoint endpoint(address, impl_->options.port);
+  tcp::acceptor& a = impl_->acceptor;
+  a.open(endpoint.protocol(), ec);
+  if (!ec) a.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) a.bind(endpoint, ec);
+  if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    throw std::runtime_error("cannot listen on " + impl_->options.host + ":" +
+                             std::to_string(impl_->options.port) + ": " + ec.message());
+  }
+  return a.local_endpoint().port();
+}
+
+void HttpServer::Run() {
+  Impl& s = *impl_;
+  s.signals.async_wait([&s](const boost::system::error_code& ec, int) {
+    if (ec) return;
+    s.state.BeginStop();
+    boost::system::error_code ignored;
+    s.acceptor.close(ignored);
+    asio::co_spawn(s.ioc, s.DrainThenStop(), asio::detached);
+  });
+  asio::co_spawn(s.ioc, s.AcceptLoop(), asio::detached);
+  std::vector<std::thread> threads;
+  for (int i = 1; i < s.io_threads; ++i) threads.emplace_back([&s] { s.ioc.run(); });
+  s.ioc.run();
+  for (auto& t : threads) t.join();
+  s.blocking.join();
+}
+
+}  // namespace rotor::server

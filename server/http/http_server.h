@@ -1,0 +1,39 @@
+// HttpServer: the listener (accept loop), the I/O thread pool sized to the
+// cores, the blocking pool for durable writes, and graceful shutdown on
+// SIGINT/SIGTERM: stop accepting, let in-flight requests finish, then stop.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "server/http/session_limits.h"
+#include "server/wire/router.h"
+
+namespace rotor::server {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 4599;
+  int io_threads = 0;         // 0: one per core
+  int blocking_threads = 64;  // concurrent durable writes that can share a commit
+  SessionLimits limits;
+};
+
+class HttpServer {
+ public:
+  HttpServer(Router& router, ServerOptions options);
+  ~HttpServer();
+
+  // Binds and listens; returns the port (useful with port 0). Throws
+  // std::runtime_error with a message for people when the port is taken.
+  uint16_t Listen();
+  // Serves until SIGINT or SIGTERM, then shuts down gracefully.
+  void Run();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace rotor::server

@@ -1,0 +1,111 @@
+#include "server/http/http_session.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "core/kms_error.h"
+#include "server/http/server_state.h"
+
+namespace rotor::server {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using asio::use_awaitable;
+
+namespace {
+
+Peer PeerOf(const asio::ip::tcp::socket& socket) {
+  boost::system::error_code ec;
+  auto endpoint = socket.remote_endpoint(ec);
+  if (ec) return {};
+  asio::ip::address a = endpoint.address();
+  bool loopback =
+      a.is_loopback() || (a.is_v6() && a.to_v6().is_v4_mapped() &&
+                          asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6()).is_loopback());
+  return Peer{a.to_string(), loopback};
+}
+
+HttpResponse LimitResponse(http::status status, const char* type, const char* message) {
+  HttpResponse res{status, 11};
+  res.set(http::field::content_type, "application/x-amz-json-1.1");
+  res.keep_alive(false);
+  res.body() = std::string(R"({"__type":")") + type + R"(","message":")" + message + "\"}";
+  res.prepare_payload();
+  return res;
+}
+
+}  // namespace
+
+asio::awaitable<void> RunHttpSession(asio::ip::tcp::socket socket, Router& router,
+                                     asio::thread_pool& blocking, const SessionLimits& limits,
+                                     ServerState& state) {
+  Peer peer = PeerOf(socket);
+  beast::tcp_stream stream(std::move(socket));
+  // Room for a whole typical request (a 4 KiB plaintext is ~5.8 KB on the
+  // wire), so each one arrives in a single read instead of a growing series.
+  beast::flat_buffer buffer;
+  buffer.reserve(16 * 1024);
+  beast::error_code ec;
+  bool first = true;
+  while (!state.stopping()) {
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(limits.header_bytes));
+    parser.body_limit(limits.body_bytes);
+    // A whole request must arrive within the read timeout; an idle
+    // keep-alive connection may wait longer for its next one.
+    stream.expires_after(first || buffer.size() > 0 ? limits.read_timeout : limits.idle_timeout);
+    first = false;
+    // The header first, counting every byte the parser takes: Beast's own
+    // header_limit applies to each read, not to the sum, so a client trickling
+    // small header lines would otherwise never meet it.
+    size_t header_bytes = 0;
+    while (!ec && !parser.is_header_done()) {
+      header_bytes += co_await http::async_read_some(stream, buffer, parser,
+                                                     asio::redirect_error(use_awaitable, ec));
+      if (!ec && header_bytes > limits.header_bytes) ec = http::error::header_limit;
+    }
+    if (!ec && !parser.is_done()) {
+      co_await http::async_read(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
+    }
+    if (ec == http::error::body_limit) {
+      HttpResponse res =
+          LimitResponse(http::status::payload_too_large, "RequestEntityTooLargeException",
+                        "The request body is larger than 1 MiB.");
+      stream.expires_after(limits.write_timeout);
+      co_await http::async_write(stream, res, asio::redirect_error(use_awaitable, ec));
+      break;
+    }
+    if (ec == http::error::header_limit) {
+      HttpResponse res = LimitResponse(http::status::request_header_fields_too_large,
+                                       "RequestHeaderFieldsTooLargeException",
+                                       "The request headers are larger than 16 KiB.");
+      stream.expires_after(limits.write_timeout);
+      co_await http::async_write(stream, res, asio::redirect_error(use_awaitable, ec));
+      break;
+    }
+    if (ec) break;  // closed by the client, timed out, or not HTTP at all
+    ServerState::InFlight in_flight(state);
+    HttpRequest req = parser.release();
+    HttpResponse res;
+    if (router.IsBlocking(req)) {
+      auto home = co_await asio::this_coro::executor;
+      co_await asio::post(blocking, use_awaitable);
+      res = router.Handle(req, peer);
+      co_await asio::post(home, use_awaitable);
+    } else {
+      res = router.Handle(req, peer);
+    }
+    bool keep_alive = req.keep_alive() && !state.stopping();
+    res.keep_alive(keep_alive);
+    stream.expires_after(limits.write_timeout);
+    co_await http::async_write(stream, res, asio::redirect_error(use_awaitable, ec));
+    if (ec || !keep_alive) break;
+  }
+  stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+}
+
+}  // namespace rotor::server

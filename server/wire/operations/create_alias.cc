@@ -1,0 +1,12 @@
+// create_alias: aliases
+#include "server/wire/operations/operations.h"
+
+namespace rotor::server::operations {
+
+json CreateAlias(OperationContext& op) {
+  op.service.CreateAlias(op.ctx, fields::String(op.body, "AliasName"),
+                         fields::String(op.body, "TargetKeyId"));
+  return json::object();
+}
+
+}  // namespace rotor::server::operations

@@ -1,0 +1,21 @@
+// create_key: key lifecycle
+#include "server/wire/operations/operations.h"
+
+namespace rotor::server::operations {
+
+json CreateKey(OperationContext& op) {
+  core::CreateKeyRequest req;
+  req.description = fields::OptString(op.body, "Description");
+  req.key_usage = fields::OptString(op.body, "KeyUsage");
+  req.key_spec = fields::OptString(op.body, "KeySpec");
+  req.customer_master_key_spec = fields::OptString(op.body, "CustomerMasterKeySpec");
+  req.origin = fields::OptString(op.body, "Origin");
+  req.custom_key_store_id = fields::OptString(op.body, "CustomKeyStoreId");
+  req.xks_key_id = fields::OptString(op.body, "XksKeyId");
+  req.policy = fields::OptString(op.body, "Policy");
+  req.tags = fields::Tags(op.body, "Tags");
+  req.multi_region = fields::Bool(op.body, "MultiRegion");
+  return {{"KeyMetadata", KeyMetadataJson(op.service.CreateKey(op.ctx, req))}};
+}
+
+}  // namespace rotor::server::operations

@@ -1,0 +1,12 @@
+// enable_key_rotation: rotation
+#include "server/wire/operations/operations.h"
+
+namespace rotor::server::operations {
+
+json EnableKeyRotation(OperationContext& op) {
+  op.service.EnableKeyRotation(op.ctx, fields::String(op.body, "KeyId"),
+                               fields::OptInt(op.body, "RotationPeriodInDays"));
+  return json::object();
+}
+
+}  // namespace rotor::server::operations

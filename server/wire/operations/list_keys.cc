@@ -1,0 +1,15 @@
+// list_keys: key lifecycle
+#include "server/wire/operations/operations.h"
+
+namespace rotor::server::operations {
+
+json ListKeys(OperationContext& op) {
+  core::ListKeysResult r = op.service.ListKeys(op.ctx, ReadPage(op.body));
+  json keys = json::array();
+  for (const auto& k : r.keys) keys.push_back({{"KeyId", k.key_id}, {"KeyArn", k.key_arn}});
+  json out = {{"Keys", std::move(keys)}};
+  AddPaging(out, r.next_marker);
+  return out;
+}
+
+}  // namespace rotor::server::operations

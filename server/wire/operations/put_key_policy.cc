@@ -1,0 +1,13 @@
+// put_key_policy: key policies
+#include "server/wire/operations/operations.h"
+
+namespace rotor::server::operations {
+
+json PutKeyPolicy(OperationContext& op) {
+  op.service.PutKeyPolicy(op.ctx, fields::String(op.body, "KeyId"),
+                          fields::OptString(op.body, "PolicyName"),
+                          fields::String(op.body, "Policy"));
+  return json::object();
+}
+
+}  // namespace rotor::server::operations

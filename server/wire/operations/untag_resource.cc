@@ -1,0 +1,12 @@
+// untag_resource: tags
+#include "server/wire/operations/operations.h"
+
+namespace rotor::server::operations {
+
+json UntagResource(OperationContext& op) {
+  op.service.UntagResource(op.ctx, fields::String(op.body, "KeyId"),
+                           fields::StringList(op.body, "TagKeys"));
+  return json::object();
+}
+
+}  // namespace rotor::server::operations

@@ -1,0 +1,12 @@
+// update_alias: aliases
+#include "server/wire/operations/operations.h"
+
+namespace rotor::server::operations {
+
+json UpdateAlias(OperationContext& op) {
+  op.service.UpdateAlias(op.ctx, fields::String(op.body, "AliasName"),
+                         fields::String(op.body, "TargetKeyId"));
+  return json::object();
+}
+
+}  // namespace rotor::server::operations

@@ -1,0 +1,17 @@
+// verify_mac: HMAC keys
+#include "server/wire/operations/operations.h"
+
+namespace rotor::server::operations {
+
+json VerifyMac(OperationContext& op) {
+  core::MacRequest req;
+  req.key_id = fields::String(op.body, "KeyId");
+  req.message = core::SecretBytes(fields::Blob(op.blobs, "Message"));
+  req.algorithm = fields::String(op.body, "MacAlgorithm");
+  req.mac = fields::Blob(op.blobs, "Mac");
+  req.dry_run = fields::Bool(op.body, "DryRun");
+  core::MacResult r = op.service.VerifyMac(op.ctx, req);
+  return {{"KeyId", r.key_arn}, {"MacValid", r.valid}, {"MacAlgorithm", r.algorithm}};
+}
+
+}  // namespace rotor::server::operations

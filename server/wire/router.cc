@@ -1,0 +1,104 @@
+#include "server/wire/router.h"
+
+#include <cstdio>
+
+#include "core/kms_error.h"
+#include "server/wire/json_body.h"
+#include "server/wire/json_text.h"
+#include "server/wire/operation_table.h"
+#include "server/wire/sigv4.h"
+
+namespace rotor::server {
+namespace {
+
+constexpr std::string_view kTargetPrefix = "TrentService.";
+
+std::string_view Header(const HttpRequest& req, std::string_view name) {
+  auto it = req.find(name);
+  return it == req.end() ? std::string_view()
+                         : std::string_view(it->value().data(), it->value().size());
+}
+
+std::string_view OperationName(const HttpRequest& req) {
+  std::string_view target = Header(req, "X-Amz-Target");
+  if (target.substr(0, kTargetPrefix.size()) != kTargetPrefix) return {};
+  return target.substr(kTargetPrefix.size());
+}
+
+}  // namespace
+
+std::string ErrorBody(const core::KmsError& e) {
+  nlohmann::json body = {{"__type", std::string(e.name())}};
+  if (!e.message().empty()) body["message"] = e.message();
+  return WriteJsonText(body);
+}
+
+Router::Router(core::KmsService& service, const core::Clock& clock, AdminEndpoints& admin,
+               RouterOptions options)
+    : service_(service), clock_(clock), admin_(admin), options_(std::move(options)) {}
+
+bool Router::IsBlocking(const HttpRequest& req) const {
+  if (AdminEndpoints::IsAdminPath(req.target())) return admin_.IsBlocking(req);
+  const OperationEntry* op = FindOperation(OperationName(req));
+  return op && op->execution == Execution::kBlocking;
+}
+
+HttpResponse Router::Handle(const HttpRequest& req, const Peer& peer) {
+  if (AdminEndpoints::IsAdminPath(req.target())) return admin_.Handle(req, peer);
+  return HandleKms(req, peer);
+}
+
+HttpResponse Router::HandleKms(const HttpRequest& req, const Peer& peer) {
+  core::RequestContext ctx;
+  ctx.request_id = ids_.Uuid();
+  ctx.now = clock_.Now();
+  ctx.source_ip = peer.address;
+  ctx.user_agent = std::string(Header(req, "User-Agent"));
+  std::string_view name = OperationName(req);
+  nlohmann::json body;
+  nlohmann::json response;
+  try {
+    if (req.method() != http::verb::post || req.target() != "/") {
+      throw core::KmsError(
+          core::ErrorCode::kUnknownOperation,
+          "Rotor serves the KMS JSON 1.1 protocol: POST / with an X-Amz-Target header.");
+    }
+    const OperationEntry* op = FindOperation(name);
+    if (!op) {
+      if (!name.empty() && validator_.HasOperation(name)) {
+        throw core::KmsError::Unsupported("Rotor does not implement " + std::string(name) + ".");
+      }
+      throw core::KmsError(core::ErrorCode::kUnknownOperation, "");
+    }
+    std::optional<SigV4Credential> credential = ParseAuthorization(Header(req, "Authorization"));
+    ctx.scope = ScopeFor(credential, options_.default_account, options_.default_region);
+    if (credential) ctx.access_key_id = credential->access_key_id;
+    body = ParseRequestBody(req.body());
+    DecodedBlobs blobs = validator_.Validate(op->name, body);
+    operations::OperationContext op_ctx{service_, ctx, body, blobs};
+    response = op->handler(op_ctx);
+    std::string text = WriteJsonText(response);
+    if (observer_) observer_->OnApiCall(ApiCall{ctx, op->name, body, &response, "", ""});
+    return JsonResponse(req, http::status::ok, std::move(text), ctx.request_id);
+  } catch (const core::KmsError& e) {
+    if (observer_ && !name.empty()) {
+      observer_->OnApiCall(ApiCall{ctx, name, body, nullptr, e.name(), e.message()});
+    }
+    return JsonResponse(req, static_cast<http::status>(core::HttpStatus(e.code())), ErrorBody(e),
+                        ctx.request_id);
+  } catch (const std::exception& e) {
+    // Storage failures (disk full, read-only dir) and bugs: the client gets a
+    // 500 KMSInternalException; the detail goes to the log only.
+    std::fprintf(stderr, "rotor: internal error in %.*s (request %s): %s\n",
+                 static_cast<int>(name.size()), name.data(), ctx.request_id.c_str(), e.what());
+    core::KmsError internal =
+        core::KmsError::Internal("The request failed because of an internal error.");
+    if (observer_ && !name.empty()) {
+      observer_->OnApiCall(ApiCall{ctx, name, body, nullptr, internal.name(), internal.message()});
+    }
+    return JsonResponse(req, http::status::internal_server_error, ErrorBody(internal),
+                        ctx.request_id);
+  }
+}
+
+}  // namespace rotor::server

@@ -1,0 +1,86 @@
+#include "server/wire/sigv4.h"
+
+#include <cctype>
+
+#include "core/kms_error.h"
+
+namespace rotor::server {
+namespace {
+
+[[noreturn]] void Incomplete(const std::string& why) {
+  throw core::KmsError(core::ErrorCode::kIncompleteSignature, why);
+}
+
+bool AllDigits(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
+bool IsRegionName(std::string_view s) {
+  if (s.empty() || s.size() > 32) return false;
+  for (char c : s) {
+    if (!(std::islower(static_cast<unsigned char>(c)) ||
+          std::isdigit(static_cast<unsigned char>(c)) || c == '-')) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool IsAccessKeyId(std::string_view s) {
+  if (s.empty() || s.size() > 128) return false;
+  for (char c : s) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::optional<SigV4Credential> ParseAuthorization(std::string_view header) {
+  if (header.empty()) return std::nullopt;
+  constexpr std::string_view kScheme = "AWS4-HMAC-SHA256";
+  if (header.substr(0, kScheme.size()) != kScheme) {
+    Incomplete("Authorization header must use the AWS4-HMAC-SHA256 scheme.");
+  }
+  size_t cred = header.find("Credential=");
+  if (cred == std::string_view::npos)
+    Incomplete("Authorization header requires 'Credential' parameter.");
+  if (header.find("Signature=") == std::string_view::npos) {
+    Incomplete("Authorization header requires 'Signature' parameter.");
+  }
+  std::string_view value = header.substr(cred + 11);
+  value = value.substr(0, value.find_first_of(", "));
+  // access/date/region/service/aws4_request
+  SigV4Credential c;
+  std::string* parts[] = {&c.access_key_id, &c.date, &c.region, &c.service};
+  for (std::string* part : parts) {
+    size_t slash = value.find('/');
+    if (slash == std::string_view::npos)
+      Incomplete("Credential should be scoped to a valid region.");
+    *part = std::string(value.substr(0, slash));
+    value = value.substr(slash + 1);
+  }
+  if (value != "aws4_request")
+    Incomplete("Credential should be scoped with a valid terminator: 'aws4_request'.");
+  if (!IsAccessKeyId(c.access_key_id)) Incomplete("Credential has an invalid access key id.");
+  if (!IsRegionName(c.region)) Incomplete("Credential should be scoped to a valid region.");
+  return c;
+}
+
+core::Scope ScopeFor(const std::optional<SigV4Credential>& credential,
+                     const std::string& default_account, const std::string& default_region) {
+  core::Scope scope{default_account, default_region};
+  if (credential) {
+    if (credential->access_key_id.size() == 12 && AllDigits(credential->access_key_id)) {
+      scope.account = credential->access_key_id;
+    }
+    scope.region = credential->region;
+  }
+  return scope;
+}
+
+}  // namespace rotor::server

@@ -47,6 +47,8 @@ constexpr std::array kErrorTable = {
     ErrorInfo{ErrorCode::kNotFound, "NotFoundException", 400},
     ErrorInfo{ErrorCode::kTag, "TagException", 400},
     ErrorInfo{ErrorCode::kUnsupportedOperation, "UnsupportedOperationException", 400},
+    ErrorInfo{ErrorCode::kRequestHeaderFieldsTooLarge, "RequestHeaderFieldsTooLargeException", 431},
+    ErrorInfo{ErrorCode::kClock, "ClockException", 409},
 };
 
 constexpr std::array<ErrorCode, kErrorTable.size()> MakeCodeList() {

@@ -1,9 +1,10 @@
 // KmsError: the one error type of Rotor.
 //
-// Core code throws KmsError; the server catches it in exactly one place and
-// serialises it as AWS does: {"__type": Name(code), "message": message} with
-// HttpStatus(code). Each AWS message format is written once, in a named factory
-// below, so the wording cannot drift between operations.
+// Core code throws KmsError; each server surface (the KMS API, the admin API)
+// catches it in one place and serialises it with the one JSON error writer
+// (server/http/error_response.h) as AWS does: {"__type": Name(code),
+// "message": message} with HttpStatus(code). Each AWS message format is written once, in a named
+// factory below, so the wording cannot drift between operations.
 #pragma once
 
 #include <stdexcept>
@@ -48,6 +49,9 @@ enum class ErrorCode {
   kNotFound,
   kTag,
   kUnsupportedOperation,
+  // Rotor's own surfaces (the HTTP session's limits, the admin API).
+  kRequestHeaderFieldsTooLarge,
+  kClock,  // POST /_rotor/clock on the system clock
 };
 
 // The AWS error name ("__type") for a code, e.g. "NotFoundException".

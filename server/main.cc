@@ -1,5 +1,6 @@
-// rotor: wires the clock, storage, service and HTTP server together. The only
-// file of server/ that sees storage/.
+// rotor: the composition root. Wires the clock, storage, service, the KMS and
+// admin APIs and the HTTP server together, and runs the tools. The only file
+// of server/ that sees storage/.
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -16,6 +17,7 @@
 #include "server/admin/admin_endpoints.h"
 #include "server/audit/audit_trail.h"
 #include "server/config.h"
+#include "server/front_dispatcher.h"
 #include "server/http/http_server.h"
 #include "server/seed/seed_file.h"
 #include "server/tools/tools.h"
@@ -98,11 +100,11 @@ int Serve(const server::Config& config) {
   // Every API call and service event, CloudTrail-shaped, off the request path.
   // --audit-max-events 0 turns it off (no audit.db writes at all).
   std::unique_ptr<storage::SqliteAuditStore> audit_store;
-  std::unique_ptr<server::AuditTrail> audit;
+  std::unique_ptr<server::audit::AuditTrail> audit;
   if (config.audit_max_events > 0) {
     audit_store = std::make_unique<storage::SqliteAuditStore>(
         data_dir, /*durable=*/!config.in_memory, config.audit_max_events);
-    audit = std::make_unique<server::AuditTrail>(
+    audit = std::make_unique<server::audit::AuditTrail>(
         *audit_store, config.audit_log,
         [&repo](const core::Scope& scope, const std::string& alias) {
           std::optional<core::Alias> a = repo.GetAlias(scope, alias);
@@ -114,26 +116,27 @@ int Serve(const server::Config& config) {
   core::BackgroundWorker worker(service, *clock);
   service.SetDueNowNotifier([&worker] { worker.Wake(); });
 
-  server::AdminOptions admin_options;
+  server::admin::AdminOptions admin_options;
   admin_options.admin_token = config.admin_token;
   admin_options.version = ROTOR_VERSION;
   admin_options.default_scope = {config.account_id, config.region};
-  server::AdminEndpoints admin(service, repo, *clock, virtual_clock.get(), audit.get(),
-                               admin_options);
-  server::Router router(service, *clock, admin, {config.account_id, config.region});
+  server::admin::AdminEndpoints admin(service, repo, *clock, virtual_clock.get(), audit.get(),
+                                      admin_options);
+  server::wire::Router router(service, *clock, {config.account_id, config.region});
   if (audit) router.SetObserver(audit.get());
-  server::ServerOptions options;
+  server::FrontDispatcher front(router, admin);
+  server::http::ServerOptions options;
   options.host = config.host;
   options.port = config.port;
   options.io_threads = config.threads;
   options.limits.read_timeout = config.read_timeout;
-  server::HttpServer http(router, options);
-  uint16_t port = http.Listen();
+  server::http::HttpServer http_server(front, options);
+  uint16_t port = http_server.Listen();
 
   if (!config.seed_file.empty()) {
     // All or nothing: an invalid file stops start-up and leaves nothing behind.
     core::SeedDocument seed =
-        server::ReadSeedFile(config.seed_file, core::Scope{config.account_id, config.region});
+        server::seed::ReadSeedFile(config.seed_file, core::Scope{config.account_id, config.region});
     core::SeedResult loaded;
     try {
       loaded = service.LoadSeed(seed, clock->Now());
@@ -161,7 +164,7 @@ int Serve(const server::Config& config) {
       config.in_memory ? "in memory" : data_dir.c_str(), url.c_str());
   std::fflush(stdout);
 
-  http.Run();
+  http_server.Run();
   worker.Stop();
   std::fprintf(stderr, "rotor: stopped cleanly\n");
   return 0;
@@ -172,9 +175,9 @@ int Serve(const server::Config& config) {
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (!args.empty() && args[0] == "report")
-    return server::RunReportTool({args.begin() + 1, args.end()}, environ);
+    return server::tools::RunReportTool({args.begin() + 1, args.end()}, environ);
   if (!args.empty() && args[0] == "export")
-    return server::RunExportTool({args.begin() + 1, args.end()}, environ);
+    return server::tools::RunExportTool({args.begin() + 1, args.end()}, environ);
   if (!args.empty() && args[0] == "serve") args.erase(args.begin());
   server::Config config;
   try {

@@ -13,7 +13,7 @@
 #include "server/admin/admin_http.h"
 #include "server/wire/json_body.h"
 
-namespace rotor::server {
+namespace rotor::server::admin {
 namespace {
 
 using nlohmann::json;
@@ -36,7 +36,7 @@ bool IsPath(std::string_view target, std::string_view path) {
 
 AdminEndpoints::AdminEndpoints(core::KmsService& service, core::KeyRepository& repo,
                                const core::Clock& clock, core::VirtualClock* virtual_clock,
-                               AuditTrail* audit, AdminOptions options)
+                               audit::AuditTrail* audit, AdminOptions options)
     : service_(service),
       repo_(repo),
       audit_(audit),
@@ -141,7 +141,7 @@ HttpResponse AdminEndpoints::MoveClock(const HttpRequest& req) {
     return Problem(req, http::status::conflict, "ClockException",
                    "The clock is the system clock; start rotor with --clock virtual to move time.");
   }
-  json body = ParseRequestBody(req.body());
+  json body = wire::ParseRequestBody(req.body());
   std::lock_guard lock(clock_mu_);
   core::Timestamp now = virtual_clock_->Now();
   core::Timestamp target;
@@ -207,4 +207,4 @@ HttpResponse AdminEndpoints::Reset(const HttpRequest& req) {
   return Json(req, http::status::ok, {{"status", "ok"}});
 }
 
-}  // namespace rotor::server
+}  // namespace rotor::server::admin

@@ -23,8 +23,13 @@
 #include "core/kms_service.h"
 #include "server/audit/audit_trail.h"
 #include "server/http/http_types.h"
+#include "server/http/request_handler.h"
 
-namespace rotor::server {
+namespace rotor::server::admin {
+
+using http::HttpRequest;
+using http::HttpResponse;
+using http::Peer;
 
 struct AdminOptions {
   std::string admin_token;  // empty: loopback only
@@ -34,15 +39,15 @@ struct AdminOptions {
   int expiry_warning_days = 30;
 };
 
-class AdminEndpoints {
+class AdminEndpoints final : public http::RequestHandler {
  public:
   // `audit` may be null (no audit trail: /_rotor/events answers 404).
   AdminEndpoints(core::KmsService& service, core::KeyRepository& repo, const core::Clock& clock,
-                 core::VirtualClock* virtual_clock, AuditTrail* audit, AdminOptions options);
+                 core::VirtualClock* virtual_clock, audit::AuditTrail* audit, AdminOptions options);
 
   static bool IsAdminPath(std::string_view target);
-  bool IsBlocking(const HttpRequest& req) const;
-  HttpResponse Handle(const HttpRequest& req, const Peer& peer);
+  bool IsBlocking(const HttpRequest& req) const override;
+  HttpResponse Handle(const HttpRequest& req, const Peer& peer) override;
 
  private:
   HttpResponse Health(const HttpRequest& req);
@@ -59,7 +64,7 @@ class AdminEndpoints {
 
   core::KmsService& service_;
   core::KeyRepository& repo_;
-  AuditTrail* audit_;
+  audit::AuditTrail* audit_;
   const core::Clock& clock_;
   core::VirtualClock* virtual_clock_;  // null with the system clock
   AdminOptions options_;
@@ -67,4 +72,4 @@ class AdminEndpoints {
   std::mutex clock_mu_;  // one clock move at a time, so events fire in order
 };
 
-}  // namespace rotor::server
+}  // namespace rotor::server::admin

@@ -2,7 +2,7 @@
 
 #include "server/wire/json_text.h"
 
-namespace rotor::server {
+namespace rotor::server::admin {
 namespace {
 
 int HexDigit(char c) {
@@ -31,7 +31,7 @@ std::string PercentDecode(std::string_view s) {
 }  // namespace
 
 HttpResponse AdminJson(const HttpRequest& req, http::status status, const nlohmann::json& body) {
-  return JsonResponse(req, status, WriteJsonText(body), "", "application/json");
+  return http::JsonResponse(req, status, wire::WriteJsonText(body), "", "application/json");
 }
 
 HttpResponse AdminProblem(const HttpRequest& req, http::status status, std::string_view type,
@@ -57,4 +57,4 @@ std::optional<std::string> QueryParam(const HttpRequest& req, std::string_view n
   return std::nullopt;
 }
 
-}  // namespace rotor::server
+}  // namespace rotor::server::admin

@@ -10,7 +10,10 @@
 
 #include "server/http/http_types.h"
 
-namespace rotor::server {
+namespace rotor::server::admin {
+
+using http::HttpRequest;
+using http::HttpResponse;
 
 HttpResponse AdminJson(const HttpRequest& req, http::status status, const nlohmann::json& body);
 HttpResponse AdminProblem(const HttpRequest& req, http::status status, std::string_view type,
@@ -18,4 +21,4 @@ HttpResponse AdminProblem(const HttpRequest& req, http::status status, std::stri
 // The percent-decoded value of `name` in the request target's query string.
 std::optional<std::string> QueryParam(const HttpRequest& req, std::string_view name);
 
-}  // namespace rotor::server
+}  // namespace rotor::server::admin

@@ -11,7 +11,7 @@
 #include "server/admin/ui_assets.h"
 #include "server/tools/report_format.h"
 
-namespace rotor::server {
+namespace rotor::server::admin {
 namespace {
 
 using nlohmann::json;
@@ -186,7 +186,7 @@ HttpResponse AdminEndpoints::Report(const HttpRequest& req) {
   }
   core::KeyInventory inventory(repo_);
   return AdminJson(req, http::status::ok,
-                   ReportJson(core::BuildComplianceReport(inventory, options)));
+                   tools::ReportJson(core::BuildComplianceReport(inventory, options)));
 }
 
 HttpResponse AdminEndpoints::Ui(const HttpRequest& req, std::string_view file) {
@@ -194,10 +194,10 @@ HttpResponse AdminEndpoints::Ui(const HttpRequest& req, std::string_view file) {
   if (!asset)
     return AdminProblem(req, http::status::not_found, "NotFoundException",
                         "No dashboard file " + std::string(file));
-  HttpResponse res = JsonResponse(req, http::status::ok, std::string(asset->bytes), "",
-                                  std::string(asset->content_type).c_str());
+  HttpResponse res = http::JsonResponse(req, http::status::ok, std::string(asset->bytes), "",
+                                        std::string(asset->content_type).c_str());
   res.set(http::field::cache_control, "no-store");
   return res;
 }
 
-}  // namespace rotor::server
+}  // namespace rotor::server::admin

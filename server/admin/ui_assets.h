@@ -4,7 +4,7 @@
 
 #include <string_view>
 
-namespace rotor::server {
+namespace rotor::server::admin {
 
 struct UiAsset {
   std::string_view name;          // "index.html"
@@ -15,4 +15,4 @@ struct UiAsset {
 // Nullptr when no embedded file has that name.
 const UiAsset* FindUiAsset(std::string_view name);
 
-}  // namespace rotor::server
+}  // namespace rotor::server::admin

@@ -4,7 +4,7 @@
 #include <cstring>
 #include <stdexcept>
 
-namespace rotor::server {
+namespace rotor::server::audit {
 
 AuditTrail::AuditTrail(core::AuditStore& store, const std::string& jsonl_path,
                        AliasResolver resolve_alias, size_t capacity)
@@ -29,7 +29,7 @@ AuditTrail::~AuditTrail() {
   if (jsonl_) std::fclose(jsonl_);
 }
 
-void AuditTrail::OnApiCall(const ApiCall& call) {
+void AuditTrail::OnApiCall(const wire::ApiCall& call) {
   ApiCallSnapshot snapshot{call.ctx,
                            std::string(call.operation),
                            RedactedCopy(call.request),
@@ -135,4 +135,4 @@ void AuditTrail::Clear() {
   store_.Clear();
 }
 
-}  // namespace rotor::server
+}  // namespace rotor::server::audit

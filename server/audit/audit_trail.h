@@ -24,9 +24,9 @@
 #include "server/audit/cloudtrail_event.h"
 #include "server/wire/api_call_observer.h"
 
-namespace rotor::server {
+namespace rotor::server::audit {
 
-class AuditTrail final : public ApiCallObserver, public core::ServiceEventListener {
+class AuditTrail final : public wire::ApiCallObserver, public core::ServiceEventListener {
  public:
   // Names the key an alias points to ("" when none), so calls made through
   // an alias, failed ones included, land on the key's timeline.
@@ -38,7 +38,7 @@ class AuditTrail final : public ApiCallObserver, public core::ServiceEventListen
              AliasResolver resolve_alias = {}, size_t capacity = 100000);
   ~AuditTrail() override;
 
-  void OnApiCall(const ApiCall& call) override;
+  void OnApiCall(const wire::ApiCall& call) override;
   void OnServiceEvent(const core::ServiceEvent& event) override;
 
   // Waits until everything queued so far is stored, then queries: callers
@@ -76,4 +76,4 @@ class AuditTrail final : public ApiCallObserver, public core::ServiceEventListen
   std::thread writer_;
 };
 
-}  // namespace rotor::server
+}  // namespace rotor::server::audit

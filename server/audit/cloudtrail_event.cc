@@ -6,7 +6,7 @@
 #include "core/ids.h"
 #include "server/wire/json_text.h"
 
-namespace rotor::server {
+namespace rotor::server::audit {
 namespace {
 
 using nlohmann::json;
@@ -59,10 +59,10 @@ void AppendCamelized(std::string& out, const json& v) {
     for (const auto& [k, member] : v.items()) {
       if (!first) out.push_back(',');
       first = false;
-      AppendJsonString(out, LowerCamel(k));
+      wire::AppendJsonString(out, LowerCamel(k));
       out.push_back(':');
       if (IsUserMap(k)) {
-        AppendJsonText(out, member);
+        wire::AppendJsonText(out, member);
       } else {
         AppendCamelized(out, member);
       }
@@ -76,7 +76,7 @@ void AppendCamelized(std::string& out, const json& v) {
     }
     out.push_back(']');
   } else {
-    AppendJsonText(out, v);
+    wire::AppendJsonText(out, v);
   }
 }
 
@@ -87,7 +87,7 @@ class RecordWriter {
   explicit RecordWriter(std::string& out) : out_(out) { out_.push_back('{'); }
   RecordWriter& Str(std::string_view name, std::string_view value) {
     Name(name);
-    AppendJsonString(out_, value);
+    wire::AppendJsonString(out_, value);
     return *this;
   }
   RecordWriter& Raw(std::string_view name, std::string_view json_text) {
@@ -111,7 +111,7 @@ class RecordWriter {
   void Name(std::string_view name) {
     if (!first_) out_.push_back(',');
     first_ = false;
-    AppendJsonString(out_, name);
+    wire::AppendJsonString(out_, name);
     out_.push_back(':');
   }
 
@@ -294,4 +294,4 @@ core::AuditEvent ServiceEventRecord(const core::ServiceEvent& e, const std::stri
   return {event_id, e.time, e.name, "AwsServiceEvent", e.scope, e.key_id, "", std::move(text)};
 }
 
-}  // namespace rotor::server
+}  // namespace rotor::server::audit

@@ -13,7 +13,7 @@
 #include "core/request_context.h"
 #include "core/service_events.h"
 
-namespace rotor::server {
+namespace rotor::server::audit {
 
 // What the request thread captures (cheaply) for one API call; the record is
 // built from it later, off the request path.
@@ -40,4 +40,4 @@ std::string KeyIdOfCall(const nlohmann::json& request, const nlohmann::json* res
 core::AuditEvent ApiCallEvent(const ApiCallSnapshot& call, const std::string& event_id);
 core::AuditEvent ServiceEventRecord(const core::ServiceEvent& event, const std::string& event_id);
 
-}  // namespace rotor::server
+}  // namespace rotor::server::audit

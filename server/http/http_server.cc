@@ -17,15 +17,15 @@
 #include "server/http/http_session.h"
 #include "server/http/server_state.h"
 
-namespace rotor::server {
+namespace rotor::server::http {
 
 namespace asio = boost::asio;
 using asio::use_awaitable;
 using asio::ip::tcp;
 
 struct HttpServer::Impl {
-  Impl(Router& r, ServerOptions o)
-      : router(r),
+  Impl(RequestHandler& h, ServerOptions o)
+      : handler(h),
         options(std::move(o)),
         io_threads(options.io_threads > 0
                        ? options.io_threads
@@ -49,7 +49,7 @@ struct HttpServer::Impl {
       }
       socket.set_option(tcp::no_delay(true), ec);
       asio::co_spawn(ioc,
-                     RunHttpSession(std::move(socket), router, blocking, options.limits, state),
+                     RunHttpSession(std::move(socket), handler, blocking, options.limits, state),
                      asio::detached);
     }
   }
@@ -66,7 +66,7 @@ struct HttpServer::Impl {
     ioc.stop();
   }
 
-  Router& router;
+  RequestHandler& handler;
   ServerOptions options;
   int io_threads;
   asio::io_context ioc;
@@ -76,8 +76,8 @@ struct HttpServer::Impl {
   ServerState state;
 };
 
-HttpServer::HttpServer(Router& router, ServerOptions options)
-    : impl_(std::make_unique<Impl>(router, std::move(options))) {}
+HttpServer::HttpServer(RequestHandler& handler, ServerOptions options)
+    : impl_(std::make_unique<Impl>(handler, std::move(options))) {}
 
 HttpServer::~HttpServer() = default;
 
@@ -115,4 +115,4 @@ void HttpServer::Run() {
   s.blocking.join();
 }
 
-}  // namespace rotor::server
+}  // namespace rotor::server::http

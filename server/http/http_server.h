@@ -1,16 +1,17 @@
 // HttpServer: the listener (accept loop), the I/O thread pool sized to the
 // cores, the blocking pool for durable writes, and graceful shutdown on
 // SIGINT/SIGTERM: stop accepting, let in-flight requests finish, then stop.
+// Every request read goes to one RequestHandler.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <string>
 
+#include "server/http/request_handler.h"
 #include "server/http/session_limits.h"
-#include "server/wire/router.h"
 
-namespace rotor::server {
+namespace rotor::server::http {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
@@ -22,7 +23,7 @@ struct ServerOptions {
 
 class HttpServer {
  public:
-  HttpServer(Router& router, ServerOptions options);
+  HttpServer(RequestHandler& handler, ServerOptions options);
   ~HttpServer();
 
   // Binds and listens; returns the port (useful with port 0). Throws
@@ -36,4 +37,4 @@ class HttpServer {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace rotor::server
+}  // namespace rotor::server::http

@@ -8,12 +8,14 @@
 #include <boost/beast/http.hpp>
 
 #include "core/kms_error.h"
+#include "server/http/error_response.h"
 #include "server/http/server_state.h"
 
-namespace rotor::server {
+namespace rotor::server::http {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
+namespace beast_http = boost::beast::http;
 using asio::use_awaitable;
 
 namespace {
@@ -29,18 +31,17 @@ Peer PeerOf(const asio::ip::tcp::socket& socket) {
   return Peer{a.to_string(), loopback};
 }
 
-HttpResponse LimitResponse(http::status status, const char* type, const char* message) {
-  HttpResponse res{status, 11};
-  res.set(http::field::content_type, "application/x-amz-json-1.1");
+// A request the session refuses before any handler sees it; the connection
+// closes after the answer.
+HttpResponse LimitResponse(core::ErrorCode code, const char* message) {
+  HttpResponse res = ErrorResponse(HttpRequest{}, core::KmsError(code, message));
   res.keep_alive(false);
-  res.body() = std::string(R"({"__type":")") + type + R"(","message":")" + message + "\"}";
-  res.prepare_payload();
   return res;
 }
 
 }  // namespace
 
-asio::awaitable<void> RunHttpSession(asio::ip::tcp::socket socket, Router& router,
+asio::awaitable<void> RunHttpSession(asio::ip::tcp::socket socket, RequestHandler& handler,
                                      asio::thread_pool& blocking, const SessionLimits& limits,
                                      ServerState& state) {
   Peer peer = PeerOf(socket);
@@ -52,7 +53,7 @@ asio::awaitable<void> RunHttpSession(asio::ip::tcp::socket socket, Router& route
   beast::error_code ec;
   bool first = true;
   while (!state.stopping()) {
-    http::request_parser<http::string_body> parser;
+    beast_http::request_parser<string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(limits.header_bytes));
     parser.body_limit(limits.body_bytes);
     // A whole request must arrive within the read timeout; an idle
@@ -64,48 +65,47 @@ asio::awaitable<void> RunHttpSession(asio::ip::tcp::socket socket, Router& route
     // small header lines would otherwise never meet it.
     size_t header_bytes = 0;
     while (!ec && !parser.is_header_done()) {
-      header_bytes += co_await http::async_read_some(stream, buffer, parser,
-                                                     asio::redirect_error(use_awaitable, ec));
-      if (!ec && header_bytes > limits.header_bytes) ec = http::error::header_limit;
+      header_bytes += co_await beast_http::async_read_some(stream, buffer, parser,
+                                                           asio::redirect_error(use_awaitable, ec));
+      if (!ec && header_bytes > limits.header_bytes) ec = beast_http::error::header_limit;
     }
     if (!ec && !parser.is_done()) {
-      co_await http::async_read(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
+      co_await beast_http::async_read(stream, buffer, parser,
+                                      asio::redirect_error(use_awaitable, ec));
     }
-    if (ec == http::error::body_limit) {
-      HttpResponse res =
-          LimitResponse(http::status::payload_too_large, "RequestEntityTooLargeException",
-                        "The request body is larger than 1 MiB.");
+    if (ec == beast_http::error::body_limit) {
+      HttpResponse res = LimitResponse(core::ErrorCode::kRequestTooLarge,
+                                       "The request body is larger than 1 MiB.");
       stream.expires_after(limits.write_timeout);
-      co_await http::async_write(stream, res, asio::redirect_error(use_awaitable, ec));
+      co_await beast_http::async_write(stream, res, asio::redirect_error(use_awaitable, ec));
       break;
     }
-    if (ec == http::error::header_limit) {
-      HttpResponse res = LimitResponse(http::status::request_header_fields_too_large,
-                                       "RequestHeaderFieldsTooLargeException",
+    if (ec == beast_http::error::header_limit) {
+      HttpResponse res = LimitResponse(core::ErrorCode::kRequestHeaderFieldsTooLarge,
                                        "The request headers are larger than 16 KiB.");
       stream.expires_after(limits.write_timeout);
-      co_await http::async_write(stream, res, asio::redirect_error(use_awaitable, ec));
+      co_await beast_http::async_write(stream, res, asio::redirect_error(use_awaitable, ec));
       break;
     }
     if (ec) break;  // closed by the client, timed out, or not HTTP at all
     ServerState::InFlight in_flight(state);
     HttpRequest req = parser.release();
     HttpResponse res;
-    if (router.IsBlocking(req)) {
+    if (handler.IsBlocking(req)) {
       auto home = co_await asio::this_coro::executor;
       co_await asio::post(blocking, use_awaitable);
-      res = router.Handle(req, peer);
+      res = handler.Handle(req, peer);
       co_await asio::post(home, use_awaitable);
     } else {
-      res = router.Handle(req, peer);
+      res = handler.Handle(req, peer);
     }
     bool keep_alive = req.keep_alive() && !state.stopping();
     res.keep_alive(keep_alive);
     stream.expires_after(limits.write_timeout);
-    co_await http::async_write(stream, res, asio::redirect_error(use_awaitable, ec));
+    co_await beast_http::async_write(stream, res, asio::redirect_error(use_awaitable, ec));
     if (ec || !keep_alive) break;
   }
   stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
 }
 
-}  // namespace rotor::server
+}  // namespace rotor::server::http

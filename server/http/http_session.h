@@ -1,4 +1,4 @@
-// HttpSession: one connection's read -> route -> write loop, as a coroutine.
+// HttpSession: one connection's read -> handle -> write loop, as a coroutine.
 // Requests that may block on a durable write are handed to the blocking pool
 // and the coroutine resumes on the connection's strand afterwards, so I/O
 // threads never wait for an fsync.
@@ -10,15 +10,16 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/thread_pool.hpp>
 
+#include "server/http/request_handler.h"
 #include "server/http/session_limits.h"
-#include "server/wire/router.h"
 
-namespace rotor::server {
+namespace rotor::server::http {
 
 class ServerState;
 
-boost::asio::awaitable<void> RunHttpSession(boost::asio::ip::tcp::socket socket, Router& router,
+boost::asio::awaitable<void> RunHttpSession(boost::asio::ip::tcp::socket socket,
+                                            RequestHandler& handler,
                                             boost::asio::thread_pool& blocking,
                                             const SessionLimits& limits, ServerState& state);
 
-}  // namespace rotor::server
+}  // namespace rotor::server::http

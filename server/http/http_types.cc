@@ -1,12 +1,12 @@
 #include "server/http/http_types.h"
 
-namespace rotor::server {
+namespace rotor::server::http {
 
-HttpResponse JsonResponse(const HttpRequest& req, http::status status, std::string body,
+HttpResponse JsonResponse(const HttpRequest& req, status result, std::string body,
                           const std::string& request_id, const char* content_type) {
-  HttpResponse res{status, req.version()};
-  res.set(http::field::server, "rotor");
-  res.set(http::field::content_type, content_type);
+  HttpResponse res{result, req.version()};
+  res.set(field::server, "rotor");
+  res.set(field::content_type, content_type);
   if (!request_id.empty()) res.set("x-amzn-RequestId", request_id);
   res.keep_alive(req.keep_alive());
   res.body() = std::move(body);
@@ -14,4 +14,4 @@ HttpResponse JsonResponse(const HttpRequest& req, http::status status, std::stri
   return res;
 }
 
-}  // namespace rotor::server
+}  // namespace rotor::server::http

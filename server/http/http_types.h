@@ -1,24 +1,38 @@
 // The HTTP vocabulary of server/: Beast's request and response with string
-// bodies, and what the session knows about the peer.
+// bodies, what the session knows about the peer, and the JSON response every
+// surface answers with.
 #pragma once
 
 #include <boost/beast/http.hpp>
 #include <string>
 
-namespace rotor::server {
+namespace rotor::server::http {
 
-namespace http = boost::beast::http;
-using HttpRequest = http::request<http::string_body>;
-using HttpResponse = http::response<http::string_body>;
+// Beast's names, so rotor::server::http reads as one HTTP vocabulary
+// (http::verb, http::status, http::field).
+using boost::beast::http::field;
+using boost::beast::http::request;
+using boost::beast::http::response;
+using boost::beast::http::status;
+using boost::beast::http::string_body;
+using boost::beast::http::verb;
+using HttpRequest = request<string_body>;
+using HttpResponse = response<string_body>;
 
 struct Peer {
   std::string address;
   bool loopback = false;
 };
 
-// A JSON response with the given status, AWS's content type and request id.
-HttpResponse JsonResponse(const HttpRequest& req, http::status status, std::string body,
-                          const std::string& request_id,
-                          const char* content_type = "application/x-amz-json-1.1");
+// The KMS API's content type (JSON 1.1 protocol); the admin API answers
+// plain application/json.
+inline constexpr const char* kAwsJsonContentType = "application/x-amz-json-1.1";
+inline constexpr const char* kJsonContentType = "application/json";
 
-}  // namespace rotor::server
+// A JSON response with the given status, content type and (when not empty)
+// the x-amzn-RequestId header; keep-alive as the request asked.
+HttpResponse JsonResponse(const HttpRequest& req, status result, std::string body,
+                          const std::string& request_id,
+                          const char* content_type = kAwsJsonContentType);
+
+}  // namespace rotor::server::http

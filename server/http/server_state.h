@@ -4,7 +4,7 @@
 
 #include <atomic>
 
-namespace rotor::server {
+namespace rotor::server::http {
 
 class ServerState {
  public:
@@ -31,4 +31,4 @@ class ServerState {
   std::atomic<int> in_flight_{0};
 };
 
-}  // namespace rotor::server
+}  // namespace rotor::server::http

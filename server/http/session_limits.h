@@ -5,7 +5,7 @@
 #include <chrono>
 #include <cstddef>
 
-namespace rotor::server {
+namespace rotor::server::http {
 
 struct SessionLimits {
   size_t header_bytes = 16 * 1024;
@@ -15,4 +15,4 @@ struct SessionLimits {
   std::chrono::seconds write_timeout{30};
 };
 
-}  // namespace rotor::server
+}  // namespace rotor::server::http

@@ -11,7 +11,7 @@
 #include "core/key_spec_info.h"
 #include "server/wire/json_text.h"
 
-namespace rotor::server {
+namespace rotor::server::seed {
 namespace {
 
 using core::SeedError;
@@ -403,8 +403,8 @@ core::SeedDocument ParseSeedText(const std::string& text, bool yaml, const std::
       throw SeedError(name + ": not valid YAML: " + e.what());
     }
   } else {
-    JsonParseError error;
-    std::optional<json> doc = ReadJsonText(text, 64, &error);
+    wire::JsonParseError error;
+    std::optional<json> doc = wire::ReadJsonText(text, 64, &error);
     if (!doc) throw SeedError(name + ": not valid JSON: " + error.message);
     root = std::move(*doc);
   }
@@ -469,4 +469,4 @@ std::string WriteSeedText(const core::SeedDocument& doc, bool yaml) {
   return std::string(out.c_str()) + "\n";
 }
 
-}  // namespace rotor::server
+}  // namespace rotor::server::seed

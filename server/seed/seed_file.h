@@ -9,7 +9,7 @@
 #include "core/ids.h"
 #include "core/seed.h"
 
-namespace rotor::server {
+namespace rotor::server::seed {
 
 // Reads a YAML (.yaml/.yml) or JSON file. Throws core::SeedError whose
 // message names the file, the entry and the problem.
@@ -20,4 +20,4 @@ core::SeedDocument ParseSeedText(const std::string& text, bool yaml, const std::
 // The same layout, for `rotor export`.
 std::string WriteSeedText(const core::SeedDocument& doc, bool yaml);
 
-}  // namespace rotor::server
+}  // namespace rotor::server::seed

@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-namespace rotor::server {
+namespace rotor::server::tools {
 namespace {
 
 using nlohmann::json;
@@ -101,4 +101,4 @@ std::string ReportText(const core::ComplianceReport& r) {
   return out;
 }
 
-}  // namespace rotor::server
+}  // namespace rotor::server::tools

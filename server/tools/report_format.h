@@ -8,9 +8,9 @@
 
 #include "core/compliance_report.h"
 
-namespace rotor::server {
+namespace rotor::server::tools {
 
 nlohmann::json ReportJson(const core::ComplianceReport& report);
 std::string ReportText(const core::ComplianceReport& report);
 
-}  // namespace rotor::server
+}  // namespace rotor::server::tools

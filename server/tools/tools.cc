@@ -16,7 +16,7 @@
 #include "storage/root_key_file.h"
 #include "storage/sqlite_key_repository.h"
 
-namespace rotor::server {
+namespace rotor::server::tools {
 namespace {
 
 // --name value / --name=value / --flag; throws ConfigError for unknown ones.
@@ -136,7 +136,7 @@ int RunExportTool(const std::vector<std::string>& args, char** environ) {
     }
     core::KeyInventory inventory(repo);
     core::SeedDocument doc = core::ExportSeed(inventory, repo, sealer ? &*sealer : nullptr);
-    std::string text = WriteSeedText(doc, format == "yaml");
+    std::string text = seed::WriteSeedText(doc, format == "yaml");
     if (auto it = opts.find("--output"); it != opts.end()) {
       std::ofstream out(it->second, std::ios::binary | std::ios::trunc);
       out << text;
@@ -151,4 +151,4 @@ int RunExportTool(const std::vector<std::string>& args, char** environ) {
   }
 }
 
-}  // namespace rotor::server
+}  // namespace rotor::server::tools

@@ -5,10 +5,10 @@
 #include <string>
 #include <vector>
 
-namespace rotor::server {
+namespace rotor::server::tools {
 
 // Both return the process exit code; they print errors to stderr.
 int RunReportTool(const std::vector<std::string>& args, char** environ);
 int RunExportTool(const std::vector<std::string>& args, char** environ);
 
-}  // namespace rotor::server
+}  // namespace rotor::server::tools

@@ -10,7 +10,7 @@
 
 #include "core/request_context.h"
 
-namespace rotor::server {
+namespace rotor::server::wire {
 
 struct ApiCall {
   const core::RequestContext& ctx;
@@ -27,4 +27,4 @@ class ApiCallObserver {
   virtual void OnApiCall(const ApiCall& call) = 0;
 };
 
-}  // namespace rotor::server
+}  // namespace rotor::server::wire

@@ -1,6 +1,6 @@
 #include "server/wire/fields.h"
 
-namespace rotor::server::fields {
+namespace rotor::server::wire::fields {
 namespace {
 const json* Find(const json& body, std::string_view name) {
   auto it = body.find(name);
@@ -65,4 +65,4 @@ core::Bytes Blob(DecodedBlobs& blobs, std::string_view name) {
   return OptBlob(blobs, name).value_or(core::Bytes{});
 }
 
-}  // namespace rotor::server::fields
+}  // namespace rotor::server::wire::fields

@@ -14,7 +14,7 @@
 #include "core/key_metadata.h"
 #include "server/wire/request_validator.h"
 
-namespace rotor::server::fields {
+namespace rotor::server::wire::fields {
 
 using nlohmann::json;
 
@@ -31,4 +31,4 @@ core::Bytes Blob(DecodedBlobs& blobs, std::string_view name);
 std::optional<core::Bytes> OptBlob(DecodedBlobs& blobs, std::string_view name);
 bool Has(const json& body, std::string_view name);
 
-}  // namespace rotor::server::fields
+}  // namespace rotor::server::wire::fields

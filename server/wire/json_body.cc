@@ -3,7 +3,7 @@
 #include "core/kms_error.h"
 #include "server/wire/json_text.h"
 
-namespace rotor::server {
+namespace rotor::server::wire {
 
 nlohmann::json ParseRequestBody(std::string_view body) {
   size_t first = body.find_first_not_of(" \t\r\n");
@@ -21,4 +21,4 @@ nlohmann::json ParseRequestBody(std::string_view body) {
   return std::move(*doc);
 }
 
-}  // namespace rotor::server
+}  // namespace rotor::server::wire

@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace rotor::server {
+namespace rotor::server::wire {
 
 // KMS request shapes nest four levels at most; anything deeper is hostile.
 constexpr int kMaxJsonDepth = 32;
@@ -15,4 +15,4 @@ constexpr int kMaxJsonDepth = 32;
 // valid UTF-8 (see json_text.h).
 nlohmann::json ParseRequestBody(std::string_view body);
 
-}  // namespace rotor::server
+}  // namespace rotor::server::wire

@@ -2,7 +2,7 @@
 
 #include "core/key_spec_info.h"
 
-namespace rotor::server {
+namespace rotor::server::wire {
 
 json EpochSeconds(core::Timestamp t) {
   int64_t ms = t.time_since_epoch().count();
@@ -86,4 +86,4 @@ void AddPaging(json& out, const std::optional<std::string>& next_marker) {
   if (next_marker) out["NextMarker"] = *next_marker;
 }
 
-}  // namespace rotor::server
+}  // namespace rotor::server::wire

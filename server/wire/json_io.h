@@ -10,7 +10,7 @@
 #include "core/key_metadata.h"
 #include "core/kms_requests.h"
 
-namespace rotor::server {
+namespace rotor::server::wire {
 
 using nlohmann::json;
 
@@ -22,4 +22,4 @@ json RotationEntryJson(const core::RotationEntry& entry, const core::Key* key_fo
 // Adds "NextMarker"/"Truncated" as the List* operations do.
 void AddPaging(json& out, const std::optional<std::string>& next_marker);
 
-}  // namespace rotor::server
+}  // namespace rotor::server::wire

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <cstring>
 
-namespace rotor::server {
+namespace rotor::server::wire {
 namespace {
 
 using nlohmann::json;
@@ -458,4 +458,4 @@ void AppendJsonText(std::string& out, const json& value) { Write(out, value); }
 
 void AppendJsonString(std::string& out, std::string_view s) { WriteString(out, s); }
 
-}  // namespace rotor::server
+}  // namespace rotor::server::wire

@@ -16,7 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace rotor::server {
+namespace rotor::server::wire {
 
 struct JsonParseError {
   std::string message;
@@ -34,4 +34,4 @@ std::string WriteJsonText(const nlohmann::json& value);
 void AppendJsonText(std::string& out, const nlohmann::json& value);
 void AppendJsonString(std::string& out, std::string_view s);
 
-}  // namespace rotor::server
+}  // namespace rotor::server::wire

@@ -2,7 +2,7 @@
 
 #include <array>
 
-namespace rotor::server {
+namespace rotor::server::wire {
 namespace {
 
 using namespace operations;
@@ -73,4 +73,4 @@ const OperationEntry* FindOperation(std::string_view name) {
 
 std::span<const OperationEntry> AllOperations() { return kOperations; }
 
-}  // namespace rotor::server
+}  // namespace rotor::server::wire

@@ -8,7 +8,7 @@
 
 #include "server/wire/operations/operations.h"
 
-namespace rotor::server {
+namespace rotor::server::wire {
 
 enum class Execution { kInline, kBlocking };
 
@@ -22,4 +22,4 @@ struct OperationEntry {
 const OperationEntry* FindOperation(std::string_view name);
 std::span<const OperationEntry> AllOperations();
 
-}  // namespace rotor::server
+}  // namespace rotor::server::wire

@@ -8,7 +8,7 @@
 
 #include "core/kms_error.h"
 
-namespace rotor::server {
+namespace rotor::server::wire {
 
 extern const std::string_view kKmsModelJson;
 
@@ -352,4 +352,4 @@ DecodedBlobs RequestValidator::Validate(std::string_view operation, const json& 
   return blobs;
 }
 
-}  // namespace rotor::server
+}  // namespace rotor::server::wire

@@ -22,7 +22,7 @@
 
 #include "core/bytes.h"
 
-namespace rotor::server {
+namespace rotor::server::wire {
 
 // Decoded blob members of a request, by member name ("Plaintext", "CiphertextBlob").
 using DecodedBlobs = std::map<std::string, core::Bytes, std::less<>>;
@@ -46,4 +46,4 @@ class RequestValidator {
   std::unique_ptr<Model> model_;
 };
 
-}  // namespace rotor::server
+}  // namespace rotor::server::wire

@@ -1,15 +1,17 @@
 #include "server/wire/router.h"
 
-#include <cstdio>
-
 #include "core/kms_error.h"
+#include "server/http/error_response.h"
 #include "server/wire/json_body.h"
 #include "server/wire/json_text.h"
 #include "server/wire/operation_table.h"
 #include "server/wire/sigv4.h"
 
-namespace rotor::server {
+namespace rotor::server::wire {
 namespace {
+
+using http::HttpRequest;
+using http::HttpResponse;
 
 constexpr std::string_view kTargetPrefix = "TrentService.";
 
@@ -27,28 +29,15 @@ std::string_view OperationName(const HttpRequest& req) {
 
 }  // namespace
 
-std::string ErrorBody(const core::KmsError& e) {
-  nlohmann::json body = {{"__type", std::string(e.name())}};
-  if (!e.message().empty()) body["message"] = e.message();
-  return WriteJsonText(body);
-}
-
-Router::Router(core::KmsService& service, const core::Clock& clock, AdminEndpoints& admin,
-               RouterOptions options)
-    : service_(service), clock_(clock), admin_(admin), options_(std::move(options)) {}
+Router::Router(core::KmsService& service, const core::Clock& clock, RouterOptions options)
+    : service_(service), clock_(clock), options_(std::move(options)) {}
 
 bool Router::IsBlocking(const HttpRequest& req) const {
-  if (AdminEndpoints::IsAdminPath(req.target())) return admin_.IsBlocking(req);
   const OperationEntry* op = FindOperation(OperationName(req));
   return op && op->execution == Execution::kBlocking;
 }
 
-HttpResponse Router::Handle(const HttpRequest& req, const Peer& peer) {
-  if (AdminEndpoints::IsAdminPath(req.target())) return admin_.Handle(req, peer);
-  return HandleKms(req, peer);
-}
-
-HttpResponse Router::HandleKms(const HttpRequest& req, const Peer& peer) {
+HttpResponse Router::Handle(const HttpRequest& req, const http::Peer& peer) {
   core::RequestContext ctx;
   ctx.request_id = ids_.Uuid();
   ctx.now = clock_.Now();
@@ -79,26 +68,17 @@ HttpResponse Router::HandleKms(const HttpRequest& req, const Peer& peer) {
     response = op->handler(op_ctx);
     std::string text = WriteJsonText(response);
     if (observer_) observer_->OnApiCall(ApiCall{ctx, op->name, body, &response, "", ""});
-    return JsonResponse(req, http::status::ok, std::move(text), ctx.request_id);
-  } catch (const core::KmsError& e) {
-    if (observer_ && !name.empty()) {
-      observer_->OnApiCall(ApiCall{ctx, name, body, nullptr, e.name(), e.message()});
-    }
-    return JsonResponse(req, static_cast<http::status>(core::HttpStatus(e.code())), ErrorBody(e),
-                        ctx.request_id);
+    return http::JsonResponse(req, http::status::ok, std::move(text), ctx.request_id);
   } catch (const std::exception& e) {
-    // Storage failures (disk full, read-only dir) and bugs: the client gets a
-    // 500 KMSInternalException; the detail goes to the log only.
-    std::fprintf(stderr, "rotor: internal error in %.*s (request %s): %s\n",
-                 static_cast<int>(name.size()), name.data(), ctx.request_id.c_str(), e.what());
-    core::KmsError internal =
-        core::KmsError::Internal("The request failed because of an internal error.");
+    // The one catch of the KMS API. Storage failures (disk full, read-only
+    // dir) and bugs: the client gets a 500 KMSInternalException; the detail
+    // goes to the log only.
+    core::KmsError error = http::ClientError(e, name, ctx.request_id);
     if (observer_ && !name.empty()) {
-      observer_->OnApiCall(ApiCall{ctx, name, body, nullptr, internal.name(), internal.message()});
+      observer_->OnApiCall(ApiCall{ctx, name, body, nullptr, error.name(), error.message()});
     }
-    return JsonResponse(req, http::status::internal_server_error, ErrorBody(internal),
-                        ctx.request_id);
+    return http::ErrorResponse(req, error, ctx.request_id);
   }
 }
 
-}  // namespace rotor::server
+}  // namespace rotor::server::wire

@@ -4,7 +4,7 @@
 
 #include "core/kms_error.h"
 
-namespace rotor::server {
+namespace rotor::server::wire {
 namespace {
 
 [[noreturn]] void Incomplete(const std::string& why) {
@@ -83,4 +83,4 @@ core::Scope ScopeFor(const std::optional<SigV4Credential>& credential,
   return scope;
 }
 
-}  // namespace rotor::server
+}  // namespace rotor::server::wire

@@ -12,7 +12,7 @@
 
 #include "core/ids.h"
 
-namespace rotor::server {
+namespace rotor::server::wire {
 
 struct SigV4Credential {
   std::string access_key_id;
@@ -31,4 +31,4 @@ std::optional<SigV4Credential> ParseAuthorization(std::string_view header);
 core::Scope ScopeFor(const std::optional<SigV4Credential>& credential,
                      const std::string& default_account, const std::string& default_region);
 
-}  // namespace rotor::server
+}  // namespace rotor::server::wire

@@ -32,6 +32,7 @@
 #include "core/random.h"
 #include "fuzz/fuzz_ops.h"
 #include "server/admin/admin_endpoints.h"
+#include "server/front_dispatcher.h"
 #include "server/wire/router.h"
 #include "storage/memory_key_repository.h"
 
@@ -65,7 +66,8 @@ struct World {
         // No virtual clock for the admin endpoints: clock moves answer 409, so
         // time never moves and every input sees the same clock.
         admin(service, repo, clock, nullptr, nullptr, {"", "fuzz"}),
-        router(service, clock, admin, {}) {}
+        router(service, clock, {}),
+        front(router, admin) {}
 
   static core::ServiceConfig Config() {
     core::ServiceConfig c;
@@ -74,12 +76,12 @@ struct World {
   }
 
   http::response<http::string_body> Call(std::string_view op, const std::string& body) {
-    server::HttpRequest req{http::verb::post, "/", 11};
+    server::http::HttpRequest req{http::verb::post, "/", 11};
     req.set("X-Amz-Target", "TrentService." + std::string(op));
     req.set("Content-Type", "application/x-amz-json-1.1");
     req.body() = body;
     req.prepare_payload();
-    return router.Handle(req, {"127.0.0.1", true});
+    return front.Handle(req, {"127.0.0.1", true});
   }
   nlohmann::json CallJson(std::string_view op, const nlohmann::json& body) {
     auto res = Call(op, body.dump());
@@ -111,8 +113,9 @@ struct World {
   core::testing::FakeKeyRepository repo;
   core::KeySealer sealer;
   core::KmsService service;
-  server::AdminEndpoints admin;
-  server::Router router;
+  server::admin::AdminEndpoints admin;
+  server::wire::Router router;
+  server::FrontDispatcher front;
   std::string key1, key2, mac_key, sign_key;
 };
 
@@ -320,7 +323,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       admin ? std::string(kAdminPaths[selector - 0xF0]) : ((flags & 0x04) ? "/x" : "/");
   if (admin && (flags & 0x04)) target += std::string(rest.substr(0, rest.find('\n')));
   http::verb verb = (flags & 0x02) ? http::verb::get : http::verb::post;
-  server::HttpRequest req{verb, target, 11};
+  server::http::HttpRequest req{verb, target, 11};
   // Beast rejects header values with CR/LF on the wire; a parsed request never has them.
   for (char& c : auth) {
     if (c == '\r' || c == '\n' || c == '\0') c = ' ';
@@ -334,7 +337,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!auth.empty()) req.set("Authorization", auth);
   req.body() = std::string(rest);
   req.prepare_payload();
-  server::HttpResponse res = w.router.Handle(req, {"127.0.0.1", true});
+  server::http::HttpResponse res = w.front.Handle(req, {"127.0.0.1", true});
   int status = res.result_int();
   static const bool verbose = std::getenv("ROTOR_FUZZ_VERBOSE") != nullptr;
   if (verbose) std::fprintf(stderr, "fuzz_router: %d %.300s\n", status, res.body().c_str());

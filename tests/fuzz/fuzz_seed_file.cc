@@ -1,5 +1,5 @@
 // Fuzz target: the seed-file loader. The text is parsed as YAML (byte 0 even)
-// or JSON (odd) by server::ParseSeedText, and what parses is loaded by
+// or JSON (odd) by server::seed::ParseSeedText, and what parses is loaded by
 // KmsService::LoadSeed into an empty in-memory service. Either may refuse the
 // input with core::SeedError (or KmsError); anything else escaping, a crash or
 // a sanitizer report is a bug: rotor would die at start-up on a bad seed file
@@ -41,7 +41,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static World* world = new World();
   try {
     core::SeedDocument doc =
-        server::ParseSeedText(text, yaml, "fuzz.seed", {"111122223333", "us-east-1"});
+        server::seed::ParseSeedText(text, yaml, "fuzz.seed", {"111122223333", "us-east-1"});
     world->service.Reset();
     world->random = core::SeededRandom(3);
     world->service.LoadSeed(doc, *core::ParseIso8601("2026-01-01T00:00:00Z"));

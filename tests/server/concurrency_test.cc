@@ -21,6 +21,7 @@
 #include "core/kms_service.h"
 #include "core/random.h"
 #include "server/admin/admin_endpoints.h"
+#include "server/front_dispatcher.h"
 #include "server/wire/router.h"
 #include "storage/sqlite_key_repository.h"
 
@@ -58,25 +59,26 @@ struct World {
         clock(*core::ParseIso8601("2026-01-01T00:00:00Z")),
         worker(service, clock, std::chrono::milliseconds(5)),
         admin(service, repo, clock, &clock, nullptr, {"", "test"}),
-        router(service, clock, admin, {}) {
+        router(service, clock, {}),
+        front(router, admin) {
     service.SetDueNowNotifier([this] { worker.Wake(); });
     worker.Start();
   }
   ~World() { worker.Stop(); }
 
-  server::HttpResponse Call(const std::string& op, const json& body) {
-    server::HttpRequest req{server::http::verb::post, "/", 11};
+  server::http::HttpResponse Call(const std::string& op, const json& body) {
+    server::http::HttpRequest req{server::http::verb::post, "/", 11};
     req.set("X-Amz-Target", "TrentService." + op);
     req.set("Content-Type", "application/x-amz-json-1.1");
     req.body() = body.dump();
     req.prepare_payload();
-    return router.Handle(req, {"127.0.0.1", true});
+    return front.Handle(req, {"127.0.0.1", true});
   }
-  server::HttpResponse Admin(const std::string& path, const json& body) {
-    server::HttpRequest req{server::http::verb::post, path, 11};
+  server::http::HttpResponse Admin(const std::string& path, const json& body) {
+    server::http::HttpRequest req{server::http::verb::post, path, 11};
     req.body() = body.dump();
     req.prepare_payload();
-    return router.Handle(req, {"127.0.0.1", true});
+    return front.Handle(req, {"127.0.0.1", true});
   }
 
   core::OpenSslRandom random;  // thread-safe, unlike SeededRandom
@@ -85,8 +87,9 @@ struct World {
   core::KmsService service;
   core::VirtualClock clock;
   core::BackgroundWorker worker;
-  server::AdminEndpoints admin;
-  server::Router router;
+  server::admin::AdminEndpoints admin;
+  server::wire::Router router;
+  server::FrontDispatcher front;
 };
 
 // Failures seen by worker threads (Catch2 assertions are not thread-safe).
@@ -99,7 +102,7 @@ struct Failures {
   std::vector<std::string> list;
 };
 
-std::string TypeOf(const server::HttpResponse& res) {
+std::string TypeOf(const server::http::HttpResponse& res) {
   auto doc = json::parse(res.body(), nullptr, false);
   return doc.is_object() && doc.contains("__type") ? doc["__type"].get<std::string>() : "";
 }
@@ -130,7 +133,7 @@ TEST_CASE("Clients rotating, encrypting, decrypting and swapping aliases on the 
 
   Failures failures;
   std::atomic<int> decrypted{0};
-  auto expect_ok = [&](const char* what, const server::HttpResponse& res) {
+  auto expect_ok = [&](const char* what, const server::http::HttpResponse& res) {
     if (res.result_int() != 200) {
       // Appended step by step: GCC 12 at -O2 sees a false -Warray-bounds in
       // the chained operator+ here.

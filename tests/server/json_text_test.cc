@@ -2,7 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-using namespace rotor::server;
+using namespace rotor::server::wire;
 using nlohmann::json;
 
 namespace {

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/key_sealer.h"
+#include "server/front_dispatcher.h"
 #include "server/wire/sigv4.h"
 #include "storage/memory_key_repository.h"
 
@@ -17,27 +18,28 @@ struct RouterFixture {
       : sealer(random.Secret(32), random),
         service(repo, sealer, random, core::ServiceConfig{}),
         admin(service, repo, clock, &clock, nullptr, {"", "test"}),
-        router(service, clock, admin, {}) {}
+        router(service, clock, {}),
+        front(router, admin) {}
 
-  server::HttpResponse Call(const std::string& op, const std::string& body,
-                            const std::string& auth = "", bool loopback = true) {
-    server::HttpRequest req{server::http::verb::post, "/", 11};
+  server::http::HttpResponse Call(const std::string& op, const std::string& body,
+                                  const std::string& auth = "", bool loopback = true) {
+    server::http::HttpRequest req{server::http::verb::post, "/", 11};
     req.set("X-Amz-Target", "TrentService." + op);
     req.set("Content-Type", "application/x-amz-json-1.1");
     if (!auth.empty()) req.set("Authorization", auth);
     req.body() = body;
     req.prepare_payload();
-    return router.Handle(req, {"127.0.0.1", loopback});
+    return front.Handle(req, {"127.0.0.1", loopback});
   }
   json CallJson(const std::string& op, const json& body, const std::string& auth = "") {
     return json::parse(Call(op, body.dump(), auth).body());
   }
-  server::HttpResponse Admin(server::http::verb verb, const std::string& path,
-                             const std::string& body, bool loopback = true) {
-    server::HttpRequest req{verb, path, 11};
+  server::http::HttpResponse Admin(server::http::verb verb, const std::string& path,
+                                   const std::string& body, bool loopback = true) {
+    server::http::HttpRequest req{verb, path, 11};
     req.body() = body;
     req.prepare_payload();
-    return router.Handle(req, {"10.0.0.5", loopback});
+    return front.Handle(req, {"10.0.0.5", loopback});
   }
 
   core::SeededRandom random{11};
@@ -45,8 +47,9 @@ struct RouterFixture {
   core::testing::FakeKeyRepository repo;
   core::KeySealer sealer;
   core::KmsService service;
-  server::AdminEndpoints admin;
-  server::Router router;
+  server::admin::AdminEndpoints admin;
+  server::wire::Router router;
+  server::FrontDispatcher front;
 };
 
 const std::string kAuth =
@@ -141,19 +144,19 @@ TEST_CASE("Errors without an AWS message carry only __type") {
 }
 
 TEST_CASE("The SigV4 credential picks account and region") {
-  auto cred = server::ParseAuthorization(kAuth);
+  auto cred = server::wire::ParseAuthorization(kAuth);
   REQUIRE(cred);
   CHECK(cred->access_key_id == "AKIDEXAMPLE");
   CHECK(cred->region == "eu-west-1");
-  auto scope = server::ScopeFor(cred, "111122223333", "us-east-1");
+  auto scope = server::wire::ScopeFor(cred, "111122223333", "us-east-1");
   CHECK(scope == core::Scope{"111122223333", "eu-west-1"});
-  auto numeric = server::ParseAuthorization(
+  auto numeric = server::wire::ParseAuthorization(
       "AWS4-HMAC-SHA256 Credential=123456789012/20260101/us-west-2/kms/aws4_request, Signature=x");
-  CHECK(server::ScopeFor(numeric, "111122223333", "us-east-1") ==
+  CHECK(server::wire::ScopeFor(numeric, "111122223333", "us-east-1") ==
         core::Scope{"123456789012", "us-west-2"});
-  CHECK_FALSE(server::ParseAuthorization(""));
-  CHECK_THROWS(server::ParseAuthorization("garbage"));
-  CHECK_THROWS(server::ParseAuthorization("AWS4-HMAC-SHA256 Credential=a/b, Signature=x"));
+  CHECK_FALSE(server::wire::ParseAuthorization(""));
+  CHECK_THROWS(server::wire::ParseAuthorization("garbage"));
+  CHECK_THROWS(server::wire::ParseAuthorization("AWS4-HMAC-SHA256 Credential=a/b, Signature=x"));
 }
 
 TEST_CASE("Keys created in one region are NotFoundException in another") {
@@ -197,8 +200,8 @@ TEST_CASE("The virtual clock moves forward through the admin endpoint and fires 
 TEST_CASE("Admin endpoints refuse foreign origins and non-loopback clients without the token") {
   RouterFixture f;
   auto request = [&](const std::string& origin, const std::string& token, bool loopback,
-                     server::AdminEndpoints& admin) {
-    server::HttpRequest req{server::http::verb::post, "/_rotor/clock", 11};
+                     server::admin::AdminEndpoints& admin) {
+    server::http::HttpRequest req{server::http::verb::post, "/_rotor/clock", 11};
     req.set(server::http::field::host, "127.0.0.1:4599");
     if (!origin.empty()) req.set(server::http::field::origin, origin);
     if (!token.empty()) req.set("X-Rotor-Admin-Token", token);
@@ -210,11 +213,11 @@ TEST_CASE("Admin endpoints refuse foreign origins and non-loopback clients witho
   CHECK(request("http://127.0.0.1:4599", "", true, f.admin) == 200);  // the dashboard itself
   CHECK(request("http://evil.example", "", true, f.admin) == 403);
   CHECK(request("", "", false, f.admin) == 403);
-  server::AdminEndpoints with_token(f.service, f.repo, f.clock, &f.clock, nullptr,
-                                    {"s3cret", "test"});
+  server::admin::AdminEndpoints with_token(f.service, f.repo, f.clock, &f.clock, nullptr,
+                                           {"s3cret", "test"});
   CHECK(request("", "s3cret", false, with_token) == 200);
   CHECK(request("", "wrong!", false, with_token) == 403);
   CHECK(request("", "", true, with_token) == 200);  // loopback needs no token
-  server::HttpRequest ui{server::http::verb::get, "/_rotor/ui", 11};
+  server::http::HttpRequest ui{server::http::verb::get, "/_rotor/ui", 11};
   CHECK(with_token.Handle(ui, {"10.1.2.3", false}).result_int() == 200);  // static files are public
 }

@@ -27,7 +27,7 @@ Aliases:
   - AliasName: alias/testing
     TargetKeyId: bc436485-5092-42b8-92a3-0aa8b93536dc
 )";
-  core::SeedDocument doc = server::ParseSeedText(yaml, true, "seed.yaml", kScope);
+  core::SeedDocument doc = server::seed::ParseSeedText(yaml, true, "seed.yaml", kScope);
   REQUIRE(doc.keys.size() == 2);
   CHECK(doc.keys[0].key_id == "bc436485-5092-42b8-92a3-0aa8b93536dc");
   CHECK(doc.keys[0].scope == kScope);
@@ -44,7 +44,7 @@ Aliases:
 TEST_CASE("Seed errors name the file, the entry and the problem") {
   auto error = [](const std::string& text) {
     try {
-      server::ParseSeedText(text, true, "seed.yaml", kScope);
+      server::seed::ParseSeedText(text, true, "seed.yaml", kScope);
     } catch (const core::SeedError& e) {
       return std::string(e.what());
     }
@@ -82,8 +82,8 @@ TEST_CASE("Rotor's own fields round-trip through YAML and JSON") {
   doc.keys.push_back(k);
   doc.aliases.push_back({"", kScope, "alias/app", k.key_id});
   for (bool yaml : {true, false}) {
-    core::SeedDocument back = server::ParseSeedText(server::WriteSeedText(doc, yaml), yaml, "x",
-                                                    {"000000000000", "x-x-1"});
+    core::SeedDocument back = server::seed::ParseSeedText(server::seed::WriteSeedText(doc, yaml),
+                                                          yaml, "x", {"000000000000", "x-x-1"});
     REQUIRE(back.keys.size() == 1);
     const core::SeedKey& r = back.keys[0];
     CHECK(r.scope == kScope);

@@ -1,7 +1,7 @@
 // create_alias: aliases
 #include "server/wire/operations/operations.h"
 
-namespace rotor::server::operations {
+namespace rotor::server::wire::operations {
 
 json CreateAlias(OperationContext& op) {
   op.service.CreateAlias(op.ctx, fields::String(op.body, "AliasName"),
@@ -9,4 +9,4 @@ json CreateAlias(OperationContext& op) {
   return json::object();
 }
 
-}  // namespace rotor::server::operations
+}  // namespace rotor::server::wire::operations

@@ -1,7 +1,7 @@
 // create_key: key lifecycle
 #include "server/wire/operations/operations.h"
 
-namespace rotor::server::operations {
+namespace rotor::server::wire::operations {
 
 json CreateKey(OperationContext& op) {
   core::CreateKeyRequest req;
@@ -18,4 +18,4 @@ json CreateKey(OperationContext& op) {
   return {{"KeyMetadata", KeyMetadataJson(op.service.CreateKey(op.ctx, req))}};
 }
 
-}  // namespace rotor::server::operations
+}  // namespace rotor::server::wire::operations

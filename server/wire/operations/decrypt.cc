@@ -1,7 +1,7 @@
 // decrypt: cryptography
 #include "server/wire/operations/operations.h"
 
-namespace rotor::server::operations {
+namespace rotor::server::wire::operations {
 
 json Decrypt(OperationContext& op) {
   RejectRecipient(op.body);
@@ -21,4 +21,4 @@ json Decrypt(OperationContext& op) {
   return out;
 }
 
-}  // namespace rotor::server::operations
+}  // namespace rotor::server::wire::operations

@@ -1,7 +1,7 @@
 // delete_imported_key_material: imported key material
 #include "server/wire/operations/operations.h"
 
-namespace rotor::server::operations {
+namespace rotor::server::wire::operations {
 
 json DeleteImportedKeyMaterial(OperationContext& op) {
   core::ImportKeyMaterialResult r = op.service.DeleteImportedKeyMaterial(
@@ -9,4 +9,4 @@ json DeleteImportedKeyMaterial(OperationContext& op) {
   return {{"KeyId", r.key_arn}, {"KeyMaterialId", r.material_id}};
 }
 
-}  // namespace rotor::server::operations
+}  // namespace rotor::server::wire::operations

@@ -1,7 +1,7 @@
 // derive_shared_secret: asymmetric keys
 #include "server/wire/operations/operations.h"
 
-namespace rotor::server::operations {
+namespace rotor::server::wire::operations {
 
 json DeriveSharedSecret(OperationContext& op) {
   RejectRecipient(op.body);
@@ -17,4 +17,4 @@ json DeriveSharedSecret(OperationContext& op) {
           {"KeyOrigin", std::string(core::ToString(r.origin))}};
 }
 
-}  // namespace rotor::server::operations
+}  // namespace rotor::server::wire::operations

@@ -1,7 +1,7 @@
 // enable_key_rotation: rotation
 #include "server/wire/operations/operations.h"
 
-namespace rotor::server::operations {
+namespace rotor::server::wire::operations {
 
 json EnableKeyRotation(OperationContext& op) {
   op.service.EnableKeyRotation(op.ctx, fields::String(op.body, "KeyId"),
@@ -9,4 +9,4 @@ json EnableKeyRotation(OperationContext& op) {
   return json::object();
 }
 
-}  // namespace rotor::server::operations
+}  // namespace rotor::server::wire::operations

@@ -1,7 +1,7 @@
 // encrypt: cryptography
 #include "server/wire/operations/operations.h"
 
-namespace rotor::server::operations {
+namespace rotor::server::wire::operations {
 
 json Encrypt(OperationContext& op) {
   core::EncryptRequest req;
@@ -16,4 +16,4 @@ json Encrypt(OperationContext& op) {
           {"EncryptionAlgorithm", r.algorithm}};
 }
 
-}  // namespace rotor::server::operations
+}  // namespace rotor::server::wire::operations

@@ -2,7 +2,7 @@
 // One request reader for both; they differ only in returning the plaintext.
 #include "server/wire/operations/operations.h"
 
-namespace rotor::server::operations {
+namespace rotor::server::wire::operations {
 namespace {
 core::GenerateDataKeyRequest ReadRequest(OperationContext& op) {
   core::GenerateDataKeyRequest req;
@@ -31,4 +31,4 @@ json GenerateDataKeyWithoutPlaintext(OperationContext& op) {
           {"KeyMaterialId", r.material_id}};
 }
 
-}  // namespace rotor::server::operations
+}  // namespace rotor::server::wire::operations

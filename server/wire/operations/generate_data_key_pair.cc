@@ -1,7 +1,7 @@
 // generate_data_key_pair: asymmetric keys
 #include "server/wire/operations/operations.h"
 
-namespace rotor::server::operations {
+namespace rotor::server::wire::operations {
 
 json GenerateDataKeyPair(OperationContext& op) {
   RejectRecipient(op.body);
@@ -19,4 +19,4 @@ json GenerateDataKeyPair(OperationContext& op) {
           {"KeyMaterialId", r.material_id}};
 }
 
-}  // namespace rotor::server::operations
+}  // namespace rotor::server::wire::operations

@@ -1,7 +1,7 @@
 // generate_data_key_pair_without_plaintext: asymmetric keys
 #include "server/wire/operations/operations.h"
 
-namespace rotor::server::operations {
+namespace rotor::server::wire::operations {
 
 json GenerateDataKeyPairWithoutPlaintext(OperationContext& op) {
   core::GenerateDataKeyPairRequest req;
@@ -17,4 +17,4 @@ json GenerateDataKeyPairWithoutPlaintext(OperationContext& op) {
           {"KeyMaterialId", r.material_id}};
 }
 
-}  // namespace rotor::server::operations
+}  // namespace rotor::server::wire::operations

@@ -1,7 +1,7 @@
 // generate_mac: HMAC keys
 #include "server/wire/operations/operations.h"
 
-namespace rotor::server::operations {
+namespace rotor::server::wire::operations {
 
 json GenerateMac(OperationContext& op) {
   core::MacRequest req;
@@ -13,4 +13,4 @@ json GenerateMac(OperationContext& op) {
   return {{"KeyId", r.key_arn}, {"Mac", Base64(r.mac)}, {"MacAlgorithm", r.algorithm}};
 }
 
-}  // namespace rotor::server::operations
+}  // namespace rotor::server::wire::operations

@@ -1,7 +1,7 @@
 // generate_random: cryptography
 #include "server/wire/operations/operations.h"
 
-namespace rotor::server::operations {
+namespace rotor::server::wire::operations {
 
 json GenerateRandom(OperationContext& op) {
   RejectRecipient(op.body);
@@ -11,4 +11,4 @@ json GenerateRandom(OperationContext& op) {
   return {{"Plaintext", Base64(bytes)}};
 }
 
-}  // namespace rotor::server::operations
+}  // namespace rotor::server::wire::operations

@@ -1,7 +1,7 @@
 // get_key_last_usage: rotation
 #include "server/wire/operations/operations.h"
 
-namespace rotor::server::operations {
+namespace rotor::server::wire::operations {
 
 json GetKeyLastUsage(OperationContext& op) {
   core::KeyLastUsageResult r = op.service.GetKeyLastUsage(op.ctx, fields::String(op.body, "KeyId"));
@@ -16,4 +16,4 @@ json GetKeyLastUsage(OperationContext& op) {
   return out;
 }
 
-}  // namespace rotor::server::operations
+}  // namespace rotor::server::wire::operations

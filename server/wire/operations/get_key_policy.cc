@@ -1,7 +1,7 @@
 // get_key_policy: key policies
 #include "server/wire/operations/operations.h"
 
-namespace rotor::server::operations {
+namespace rotor::server::wire::operations {
 
 json GetKeyPolicy(OperationContext& op) {
   std::optional<std::string> name = fields::OptString(op.body, "PolicyName");
@@ -9,4 +9,4 @@ json GetKeyPolicy(OperationContext& op) {
   return {{"Policy", policy}, {"PolicyName", name.value_or("default")}};
 }
 
-}  // namespace rotor::server::operations
+}  // namespace rotor::server::wire::operations

@@ -1,7 +1,7 @@
 // get_key_rotation_status: rotation
 #include "server/wire/operations/operations.h"
 
-namespace rotor::server::operations {
+namespace rotor::server::wire::operations {
 
 json GetKeyRotationStatus(OperationContext& op) {
   core::KeyRotationStatus s =
@@ -13,4 +13,4 @@ json GetKeyRotationStatus(OperationContext& op) {
   return out;
 }
 
-}  // namespace rotor::server::operations
+}  // namespace rotor::server::wire::operations

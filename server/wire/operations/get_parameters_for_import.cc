@@ -1,7 +1,7 @@
 // get_parameters_for_import: imported key material
 #include "server/wire/operations/operations.h"
 
-namespace rotor::server::operations {
+namespace rotor::server::wire::operations {
 
 json GetParametersForImport(OperationContext& op) {
   core::ImportParametersResult r = op.service.GetParametersForImport(
@@ -13,4 +13,4 @@ json GetParametersForImport(OperationContext& op) {
           {"ParametersValidTo", EpochSeconds(r.valid_to)}};
 }
 
-}  // namespace rotor::server::operations
+}  // namespace rotor::server::wire::operations

@@ -2,7 +2,7 @@
 #include "core/key_spec_info.h"
 #include "server/wire/operations/operations.h"
 
-namespace rotor::server::operations {
+namespace rotor::server::wire::operations {
 
 json GetPublicKey(OperationContext& op) {
   core::PublicKeyResult r = op.service.GetPublicKey(op.ctx, fields::String(op.body, "KeyId"));
@@ -25,4 +25,4 @@ json GetPublicKey(OperationContext& op) {
   return out;
 }
 
-}  // namespace rotor::server::operations
+}  // namespace rotor::server::wire::operations

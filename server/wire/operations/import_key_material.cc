@@ -3,7 +3,7 @@
 
 #include "server/wire/operations/operations.h"
 
-namespace rotor::server::operations {
+namespace rotor::server::wire::operations {
 namespace {
 // A timestamp member: epoch seconds (the validator has checked it is a number).
 std::optional<core::Timestamp> OptTimestamp(const json& body, const char* name) {
@@ -27,4 +27,4 @@ json ImportKeyMaterial(OperationContext& op) {
   return {{"KeyId", r.key_arn}, {"KeyMaterialId", r.material_id}};
 }
 
-}  // namespace rotor::server::operations
+}  // namespace rotor::server::wire::operations

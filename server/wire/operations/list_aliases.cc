@@ -1,7 +1,7 @@
 // list_aliases: aliases
 #include "server/wire/operations/operations.h"
 
-namespace rotor::server::operations {
+namespace rotor::server::wire::operations {
 
 json ListAliases(OperationContext& op) {
   core::ListAliasesResult r =
@@ -19,4 +19,4 @@ json ListAliases(OperationContext& op) {
   return out;
 }
 
-}  // namespace rotor::server::operations
+}  // namespace rotor::server::wire::operations

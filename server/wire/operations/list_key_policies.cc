@@ -1,7 +1,7 @@
 // list_key_policies: key policies
 #include "server/wire/operations/operations.h"
 
-namespace rotor::server::operations {
+namespace rotor::server::wire::operations {
 
 json ListKeyPolicies(OperationContext& op) {
   core::ListPoliciesResult r =
@@ -11,4 +11,4 @@ json ListKeyPolicies(OperationContext& op) {
   return out;
 }
 
-}  // namespace rotor::server::operations
+}  // namespace rotor::server::wire::operations

@@ -1,7 +1,7 @@
 // list_key_rotations: rotation
 #include "server/wire/operations/operations.h"
 
-namespace rotor::server::operations {
+namespace rotor::server::wire::operations {
 
 json ListKeyRotations(OperationContext& op) {
   std::string key_id = fields::String(op.body, "KeyId");
@@ -14,4 +14,4 @@ json ListKeyRotations(OperationContext& op) {
   return out;
 }
 
-}  // namespace rotor::server::operations
+}  // namespace rotor::server::wire::operations

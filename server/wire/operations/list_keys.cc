@@ -1,7 +1,7 @@
 // list_keys: key lifecycle
 #include "server/wire/operations/operations.h"
 
-namespace rotor::server::operations {
+namespace rotor::server::wire::operations {
 
 json ListKeys(OperationContext& op) {
   core::ListKeysResult r = op.service.ListKeys(op.ctx, ReadPage(op.body));
@@ -12,4 +12,4 @@ json ListKeys(OperationContext& op) {
   return out;
 }
 
-}  // namespace rotor::server::operations
+}  // namespace rotor::server::wire::operations

@@ -1,7 +1,7 @@
 // list_resource_tags: tags
 #include "server/wire/operations/operations.h"
 
-namespace rotor::server::operations {
+namespace rotor::server::wire::operations {
 
 json ListResourceTags(OperationContext& op) {
   core::ListTagsResult r =
@@ -13,4 +13,4 @@ json ListResourceTags(OperationContext& op) {
   return out;
 }
 
-}  // namespace rotor::server::operations
+}  // namespace rotor::server::wire::operations

@@ -13,7 +13,7 @@
 #include "server/wire/json_io.h"
 #include "server/wire/request_validator.h"
 
-namespace rotor::server::operations {
+namespace rotor::server::wire::operations {
 
 using nlohmann::json;
 
@@ -79,4 +79,4 @@ core::Page ReadPage(const json& body);
 // Nitro Enclaves attestation cannot be verified here: refused clearly.
 void RejectRecipient(const json& body);
 
-}  // namespace rotor::server::operations
+}  // namespace rotor::server::wire::operations

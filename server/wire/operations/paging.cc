@@ -2,7 +2,7 @@
 #include "core/kms_error.h"
 #include "server/wire/operations/operations.h"
 
-namespace rotor::server::operations {
+namespace rotor::server::wire::operations {
 
 core::Page ReadPage(const json& body) {
   return core::Page{fields::OptInt(body, "Limit"), fields::OptString(body, "Marker")};
@@ -15,4 +15,4 @@ void RejectRecipient(const json& body) {
   }
 }
 
-}  // namespace rotor::server::operations
+}  // namespace rotor::server::wire::operations

@@ -1,7 +1,7 @@
 // put_key_policy: key policies
 #include "server/wire/operations/operations.h"
 
-namespace rotor::server::operations {
+namespace rotor::server::wire::operations {
 
 json PutKeyPolicy(OperationContext& op) {
   op.service.PutKeyPolicy(op.ctx, fields::String(op.body, "KeyId"),
@@ -10,4 +10,4 @@ json PutKeyPolicy(OperationContext& op) {
   return json::object();
 }
 
-}  // namespace rotor::server::operations
+}  // namespace rotor::server::wire::operations

@@ -1,7 +1,7 @@
 // re_encrypt: cryptography
 #include "server/wire/operations/operations.h"
 
-namespace rotor::server::operations {
+namespace rotor::server::wire::operations {
 
 json ReEncrypt(OperationContext& op) {
   core::ReEncryptRequest req;
@@ -27,4 +27,4 @@ json ReEncrypt(OperationContext& op) {
   return out;
 }
 
-}  // namespace rotor::server::operations
+}  // namespace rotor::server::wire::operations

@@ -1,7 +1,7 @@
 // schedule_key_deletion: key lifecycle
 #include "server/wire/operations/operations.h"
 
-namespace rotor::server::operations {
+namespace rotor::server::wire::operations {
 
 json ScheduleKeyDeletion(OperationContext& op) {
   core::ScheduleKeyDeletionResult r = op.service.ScheduleKeyDeletion(
@@ -12,4 +12,4 @@ json ScheduleKeyDeletion(OperationContext& op) {
           {"PendingWindowInDays", r.pending_window_days}};
 }
 
-}  // namespace rotor::server::operations
+}  // namespace rotor::server::wire::operations

@@ -1,7 +1,7 @@
 // sign: asymmetric keys
 #include "server/wire/operations/operations.h"
 
-namespace rotor::server::operations {
+namespace rotor::server::wire::operations {
 
 json Sign(OperationContext& op) {
   core::SignRequest req;
@@ -15,4 +15,4 @@ json Sign(OperationContext& op) {
       {"KeyId", r.key_arn}, {"Signature", Base64(r.signature)}, {"SigningAlgorithm", r.algorithm}};
 }
 
-}  // namespace rotor::server::operations
+}  // namespace rotor::server::wire::operations

@@ -1,7 +1,7 @@
 // untag_resource: tags
 #include "server/wire/operations/operations.h"
 
-namespace rotor::server::operations {
+namespace rotor::server::wire::operations {
 
 json UntagResource(OperationContext& op) {
   op.service.UntagResource(op.ctx, fields::String(op.body, "KeyId"),
@@ -9,4 +9,4 @@ json UntagResource(OperationContext& op) {
   return json::object();
 }
 
-}  // namespace rotor::server::operations
+}  // namespace rotor::server::wire::operations

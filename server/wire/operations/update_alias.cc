@@ -1,7 +1,7 @@
 // update_alias: aliases
 #include "server/wire/operations/operations.h"
 
-namespace rotor::server::operations {
+namespace rotor::server::wire::operations {
 
 json UpdateAlias(OperationContext& op) {
   op.service.UpdateAlias(op.ctx, fields::String(op.body, "AliasName"),
@@ -9,4 +9,4 @@ json UpdateAlias(OperationContext& op) {
   return json::object();
 }
 
-}  // namespace rotor::server::operations
+}  // namespace rotor::server::wire::operations

@@ -1,7 +1,7 @@
 // update_key_description: key lifecycle
 #include "server/wire/operations/operations.h"
 
-namespace rotor::server::operations {
+namespace rotor::server::wire::operations {
 
 json UpdateKeyDescription(OperationContext& op) {
   op.service.UpdateKeyDescription(op.ctx, fields::String(op.body, "KeyId"),
@@ -9,4 +9,4 @@ json UpdateKeyDescription(OperationContext& op) {
   return json::object();
 }
 
-}  // namespace rotor::server::operations
+}  // namespace rotor::server::wire::operations

@@ -1,7 +1,7 @@
 // verify: asymmetric keys
 #include "server/wire/operations/operations.h"
 
-namespace rotor::server::operations {
+namespace rotor::server::wire::operations {
 
 json Verify(OperationContext& op) {
   core::VerifyRequest req;
@@ -15,4 +15,4 @@ json Verify(OperationContext& op) {
   return {{"KeyId", r.key_arn}, {"SignatureValid", r.valid}, {"SigningAlgorithm", r.algorithm}};
 }
 
-}  // namespace rotor::server::operations
+}  // namespace rotor::server::wire::operations

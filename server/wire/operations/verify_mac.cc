@@ -1,7 +1,7 @@
 // verify_mac: HMAC keys
 #include "server/wire/operations/operations.h"
 
-namespace rotor::server::operations {
+namespace rotor::server::wire::operations {
 
 json VerifyMac(OperationContext& op) {
   core::MacRequest req;
@@ -14,4 +14,4 @@ json VerifyMac(OperationContext& op) {
   return {{"KeyId", r.key_arn}, {"MacValid", r.valid}, {"MacAlgorithm", r.algorithm}};
 }
 
-}  // namespace rotor::server::operations
+}  // namespace rotor::server::wire::operations

@@ -443,10 +443,10 @@ TEST_CASE("The private key is parsed once and then served from the cache") {
   ServiceFixture f;
   Key key = NewAsymmetricKey(f, "ECC_NIST_P256", "SIGN_VERIFY");
   SignWith(f, key.id, "ECDSA_SHA_256", oracle::Text("warm"));
-  size_t reads = f.repo.material_reads;
+  size_t reads = f.repo.material_reads();
   for (int i = 0; i < 20; ++i) SignWith(f, key.id, "ECDSA_SHA_256", oracle::Text("hot"));
   f.service.GetPublicKey(f.Ctx(), key.id);
-  CHECK(f.repo.material_reads == reads);
+  CHECK(f.repo.material_reads() == reads);
 }
 
 TEST_CASE("Sign on a disabled key is DisabledException; DryRun answers after the checks") {

@@ -100,9 +100,9 @@ TEST_CASE("Warm keys decrypt without touching the repository") {
   ServiceFixture f;
   Key k = f.NewKey();
   Bytes blob = f.EncryptText(k.id, "x");
-  size_t reads = f.repo.material_reads;
+  size_t reads = f.repo.material_reads();
   for (int i = 0; i < 10; ++i) f.DecryptText(blob);
-  CHECK(f.repo.material_reads == reads);
+  CHECK(f.repo.material_reads() == reads);
 }
 
 TEST_CASE("GetKeyLastUsage reports the last successful cryptographic operation") {

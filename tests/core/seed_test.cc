@@ -49,13 +49,13 @@ TEST_CASE("Loading the same seed twice changes nothing") {
   doc.aliases.push_back({"Aliases[0]", kScope, "alias/dev", kId});
   f.service.LoadSeed(doc, f.clock.Now());
   f.service.UpdateKeyDescription(f.Ctx(), kId, "changed since");
-  size_t commits = f.repo.commits;
+  size_t commits = f.repo.commits();
   SeedResult again = f.service.LoadSeed(doc, f.clock.Now());
   CHECK(again.keys_created == 0);
   CHECK(again.keys_already_present == 1);
   CHECK(again.aliases_already_present == 1);
   CHECK(f.service.DescribeKey(f.Ctx(), kId).description == "changed since");
-  CHECK(f.repo.commits == commits + 1);  // one empty transaction
+  CHECK(f.repo.commits() == commits + 1);  // one empty transaction
 }
 
 TEST_CASE("An invalid seed names the entry and loads nothing at all") {

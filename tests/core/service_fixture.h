@@ -1,4 +1,4 @@
-// A KmsService on the fake repository and a virtual clock, for behaviour tests.
+// A KmsService on the in-memory repository and a virtual clock, for behaviour tests.
 #pragma once
 
 #include <catch2/catch.hpp>
@@ -46,7 +46,7 @@ struct ServiceFixture {
 
   SeededRandom random{7};
   VirtualClock clock{*ParseIso8601("2026-01-01T00:00:00Z")};
-  FakeKeyRepository repo;
+  storage::MemoryKeyRepository repo;
   KeySealer sealer;
   KmsService service;
   int requests = 0;

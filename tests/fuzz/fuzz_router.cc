@@ -1,5 +1,5 @@
 // Fuzz target: one HTTP request through the Router, in process, over a
-// KmsService on the in-memory fake repository (tests/core/fake_key_repository.h).
+// KmsService on the in-memory repository (storage/memory_key_repository.h).
 //
 // Input layout:
 //   byte 0     operation (fuzz_ops.h), or an admin path when >= 0xF0
@@ -110,7 +110,7 @@ struct World {
 
   core::SeededRandom random{1};
   core::VirtualClock clock;
-  core::testing::FakeKeyRepository repo;
+  storage::MemoryKeyRepository repo;
   core::KeySealer sealer;
   core::KmsService service;
   server::admin::AdminEndpoints admin;

@@ -27,7 +27,7 @@ struct World {
   World()
       : sealer(random.Secret(32), random), service(repo, sealer, random, core::ServiceConfig{}) {}
   core::SeededRandom random{3};
-  core::testing::FakeKeyRepository repo;
+  storage::MemoryKeyRepository repo;
   core::KeySealer sealer;
   core::KmsService service;
 };

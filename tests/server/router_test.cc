@@ -44,7 +44,7 @@ struct RouterFixture {
 
   core::SeededRandom random{11};
   core::VirtualClock clock{*core::ParseIso8601("2026-01-01T00:00:00Z")};
-  core::testing::FakeKeyRepository repo;
+  storage::MemoryKeyRepository repo;
   core::KeySealer sealer;
   core::KmsService service;
   server::admin::AdminEndpoints admin;

@@ -1,9 +1,12 @@
+// What SQLite promises beyond the storage port's contract (which
+// key_repository_contract_test.cc checks for every store): durability across
+// a reopen, one process per data dir, refusing foreign files, the root key
+// file, sealed material at rest, migrations.
 #include "storage/sqlite_key_repository.h"
 
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
-#include <thread>
 
 #include "core/key_sealer.h"
 #include "core/kms_error.h"
@@ -73,57 +76,6 @@ TEST_CASE("A key, its material, aliases and usage survive a reopen") {
   REQUIRE(due.size() == 1);
   CHECK(due[0].due == *core::ParseIso8601("2027-01-01T00:00:00Z"));
   CHECK(repo.DueKeys(*core::ParseIso8601("2026-06-01"), 10).empty());
-}
-
-TEST_CASE("A failing write rolls back alone; others in the same commit land") {
-  TempDir dir;
-  storage::SqliteKeyRepository repo({dir.path});
-  std::vector<std::thread> writers;
-  std::atomic<int> failures{0};
-  for (int i = 0; i < 16; ++i) {
-    writers.emplace_back([&, i] {
-      try {
-        repo.Write(
-            [&](core::KeyTransaction& tx) {
-              char id[37];
-              std::snprintf(id, sizeof id, "00000000-0000-4000-8000-%012d", i);
-              tx.PutKey(MakeKey(id));
-              if (i % 4 == 0) throw core::KmsError::Validation("nope");
-            },
-            {});
-      } catch (const core::KmsError&) {
-        ++failures;
-      }
-    });
-  }
-  for (auto& t : writers) t.join();
-  CHECK(failures == 4);
-  CHECK(repo.ListKeys({"111122223333", "us-east-1"}, "", 100).size() == 12);
-}
-
-TEST_CASE("Deleting a key deletes its material and aliases, never via REPLACE") {
-  TempDir dir;
-  storage::SqliteKeyRepository repo({dir.path});
-  core::Scope scope{"111122223333", "us-east-1"};
-  repo.Write(
-      [&](core::KeyTransaction& tx) {
-        core::Key k = MakeKey(kId);
-        tx.PutKey(k);
-        core::KeyMaterialVersion v{1,  std::string(64, 'b'), k.creation_date, std::nullopt,
-                                   "", std::nullopt,         std::nullopt};
-        core::SealedMaterial sealed{{9}, ""};
-        tx.PutMaterial(scope, kId, v, &sealed);
-        tx.PutAlias({scope, "alias/a", kId, k.creation_date, k.creation_date});
-        k.description = "updated";  // an update must not cascade
-        tx.PutKey(k);
-      },
-      {});
-  CHECK(repo.GetSealedMaterial(scope, kId, 1));
-  CHECK(repo.GetAlias(scope, "alias/a"));
-  repo.Write([&](core::KeyTransaction& tx) { tx.DeleteKey(scope, kId); }, {});
-  CHECK_FALSE(repo.GetKey(scope, kId));
-  CHECK_FALSE(repo.GetSealedMaterial(scope, kId, 1));
-  CHECK_FALSE(repo.GetAlias(scope, "alias/a"));
 }
 
 TEST_CASE("A second Rotor on the same data dir is refused") {

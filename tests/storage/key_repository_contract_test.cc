@@ -1,0 +1,299 @@
+// The storage port's contract (core/key_repository.h), run against every
+// store: the in-memory reference implementation and SQLite. A new store (the
+// PostgreSQL one, say) adds its type to ROTOR_STORES and must pass every case.
+// What only one store promises (SQLite: durability across a reopen, the data
+// dir lock, migrations) is tested in that store's own test file.
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <thread>
+#include <vector>
+
+#include "core/key_repository.h"
+#include "core/kms_error.h"
+#include "storage/memory_key_repository.h"
+#include "storage/sqlite_key_repository.h"
+#include "temp_dir.h"
+
+using namespace rotor;
+
+namespace {
+
+struct MemoryStore {
+  storage::MemoryKeyRepository repo;
+};
+
+struct SqliteStore {
+  rotor::testing::TempDir dir;
+  storage::SqliteKeyRepository repo{storage::SqliteOptions{dir.path}};
+};
+
+#define ROTOR_STORES MemoryStore, SqliteStore
+
+const core::Scope kScope{"111122223333", "us-east-1"};
+const core::Scope kOtherScope{"444455556666", "eu-west-1"};
+const std::string kId = "1234abcd-12ab-34cd-56ef-1234567890ab";
+
+core::Timestamp At(const std::string& text) { return *core::ParseIso8601(text); }
+
+core::Key MakeKey(const std::string& id, const core::Scope& scope = kScope) {
+  core::Key k;
+  k.scope = scope;
+  k.id = id;
+  k.creation_date = At("2026-01-01T00:00:00Z");
+  k.description = "d";
+  k.policy = "{}";
+  k.tags = {{"a", "b"}};
+  k.revision = 1;
+  return k;
+}
+
+std::string IdNumber(int i) {
+  char id[37];
+  std::snprintf(id, sizeof id, "00000000-0000-4000-8000-%012d", i);
+  return id;
+}
+
+core::KeyMaterialVersion Version(uint32_t n, char fill, core::Timestamp created) {
+  return {n, std::string(64, fill), created, std::nullopt, "", std::nullopt, std::nullopt};
+}
+
+// A key with one sealed material version and one alias, in `scope`.
+void PutKeyWithMaterialAndAlias(core::KeyRepository& repo, const core::Scope& scope,
+                                const std::string& alias) {
+  repo.Write(
+      [&](core::KeyTransaction& tx) {
+        core::Key k = MakeKey(kId, scope);
+        tx.PutKey(k);
+        core::SealedMaterial sealed{{9}, ""};
+        tx.PutMaterial(scope, kId, Version(1, 'b', k.creation_date), &sealed);
+        tx.PutAlias({scope, alias, kId, k.creation_date, k.creation_date});
+        k.description = "updated";  // an update must not cascade
+        tx.PutKey(k);
+      },
+      {});
+}
+
+}  // namespace
+
+TEMPLATE_TEST_CASE("Store contract: a key, its material, aliases and usage read back as written",
+                   "[contract]", ROTOR_STORES) {
+  TestType store;
+  core::KeyRepository& repo = store.repo;
+  repo.Write(
+      [&](core::KeyTransaction& tx) {
+        core::Key k = MakeKey(kId);
+        k.rotation.enabled = true;
+        k.rotation.next_rotation = At("2027-01-01T00:00:00Z");
+        tx.PutKey(k);
+        core::SealedMaterial sealed{{1, 2, 3}, ""};
+        tx.PutMaterial(k.scope, k.id, Version(1, 'a', k.creation_date), &sealed);
+        tx.PutAlias({k.scope, "alias/app", k.id, k.creation_date, k.creation_date});
+        CHECK(tx.GetKey(kScope, kId));  // a transaction reads its own writes
+        CHECK(tx.GetMaterialVersion(kScope, kId, 1)->material_id == std::string(64, 'a'));
+        CHECK(tx.AliasesOfKey(kScope, kId).size() == 1);
+      },
+      {});
+  repo.SaveLastUsage({{kScope, core::KeyUsageRecord{kId, "Encrypt", At("2026-02-01"), "req"}}});
+  auto key = repo.GetKey(kScope, kId);
+  REQUIRE(key);
+  CHECK(key->tags == std::vector<core::Tag>{{"a", "b"}});
+  CHECK(key->rotation.enabled);
+  CHECK(key->description == "d");
+  auto sealed = repo.GetSealedMaterial(kScope, kId, 1);
+  REQUIRE(sealed);
+  CHECK(sealed->sealed == core::Bytes{1, 2, 3});
+  CHECK(sealed->material_id == std::string(64, 'a'));
+  CHECK_FALSE(repo.GetSealedMaterial(kScope, kId, 2));
+  CHECK(repo.GetAlias(kScope, "alias/app")->target_key_id == kId);
+  CHECK(repo.GetLastUsage(kScope, kId)->operation == "Encrypt");
+  CHECK_FALSE(repo.GetKey(kOtherScope, kId));  // scopes are separate keyspaces
+  CHECK_FALSE(repo.GetAlias(kOtherScope, "alias/app"));
+}
+
+TEMPLATE_TEST_CASE(
+    "Store contract: a failing write rolls back alone; others in the same commit land",
+    "[contract]", ROTOR_STORES) {
+  TestType store;
+  core::KeyRepository& repo = store.repo;
+  std::vector<std::thread> writers;
+  std::atomic<int> failures{0};
+  for (int i = 0; i < 16; ++i) {
+    writers.emplace_back([&, i] {
+      try {
+        repo.Write(
+            [&](core::KeyTransaction& tx) {
+              tx.PutKey(MakeKey(IdNumber(i)));
+              if (i % 4 == 0) throw core::KmsError::Validation("nope");
+            },
+            {});
+      } catch (const core::KmsError&) {
+        ++failures;
+      }
+    });
+  }
+  for (auto& t : writers) t.join();
+  CHECK(failures == 4);
+  CHECK(repo.ListKeys(kScope, "", 100).size() == 12);
+  CHECK_FALSE(repo.GetKey(kScope, IdNumber(0)));
+}
+
+TEMPLATE_TEST_CASE("Store contract: on_commit runs once after a commit and never after a rollback",
+                   "[contract]", ROTOR_STORES) {
+  TestType store;
+  core::KeyRepository& repo = store.repo;
+  int commits = 0;
+  std::vector<std::string> steps;
+  // on_commit runs inside the store's commit (for SQLite on its writer thread):
+  // it may update caches, not call back into the store.
+  repo.Write(
+      [&](core::KeyTransaction& tx) {
+        steps.push_back("transaction");
+        tx.PutKey(MakeKey(kId));
+      },
+      [&] {
+        ++commits;
+        steps.push_back("committed");
+      });
+  CHECK(steps == std::vector<std::string>{"transaction", "committed"});
+  CHECK(repo.GetKey(kScope, kId));
+  CHECK_THROWS_AS(repo.Write(
+                      [&](core::KeyTransaction& tx) {
+                        core::Key k = MakeKey(kId);
+                        k.description = "never";
+                        tx.PutKey(k);
+                        throw core::KmsError::Validation("nope");
+                      },
+                      [&] { ++commits; }),
+                  core::KmsError);
+  CHECK(commits == 1);
+  CHECK(repo.GetKey(kScope, kId)->description == "d");
+}
+
+TEMPLATE_TEST_CASE(
+    "Store contract: deleting a key deletes its material and aliases, never via REPLACE",
+    "[contract]", ROTOR_STORES) {
+  TestType store;
+  core::KeyRepository& repo = store.repo;
+  PutKeyWithMaterialAndAlias(repo, kScope, "alias/a");
+  PutKeyWithMaterialAndAlias(repo, kOtherScope, "alias/a");  // same id in another scope
+  CHECK(repo.GetSealedMaterial(kScope, kId, 1));
+  CHECK(repo.GetAlias(kScope, "alias/a"));
+  repo.SaveLastUsage({{kScope, core::KeyUsageRecord{kId, "Encrypt", At("2026-02-01"), "req"}}});
+  CHECK_FALSE(repo.WasDeleted(kScope, kId));
+  repo.Write([&](core::KeyTransaction& tx) { tx.DeleteKey(kScope, kId); }, {});
+  CHECK_FALSE(repo.GetKey(kScope, kId));
+  CHECK_FALSE(repo.GetSealedMaterial(kScope, kId, 1));
+  CHECK_FALSE(repo.GetAlias(kScope, "alias/a"));
+  CHECK_FALSE(repo.GetLastUsage(kScope, kId));
+  CHECK(repo.ListMaterialVersions(kScope, kId, 0, 10).empty());
+  CHECK(repo.WasDeleted(kScope, kId));
+  // The other scope's key of the same id keeps everything.
+  CHECK(repo.GetKey(kOtherScope, kId));
+  CHECK(repo.GetSealedMaterial(kOtherScope, kId, 1));
+  CHECK(repo.GetAlias(kOtherScope, "alias/a"));
+  CHECK_FALSE(repo.WasDeleted(kOtherScope, kId));
+  // Usage recorded after the deletion is dropped, not an error.
+  repo.SaveLastUsage({{kScope, core::KeyUsageRecord{kId, "Decrypt", At("2026-02-02"), "r2"}}});
+  CHECK_FALSE(repo.GetLastUsage(kScope, kId));
+}
+
+TEMPLATE_TEST_CASE(
+    "Store contract: lists are ordered, paged after a marker and kept to their scope", "[contract]",
+    ROTOR_STORES) {
+  TestType store;
+  core::KeyRepository& repo = store.repo;
+  core::Timestamp t0 = At("2026-01-01T00:00:00Z");
+  repo.Write(
+      [&](core::KeyTransaction& tx) {
+        for (int i = 5; i >= 1; --i) tx.PutKey(MakeKey(IdNumber(i)));
+        tx.PutKey(MakeKey(IdNumber(9), kOtherScope));
+        for (uint32_t v = 1; v <= 4; ++v) {
+          core::SealedMaterial sealed{{static_cast<uint8_t>(v)}, ""};
+          tx.PutMaterial(kScope, IdNumber(1), Version(v, static_cast<char>('a' + v), t0), &sealed);
+        }
+        tx.PutAlias({kScope, "alias/c", IdNumber(2), t0, t0});
+        tx.PutAlias({kScope, "alias/a", IdNumber(1), t0, t0});
+        tx.PutAlias({kScope, "alias/b", IdNumber(1), t0, t0});
+        tx.PutAlias({kOtherScope, "alias/a", IdNumber(9), t0, t0});
+      },
+      {});
+  auto ids = [](const std::vector<core::Key>& keys) {
+    std::vector<std::string> out;
+    for (const core::Key& k : keys) out.push_back(k.id);
+    return out;
+  };
+  CHECK(ids(repo.ListKeys(kScope, "", 100)) ==
+        std::vector<std::string>{IdNumber(1), IdNumber(2), IdNumber(3), IdNumber(4), IdNumber(5)});
+  CHECK(ids(repo.ListKeys(kScope, IdNumber(2), 2)) ==
+        std::vector<std::string>{IdNumber(3), IdNumber(4)});
+  CHECK(ids(repo.ListKeys(kOtherScope, "", 100)) == std::vector<std::string>{IdNumber(9)});
+  // Every scope, ordered by (account, region, id).
+  std::vector<core::Key> all = repo.ListAllKeys(nullptr, 100);
+  REQUIRE(all.size() == 6);
+  CHECK(all[0].id == IdNumber(1));
+  CHECK(all[5].scope == kOtherScope);
+  CHECK(ids(repo.ListAllKeys(&all[3], 100)) == std::vector<std::string>{IdNumber(5), IdNumber(9)});
+
+  auto names = [](const std::vector<core::Alias>& aliases) {
+    std::vector<std::string> out;
+    for (const core::Alias& a : aliases) out.push_back(a.name);
+    return out;
+  };
+  CHECK(names(repo.ListAliases(kScope, nullptr, "", 100)) ==
+        std::vector<std::string>{"alias/a", "alias/b", "alias/c"});
+  CHECK(names(repo.ListAliases(kScope, nullptr, "alias/a", 1)) ==
+        std::vector<std::string>{"alias/b"});
+  std::string first = IdNumber(1);
+  CHECK(names(repo.ListAliases(kScope, &first, "", 100)) ==
+        std::vector<std::string>{"alias/a", "alias/b"});
+
+  std::vector<core::KeyMaterialVersion> versions =
+      repo.ListMaterialVersions(kScope, IdNumber(1), 1, 2);
+  REQUIRE(versions.size() == 2);
+  CHECK(versions[0].version == 2);
+  CHECK(versions[1].version == 3);
+  CHECK(repo.ListMaterialVersions(kScope, IdNumber(2), 0, 10).empty());
+}
+
+TEMPLATE_TEST_CASE("Store contract: due keys come earliest first, up to the time asked",
+                   "[contract]", ROTOR_STORES) {
+  TestType store;
+  core::KeyRepository& repo = store.repo;
+  CHECK_FALSE(repo.EarliestEvent());
+  repo.Write(
+      [&](core::KeyTransaction& tx) {
+        const char* dates[] = {"2027-03-01", "2027-01-01", "2027-02-01"};
+        for (int i = 0; i < 3; ++i) {
+          core::Key k = MakeKey(IdNumber(i));
+          k.rotation.enabled = true;
+          k.rotation.next_rotation = At(dates[i]);
+          tx.PutKey(k);
+        }
+        tx.PutKey(MakeKey(IdNumber(7)));  // nothing due, ever
+      },
+      {});
+  std::vector<core::DueKey> due = repo.DueKeys(At("2027-02-15"), 10);
+  REQUIRE(due.size() == 2);
+  CHECK(due[0].key_id == IdNumber(1));
+  CHECK(due[0].due == At("2027-01-01"));
+  CHECK(due[0].scope == kScope);
+  CHECK(due[1].key_id == IdNumber(2));
+  CHECK(repo.DueKeys(At("2027-06-01"), 1).size() == 1);
+  CHECK(repo.DueKeys(At("2026-06-01"), 10).empty());
+  CHECK(repo.EarliestEvent() == At("2027-01-01"));
+}
+
+TEMPLATE_TEST_CASE("Store contract: Reset empties every key, alias, version and usage record",
+                   "[contract]", ROTOR_STORES) {
+  TestType store;
+  core::KeyRepository& repo = store.repo;
+  PutKeyWithMaterialAndAlias(repo, kScope, "alias/a");
+  repo.SaveLastUsage({{kScope, core::KeyUsageRecord{kId, "Encrypt", At("2026-02-01"), "req"}}});
+  repo.Reset();
+  CHECK_FALSE(repo.GetKey(kScope, kId));
+  CHECK_FALSE(repo.GetAlias(kScope, "alias/a"));
+  CHECK_FALSE(repo.GetSealedMaterial(kScope, kId, 1));
+  CHECK_FALSE(repo.GetLastUsage(kScope, kId));
+  CHECK(repo.ListAllKeys(nullptr, 10).empty());
+}

@@ -8,7 +8,7 @@
 #include <catch2/catch.hpp>
 #include <set>
 
-#include "fake_key_repository.h"
+#include "storage/memory_key_repository.h"
 
 using namespace rotor::core;
 
@@ -66,7 +66,7 @@ class Store {
   }
 
  private:
-  testing::FakeKeyRepository repo_;
+  rotor::storage::MemoryKeyRepository repo_;
 };
 
 std::set<std::string> Ids(const std::vector<ReportEntry>& entries) {

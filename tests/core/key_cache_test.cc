@@ -13,8 +13,8 @@
 #include <stdexcept>
 #include <thread>
 
-#include "fake_key_repository.h"
 #include "forwarding_repository.h"
+#include "storage/memory_key_repository.h"
 
 using namespace rotor::core;
 
@@ -109,7 +109,7 @@ class ProbeRepository final : public testing::ForwardingRepository {
   // Writes straight to storage, behind the cache's back.
   void WriteBehind(const std::function<void(KeyTransaction&)>& fn) { inner_.Write(fn, {}); }
 
-  testing::FakeKeyRepository storage;
+  rotor::storage::MemoryKeyRepository storage;
   std::atomic<int> key_reads{0}, alias_reads{0}, material_reads{0};
   std::atomic<bool> fail_first_attempt{false};
   std::mutex write_mu;

@@ -8,8 +8,8 @@
 #include <catch2/catch.hpp>
 #include <map>
 
-#include "fake_key_repository.h"
 #include "forwarding_repository.h"
+#include "storage/memory_key_repository.h"
 
 using namespace rotor::core;
 
@@ -41,7 +41,7 @@ class RecordingRepository final : public testing::ForwardingRepository {
     inner_.Write([&](KeyTransaction& tx) { tx.PutKey(k); }, {});
   }
 
-  testing::FakeKeyRepository storage;
+  rotor::storage::MemoryKeyRepository storage;
   std::vector<std::vector<std::pair<Scope, KeyUsageRecord>>> batches;
   int usage_reads = 0;
 };

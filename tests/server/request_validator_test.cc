@@ -15,7 +15,7 @@
 
 #include "core/kms_error.h"
 
-namespace rotor::server {
+namespace rotor::server::wire {
 extern const std::string_view kKmsModelJson;  // the embedded botocore model
 }
 
@@ -27,11 +27,11 @@ namespace {
 struct Outcome {
   std::string error;  // "" when the body passed
   std::string message;
-  server::DecodedBlobs blobs;
+  server::wire::DecodedBlobs blobs;
 };
 
-const server::RequestValidator& Validator() {
-  static const server::RequestValidator validator;
+const server::wire::RequestValidator& Validator() {
+  static const server::wire::RequestValidator validator;
   return validator;
 }
 
@@ -573,7 +573,7 @@ std::string Expected(const json& input, const std::string& member, const std::st
 }  // namespace
 
 TEST_CASE("Validator: every top-level constraint of every operation in the botocore model") {
-  const json model = json::parse(server::kKmsModelJson);
+  const json model = json::parse(server::wire::kKmsModelJson);
   const json& shapes = model["shapes"];
   int operations = 0, checked = 0;
   for (auto op_it = model["operations"].begin(); op_it != model["operations"].end(); ++op_it) {

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "core/advance_time.h"
 #include "core/kms_error.h"
 
 namespace rotor::core {
@@ -33,7 +34,7 @@ void BackgroundWorker::Stop() {
 void BackgroundWorker::Run() {
   for (;;) {
     try {
-      service_.RunDueEvents(clock_.Now());
+      AdvanceTime(service_, clock_.Now());
       service_.FlushUsage();
     } catch (const std::exception& e) {
       // The next tick retries; a failing disk must not kill the worker.

@@ -1,9 +1,9 @@
 // BackgroundWorker: the thread that runs Rotor's timed work off the request
 // path. Every tick (and whenever Wake() is called) it fires the rotations and
-// deletions that are due on the Clock, then flushes key-usage records.
-// With a virtual clock, time only moves through the admin endpoint, which runs
-// the due events itself; the worker then only catches events made due "now"
-// (an overdue key that is re-enabled, say).
+// deletions that are due on the Clock (core::AdvanceTime up to now), then
+// flushes key-usage records. With a virtual clock, time only moves through the
+// admin endpoint, which runs AdvanceTime itself; the worker then only catches
+// events made due "now" (an overdue key that is re-enabled, say).
 //
 // Thread safety: Wake and Stop may be called from any thread.
 #pragma once

@@ -146,7 +146,9 @@ class KmsService {
 
   // ---- Scheduler (scheduler.cc)
   // Fires every rotation, on-demand completion and deletion due at or before
-  // `until`, in time order, each stamped with its own due instant.
+  // `until`, in time order, each stamped with its own due instant; at most
+  // `max_events` of them per call. Callers go through core::AdvanceTime
+  // (advance_time.h), which calls this in bounded slices.
   std::vector<ServiceEvent> RunDueEvents(Timestamp until, size_t max_events = SIZE_MAX);
   std::optional<Timestamp> EarliestDueEvent();
 

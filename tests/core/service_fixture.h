@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "core/advance_time.h"
 #include "core/kms_error.h"
 #include "core/kms_service.h"
 #include "storage/memory_key_repository.h"
@@ -24,10 +25,7 @@ struct ServiceFixture {
                           "AKID",           "127.0.0.1", "test"};
   }
   Key NewKey() { return service.CreateKey(Ctx(), CreateKeyRequest{}); }
-  void Advance(Millis d) {
-    clock.AdvanceTo(clock.Now() + d);
-    service.RunDueEvents(clock.Now());
-  }
+  void Advance(Millis d) { AdvanceTime(service, clock.Now() + d, &clock); }
   Bytes EncryptText(const std::string& key_id, const std::string& text,
                     EncryptionContext context = {}) {
     EncryptRequest req;

@@ -1,0 +1,97 @@
+// AdvanceTime: the one "time moves, fire what falls due" use case of the
+// background worker, the start-up catch-up and POST /_rotor/clock.
+#include "core/advance_time.h"
+
+#include <catch2/catch.hpp>
+
+#include "service_fixture.h"
+
+using namespace rotor::core;
+using namespace rotor::core::testing;
+
+namespace {
+
+Key RotatingKey(ServiceFixture& f, int period_days) {
+  Key k = f.NewKey();
+  f.service.EnableKeyRotation(f.Ctx(), k.id, period_days);
+  return k;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "Advancing time fires what falls due in time order, each at its own instant, then "
+    "moves the clock") {
+  ServiceFixture f;
+  Timestamp t0 = f.clock.Now();
+  Key rotating = RotatingKey(f, 90);
+  Key leaving = f.NewKey();
+  f.service.ScheduleKeyDeletion(f.Ctx(), leaving.id, 7);
+
+  AdvanceResult r = AdvanceTime(f.service, t0 + Days(200), &f.clock);
+  CHECK(r.now == t0 + Days(200));
+  CHECK(f.clock.Now() == t0 + Days(200));
+  REQUIRE(r.listed.size() == 3);
+  CHECK(r.count == 3);
+  CHECK(r.listed[0].name == "DeleteKey");
+  CHECK(r.listed[0].key_id == leaving.id);
+  CHECK(r.listed[0].time == t0 + Days(7));
+  CHECK(r.listed[1].name == "RotateKey");
+  CHECK(r.listed[1].key_id == rotating.id);
+  CHECK(r.listed[1].time == t0 + Days(90));
+  CHECK(r.listed[2].time == t0 + Days(180));
+  CHECK(r.count_by_event == std::map<std::string, uint64_t>{{"DeleteKey", 1}, {"RotateKey", 2}});
+  // The versions are dated by their due instants, not by the time reached.
+  CHECK(f.service.ListKeyRotations(f.Ctx(), rotating.id, std::nullopt, {}).rotations.size() == 2);
+
+  // Nothing more is due: a second move fires nothing.
+  AdvanceResult again = AdvanceTime(f.service, t0 + Days(201), &f.clock);
+  CHECK(again.count == 0);
+  CHECK(again.listed.empty());
+  CHECK(f.clock.Now() == t0 + Days(201));
+}
+
+TEST_CASE("A far jump fires in slices, lists only the first events and counts all of them") {
+  // Three keys rotating every 90 days for ten years: 40 rotations each.
+  ServiceFixture sliced;
+  ServiceFixture whole;
+  Timestamp t0 = sliced.clock.Now();
+  for (int i = 0; i < 3; ++i) {
+    RotatingKey(sliced, 90);
+    RotatingKey(whole, 90);
+  }
+  Timestamp target = t0 + Days(3650);
+  AdvanceResult r = AdvanceTime(sliced.service, target, &sliced.clock, {/*slice=*/7, /*listed=*/5});
+  AdvanceResult all = AdvanceTime(whole.service, target, &whole.clock);
+  CHECK(r.count == 120);
+  CHECK(all.count == 120);
+  CHECK(r.count_by_event == std::map<std::string, uint64_t>{{"RotateKey", 120}});
+  REQUIRE(r.listed.size() == 5);
+  REQUIRE(all.listed.size() == 120);
+  for (size_t i = 0; i < r.listed.size(); ++i) {
+    CHECK(r.listed[i].time == all.listed[i].time);
+    if (i > 0) CHECK(r.listed[i - 1].time <= r.listed[i].time);
+  }
+  CHECK(r.listed.back().time == t0 + Days(180));  // three at day 90, then day 180
+  CHECK(sliced.clock.Now() == target);
+  // However it was sliced, every key gained the same ring.
+  std::vector<KeyListEntry> keys = sliced.service.ListKeys(sliced.Ctx(), {}).keys;
+  REQUIRE(keys.size() == 3);
+  for (const KeyListEntry& k : keys) {
+    CHECK(sliced.service.ListKeyRotations(sliced.Ctx(), k.key_id, std::nullopt, Page{1000, {}})
+              .rotations.size() == 40);
+  }
+}
+
+TEST_CASE("Without a clock to move, AdvanceTime only catches up with what is due") {
+  // The background worker and the start-up catch-up: time moved on its own
+  // (the system clock, or a server that was down).
+  ServiceFixture f;
+  Timestamp t0 = f.clock.Now();
+  RotatingKey(f, 30);
+  f.clock.AdvanceTo(t0 + Days(65));  // moved without firing anything
+  AdvanceResult r = AdvanceTime(f.service, f.clock.Now());
+  CHECK(r.count == 2);
+  CHECK(f.clock.Now() == t0 + Days(65));
+  CHECK(AdvanceTime(f.service, f.clock.Now()).count == 0);  // each event fires once
+}

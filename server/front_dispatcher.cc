@@ -1,14 +1,16 @@
 #include "server/front_dispatcher.h"
 
+#include "server/admin/admin_routes.h"
+
 namespace rotor::server {
 
 bool FrontDispatcher::IsBlocking(const http::HttpRequest& req) const {
-  if (admin::AdminEndpoints::IsAdminPath(req.target())) return admin_.IsBlocking(req);
+  if (admin::IsAdminPath(req.target())) return admin_.IsBlocking(req);
   return kms_.IsBlocking(req);
 }
 
 http::HttpResponse FrontDispatcher::Handle(const http::HttpRequest& req, const http::Peer& peer) {
-  if (admin::AdminEndpoints::IsAdminPath(req.target())) return admin_.Handle(req, peer);
+  if (admin::IsAdminPath(req.target())) return admin_.Handle(req, peer);
   return kms_.Handle(req, peer);
 }
 

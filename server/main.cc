@@ -11,7 +11,9 @@
 #include <string>
 #include <vector>
 
+#include "core/advance_time.h"
 #include "core/background_worker.h"
+#include "core/key_inventory.h"
 #include "core/key_sealer.h"
 #include "core/kms_service.h"
 #include "server/admin/admin_endpoints.h"
@@ -120,7 +122,8 @@ int Serve(const server::Config& config) {
   admin_options.admin_token = config.admin_token;
   admin_options.version = ROTOR_VERSION;
   admin_options.default_scope = {config.account_id, config.region};
-  server::admin::AdminEndpoints admin(service, repo, *clock, virtual_clock.get(), audit.get(),
+  core::KeyInventory inventory(repo);  // whole-store reads for the admin API
+  server::admin::AdminEndpoints admin(service, inventory, *clock, virtual_clock.get(), audit.get(),
                                       admin_options);
   server::wire::Router router(service, *clock, {config.account_id, config.region});
   if (audit) router.SetObserver(audit.get());
@@ -152,7 +155,7 @@ int Serve(const server::Config& config) {
 
   // Rotations that fell due while the server was down fire now, once each,
   // before the first request is served.
-  service.RunDueEvents(clock->Now());
+  core::AdvanceTime(service, clock->Now());
   worker.Start();
 
   std::string url = "http://" + config.host + ":" + std::to_string(port);

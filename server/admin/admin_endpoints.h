@@ -1,25 +1,30 @@
 // AdminEndpoints: Rotor's own HTTP API under /_rotor/ (and moto's reset URL).
-//   GET  /_rotor/health          liveness, version, uptime
-//   GET  /_rotor/clock           the current time and whether it is virtual
-//   POST /_rotor/clock           {"advance":"400d"} | {"set":"<ISO-8601>"}: virtual clock only;
-//                                fires every due rotation/deletion before answering
-//   POST /_rotor/reset, POST /moto-api/reset   wipe all state
-//   GET  /_rotor/keys, /_rotor/keys/<id>, /_rotor/events, /_rotor/report,
-//        /_rotor/ui[/<file>]    inspection and the dashboard (inspection_endpoints.cc)
-// docs/cli.md describes every answer.
-// Loopback clients, or any client carrying the configured admin token in
-// X-Rotor-Admin-Token (for containers listening on 0.0.0.0). Requests whose
-// Origin header names another site are refused (a browser page must not be
-// able to reset or move the clock of a local Rotor). Health and the
-// dashboard's static files need no authorization.
+// Its routes are the rows of admin_routes.h; docs/cli.md describes every
+// answer. Errors are core::KmsError, written by the one JSON error writer
+// (server/http/error_response.h) with the names of core's error table; as a
+// REST API it answers AccessDeniedException with 403 and NotFoundException
+// with 404. Internal errors are logged, never shown.
+//
+// Who may call: loopback clients, or any client carrying the configured admin
+// token in X-Rotor-Admin-Token (for containers listening on 0.0.0.0).
+// Requests whose Origin header names another site are refused (a browser page
+// must not be able to reset or move the clock of a local Rotor). Health and
+// the dashboard's static files need no authorization.
+//
+// It reads keys through core (KmsService, KeyInventory), never the repository.
+//
+// Thread safety: Handle and IsBlocking may be called concurrently; clock
+// moves are serialised.
 #pragma once
 
+#include <chrono>
 #include <mutex>
 #include <string>
 #include <string_view>
 
 #include "core/clock.h"
-#include "core/key_repository.h"
+#include "core/key_inventory.h"
+#include "core/kms_error.h"
 #include "core/kms_service.h"
 #include "server/audit/audit_trail.h"
 #include "server/http/http_types.h"
@@ -39,31 +44,44 @@ struct AdminOptions {
   int expiry_warning_days = 30;
 };
 
+// The status of an admin error: REST's 403 and 404 for AccessDeniedException
+// and NotFoundException, the error table's status for every other code.
+http::status AdminStatus(core::ErrorCode code);
+
 class AdminEndpoints final : public http::RequestHandler {
  public:
-  // `audit` may be null (no audit trail: /_rotor/events answers 404).
-  AdminEndpoints(core::KmsService& service, core::KeyRepository& repo, const core::Clock& clock,
+  // `virtual_clock` null: the system clock (POST /_rotor/clock answers 409).
+  // `audit` null: no audit trail (/_rotor/events answers 404).
+  AdminEndpoints(core::KmsService& service, core::KeyInventory& inventory, const core::Clock& clock,
                  core::VirtualClock* virtual_clock, audit::AuditTrail* audit, AdminOptions options);
 
-  static bool IsAdminPath(std::string_view target);
+  // The route's kBlocking flag.
   bool IsBlocking(const HttpRequest& req) const override;
+  // Looks the route up, checks authorization unless the route is public,
+  // runs the handler and writes any error it throws.
   HttpResponse Handle(const HttpRequest& req, const Peer& peer) override;
 
- private:
-  HttpResponse Health(const HttpRequest& req);
-  HttpResponse GetClock(const HttpRequest& req);
-  HttpResponse MoveClock(const HttpRequest& req);
-  HttpResponse Reset(const HttpRequest& req);
+  // ---- Handlers, one per route (admin_routes.cc). `rest` is what follows a
+  // prefix route's path. They throw core::KmsError for a bad request.
+  HttpResponse Health(const HttpRequest& req, std::string_view rest);
+  HttpResponse GetClock(const HttpRequest& req, std::string_view rest);
+  // {"advance":"400d"} | {"set":"<ISO-8601>"}: virtual clock only; fires
+  // every due rotation/deletion (core::AdvanceTime) before answering.
+  HttpResponse MoveClock(const HttpRequest& req, std::string_view rest);
+  HttpResponse Reset(const HttpRequest& req, std::string_view rest);
   // inspection_endpoints.cc
-  HttpResponse ListKeys(const HttpRequest& req);
+  HttpResponse ListKeys(const HttpRequest& req, std::string_view rest);
   HttpResponse KeyDetail(const HttpRequest& req, std::string_view key_id);
-  HttpResponse Events(const HttpRequest& req);
-  HttpResponse Report(const HttpRequest& req);
-  HttpResponse Ui(const HttpRequest& req, std::string_view file);
+  HttpResponse Events(const HttpRequest& req, std::string_view rest);
+  HttpResponse Report(const HttpRequest& req, std::string_view rest);
+  HttpResponse UiIndex(const HttpRequest& req, std::string_view rest);
+  HttpResponse UiFile(const HttpRequest& req, std::string_view file);
+
+ private:
   bool Authorized(const HttpRequest& req, const Peer& peer) const;
 
   core::KmsService& service_;
-  core::KeyRepository& repo_;
+  core::KeyInventory& inventory_;
   audit::AuditTrail* audit_;
   const core::Clock& clock_;
   core::VirtualClock* virtual_clock_;  // null with the system clock

@@ -5,6 +5,9 @@
 namespace rotor::server::admin {
 namespace {
 
+using http::HttpRequest;
+using http::HttpResponse;
+
 int HexDigit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -31,12 +34,7 @@ std::string PercentDecode(std::string_view s) {
 }  // namespace
 
 HttpResponse AdminJson(const HttpRequest& req, http::status status, const nlohmann::json& body) {
-  return http::JsonResponse(req, status, wire::WriteJsonText(body), "", "application/json");
-}
-
-HttpResponse AdminProblem(const HttpRequest& req, http::status status, std::string_view type,
-                          const std::string& message) {
-  return AdminJson(req, status, {{"__type", std::string(type)}, {"message", message}});
+  return http::JsonResponse(req, status, wire::WriteJsonText(body), "", http::kJsonContentType);
 }
 
 std::optional<std::string> QueryParam(const HttpRequest& req, std::string_view name) {

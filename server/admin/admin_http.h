@@ -1,5 +1,5 @@
-// Small HTTP helpers shared by the admin endpoints: JSON answers, problem
-// answers in AWS's error shape, and query-string parameters.
+// Small HTTP helpers shared by the admin endpoints: JSON answers and
+// query-string parameters. (Errors go through server/http/error_response.h.)
 #pragma once
 
 #include <optional>
@@ -12,13 +12,10 @@
 
 namespace rotor::server::admin {
 
-using http::HttpRequest;
-using http::HttpResponse;
-
-HttpResponse AdminJson(const HttpRequest& req, http::status status, const nlohmann::json& body);
-HttpResponse AdminProblem(const HttpRequest& req, http::status status, std::string_view type,
-                          const std::string& message);
+// `body` as application/json with `status`.
+http::HttpResponse AdminJson(const http::HttpRequest& req, http::status status,
+                             const nlohmann::json& body);
 // The percent-decoded value of `name` in the request target's query string.
-std::optional<std::string> QueryParam(const HttpRequest& req, std::string_view name);
+std::optional<std::string> QueryParam(const http::HttpRequest& req, std::string_view name);
 
 }  // namespace rotor::server::admin

@@ -6,6 +6,7 @@
 #include "core/compliance_report.h"
 #include "core/key_inventory.h"
 #include "core/key_ring.h"
+#include "core/kms_error.h"
 #include "server/admin/admin_endpoints.h"
 #include "server/admin/admin_http.h"
 #include "server/admin/ui_assets.h"
@@ -64,15 +65,12 @@ std::optional<size_t> LimitParam(const HttpRequest& req, size_t fallback, size_t
 
 }  // namespace
 
-HttpResponse AdminEndpoints::ListKeys(const HttpRequest& req) {
+HttpResponse AdminEndpoints::ListKeys(const HttpRequest& req, std::string_view) {
   std::optional<size_t> limit = LimitParam(req, kMaxKeysListed, kMaxKeysListed);
-  if (!limit)
-    return AdminProblem(req, http::status::bad_request, "ValidationException",
-                        "limit must be a positive integer");
+  if (!limit) throw core::KmsError::Validation("limit must be a positive integer");
   json keys = json::array();
   bool truncated = false;
-  core::KeyInventory inventory(repo_);
-  inventory.ForEach([&](const core::KeyOverview& o) {
+  inventory_.ForEach([&](const core::KeyOverview& o) {
     if (keys.size() == *limit) {
       truncated = true;
       return false;
@@ -90,15 +88,11 @@ HttpResponse AdminEndpoints::ListKeys(const HttpRequest& req) {
 HttpResponse AdminEndpoints::KeyDetail(const HttpRequest& req, std::string_view key_id) {
   core::Scope scope{QueryParam(req, "account").value_or(options_.default_scope.account),
                     QueryParam(req, "region").value_or(options_.default_scope.region)};
-  core::KeyInventory inventory(repo_);
-  std::optional<core::KeyOverview> overview = inventory.Find(scope, std::string(key_id));
-  if (!overview) {
-    return AdminProblem(req, http::status::not_found, "NotFoundException",
-                        "Key '" + core::KeyArn(scope, key_id) + "' does not exist");
-  }
+  std::optional<core::KeyOverview> overview = inventory_.Find(scope, std::string(key_id));
+  if (!overview) throw core::KmsError::KeyDoesNotExist(core::KeyArn(scope, key_id));
   const core::Key& k = overview->key;
   json versions = json::array();
-  for (const core::KeyMaterialVersion& v : inventory.Versions(k, kMaxVersionsListed)) {
+  for (const core::KeyMaterialVersion& v : inventory_.Versions(k, kMaxVersionsListed)) {
     core::KeyMaterialState state = core::KeyRing::StateOf(k, v.version);
     versions.push_back(
         {{"version", v.version},
@@ -140,10 +134,8 @@ HttpResponse AdminEndpoints::KeyDetail(const HttpRequest& req, std::string_view 
                     {"events", std::move(events)}});
 }
 
-HttpResponse AdminEndpoints::Events(const HttpRequest& req) {
-  if (!audit_)
-    return AdminProblem(req, http::status::not_found, "NotFoundException",
-                        "The audit trail is off.");
+HttpResponse AdminEndpoints::Events(const HttpRequest& req, std::string_view) {
+  if (!audit_) throw core::KmsError(core::ErrorCode::kNotFound, "The audit trail is off.");
   core::AuditQuery q;
   if (std::optional<std::string> key = QueryParam(req, "key")) {
     core::KeyReference ref = core::ParseKeyReference(*key);
@@ -155,14 +147,12 @@ HttpResponse AdminEndpoints::Events(const HttpRequest& req) {
   if (std::optional<std::string> since = QueryParam(req, "since")) {
     q.since = core::ParseIso8601(*since);
     if (!q.since) {
-      return AdminProblem(req, http::status::bad_request, "ValidationException",
-                          "since must be an ISO-8601 UTC time like 2027-01-01T00:00:00Z");
+      throw core::KmsError::Validation(
+          "since must be an ISO-8601 UTC time like 2027-01-01T00:00:00Z");
     }
   }
   std::optional<size_t> limit = LimitParam(req, 100, 10000);
-  if (!limit)
-    return AdminProblem(req, http::status::bad_request, "ValidationException",
-                        "limit must be a positive integer");
+  if (!limit) throw core::KmsError::Validation("limit must be a positive integer");
   q.limit = *limit;
   json events = json::array();
   for (const core::AuditEvent& e : audit_->Query(q)) {
@@ -173,7 +163,7 @@ HttpResponse AdminEndpoints::Events(const HttpRequest& req) {
                    {{"events", std::move(events)}, {"dropped", audit_->dropped()}});
 }
 
-HttpResponse AdminEndpoints::Report(const HttpRequest& req) {
+HttpResponse AdminEndpoints::Report(const HttpRequest& req, std::string_view) {
   core::ReportOptions options{clock_.Now(), options_.max_material_age_days,
                               options_.expiry_warning_days};
   try {
@@ -181,19 +171,20 @@ HttpResponse AdminEndpoints::Report(const HttpRequest& req) {
       options.max_material_age_days = std::stoi(*v);
     if (auto v = QueryParam(req, "expiryWarningDays")) options.expiry_warning_days = std::stoi(*v);
   } catch (const std::exception&) {
-    return AdminProblem(req, http::status::bad_request, "ValidationException",
-                        "maxMaterialAgeDays and expiryWarningDays must be integers");
+    throw core::KmsError::Validation("maxMaterialAgeDays and expiryWarningDays must be integers");
   }
-  core::KeyInventory inventory(repo_);
   return AdminJson(req, http::status::ok,
-                   tools::ReportJson(core::BuildComplianceReport(inventory, options)));
+                   tools::ReportJson(core::BuildComplianceReport(inventory_, options)));
 }
 
-HttpResponse AdminEndpoints::Ui(const HttpRequest& req, std::string_view file) {
+HttpResponse AdminEndpoints::UiIndex(const HttpRequest& req, std::string_view) {
+  return UiFile(req, "index.html");
+}
+
+HttpResponse AdminEndpoints::UiFile(const HttpRequest& req, std::string_view file) {
   const UiAsset* asset = FindUiAsset(file);
   if (!asset)
-    return AdminProblem(req, http::status::not_found, "NotFoundException",
-                        "No dashboard file " + std::string(file));
+    throw core::KmsError(core::ErrorCode::kNotFound, "No dashboard file " + std::string(file));
   HttpResponse res = http::JsonResponse(req, http::status::ok, std::string(asset->bytes), "",
                                         std::string(asset->content_type).c_str());
   res.set(http::field::cache_control, "no-store");

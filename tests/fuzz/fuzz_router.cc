@@ -27,6 +27,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/clock.h"
+#include "core/key_inventory.h"
 #include "core/key_sealer.h"
 #include "core/kms_service.h"
 #include "core/random.h"
@@ -65,7 +66,7 @@ struct World {
         service(repo, sealer, random, Config()),
         // No virtual clock for the admin endpoints: clock moves answer 409, so
         // time never moves and every input sees the same clock.
-        admin(service, repo, clock, nullptr, nullptr, {"", "fuzz"}),
+        admin(service, inventory, clock, nullptr, nullptr, {"", "fuzz"}),
         router(service, clock, {}),
         front(router, admin) {}
 
@@ -113,6 +114,7 @@ struct World {
   storage::MemoryKeyRepository repo;
   core::KeySealer sealer;
   core::KmsService service;
+  core::KeyInventory inventory{repo};
   server::admin::AdminEndpoints admin;
   server::wire::Router router;
   server::FrontDispatcher front;

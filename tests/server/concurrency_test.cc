@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/background_worker.h"
+#include "core/key_inventory.h"
 #include "core/key_sealer.h"
 #include "core/kms_service.h"
 #include "core/random.h"
@@ -58,7 +59,7 @@ struct World {
         service(repo, sealer, random, Config()),
         clock(*core::ParseIso8601("2026-01-01T00:00:00Z")),
         worker(service, clock, std::chrono::milliseconds(5)),
-        admin(service, repo, clock, &clock, nullptr, {"", "test"}),
+        admin(service, inventory, clock, &clock, nullptr, {"", "test"}),
         router(service, clock, {}),
         front(router, admin) {
     service.SetDueNowNotifier([this] { worker.Wake(); });
@@ -87,6 +88,7 @@ struct World {
   core::KmsService service;
   core::VirtualClock clock;
   core::BackgroundWorker worker;
+  core::KeyInventory inventory{repo};
   server::admin::AdminEndpoints admin;
   server::wire::Router router;
   server::FrontDispatcher front;

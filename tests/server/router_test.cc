@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "core/key_inventory.h"
 #include "core/key_sealer.h"
 #include "server/front_dispatcher.h"
 #include "server/wire/sigv4.h"
@@ -17,7 +18,7 @@ struct RouterFixture {
   RouterFixture()
       : sealer(random.Secret(32), random),
         service(repo, sealer, random, core::ServiceConfig{}),
-        admin(service, repo, clock, &clock, nullptr, {"", "test"}),
+        admin(service, inventory, clock, &clock, nullptr, {"", "test"}),
         router(service, clock, {}),
         front(router, admin) {}
 
@@ -47,6 +48,7 @@ struct RouterFixture {
   storage::MemoryKeyRepository repo;
   core::KeySealer sealer;
   core::KmsService service;
+  core::KeyInventory inventory{repo};
   server::admin::AdminEndpoints admin;
   server::wire::Router router;
   server::FrontDispatcher front;
@@ -213,7 +215,7 @@ TEST_CASE("Admin endpoints refuse foreign origins and non-loopback clients witho
   CHECK(request("http://127.0.0.1:4599", "", true, f.admin) == 200);  // the dashboard itself
   CHECK(request("http://evil.example", "", true, f.admin) == 403);
   CHECK(request("", "", false, f.admin) == 403);
-  server::admin::AdminEndpoints with_token(f.service, f.repo, f.clock, &f.clock, nullptr,
+  server::admin::AdminEndpoints with_token(f.service, f.inventory, f.clock, &f.clock, nullptr,
                                            {"s3cret", "test"});
   CHECK(request("", "s3cret", false, with_token) == 200);
   CHECK(request("", "wrong!", false, with_token) == 403);

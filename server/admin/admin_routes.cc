@@ -1,0 +1,47 @@
+#include "server/admin/admin_routes.h"
+
+#include <array>
+
+#include "server/admin/admin_endpoints.h"
+
+namespace rotor::server::admin {
+namespace {
+
+using http::verb;
+using A = AdminEndpoints;
+constexpr PathMatch kExact = PathMatch::kExact;
+constexpr PathMatch kPrefix = PathMatch::kPrefix;
+
+// First match wins: exact rows come before a prefix that covers them.
+constexpr std::array kRoutes = {
+    AdminRoute{verb::get, "/_rotor/health", kExact, kPublic, &A::Health},
+    AdminRoute{verb::get, "/_rotor/ui", kExact, kPublic, &A::UiIndex},
+    AdminRoute{verb::get, "/_rotor/ui/", kExact, kPublic, &A::UiIndex},
+    AdminRoute{verb::get, "/_rotor/ui/", kPrefix, kPublic, &A::UiFile},
+    AdminRoute{verb::get, "/_rotor/clock", kExact, 0, &A::GetClock},
+    AdminRoute{verb::post, "/_rotor/clock", kExact, kBlocking, &A::MoveClock},
+    AdminRoute{verb::post, "/_rotor/reset", kExact, kBlocking, &A::Reset},
+    AdminRoute{verb::post, "/moto-api/reset", kExact, kBlocking, &A::Reset},
+    AdminRoute{verb::get, "/_rotor/keys", kExact, 0, &A::ListKeys},
+    AdminRoute{verb::get, "/_rotor/keys/", kPrefix, 0, &A::KeyDetail},
+    AdminRoute{verb::get, "/_rotor/events", kExact, 0, &A::Events},
+    AdminRoute{verb::get, "/_rotor/report", kExact, 0, &A::Report},
+};
+
+}  // namespace
+
+const AdminRoute* FindAdminRoute(http::verb method, std::string_view path) {
+  for (const AdminRoute& r : kRoutes) {
+    if (r.method != method) continue;
+    if (r.match == kExact ? path == r.path : path.starts_with(r.path)) return &r;
+  }
+  return nullptr;
+}
+
+std::span<const AdminRoute> AdminRoutes() { return kRoutes; }
+
+bool IsAdminPath(std::string_view target) {
+  return target.starts_with("/_rotor/") || target.starts_with("/moto-api/");
+}
+
+}  // namespace rotor::server::admin

@@ -1,0 +1,155 @@
+// The admin API's route table (server/admin/admin_routes.h) and the rules
+// AdminEndpoints::Handle applies around it: authorization unless the route is
+// public, 404 for no route, and errors named by core's one error table.
+#include "server/admin/admin_routes.h"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <tuple>
+
+#include "core/key_inventory.h"
+#include "core/key_sealer.h"
+#include "core/kms_service.h"
+#include "failing_repository.h"
+#include "server/admin/admin_endpoints.h"
+#include "storage/memory_key_repository.h"
+
+using namespace rotor;
+using namespace rotor::server;
+using nlohmann::json;
+
+namespace {
+
+struct AdminFixture {
+  explicit AdminFixture(core::KeyRepository& store, bool virtual_clock = true)
+      : sealer(random.Secret(32), random),
+        service(store, sealer, random, core::ServiceConfig{}),
+        inventory(store),
+        admin(service, inventory, clock, virtual_clock ? &clock : nullptr, nullptr, {"", "test"}) {}
+
+  http::HttpResponse Call(http::verb verb, const std::string& target, bool loopback = true,
+                          const std::string& body = "") {
+    http::HttpRequest req{verb, target, 11};
+    req.body() = body;
+    req.prepare_payload();
+    return admin.Handle(req, {"10.9.8.7", loopback});
+  }
+  static json Body(const http::HttpResponse& res) { return json::parse(res.body()); }
+
+  core::SeededRandom random{5};
+  core::VirtualClock clock{*core::ParseIso8601("2026-01-01T00:00:00Z")};
+  core::KeySealer sealer;
+  core::KmsService service;
+  core::KeyInventory inventory;
+  admin::AdminEndpoints admin;
+};
+
+}  // namespace
+
+TEST_CASE("Admin routes match the method and the exact path, or a prefix and its rest") {
+  using admin::FindAdminRoute;
+  using admin::PathMatch;
+  const admin::AdminRoute* keys = FindAdminRoute(http::verb::get, "/_rotor/keys");
+  REQUIRE(keys);
+  CHECK(keys->match == PathMatch::kExact);
+  CHECK(keys->handler == &admin::AdminEndpoints::ListKeys);
+  const admin::AdminRoute* detail = FindAdminRoute(http::verb::get, "/_rotor/keys/abc");
+  REQUIRE(detail);
+  CHECK(detail->match == PathMatch::kPrefix);
+  CHECK(detail->path == "/_rotor/keys/");
+  CHECK(detail->handler == &admin::AdminEndpoints::KeyDetail);
+  // The dashboard page under both spellings, before the prefix of its files.
+  CHECK(FindAdminRoute(http::verb::get, "/_rotor/ui")->handler == &admin::AdminEndpoints::UiIndex);
+  CHECK(FindAdminRoute(http::verb::get, "/_rotor/ui/")->handler == &admin::AdminEndpoints::UiIndex);
+  CHECK(FindAdminRoute(http::verb::get, "/_rotor/ui/app.js")->handler ==
+        &admin::AdminEndpoints::UiFile);
+  // One path, two methods.
+  CHECK(FindAdminRoute(http::verb::get, "/_rotor/clock")->handler ==
+        &admin::AdminEndpoints::GetClock);
+  CHECK(FindAdminRoute(http::verb::post, "/_rotor/clock")->handler ==
+        &admin::AdminEndpoints::MoveClock);
+  CHECK(FindAdminRoute(http::verb::post, "/moto-api/reset")->handler ==
+        &admin::AdminEndpoints::Reset);
+  // No route: another method, a longer exact path, a path outside the table.
+  CHECK_FALSE(FindAdminRoute(http::verb::delete_, "/_rotor/clock"));
+  CHECK_FALSE(FindAdminRoute(http::verb::post, "/_rotor/health"));
+  CHECK_FALSE(FindAdminRoute(http::verb::get, "/_rotor/healthz"));
+  CHECK_FALSE(FindAdminRoute(http::verb::get, "/_rotor/nope"));
+  CHECK(admin::IsAdminPath("/_rotor/keys?limit=1"));
+  CHECK(admin::IsAdminPath("/moto-api/reset"));
+  CHECK_FALSE(admin::IsAdminPath("/"));
+  CHECK_FALSE(admin::IsAdminPath("/_rotor"));
+}
+
+TEST_CASE("Only health and the dashboard's files are public; only the POSTs may block") {
+  std::set<std::tuple<http::verb, std::string_view, admin::PathMatch>> seen;
+  for (const admin::AdminRoute& r : admin::AdminRoutes()) {
+    CAPTURE(r.path);
+    CHECK(admin::IsAdminPath(r.path));
+    CHECK(seen.insert({r.method, r.path, r.match}).second);  // no row hides another
+    bool is_public = (r.flags & admin::kPublic) != 0;
+    CHECK(is_public == (r.path == "/_rotor/health" || r.path.starts_with("/_rotor/ui")));
+    CHECK(((r.flags & admin::kBlocking) != 0) == (r.method == http::verb::post));
+    CHECK(r.handler != nullptr);
+  }
+}
+
+TEST_CASE("Admin requests are authorized before a route is looked up, except public ones") {
+  storage::MemoryKeyRepository store;
+  AdminFixture f(store);
+  // From outside loopback without the token: public routes answer, others are
+  // refused, unknown paths included (403 before 404).
+  CHECK(f.Call(http::verb::get, "/_rotor/health", false).result_int() == 200);
+  CHECK(f.Call(http::verb::get, "/_rotor/ui/app.js", false).result_int() == 200);
+  http::HttpResponse denied = f.Call(http::verb::get, "/_rotor/keys", false);
+  CHECK(denied.result_int() == 403);
+  CHECK(f.Body(denied)["__type"] == "AccessDeniedException");
+  CHECK(denied[http::field::content_type] == "application/json");
+  CHECK(f.Call(http::verb::get, "/_rotor/nope", false).result_int() == 403);
+  // From loopback: no route is a 404 naming the method and target.
+  http::HttpResponse missing = f.Call(http::verb::get, "/_rotor/nope?x=1");
+  CHECK(missing.result_int() == 404);
+  CHECK(f.Body(missing) == json{{"__type", "NotFoundException"},
+                                {"message", "No admin endpoint GET /_rotor/nope?x=1"}});
+  // The request's blocking flag is the route's.
+  http::HttpRequest move{http::verb::post, "/_rotor/clock?x", 11};
+  CHECK(f.admin.IsBlocking(move));
+  http::HttpRequest read{http::verb::get, "/_rotor/keys", 11};
+  CHECK_FALSE(f.admin.IsBlocking(read));
+}
+
+TEST_CASE("Admin errors carry the names of core's one error table") {
+  storage::MemoryKeyRepository store;
+  AdminFixture system_clock(store, /*virtual_clock=*/false);
+  http::HttpResponse clock =
+      system_clock.Call(http::verb::post, "/_rotor/clock", true, R"({"advance":"1d"})");
+  CHECK(clock.result_int() == 409);
+  CHECK(AdminFixture::Body(clock)["__type"] == core::ErrorName(core::ErrorCode::kClock));
+  AdminFixture f(store);
+  http::HttpResponse bad = f.Call(http::verb::post, "/_rotor/clock", true, R"({"advance":"x"})");
+  CHECK(bad.result_int() == 400);
+  CHECK(f.Body(bad)["__type"] == "ValidationException");
+  http::HttpResponse not_json = f.Call(http::verb::post, "/_rotor/clock", true, "{");
+  CHECK(not_json.result_int() == 400);
+  CHECK(f.Body(not_json)["__type"] == "SerializationException");
+  http::HttpResponse no_key = f.Call(http::verb::get, "/_rotor/keys/absent");
+  CHECK(no_key.result_int() == 404);
+  CHECK(f.Body(no_key)["message"] ==
+        "Key 'arn:aws:kms:us-east-1:111122223333:key/absent' does not exist");
+}
+
+TEST_CASE("An internal failure under an admin endpoint is logged, never shown") {
+  rotor::testing::FailingRepository broken;
+  AdminFixture f(broken);
+  for (const char* target : {"/_rotor/keys", "/_rotor/report", "/_rotor/keys/k"}) {
+    CAPTURE(target);
+    http::HttpResponse res = f.Call(http::verb::get, target);
+    CHECK(res.result_int() == 500);
+    CHECK(f.Body(res) == json{{"__type", "KMSInternalException"},
+                              {"message", "The request failed because of an internal error."}});
+  }
+  http::HttpResponse reset = f.Call(http::verb::post, "/_rotor/reset");
+  CHECK(reset.result_int() == 500);
+  CHECK(reset.body().find("sqlite") == std::string::npos);
+}

@@ -1,5 +1,7 @@
 #include "server/config.h"
 
+#include <cctype>
+#include <climits>
 #include <cstdlib>
 #include <functional>
 #include <map>
@@ -7,6 +9,26 @@
 
 namespace rotor::server {
 namespace {
+
+// ---- The one flag parser, for rotor and its tools alike.
+
+// One flag of a command, with what it does to the command's options `T`.
+template <typename T>
+struct Flag {
+  const char* name;  // "--data-dir"; its environment variable is VariableOf(name)
+  bool takes_value;  // false: a switch (--json), also written --json=false
+  // `source` names where the value came from (the flag or the variable), for errors.
+  std::function<void(T&, const std::string& source, const std::string& value)> apply;
+};
+
+// "--data-dir" -> "ROTOR_DATA_DIR".
+std::string VariableOf(std::string_view flag) {
+  std::string var = "ROTOR_";
+  for (char c : flag.substr(2)) {
+    var.push_back(c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  }
+  return var;
+}
 
 std::map<std::string, std::string> Environment(char** environ) {
   std::map<std::string, std::string> env;
@@ -18,6 +40,62 @@ std::map<std::string, std::string> Environment(char** environ) {
   }
   return env;
 }
+
+// Applies, in increasing precedence: local-kms's variables, ROTOR_* variables,
+// then the command line (--name value, --name=value, --switch; -h/--help sets
+// `*help`). Throws ConfigError for an unknown flag or a bad value.
+template <typename T>
+void ParseFlags(const std::vector<Flag<T>>& flags, const std::vector<std::string>& args,
+                char** environ, T& out, bool* help) {
+  auto find = [&flags](std::string_view name) -> const Flag<T>* {
+    for (const Flag<T>& f : flags) {
+      if (name == f.name) return &f;
+    }
+    return nullptr;
+  };
+  auto env = Environment(environ);
+  // local-kms's variables, so a suite written for it runs unchanged; Rotor's
+  // own variables and flags take precedence.
+  const std::pair<const char*, const char*> kLocalKmsAliases[] = {
+      {"PORT", "--port"},
+      {"KMS_ACCOUNT_ID", "--account-id"},
+      {"KMS_REGION", "--region"},
+      {"KMS_SEED_PATH", "--seed-file"},
+      {"KMS_DATA_PATH", "--data-dir"}};
+  for (const auto& [var, flag] : kLocalKmsAliases) {
+    auto it = env.find(var);
+    const Flag<T>* f = find(flag);
+    if (it != env.end() && f) f->apply(out, var, it->second);
+  }
+  for (const Flag<T>& f : flags) {
+    std::string var = VariableOf(f.name);
+    auto it = env.find(var);
+    if (it != env.end()) f.apply(out, var, it->second);
+  }
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string arg = args[i];
+    if (arg == "-h" || arg == "--help") {
+      *help = true;
+      continue;
+    }
+    std::string value;
+    bool inline_value = false;
+    if (size_t eq = arg.find('='); eq != std::string::npos && arg.rfind("--", 0) == 0) {
+      value = arg.substr(eq + 1);
+      arg = arg.substr(0, eq);
+      inline_value = true;
+    }
+    const Flag<T>* flag = find(arg);
+    if (!flag) throw ConfigError("unknown option " + arg + "\n\n" + UsageText());
+    if (flag->takes_value && !inline_value) {
+      if (i + 1 >= args.size()) throw ConfigError(arg + " needs a value");
+      value = args[++i];
+    }
+    flag->apply(out, arg, flag->takes_value || inline_value ? value : "1");
+  }
+}
+
+// ---- Value readers; each error names the flag or variable.
 
 int64_t ParseInt(const std::string& flag, const std::string& value, int64_t min, int64_t max) {
   try {
@@ -45,31 +123,45 @@ bool ParseBool(const std::string& flag, const std::string& value) {
   throw ConfigError(flag + " must be true or false, not '" + value + "'");
 }
 
-struct Option {
-  const char* flag;
-  const char* env;
-  bool takes_value;
-  std::function<void(Config&, const std::string& name, const std::string& value)> apply;
-};
+core::Timestamp ParseTime(const std::string& flag, const std::string& value) {
+  std::optional<core::Timestamp> t = core::ParseIso8601(value);
+  if (!t) throw ConfigError(flag + " must be an ISO-8601 time like 2027-01-01T00:00:00Z");
+  return *t;
+}
 
-const std::vector<Option>& Options() {
-  static const std::vector<Option> kOptions = {
-      {"--host", "ROTOR_HOST", true, [](Config& c, auto&, auto& v) { c.host = v; }},
-      {"--port", "ROTOR_PORT", true,
+// Flags several commands share, written once.
+template <typename T>
+Flag<T> Text(const char* name, std::string T::*member) {
+  return {name, true, [member](T& o, auto&, auto& v) { o.*member = v; }};
+}
+template <typename T>
+Flag<T> Switch(const char* name, bool T::*member) {
+  return {name, false, [member](T& o, auto& n, auto& v) { o.*member = ParseBool(n, v); }};
+}
+template <typename T>
+Flag<T> DayCount(const char* name, int T::*member) {
+  return {name, true, [member](T& o, auto& n, auto& v) {
+            o.*member = static_cast<int>(ParseInt(n, v, 0, 100000));
+          }};
+}
+
+const std::vector<Flag<Config>>& ServerFlags() {
+  static const std::vector<Flag<Config>> kFlags = {
+      Text("--host", &Config::host),
+      {"--port", true,
        [](Config& c, auto& n, auto& v) {
          c.port = static_cast<uint16_t>(ParseInt(n, v, 0, 65535));
        }},
-      {"--data-dir", "ROTOR_DATA_DIR", true, [](Config& c, auto&, auto& v) { c.data_dir = v; }},
-      {"--in-memory", "ROTOR_IN_MEMORY", false,
-       [](Config& c, auto& n, auto& v) { c.in_memory = ParseBool(n, v); }},
-      {"--account-id", "ROTOR_ACCOUNT_ID", true,
+      Text("--data-dir", &Config::data_dir),
+      Switch("--in-memory", &Config::in_memory),
+      {"--account-id", true,
        [](Config& c, auto& n, auto& v) {
          if (v.size() != 12 || v.find_first_not_of("0123456789") != std::string::npos) {
            throw ConfigError(n + " must be 12 digits, not '" + v + "'");
          }
          c.account_id = v;
        }},
-      {"--region", "ROTOR_REGION", true,
+      {"--region", true,
        [](Config& c, auto& n, auto& v) {
          if (v.empty() ||
              v.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos) {
@@ -77,47 +169,83 @@ const std::vector<Option>& Options() {
          }
          c.region = v;
        }},
-      {"--clock", "ROTOR_CLOCK", true,
+      {"--clock", true,
        [](Config& c, auto& n, auto& v) {
          if (v != "system" && v != "virtual") throw ConfigError(n + " must be system or virtual");
          c.virtual_clock = v == "virtual";
        }},
-      {"--clock-start", "ROTOR_CLOCK_START", true,
+      {"--clock-start", true,
        [](Config& c, auto& n, auto& v) {
          c.clock_start = core::ParseIso8601(v);
          if (!c.clock_start)
            throw ConfigError(n + " must be an ISO-8601 time like 2026-01-01T00:00:00Z");
        }},
-      {"--seed", "ROTOR_SEED", true,
+      {"--seed", true,
        [](Config& c, auto& n, auto& v) {
          c.seed = static_cast<uint64_t>(ParseInt(n, v, 0, INT64_MAX));
        }},
-      {"--rotation-jitter", "ROTOR_ROTATION_JITTER", true,
+      {"--rotation-jitter", true,
        [](Config& c, auto& n, auto& v) { c.rotation_jitter = ParseDurationFlag(n, v); }},
-      {"--on-demand-rotation-delay", "ROTOR_ON_DEMAND_ROTATION_DELAY", true,
+      {"--on-demand-rotation-delay", true,
        [](Config& c, auto& n, auto& v) { c.on_demand_rotation_delay = ParseDurationFlag(n, v); }},
-      {"--on-demand-rotation-limit", "ROTOR_ON_DEMAND_ROTATION_LIMIT", true,
+      {"--on-demand-rotation-limit", true,
        [](Config& c, auto& n, auto& v) {
          c.on_demand_rotation_limit = static_cast<int>(ParseInt(n, v, 0, 100000));
        }},
-      {"--root-key-file", "ROTOR_ROOT_KEY_FILE", true,
-       [](Config& c, auto&, auto& v) { c.root_key_file = v; }},
-      {"--threads", "ROTOR_THREADS", true,
+      Text("--root-key-file", &Config::root_key_file),
+      {"--threads", true,
        [](Config& c, auto& n, auto& v) { c.threads = static_cast<int>(ParseInt(n, v, 0, 256)); }},
-      {"--read-timeout", "ROTOR_READ_TIMEOUT", true,
+      {"--read-timeout", true,
        [](Config& c, auto& n, auto& v) {
          auto t = std::chrono::duration_cast<std::chrono::seconds>(ParseDurationFlag(n, v));
          if (t < std::chrono::seconds(1)) throw ConfigError(n + " must be at least 1s");
          c.read_timeout = t;
        }},
-      {"--admin-token", "ROTOR_ADMIN_TOKEN", true,
-       [](Config& c, auto&, auto& v) { c.admin_token = v; }},
-      {"--audit-log", "ROTOR_AUDIT_LOG", true, [](Config& c, auto&, auto& v) { c.audit_log = v; }},
-      {"--audit-max-events", "ROTOR_AUDIT_MAX_EVENTS", true,
+      Text("--admin-token", &Config::admin_token),
+      Text("--audit-log", &Config::audit_log),
+      {"--audit-max-events", true,
        [](Config& c, auto& n, auto& v) { c.audit_max_events = ParseInt(n, v, 0, INT64_MAX); }},
-      {"--seed-file", "ROTOR_SEED_FILE", true, [](Config& c, auto&, auto& v) { c.seed_file = v; }},
+      Text("--seed-file", &Config::seed_file),
   };
-  return kOptions;
+  return kFlags;
+}
+
+const std::vector<Flag<tools::ReportOptions>>& ReportFlags() {
+  using R = tools::ReportOptions;
+  static const std::vector<Flag<R>> kFlags = {
+      Text("--data-dir", &R::data_dir),
+      Switch("--json", &R::json),
+      DayCount("--max-material-age-days", &R::max_material_age_days),
+      DayCount("--expiry-warning-days", &R::expiry_warning_days),
+      {"--at", true, [](R& r, auto& n, auto& v) { r.at = ParseTime(n, v); }},
+      {"--fail-under", true,
+       [](R& r, auto& n, auto& v) {
+         try {
+           size_t used = 0;
+           r.fail_under = std::stod(v, &used);
+           if (used != v.size()) throw std::invalid_argument("");
+         } catch (const std::exception&) {
+           throw ConfigError(n + " must be a percentage like 90");
+         }
+       }},
+  };
+  return kFlags;
+}
+
+const std::vector<Flag<tools::ExportOptions>>& ExportFlags() {
+  using E = tools::ExportOptions;
+  static const std::vector<Flag<E>> kFlags = {
+      Text("--data-dir", &E::data_dir),
+      {"--format", true,
+       [](E& e, auto& n, auto& v) {
+         if (v != "yaml" && v != "json") throw ConfigError(n + " must be yaml or json");
+         e.yaml = v == "yaml";
+       }},
+      Switch("--include-material", &E::include_material),
+      Text("--output", &E::output),
+      Text("--root-key-file", &E::root_key_file),
+  };
+  return kFlags;
 }
 
 }  // namespace
@@ -131,52 +259,23 @@ std::string DefaultDataDir(char** environ) {
 
 Config ParseConfig(const std::vector<std::string>& args, char** environ) {
   Config c;
-  auto env = Environment(environ);
-  // local-kms's variables, so a suite written for it runs unchanged; Rotor's
-  // own variables and flags take precedence.
-  const std::pair<const char*, const char*> kLocalKmsAliases[] = {
-      {"PORT", "--port"},
-      {"KMS_ACCOUNT_ID", "--account-id"},
-      {"KMS_REGION", "--region"},
-      {"KMS_SEED_PATH", "--seed-file"},
-      {"KMS_DATA_PATH", "--data-dir"}};
-  for (const auto& [var, flag] : kLocalKmsAliases) {
-    auto it = env.find(var);
-    if (it == env.end()) continue;
-    for (const Option& o : Options()) {
-      if (std::string_view(o.flag) == flag) o.apply(c, var, it->second);
-    }
-  }
-  for (const Option& o : Options()) {
-    auto it = env.find(o.env);
-    if (it != env.end()) o.apply(c, o.env, it->second);
-  }
-  for (size_t i = 0; i < args.size(); ++i) {
-    std::string arg = args[i];
-    if (arg == "-h" || arg == "--help") {
-      c.help = true;
-      continue;
-    }
-    std::string value;
-    bool inline_value = false;
-    if (size_t eq = arg.find('='); eq != std::string::npos && arg.rfind("--", 0) == 0) {
-      value = arg.substr(eq + 1);
-      arg = arg.substr(0, eq);
-      inline_value = true;
-    }
-    const Option* option = nullptr;
-    for (const Option& o : Options()) {
-      if (arg == o.flag) option = &o;
-    }
-    if (!option) throw ConfigError("unknown option " + arg + "\n\n" + UsageText());
-    if (option->takes_value && !inline_value) {
-      if (i + 1 >= args.size()) throw ConfigError(arg + " needs a value");
-      value = args[++i];
-    }
-    option->apply(c, arg, option->takes_value || inline_value ? value : "1");
-  }
+  ParseFlags(ServerFlags(), args, environ, c, &c.help);
   if (c.data_dir.empty() && !c.in_memory) c.data_dir = DefaultDataDir(environ);
   return c;
+}
+
+tools::ReportOptions ParseReportConfig(const std::vector<std::string>& args, char** environ) {
+  tools::ReportOptions r;
+  ParseFlags(ReportFlags(), args, environ, r, &r.help);
+  if (r.data_dir.empty()) r.data_dir = DefaultDataDir(environ);
+  return r;
+}
+
+tools::ExportOptions ParseExportConfig(const std::vector<std::string>& args, char** environ) {
+  tools::ExportOptions e;
+  ParseFlags(ExportFlags(), args, environ, e, &e.help);
+  if (e.data_dir.empty()) e.data_dir = DefaultDataDir(environ);
+  return e;
 }
 
 std::string UsageText() {
@@ -209,7 +308,9 @@ std::string UsageText() {
          "                    [--expiry-warning-days N] [--at TIME] [--fail-under PCT]\n"
          "       rotor export [--data-dir D] [--format yaml|json] [--include-material] [--output "
          "F]\n"
-         "See docs/cli.md.\n";
+         "                    [--root-key-file F]\n"
+         "The tools' options are environment variables the same way (--fail-under is\n"
+         "ROTOR_FAIL_UNDER). See docs/cli.md.\n";
 }
 
 }  // namespace rotor::server

@@ -1,5 +1,10 @@
-// Config: rotor's flags, each also readable from a ROTOR_* environment
-// variable (a flag wins over its variable). docs/cli.md is the user's view.
+// Config: the flags of rotor and of its tools (rotor report, rotor export),
+// read by one parser. Every flag is also a ROTOR_* environment variable named
+// after it (--data-dir is ROTOR_DATA_DIR, --fail-under is ROTOR_FAIL_UNDER); a
+// flag wins over its variable. local-kms's PORT, KMS_ACCOUNT_ID, KMS_REGION,
+// KMS_SEED_PATH and KMS_DATA_PATH stand for --port, --account-id, --region,
+// --seed-file and --data-dir, under Rotor's own variables. docs/cli.md is the
+// user's view.
 #pragma once
 
 #include <chrono>
@@ -10,9 +15,11 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "server/tools/tools.h"
 
 namespace rotor::server {
 
+// `rotor` / `rotor serve`.
 struct Config {
   std::string host = "127.0.0.1";
   uint16_t port = 4599;
@@ -41,8 +48,13 @@ class ConfigError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Parses argv (without argv[0]) over the environment. Throws ConfigError.
+// Each parses argv (without argv[0] and the tool's name) over the
+// environment `environ`. Throw ConfigError naming the flag or variable.
 Config ParseConfig(const std::vector<std::string>& args, char** environ);
+tools::ReportOptions ParseReportConfig(const std::vector<std::string>& args, char** environ);
+tools::ExportOptions ParseExportConfig(const std::vector<std::string>& args, char** environ);
+
+// $XDG_DATA_HOME/rotor, else ~/.local/share/rotor, else ./.rotor-data.
 std::string DefaultDataDir(char** environ);
 std::string UsageText();
 

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -63,6 +64,13 @@ class ScratchDir {
  private:
   std::string path_;
 };
+
+storage::SqliteOptions ReadOnly(const std::string& data_dir) {
+  storage::SqliteOptions options;
+  options.data_dir = data_dir;
+  options.read_only = true;
+  return options;
+}
 
 int Serve(const server::Config& config) {
   RaiseDescriptorLimit();
@@ -173,14 +181,47 @@ int Serve(const server::Config& config) {
   return 0;
 }
 
+// `rotor report` / `rotor export`: flags through the server's parser, the
+// data dir opened read-only (so they work while a server runs on it).
+// Errors exit 2 with "rotor <tool>: <why>".
+int RunTool(const std::string& tool, const std::vector<std::string>& args) {
+  try {
+    if (tool == "report") {
+      server::tools::ReportOptions options = server::ParseReportConfig(args, environ);
+      if (options.help) {
+        std::fputs(server::UsageText().c_str(), stdout);
+        return 0;
+      }
+      storage::SqliteKeyRepository repo(ReadOnly(options.data_dir));
+      return server::tools::RunReport(options, repo);
+    }
+    server::tools::ExportOptions options = server::ParseExportConfig(args, environ);
+    if (options.help) {
+      std::fputs(server::UsageText().c_str(), stdout);
+      return 0;
+    }
+    storage::SqliteKeyRepository repo(ReadOnly(options.data_dir));
+    core::OpenSslRandom random;
+    std::optional<core::KeySealer> sealer;
+    if (options.include_material) {
+      // Plaintext key material leaves Rotor only when asked for explicitly.
+      std::string root =
+          options.root_key_file.empty() ? options.data_dir + "/root.key" : options.root_key_file;
+      sealer.emplace(storage::LoadOrCreateRootKey(root, false, random), random);
+    }
+    return server::tools::RunExport(options, repo, sealer ? &*sealer : nullptr);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "rotor %s: %s\n", tool.c_str(), e.what());
+    return 2;
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  if (!args.empty() && args[0] == "report")
-    return server::tools::RunReportTool({args.begin() + 1, args.end()}, environ);
-  if (!args.empty() && args[0] == "export")
-    return server::tools::RunExportTool({args.begin() + 1, args.end()}, environ);
+  if (!args.empty() && (args[0] == "report" || args[0] == "export"))
+    return RunTool(args[0], {args.begin() + 1, args.end()});
   if (!args.empty() && args[0] == "serve") args.erase(args.begin());
   server::Config config;
   try {

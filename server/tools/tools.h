@@ -1,14 +1,46 @@
-// `rotor report` and `rotor export`: tools that read a data dir directly
-// (read-only, so they also work while a server runs on it).
+// `rotor report` and `rotor export`: tools that read a data dir (read-only,
+// so they also work while a server runs on it). Their flags are parsed by the
+// server's own parser (server/config.h) and the store is opened by the
+// composition root (server/main.cc); the tools see only core's repository port.
 #pragma once
 
+#include <optional>
 #include <string>
-#include <vector>
+
+#include "core/clock.h"
+#include "core/key_repository.h"
+#include "core/key_sealer.h"
 
 namespace rotor::server::tools {
 
-// Both return the process exit code; they print errors to stderr.
-int RunReportTool(const std::vector<std::string>& args, char** environ);
-int RunExportTool(const std::vector<std::string>& args, char** environ);
+struct ReportOptions {
+  std::string data_dir;
+  bool json = false;                  // --json: JSON for machines, else a text table
+  int max_material_age_days = 365;    // material older than this is stale
+  int expiry_warning_days = 30;       // imported material expiring within this many days
+  std::optional<core::Timestamp> at;  // the report's "now"; default: the system clock
+  std::optional<double> fail_under;   // percent; exit 3 when coverage is under it
+  bool help = false;
+};
+
+struct ExportOptions {
+  std::string data_dir;
+  bool yaml = true;  // --format yaml|json
+  bool include_material = false;
+  std::string output;         // empty: stdout
+  std::string root_key_file;  // empty: <data_dir>/root.key (with --include-material)
+  bool help = false;
+};
+
+// Prints the rotation compliance report of `repo` (text, or JSON with --json)
+// to stdout. Returns the exit code: 0, or 3 (after a line on stderr) when the
+// coverage is under --fail-under. Throws on a storage failure.
+int RunReport(const ReportOptions& options, core::KeyRepository& repo);
+
+// Writes `repo` as a seed file (docs/seed-files.md) to --output or stdout.
+// `sealer` unseals key material for --include-material; null without it.
+// Returns 0; throws std::runtime_error when the output cannot be written.
+int RunExport(const ExportOptions& options, core::KeyRepository& repo,
+              const core::KeySealer* sealer);
 
 }  // namespace rotor::server::tools

@@ -1374,6 +1374,31 @@ class ComplianceReportTest(OperateTestCase):
         self.assertEqual(s["staleMaterial"], [])
         self.assertEqual(s["cannotRotateAutomatically"], [self.entry(kms, ext, age=None)])
 
+    def test_tool_flags_are_environment_variables_like_the_servers(self):
+        """The tools read their flags with the server's parser: --fail-under is
+        ROTOR_FAIL_UNDER, --data-dir is ROTOR_DATA_DIR (and local-kms's
+        KMS_DATA_PATH), and a flag wins over its variable."""
+        srv = self.server(VIRTUAL)
+        srv.client().create_key()
+        env = {"ROTOR_DATA_DIR": srv.data_dir, "ROTOR_AT": T0_TEXT, "ROTOR_JSON": "1",
+               "ROTOR_FAIL_UNDER": "50"}
+        p = run_rotor(["report"], env=env)
+        self.assertEqual((p.returncode, p.stderr.decode()),
+                         (3, "rotor report: rotation coverage 0.0% is under 50.0%\n"))
+        self.assertEqual(json.loads(p.stdout), self.admin_ok(srv, "GET", "/_rotor/report"))
+        p = run_rotor(["report", "--fail-under", "0"], env=env)
+        self.assertEqual((p.returncode, p.stderr), (0, b""))
+        p = run_rotor(["report"], env=dict(env, ROTOR_MAX_MATERIAL_AGE_DAYS="soon"))
+        self.assertEqual(p.returncode, 2)
+        self.assertTrue(p.stderr.decode().startswith(
+            "rotor report: ROTOR_MAX_MATERIAL_AGE_DAYS must be an integer"), p.stderr)
+        p = run_rotor(["export"], env={"KMS_DATA_PATH": srv.data_dir, "ROTOR_FORMAT": "json"})
+        self.assertEqual((p.returncode, p.stderr), (0, b""))
+        self.assertEqual(json.loads(p.stdout)["Account"], DEFAULT_ACCOUNT)
+        p = run_rotor(["export", "--bogus"], env={"ROTOR_DATA_DIR": srv.data_dir})
+        self.assertEqual(p.returncode, 2)
+        self.assertTrue(p.stderr.decode().startswith("rotor export: unknown option --bogus\n"))
+
     def test_report_per_scope_and_empty(self):
         srv = self.server(VIRTUAL)
         rc, out, _ = self.report_cli(srv, "--at", T0_TEXT)

@@ -26,8 +26,8 @@ sys.path.insert(0, os.path.join(HERE, "..", "python"))
 from rotor_harness import RotorServer, binary_available, ROTOR_BIN  # noqa: E402
 
 READ_TIMEOUT_S = 10          # --read-timeout given to the server below (default 30 s)
-BODY_LIMIT = 1024 * 1024     # server/session_limits.h body_bytes
-HEADER_LIMIT = 16 * 1024     # server/session_limits.h header_bytes
+BODY_LIMIT = 1024 * 1024     # server/http/session_limits.h body_bytes
+HEADER_LIMIT = 16 * 1024     # server/http/session_limits.h header_bytes
 WAIT_READ_TIMEOUT = os.environ.get("HOSTILE_WAIT_READ_TIMEOUT", "1") != "0"
 
 

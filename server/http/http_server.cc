@@ -1,5 +1,6 @@
 #include "server/http/http_server.h"
 
+#include <boost/asio/bind_executor.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -7,6 +8,7 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <cstdio>
@@ -39,7 +41,12 @@ struct HttpServer::Impl {
     asio::steady_timer backoff(ioc);
     for (;;) {
       boost::system::error_code ec;
-      tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(use_awaitable, ec));
+      // Each connection gets its own strand: Beast's timeout handler closes the
+      // socket from the stream's executor, and with several I/O threads that
+      // must never run beside the session's own completions (a close racing
+      // the session's last close crashed the server under 1000 timeouts).
+      tcp::socket socket = co_await acceptor.async_accept(
+          asio::any_io_executor(asio::make_strand(ioc)), asio::redirect_error(use_awaitable, ec));
       if (ec == asio::error::operation_aborted || state.stopping()) break;
       if (ec) {
         // Out of descriptors (EMFILE) and the like: back off instead of spinning.
@@ -48,7 +55,8 @@ struct HttpServer::Impl {
         continue;
       }
       socket.set_option(tcp::no_delay(true), ec);
-      asio::co_spawn(ioc,
+      auto strand = socket.get_executor();
+      asio::co_spawn(strand,
                      RunHttpSession(std::move(socket), handler, blocking, options.limits, state),
                      asio::detached);
     }
@@ -100,14 +108,18 @@ uint16_t HttpServer::Listen() {
 
 void HttpServer::Run() {
   Impl& s = *impl_;
-  s.signals.async_wait([&s](const boost::system::error_code& ec, int) {
-    if (ec) return;
-    s.state.BeginStop();
-    boost::system::error_code ignored;
-    s.acceptor.close(ignored);
-    asio::co_spawn(s.ioc, s.DrainThenStop(), asio::detached);
-  });
-  asio::co_spawn(s.ioc, s.AcceptLoop(), asio::detached);
+  // The accept loop and the stop signal share a strand: closing the acceptor
+  // must not run beside an accept being started on another I/O thread.
+  auto accept_strand = asio::make_strand(s.ioc);
+  s.signals.async_wait(
+      asio::bind_executor(accept_strand, [&s](const boost::system::error_code& ec, int) {
+        if (ec) return;
+        s.state.BeginStop();
+        boost::system::error_code ignored;
+        s.acceptor.close(ignored);
+        asio::co_spawn(s.ioc, s.DrainThenStop(), asio::detached);
+      }));
+  asio::co_spawn(accept_strand, s.AcceptLoop(), asio::detached);
   std::vector<std::thread> threads;
   for (int i = 1; i < s.io_threads; ++i) threads.emplace_back([&s] { s.ioc.run(); });
   s.ioc.run();

@@ -14,7 +14,7 @@ AdvanceResult AdvanceTime(KmsService& service, Timestamp until, VirtualClock* cl
   for (;;) {  // bounded: each slice fires events, and a key's events are finite before `until`
     std::vector<ServiceEvent> fired = service.RunDueEvents(until, slice);
     for (ServiceEvent& e : fired) {
-      ++result.count_by_event[e.name];
+      ++result.count_by_event[e.kind];
       if (result.count++ < limits.listed) result.listed.push_back(std::move(e));
     }
     if (fired.size() < slice) break;

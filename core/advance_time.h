@@ -37,10 +37,10 @@ struct AdvanceLimits {
 };
 
 struct AdvanceResult {
-  Timestamp now;                                   // the time reached: `until`
-  std::vector<ServiceEvent> listed;                // the first `listed` events, in time order
-  std::map<std::string, uint64_t> count_by_event;  // every event fired, by ServiceEvent::name
-  uint64_t count = 0;                              // every event fired
+  Timestamp now;                                        // the time reached: `until`
+  std::vector<ServiceEvent> listed;                     // the first `listed` events, in time order
+  std::map<ServiceEventKind, uint64_t> count_by_event;  // every event fired, by kind
+  uint64_t count = 0;                                   // every event fired
 };
 
 // Fires every event due at or before `until` (see above), then, when `clock`

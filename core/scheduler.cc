@@ -19,11 +19,14 @@ std::optional<ServiceEvent> KmsService::FireDue(KeyTransaction& tx, const DueKey
   std::optional<Timestamp> at = key.NextEventTime();
   if (!at || *at > due.due) return std::nullopt;  // changed since it was listed
 
-  ServiceEvent event{"", key.scope, key.id, *at, ""};
+  ServiceEvent event;
+  event.scope = key.scope;
+  event.key_id = key.id;
+  event.time = *at;
   if (key.state == KeyState::kPendingDeletion) {
     tx.DeleteKey(key.scope, key.id);
     usage_.Forget(key.scope, key.id);
-    event.name = "DeleteKey";
+    event.kind = ServiceEventKind::kDeleteKey;
     next_event->reset();
     return event;
   }
@@ -36,8 +39,9 @@ std::optional<ServiceEvent> KmsService::FireDue(KeyTransaction& tx, const DueKey
     v.rotation_type = type;
     v = AddVersion(tx, ring, std::move(v), nullptr);
     key = std::move(ring).TakeKey();
-    event.name = "RotateKey";
-    event.detail = std::string(ToString(type)) + " " + v.material_id;
+    event.kind = ServiceEventKind::kRotateKey;
+    event.rotation_type = type;
+    event.key_material_ids = {v.material_id};
   };
   if (key.on_demand_rotation_completes && *key.on_demand_rotation_completes == *at) {
     rotate(RotationType::kOnDemand);
@@ -54,10 +58,8 @@ std::optional<ServiceEvent> KmsService::FireDue(KeyTransaction& tx, const DueKey
     KeyRing::Rows expired = ring.ExpireImported(*at);
     PutRows(tx, ring.key(), expired, nullptr);
     key = std::move(ring).TakeKey();
-    std::string ids;
-    for (const KeyMaterialVersion& v : expired) ids += (ids.empty() ? "" : " ") + v.material_id;
-    event.name = "DeleteExpiredKeyMaterial";
-    event.detail = std::move(ids);
+    event.kind = ServiceEventKind::kDeleteExpiredKeyMaterial;
+    for (const KeyMaterialVersion& v : expired) event.key_material_ids.push_back(v.material_id);
   } else {
     return std::nullopt;
   }

@@ -1,32 +1,44 @@
-// ServiceEvents: what the service does on its own, without a caller. The
-// scheduler (core/scheduler.cc, KmsService::RunDueEvents) emits one event per
-// change it makes when time reaches it:
-//   - "RotateKey": an automatic rotation, or the completion of an on-demand
+// ServiceEvents: what the service does on its own, without a caller. When
+// time reaches a change, KmsService::RunDueEvents (core/scheduler.cc, driven by
+// core::AdvanceTime) makes it and emits one event:
+//   - RotateKey: an automatic rotation, or the completion of an on-demand
 //     rotation delayed by --on-demand-rotation-delay;
-//   - "DeleteKey": the end of a key's deletion window (the key is gone);
-//   - "DeleteExpiredKeyMaterial": imported key material whose ValidTo has
+//   - DeleteKey: the end of a key's deletion window (the key is gone);
+//   - DeleteExpiredKeyMaterial: imported key material whose ValidTo has
 //     passed (the key waits in PendingImport for the same material).
-// The audit trail records these the way CloudTrail records AwsServiceEvent
-// entries (server/audit/cloudtrail_event.cc), the virtual clock's answer
-// (POST /_rotor/clock) lists them, and the dashboard's key timeline shows them.
+// The names are CloudTrail's eventName for these AwsServiceEvent entries
+// (AWS KMS Developer Guide, "Examples of AWS KMS log entries"). The audit trail
+// records them (server/audit/cloudtrail_event.cc), the virtual clock's answer
+// (POST /_rotor/clock) lists them, and the dashboard's key timeline shows them;
+// each writes the typed fields its own way, at the wire.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/ids.h"
+#include "core/key_ring.h"
 
 namespace rotor::core {
 
+enum class ServiceEventKind { kRotateKey, kDeleteKey, kDeleteExpiredKeyMaterial };
+// "RotateKey", "DeleteKey", "DeleteExpiredKeyMaterial".
+std::string_view ToString(ServiceEventKind kind);
+
 struct ServiceEvent {
-  std::string name;  // "RotateKey", "DeleteKey" or "DeleteExpiredKeyMaterial"
+  ServiceEventKind kind = ServiceEventKind::kRotateKey;
   Scope scope;
-  std::string key_id;
-  Timestamp time;  // the instant the event was due (not when the scheduler ran)
-  // RotateKey: "<RotationType> <KeyMaterialId>" ("AUTOMATIC 9e3c..." or
-  // "ON_DEMAND 9e3c...", the new material's 64-hex id); DeleteExpiredKeyMaterial:
-  // the KeyMaterialIds of the expired material, space-separated; DeleteKey: "".
-  std::string detail;
+  std::string key_id;  // bare key id
+  Timestamp time;      // the instant the event was due (not when the scheduler ran)
+  // RotateKey: AUTOMATIC or ON_DEMAND; unset for the other kinds.
+  std::optional<RotationType> rotation_type;
+  // KeyMaterialIds (64 hex characters): RotateKey, the new material's (one);
+  // DeleteExpiredKeyMaterial, the expired material's, oldest version first;
+  // DeleteKey, none.
+  std::vector<std::string> key_material_ids;
 };
 
 // Told of each event after the transaction that made the change has

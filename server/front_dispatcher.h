@@ -17,8 +17,10 @@ class FrontDispatcher final : public http::RequestHandler {
  public:
   FrontDispatcher(wire::Router& kms, admin::AdminEndpoints& admin) : kms_(kms), admin_(admin) {}
 
-  bool IsBlocking(const http::HttpRequest& req) const override;
-  http::HttpResponse Handle(const http::HttpRequest& req, const http::Peer& peer) override;
+  using http::RequestHandler::Handle;
+  http::Route Find(const http::HttpRequest& req) const override;
+  http::HttpResponse Handle(const http::HttpRequest& req, const http::Peer& peer,
+                            const http::Route& route) override;
 
  private:
   wire::Router& kms_;

@@ -8,6 +8,7 @@
 #include "core/kms_error.h"
 #include "server/admin/admin_http.h"
 #include "server/admin/admin_routes.h"
+#include "server/audit/cloudtrail_event.h"
 #include "server/http/error_response.h"
 #include "server/wire/json_body.h"
 
@@ -72,9 +73,9 @@ AdminEndpoints::AdminEndpoints(core::KmsService& service, core::KeyInventory& in
       options_(std::move(options)),
       started_(std::chrono::steady_clock::now()) {}
 
-bool AdminEndpoints::IsBlocking(const HttpRequest& req) const {
+http::Route AdminEndpoints::Find(const HttpRequest& req) const {
   const AdminRoute* route = FindAdminRoute(req.method(), PathOf(req));
-  return route && (route->flags & kBlocking);
+  return {route && (route->flags & kBlocking), route};
 }
 
 bool AdminEndpoints::Authorized(const HttpRequest& req, const Peer& peer) const {
@@ -100,9 +101,10 @@ bool AdminEndpoints::Authorized(const HttpRequest& req, const Peer& peer) const 
                                   options_.admin_token.size());
 }
 
-HttpResponse AdminEndpoints::Handle(const HttpRequest& req, const Peer& peer) {
+HttpResponse AdminEndpoints::Handle(const HttpRequest& req, const Peer& peer,
+                                    const http::Route& found) {
   std::string_view path = PathOf(req);
-  const AdminRoute* route = FindAdminRoute(req.method(), path);
+  const auto* route = static_cast<const AdminRoute*>(found.row);
   try {
     // Health is public: container health checks come from outside loopback.
     // So are the dashboard's static files: they hold no data, and the page
@@ -160,18 +162,21 @@ HttpResponse AdminEndpoints::MoveClock(const HttpRequest& req, std::string_view)
   core::AdvanceResult moved = core::AdvanceTime(service_, target, virtual_clock_);
   json events = json::array();
   for (const core::ServiceEvent& e : moved.listed) {
-    events.push_back({{"event", e.name},
+    events.push_back({{"event", std::string(core::ToString(e.kind))},
                       {"keyId", e.key_id},
                       {"account", e.scope.account},
                       {"region", e.scope.region},
                       {"time", core::FormatIso8601(e.time)},
-                      {"detail", e.detail}});
+                      {"detail", audit::ServiceEventDetail(e)}});
   }
+  json by_event = json::object();
+  for (const auto& [kind, count] : moved.count_by_event)
+    by_event[std::string(core::ToString(kind))] = count;
   return AdminJson(req, http::status::ok,
                    {{"now", core::FormatIso8601(moved.now)},
                     {"fired", std::move(events)},
                     {"firedCount", moved.count},
-                    {"firedByEvent", moved.count_by_event},
+                    {"firedByEvent", std::move(by_event)},
                     {"firedListed", moved.listed.size()}});
 }
 

@@ -13,8 +13,8 @@
 //
 // It reads keys through core (KmsService, KeyInventory), never the repository.
 //
-// Thread safety: Handle and IsBlocking may be called concurrently; clock
-// moves are serialised.
+// Thread safety: Find and Handle may be called concurrently; clock moves are
+// serialised.
 #pragma once
 
 #include <chrono>
@@ -55,11 +55,13 @@ class AdminEndpoints final : public http::RequestHandler {
   AdminEndpoints(core::KmsService& service, core::KeyInventory& inventory, const core::Clock& clock,
                  core::VirtualClock* virtual_clock, audit::AuditTrail* audit, AdminOptions options);
 
-  // The route's kBlocking flag.
-  bool IsBlocking(const HttpRequest& req) const override;
-  // Looks the route up, checks authorization unless the route is public,
-  // runs the handler and writes any error it throws.
-  HttpResponse Handle(const HttpRequest& req, const Peer& peer) override;
+  using http::RequestHandler::Handle;
+  // The route of the request's method and path (AdminRoute, or nullptr);
+  // blocking with the route's kBlocking flag.
+  http::Route Find(const HttpRequest& req) const override;
+  // Checks authorization unless the route is public, runs the route's
+  // handler and writes any error it throws.
+  HttpResponse Handle(const HttpRequest& req, const Peer& peer, const http::Route& route) override;
 
   // ---- Handlers, one per route (admin_routes.cc). `rest` is what follows a
   // prefix route's path. They throw core::KmsError for a bad request.
@@ -74,6 +76,9 @@ class AdminEndpoints final : public http::RequestHandler {
   HttpResponse KeyDetail(const HttpRequest& req, std::string_view key_id);
   HttpResponse Events(const HttpRequest& req, std::string_view rest);
   HttpResponse Report(const HttpRequest& req, std::string_view rest);
+  // The KMS operation table's rows (server/wire/operation_table.h) and the
+  // service events', as the dashboard reads them.
+  HttpResponse Operations(const HttpRequest& req, std::string_view rest);
   HttpResponse UiIndex(const HttpRequest& req, std::string_view rest);
   HttpResponse UiFile(const HttpRequest& req, std::string_view file);
 

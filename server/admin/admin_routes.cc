@@ -26,6 +26,7 @@ constexpr std::array kRoutes = {
     AdminRoute{verb::get, "/_rotor/keys/", kPrefix, 0, &A::KeyDetail},
     AdminRoute{verb::get, "/_rotor/events", kExact, 0, &A::Events},
     AdminRoute{verb::get, "/_rotor/report", kExact, 0, &A::Report},
+    AdminRoute{verb::get, "/_rotor/operations", kExact, 0, &A::Operations},
 };
 
 }  // namespace

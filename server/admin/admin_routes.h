@@ -15,6 +15,7 @@
 //   GET  /_rotor/keys/<keyId>                 one key's versions and timeline
 //   GET  /_rotor/events                       the audit trail
 //   GET  /_rotor/report                       the rotation compliance report
+//   GET  /_rotor/operations                   the KMS operation table's rows
 // docs/cli.md describes every answer.
 #pragma once
 

@@ -1,6 +1,6 @@
 // The inspection side of the admin API: keys across every account and region,
-// one key's timeline, the audit events, the compliance report and the
-// dashboard's files. Answers as docs/cli.md describes.
+// one key's timeline, the audit events, the compliance report, the operation
+// table and the dashboard's files. Answers as docs/cli.md describes.
 #include <nlohmann/json.hpp>
 
 #include "core/compliance_report.h"
@@ -11,6 +11,7 @@
 #include "server/admin/admin_http.h"
 #include "server/admin/ui_assets.h"
 #include "server/tools/report_format.h"
+#include "server/wire/operation_table.h"
 
 namespace rotor::server::admin {
 namespace {
@@ -189,6 +190,35 @@ HttpResponse AdminEndpoints::UiFile(const HttpRequest& req, std::string_view fil
                                         std::string(asset->content_type).c_str());
   res.set(http::field::cache_control, "no-store");
   return res;
+}
+
+HttpResponse AdminEndpoints::Operations(const HttpRequest& req, std::string_view) {
+  json operations = json::array();
+  for (const wire::OperationEntry& op : wire::AllOperations()) {
+    json actions = json::array();
+    for (std::string_view a : op.policy_actions) {
+      if (!a.empty()) actions.push_back(std::string(a));
+    }
+    json never_logged = json::array();
+    for (std::string_view m : op.never_logged) never_logged.push_back(std::string(m));
+    operations.push_back({{"name", std::string(op.name)},
+                          {"family", std::string(wire::ToString(op.family))},
+                          {"readOnly", op.read_only()},
+                          {"cryptographic", op.cryptographic()},
+                          {"blocking", op.blocking()},
+                          {"changesKeyState", op.changes_key_state()},
+                          {"neverLogged", std::move(never_logged)},
+                          {"policyActions", std::move(actions)}});
+  }
+  json service_events = json::array();
+  for (const wire::ServiceEventEntry& e : wire::AllServiceEvents()) {
+    service_events.push_back({{"name", std::string(core::ToString(e.kind))},
+                              {"family", std::string(wire::ToString(e.family))},
+                              {"changesKeyState", (e.flags & wire::kChangesKeyState) != 0}});
+  }
+  return AdminJson(
+      req, http::status::ok,
+      {{"operations", std::move(operations)}, {"serviceEvents", std::move(service_events)}});
 }
 
 }  // namespace rotor::server::admin

@@ -29,20 +29,7 @@ AuditTrail::~AuditTrail() {
   if (jsonl_) std::fclose(jsonl_);
 }
 
-void AuditTrail::OnApiCall(const wire::ApiCall& call) {
-  ApiCallSnapshot snapshot{call.ctx,
-                           std::string(call.operation),
-                           RedactedCopy(call.request),
-                           nullptr,
-                           std::string(call.error_code),
-                           std::string(call.error_message),
-                           KeyIdOfCall(call.request, call.response)};
-  if (call.response && !IsCryptographicOperation(call.operation) &&
-      !IsReadOnlyOperation(call.operation)) {
-    snapshot.response = RedactedCopy(*call.response);
-  }
-  Enqueue(std::move(snapshot));
-}
+void AuditTrail::OnApiCall(const wire::ApiCall& call) { Enqueue(SnapshotOf(call)); }
 
 void AuditTrail::OnServiceEvent(const core::ServiceEvent& event) { Enqueue(event); }
 

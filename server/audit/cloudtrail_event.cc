@@ -1,40 +1,17 @@
 #include "server/audit/cloudtrail_event.h"
 
-#include <array>
 #include <cctype>
 
 #include "core/ids.h"
 #include "server/wire/json_text.h"
+#include "server/wire/loggable.h"
 
 namespace rotor::server::audit {
 namespace {
 
 using nlohmann::json;
 
-// Members whose values are secret or opaque bytes: never audited.
-constexpr std::array<std::string_view, 14> kUnaudited = {"Plaintext",
-                                                         "CiphertextBlob",
-                                                         "CiphertextForRecipient",
-                                                         "PrivateKeyPlaintext",
-                                                         "PrivateKeyCiphertextBlob",
-                                                         "PublicKey",
-                                                         "Signature",
-                                                         "Message",
-                                                         "Mac",
-                                                         "SharedSecret",
-                                                         "ImportToken",
-                                                         "EncryptedKeyMaterial",
-                                                         "AttestationDocument",
-                                                         "Recipient"};
-
 const std::string kAnonymous = "ANONYMOUS";
-
-bool Unaudited(std::string_view name) {
-  for (auto n : kUnaudited) {
-    if (n == name) return true;
-  }
-  return false;
-}
 
 // CloudTrail writes member names in lowerCamel: KeyId -> keyId, AWSAccountId -> aWSAccountId
 // is what a naive rule gives; CloudTrail writes "aWSAccountId" too, so keep it simple.
@@ -149,39 +126,20 @@ void AppendResources(RecordWriter& w, const core::Scope& scope, const std::strin
 
 }  // namespace
 
-json RedactedCopy(const json& body) {
-  json out = json::object();
-  if (!body.is_object()) return out;
-  for (const auto& [k, v] : body.items()) {
-    if (!Unaudited(k)) out[k] = v;
+ApiCallSnapshot SnapshotOf(const wire::ApiCall& call) {
+  const wire::OperationEntry* op = call.entry;
+  ApiCallSnapshot snapshot{call.ctx,
+                           std::string(call.operation),
+                           op ? wire::LoggableRequest(*op, call.request) : json::object(),
+                           nullptr,
+                           std::string(call.error_code),
+                           std::string(call.error_message),
+                           KeyIdOfCall(call.request, call.response),
+                           op && op->read_only()};
+  if (op && call.response && op->logs_response()) {
+    snapshot.response = wire::LoggableResponse(*op, *call.response);
   }
-  return out;
-}
-
-bool IsCryptographicOperation(std::string_view op) {
-  static constexpr std::array<std::string_view, 14> kCrypto = {
-      "Encrypt",
-      "Decrypt",
-      "ReEncrypt",
-      "GenerateDataKey",
-      "GenerateDataKeyWithoutPlaintext",
-      "GenerateDataKeyPair",
-      "GenerateDataKeyPairWithoutPlaintext",
-      "GenerateRandom",
-      "Sign",
-      "Verify",
-      "GenerateMac",
-      "VerifyMac",
-      "DeriveSharedSecret",
-      "GetPublicKey"};
-  for (auto c : kCrypto) {
-    if (c == op) return true;
-  }
-  return false;
-}
-
-bool IsReadOnlyOperation(std::string_view op) {
-  return op.rfind("Describe", 0) == 0 || op.rfind("List", 0) == 0 || op.rfind("Get", 0) == 0;
+  return snapshot;
 }
 
 std::string KeyIdOfCall(const json& request, const json* response) {
@@ -242,7 +200,7 @@ core::AuditEvent ApiCallEvent(const ApiCallSnapshot& call, const std::string& ev
   }
   w.Str("requestID", call.ctx.request_id)
       .Str("eventID", event_id)
-      .Raw("readOnly", IsReadOnlyOperation(call.operation) ? "true" : "false");
+      .Raw("readOnly", call.read_only ? "true" : "false");
   AppendResources(w, scope, call.key_id);
   w.Str("eventType", "AwsApiCall")
       .Raw("managementEvent", "true")
@@ -253,16 +211,27 @@ core::AuditEvent ApiCallEvent(const ApiCallSnapshot& call, const std::string& ev
           scope,    call.key_id,  call.error_code, std::move(text)};
 }
 
+std::string ServiceEventDetail(const core::ServiceEvent& e) {
+  std::string text;
+  if (e.kind == core::ServiceEventKind::kRotateKey && e.rotation_type) {
+    text = core::ToString(*e.rotation_type);
+  }
+  for (const std::string& id : e.key_material_ids) {
+    if (!text.empty()) text += ' ';
+    text += id;
+  }
+  return text;
+}
+
 core::AuditEvent ServiceEventRecord(const core::ServiceEvent& e, const std::string& event_id) {
+  const std::string_view name = core::ToString(e.kind);
   std::string details;
   RecordWriter d(details);
-  if (e.name == "RotateKey") {
-    // detail is "<AUTOMATIC|ON_DEMAND> <KeyMaterialId>"
-    size_t space = e.detail.find(' ');
-    d.Str("rotationType", e.detail.substr(0, space))
-        .Str("keyMaterialId", space == std::string::npos ? "" : e.detail.substr(space + 1));
+  if (e.kind == core::ServiceEventKind::kRotateKey) {
+    d.Str("rotationType", e.rotation_type ? core::ToString(*e.rotation_type) : "")
+        .Str("keyMaterialId", e.key_material_ids.empty() ? "" : e.key_material_ids.front());
   } else {
-    d.Str("detail", e.detail);
+    d.Str("detail", ServiceEventDetail(e));
   }
   d.End();
   std::string text;
@@ -275,7 +244,7 @@ core::AuditEvent ServiceEventRecord(const core::ServiceEvent& e, const std::stri
       .End();
   w.Str("eventTime", IsoSeconds(e.time))
       .Str("eventSource", "kms.amazonaws.com")
-      .Str("eventName", e.name)
+      .Str("eventName", name)
       .Str("awsRegion", e.scope.region)
       .Str("sourceIPAddress", "kms.amazonaws.com")
       .Str("userAgent", "kms.amazonaws.com")
@@ -291,7 +260,8 @@ core::AuditEvent ServiceEventRecord(const core::ServiceEvent& e, const std::stri
       .Raw("serviceEventDetails", details)
       .Str("eventCategory", "Management")
       .End();
-  return {event_id, e.time, e.name, "AwsServiceEvent", e.scope, e.key_id, "", std::move(text)};
+  return {event_id, e.time, std::string(name), "AwsServiceEvent", e.scope,
+          e.key_id, "",     std::move(text)};
 }
 
 }  // namespace rotor::server::audit

@@ -12,6 +12,7 @@
 #include "core/audit_store.h"
 #include "core/request_context.h"
 #include "core/service_events.h"
+#include "server/wire/api_call_observer.h"
 
 namespace rotor::server::audit {
 
@@ -20,24 +21,31 @@ namespace rotor::server::audit {
 struct ApiCallSnapshot {
   core::RequestContext ctx;
   std::string operation;
-  nlohmann::json request;   // already stripped of secret and blob members
-  nlohmann::json response;  // null for cryptographic operations and errors
+  // The members that may be logged (wire::LoggableRequest): those the model
+  // defines for the operation, never secret or blob ones.
+  nlohmann::json request;
+  // Null for read-only and cryptographic operations (OperationEntry::
+  // logs_response) and errors, as CloudTrail's.
+  nlohmann::json response;
   std::string error_code;
   std::string error_message;
-  std::string key_id;  // the key the call concerned, when known
+  std::string key_id;      // the key the call concerned, when known
+  bool read_only = false;  // the operation's kReadOnly flag
 };
 
-// Copies `body` without the members that must never reach an audit record.
-nlohmann::json RedactedCopy(const nlohmann::json& body);
-// Cryptographic operations log no response elements, as CloudTrail does.
-bool IsCryptographicOperation(std::string_view operation);
-// Describe*/List*/Get*: CloudTrail marks them readOnly and logs no response
-// elements for them either (which also keeps the busiest calls cheap to audit).
-bool IsReadOnlyOperation(std::string_view operation);
+// What the request thread copies of an answered call: the operation's row
+// decides which members are kept and whether the response is.
+ApiCallSnapshot SnapshotOf(const wire::ApiCall& call);
 // The key a call concerned: from the response (KeyId/KeyMetadata) or the request.
 std::string KeyIdOfCall(const nlohmann::json& request, const nlohmann::json* response);
 
 core::AuditEvent ApiCallEvent(const ApiCallSnapshot& call, const std::string& event_id);
 core::AuditEvent ServiceEventRecord(const core::ServiceEvent& event, const std::string& event_id);
+
+// A service event as one line of text, the `detail` of the admin API's
+// answers (docs/cli.md): RotateKey "<RotationType> <KeyMaterialId>"
+// ("AUTOMATIC 9e3c..."), DeleteExpiredKeyMaterial the expired KeyMaterialIds
+// space-separated, DeleteKey "".
+std::string ServiceEventDetail(const core::ServiceEvent& event);
 
 }  // namespace rotor::server::audit

@@ -91,13 +91,14 @@ asio::awaitable<void> RunHttpSession(asio::ip::tcp::socket socket, RequestHandle
     ServerState::InFlight in_flight(state);
     HttpRequest req = parser.release();
     HttpResponse res;
-    if (handler.IsBlocking(req)) {
+    Route route = handler.Find(req);
+    if (route.blocking) {
       auto home = co_await asio::this_coro::executor;
       co_await asio::post(blocking, use_awaitable);
-      res = handler.Handle(req, peer);
+      res = handler.Handle(req, peer, route);
       co_await asio::post(home, use_awaitable);
     } else {
-      res = handler.Handle(req, peer);
+      res = handler.Handle(req, peer, route);
     }
     bool keep_alive = req.keep_alive() && !state.stopping();
     res.keep_alive(keep_alive);

@@ -3,21 +3,42 @@
 // the session owns the socket, the handler owns the protocol. The transport
 // knows nothing else of what runs behind it (KMS, admin).
 //
-// Thread safety: both methods may be called concurrently.
+// Each request is looked up once: Find names the row of the handler's own
+// table that matches it (a KMS operation, an admin route) and whether
+// handling it may block; the transport picks a thread by that and hands the
+// same Route back to Handle.
+//
+// Thread safety: all methods may be called concurrently.
 #pragma once
 
 #include "server/http/http_types.h"
 
 namespace rotor::server::http {
 
+// The answer of one lookup, carried from Find to Handle.
+struct Route {
+  // Handling may wait on a durable write or a lock: the session then runs
+  // Handle on the blocking pool, off the I/O threads.
+  bool blocking = false;
+  // The matching row of the handler's own table, or nullptr when none
+  // matches. Opaque to the transport: only the handler that found it reads it.
+  const void* row = nullptr;
+};
+
 class RequestHandler {
  public:
   virtual ~RequestHandler() = default;
-  // True when handling `req` may wait on a durable write or a lock: the
-  // session then runs Handle on the blocking pool, off the I/O threads.
-  virtual bool IsBlocking(const HttpRequest& req) const = 0;
-  // Never throws: every failure is an error response.
-  virtual HttpResponse Handle(const HttpRequest& req, const Peer& peer) = 0;
+  // Looks `req` up in the handler's table. Never throws.
+  virtual Route Find(const HttpRequest& req) const = 0;
+  // Handles `req`, given `route` = Find(req). Never throws: every failure is
+  // an error response.
+  virtual HttpResponse Handle(const HttpRequest& req, const Peer& peer, const Route& route) = 0;
+
+  // Find, then Handle (callers that do not choose a thread: tests, fuzzers).
+  HttpResponse Handle(const HttpRequest& req, const Peer& peer) {
+    return Handle(req, peer, Find(req));
+  }
+  bool IsBlocking(const HttpRequest& req) const { return Find(req).blocking; }
 };
 
 }  // namespace rotor::server::http

@@ -12,9 +12,12 @@
 
 namespace rotor::server::wire {
 
+struct OperationEntry;
+
 struct ApiCall {
   const core::RequestContext& ctx;
-  std::string_view operation;
+  std::string_view operation;      // as the request named it
+  const OperationEntry* entry;     // its row of the operation table; null when Rotor has none
   const nlohmann::json& request;   // as received (blobs still base64)
   const nlohmann::json* response;  // null on error
   std::string_view error_code;     // empty on success

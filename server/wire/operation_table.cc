@@ -1,68 +1,195 @@
 #include "server/wire/operation_table.h"
 
-#include <array>
-
 namespace rotor::server::wire {
 namespace {
 
 using namespace operations;
-constexpr Execution kInline = Execution::kInline;
-constexpr Execution kBlocking = Execution::kBlocking;
+using M = std::string_view;
+
+// never_logged lists (see operation_table.h for how they are derived).
+constexpr std::span<const M> kNone;
+constexpr std::array<M, 1> kPlaintext = {"Plaintext"};
+constexpr std::array<M, 2> kCiphertextAndRecipient = {"CiphertextBlob", "Recipient"};
+constexpr std::array<M, 1> kCiphertext = {"CiphertextBlob"};
+constexpr std::array<M, 1> kRecipient = {"Recipient"};
+constexpr std::array<M, 1> kMessage = {"Message"};
+constexpr std::array<M, 2> kMessageAndSignature = {"Message", "Signature"};
+constexpr std::array<M, 2> kPublicKeyAndRecipient = {"PublicKey", "Recipient"};
+constexpr std::array<M, 2> kMacAndMessage = {"Mac", "Message"};
+constexpr std::array<M, 2> kImportMaterial = {"EncryptedKeyMaterial", "ImportToken"};
+
+constexpr Family kLifecycle = Family::kKeyLifecycle;
+constexpr Family kTags = Family::kTagsAndPolicies;
+constexpr Family kAliases = Family::kAliases;
+constexpr Family kCrypto = Family::kCryptography;
+constexpr Family kAsymmetric = Family::kAsymmetricKeys;
+constexpr Family kHmac = Family::kHmacKeys;
+constexpr Family kImport = Family::kImportedKeyMaterial;
+constexpr Family kRotation = Family::kRotation;
+
+constexpr unsigned kRead = kReadOnly;
+constexpr unsigned kWrite = kBlocking;
+constexpr unsigned kStateChange = kBlocking | kChangesKeyState;
+constexpr unsigned kUse = kCryptographic;
 
 constexpr std::array kOperations = {
-    // Key lifecycle
-    OperationEntry{"CreateKey", CreateKey, kBlocking},
-    OperationEntry{"DescribeKey", DescribeKey, kInline},
-    OperationEntry{"ListKeys", ListKeys, kInline},
-    OperationEntry{"EnableKey", EnableKey, kBlocking},
-    OperationEntry{"DisableKey", DisableKey, kBlocking},
-    OperationEntry{"UpdateKeyDescription", UpdateKeyDescription, kBlocking},
-    OperationEntry{"ScheduleKeyDeletion", ScheduleKeyDeletion, kBlocking},
-    OperationEntry{"CancelKeyDeletion", CancelKeyDeletion, kBlocking},
-    // Tags and key policies
-    OperationEntry{"TagResource", TagResource, kBlocking},
-    OperationEntry{"UntagResource", UntagResource, kBlocking},
-    OperationEntry{"ListResourceTags", ListResourceTags, kInline},
-    OperationEntry{"GetKeyPolicy", GetKeyPolicy, kInline},
-    OperationEntry{"PutKeyPolicy", PutKeyPolicy, kBlocking},
-    OperationEntry{"ListKeyPolicies", ListKeyPolicies, kInline},
-    // Aliases
-    OperationEntry{"CreateAlias", CreateAlias, kBlocking},
-    OperationEntry{"UpdateAlias", UpdateAlias, kBlocking},
-    OperationEntry{"DeleteAlias", DeleteAlias, kBlocking},
-    OperationEntry{"ListAliases", ListAliases, kInline},
-    // Cryptography: the hot path, served from the key cache
-    OperationEntry{"Encrypt", Encrypt, kInline},
-    OperationEntry{"Decrypt", Decrypt, kInline},
-    OperationEntry{"ReEncrypt", ReEncrypt, kInline},
-    OperationEntry{"GenerateDataKey", GenerateDataKey, kInline},
-    OperationEntry{"GenerateDataKeyWithoutPlaintext", GenerateDataKeyWithoutPlaintext, kInline},
-    OperationEntry{"GenerateRandom", GenerateRandom, kInline},
-    // Asymmetric keys (key-pair generation is slow CPU work: off the I/O threads)
-    OperationEntry{"Sign", Sign, kInline},
-    OperationEntry{"Verify", Verify, kInline},
-    OperationEntry{"GetPublicKey", GetPublicKey, kInline},
-    OperationEntry{"GenerateDataKeyPair", GenerateDataKeyPair, kBlocking},
-    OperationEntry{"GenerateDataKeyPairWithoutPlaintext", GenerateDataKeyPairWithoutPlaintext,
-                   kBlocking},
-    OperationEntry{"DeriveSharedSecret", DeriveSharedSecret, kInline},
-    // HMAC keys
-    OperationEntry{"GenerateMac", GenerateMac, kInline},
-    OperationEntry{"VerifyMac", VerifyMac, kInline},
-    // Imported key material (a wrapping key pair is generated per call)
-    OperationEntry{"GetParametersForImport", GetParametersForImport, kBlocking},
-    OperationEntry{"ImportKeyMaterial", ImportKeyMaterial, kBlocking},
-    OperationEntry{"DeleteImportedKeyMaterial", DeleteImportedKeyMaterial, kBlocking},
-    // Rotation
-    OperationEntry{"EnableKeyRotation", EnableKeyRotation, kBlocking},
-    OperationEntry{"DisableKeyRotation", DisableKeyRotation, kBlocking},
-    OperationEntry{"GetKeyRotationStatus", GetKeyRotationStatus, kInline},
-    OperationEntry{"RotateKeyOnDemand", RotateKeyOnDemand, kBlocking},
-    OperationEntry{"ListKeyRotations", ListKeyRotations, kInline},
-    OperationEntry{"GetKeyLastUsage", GetKeyLastUsage, kInline},
+    // name, family, flags, never_logged, policy_actions, handler
+    OperationEntry{"CreateKey", kLifecycle, kStateChange, kNone, {"kms:CreateKey"}, CreateKey},
+    OperationEntry{"DescribeKey", kLifecycle, kRead, kNone, {"kms:DescribeKey"}, DescribeKey},
+    OperationEntry{"ListKeys", kLifecycle, kRead, kNone, {"kms:ListKeys"}, ListKeys},
+    OperationEntry{"EnableKey", kLifecycle, kStateChange, kNone, {"kms:EnableKey"}, EnableKey},
+    OperationEntry{"DisableKey", kLifecycle, kStateChange, kNone, {"kms:DisableKey"}, DisableKey},
+    OperationEntry{"UpdateKeyDescription",
+                   kLifecycle,
+                   kWrite,
+                   kNone,
+                   {"kms:UpdateKeyDescription"},
+                   UpdateKeyDescription},
+    OperationEntry{"ScheduleKeyDeletion",
+                   kLifecycle,
+                   kStateChange,
+                   kNone,
+                   {"kms:ScheduleKeyDeletion"},
+                   ScheduleKeyDeletion},
+    OperationEntry{"CancelKeyDeletion",
+                   kLifecycle,
+                   kStateChange,
+                   kNone,
+                   {"kms:CancelKeyDeletion"},
+                   CancelKeyDeletion},
+    OperationEntry{
+        "GetKeyLastUsage", kLifecycle, kRead, kNone, {"kms:GetKeyLastUsage"}, GetKeyLastUsage},
+    OperationEntry{"TagResource", kTags, kWrite, kNone, {"kms:TagResource"}, TagResource},
+    OperationEntry{"UntagResource", kTags, kWrite, kNone, {"kms:UntagResource"}, UntagResource},
+    OperationEntry{
+        "ListResourceTags", kTags, kRead, kNone, {"kms:ListResourceTags"}, ListResourceTags},
+    OperationEntry{"GetKeyPolicy", kTags, kRead, kNone, {"kms:GetKeyPolicy"}, GetKeyPolicy},
+    OperationEntry{"PutKeyPolicy", kTags, kWrite, kNone, {"kms:PutKeyPolicy"}, PutKeyPolicy},
+    OperationEntry{
+        "ListKeyPolicies", kTags, kRead, kNone, {"kms:ListKeyPolicies"}, ListKeyPolicies},
+    OperationEntry{"CreateAlias", kAliases, kWrite, kNone, {"kms:CreateAlias"}, CreateAlias},
+    OperationEntry{"UpdateAlias", kAliases, kWrite, kNone, {"kms:UpdateAlias"}, UpdateAlias},
+    OperationEntry{"DeleteAlias", kAliases, kWrite, kNone, {"kms:DeleteAlias"}, DeleteAlias},
+    OperationEntry{"ListAliases", kAliases, kRead, kNone, {"kms:ListAliases"}, ListAliases},
+    // The hot path, served from the key cache on the I/O threads.
+    OperationEntry{"Encrypt", kCrypto, kUse, kPlaintext, {"kms:Encrypt"}, Encrypt},
+    OperationEntry{"Decrypt", kCrypto, kUse, kCiphertextAndRecipient, {"kms:Decrypt"}, Decrypt},
+    OperationEntry{"ReEncrypt",
+                   kCrypto,
+                   kUse,
+                   kCiphertext,
+                   {"kms:ReEncryptFrom", "kms:ReEncryptTo"},
+                   ReEncrypt},
+    OperationEntry{
+        "GenerateDataKey", kCrypto, kUse, kRecipient, {"kms:GenerateDataKey"}, GenerateDataKey},
+    OperationEntry{"GenerateDataKeyWithoutPlaintext",
+                   kCrypto,
+                   kUse,
+                   kNone,
+                   {"kms:GenerateDataKeyWithoutPlaintext"},
+                   GenerateDataKeyWithoutPlaintext},
+    OperationEntry{
+        "GenerateRandom", kCrypto, kUse, kRecipient, {"kms:GenerateRandom"}, GenerateRandom},
+    OperationEntry{"Sign", kAsymmetric, kUse, kMessage, {"kms:Sign"}, Sign},
+    OperationEntry{"Verify", kAsymmetric, kUse, kMessageAndSignature, {"kms:Verify"}, Verify},
+    OperationEntry{"GetPublicKey", kAsymmetric, kRead, kNone, {"kms:GetPublicKey"}, GetPublicKey},
+    // Key-pair generation is slow CPU work: off the I/O threads.
+    OperationEntry{"GenerateDataKeyPair",
+                   kAsymmetric,
+                   kUse | kBlocking,
+                   kRecipient,
+                   {"kms:GenerateDataKeyPair"},
+                   GenerateDataKeyPair},
+    OperationEntry{"GenerateDataKeyPairWithoutPlaintext",
+                   kAsymmetric,
+                   kUse | kBlocking,
+                   kNone,
+                   {"kms:GenerateDataKeyPairWithoutPlaintext"},
+                   GenerateDataKeyPairWithoutPlaintext},
+    OperationEntry{"DeriveSharedSecret",
+                   kAsymmetric,
+                   kUse,
+                   kPublicKeyAndRecipient,
+                   {"kms:DeriveSharedSecret"},
+                   DeriveSharedSecret},
+    OperationEntry{"GenerateMac", kHmac, kUse, kMessage, {"kms:GenerateMac"}, GenerateMac},
+    OperationEntry{"VerifyMac", kHmac, kUse, kMacAndMessage, {"kms:VerifyMac"}, VerifyMac},
+    // A wrapping key pair is generated and stored per call.
+    OperationEntry{"GetParametersForImport",
+                   kImport,
+                   kRead | kBlocking,
+                   kNone,
+                   {"kms:GetParametersForImport"},
+                   GetParametersForImport},
+    OperationEntry{"ImportKeyMaterial",
+                   kImport,
+                   kStateChange,
+                   kImportMaterial,
+                   {"kms:ImportKeyMaterial"},
+                   ImportKeyMaterial},
+    OperationEntry{"DeleteImportedKeyMaterial",
+                   kImport,
+                   kStateChange,
+                   kNone,
+                   {"kms:DeleteImportedKeyMaterial"},
+                   DeleteImportedKeyMaterial},
+    OperationEntry{"EnableKeyRotation",
+                   kRotation,
+                   kWrite,
+                   kNone,
+                   {"kms:EnableKeyRotation"},
+                   EnableKeyRotation},
+    OperationEntry{"DisableKeyRotation",
+                   kRotation,
+                   kWrite,
+                   kNone,
+                   {"kms:DisableKeyRotation"},
+                   DisableKeyRotation},
+    OperationEntry{"GetKeyRotationStatus",
+                   kRotation,
+                   kRead,
+                   kNone,
+                   {"kms:GetKeyRotationStatus"},
+                   GetKeyRotationStatus},
+    OperationEntry{"RotateKeyOnDemand",
+                   kRotation,
+                   kWrite,
+                   kNone,
+                   {"kms:RotateKeyOnDemand"},
+                   RotateKeyOnDemand},
+    OperationEntry{
+        "ListKeyRotations", kRotation, kRead, kNone, {"kms:ListKeyRotations"}, ListKeyRotations},
+};
+
+constexpr std::array kServiceEvents = {
+    ServiceEventEntry{core::ServiceEventKind::kRotateKey, kRotation, 0},
+    ServiceEventEntry{core::ServiceEventKind::kDeleteKey, kLifecycle, kChangesKeyState},
+    ServiceEventEntry{core::ServiceEventKind::kDeleteExpiredKeyMaterial, kImport, kChangesKeyState},
 };
 
 }  // namespace
+
+std::string_view ToString(Family family) {
+  switch (family) {
+    case Family::kKeyLifecycle:
+      return "Key lifecycle";
+    case Family::kTagsAndPolicies:
+      return "Tags and key policies";
+    case Family::kAliases:
+      return "Aliases";
+    case Family::kCryptography:
+      return "Cryptography";
+    case Family::kAsymmetricKeys:
+      return "Asymmetric keys";
+    case Family::kHmacKeys:
+      return "HMAC keys";
+    case Family::kImportedKeyMaterial:
+      return "Imported key material";
+    case Family::kRotation:
+      return "Rotation";
+  }
+  return "";
+}
 
 const OperationEntry* FindOperation(std::string_view name) {
   for (const OperationEntry& e : kOperations) {
@@ -72,5 +199,7 @@ const OperationEntry* FindOperation(std::string_view name) {
 }
 
 std::span<const OperationEntry> AllOperations() { return kOperations; }
+
+std::span<const ServiceEventEntry> AllServiceEvents() { return kServiceEvents; }
 
 }  // namespace rotor::server::wire

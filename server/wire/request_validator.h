@@ -1,5 +1,5 @@
 // RequestValidator: checks a request body against the botocore KMS model
-// (server/wire/kms_model.json, embedded at build time) before any handler
+// (server/wire/kms_model.h, the embedded kms_model.json) before any handler
 // runs, so no operation validates its own input shape.
 //
 //  - wrong JSON type for a member, bad base64, an integer out of int32
@@ -14,13 +14,13 @@
 #pragma once
 
 #include <map>
-#include <memory>
 #include <string>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
 
 #include "core/bytes.h"
+#include "server/wire/kms_model.h"
 
 namespace rotor::server::wire {
 
@@ -29,7 +29,8 @@ using DecodedBlobs = std::map<std::string, core::Bytes, std::less<>>;
 
 class RequestValidator {
  public:
-  // Parses the embedded model; throws std::runtime_error if it is malformed.
+  // Uses the embedded model (KmsModel::Embedded(), parsed on first use;
+  // throws std::runtime_error if it is malformed).
   RequestValidator();
   ~RequestValidator();
 
@@ -42,8 +43,7 @@ class RequestValidator {
   DecodedBlobs Validate(std::string_view operation, const nlohmann::json& body) const;
 
  private:
-  struct Model;
-  std::unique_ptr<Model> model_;
+  const KmsModel& model_;
 };
 
 }  // namespace rotor::server::wire

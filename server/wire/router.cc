@@ -32,12 +32,14 @@ std::string_view OperationName(const HttpRequest& req) {
 Router::Router(core::KmsService& service, const core::Clock& clock, RouterOptions options)
     : service_(service), clock_(clock), options_(std::move(options)) {}
 
-bool Router::IsBlocking(const HttpRequest& req) const {
+http::Route Router::Find(const HttpRequest& req) const {
   const OperationEntry* op = FindOperation(OperationName(req));
-  return op && op->execution == Execution::kBlocking;
+  return {op && op->blocking(), op};
 }
 
-HttpResponse Router::Handle(const HttpRequest& req, const http::Peer& peer) {
+HttpResponse Router::Handle(const HttpRequest& req, const http::Peer& peer,
+                            const http::Route& route) {
+  const auto* op = static_cast<const OperationEntry*>(route.row);
   core::RequestContext ctx;
   ctx.request_id = ids_.Uuid();
   ctx.now = clock_.Now();
@@ -52,7 +54,6 @@ HttpResponse Router::Handle(const HttpRequest& req, const http::Peer& peer) {
           core::ErrorCode::kUnknownOperation,
           "Rotor serves the KMS JSON 1.1 protocol: POST / with an X-Amz-Target header.");
     }
-    const OperationEntry* op = FindOperation(name);
     if (!op) {
       if (!name.empty() && validator_.HasOperation(name)) {
         throw core::KmsError::Unsupported("Rotor does not implement " + std::string(name) + ".");
@@ -67,7 +68,7 @@ HttpResponse Router::Handle(const HttpRequest& req, const http::Peer& peer) {
     operations::OperationContext op_ctx{service_, ctx, body, blobs};
     response = op->handler(op_ctx);
     std::string text = WriteJsonText(response);
-    if (observer_) observer_->OnApiCall(ApiCall{ctx, op->name, body, &response, "", ""});
+    if (observer_) observer_->OnApiCall(ApiCall{ctx, op->name, op, body, &response, "", ""});
     return http::JsonResponse(req, http::status::ok, std::move(text), ctx.request_id);
   } catch (const std::exception& e) {
     // The one catch of the KMS API. Storage failures (disk full, read-only
@@ -75,7 +76,7 @@ HttpResponse Router::Handle(const HttpRequest& req, const http::Peer& peer) {
     // goes to the log only.
     core::KmsError error = http::ClientError(e, name, ctx.request_id);
     if (observer_ && !name.empty()) {
-      observer_->OnApiCall(ApiCall{ctx, name, body, nullptr, error.name(), error.message()});
+      observer_->OnApiCall(ApiCall{ctx, name, op, body, nullptr, error.name(), error.message()});
     }
     return http::ErrorResponse(req, error, ctx.request_id);
   }

@@ -3,14 +3,15 @@
 // protocol).
 //
 // For each request it does, once and in this order: target lookup in the
-// operation table, SigV4 scope, one clock reading, body parsing and model
-// validation, then the handler. Errors are caught here and only here and
+// operation table (Find, whose row the transport hands back to Handle), SigV4
+// scope, one clock reading, body parsing and model validation, then the
+// handler. Errors are caught here and only here and
 // written by the one JSON error writer (server/http/error_response.h): a
 // KmsError becomes {"__type","message"} with AWS's status; an internal error
 // or any other exception is a 500 KMSInternalException whose detail goes to
 // the log only.
 //
-// Thread safety: Handle and IsBlocking may be called concurrently.
+// Thread safety: Find and Handle may be called concurrently.
 #pragma once
 
 #include <memory>
@@ -36,9 +37,12 @@ class Router final : public http::RequestHandler {
  public:
   Router(core::KmsService& service, const core::Clock& clock, RouterOptions options);
 
-  http::HttpResponse Handle(const http::HttpRequest& req, const http::Peer& peer) override;
-  // True when handling `req` may wait on a durable write.
-  bool IsBlocking(const http::HttpRequest& req) const override;
+  using http::RequestHandler::Handle;
+  // The row of the operation X-Amz-Target names (OperationEntry, or nullptr);
+  // blocking when that operation may wait on a durable write.
+  http::Route Find(const http::HttpRequest& req) const override;
+  http::HttpResponse Handle(const http::HttpRequest& req, const http::Peer& peer,
+                            const http::Route& route) override;
 
   void SetObserver(ApiCallObserver* observer) { observer_ = observer; }
 

@@ -33,14 +33,17 @@ TEST_CASE(
   CHECK(f.clock.Now() == t0 + Days(200));
   REQUIRE(r.listed.size() == 3);
   CHECK(r.count == 3);
-  CHECK(r.listed[0].name == "DeleteKey");
+  CHECK(r.listed[0].kind == ServiceEventKind::kDeleteKey);
   CHECK(r.listed[0].key_id == leaving.id);
   CHECK(r.listed[0].time == t0 + Days(7));
-  CHECK(r.listed[1].name == "RotateKey");
+  CHECK(r.listed[1].kind == ServiceEventKind::kRotateKey);
+  CHECK(r.listed[1].rotation_type == RotationType::kAutomatic);
   CHECK(r.listed[1].key_id == rotating.id);
   CHECK(r.listed[1].time == t0 + Days(90));
   CHECK(r.listed[2].time == t0 + Days(180));
-  CHECK(r.count_by_event == std::map<std::string, uint64_t>{{"DeleteKey", 1}, {"RotateKey", 2}});
+  CHECK(r.count_by_event ==
+        std::map<ServiceEventKind, uint64_t>{{ServiceEventKind::kRotateKey, 2},
+                                             {ServiceEventKind::kDeleteKey, 1}});
   // The versions are dated by their due instants, not by the time reached.
   CHECK(f.service.ListKeyRotations(f.Ctx(), rotating.id, std::nullopt, {}).rotations.size() == 2);
 
@@ -65,7 +68,8 @@ TEST_CASE("A far jump fires in slices, lists only the first events and counts al
   AdvanceResult all = AdvanceTime(whole.service, target, &whole.clock);
   CHECK(r.count == 120);
   CHECK(all.count == 120);
-  CHECK(r.count_by_event == std::map<std::string, uint64_t>{{"RotateKey", 120}});
+  CHECK(r.count_by_event ==
+        std::map<ServiceEventKind, uint64_t>{{ServiceEventKind::kRotateKey, 120}});
   REQUIRE(r.listed.size() == 5);
   REQUIRE(all.listed.size() == 120);
   for (size_t i = 0; i < r.listed.size(); ++i) {

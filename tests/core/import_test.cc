@@ -292,9 +292,9 @@ TEST_CASE("Material expires when ValidTo passes on the clock, and comes back whe
   f.clock.AdvanceTo(f.clock.Now() + Days(1));
   std::vector<ServiceEvent> events = f.service.RunDueEvents(f.clock.Now());
   REQUIRE(events.size() == 1);
-  CHECK(events[0].name == "DeleteExpiredKeyMaterial");
+  CHECK(events[0].kind == ServiceEventKind::kDeleteExpiredKeyMaterial);
   CHECK(events[0].time == *o.valid_to);  // stamped with ValidTo, not with the jump's end
-  CHECK(events[0].detail == imported.current_material_id);
+  CHECK(events[0].key_material_ids == std::vector<std::string>{imported.current_material_id});
   CHECK(f.service.DescribeKey(f.Ctx(), key.id).state == KeyState::kPendingImport);
   CHECK(MessageOf([&] { f.DecryptText(blob); }) == key.Arn() + " is pending import.");
   CHECK(f.service.RunDueEvents(f.clock.Now() + Days(400)).empty());  // nothing fires twice

@@ -77,6 +77,7 @@ function showError(err) {
 
 async function refresh() {
   try {
+    if (!operations.size) await loadOperations();
     const [clock, list] = await Promise.all([api('clock'), api('keys')]);
     state.now = clock.now;
     state.virtual = !!clock.virtual;
@@ -167,7 +168,20 @@ function versionLabel(v) {
   return v.version === 1 ? 'first key material' : 'key material';
 }
 
-const STATE_EVENTS = /^(CreateKey|EnableKey|DisableKey|ScheduleKeyDeletion|CancelKeyDeletion|DeleteKey|DeleteImportedKeyMaterial|ImportKeyMaterial)$/;
+// The rows of Rotor's operation table (GET /_rotor/operations) by name, service events included:
+// a timeline entry is a rotation when its family is Rotation, a state change when it may change the
+// key state.
+const operations = new Map();
+async function loadOperations() {
+  const doc = await api('operations');
+  for (const row of [...(doc.operations || []), ...(doc.serviceEvents || [])]) operations.set(row.name, row);
+}
+function eventKind(e) {
+  if (e.errorCode) return 'error';
+  const row = operations.get(e.eventName) || {};
+  if (row.family === 'Rotation') return 'rotation';
+  return row.changesKeyState ? 'state' : 'api';
+}
 
 function timelineItems(detail) {
   const versions = detail.versions || [];
@@ -184,7 +198,7 @@ function timelineItems(detail) {
     if (e.eventName === 'RotateKey' && [...materials].some((m) => text.includes(m))) continue;
     items.push({
       time: e.time, error: e.errorCode,
-      kind: e.errorCode ? 'error' : /Rotat/.test(e.eventName) ? 'rotation' : STATE_EVENTS.test(e.eventName) ? 'state' : 'api',
+      kind: eventKind(e),
       fired: e.eventName === 'DeleteKey' && e.eventType === 'AwsServiceEvent' && state.firedKeys.has(keyRef(detail.key)),
       what: e.eventName + (e.eventType === 'AwsServiceEvent' ? ' (service event)' : ''),
       more: text,

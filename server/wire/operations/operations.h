@@ -24,7 +24,7 @@ struct OperationContext {
   DecodedBlobs& blobs;
 };
 
-// Key lifecycle
+// The operation table (operation_table.cc) says which family each belongs to.
 json CreateKey(OperationContext& op);
 json DescribeKey(OperationContext& op);
 json ListKeys(OperationContext& op);
@@ -33,40 +33,33 @@ json DisableKey(OperationContext& op);
 json UpdateKeyDescription(OperationContext& op);
 json ScheduleKeyDeletion(OperationContext& op);
 json CancelKeyDeletion(OperationContext& op);
-// Tags and key policies
 json TagResource(OperationContext& op);
 json UntagResource(OperationContext& op);
 json ListResourceTags(OperationContext& op);
 json GetKeyPolicy(OperationContext& op);
 json PutKeyPolicy(OperationContext& op);
 json ListKeyPolicies(OperationContext& op);
-// Aliases
 json CreateAlias(OperationContext& op);
 json UpdateAlias(OperationContext& op);
 json DeleteAlias(OperationContext& op);
 json ListAliases(OperationContext& op);
-// Cryptography
 json Encrypt(OperationContext& op);
 json Decrypt(OperationContext& op);
 json ReEncrypt(OperationContext& op);
 json GenerateDataKey(OperationContext& op);
 json GenerateDataKeyWithoutPlaintext(OperationContext& op);
 json GenerateRandom(OperationContext& op);
-// Asymmetric keys
 json Sign(OperationContext& op);
 json Verify(OperationContext& op);
 json GetPublicKey(OperationContext& op);
 json GenerateDataKeyPair(OperationContext& op);
 json GenerateDataKeyPairWithoutPlaintext(OperationContext& op);
 json DeriveSharedSecret(OperationContext& op);
-// HMAC keys
 json GenerateMac(OperationContext& op);
 json VerifyMac(OperationContext& op);
-// Imported key material
 json GetParametersForImport(OperationContext& op);
 json ImportKeyMaterial(OperationContext& op);
 json DeleteImportedKeyMaterial(OperationContext& op);
-// Rotation
 json EnableKeyRotation(OperationContext& op);
 json DisableKeyRotation(OperationContext& op);
 json GetKeyRotationStatus(OperationContext& op);

@@ -38,8 +38,8 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from rotor_harness import (DEFAULT_ACCOUNT, DEFAULT_REGION, DUMMY_ACCESS_KEY, ROTOR_BIN, RotorServer,
-                           RotorTestCase, alias_arn, binary_available, clean_server_env, free_port,
-                           key_arn, parse_iso)
+                           RotorTestCase, alias_arn, b64, binary_available, clean_server_env,
+                           free_port, key_arn, parse_iso)
 from test_asymmetric_import import import_material
 
 T0_TEXT = "2030-01-01T00:00:00Z"
@@ -1198,6 +1198,64 @@ class AuditTrailTest(OperateTestCase):
                           "ReEncrypt destination": got["ReEncrypt"]["destinationEncryptionContext"]},
                          {"Encrypt": ctx, "Decrypt": ctx, "GenerateDataKey": ctx, "ReEncrypt source": ctx,
                           "ReEncrypt destination": {"Tenant": "A"}})
+
+    def test_only_members_the_model_defines_are_recorded(self):
+        """Issue 12 item 11: the audit trail logs the request members the botocore
+        model defines for the operation, as CloudTrail logs modeled parameters.
+        A miscased or unknown member beside the real ones (AWS ignores them, and
+        the call succeeds) never reaches /_rotor/events or the --audit-log file,
+        at the top level, nested in a tag, or on a call that failed."""
+        d = self.tmpdir()
+        audit_log = os.path.join(d, "audit.jsonl")
+        srv = self.server(VIRTUAL + ["--audit-log", audit_log])
+        secrets = {name: f"rotor-secret-{name}-{uuid.uuid4().hex}" for name in
+                   ("lower", "upper", "unknown", "nested", "tag", "failed", "keyid-object")}
+
+        def call(op, body, status=200):
+            got, _h, data = srv.kms_raw(f"TrentService.{op}", body)
+            self.assertEqual(got, status, data)
+            return json.loads(data)
+
+        kid = call("CreateKey", {"Description": "redaction",
+                                 "Tags": [{"TagKey": "Team", "TagValue": "A", "tagValue": secrets["tag"]}]}
+                   )["KeyMetadata"]["KeyId"]
+        plaintext = b"the real plaintext " + os.urandom(16)
+        blob = call("Encrypt", {"KeyId": kid, "Plaintext": b64(plaintext),
+                                "plaintext": b64(secrets["lower"].encode()),
+                                "PLAINTEXT": secrets["upper"],
+                                "Unknown": {"Plaintext": secrets["unknown"]},
+                                "EncryptionContext": {"purpose": "redaction"},
+                                "encryptionContext": {"secret": secrets["nested"]}})["CiphertextBlob"]
+        self.assertEqual(base64.b64decode(call("Decrypt", {"CiphertextBlob": blob,
+                                                           "EncryptionContext": {"purpose": "redaction"}})
+                                          ["Plaintext"]), plaintext)
+        failed = call("Encrypt", {"KeyId": kid, "Plaintext": "", "plainText": secrets["failed"]}, 400)
+        self.assertEqual(failed["__type"], "ValidationException")
+        call("DescribeKey", {"KeyId": {"Plaintext": secrets["keyid-object"]}}, 400)
+
+        events = self.events(srv, limit=1000)
+        by_name = {}
+        for e in events:
+            by_name.setdefault(e["eventName"], []).append(e)
+        self.assertEqual(by_name["CreateKey"][0]["requestParameters"],
+                         {"description": "redaction", "tags": [{"tagKey": "Team", "tagValue": "A"}]})
+        encrypts = by_name["Encrypt"]
+        self.assertEqual([e["requestParameters"] for e in encrypts],
+                         [{"keyId": kid, "encryptionContext": {"purpose": "redaction"}}, {"keyId": kid}])
+        self.assertEqual(encrypts[1]["errorCode"], "ValidationException")
+        self.assertEqual(by_name["DescribeKey"][-1]["requestParameters"], None)  # nothing loggable
+        self.assertEqual(by_name["Decrypt"][0]["requestParameters"], {"encryptionContext": {"purpose": "redaction"}})
+
+        everything = json.dumps(events).encode()
+        with open(audit_log, "rb") as fh:
+            jsonl = fh.read()
+        self.assertIn(b'"eventName":"Encrypt"', jsonl)
+        for where, data in (("/_rotor/events", everything), ("--audit-log", jsonl)):
+            for name, secret in secrets.items():
+                for form in (secret.encode(), base64.b64encode(secret.encode())):
+                    self.assertNotIn(form, data, f"the {name} secret in {where}")
+            for form in (base64.b64encode(plaintext), base64.b64decode(blob)[-16:], blob.encode()):
+                self.assertNotIn(form, data, f"plaintext or ciphertext in {where}")
 
     def test_audit_survives_a_restart_and_calls_through_aliases_reach_the_key(self):
         srv = self.server(VIRTUAL)

@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build_packages=(cmake g++ ninja-build libboost-dev libssl-dev nlohmann-json3-dev libsqlite3-dev catch2
-                libyaml-cpp-dev)
+                libyaml-cpp-dev libsimdjson-dev)
 test_packages=(awscli nodejs curl clang-format)
 packages=("${build_packages[@]}")
 [[ "${1:-}" == "--build" ]] || packages+=("${test_packages[@]}")

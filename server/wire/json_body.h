@@ -10,9 +10,11 @@ namespace rotor::server::wire {
 // KMS request shapes nest four levels at most; anything deeper is hostile.
 constexpr int kMaxJsonDepth = 32;
 
-// An empty body is {}. Throws KmsError(SerializationException) for anything
-// that is not a JSON object, is nested deeper than kMaxJsonDepth, or is not
-// valid UTF-8 (see json_text.h).
+// An empty body (or only whitespace) is {}. Throws KmsError(SerializationException)
+// for anything that is not a JSON object: "The request body is not valid JSON: "
+// and the reader's reason when ReadJsonText refuses it (malformed, nested deeper
+// than kMaxJsonDepth, not UTF-8, a number beyond int64/uint64/double; see
+// json_text.h), "The request body must be a JSON object." for any other value.
 nlohmann::json ParseRequestBody(std::string_view body);
 
 }  // namespace rotor::server::wire

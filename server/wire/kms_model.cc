@@ -15,7 +15,7 @@ namespace {
 
 using nlohmann::json;
 
-// Decodes UTF-8 into code points; nlohmann has already rejected invalid UTF-8.
+// Decodes UTF-8 into code points; the JSON reader has already refused invalid UTF-8.
 std::vector<uint32_t> CodePoints(const std::string& s) {
   std::vector<uint32_t> out;
   out.reserve(s.size());

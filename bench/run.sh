@@ -2,6 +2,7 @@
 # Rotor benchmarks, side by side with moto and an nginx HTTP ceiling, in one run.
 #
 #   bench/run.sh [all|throughput|startup|scale] [output dir]
+#   bench/run.sh compare A_BINARY B_BINARY [output dir]
 #
 #   throughput  wrk (2 threads, 32 connections, 10 s; then 1 connection, 10 s) on
 #               Encrypt 4 KiB, Decrypt, GenerateDataKey, DescribeKey (rotor --in-memory),
@@ -12,15 +13,31 @@
 #               100,000 keys; idle RSS. -> startup.md
 #   scale       bench/scale.py: 1,000 vs 1,000,000 keys (BENCH_SCALE_KEYS), a key with
 #               10,000 versions, ten years of rotation over 100,000 keys. -> scale.md
+#   compare     an A/B of two rotor binaries in one run: both --in-memory with their
+#               defaults (audit trail on), the same prepared bodies; per round, per
+#               connection count (32, then 1) and per operation (BENCH_COMPARE_OPS,
+#               default "Encrypt Decrypt DescribeKey") wrk drives A then B, the next round
+#               B then A, BENCH_COMPARE_ROUNDS rounds (default 3). -> compare.md: per
+#               operation the median req/s, p50, p99 and CPU time per request (rotor's
+#               user+system time over the run / requests answered: the figure least moved
+#               by other load on the box) of each, and B/A with the spread of the per-round
+#               ratios (how noisy the box was). Needs only wrk.
 #
 # Environment: BENCH_BUILD_DIR (build-release), BENCH_DURATION (10s), BENCH_SCALE_KEYS
-# (1000000), BENCH_SCALE_PARTS (keys,versions,tenyears), BENCH_SKIP_BUILD=1.
+# (1000000), BENCH_SCALE_PARTS (keys,versions,tenyears), BENCH_SKIP_BUILD=1,
+# BENCH_COMPARE_OPS, BENCH_COMPARE_ROUNDS.
 # Everything listens on 127.0.0.1 only, every load is
 # bounded in time, and only processes this script started are stopped (by PID).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
 what=${1:-all}
+if [[ $what == compare ]]; then
+  bin_a=$(realpath "${2:?usage: bench/run.sh compare A_BINARY B_BINARY [output dir]}")
+  bin_b=$(realpath "${3:?usage: bench/run.sh compare A_BINARY B_BINARY [output dir]}")
+  set -- "$1" "${4:-}"
+  [[ -n $2 ]] || set -- "$1" "$repo/bench/out/compare-$(date +%Y%m%d-%H%M%S)"
+fi
 out=${2:-$repo/bench/out/$(date +%Y%m%d-%H%M%S)}
 build=${BENCH_BUILD_DIR:-build-release}
 duration=${BENCH_DURATION:-10s}
@@ -42,11 +59,13 @@ trap cleanup EXIT
 
 need() { command -v "$1" >/dev/null || { echo "bench: $1 is missing ($2)" >&2; exit 2; }; }
 need wrk "apt-get install wrk"
-need hyperfine "apt-get install hyperfine"
-need nginx "apt-get install nginx-light"
-need moto_server "pip install 'moto[server]'"
+if [[ $what != compare ]]; then
+  need hyperfine "apt-get install hyperfine"
+  need nginx "apt-get install nginx-light"
+  need moto_server "pip install 'moto[server]'"
+fi
 
-if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
+if [[ ${BENCH_SKIP_BUILD:-0} != 1 && $what != compare ]]; then
   ROTOR_BUILD_TARGETS=rotor scripts/build.sh "$build" Release -DBUILD_TESTING=OFF
 fi
 rotor=$repo/$build/rotor
@@ -79,7 +98,11 @@ machine() {
   echo "- commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- core storage server 2>/dev/null || echo ' (+ uncommitted changes in core/storage/server)')"
   echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM, kernel $(uname -r)"
   echo "- load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "- tools: $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2), $(hyperfine --version), $(nginx -v 2>&1 | cut -d' ' -f3), moto $(python3 -c 'import moto; print(moto.__version__)')"
+  if [[ $what == compare ]]; then
+    echo "- tools: $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2)"
+  else
+    echo "- tools: $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2), $(hyperfine --version), $(nginx -v 2>&1 | cut -d' ' -f3), moto $(python3 -c 'import moto; print(moto.__version__)')"
+  fi
 }
 
 # ---------------------------------------------------------------- throughput
@@ -274,6 +297,57 @@ startup() {
   cat "$out/startup.md"
 }
 
+# ---------------------------------------------------------------- compare (A/B)
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # user + system time of all threads
+compare() {
+  local ops=${BENCH_COMPARE_OPS:-Encrypt Decrypt DescribeKey} rounds=${BENCH_COMPARE_ROUNDS:-3}
+  echo "== compare: A=$bin_a B=$bin_b ($rounds rounds, $duration per run)"
+  local port_a port_b
+  port_a=$(free_port); port_b=$(free_port)
+  start_bg "$out/rotor-A.log" "$bin_a" --port "$port_a" --in-memory --on-demand-rotation-limit 100000
+  local pid_a=$last_pid
+  start_bg "$out/rotor-B.log" "$bin_b" --port "$port_b" --in-memory --on-demand-rotation-limit 100000
+  local pid_b=$last_pid
+  wait_http "$port_a" /_rotor/health
+  wait_http "$port_b" /_rotor/health
+  python3 bench/prepare.py --port "$port_a" --out "$work/A"
+  python3 bench/prepare.py --port "$port_b" --out "$work/B"
+  local loads="" r conns op first
+  for ((r = 1; r <= rounds; r++)); do
+    loads+=" $(cut -d' ' -f1 /proc/loadavg)"
+    for conns in 32 1; do
+      for op in $ops; do
+        # Alternate who goes first, so drift in the background load hits both.
+        if ((r % 2)); then first="A B"; else first="B A"; fi
+        for who in $first; do
+          local port=$port_a pid=$pid_a
+          [[ $who == B ]] && { port=$port_b; pid=$pid_b; }
+          local ticks0
+          ticks0=$(cpu_ticks "$pid")
+          wrk_run "$who-r$r" "$port" "$op" "$work/$who/$op.json" "$conns"
+          echo "$(($(cpu_ticks "$pid") - ticks0)) $(getconf CLK_TCK)" >"$out/wrk/$who-r$r-$op-c$conns.cpu"
+        done
+      done
+    done
+  done
+  {
+    echo "# A/B of two rotor binaries, one run"
+    echo
+    machine
+    echo "- A: \`$bin_a\` ($(sha256sum "$bin_a" | cut -c1-12))"
+    echo "- B: \`$bin_b\` ($(sha256sum "$bin_b" | cut -c1-12))"
+    echo "- both \`--in-memory --on-demand-rotation-limit 100000\`, audit trail on (the default);"
+    echo "  \`wrk -t2 -c32 -d$duration\` and \`wrk -t1 -c1 -d$duration\`, bench/kms.lua, bodies of bench/prepare.py"
+    echo "  (Encrypt: 4 KiB plaintext); $rounds rounds, A first in odd rounds and B first in even ones"
+    echo "- load average at the start of each round:$loads"
+    echo "- RSS after the run: A $(rss_mb "$pid_a") MB, B $(rss_mb "$pid_b") MB"
+    echo
+    python3 bench/compare_report.py "$out/wrk"
+  } >"$out/compare.md"
+  stop_pid "$pid_a"; stop_pid "$pid_b"
+  cat "$out/compare.md"
+}
+
 scale() {
   echo "== scale"
   python3 bench/scale.py --rotor "$rotor" --out "$out" --work "$work" --keys "${BENCH_SCALE_KEYS:-1000000}" \
@@ -285,6 +359,8 @@ case "$what" in
   throughput) throughput ;;
   startup) startup ;;
   scale) scale ;;
-  *) echo "usage: bench/run.sh [all|throughput|startup|scale] [output dir]" >&2; exit 2 ;;
+  compare) compare ;;
+  *) echo "usage: bench/run.sh [all|throughput|startup|scale] [output dir]" \
+       "| bench/run.sh compare A_BINARY B_BINARY [output dir]" >&2; exit 2 ;;
 esac
 echo "bench: results in $out"

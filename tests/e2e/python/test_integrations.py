@@ -185,6 +185,53 @@ class FixtureTest(unittest.TestCase):
         self.assertEqual(result.testsRun, 1)
         self.assertEqual(result.errors + result.failures, [], "the doc's test case failed")
 
+    def test_doc_pytest_snippet_fixtures(self):
+        """pytest is not installed here: a stand-in `pytest` module whose `fixture` returns the
+        function, and the fixtures driven by hand as pytest drives generator fixtures."""
+        import types
+        stand_in = types.ModuleType("pytest")
+        stand_in.fixture = lambda fn=None, **_kw: fn if fn is not None else (lambda f: f)
+        saved = sys.modules.get("pytest")
+        sys.modules["pytest"] = stand_in
+        try:
+            namespace: dict = {"__name__": "doc_fixture_pytest"}
+            exec(compile(doc_snippet("fixture-pytest"), "docs/integrations.md#fixture-pytest", "exec"),
+                 namespace)
+        finally:
+            if saved is None:
+                del sys.modules["pytest"]
+            else:
+                sys.modules["pytest"] = saved
+
+        class MonkeyPatch:  # the one method of pytest's monkeypatch the snippet uses
+            def __init__(self):
+                self.saved = {}
+
+            def setenv(self, name, value):
+                self.saved.setdefault(name, os.environ.get(name))
+                os.environ[name] = value
+
+            def undo(self):
+                for name, value in self.saved.items():
+                    if value is None:
+                        os.environ.pop(name, None)
+                    else:
+                        os.environ[name] = value
+
+        rotor_gen = namespace["rotor"]()
+        server = next(rotor_gen)
+        try:
+            namespace["test_round_trip"](server)
+            mp = MonkeyPatch()
+            try:
+                namespace["kms_env"](server, mp)
+                self.assertEqual(os.environ["AWS_ENDPOINT_URL_KMS"], server.url)
+            finally:
+                mp.undo()
+        finally:
+            rotor_gen.close()
+        self.assertIsNotNone(server.proc.poll(), "the fixture's teardown stopped rotor")
+
     def test_stops_rotor_when_the_block_ends(self):
         with self.fixture.rotor_server("--clock", "virtual") as rotor:
             self.assertRegex(rotor.url, r"^http://127\.0\.0\.1:\d+$")

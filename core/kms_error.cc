@@ -48,6 +48,8 @@ constexpr std::array kErrorTable = {
     ErrorInfo{ErrorCode::kTag, "TagException", 400},
     ErrorInfo{ErrorCode::kUnsupportedOperation, "UnsupportedOperationException", 400},
     ErrorInfo{ErrorCode::kRequestHeaderFieldsTooLarge, "RequestHeaderFieldsTooLargeException", 431},
+    ErrorInfo{ErrorCode::kBadRequest, "BadRequestException", 400},
+    ErrorInfo{ErrorCode::kNotImplemented, "NotImplementedException", 501},
     ErrorInfo{ErrorCode::kClock, "ClockException", 409},
 };
 

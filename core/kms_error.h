@@ -51,7 +51,9 @@ enum class ErrorCode {
   kUnsupportedOperation,
   // Rotor's own surfaces (the HTTP session's limits, the admin API).
   kRequestHeaderFieldsTooLarge,
-  kClock,  // POST /_rotor/clock on the system clock
+  kBadRequest,      // a request whose HTTP framing is malformed (RFC 9112)
+  kNotImplemented,  // a transfer coding Rotor does not implement (RFC 9112 section 6.1)
+  kClock,           // POST /_rotor/clock on the system clock
 };
 
 // The AWS error name ("__type") for a code, e.g. "NotFoundException".

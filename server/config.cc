@@ -202,6 +202,27 @@ const std::vector<Flag<Config>>& ServerFlags() {
          c.read_timeout = t;
        }},
       Text("--admin-token", &Config::admin_token),
+      {"--allowed-hosts", true,
+       [](Config& c, auto& n, auto& v) {
+         // A comma-separated list; given again (the flag over its variable), it replaces.
+         c.allowed_hosts.clear();
+         std::string_view list(v);
+         while (!list.empty()) {
+           size_t comma = list.find(',');
+           std::string_view name = list.substr(0, comma);
+           while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
+           while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
+           if (name.empty() || name.find_first_of(" /:@\\[]") != std::string_view::npos) {
+             throw ConfigError(n +
+                               " is a comma-separated list of host names (rotor, "
+                               ".example.test or *), not '" +
+                               v + "'");
+           }
+           c.allowed_hosts.emplace_back(name);
+           if (comma == std::string_view::npos) break;
+           list.remove_prefix(comma + 1);
+         }
+       }},
       Text("--audit-log", &Config::audit_log),
       {"--audit-max-events", true,
        [](Config& c, auto& n, auto& v) { c.audit_max_events = ParseInt(n, v, 0, INT64_MAX); }},
@@ -296,6 +317,9 @@ std::string UsageText() {
          "  --threads N                   I/O threads (one per core)\n"
          "  --read-timeout D              time a client has to send a whole request (30s)\n"
          "  --admin-token T               token for admin endpoints from non-loopback clients\n"
+         "  --allowed-hosts H,H           Host names answered besides localhost, 127.0.0.1,\n"
+         "                                [::1] and --host (a compose service name; .domain;\n"
+         "                                * for any, which turns off the DNS rebinding check)\n"
          "  --audit-log F                 also append every audit event to F as JSON lines\n"
          "  --audit-max-events N          audit events kept, oldest deleted first (100000; 0: "
          "off)\n"

@@ -37,6 +37,9 @@ struct Config {
   int threads = 0;
   std::chrono::seconds read_timeout{30};  // a whole request must arrive within this
   std::string admin_token;
+  // Host names answered besides localhost, 127.0.0.1, [::1] and `host`
+  // (--allowed-hosts a,b: a name, ".domain" for it and its subdomains, or "*").
+  std::vector<std::string> allowed_hosts;
   std::string audit_log;              // JSON-lines file of audit events; empty: none
   int64_t audit_max_events = 100000;  // events kept in audit.db (newest); 0: no audit trail
   std::string seed_file;              // YAML or JSON seed loaded at start; empty: none

@@ -1,6 +1,7 @@
 #include "server/front_dispatcher.h"
 
 #include "server/admin/admin_routes.h"
+#include "server/http/error_response.h"
 
 namespace rotor::server {
 
@@ -13,7 +14,24 @@ http::Route FrontDispatcher::Find(const http::HttpRequest& req) const {
 
 http::HttpResponse FrontDispatcher::Handle(const http::HttpRequest& req, const http::Peer& peer,
                                            const http::Route& route) {
-  if (admin::IsAdminPath(req.target())) return admin_.Handle(req, peer, route);
+  bool admin = admin::IsAdminPath(req.target());
+  const char* content_type = admin ? http::kJsonContentType : http::kAwsJsonContentType;
+  if (std::optional<core::KmsError> refused = hosts_.Check(req)) {
+    return http::ErrorResponse(req, *refused, "", http::status::forbidden, content_type);
+  }
+  if (admin) return admin_.Handle(req, peer, route);
+  // The admin API applies the same rule to its non-public routes itself.
+  if (!http::IsSameOrigin(req)) {
+    auto origin = req.find(http::field::origin);
+    std::string shown(origin->value().substr(0, 100));
+    return http::ErrorResponse(
+        req,
+        core::KmsError(core::ErrorCode::kAccessDenied,
+                       "Origin '" + shown +
+                           "' is not this server's own: Rotor's KMS API does not answer "
+                           "requests from web pages of another origin."),
+        "", http::status::forbidden, content_type);
+  }
   return kms_.Handle(req, peer, route);
 }
 

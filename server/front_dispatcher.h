@@ -1,13 +1,17 @@
-// FrontDispatcher: the request handler the HTTP server runs. It sends
+// FrontDispatcher: the request handler the HTTP server runs. It refuses a
+// request whose Host is not allowed (DNS rebinding) on every surface, and a
+// KMS API request from a browser page of another origin; then it sends
 // /_rotor/* and /moto-api/* to the admin API and everything else to the KMS
-// API's router; neither of them knows the other, and the HTTP transport knows
-// neither (it sees one http::RequestHandler).
+// API's router. Neither of them knows the other, and the HTTP transport knows
+// neither (it sees one http::RequestHandler). Refusals are 403
+// AccessDeniedException in the surface's content type.
 //
 // Thread safety: as the handlers it dispatches to (both may be called
 // concurrently).
 #pragma once
 
 #include "server/admin/admin_endpoints.h"
+#include "server/http/host_header.h"
 #include "server/http/request_handler.h"
 #include "server/wire/router.h"
 
@@ -15,7 +19,10 @@ namespace rotor::server {
 
 class FrontDispatcher final : public http::RequestHandler {
  public:
-  FrontDispatcher(wire::Router& kms, admin::AdminEndpoints& admin) : kms_(kms), admin_(admin) {}
+  // `hosts`: the names a Host header may carry (--host, --allowed-hosts).
+  FrontDispatcher(wire::Router& kms, admin::AdminEndpoints& admin,
+                  http::HostAllowList hosts = http::HostAllowList())
+      : kms_(kms), admin_(admin), hosts_(std::move(hosts)) {}
 
   using http::RequestHandler::Handle;
   http::Route Find(const http::HttpRequest& req) const override;
@@ -25,6 +32,7 @@ class FrontDispatcher final : public http::RequestHandler {
  private:
   wire::Router& kms_;
   admin::AdminEndpoints& admin_;
+  http::HostAllowList hosts_;
 };
 
 }  // namespace rotor::server

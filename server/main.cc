@@ -135,7 +135,8 @@ int Serve(const server::Config& config) {
                                       admin_options);
   server::wire::Router router(service, *clock, {config.account_id, config.region});
   if (audit) router.SetObserver(audit.get());
-  server::FrontDispatcher front(router, admin);
+  server::FrontDispatcher front(router, admin,
+                                server::http::HostAllowList(config.host, config.allowed_hosts));
   server::http::ServerOptions options;
   options.host = config.host;
   options.port = config.port;

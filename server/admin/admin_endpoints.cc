@@ -10,6 +10,7 @@
 #include "server/admin/admin_routes.h"
 #include "server/audit/cloudtrail_event.h"
 #include "server/http/error_response.h"
+#include "server/http/host_header.h"
 #include "server/wire/json_body.h"
 
 namespace rotor::server::admin {
@@ -81,17 +82,9 @@ http::Route AdminEndpoints::Find(const HttpRequest& req) const {
 bool AdminEndpoints::Authorized(const HttpRequest& req, const Peer& peer) const {
   // A web page open in the user's browser must not drive the admin API of a
   // Rotor on the same machine: browsers name the page's origin on cross-site
-  // requests, so a foreign Origin is refused even from loopback.
-  auto origin = req.find(http::field::origin);
-  if (origin != req.end()) {
-    auto host = req.find(http::field::host);
-    std::string_view o(origin->value().data(), origin->value().size());
-    std::string_view h = host == req.end()
-                             ? std::string_view()
-                             : std::string_view(host->value().data(), host->value().size());
-    size_t scheme = o.find("://");
-    if (scheme == std::string_view::npos || o.substr(scheme + 3) != h) return false;
-  }
+  // requests, so a foreign Origin (scheme, host or port) is refused even from
+  // loopback.
+  if (!http::IsSameOrigin(req)) return false;
   if (peer.loopback) return true;
   if (options_.admin_token.empty()) return false;
   auto it = req.find("X-Rotor-Admin-Token");

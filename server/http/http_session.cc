@@ -1,5 +1,7 @@
 #include "server/http/http_session.h"
 
+#include <optional>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -9,6 +11,8 @@
 
 #include "core/kms_error.h"
 #include "server/http/error_response.h"
+#include "server/http/request_framing.h"
+#include "server/http/security_headers.h"
 #include "server/http/server_state.h"
 
 namespace rotor::server::http {
@@ -31,10 +35,10 @@ Peer PeerOf(const asio::ip::tcp::socket& socket) {
   return Peer{a.to_string(), loopback};
 }
 
-// A request the session refuses before any handler sees it; the connection
-// closes after the answer.
-HttpResponse LimitResponse(core::ErrorCode code, const char* message) {
-  HttpResponse res = ErrorResponse(HttpRequest{}, core::KmsError(code, message));
+// A request the session refuses before any handler sees it: the error's
+// status from core's table; the connection closes after the answer.
+HttpResponse Refusal(const core::KmsError& error) {
+  HttpResponse res = ErrorResponse(HttpRequest{}, error);
   res.keep_alive(false);
   return res;
 }
@@ -69,25 +73,30 @@ asio::awaitable<void> RunHttpSession(asio::ip::tcp::socket socket, RequestHandle
                                                            asio::redirect_error(use_awaitable, ec));
       if (!ec && header_bytes > limits.header_bytes) ec = beast_http::error::header_limit;
     }
-    if (!ec && !parser.is_done()) {
+    // RFC 9112's framing rules Beast leaves to us, before any body byte is read.
+    std::optional<core::KmsError> refused;
+    if (!ec) refused = FramingError(parser.get());
+    if (!ec && !refused && !parser.is_done()) {
       co_await beast_http::async_read(stream, buffer, parser,
                                       asio::redirect_error(use_awaitable, ec));
     }
     if (ec == beast_http::error::body_limit) {
-      HttpResponse res = LimitResponse(core::ErrorCode::kRequestTooLarge,
-                                       "The request body is larger than 1 MiB.");
+      refused = core::KmsError(core::ErrorCode::kRequestTooLarge,
+                               "The request body is larger than 1 MiB.");
+    } else if (ec == beast_http::error::header_limit) {
+      refused = core::KmsError(core::ErrorCode::kRequestHeaderFieldsTooLarge,
+                               "The request headers are larger than 16 KiB.");
+    } else if (ec) {
+      refused = ParseFailure(ec);  // malformed: answered; closed or timed out: nullopt
+    }
+    if (refused) {
+      HttpResponse res = Refusal(*refused);
+      SetSecurityHeaders(res);
       stream.expires_after(limits.write_timeout);
       co_await beast_http::async_write(stream, res, asio::redirect_error(use_awaitable, ec));
       break;
     }
-    if (ec == beast_http::error::header_limit) {
-      HttpResponse res = LimitResponse(core::ErrorCode::kRequestHeaderFieldsTooLarge,
-                                       "The request headers are larger than 16 KiB.");
-      stream.expires_after(limits.write_timeout);
-      co_await beast_http::async_write(stream, res, asio::redirect_error(use_awaitable, ec));
-      break;
-    }
-    if (ec) break;  // closed by the client, timed out, or not HTTP at all
+    if (ec) break;  // closed by the client or timed out
     ServerState::InFlight in_flight(state);
     HttpRequest req = parser.release();
     HttpResponse res;
@@ -102,6 +111,7 @@ asio::awaitable<void> RunHttpSession(asio::ip::tcp::socket socket, RequestHandle
     }
     bool keep_alive = req.keep_alive() && !state.stopping();
     res.keep_alive(keep_alive);
+    SetSecurityHeaders(res);
     stream.expires_after(limits.write_timeout);
     co_await beast_http::async_write(stream, res, asio::redirect_error(use_awaitable, ec));
     if (ec || !keep_alive) break;

@@ -80,8 +80,14 @@ async function openDashboard(url) {
   page.on('pageerror', (err) => pageErrors.push(String(err)));
   page.on('dialog', async (d) => { pageErrors.push(`unexpected dialog: ${d.message()}`); await d.dismiss(); });
   page.on('requestfailed', (r) => pageErrors.push(`request failed: ${r.url()}`));
+  // The page runs under its own Content-Security-Policy (default-src 'self'): nothing it needs is blocked.
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to/.test(m.text())) pageErrors.push(`CSP: ${m.text()}`);
+  });
   const res = await page.goto(url, { waitUntil: 'load' });
   assert.equal(res.status(), 200, `GET ${url}`);
+  assert.equal(res.headers()['content-security-policy'], "default-src 'self'; frame-ancestors 'none'");
+  assert.equal(res.headers()['x-frame-options'], 'DENY');
   return page;
 }
 

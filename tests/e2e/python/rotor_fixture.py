@@ -83,7 +83,8 @@ def rotor_server(*args, timeout=10.0):
             yield RunningRotor(port, proc, log_path)
             return
         with open(log_path, errors="replace") as f:
-            raise RuntimeError(f"rotor did not start ({ROTOR_BIN}):\n{f.read()[-2000:]}")
+            # rotor says why first (then, for a bad flag, its usage): keep the start.
+            raise RuntimeError(f"rotor did not start ({ROTOR_BIN}):\n{f.read()[:2000]}")
     finally:
         if proc is not None and proc.poll() is None:
             proc.send_signal(signal.SIGTERM)

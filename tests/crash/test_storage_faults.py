@@ -180,6 +180,15 @@ class StorageFaultTest(unittest.TestCase):
         self.assert_internal_error(s, doc, secs, "CreateKey while another process holds the write lock")
         s, doc, secs = call(srv.port, "TagResource", {"KeyId": ids[0], "Tags": [{"TagKey": "a", "TagValue": "b"}]})
         self.assert_internal_error(s, doc, secs, "TagResource while locked")
+        # The admin API answers the same, never SQLite's text (issue 12, item 4).
+        conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=60)
+        conn.request("POST", "/_rotor/reset")
+        resp = conn.getresponse()
+        body = resp.read()
+        conn.close()
+        self.assertEqual(resp.status, 500, body)
+        self.assertEqual(json.loads(body), {"__type": "KMSInternalException",
+                                            "message": "The request failed because of an internal error."})
         # Reads and the crypto hot path need no write lock.
         self.assert_all_present(srv.port, ids)
         self.assertTrue(encrypt_decrypt(srv.port, ids[0]))

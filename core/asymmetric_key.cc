@@ -18,28 +18,30 @@
 namespace rotor::core {
 namespace {
 
+using SA = SigningAlgorithm;
 using SK = SigningScheme::Kind;
 constexpr std::array kSigningSchemes = {
-    SigningScheme{"RSASSA_PSS_SHA_256", SK::kRsaPss, "SHA256", 32},
-    SigningScheme{"RSASSA_PSS_SHA_384", SK::kRsaPss, "SHA384", 48},
-    SigningScheme{"RSASSA_PSS_SHA_512", SK::kRsaPss, "SHA512", 64},
-    SigningScheme{"RSASSA_PKCS1_V1_5_SHA_256", SK::kRsaPkcs1, "SHA256", 32},
-    SigningScheme{"RSASSA_PKCS1_V1_5_SHA_384", SK::kRsaPkcs1, "SHA384", 48},
-    SigningScheme{"RSASSA_PKCS1_V1_5_SHA_512", SK::kRsaPkcs1, "SHA512", 64},
-    SigningScheme{"ECDSA_SHA_256", SK::kEcdsa, "SHA256", 32},
-    SigningScheme{"ECDSA_SHA_384", SK::kEcdsa, "SHA384", 48},
-    SigningScheme{"ECDSA_SHA_512", SK::kEcdsa, "SHA512", 64},
-    SigningScheme{"ED25519_SHA_512", SK::kEd25519, "", 0},
-    SigningScheme{"ED25519_PH_SHA_512", SK::kEd25519Ph, "SHA512", 64},
-    SigningScheme{"SM2DSA", SK::kSm2, "SM3", 32},
-    SigningScheme{"ML_DSA_SHAKE_256", SK::kMlDsa, "", 64},
+    SigningScheme{SA::kRsassaPssSha256, SK::kRsaPss, "SHA256", 32},
+    SigningScheme{SA::kRsassaPssSha384, SK::kRsaPss, "SHA384", 48},
+    SigningScheme{SA::kRsassaPssSha512, SK::kRsaPss, "SHA512", 64},
+    SigningScheme{SA::kRsassaPkcs1V15Sha256, SK::kRsaPkcs1, "SHA256", 32},
+    SigningScheme{SA::kRsassaPkcs1V15Sha384, SK::kRsaPkcs1, "SHA384", 48},
+    SigningScheme{SA::kRsassaPkcs1V15Sha512, SK::kRsaPkcs1, "SHA512", 64},
+    SigningScheme{SA::kEcdsaSha256, SK::kEcdsa, "SHA256", 32},
+    SigningScheme{SA::kEcdsaSha384, SK::kEcdsa, "SHA384", 48},
+    SigningScheme{SA::kEcdsaSha512, SK::kEcdsa, "SHA512", 64},
+    SigningScheme{SA::kEd25519Sha512, SK::kEd25519, "", 0},
+    SigningScheme{SA::kEd25519PhSha512, SK::kEd25519Ph, "SHA512", 64},
+    SigningScheme{SA::kSm2Dsa, SK::kSm2, "SM3", 32},
+    SigningScheme{SA::kMlDsaShake256, SK::kMlDsa, "", 64},
 };
 
+using EA = EncryptionAlgorithm;
 using EK = EncryptionScheme::Kind;
 constexpr std::array kEncryptionSchemes = {
-    EncryptionScheme{"RSAES_OAEP_SHA_1", EK::kRsaOaep, "SHA1", 20},
-    EncryptionScheme{"RSAES_OAEP_SHA_256", EK::kRsaOaep, "SHA256", 32},
-    EncryptionScheme{"SM2PKE", EK::kSm2, "SM3", 32},
+    EncryptionScheme{EA::kRsaesOaepSha1, EK::kRsaOaep, "SHA1", 20},
+    EncryptionScheme{EA::kRsaesOaepSha256, EK::kRsaOaep, "SHA256", 32},
+    EncryptionScheme{EA::kSm2Pke, EK::kSm2, "SM3", 32},
 };
 
 // AWS KMS computes SM2 signatures with the default distinguishing ID of GB/T 32918.
@@ -188,16 +190,16 @@ struct MessageSignatureContext {
 
 }  // namespace
 
-const SigningScheme* FindSigningScheme(std::string_view name) {
+const SigningScheme* FindSigningScheme(SigningAlgorithm algorithm) {
   for (const auto& s : kSigningSchemes) {
-    if (s.name == name) return &s;
+    if (s.algorithm == algorithm) return &s;
   }
   return nullptr;
 }
 
-const EncryptionScheme* FindEncryptionScheme(std::string_view name) {
+const EncryptionScheme* FindEncryptionScheme(EncryptionAlgorithm algorithm) {
   for (const auto& s : kEncryptionSchemes) {
-    if (s.name == name) return &s;
+    if (s.algorithm == algorithm) return &s;
   }
   return nullptr;
 }

@@ -3,8 +3,8 @@
 // is stored and sealed as PKCS#8 DER; a PrivateKey is parsed from it once and
 // then cached beside the unsealed bytes (UnsealedMaterial::private_key).
 //
-// The signing and encryption schemes carry AWS's algorithm names, so the
-// service never spells a digest or a padding itself.
+// Each signing and encryption scheme is one of AWS's algorithms (key_metadata.h)
+// with its digest and padding, so the service never spells those itself.
 //
 // Thread safety: a PrivateKey is immutable after Parse; every operation builds
 // its own EVP context, so one PrivateKey may be used from many threads.
@@ -25,7 +25,7 @@ namespace rotor::core {
 
 struct SigningScheme {
   enum class Kind { kRsaPss, kRsaPkcs1, kEcdsa, kEd25519, kEd25519Ph, kSm2, kMlDsa };
-  std::string_view name;  // AWS SigningAlgorithmSpec, e.g. "RSASSA_PSS_SHA_256"
+  SigningAlgorithm algorithm;
   Kind kind;
   std::string_view digest;  // OpenSSL digest name; empty for pure Ed25519
   size_t digest_size;       // the length a DIGEST message must have
@@ -33,15 +33,16 @@ struct SigningScheme {
 
 struct EncryptionScheme {
   enum class Kind { kRsaOaep, kSm2 };
-  std::string_view name;  // AWS EncryptionAlgorithmSpec, e.g. "RSAES_OAEP_SHA_256"
+  EncryptionAlgorithm algorithm;
   Kind kind;
   std::string_view digest;  // OAEP hash and MGF1 hash; SM3 for SM2PKE
   size_t digest_size;
 };
 
-// Nullptr for a name that is not an asymmetric scheme.
-const SigningScheme* FindSigningScheme(std::string_view name);
-const EncryptionScheme* FindEncryptionScheme(std::string_view name);
+// The scheme of an AWS algorithm; nullptr for one that is not an asymmetric
+// scheme (SYMMETRIC_DEFAULT).
+const SigningScheme* FindSigningScheme(SigningAlgorithm algorithm);
+const EncryptionScheme* FindEncryptionScheme(EncryptionAlgorithm algorithm);
 
 // "OpenSSL 3.0.22 ..." of the library in use, for refusals that name it.
 std::string_view OpenSslVersionText();

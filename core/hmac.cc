@@ -13,17 +13,17 @@ namespace {
 
 struct HmacInfo {
   KeySpec spec;
-  std::string_view algorithm;
+  MacAlgorithm algorithm;
   const char* digest;
   size_t digest_size;
   size_t block_size;
 };
 
 constexpr HmacInfo kHmacs[] = {
-    {KeySpec::kHmac224, "HMAC_SHA_224", "SHA224", 28, 64},
-    {KeySpec::kHmac256, "HMAC_SHA_256", "SHA256", 32, 64},
-    {KeySpec::kHmac384, "HMAC_SHA_384", "SHA384", 48, 128},
-    {KeySpec::kHmac512, "HMAC_SHA_512", "SHA512", 64, 128},
+    {KeySpec::kHmac224, MacAlgorithm::kHmacSha224, "SHA224", 28, 64},
+    {KeySpec::kHmac256, MacAlgorithm::kHmacSha256, "SHA256", 32, 64},
+    {KeySpec::kHmac384, MacAlgorithm::kHmacSha384, "SHA384", 48, 128},
+    {KeySpec::kHmac512, MacAlgorithm::kHmacSha512, "SHA512", 64, 128},
 };
 
 const HmacInfo* InfoOf(KeySpec spec) {
@@ -48,9 +48,10 @@ EVP_MAC* HmacMac() {
 
 }  // namespace
 
-std::string_view MacAlgorithmOf(KeySpec spec) {
+std::optional<MacAlgorithm> MacAlgorithmOf(KeySpec spec) {
   const HmacInfo* h = InfoOf(spec);
-  return h ? h->algorithm : std::string_view();
+  if (!h) return std::nullopt;
+  return h->algorithm;
 }
 
 size_t HmacKeySize(KeySpec spec) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -14,8 +15,9 @@
 
 namespace rotor::core {
 
-// "HMAC_SHA_256" for HMAC_256 and so on.
-std::string_view MacAlgorithmOf(KeySpec spec);
+// The one MAC algorithm an HMAC key computes: HMAC_SHA_256 for HMAC_256 and so
+// on; nullopt for a spec that is not HMAC.
+std::optional<MacAlgorithm> MacAlgorithmOf(KeySpec spec);
 // Bytes of key material CreateKey generates for an HMAC spec (the digest size).
 size_t HmacKeySize(KeySpec spec);
 // Imported HMAC key material must be between the digest size and the block

@@ -1,33 +1,10 @@
 #include "core/key_metadata.h"
 
-#include <algorithm>
-#include <array>
-#include <utility>
-
 #include "core/key_ring.h"
+#include "core/name_table.h"
 
 namespace rotor::core {
 namespace {
-
-// One name table per enum; ToString and Parse both read it, so they cannot disagree.
-template <typename E, size_t N>
-using NameTable = std::array<std::pair<E, std::string_view>, N>;
-
-template <typename E, size_t N>
-std::string_view NameOf(const NameTable<E, N>& table, E v) {
-  for (const auto& [value, name] : table) {
-    if (value == v) return name;
-  }
-  return "";
-}
-
-template <typename E, size_t N>
-std::optional<E> ValueOf(const NameTable<E, N>& table, std::string_view text) {
-  for (const auto& [value, name] : table) {
-    if (name == text) return value;
-  }
-  return std::nullopt;
-}
 
 constexpr NameTable<KeyState, 8> kKeyStates{{
     {KeyState::kCreating, "Creating"},
@@ -100,6 +77,40 @@ constexpr NameTable<ImportType, 2> kImportTypes{{
     {ImportType::kExistingKeyMaterial, "EXISTING_KEY_MATERIAL"},
 }};
 
+constexpr NameTable<EncryptionAlgorithm, 4> kEncryptionAlgorithms{{
+    {EncryptionAlgorithm::kSymmetricDefault, "SYMMETRIC_DEFAULT"},
+    {EncryptionAlgorithm::kRsaesOaepSha1, "RSAES_OAEP_SHA_1"},
+    {EncryptionAlgorithm::kRsaesOaepSha256, "RSAES_OAEP_SHA_256"},
+    {EncryptionAlgorithm::kSm2Pke, "SM2PKE"},
+}};
+
+constexpr NameTable<SigningAlgorithm, 13> kSigningAlgorithms{{
+    {SigningAlgorithm::kRsassaPssSha256, "RSASSA_PSS_SHA_256"},
+    {SigningAlgorithm::kRsassaPssSha384, "RSASSA_PSS_SHA_384"},
+    {SigningAlgorithm::kRsassaPssSha512, "RSASSA_PSS_SHA_512"},
+    {SigningAlgorithm::kRsassaPkcs1V15Sha256, "RSASSA_PKCS1_V1_5_SHA_256"},
+    {SigningAlgorithm::kRsassaPkcs1V15Sha384, "RSASSA_PKCS1_V1_5_SHA_384"},
+    {SigningAlgorithm::kRsassaPkcs1V15Sha512, "RSASSA_PKCS1_V1_5_SHA_512"},
+    {SigningAlgorithm::kEcdsaSha256, "ECDSA_SHA_256"},
+    {SigningAlgorithm::kEcdsaSha384, "ECDSA_SHA_384"},
+    {SigningAlgorithm::kEcdsaSha512, "ECDSA_SHA_512"},
+    {SigningAlgorithm::kEd25519Sha512, "ED25519_SHA_512"},
+    {SigningAlgorithm::kEd25519PhSha512, "ED25519_PH_SHA_512"},
+    {SigningAlgorithm::kSm2Dsa, "SM2DSA"},
+    {SigningAlgorithm::kMlDsaShake256, "ML_DSA_SHAKE_256"},
+}};
+
+constexpr NameTable<MacAlgorithm, 4> kMacAlgorithms{{
+    {MacAlgorithm::kHmacSha224, "HMAC_SHA_224"},
+    {MacAlgorithm::kHmacSha256, "HMAC_SHA_256"},
+    {MacAlgorithm::kHmacSha384, "HMAC_SHA_384"},
+    {MacAlgorithm::kHmacSha512, "HMAC_SHA_512"},
+}};
+
+constexpr NameTable<KeyAgreementAlgorithm, 1> kKeyAgreementAlgorithms{{
+    {KeyAgreementAlgorithm::kEcdh, "ECDH"},
+}};
+
 }  // namespace
 
 std::string_view ToString(KeyState v) { return NameOf(kKeyStates, v); }
@@ -111,6 +122,10 @@ std::string_view ToString(RotationType v) { return NameOf(kRotationTypes, v); }
 std::string_view ToString(KeyMaterialState v) { return NameOf(kMaterialStates, v); }
 std::string_view ToString(ImportState v) { return NameOf(kImportStates, v); }
 std::string_view ToString(ImportType v) { return NameOf(kImportTypes, v); }
+std::string_view ToString(EncryptionAlgorithm v) { return NameOf(kEncryptionAlgorithms, v); }
+std::string_view ToString(SigningAlgorithm v) { return NameOf(kSigningAlgorithms, v); }
+std::string_view ToString(MacAlgorithm v) { return NameOf(kMacAlgorithms, v); }
+std::string_view ToString(KeyAgreementAlgorithm v) { return NameOf(kKeyAgreementAlgorithms, v); }
 
 template <>
 std::optional<KeyState> Parse<KeyState>(std::string_view t) {
@@ -143,6 +158,22 @@ std::optional<ImportState> Parse<ImportState>(std::string_view t) {
 template <>
 std::optional<ImportType> Parse<ImportType>(std::string_view t) {
   return ValueOf(kImportTypes, t);
+}
+template <>
+std::optional<EncryptionAlgorithm> Parse<EncryptionAlgorithm>(std::string_view t) {
+  return ValueOf(kEncryptionAlgorithms, t);
+}
+template <>
+std::optional<SigningAlgorithm> Parse<SigningAlgorithm>(std::string_view t) {
+  return ValueOf(kSigningAlgorithms, t);
+}
+template <>
+std::optional<MacAlgorithm> Parse<MacAlgorithm>(std::string_view t) {
+  return ValueOf(kMacAlgorithms, t);
+}
+template <>
+std::optional<KeyAgreementAlgorithm> Parse<KeyAgreementAlgorithm>(std::string_view t) {
+  return ValueOf(kKeyAgreementAlgorithms, t);
 }
 
 std::optional<Timestamp> Key::NextEventTime() const {

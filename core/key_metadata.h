@@ -1,5 +1,6 @@
 // The vocabulary of a KMS key: its enums, each with exactly one
-// ToString/Parse pair, and the Key record itself.
+// ToString/Parse pair spelling AWS's names (Parse: nullopt for any other
+// text), and the Key record itself.
 #pragma once
 
 #include <cstdint>
@@ -47,11 +48,39 @@ enum class KeyUsage { kEncryptDecrypt, kSignVerify, kGenerateVerifyMac, kKeyAgre
 enum class Origin { kAwsKms, kExternal, kAwsCloudHsm, kExternalKeyStore };
 enum class KeyManager { kAws, kCustomer };
 
+// The algorithms a key performs, named as AWS's EncryptionAlgorithmSpec,
+// SigningAlgorithmSpec, MacAlgorithmSpec and KeyAgreementAlgorithmSpec
+// (AWS KMS API reference, "DescribeKey" KeyMetadata, and the "Key spec
+// reference" of the AWS KMS Developer Guide). Which spec offers which is
+// key_spec_info.h's table.
+enum class EncryptionAlgorithm { kSymmetricDefault, kRsaesOaepSha1, kRsaesOaepSha256, kSm2Pke };
+enum class SigningAlgorithm {
+  kRsassaPssSha256,
+  kRsassaPssSha384,
+  kRsassaPssSha512,
+  kRsassaPkcs1V15Sha256,
+  kRsassaPkcs1V15Sha384,
+  kRsassaPkcs1V15Sha512,
+  kEcdsaSha256,
+  kEcdsaSha384,
+  kEcdsaSha512,
+  kEd25519Sha512,
+  kEd25519PhSha512,
+  kSm2Dsa,
+  kMlDsaShake256
+};
+enum class MacAlgorithm { kHmacSha224, kHmacSha256, kHmacSha384, kHmacSha512 };
+enum class KeyAgreementAlgorithm { kEcdh };
+
 std::string_view ToString(KeyState v);
 std::string_view ToString(KeySpec v);
 std::string_view ToString(KeyUsage v);
 std::string_view ToString(Origin v);
 std::string_view ToString(KeyManager v);
+std::string_view ToString(EncryptionAlgorithm v);
+std::string_view ToString(SigningAlgorithm v);
+std::string_view ToString(MacAlgorithm v);
+std::string_view ToString(KeyAgreementAlgorithm v);
 
 template <typename E>
 std::optional<E> Parse(std::string_view text);
@@ -65,6 +94,14 @@ template <>
 std::optional<Origin> Parse<Origin>(std::string_view text);
 template <>
 std::optional<KeyManager> Parse<KeyManager>(std::string_view text);
+template <>
+std::optional<EncryptionAlgorithm> Parse<EncryptionAlgorithm>(std::string_view text);
+template <>
+std::optional<SigningAlgorithm> Parse<SigningAlgorithm>(std::string_view text);
+template <>
+std::optional<MacAlgorithm> Parse<MacAlgorithm>(std::string_view text);
+template <>
+std::optional<KeyAgreementAlgorithm> Parse<KeyAgreementAlgorithm>(std::string_view text);
 
 struct Tag {
   std::string key;

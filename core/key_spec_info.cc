@@ -37,34 +37,39 @@ bool IsUsageAllowed(KeySpec s, KeyUsage u) {
 }
 
 KeyAlgorithms AlgorithmsFor(KeySpec s, KeyUsage u) {
+  using EA = EncryptionAlgorithm;
+  using SA = SigningAlgorithm;
+  using MA = MacAlgorithm;
   KeyAlgorithms a;
   switch (u) {
     case KeyUsage::kEncryptDecrypt:
-      if (s == KeySpec::kSymmetricDefault) a.encryption = {"SYMMETRIC_DEFAULT"};
-      if (IsRsa(s)) a.encryption = {"RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256"};
-      if (s == KeySpec::kSm2) a.encryption = {"SM2PKE"};
+      if (s == KeySpec::kSymmetricDefault) a.encryption = {EA::kSymmetricDefault};
+      if (IsRsa(s)) a.encryption = {EA::kRsaesOaepSha1, EA::kRsaesOaepSha256};
+      if (s == KeySpec::kSm2) a.encryption = {EA::kSm2Pke};
       break;
     case KeyUsage::kSignVerify:
       if (IsRsa(s)) {
-        a.signing = {"RSASSA_PKCS1_V1_5_SHA_256", "RSASSA_PKCS1_V1_5_SHA_384",
-                     "RSASSA_PKCS1_V1_5_SHA_512", "RSASSA_PSS_SHA_256",
-                     "RSASSA_PSS_SHA_384",        "RSASSA_PSS_SHA_512"};
+        a.signing = {SA::kRsassaPkcs1V15Sha256, SA::kRsassaPkcs1V15Sha384,
+                     SA::kRsassaPkcs1V15Sha512, SA::kRsassaPssSha256,
+                     SA::kRsassaPssSha384,      SA::kRsassaPssSha512};
       }
-      if (s == KeySpec::kEccNistP256 || s == KeySpec::kEccSecgP256k1) a.signing = {"ECDSA_SHA_256"};
-      if (s == KeySpec::kEccNistP384) a.signing = {"ECDSA_SHA_384"};
-      if (s == KeySpec::kEccNistP521) a.signing = {"ECDSA_SHA_512"};
-      if (s == KeySpec::kEccNistEdwards25519) a.signing = {"ED25519_SHA_512", "ED25519_PH_SHA_512"};
-      if (s == KeySpec::kSm2) a.signing = {"SM2DSA"};
-      if (IsMlDsa(s)) a.signing = {"ML_DSA_SHAKE_256"};
+      if (s == KeySpec::kEccNistP256 || s == KeySpec::kEccSecgP256k1)
+        a.signing = {SA::kEcdsaSha256};
+      if (s == KeySpec::kEccNistP384) a.signing = {SA::kEcdsaSha384};
+      if (s == KeySpec::kEccNistP521) a.signing = {SA::kEcdsaSha512};
+      if (s == KeySpec::kEccNistEdwards25519)
+        a.signing = {SA::kEd25519Sha512, SA::kEd25519PhSha512};
+      if (s == KeySpec::kSm2) a.signing = {SA::kSm2Dsa};
+      if (IsMlDsa(s)) a.signing = {SA::kMlDsaShake256};
       break;
     case KeyUsage::kGenerateVerifyMac:
-      if (s == KeySpec::kHmac224) a.mac = {"HMAC_SHA_224"};
-      if (s == KeySpec::kHmac256) a.mac = {"HMAC_SHA_256"};
-      if (s == KeySpec::kHmac384) a.mac = {"HMAC_SHA_384"};
-      if (s == KeySpec::kHmac512) a.mac = {"HMAC_SHA_512"};
+      if (s == KeySpec::kHmac224) a.mac = {MA::kHmacSha224};
+      if (s == KeySpec::kHmac256) a.mac = {MA::kHmacSha256};
+      if (s == KeySpec::kHmac384) a.mac = {MA::kHmacSha384};
+      if (s == KeySpec::kHmac512) a.mac = {MA::kHmacSha512};
       break;
     case KeyUsage::kKeyAgreement:
-      a.key_agreement = {"ECDH"};
+      a.key_agreement = {KeyAgreementAlgorithm::kEcdh};
       break;
   }
   return a;

@@ -3,18 +3,18 @@
 // reference"; one table, read by CreateKey and DescribeKey.
 #pragma once
 
-#include <string_view>
 #include <vector>
 
 #include "core/key_metadata.h"
 
 namespace rotor::core {
 
+// The algorithms a key offers, in the order DescribeKey lists them.
 struct KeyAlgorithms {
-  std::vector<std::string_view> encryption;
-  std::vector<std::string_view> signing;
-  std::vector<std::string_view> mac;
-  std::vector<std::string_view> key_agreement;
+  std::vector<EncryptionAlgorithm> encryption;
+  std::vector<SigningAlgorithm> signing;
+  std::vector<MacAlgorithm> mac;
+  std::vector<KeyAgreementAlgorithm> key_agreement;
 };
 
 bool IsUsageAllowed(KeySpec spec, KeyUsage usage);

@@ -1,19 +1,21 @@
 #include "core/key_wrap.h"
 
-#include <array>
 #include <memory>
-#include <utility>
 
 #include <openssl/evp.h>
+
+#include "core/name_table.h"
 
 namespace rotor::core {
 namespace {
 
-constexpr std::array<std::pair<WrappingAlgorithm, std::string_view>, 4> kNames{{
+constexpr NameTable<WrappingAlgorithm, 6> kNames{{
     {WrappingAlgorithm::kRsaesOaepSha1, "RSAES_OAEP_SHA_1"},
     {WrappingAlgorithm::kRsaesOaepSha256, "RSAES_OAEP_SHA_256"},
     {WrappingAlgorithm::kRsaAesKeyWrapSha1, "RSA_AES_KEY_WRAP_SHA_1"},
     {WrappingAlgorithm::kRsaAesKeyWrapSha256, "RSA_AES_KEY_WRAP_SHA_256"},
+    {WrappingAlgorithm::kRsaesPkcs1V15, "RSAES_PKCS1_V1_5"},
+    {WrappingAlgorithm::kSm2Pke, "SM2PKE"},
 }};
 
 constexpr size_t kEphemeralAesKeySize = 32;  // AWS: the RSA_AES schemes use AES-256
@@ -37,18 +39,10 @@ const EVP_CIPHER* WrapPadCipher(size_t kek_size) {
 
 }  // namespace
 
-std::optional<WrappingAlgorithm> ParseWrappingAlgorithm(std::string_view name) {
-  for (const auto& [value, text] : kNames) {
-    if (text == name) return value;
-  }
-  return std::nullopt;
-}
-
-std::string_view ToString(WrappingAlgorithm algorithm) {
-  for (const auto& [value, text] : kNames) {
-    if (value == algorithm) return text;
-  }
-  return "";
+std::string_view ToString(WrappingAlgorithm algorithm) { return NameOf(kNames, algorithm); }
+template <>
+std::optional<WrappingAlgorithm> Parse<WrappingAlgorithm>(std::string_view text) {
+  return ValueOf(kNames, text);
 }
 
 std::optional<SecretBytes> AesKeyUnwrapWithPadding(std::span<const uint8_t> kek,
@@ -75,10 +69,13 @@ std::optional<SecretBytes> AesKeyUnwrapWithPadding(std::span<const uint8_t> kek,
 std::optional<SecretBytes> UnwrapKeyMaterial(const PrivateKey& wrapping_key,
                                              WrappingAlgorithm algorithm,
                                              std::span<const uint8_t> wrapped) {
+  if (algorithm == WrappingAlgorithm::kRsaesPkcs1V15 || algorithm == WrappingAlgorithm::kSm2Pke) {
+    return std::nullopt;
+  }
   const bool sha1 = algorithm == WrappingAlgorithm::kRsaesOaepSha1 ||
                     algorithm == WrappingAlgorithm::kRsaAesKeyWrapSha1;
-  const EncryptionScheme* oaep =
-      FindEncryptionScheme(sha1 ? "RSAES_OAEP_SHA_1" : "RSAES_OAEP_SHA_256");
+  const EncryptionScheme* oaep = FindEncryptionScheme(sha1 ? EncryptionAlgorithm::kRsaesOaepSha1
+                                                           : EncryptionAlgorithm::kRsaesOaepSha256);
   if (!oaep) return std::nullopt;
   if (algorithm == WrappingAlgorithm::kRsaesOaepSha1 ||
       algorithm == WrappingAlgorithm::kRsaesOaepSha256) {

@@ -21,19 +21,24 @@
 
 namespace rotor::core {
 
+// GetParametersForImport's WrappingAlgorithm (the AlgorithmSpec shape of AWS's
+// API). Rotor unwraps the first four; AWS retired RSAES_PKCS1_V1_5 and offers
+// SM2PKE only in the China Regions, so GetParametersForImport refuses those two.
 enum class WrappingAlgorithm {
   kRsaesOaepSha1,
   kRsaesOaepSha256,
   kRsaAesKeyWrapSha1,
-  kRsaAesKeyWrapSha256
+  kRsaAesKeyWrapSha256,
+  kRsaesPkcs1V15,
+  kSm2Pke
 };
 
-// Nullopt for names Rotor does not unwrap (RSAES_PKCS1_V1_5, SM2PKE).
-std::optional<WrappingAlgorithm> ParseWrappingAlgorithm(std::string_view name);
 std::string_view ToString(WrappingAlgorithm algorithm);
+template <>
+std::optional<WrappingAlgorithm> Parse<WrappingAlgorithm>(std::string_view text);
 
 // The material inside `wrapped`, or nullopt when it does not unwrap under
-// `wrapping_key` with `algorithm`.
+// `wrapping_key` with `algorithm` (always for RSAES_PKCS1_V1_5 and SM2PKE).
 std::optional<SecretBytes> UnwrapKeyMaterial(const PrivateKey& wrapping_key,
                                              WrappingAlgorithm algorithm,
                                              std::span<const uint8_t> wrapped);

@@ -1,6 +1,9 @@
 // Typed requests and results of the KMS operations, free of any wire format.
 // The server's operation files translate JSON to these and back; the
-// KmsService methods of the same name consume them.
+// KmsService methods of the same name consume them. Every member that is an
+// enum in AWS's API is a C++ enum here (AWS's names: the ToString/Parse pairs
+// of key_metadata.h, key_ring.h, key_wrap.h and below), converted once at the
+// wire, so core never compares an AWS enum string.
 #pragma once
 
 #include <cstdint>
@@ -13,16 +16,40 @@
 #include "core/encryption_context.h"
 #include "core/key_metadata.h"
 #include "core/key_repository.h"
+#include "core/key_ring.h"
 
 namespace rotor::core {
+
+// ---- Enums that only requests carry (AWS KMS API reference) --------------
+// GenerateDataKey's KeySpec (the DataKeySpec shape): a 16- or 32-byte data key.
+enum class DataKeySpec { kAes128, kAes256 };
+// Sign's and Verify's MessageType: RAW (the default), DIGEST or EXTERNAL_MU.
+enum class MessageType { kRaw, kDigest, kExternalMu };
+// ImportKeyMaterial's ExpirationModel (KEY_MATERIAL_EXPIRES is the default).
+enum class ExpirationModel { kKeyMaterialExpires, kKeyMaterialDoesNotExpire };
+// ListKeyRotations' IncludeKeyMaterial (ROTATIONS_ONLY is the default).
+enum class IncludeKeyMaterial { kAllKeyMaterial, kRotationsOnly };
+
+std::string_view ToString(DataKeySpec v);
+std::string_view ToString(MessageType v);
+std::string_view ToString(ExpirationModel v);
+std::string_view ToString(IncludeKeyMaterial v);
+template <>
+std::optional<DataKeySpec> Parse<DataKeySpec>(std::string_view text);
+template <>
+std::optional<MessageType> Parse<MessageType>(std::string_view text);
+template <>
+std::optional<ExpirationModel> Parse<ExpirationModel>(std::string_view text);
+template <>
+std::optional<IncludeKeyMaterial> Parse<IncludeKeyMaterial>(std::string_view text);
 
 // ---- Key lifecycle -------------------------------------------------------
 struct CreateKeyRequest {
   std::optional<std::string> description;
-  std::optional<std::string> key_usage;  // enum strings, already checked against the model
-  std::optional<std::string> key_spec;
-  std::optional<std::string> customer_master_key_spec;
-  std::optional<std::string> origin;
+  std::optional<KeyUsage> key_usage;
+  std::optional<KeySpec> key_spec;
+  std::optional<KeySpec> customer_master_key_spec;  // deprecated twin of key_spec
+  std::optional<Origin> origin;
   std::optional<std::string> custom_key_store_id;
   std::optional<std::string> xks_key_id;
   std::optional<std::string> policy;
@@ -79,26 +106,26 @@ struct EncryptRequest {
   std::string key_id;
   SecretBytes plaintext;
   EncryptionContext context;
-  std::optional<std::string> algorithm;
+  std::optional<EncryptionAlgorithm> algorithm;  // absent: SYMMETRIC_DEFAULT
   bool dry_run = false;
 };
 struct EncryptResult {
   Bytes ciphertext;
   std::string key_arn;
-  std::string algorithm;
+  EncryptionAlgorithm algorithm = EncryptionAlgorithm::kSymmetricDefault;
 };
 
 struct DecryptRequest {
   Bytes ciphertext;
   EncryptionContext context;
   std::optional<std::string> key_id;
-  std::optional<std::string> algorithm;
+  std::optional<EncryptionAlgorithm> algorithm;
   bool dry_run = false;
 };
 struct DecryptResult {
   SecretBytes plaintext;
   std::string key_arn;
-  std::string algorithm;
+  EncryptionAlgorithm algorithm = EncryptionAlgorithm::kSymmetricDefault;
   std::string material_id;
 };
 
@@ -108,16 +135,16 @@ struct ReEncryptRequest {
   std::optional<std::string> source_key_id;
   std::string destination_key_id;
   EncryptionContext destination_context;
-  std::optional<std::string> source_algorithm;
-  std::optional<std::string> destination_algorithm;
+  std::optional<EncryptionAlgorithm> source_algorithm;
+  std::optional<EncryptionAlgorithm> destination_algorithm;
   bool dry_run = false;
 };
 struct ReEncryptResult {
   Bytes ciphertext;
   std::string source_key_arn;
   std::string key_arn;
-  std::string source_algorithm;
-  std::string destination_algorithm;
+  EncryptionAlgorithm source_algorithm = EncryptionAlgorithm::kSymmetricDefault;
+  EncryptionAlgorithm destination_algorithm = EncryptionAlgorithm::kSymmetricDefault;
   std::string source_material_id;
   std::string destination_material_id;
 };
@@ -126,7 +153,7 @@ struct GenerateDataKeyRequest {
   std::string key_id;
   EncryptionContext context;
   std::optional<int> number_of_bytes;
-  std::optional<std::string> key_spec;  // AES_128 | AES_256
+  std::optional<DataKeySpec> key_spec;
   bool dry_run = false;
 };
 struct GenerateDataKeyResult {
@@ -140,27 +167,27 @@ struct GenerateDataKeyResult {
 struct SignRequest {
   std::string key_id;
   SecretBytes message;
-  std::optional<std::string> message_type;  // RAW (default) | DIGEST | EXTERNAL_MU
-  std::string algorithm;
+  std::optional<MessageType> message_type;  // absent: RAW
+  SigningAlgorithm algorithm = SigningAlgorithm::kRsassaPssSha256;
   bool dry_run = false;
 };
 struct SignResult {
   std::string key_arn;
   Bytes signature;
-  std::string algorithm;
+  SigningAlgorithm algorithm = SigningAlgorithm::kRsassaPssSha256;
 };
 struct VerifyRequest {
   std::string key_id;
   SecretBytes message;
-  std::optional<std::string> message_type;
-  std::string algorithm;
+  std::optional<MessageType> message_type;  // absent: RAW
+  SigningAlgorithm algorithm = SigningAlgorithm::kRsassaPssSha256;
   Bytes signature;
   bool dry_run = false;
 };
 struct VerifyResult {
   std::string key_arn;
   bool valid = false;
-  std::string algorithm;
+  SigningAlgorithm algorithm = SigningAlgorithm::kRsassaPssSha256;
 };
 struct PublicKeyResult {
   std::shared_ptr<const Key> key;
@@ -169,12 +196,13 @@ struct PublicKeyResult {
 struct GenerateDataKeyPairRequest {
   std::string key_id;  // the symmetric key that encrypts the private key
   EncryptionContext context;
-  std::string key_pair_spec;
+  // AWS's DataKeyPairSpec: its values are the names of the asymmetric KeySpecs.
+  KeySpec key_pair_spec = KeySpec::kRsa2048;
   bool dry_run = false;
 };
 struct GenerateDataKeyPairResult {
   std::string key_arn;
-  std::string key_pair_spec;
+  KeySpec key_pair_spec = KeySpec::kRsa2048;
   Bytes private_key_ciphertext;
   SecretBytes private_key_plaintext;  // empty for ...WithoutPlaintext
   Bytes public_key;
@@ -182,14 +210,14 @@ struct GenerateDataKeyPairResult {
 };
 struct DeriveSharedSecretRequest {
   std::string key_id;
-  std::string algorithm;  // ECDH
-  Bytes public_key;       // the peer's DER SubjectPublicKeyInfo
+  KeyAgreementAlgorithm algorithm = KeyAgreementAlgorithm::kEcdh;
+  Bytes public_key;  // the peer's DER SubjectPublicKeyInfo
   bool dry_run = false;
 };
 struct DeriveSharedSecretResult {
   std::string key_arn;
   SecretBytes shared_secret;
-  std::string algorithm;
+  KeyAgreementAlgorithm algorithm = KeyAgreementAlgorithm::kEcdh;
   Origin origin = Origin::kAwsKms;
 };
 
@@ -197,13 +225,13 @@ struct DeriveSharedSecretResult {
 struct MacRequest {
   std::string key_id;
   SecretBytes message;
-  std::string algorithm;
+  MacAlgorithm algorithm = MacAlgorithm::kHmacSha256;
   Bytes mac;  // VerifyMac only
   bool dry_run = false;
 };
 struct MacResult {
   std::string key_arn;
-  std::string algorithm;
+  MacAlgorithm algorithm = MacAlgorithm::kHmacSha256;
   Bytes mac;           // GenerateMac
   bool valid = false;  // VerifyMac
 };
@@ -219,9 +247,9 @@ struct ImportKeyMaterialRequest {
   std::string key_id;
   Bytes import_token;
   Bytes encrypted_material;
-  std::optional<std::string> expiration_model;
+  std::optional<ExpirationModel> expiration_model;  // absent: KEY_MATERIAL_EXPIRES
   std::optional<Timestamp> valid_to;
-  std::optional<std::string> import_type;
+  std::optional<ImportType> import_type;
   std::optional<std::string> material_id;
   std::optional<std::string> description;
 };

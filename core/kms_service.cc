@@ -3,6 +3,7 @@
 #include "core/aead.h"
 #include "core/asymmetric_key.h"
 #include "core/key_spec_info.h"
+#include "core/key_state_rules.h"
 #include "core/kms_error.h"
 
 namespace rotor::core {
@@ -138,8 +139,27 @@ std::shared_ptr<const UnsealedMaterial> KmsService::MaterialFor(const Key& key, 
       });
 }
 
-void KmsService::RecordUsage(const RequestContext& ctx, const Key& key, const char* operation) {
-  usage_.Record(ctx.scope, KeyUsageRecord{key.id, operation, ctx.now, ctx.request_id});
+std::shared_ptr<const Key> KmsService::UsableKey(const RequestContext& ctx,
+                                                 const std::string& key_id, KeyUsage usage) {
+  std::shared_ptr<const Key> key = ResolveKey(ctx, key_id, AliasPolicy::kAllowAlias);
+  RequireUsable(ctx, *key, usage);
+  return key;
+}
+
+void KmsService::RequireUsable(const RequestContext& ctx, const Key& key, KeyUsage usage) {
+  RequireState(key, StateRule::kCryptographic);
+  RequireUsage(key, usage, ctx.operation);
+}
+
+void KmsService::RequireSymmetricKey(const RequestContext& ctx, const Key& key) {
+  if (!key.IsSymmetricEncryption()) {
+    throw KmsError::KeySpecNotValid(key.Arn(), ToString(key.spec), ctx.operation);
+  }
+}
+
+void KmsService::RecordUsage(const RequestContext& ctx, const Key& key) {
+  usage_.Record(ctx.scope,
+                KeyUsageRecord{key.id, std::string(ctx.operation), ctx.now, ctx.request_id});
 }
 
 void KmsService::Reset() {

@@ -21,8 +21,9 @@
 // promotion) are KeyRing's (key_ring.h); the service loads a ring, seals and
 // writes what it changed.
 //
-// Every method takes the RequestContext (scope + the one clock reading) and
-// throws KmsError with AWS's name and message. Thread safety: all methods may
+// Every method takes the RequestContext (scope, the one clock reading, and the
+// name of the operation running, which AWS's messages and usage records carry)
+// and throws KmsError with AWS's name and message. Thread safety: all methods may
 // be called concurrently; writes are serialised by the repository.
 #pragma once
 
@@ -35,6 +36,7 @@
 #include "core/key_cache.h"
 #include "core/key_ring.h"
 #include "core/key_sealer.h"
+#include "core/key_wrap.h"
 #include "core/kms_requests.h"
 #include "core/random.h"
 #include "core/request_context.h"
@@ -123,10 +125,11 @@ class KmsService {
   MacResult VerifyMac(const RequestContext& ctx, const MacRequest& req);
 
   // ---- Imported key material (kms_service_import.cc)
+  // `wrapping_key_spec` is AWS's WrappingKeySpec (RSA_2048, RSA_3072, RSA_4096, SM2).
   ImportParametersResult GetParametersForImport(const RequestContext& ctx,
                                                 const std::string& key_id,
-                                                const std::string& wrapping_algorithm,
-                                                const std::string& wrapping_key_spec);
+                                                WrappingAlgorithm wrapping_algorithm,
+                                                KeySpec wrapping_key_spec);
   ImportKeyMaterialResult ImportKeyMaterial(const RequestContext& ctx,
                                             const ImportKeyMaterialRequest& req);
   ImportKeyMaterialResult DeleteImportedKeyMaterial(const RequestContext& ctx,
@@ -140,7 +143,7 @@ class KmsService {
   KeyRotationStatus GetKeyRotationStatus(const RequestContext& ctx, const std::string& key_id);
   std::string RotateKeyOnDemand(const RequestContext& ctx, const std::string& key_id);
   ListKeyRotationsResult ListKeyRotations(const RequestContext& ctx, const std::string& key_id,
-                                          const std::optional<std::string>& include_key_material,
+                                          std::optional<IncludeKeyMaterial> include_key_material,
                                           const Page& page);
   KeyLastUsageResult GetKeyLastUsage(const RequestContext& ctx, const std::string& key_id);
 
@@ -192,7 +195,22 @@ class KmsService {
   void PutRows(KeyTransaction& tx, const Key& key, const KeyRing::Rows& rows,
                const SecretBytes* material);
   std::shared_ptr<const UnsealedMaterial> MaterialFor(const Key& key, uint32_t version);
-  void RecordUsage(const RequestContext& ctx, const Key& key, const char* operation);
+
+  // The prelude of every operation that uses a key's material: resolves the
+  // caller's KeyId (key id, key ARN, alias name or alias ARN; NotFoundException
+  // otherwise), then checks, in AWS's order, that the key is Enabled
+  // (DisabledException, KMSInvalidStateException) and that its key usage is
+  // `usage` (InvalidKeyUsageException naming ctx.operation).
+  std::shared_ptr<const Key> UsableKey(const RequestContext& ctx, const std::string& key_id,
+                                       KeyUsage usage);
+  // UsableKey's checks for a key found another way (the one a ciphertext names).
+  static void RequireUsable(const RequestContext& ctx, const Key& key, KeyUsage usage);
+  // A symmetric encryption key (SYMMETRIC_DEFAULT), or InvalidKeyUsageException
+  // "<arn> key spec is <spec> which is not valid for <ctx.operation>.".
+  static void RequireSymmetricKey(const RequestContext& ctx, const Key& key);
+  // Records that ctx.operation used `key` at ctx.now, for GetKeyLastUsage.
+  // Called once the operation has succeeded.
+  void RecordUsage(const RequestContext& ctx, const Key& key);
 
   // Crypto helpers shared by Encrypt, ReEncrypt and GenerateDataKey.
   Bytes SealUnderKey(const Key& key, const SecretBytes& plaintext, const EncryptionContext& ctx);
@@ -200,23 +218,25 @@ class KmsService {
     std::shared_ptr<const Key> key;
     SecretBytes plaintext;
     std::string material_id;
-    std::string algorithm;  // the EncryptionAlgorithm the ciphertext was made with
+    // The EncryptionAlgorithm the ciphertext was made with.
+    EncryptionAlgorithm algorithm = EncryptionAlgorithm::kSymmetricDefault;
   };
   // Decrypt's and ReEncrypt's source side: an asymmetric key named by
   // `key_id` takes the RSA/SM2 path, anything else the symmetric blob.
   Opened OpenCiphertext(const RequestContext& ctx, const Bytes& ciphertext,
                         const EncryptionContext& context, const std::optional<std::string>& key_id,
-                        const std::optional<std::string>& algorithm, const char* operation);
+                        std::optional<EncryptionAlgorithm> algorithm);
   Opened OpenBlob(const RequestContext& ctx, const Bytes& blob, const EncryptionContext& context,
-                  const std::optional<std::string>& key_id, const char* operation);
+                  const std::optional<std::string>& key_id);
   // Asymmetric encryption (RSAES_OAEP_*, SM2PKE) for Encrypt/Decrypt/ReEncrypt
   // (kms_service_asymmetric.cc). `key` is state- and usage-checked already.
-  // Checks everything, answers DryRun when asked, then encrypts.
-  Bytes AsymmetricEncrypt(const Key& key, const std::optional<std::string>& algorithm,
+  // Checks everything (an absent algorithm is SYMMETRIC_DEFAULT, which no
+  // asymmetric key offers), answers DryRun when asked, then encrypts.
+  Bytes AsymmetricEncrypt(const Key& key, std::optional<EncryptionAlgorithm> algorithm,
                           const EncryptionContext& context, const SecretBytes& plaintext,
                           bool dry_run);
   Opened AsymmetricDecrypt(std::shared_ptr<const Key> key,
-                           const std::optional<std::string>& algorithm,
+                           std::optional<EncryptionAlgorithm> algorithm,
                            const EncryptionContext& context, const Bytes& ciphertext);
   std::shared_ptr<const PrivateKey> PrivateKeyOf(const Key& key);
 

@@ -15,18 +15,19 @@
 namespace rotor::core {
 namespace {
 
-bool Contains(const std::vector<std::string_view>& list, std::string_view item) {
+template <typename E>
+bool Contains(const std::vector<E>& list, E item) {
   return std::find(list.begin(), list.end(), item) != list.end();
 }
 
-// The signing scheme `algorithm` names, if the key's spec offers it.
-const SigningScheme& SigningSchemeFor(const Key& key, const std::string& algorithm) {
+// The signing scheme of `algorithm`, if the key's spec offers it.
+const SigningScheme& SigningSchemeFor(const Key& key, SigningAlgorithm algorithm) {
   const SigningScheme* scheme = FindSigningScheme(algorithm);
   if (!scheme || !Contains(AlgorithmsFor(key.spec, key.usage).signing, algorithm)) {
-    throw KmsError::IncompatibleAlgorithm(algorithm, ToString(key.spec));
+    throw KmsError::IncompatibleAlgorithm(ToString(algorithm), ToString(key.spec));
   }
   if (!CanSign(*scheme)) {
-    throw KmsError::Unsupported("Rotor cannot sign with " + algorithm +
+    throw KmsError::Unsupported("Rotor cannot sign with " + std::string(ToString(algorithm)) +
                                 " on this build: it needs OpenSSL 3.2 "
                                 "or later (this build runs " +
                                 std::string(OpenSslVersionText()) + ").");
@@ -35,11 +36,11 @@ const SigningScheme& SigningSchemeFor(const Key& key, const std::string& algorit
 }
 
 // MessageType RAW (the default) or DIGEST, with AWS's digest-length check.
-bool IsDigestMessage(const SigningScheme& scheme, const std::optional<std::string>& message_type,
+bool IsDigestMessage(const SigningScheme& scheme, std::optional<MessageType> message_type,
                      const SecretBytes& message) {
-  std::string type = message_type.value_or("RAW");
-  if (type == "RAW") return false;
-  if (type == "EXTERNAL_MU") {
+  MessageType type = message_type.value_or(MessageType::kRaw);
+  if (type == MessageType::kRaw) return false;
+  if (type == MessageType::kExternalMu) {
     throw KmsError::Validation(
         "MessageType EXTERNAL_MU is valid only with the ML_DSA_SHAKE_256 "
         "signing algorithm.");
@@ -47,18 +48,20 @@ bool IsDigestMessage(const SigningScheme& scheme, const std::optional<std::strin
   if (scheme.kind == SigningScheme::Kind::kEd25519) {
     throw KmsError::Validation("The ED25519_SHA_512 signing algorithm requires MessageType RAW.");
   }
-  if (message.size() != scheme.digest_size) throw KmsError::InvalidDigestLength(scheme.name);
+  if (message.size() != scheme.digest_size) {
+    throw KmsError::InvalidDigestLength(ToString(scheme.algorithm));
+  }
   return true;
 }
 
 const EncryptionScheme& EncryptionSchemeFor(const Key& key,
-                                            const std::optional<std::string>& algorithm,
+                                            std::optional<EncryptionAlgorithm> algorithm,
                                             const EncryptionContext& context) {
   // AWS's default, SYMMETRIC_DEFAULT, is never valid for an asymmetric key.
-  std::string name = algorithm.value_or("SYMMETRIC_DEFAULT");
-  const EncryptionScheme* scheme = FindEncryptionScheme(name);
-  if (!scheme || !Contains(AlgorithmsFor(key.spec, key.usage).encryption, name)) {
-    throw KmsError::IncompatibleAlgorithm(name, ToString(key.spec));
+  EncryptionAlgorithm chosen = algorithm.value_or(EncryptionAlgorithm::kSymmetricDefault);
+  const EncryptionScheme* scheme = FindEncryptionScheme(chosen);
+  if (!scheme || !Contains(AlgorithmsFor(key.spec, key.usage).encryption, chosen)) {
+    throw KmsError::IncompatibleAlgorithm(ToString(chosen), ToString(key.spec));
   }
   // Asymmetric ciphertexts have nowhere to bind a context; refusing it is
   // safer than letting a caller believe it is bound.
@@ -81,9 +84,7 @@ std::shared_ptr<const PrivateKey> KmsService::PrivateKeyOf(const Key& key) {
 }
 
 SignResult KmsService::Sign(const RequestContext& ctx, const SignRequest& req) {
-  std::shared_ptr<const Key> key = ResolveKey(ctx, req.key_id, AliasPolicy::kAllowAlias);
-  RequireState(*key, StateRule::kCryptographic);
-  RequireUsage(*key, KeyUsage::kSignVerify, "Sign");
+  std::shared_ptr<const Key> key = UsableKey(ctx, req.key_id, KeyUsage::kSignVerify);
   const SigningScheme& scheme = SigningSchemeFor(*key, req.algorithm);
   bool digest = IsDigestMessage(scheme, req.message_type, req.message);
   if (req.dry_run) throw KmsError::DryRun();
@@ -91,14 +92,12 @@ SignResult KmsService::Sign(const RequestContext& ctx, const SignRequest& req) {
       key->Arn(),
       PrivateKeyOf(*key)->Sign(scheme, digest, {req.message.data(), req.message.size()}),
       req.algorithm};
-  RecordUsage(ctx, *key, "Sign");
+  RecordUsage(ctx, *key);
   return result;
 }
 
 VerifyResult KmsService::Verify(const RequestContext& ctx, const VerifyRequest& req) {
-  std::shared_ptr<const Key> key = ResolveKey(ctx, req.key_id, AliasPolicy::kAllowAlias);
-  RequireState(*key, StateRule::kCryptographic);
-  RequireUsage(*key, KeyUsage::kSignVerify, "Verify");
+  std::shared_ptr<const Key> key = UsableKey(ctx, req.key_id, KeyUsage::kSignVerify);
   const SigningScheme& scheme = SigningSchemeFor(*key, req.algorithm);
   bool digest = IsDigestMessage(scheme, req.message_type, req.message);
   if (req.dry_run) throw KmsError::DryRun();
@@ -106,7 +105,7 @@ VerifyResult KmsService::Verify(const RequestContext& ctx, const VerifyRequest& 
                                           req.signature);
   // AWS never answers SignatureValid=false: a bad signature is this error, with no message.
   if (!valid) throw KmsError(ErrorCode::kKmsInvalidSignature, "");
-  RecordUsage(ctx, *key, "Verify");
+  RecordUsage(ctx, *key);
   return {key->Arn(), true, req.algorithm};
 }
 
@@ -123,18 +122,11 @@ PublicKeyResult KmsService::GetPublicKey(const RequestContext& ctx, const std::s
 GenerateDataKeyPairResult KmsService::GenerateDataKeyPair(const RequestContext& ctx,
                                                           const GenerateDataKeyPairRequest& req,
                                                           bool with_plaintext) {
-  const char* operation =
-      with_plaintext ? "GenerateDataKeyPair" : "GenerateDataKeyPairWithoutPlaintext";
-  std::shared_ptr<const Key> key = ResolveKey(ctx, req.key_id, AliasPolicy::kAllowAlias);
-  RequireState(*key, StateRule::kCryptographic);
-  RequireUsage(*key, KeyUsage::kEncryptDecrypt, operation);
-  if (!key->IsSymmetricEncryption()) {
-    throw KmsError::KeySpecNotValid(key->Arn(), ToString(key->spec), operation);
-  }
-  // The model's DataKeyPairSpec enum has been checked: Parse cannot fail.
-  KeySpec spec = Parse<KeySpec>(req.key_pair_spec).value_or(KeySpec::kRsa2048);
+  std::shared_ptr<const Key> key = UsableKey(ctx, req.key_id, KeyUsage::kEncryptDecrypt);
+  RequireSymmetricKey(ctx, *key);
+  const KeySpec spec = req.key_pair_spec;
   if (!CanGenerate(spec)) {
-    throw KmsError::Unsupported("KeyPairSpec " + req.key_pair_spec +
+    throw KmsError::Unsupported("KeyPairSpec " + std::string(ToString(spec)) +
                                 " is not available in this Rotor "
                                 "build (" +
                                 std::string(OpenSslVersionText()) + ").");
@@ -143,26 +135,26 @@ GenerateDataKeyPairResult KmsService::GenerateDataKeyPair(const RequestContext& 
   SecretBytes private_der = PrivateKey::Generate(spec);
   std::shared_ptr<const PrivateKey> pair =
       PrivateKey::Parse(spec, {private_der.data(), private_der.size()});
-  if (!pair) throw KmsError::Internal("a generated " + req.key_pair_spec + " key does not parse");
+  if (!pair) {
+    throw KmsError::Internal("a generated " + std::string(ToString(spec)) + " key does not parse");
+  }
   GenerateDataKeyPairResult result;
   result.key_arn = key->Arn();
-  result.key_pair_spec = req.key_pair_spec;
+  result.key_pair_spec = spec;
   // The same blob format and path as GenerateDataKey: Decrypt opens it.
   result.private_key_ciphertext = SealUnderKey(*key, private_der, req.context);
   result.public_key = pair->PublicKeyDer();
   result.material_id = key->current_material_id;
   if (with_plaintext) result.private_key_plaintext = std::move(private_der);
-  RecordUsage(ctx, *key, operation);
+  RecordUsage(ctx, *key);
   return result;
 }
 
 DeriveSharedSecretResult KmsService::DeriveSharedSecret(const RequestContext& ctx,
                                                         const DeriveSharedSecretRequest& req) {
-  std::shared_ptr<const Key> key = ResolveKey(ctx, req.key_id, AliasPolicy::kAllowAlias);
-  RequireState(*key, StateRule::kCryptographic);
-  RequireUsage(*key, KeyUsage::kKeyAgreement, "DeriveSharedSecret");
+  std::shared_ptr<const Key> key = UsableKey(ctx, req.key_id, KeyUsage::kKeyAgreement);
   if (!Contains(AlgorithmsFor(key->spec, key->usage).key_agreement, req.algorithm)) {
-    throw KmsError::IncompatibleAlgorithm(req.algorithm, ToString(key->spec));
+    throw KmsError::IncompatibleAlgorithm(ToString(req.algorithm), ToString(key->spec));
   }
   std::shared_ptr<const PrivateKey> private_key = PrivateKeyOf(*key);
   std::optional<SecretBytes> secret = private_key->DeriveSharedSecret(req.public_key);
@@ -171,19 +163,19 @@ DeriveSharedSecretResult KmsService::DeriveSharedSecret(const RequestContext& ct
                                std::string(ToString(key->spec)) + " public key.");
   }
   if (req.dry_run) throw KmsError::DryRun();
-  RecordUsage(ctx, *key, "DeriveSharedSecret");
+  RecordUsage(ctx, *key);
   return {key->Arn(), std::move(*secret), req.algorithm, key->origin};
 }
 
-Bytes KmsService::AsymmetricEncrypt(const Key& key, const std::optional<std::string>& algorithm,
+Bytes KmsService::AsymmetricEncrypt(const Key& key, std::optional<EncryptionAlgorithm> algorithm,
                                     const EncryptionContext& context, const SecretBytes& plaintext,
                                     bool dry_run) {
   const EncryptionScheme& scheme = EncryptionSchemeFor(key, algorithm, context);
   std::shared_ptr<const PrivateKey> private_key = PrivateKeyOf(key);
   size_t max = private_key->MaxPlaintext(scheme);
   if (plaintext.size() > max) {
-    throw KmsError::Validation("Algorithm " + std::string(scheme.name) + " and key spec " +
-                               std::string(ToString(key.spec)) +
+    throw KmsError::Validation("Algorithm " + std::string(ToString(scheme.algorithm)) +
+                               " and key spec " + std::string(ToString(key.spec)) +
                                " cannot encrypt data larger than " + std::to_string(max) +
                                " bytes.");
   }
@@ -192,14 +184,14 @@ Bytes KmsService::AsymmetricEncrypt(const Key& key, const std::optional<std::str
 }
 
 KmsService::Opened KmsService::AsymmetricDecrypt(std::shared_ptr<const Key> key,
-                                                 const std::optional<std::string>& algorithm,
+                                                 std::optional<EncryptionAlgorithm> algorithm,
                                                  const EncryptionContext& context,
                                                  const Bytes& ciphertext) {
   const EncryptionScheme& scheme = EncryptionSchemeFor(*key, algorithm, context);
   std::optional<SecretBytes> plaintext = PrivateKeyOf(*key)->Decrypt(scheme, ciphertext);
   if (!plaintext) throw KmsError::InvalidCiphertext();
   // Asymmetric keys have one material; AWS reports no KeyMaterialId for them.
-  return {std::move(key), std::move(*plaintext), "", ""};
+  return {std::move(key), std::move(*plaintext), "", scheme.algorithm};
 }
 
 }  // namespace rotor::core

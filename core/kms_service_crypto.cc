@@ -6,33 +6,19 @@
 #include "core/aead.h"
 #include "core/ciphertext_blob.h"
 #include "core/key_spec_info.h"
-#include "core/key_state_rules.h"
 #include "core/kms_error.h"
 #include "core/kms_service.h"
 
 namespace rotor::core {
 namespace {
 
-constexpr std::string_view kSymmetricDefault = "SYMMETRIC_DEFAULT";
+constexpr EncryptionAlgorithm kSymmetricDefault = EncryptionAlgorithm::kSymmetricDefault;
 
 // Symmetric keys take only SYMMETRIC_DEFAULT.
-void RequireSymmetricAlgorithm(const Key& key, const std::optional<std::string>& algorithm) {
+void RequireSymmetricAlgorithm(const Key& key, std::optional<EncryptionAlgorithm> algorithm) {
   if (algorithm && *algorithm != kSymmetricDefault) {
-    throw KmsError::IncompatibleAlgorithm(*algorithm, ToString(key.spec));
+    throw KmsError::IncompatibleAlgorithm(ToString(*algorithm), ToString(key.spec));
   }
-}
-
-// A usable encryption key: symmetric, or RSA/SM2 with ENCRYPT_DECRYPT.
-void RequireEncryptionKey(const Key& key, const char* operation) {
-  RequireState(key, StateRule::kCryptographic);
-  RequireUsage(key, KeyUsage::kEncryptDecrypt, operation);
-}
-
-// GenerateDataKey and the blob path need a usable symmetric encryption key.
-void RequireSymmetricEncryptionKey(const Key& key, const char* operation) {
-  RequireEncryptionKey(key, operation);
-  if (!key.IsSymmetricEncryption())
-    throw KmsError::KeySpecNotValid(key.Arn(), ToString(key.spec), operation);
 }
 
 // Decrypt and ReEncrypt name an asymmetric key in the request (AWS cannot
@@ -70,8 +56,7 @@ Bytes KmsService::SealUnderKey(const Key& key, const SecretBytes& plaintext,
 
 KmsService::Opened KmsService::OpenBlob(const RequestContext& ctx, const Bytes& blob,
                                         const EncryptionContext& context,
-                                        const std::optional<std::string>& key_id,
-                                        const char* operation) {
+                                        const std::optional<std::string>& key_id) {
   std::optional<CiphertextBlobView> view = DecodeCiphertextBlob(blob);
   if (!view) throw KmsError::InvalidCiphertext();
   if (key_id) {
@@ -93,7 +78,9 @@ KmsService::Opened KmsService::OpenBlob(const RequestContext& ctx, const Bytes& 
     }
     throw KmsError::InvalidCiphertext();
   }
-  RequireSymmetricEncryptionKey(*key, operation);
+  // GenerateDataKey and the blob path need a usable symmetric encryption key.
+  RequireUsable(ctx, *key, KeyUsage::kEncryptDecrypt);
+  RequireSymmetricKey(ctx, *key);
   std::shared_ptr<const UnsealedMaterial> material = MaterialFor(*key, view->material_version);
   if (!material) throw KmsError::InvalidCiphertext();
   SecretBytes plaintext(view->ciphertext.size());
@@ -101,61 +88,54 @@ KmsService::Opened KmsService::OpenBlob(const RequestContext& ctx, const Bytes& 
                   Aad(view->header, context), view->ciphertext, view->tag, plaintext.data())) {
     throw KmsError::InvalidCiphertext();
   }
-  return {std::move(key), std::move(plaintext), material->material_id, ""};
+  return {std::move(key), std::move(plaintext), material->material_id, kSymmetricDefault};
 }
 
 EncryptResult KmsService::Encrypt(const RequestContext& ctx, const EncryptRequest& req) {
-  std::shared_ptr<const Key> key = ResolveKey(ctx, req.key_id, AliasPolicy::kAllowAlias);
-  RequireEncryptionKey(*key, "Encrypt");
+  // Symmetric, or RSA/SM2 with ENCRYPT_DECRYPT.
+  std::shared_ptr<const Key> key = UsableKey(ctx, req.key_id, KeyUsage::kEncryptDecrypt);
   if (!key->IsSymmetricEncryption()) {
     Bytes ciphertext =
         AsymmetricEncrypt(*key, req.algorithm, req.context, req.plaintext, req.dry_run);
-    RecordUsage(ctx, *key, "Encrypt");
-    return {std::move(ciphertext), key->Arn(), req.algorithm.value_or("")};
+    RecordUsage(ctx, *key);
+    // AsymmetricEncrypt refused an absent algorithm (SYMMETRIC_DEFAULT).
+    return {std::move(ciphertext), key->Arn(), req.algorithm.value_or(kSymmetricDefault)};
   }
   RequireSymmetricAlgorithm(*key, req.algorithm);
   if (req.dry_run) throw KmsError::DryRun();
   EncryptResult result{SealUnderKey(*key, req.plaintext, req.context), key->Arn(),
-                       std::string(kSymmetricDefault)};
-  RecordUsage(ctx, *key, "Encrypt");
+                       kSymmetricDefault};
+  RecordUsage(ctx, *key);
   return result;
 }
 
 KmsService::Opened KmsService::OpenCiphertext(const RequestContext& ctx, const Bytes& ciphertext,
                                               const EncryptionContext& context,
                                               const std::optional<std::string>& key_id,
-                                              const std::optional<std::string>& algorithm,
-                                              const char* operation) {
+                                              std::optional<EncryptionAlgorithm> algorithm) {
   std::shared_ptr<const Key> asymmetric =
       key_id ? NamedAsymmetricKey(ResolveKey(ctx, *key_id, AliasPolicy::kAllowAlias)) : nullptr;
-  Opened opened;
   if (asymmetric) {
-    RequireEncryptionKey(*asymmetric, operation);
-    opened = AsymmetricDecrypt(asymmetric, algorithm, context, ciphertext);
-    opened.algorithm = algorithm.value_or("");
-  } else {
-    opened = OpenBlob(ctx, ciphertext, context, key_id, operation);
-    RequireSymmetricAlgorithm(*opened.key, algorithm);
-    opened.algorithm = kSymmetricDefault;
+    RequireUsable(ctx, *asymmetric, KeyUsage::kEncryptDecrypt);
+    return AsymmetricDecrypt(asymmetric, algorithm, context, ciphertext);
   }
+  Opened opened = OpenBlob(ctx, ciphertext, context, key_id);
+  RequireSymmetricAlgorithm(*opened.key, algorithm);
   return opened;
 }
 
 DecryptResult KmsService::Decrypt(const RequestContext& ctx, const DecryptRequest& req) {
-  Opened opened =
-      OpenCiphertext(ctx, req.ciphertext, req.context, req.key_id, req.algorithm, "Decrypt");
+  Opened opened = OpenCiphertext(ctx, req.ciphertext, req.context, req.key_id, req.algorithm);
   if (req.dry_run) throw KmsError::DryRun();
-  RecordUsage(ctx, *opened.key, "Decrypt");
-  return {std::move(opened.plaintext), opened.key->Arn(), std::move(opened.algorithm),
-          opened.material_id};
+  RecordUsage(ctx, *opened.key);
+  return {std::move(opened.plaintext), opened.key->Arn(), opened.algorithm, opened.material_id};
 }
 
 ReEncryptResult KmsService::ReEncrypt(const RequestContext& ctx, const ReEncryptRequest& req) {
   Opened source = OpenCiphertext(ctx, req.ciphertext, req.source_context, req.source_key_id,
-                                 req.source_algorithm, "ReEncrypt");
+                                 req.source_algorithm);
   std::shared_ptr<const Key> dest =
-      ResolveKey(ctx, req.destination_key_id, AliasPolicy::kAllowAlias);
-  RequireEncryptionKey(*dest, "ReEncrypt");
+      UsableKey(ctx, req.destination_key_id, KeyUsage::kEncryptDecrypt);
   ReEncryptResult result;
   if (dest->IsSymmetricEncryption()) {
     RequireSymmetricAlgorithm(*dest, req.destination_algorithm);
@@ -166,28 +146,28 @@ ReEncryptResult KmsService::ReEncrypt(const RequestContext& ctx, const ReEncrypt
   } else {
     result.ciphertext = AsymmetricEncrypt(*dest, req.destination_algorithm, req.destination_context,
                                           source.plaintext, req.dry_run);
-    result.destination_algorithm = req.destination_algorithm.value_or("");
+    // AsymmetricEncrypt refused an absent algorithm (SYMMETRIC_DEFAULT).
+    result.destination_algorithm = req.destination_algorithm.value_or(kSymmetricDefault);
   }
   result.source_key_arn = source.key->Arn();
   result.key_arn = dest->Arn();
   result.source_algorithm = source.algorithm;
   result.source_material_id = source.material_id;
-  RecordUsage(ctx, *source.key, "ReEncrypt");
-  RecordUsage(ctx, *dest, "ReEncrypt");
+  RecordUsage(ctx, *source.key);
+  RecordUsage(ctx, *dest);
   return result;
 }
 
 GenerateDataKeyResult KmsService::GenerateDataKey(const RequestContext& ctx,
                                                   const GenerateDataKeyRequest& req,
                                                   bool with_plaintext) {
-  const char* operation = with_plaintext ? "GenerateDataKey" : "GenerateDataKeyWithoutPlaintext";
   if (req.number_of_bytes.has_value() == req.key_spec.has_value()) {
     throw KmsError::Validation("Please specify either number of bytes or key spec.");
   }
-  size_t size = req.key_spec ? (*req.key_spec == "AES_128" ? 16 : 32)
+  size_t size = req.key_spec ? (*req.key_spec == DataKeySpec::kAes128 ? 16 : 32)
                              : static_cast<size_t>(*req.number_of_bytes);
-  std::shared_ptr<const Key> key = ResolveKey(ctx, req.key_id, AliasPolicy::kAllowAlias);
-  RequireSymmetricEncryptionKey(*key, operation);
+  std::shared_ptr<const Key> key = UsableKey(ctx, req.key_id, KeyUsage::kEncryptDecrypt);
+  RequireSymmetricKey(ctx, *key);
   if (req.dry_run) throw KmsError::DryRun();
   GenerateDataKeyResult result;
   SecretBytes data_key = random_.Secret(size);
@@ -195,7 +175,7 @@ GenerateDataKeyResult KmsService::GenerateDataKey(const RequestContext& ctx,
   if (with_plaintext) result.plaintext = std::move(data_key);
   result.key_arn = key->Arn();
   result.material_id = key->current_material_id;
-  RecordUsage(ctx, *key, operation);
+  RecordUsage(ctx, *key);
   return result;
 }
 

@@ -33,8 +33,8 @@ void RequireExternalOrigin(const Key& key) {
 // ExpirationModel and ValidTo as AWS checks them.
 std::optional<Timestamp> ChooseValidTo(const RequestContext& ctx,
                                        const ImportKeyMaterialRequest& req) {
-  std::string model = req.expiration_model.value_or("KEY_MATERIAL_EXPIRES");
-  if (model == "KEY_MATERIAL_DOES_NOT_EXPIRE") {
+  ExpirationModel model = req.expiration_model.value_or(ExpirationModel::kKeyMaterialExpires);
+  if (model == ExpirationModel::kKeyMaterialDoesNotExpire) {
     if (req.valid_to) {
       throw KmsError::Validation(
           "A validTo date must not be set if the ExpirationModel is "
@@ -57,34 +57,32 @@ std::optional<Timestamp> ChooseValidTo(const RequestContext& ctx,
 
 ImportParametersResult KmsService::GetParametersForImport(const RequestContext& ctx,
                                                           const std::string& key_id,
-                                                          const std::string& wrapping_algorithm,
-                                                          const std::string& wrapping_key_spec) {
+                                                          WrappingAlgorithm wrapping_algorithm,
+                                                          KeySpec wrapping_key_spec) {
   std::shared_ptr<const Key> key = ResolveKey(ctx, key_id, AliasPolicy::kKeyIdOrArnOnly);
   RequireExternalOrigin(*key);
   RequireState(*key, StateRule::kManagement);
-  std::optional<WrappingAlgorithm> algorithm = ParseWrappingAlgorithm(wrapping_algorithm);
-  if (!algorithm) {
-    // The model lists these two; AWS retired one and offers the other only in China.
-    throw KmsError::Validation(
-        wrapping_algorithm == "RSAES_PKCS1_V1_5"
-            ? "The RSAES_PKCS1_V1_5 wrapping algorithm is no longer supported."
-            : "The " + wrapping_algorithm +
-                  " wrapping algorithm is available only in the China Regions.");
+  // The model lists these two; AWS retired one and offers the other only in China.
+  if (wrapping_algorithm == WrappingAlgorithm::kRsaesPkcs1V15) {
+    throw KmsError::Validation("The RSAES_PKCS1_V1_5 wrapping algorithm is no longer supported.");
   }
-  std::optional<KeySpec> spec = Parse<KeySpec>(wrapping_key_spec);
-  if (!spec ||
-      (*spec != KeySpec::kRsa2048 && *spec != KeySpec::kRsa3072 && *spec != KeySpec::kRsa4096)) {
-    throw KmsError::Validation("The " + wrapping_key_spec +
+  if (wrapping_algorithm == WrappingAlgorithm::kSm2Pke) {
+    throw KmsError::Validation("The " + std::string(ToString(wrapping_algorithm)) +
+                               " wrapping algorithm is available only in the China Regions.");
+  }
+  const KeySpec spec = wrapping_key_spec;
+  if (spec != KeySpec::kRsa2048 && spec != KeySpec::kRsa3072 && spec != KeySpec::kRsa4096) {
+    throw KmsError::Validation("The " + std::string(ToString(spec)) +
                                " wrapping key spec is available only in the China Regions.");
   }
   ImportParameters params;
   params.key_id = key->id;
   params.valid_to = ctx.now + kImportParametersLifetime;
-  params.algorithm = *algorithm;
-  params.wrapping_spec = *spec;
-  params.wrapping_private_key = PrivateKey::Generate(*spec);
+  params.algorithm = wrapping_algorithm;
+  params.wrapping_spec = spec;
+  params.wrapping_private_key = PrivateKey::Generate(spec);
   std::shared_ptr<const PrivateKey> wrapping = PrivateKey::Parse(
-      *spec, {params.wrapping_private_key.data(), params.wrapping_private_key.size()});
+      spec, {params.wrapping_private_key.data(), params.wrapping_private_key.size()});
   if (!wrapping) throw KmsError::Internal("a generated wrapping key does not parse");
   return {key->Arn(), SealImportToken(sealer_, params), wrapping->PublicKeyDer(), params.valid_to};
 }
@@ -92,7 +90,7 @@ ImportParametersResult KmsService::GetParametersForImport(const RequestContext& 
 ImportKeyMaterialResult KmsService::ImportKeyMaterial(const RequestContext& ctx,
                                                       const ImportKeyMaterialRequest& req) {
   std::optional<Timestamp> valid_to = ChooseValidTo(ctx, req);
-  if (req.material_id && req.import_type.value_or("") == ToString(ImportType::kNewKeyMaterial)) {
+  if (req.material_id && req.import_type == ImportType::kNewKeyMaterial) {
     throw KmsError::Validation(
         "A KeyMaterialId cannot be specified with ImportType NEW_KEY_MATERIAL.");
   }
@@ -126,17 +124,13 @@ ImportKeyMaterialResult KmsService::ImportKeyMaterial(const RequestContext& ctx,
   const std::string material_id = ImportedMaterialId(key->id, *material);
   if (req.material_id && *req.material_id != material_id) throw KmsError::IncorrectKeyMaterial();
 
-  std::optional<ImportType> type;
-  if (req.import_type) {
-    type = Parse<ImportType>(*req.import_type).value_or(ImportType::kNewKeyMaterial);
-  }
   Key updated =
       UpdateKey(ctx, req.key_id, AliasPolicy::kKeyIdOrArnOnly, [&](Key& k, KeyTransaction& tx) {
         RequireExternalOrigin(k);
         RequireState(k, StateRule::kManagement);
         KeyRing ring = WholeRing(tx, std::move(k));
         KeyRing::Rows imported =
-            ring.Import({material_id, type, ctx.now, req.description, valid_to});
+            ring.Import({material_id, req.import_type, ctx.now, req.description, valid_to});
         PutRows(tx, ring.key(), imported, &*material);
         k = std::move(ring).TakeKey();
       });

@@ -23,11 +23,7 @@ KeySpec ChooseKeySpec(const CreateKeyRequest& req) {
         "You cannot specify KeySpec and CustomerMasterKeySpec in the same request. "
         "CustomerMasterKeySpec is deprecated: use KeySpec.");
   }
-  const std::optional<std::string>& text =
-      req.key_spec ? req.key_spec : req.customer_master_key_spec;
-  if (!text) return KeySpec::kSymmetricDefault;
-  // The model validator has checked the enum, so Parse cannot fail here.
-  return Parse<KeySpec>(*text).value_or(KeySpec::kSymmetricDefault);
+  return req.key_spec.value_or(req.customer_master_key_spec.value_or(KeySpec::kSymmetricDefault));
 }
 
 KeyUsage ChooseKeyUsage(const CreateKeyRequest& req, KeySpec spec) {
@@ -36,7 +32,7 @@ KeyUsage ChooseKeyUsage(const CreateKeyRequest& req, KeySpec spec) {
     throw KmsError::Validation(
         "You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys.");
   }
-  KeyUsage usage = Parse<KeyUsage>(*req.key_usage).value_or(KeyUsage::kEncryptDecrypt);
+  KeyUsage usage = *req.key_usage;
   if (!IsUsageAllowed(spec, usage)) {
     throw KmsError::Validation("KeyUsage " + std::string(ToString(usage)) +
                                " is not compatible with KeySpec " + std::string(ToString(spec)));
@@ -45,8 +41,7 @@ KeyUsage ChooseKeyUsage(const CreateKeyRequest& req, KeySpec spec) {
 }
 
 Origin ChooseOrigin(const CreateKeyRequest& req) {
-  Origin origin =
-      req.origin ? Parse<Origin>(*req.origin).value_or(Origin::kAwsKms) : Origin::kAwsKms;
+  Origin origin = req.origin.value_or(Origin::kAwsKms);
   if (req.custom_key_store_id) {
     // Rotor has no custom key stores, so no id can name one.
     throw KmsError(ErrorCode::kCustomKeyStoreNotFound,

@@ -2,7 +2,6 @@
 //
 // Hot path: the HMAC key comes from the KeyCache like symmetric material.
 #include "core/hmac.h"
-#include "core/key_state_rules.h"
 #include "core/kms_error.h"
 #include "core/kms_service.h"
 
@@ -10,18 +9,16 @@ namespace rotor::core {
 namespace {
 
 // An HMAC key computes exactly one MAC algorithm, the one its spec names.
-void RequireMacAlgorithm(const Key& key, const std::string& algorithm) {
-  if (algorithm != MacAlgorithmOf(key.spec)) {
-    throw KmsError::IncompatibleAlgorithm(algorithm, ToString(key.spec));
+void RequireMacAlgorithm(const Key& key, MacAlgorithm algorithm) {
+  if (MacAlgorithmOf(key.spec) != algorithm) {
+    throw KmsError::IncompatibleAlgorithm(ToString(algorithm), ToString(key.spec));
   }
 }
 
 }  // namespace
 
 MacResult KmsService::GenerateMac(const RequestContext& ctx, const MacRequest& req) {
-  std::shared_ptr<const Key> key = ResolveKey(ctx, req.key_id, AliasPolicy::kAllowAlias);
-  RequireState(*key, StateRule::kCryptographic);
-  RequireUsage(*key, KeyUsage::kGenerateVerifyMac, "GenerateMac");
+  std::shared_ptr<const Key> key = UsableKey(ctx, req.key_id, KeyUsage::kGenerateVerifyMac);
   RequireMacAlgorithm(*key, req.algorithm);
   if (req.dry_run) throw KmsError::DryRun();
   std::shared_ptr<const UnsealedMaterial> material = MaterialFor(*key, key->current_version);
@@ -31,14 +28,12 @@ MacResult KmsService::GenerateMac(const RequestContext& ctx, const MacRequest& r
   result.algorithm = req.algorithm;
   result.mac = ComputeHmac(key->spec, {material->bytes.data(), material->bytes.size()},
                            {req.message.data(), req.message.size()});
-  RecordUsage(ctx, *key, "GenerateMac");
+  RecordUsage(ctx, *key);
   return result;
 }
 
 MacResult KmsService::VerifyMac(const RequestContext& ctx, const MacRequest& req) {
-  std::shared_ptr<const Key> key = ResolveKey(ctx, req.key_id, AliasPolicy::kAllowAlias);
-  RequireState(*key, StateRule::kCryptographic);
-  RequireUsage(*key, KeyUsage::kGenerateVerifyMac, "VerifyMac");
+  std::shared_ptr<const Key> key = UsableKey(ctx, req.key_id, KeyUsage::kGenerateVerifyMac);
   RequireMacAlgorithm(*key, req.algorithm);
   if (req.dry_run) throw KmsError::DryRun();
   std::shared_ptr<const UnsealedMaterial> material = MaterialFor(*key, key->current_version);
@@ -47,7 +42,7 @@ MacResult KmsService::VerifyMac(const RequestContext& ctx, const MacRequest& req
                           {req.message.data(), req.message.size()}, req.mac);
   // A MAC that does not match is this error with no message, never MacValid=false.
   if (!valid) throw KmsError(ErrorCode::kKmsInvalidMac, "");
-  RecordUsage(ctx, *key, "VerifyMac");
+  RecordUsage(ctx, *key);
   MacResult result;
   result.key_arn = key->Arn();
   result.algorithm = req.algorithm;

@@ -131,10 +131,11 @@ std::string KmsService::RotateKeyOnDemand(const RequestContext& ctx, const std::
 
 ListKeyRotationsResult KmsService::ListKeyRotations(
     const RequestContext& ctx, const std::string& key_id,
-    const std::optional<std::string>& include_key_material, const Page& page) {
+    std::optional<IncludeKeyMaterial> include_key_material, const Page& page) {
   std::shared_ptr<const Key> key = ResolveKey(ctx, key_id, AliasPolicy::kKeyIdOrArnOnly);
   RequireRotatableSpec(*key);
-  bool all = include_key_material.value_or("ROTATIONS_ONLY") == "ALL_KEY_MATERIAL";
+  const bool all = include_key_material.value_or(IncludeKeyMaterial::kRotationsOnly) ==
+                   IncludeKeyMaterial::kAllKeyMaterial;
   std::string position = StartPosition("rotations", page.marker);
   uint32_t after = 0;
   if (!position.empty()) {

@@ -1,11 +1,13 @@
-// RequestContext: who is calling, where, and when.
+// RequestContext: who is calling, where, when, and which operation runs.
 //
 // The server builds one per request: the (account, region) keyspace from the
-// SigV4 credential, and one reading of the Clock. Nothing below the server
-// reads the clock again for that request.
+// SigV4 credential, one reading of the Clock, and the operation's name from
+// its row of the operation table. Nothing below the server reads the clock
+// again for that request, or spells the operation's name itself.
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "core/clock.h"
 #include "core/ids.h"
@@ -19,6 +21,11 @@ struct RequestContext {
   std::string access_key_id;
   std::string source_ip;
   std::string user_agent;
+  // AWS's name of the operation running ("Encrypt", "GenerateDataKeyWithoutPlaintext"):
+  // what AWS's messages name ("... which is not valid for Encrypt.") and what
+  // GetKeyLastUsage reports. Points at storage that outlives the request (the
+  // operation table's row).
+  std::string_view operation;
 };
 
 }  // namespace rotor::core

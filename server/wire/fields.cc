@@ -11,6 +11,17 @@ const json* Find(const json& body, std::string_view name) {
 
 bool Has(const json& body, std::string_view name) { return Find(body, name) != nullptr; }
 
+core::KmsError UnknownEnumValue(std::string_view name, std::string_view value) {
+  return core::KmsError::Internal("the request member " + std::string(name) + " has the value '" +
+                                  std::string(value) +
+                                  "', which the KMS model allows but core has no enum value for");
+}
+
+core::KmsError MissingMember(std::string_view name) {
+  return core::KmsError::Internal("the required request member " + std::string(name) +
+                                  " is absent after validation");
+}
+
 std::optional<std::string> OptString(const json& body, std::string_view name) {
   const json* v = Find(body, name);
   if (!v) return std::nullopt;

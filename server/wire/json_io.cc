@@ -13,14 +13,6 @@ json EpochSeconds(core::Timestamp t) {
 json Base64(const core::Bytes& b) { return core::Base64Encode(b); }
 json Base64(const core::SecretBytes& b) { return core::Base64Encode(b); }
 
-namespace {
-json StringArray(const std::vector<std::string_view>& items) {
-  json out = json::array();
-  for (auto s : items) out.push_back(std::string(s));
-  return out;
-}
-}  // namespace
-
 json KeyMetadataJson(const core::Key& k) {
   json m = {
       {"AWSAccountId", k.scope.account},
@@ -41,15 +33,15 @@ json KeyMetadataJson(const core::Key& k) {
     m["DeletionDate"] = EpochSeconds(*k.deletion_date);
   }
   core::KeyAlgorithms algorithms = core::AlgorithmsFor(k.spec, k.usage);
-  if (!algorithms.encryption.empty())
-    m["EncryptionAlgorithms"] = StringArray(algorithms.encryption);
-  if (!algorithms.signing.empty()) m["SigningAlgorithms"] = StringArray(algorithms.signing);
-  if (!algorithms.mac.empty()) m["MacAlgorithms"] = StringArray(algorithms.mac);
+  if (!algorithms.encryption.empty()) m["EncryptionAlgorithms"] = Names(algorithms.encryption);
+  if (!algorithms.signing.empty()) m["SigningAlgorithms"] = Names(algorithms.signing);
+  if (!algorithms.mac.empty()) m["MacAlgorithms"] = Names(algorithms.mac);
   if (!algorithms.key_agreement.empty())
-    m["KeyAgreementAlgorithms"] = StringArray(algorithms.key_agreement);
+    m["KeyAgreementAlgorithms"] = Names(algorithms.key_agreement);
   if (k.origin == core::Origin::kExternal) {
     m["ExpirationModel"] =
-        k.material_valid_to ? "KEY_MATERIAL_EXPIRES" : "KEY_MATERIAL_DOES_NOT_EXPIRE";
+        Name(k.material_valid_to ? core::ExpirationModel::kKeyMaterialExpires
+                                 : core::ExpirationModel::kKeyMaterialDoesNotExpire);
     if (k.material_valid_to) m["ValidTo"] = EpochSeconds(*k.material_valid_to);
   }
   if (k.IsSymmetricEncryption() && !k.current_material_id.empty()) {

@@ -3,6 +3,9 @@
 // key-material entries that several operations return.
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include <nlohmann/json.hpp>
 
 #include "core/bytes.h"
@@ -17,6 +20,18 @@ using nlohmann::json;
 json EpochSeconds(core::Timestamp t);
 json Base64(const core::Bytes& b);
 json Base64(const core::SecretBytes& b);
+// An enum value of core as AWS's name ("SYMMETRIC_DEFAULT").
+template <typename E>
+json Name(E value) {
+  return std::string(core::ToString(value));
+}
+// A list of them, in order (EncryptionAlgorithms, SigningAlgorithms...).
+template <typename E>
+json Names(const std::vector<E>& values) {
+  json out = json::array();
+  for (E v : values) out.push_back(Name(v));
+  return out;
+}
 json KeyMetadataJson(const core::Key& key);
 json RotationEntryJson(const core::RotationEntry& entry, const core::Key* key_for_import_fields);
 // Adds "NextMarker"/"Truncated" as the List* operations do.

@@ -60,6 +60,7 @@ HttpResponse Router::Handle(const HttpRequest& req, const http::Peer& peer,
       }
       throw core::KmsError(core::ErrorCode::kUnknownOperation, "");
     }
+    ctx.operation = op->name;  // the row's name: static storage, outlives the request
     std::optional<SigV4Credential> credential = ParseAuthorization(Header(req, "Authorization"));
     ctx.scope = ScopeFor(credential, options_.default_account, options_.default_region);
     if (credential) ctx.access_key_id = credential->access_key_id;

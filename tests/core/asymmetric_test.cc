@@ -19,8 +19,8 @@ namespace {
 
 Key NewAsymmetricKey(ServiceFixture& f, const std::string& spec, const std::string& usage) {
   CreateKeyRequest req;
-  req.key_spec = spec;
-  req.key_usage = usage;
+  req.key_spec = Enum<KeySpec>(spec);
+  req.key_usage = Enum<KeyUsage>(usage);
   return f.service.CreateKey(f.Ctx(), req);
 }
 
@@ -29,10 +29,10 @@ Bytes SignWith(ServiceFixture& f, const std::string& key_id, const std::string& 
   SignRequest req;
   req.key_id = key_id;
   req.message = oracle::Secret(message);
-  req.message_type = type;
-  req.algorithm = algorithm;
-  SignResult r = f.service.Sign(f.Ctx(), req);
-  CHECK(r.algorithm == algorithm);
+  req.message_type = Enum<MessageType>(type);
+  req.algorithm = Enum<SigningAlgorithm>(algorithm);
+  SignResult r = f.service.Sign(f.CtxFor("Sign"), req);
+  CHECK(ToString(r.algorithm) == algorithm);
   return r.signature;
 }
 
@@ -42,11 +42,11 @@ std::string VerifyError(ServiceFixture& f, const std::string& key_id, const std:
   VerifyRequest req;
   req.key_id = key_id;
   req.message = oracle::Secret(message);
-  req.message_type = type;
-  req.algorithm = algorithm;
+  req.message_type = Enum<MessageType>(type);
+  req.algorithm = Enum<SigningAlgorithm>(algorithm);
   req.signature = signature;
   bool valid = false;
-  std::string error = ErrorOf([&] { valid = f.service.Verify(f.Ctx(), req).valid; });
+  std::string error = ErrorOf([&] { valid = f.service.Verify(f.CtxFor("Verify"), req).valid; });
   if (error.empty()) CHECK(valid);  // never SignatureValid=false: an error instead
   return error;
 }
@@ -129,8 +129,8 @@ TEST_CASE("Verify of a too-short digest is the same ValidationException as Sign"
   VerifyRequest req;
   req.key_id = key.id;
   req.message = oracle::Secret(Bytes(47, 0));
-  req.message_type = "DIGEST";
-  req.algorithm = "ECDSA_SHA_384";
+  req.message_type = MessageType::kDigest;
+  req.algorithm = SigningAlgorithm::kEcdsaSha384;
   req.signature = sig;
   CHECK(MessageOf([&] { f.service.Verify(f.Ctx(), req); }) ==
         "Digest is invalid length for algorithm ECDSA_SHA_384.");
@@ -180,12 +180,12 @@ TEST_CASE("SM2DSA signs with the default distinguishing ID and SM2PKE round-trip
   EncryptRequest enc;
   enc.key_id = encryptor.id;
   enc.plaintext = oracle::Secret(oracle::Text("sm2 secret"));
-  enc.algorithm = "SM2PKE";
+  enc.algorithm = EncryptionAlgorithm::kSm2Pke;
   Bytes ct = f.service.Encrypt(f.Ctx(), enc).ciphertext;
   DecryptRequest dec;
   dec.ciphertext = ct;
   dec.key_id = encryptor.id;
-  dec.algorithm = "SM2PKE";
+  dec.algorithm = EncryptionAlgorithm::kSm2Pke;
   CHECK(oracle::Plain(f.service.Decrypt(f.Ctx(), dec).plaintext) == oracle::Text("sm2 secret"));
 }
 
@@ -201,10 +201,10 @@ TEST_CASE(
       DecryptRequest dec;
       dec.ciphertext = oracle::OaepEncrypt(pub.get(), md, plaintext);
       dec.key_id = key.Arn();
-      dec.algorithm = algorithm;
+      dec.algorithm = Enum<EncryptionAlgorithm>(algorithm);
       DecryptResult r = f.service.Decrypt(f.Ctx(), dec);
       CHECK(oracle::Plain(r.plaintext) == plaintext);
-      CHECK(r.algorithm == algorithm);
+      CHECK(ToString(r.algorithm) == algorithm);
       CHECK(r.key_arn == key.Arn());
       CHECK(r.material_id.empty());
 
@@ -212,12 +212,12 @@ TEST_CASE(
       EncryptRequest enc;
       enc.key_id = key.id;
       enc.plaintext = oracle::Secret(plaintext);
-      enc.algorithm = algorithm;
+      enc.algorithm = Enum<EncryptionAlgorithm>(algorithm);
       EncryptResult e1 = f.service.Encrypt(f.Ctx(), enc);
       EncryptResult e2 = f.service.Encrypt(f.Ctx(), enc);
       CHECK(e1.ciphertext.size() == 256);
       CHECK(e1.ciphertext != e2.ciphertext);
-      CHECK(e1.algorithm == algorithm);
+      CHECK(ToString(e1.algorithm) == algorithm);
       dec.ciphertext = e1.ciphertext;
       CHECK(oracle::Plain(f.service.Decrypt(f.Ctx(), dec).plaintext) == plaintext);
 
@@ -228,8 +228,8 @@ TEST_CASE(
                 " and key spec RSA_2048 cannot encrypt data larger than " + std::to_string(max) +
                 " bytes.");
       // The wrong OAEP hash does not decrypt.
-      dec.algorithm =
-          std::string(algorithm) == "RSAES_OAEP_SHA_1" ? "RSAES_OAEP_SHA_256" : "RSAES_OAEP_SHA_1";
+      dec.algorithm = Enum<EncryptionAlgorithm>(
+          std::string(algorithm) == "RSAES_OAEP_SHA_1" ? "RSAES_OAEP_SHA_256" : "RSAES_OAEP_SHA_1");
       CHECK(ErrorOf([&] { f.service.Decrypt(f.Ctx(), dec); }) == "InvalidCiphertextException");
     }
   }
@@ -244,7 +244,7 @@ TEST_CASE("RSA encryption limits for 3072 and 4096-bit keys are AWS's") {
          {std::pair{"RSAES_OAEP_SHA_1", sha1}, std::pair{"RSAES_OAEP_SHA_256", sha256}}) {
       EncryptRequest enc;
       enc.key_id = key.id;
-      enc.algorithm = algorithm;
+      enc.algorithm = Enum<EncryptionAlgorithm>(algorithm);
       enc.plaintext = oracle::Secret(Bytes(static_cast<size_t>(max), 7));
       CHECK(ErrorOf([&] { f.service.Encrypt(f.Ctx(), enc); }) == "");
       enc.plaintext = oracle::Secret(Bytes(static_cast<size_t>(max) + 1, 7));
@@ -263,14 +263,14 @@ TEST_CASE("RSA ciphertexts need the KeyId and an RSA algorithm; no encryption co
   enc.plaintext = oracle::Secret(oracle::Text("x"));
   CHECK(MessageOf([&] { f.service.Encrypt(f.Ctx(), enc); }) ==
         "Algorithm SYMMETRIC_DEFAULT is incompatible with key spec RSA_2048.");
-  enc.algorithm = "RSAES_OAEP_SHA_256";
+  enc.algorithm = EncryptionAlgorithm::kRsaesOaepSha256;
   enc.context = {{"a", "b"}};
   CHECK(ErrorOf([&] { f.service.Encrypt(f.Ctx(), enc); }) == "ValidationException");
   enc.context.clear();
   Bytes ct = f.service.Encrypt(f.Ctx(), enc).ciphertext;
   DecryptRequest dec;
   dec.ciphertext = ct;
-  dec.algorithm = "RSAES_OAEP_SHA_256";
+  dec.algorithm = EncryptionAlgorithm::kRsaesOaepSha256;
   CHECK(ErrorOf([&] { f.service.Decrypt(f.Ctx(), dec); }) == "InvalidCiphertextException");
   dec.key_id = key.id;
   dec.dry_run = true;
@@ -286,20 +286,20 @@ TEST_CASE("ReEncrypt moves data between RSA and symmetric keys") {
   to_rsa.ciphertext = blob;
   to_rsa.source_context = {{"k", "v"}};
   to_rsa.destination_key_id = rsa.id;
-  to_rsa.destination_algorithm = "RSAES_OAEP_SHA_1";
+  to_rsa.destination_algorithm = EncryptionAlgorithm::kRsaesOaepSha1;
   ReEncryptResult r1 = f.service.ReEncrypt(f.Ctx(), to_rsa);
-  CHECK(r1.destination_algorithm == "RSAES_OAEP_SHA_1");
+  CHECK(ToString(r1.destination_algorithm) == "RSAES_OAEP_SHA_1");
   CHECK(r1.destination_material_id.empty());
   CHECK(r1.source_material_id == sym.current_material_id);
 
   ReEncryptRequest back;
   back.ciphertext = r1.ciphertext;
   back.source_key_id = rsa.Arn();
-  back.source_algorithm = "RSAES_OAEP_SHA_1";
+  back.source_algorithm = EncryptionAlgorithm::kRsaesOaepSha1;
   back.destination_key_id = sym.id;
   ReEncryptResult r2 = f.service.ReEncrypt(f.Ctx(), back);
-  CHECK(r2.source_algorithm == "RSAES_OAEP_SHA_1");
-  CHECK(r2.destination_algorithm == "SYMMETRIC_DEFAULT");
+  CHECK(ToString(r2.source_algorithm) == "RSAES_OAEP_SHA_1");
+  CHECK(ToString(r2.destination_algorithm) == "SYMMETRIC_DEFAULT");
   CHECK(f.DecryptText(r2.ciphertext) == "moving day");
 }
 
@@ -310,26 +310,26 @@ TEST_CASE("Key usage errors name the usage and the operation as AWS does") {
   EncryptRequest enc;
   enc.key_id = signer.id;
   enc.plaintext = oracle::Secret(oracle::Text("x"));
-  enc.algorithm = "RSAES_OAEP_SHA_256";
-  CHECK(MessageOf([&] { f.service.Encrypt(f.Ctx(), enc); }) ==
+  enc.algorithm = EncryptionAlgorithm::kRsaesOaepSha256;
+  CHECK(MessageOf([&] { f.service.Encrypt(f.CtxFor("Encrypt"), enc); }) ==
         signer.Arn() + " key usage is SIGN_VERIFY which is not valid for Encrypt.");
   CHECK(MessageOf([&] { SignWith(f, encryptor.id, "RSASSA_PSS_SHA_256", oracle::Text("x")); }) ==
         encryptor.Arn() + " key usage is ENCRYPT_DECRYPT which is not valid for Sign.");
   VerifyRequest v;
   v.key_id = encryptor.id;
   v.message = oracle::Secret(oracle::Text("x"));
-  v.algorithm = "RSASSA_PSS_SHA_256";
+  v.algorithm = SigningAlgorithm::kRsassaPssSha256;
   v.signature = Bytes(256, 0);
-  CHECK(MessageOf([&] { f.service.Verify(f.Ctx(), v); }) ==
+  CHECK(MessageOf([&] { f.service.Verify(f.CtxFor("Verify"), v); }) ==
         encryptor.Arn() + " key usage is ENCRYPT_DECRYPT which is not valid for Verify.");
   DeriveSharedSecretRequest d;
   d.key_id = signer.id;
-  d.algorithm = "ECDH";
+  d.algorithm = KeyAgreementAlgorithm::kEcdh;
   d.public_key = f.service.GetPublicKey(f.Ctx(), signer.id).public_key;
-  CHECK(MessageOf([&] { f.service.DeriveSharedSecret(f.Ctx(), d); }) ==
+  CHECK(MessageOf([&] { f.service.DeriveSharedSecret(f.CtxFor("DeriveSharedSecret"), d); }) ==
         signer.Arn() + " key usage is SIGN_VERIFY which is not valid for DeriveSharedSecret.");
   d.key_id = encryptor.id;
-  CHECK(MessageOf([&] { f.service.DeriveSharedSecret(f.Ctx(), d); }) ==
+  CHECK(MessageOf([&] { f.service.DeriveSharedSecret(f.CtxFor("DeriveSharedSecret"), d); }) ==
         encryptor.Arn() +
             " key usage is ENCRYPT_DECRYPT which is not valid for DeriveSharedSecret.");
 }
@@ -344,7 +344,7 @@ TEST_CASE("DeriveSharedSecret equals the ECDH OpenSSL computes on the other side
       oracle::Pkey peer = oracle::Generate("EC", group);
       DeriveSharedSecretRequest req;
       req.key_id = key.id;
-      req.algorithm = "ECDH";
+      req.algorithm = KeyAgreementAlgorithm::kEcdh;
       req.public_key = oracle::Der(peer.get());
       DeriveSharedSecretResult r = f.service.DeriveSharedSecret(f.Ctx(), req);
       oracle::Pkey pub = PublicKeyOf(f, key);
@@ -367,7 +367,7 @@ TEST_CASE("SM2 key agreement is ECDH on the SM2 curve, as OpenSSL computes it on
   oracle::Pkey peer = oracle::Generate("SM2");  // what `openssl genpkey -algorithm SM2` makes
   DeriveSharedSecretRequest req;
   req.key_id = key.id;
-  req.algorithm = "ECDH";
+  req.algorithm = KeyAgreementAlgorithm::kEcdh;
   req.public_key = oracle::Der(peer.get());
   DeriveSharedSecretResult r = f.service.DeriveSharedSecret(f.Ctx(), req);
   CHECK(r.shared_secret.size() == 32);
@@ -388,10 +388,10 @@ TEST_CASE("GenerateDataKeyPair returns a matching pair whose private key Decrypt
     DYNAMIC_SECTION(spec) {
       GenerateDataKeyPairRequest req;
       req.key_id = sym.id;
-      req.key_pair_spec = spec;
+      req.key_pair_spec = Enum<KeySpec>(spec);
       req.context = {{"purpose", "pair"}};
       GenerateDataKeyPairResult r = f.service.GenerateDataKeyPair(f.Ctx(), req, true);
-      CHECK(r.key_pair_spec == spec);
+      CHECK(ToString(r.key_pair_spec) == spec);
       CHECK(r.material_id == sym.current_material_id);
       oracle::Pkey priv = oracle::PrivateKey(oracle::Plain(r.private_key_plaintext));
       CHECK(oracle::Der(priv.get()) == r.public_key);  // the public key is the private key's
@@ -413,17 +413,18 @@ TEST_CASE("GenerateDataKeyPair returns a matching pair whose private key Decrypt
   Key rsa = NewAsymmetricKey(f, "RSA_2048", "ENCRYPT_DECRYPT");
   GenerateDataKeyPairRequest bad;
   bad.key_id = rsa.id;
-  bad.key_pair_spec = "ECC_NIST_P256";
-  CHECK(MessageOf([&] { f.service.GenerateDataKeyPair(f.Ctx(), bad, true); }) ==
-        rsa.Arn() + " key spec is RSA_2048 which is not valid for GenerateDataKeyPair.");
+  bad.key_pair_spec = KeySpec::kEccNistP256;
+  CHECK(MessageOf([&] {
+          f.service.GenerateDataKeyPair(f.CtxFor("GenerateDataKeyPair"), bad, true);
+        }) == rsa.Arn() + " key spec is RSA_2048 which is not valid for GenerateDataKeyPair.");
 }
 
 TEST_CASE("Key specs this OpenSSL cannot do are refused, and asymmetric keys do not rotate") {
   ServiceFixture f;
   for (std::string spec : {"ML_DSA_44", "ML_DSA_65", "ML_DSA_87"}) {
     CreateKeyRequest req;
-    req.key_spec = spec;
-    req.key_usage = "SIGN_VERIFY";
+    req.key_spec = Enum<KeySpec>(spec);
+    req.key_usage = KeyUsage::kSignVerify;
     CHECK(ErrorOf([&] { f.service.CreateKey(f.Ctx(), req); }) == "UnsupportedOperationException");
   }
   Key key = NewAsymmetricKey(f, "ECC_NIST_P256", "SIGN_VERIFY");
@@ -455,7 +456,7 @@ TEST_CASE("Sign on a disabled key is DisabledException; DryRun answers after the
   SignRequest req;
   req.key_id = key.id;
   req.message = oracle::Secret(oracle::Text("m"));
-  req.algorithm = "ECDSA_SHA_256";
+  req.algorithm = SigningAlgorithm::kEcdsaSha256;
   req.dry_run = true;
   CHECK(ErrorOf([&] { f.service.Sign(f.Ctx(), req); }) == "DryRunOperationException");
   f.service.DisableKey(f.Ctx(), key.id);

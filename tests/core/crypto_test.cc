@@ -66,7 +66,7 @@ TEST_CASE("GenerateDataKey needs exactly one of KeySpec and NumberOfBytes") {
   GenerateDataKeyRequest req;
   req.key_id = k.id;
   CHECK(ErrorOf([&] { f.service.GenerateDataKey(f.Ctx(), req, true); }) == "ValidationException");
-  req.key_spec = "AES_128";
+  req.key_spec = DataKeySpec::kAes128;
   auto r = f.service.GenerateDataKey(f.Ctx(), req, true);
   CHECK(r.plaintext.size() == 16);
   DecryptRequest d;

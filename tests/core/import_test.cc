@@ -21,9 +21,9 @@ constexpr Millis kHour = std::chrono::hours(1);
 Key NewExternalKey(ServiceFixture& f, const std::string& spec = "SYMMETRIC_DEFAULT",
                    const std::optional<std::string>& usage = std::nullopt) {
   CreateKeyRequest req;
-  req.key_spec = spec;
-  req.key_usage = usage;
-  req.origin = "EXTERNAL";
+  req.key_spec = Enum<KeySpec>(spec);
+  if (usage) req.key_usage = Enum<KeyUsage>(*usage);
+  req.origin = Origin::kExternal;
   return f.service.CreateKey(f.Ctx(), req);
 }
 
@@ -52,15 +52,16 @@ struct ImportOptions {
 
 ImportKeyMaterialRequest ImportRequest(ServiceFixture& f, const std::string& key_id,
                                        const Bytes& material, const ImportOptions& o = {}) {
-  ImportParametersResult params =
-      f.service.GetParametersForImport(f.Ctx(), key_id, o.algorithm, o.wrapping_spec);
+  ImportParametersResult params = f.service.GetParametersForImport(
+      f.Ctx(), key_id, Enum<WrappingAlgorithm>(o.algorithm), Enum<KeySpec>(o.wrapping_spec));
   ImportKeyMaterialRequest req;
   req.key_id = key_id;
   req.import_token = params.import_token;
   req.encrypted_material = Wrap(params, o.algorithm, material);
-  req.expiration_model = o.valid_to ? "KEY_MATERIAL_EXPIRES" : "KEY_MATERIAL_DOES_NOT_EXPIRE";
+  req.expiration_model =
+      Enum<ExpirationModel>(o.valid_to ? "KEY_MATERIAL_EXPIRES" : "KEY_MATERIAL_DOES_NOT_EXPIRE");
   req.valid_to = o.valid_to;
-  req.import_type = o.import_type;
+  if (o.import_type) req.import_type = Enum<ImportType>(*o.import_type);
   req.material_id = o.material_id;
   req.description = o.description;
   return req;
@@ -148,23 +149,25 @@ TEST_CASE(
 TEST_CASE("GetParametersForImport: a real RSA wrapping key, valid 24 hours on Rotor's clock") {
   ServiceFixture f;
   Key key = NewExternalKey(f);
-  ImportParametersResult p =
-      f.service.GetParametersForImport(f.Ctx(), key.id, "RSAES_OAEP_SHA_256", "RSA_3072");
+  ImportParametersResult p = f.service.GetParametersForImport(
+      f.Ctx(), key.id, WrappingAlgorithm::kRsaesOaepSha256, KeySpec::kRsa3072);
   CHECK(p.key_arn == key.Arn());
   CHECK(p.valid_to == f.clock.Now() + std::chrono::hours(24));
   oracle::Pkey pub = oracle::PublicKey(p.public_key);
   CHECK(EVP_PKEY_is_a(pub.get(), "RSA"));
   CHECK(EVP_PKEY_get_bits(pub.get()) == 3072);
-  ImportParametersResult q =
-      f.service.GetParametersForImport(f.Ctx(), key.id, "RSAES_OAEP_SHA_256", "RSA_3072");
+  ImportParametersResult q = f.service.GetParametersForImport(
+      f.Ctx(), key.id, WrappingAlgorithm::kRsaesOaepSha256, KeySpec::kRsa3072);
   CHECK(q.import_token != p.import_token);
   CHECK(q.public_key != p.public_key);
   CHECK(ErrorOf([&] {
-          f.service.GetParametersForImport(f.Ctx(), key.id, "RSAES_PKCS1_V1_5", "RSA_2048");
+          f.service.GetParametersForImport(f.Ctx(), key.id, WrappingAlgorithm::kRsaesPkcs1V15,
+                                           KeySpec::kRsa2048);
         }) == "ValidationException");
   Key kms = f.NewKey();
   CHECK(MessageOf([&] {
-          f.service.GetParametersForImport(f.Ctx(), kms.id, "RSAES_OAEP_SHA_256", "RSA_2048");
+          f.service.GetParametersForImport(f.Ctx(), kms.id, WrappingAlgorithm::kRsaesOaepSha256,
+                                           KeySpec::kRsa2048);
         }) == kms.Arn() + " origin is AWS_KMS which is not valid for this operation.");
 }
 
@@ -235,7 +238,7 @@ TEST_CASE("Wrong wrapping or wrong material is refused") {
   no_valid_to.expiration_model = std::nullopt;  // AWS's default is KEY_MATERIAL_EXPIRES
   CHECK(MessageOf([&] { f.service.ImportKeyMaterial(f.Ctx(), no_valid_to); }) ==
         "A validTo date must be set if the ExpirationModel is KEY_MATERIAL_EXPIRES");
-  no_valid_to.expiration_model = "KEY_MATERIAL_EXPIRES";
+  no_valid_to.expiration_model = ExpirationModel::kKeyMaterialExpires;
   no_valid_to.valid_to = f.clock.Now() + std::chrono::minutes(5);
   CHECK(ErrorOf([&] { f.service.ImportKeyMaterial(f.Ctx(), no_valid_to); }) ==
         "ValidationException");
@@ -320,7 +323,7 @@ TEST_CASE("On-demand rotation of imported material: NEW_KEY_MATERIAL waits PENDI
   std::string second_id = Import(f, key.id, second, o).material_id;
   CHECK(f.service.DescribeKey(f.Ctx(), key.id).current_material_id == first_id);  // not yet current
   ListKeyRotationsResult all =
-      f.service.ListKeyRotations(f.Ctx(), key.id, "ALL_KEY_MATERIAL", Page{});
+      f.service.ListKeyRotations(f.Ctx(), key.id, IncludeKeyMaterial::kAllKeyMaterial, Page{});
   REQUIRE(all.rotations.size() == 2);
   CHECK(all.rotations[0].state == KeyMaterialState::kCurrent);
   CHECK(all.rotations[1].state == KeyMaterialState::kPendingRotation);
@@ -369,7 +372,7 @@ TEST_CASE("Imported HMAC, ECC and RSA material is the key: checked with the test
     Import(f, key.id, material, o);
     MacRequest req;
     req.key_id = key.id;
-    req.algorithm = "HMAC_SHA_256";
+    req.algorithm = MacAlgorithm::kHmacSha256;
     req.message = oracle::Secret(oracle::Text("hello"));
     CHECK(f.service.GenerateMac(f.Ctx(), req).mac ==
           oracle::Hmac("SHA256", material, oracle::Text("hello")));
@@ -385,7 +388,7 @@ TEST_CASE("Imported HMAC, ECC and RSA material is the key: checked with the test
     CHECK(f.service.GetPublicKey(f.Ctx(), key.id).public_key == oracle::Der(mine.get()));
     SignRequest sign;
     sign.key_id = key.id;
-    sign.algorithm = "ECDSA_SHA_256";
+    sign.algorithm = SigningAlgorithm::kEcdsaSha256;
     sign.message = oracle::Secret(oracle::Text("imported signer"));
     Bytes sig = f.service.Sign(f.Ctx(), sign).signature;
     CHECK(oracle::VerifyRaw(mine.get(), "SHA256", oracle::Padding::kNone,
@@ -405,7 +408,7 @@ TEST_CASE("Imported HMAC, ECC and RSA material is the key: checked with the test
     Import(f, key.id, oracle::Pkcs8(mine.get()), o);
     DecryptRequest dec;
     dec.key_id = key.id;
-    dec.algorithm = "RSAES_OAEP_SHA_256";
+    dec.algorithm = EncryptionAlgorithm::kRsaesOaepSha256;
     dec.ciphertext =
         oracle::OaepEncrypt(mine.get(), "SHA256", oracle::Text("for the imported key"));
     CHECK(oracle::Plain(f.service.Decrypt(f.Ctx(), dec).plaintext) ==
@@ -472,7 +475,7 @@ TEST_CASE(
   CHECK(f.service.DescribeKey(f.Ctx(), key.id).state == KeyState::kEnabled);
   CHECK(f.DecryptText(blob) == "unaffected");
   ListKeyRotationsResult all =
-      f.service.ListKeyRotations(f.Ctx(), key.id, "ALL_KEY_MATERIAL", Page{});
+      f.service.ListKeyRotations(f.Ctx(), key.id, IncludeKeyMaterial::kAllKeyMaterial, Page{});
   REQUIRE(all.rotations.size() == 2);
   CHECK(all.rotations[1].version.material_id == pending_id);
   CHECK(all.rotations[1].version.import_state == ImportState::kPendingImport);

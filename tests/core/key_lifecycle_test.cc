@@ -21,14 +21,14 @@ TEST_CASE("CreateKey makes an enabled symmetric key with one material version") 
 TEST_CASE("Asymmetric specs need a KeyUsage and incompatible usages are refused") {
   ServiceFixture f;
   CreateKeyRequest req;
-  req.key_spec = "RSA_2048";
+  req.key_spec = KeySpec::kRsa2048;
   CHECK(MessageOf([&] { f.service.CreateKey(f.Ctx(), req); }) ==
         "You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys.");
-  req.key_usage = "KEY_AGREEMENT";
+  req.key_usage = KeyUsage::kKeyAgreement;
   CHECK(MessageOf([&] { f.service.CreateKey(f.Ctx(), req); }) ==
         "KeyUsage KEY_AGREEMENT is not compatible with KeySpec RSA_2048");
   CreateKeyRequest sym;
-  sym.key_usage = "SIGN_VERIFY";
+  sym.key_usage = KeyUsage::kSignVerify;
   CHECK(ErrorOf([&] { f.service.CreateKey(f.Ctx(), sym); }) == "ValidationException");
 }
 

@@ -13,8 +13,8 @@ namespace {
 
 Key NewHmacKey(ServiceFixture& f, const std::string& spec) {
   CreateKeyRequest req;
-  req.key_spec = spec;
-  req.key_usage = "GENERATE_VERIFY_MAC";
+  req.key_spec = Enum<KeySpec>(spec);
+  req.key_usage = KeyUsage::kGenerateVerifyMac;
   return f.service.CreateKey(f.Ctx(), req);
 }
 
@@ -32,7 +32,7 @@ MacRequest Mac(const std::string& key_id, const std::string& algorithm, const By
                const Bytes& mac = {}) {
   MacRequest req;
   req.key_id = key_id;
-  req.algorithm = algorithm;
+  req.algorithm = Enum<MacAlgorithm>(algorithm);
   req.message = oracle::Secret(message);
   req.mac = mac;
   return req;
@@ -55,7 +55,7 @@ TEST_CASE("GenerateMac equals OpenSSL's HMAC() for every HMAC key spec") {
       for (const Bytes& message : {oracle::Text("m"), oracle::RandomBytes(4096)}) {
         MacResult r = f.service.GenerateMac(f.Ctx(), Mac(key.id, algorithm, message));
         CHECK(r.mac == oracle::Hmac(md, material, message));
-        CHECK(r.algorithm == algorithm);
+        CHECK(ToString(r.algorithm) == algorithm);
         CHECK(r.key_arn == key.Arn());
         CHECK(f.service.VerifyMac(f.Ctx(), Mac(key.id, algorithm, message, r.mac)).valid);
         Bytes bad = r.mac;
@@ -94,14 +94,15 @@ TEST_CASE("MAC operations need a GENERATE_VERIFY_MAC key, and HMAC keys do nothi
   ServiceFixture f;
   Key sym = f.NewKey();
   CHECK(MessageOf([&] {
-          f.service.GenerateMac(f.Ctx(), Mac(sym.id, "HMAC_SHA_256", oracle::Text("m")));
+          f.service.GenerateMac(f.CtxFor("GenerateMac"),
+                                Mac(sym.id, "HMAC_SHA_256", oracle::Text("m")));
         }) == sym.Arn() + " key usage is ENCRYPT_DECRYPT which is not valid for GenerateMac.");
   Key hmac = NewHmacKey(f, "HMAC_256");
   SignRequest sign;
   sign.key_id = hmac.id;
   sign.message = oracle::Secret(oracle::Text("m"));
-  sign.algorithm = "ECDSA_SHA_256";
-  CHECK(MessageOf([&] { f.service.Sign(f.Ctx(), sign); }) ==
+  sign.algorithm = SigningAlgorithm::kEcdsaSha256;
+  CHECK(MessageOf([&] { f.service.Sign(f.CtxFor("Sign"), sign); }) ==
         hmac.Arn() + " key usage is GENERATE_VERIFY_MAC which is not valid for Sign.");
   CHECK(ErrorOf([&] { f.EncryptText(hmac.id, "x"); }) == "InvalidKeyUsageException");
   // AWS does not rotate HMAC keys: UnsupportedOperationException with no message.

@@ -10,7 +10,7 @@ using namespace rotor::core::testing;
 namespace {
 ListKeyRotationsResult Rotations(ServiceFixture& f, const std::string& id, bool all = false) {
   return f.service.ListKeyRotations(
-      f.Ctx(), id, all ? std::optional<std::string>("ALL_KEY_MATERIAL") : std::nullopt, {});
+      f.Ctx(), id, all ? std::optional(IncludeKeyMaterial::kAllKeyMaterial) : std::nullopt, {});
 }
 }  // namespace
 
@@ -214,8 +214,8 @@ TEST_CASE("RotateKeyOnDemand checks the key state before the key spec and the or
   // EXTERNAL key still waiting for its first material is "<arn> is pending import.".
   ServiceFixture f;
   CreateKeyRequest rsa_req;
-  rsa_req.key_spec = "RSA_2048";
-  rsa_req.key_usage = "SIGN_VERIFY";
+  rsa_req.key_spec = KeySpec::kRsa2048;
+  rsa_req.key_usage = KeyUsage::kSignVerify;
   Key rsa = f.service.CreateKey(f.Ctx(), rsa_req);
   CHECK(ErrorOf([&] { f.service.RotateKeyOnDemand(f.Ctx(), rsa.id); }) ==
         "UnsupportedOperationException");
@@ -225,7 +225,7 @@ TEST_CASE("RotateKeyOnDemand checks the key state before the key spec and the or
         rsa.Arn() + " is disabled.");
 
   CreateKeyRequest ext_req;
-  ext_req.origin = "EXTERNAL";
+  ext_req.origin = Origin::kExternal;
   Key ext = f.service.CreateKey(f.Ctx(), ext_req);
   REQUIRE(ext.state == KeyState::kPendingImport);
   CHECK(ErrorOf([&] { f.service.RotateKeyOnDemand(f.Ctx(), ext.id); }) ==

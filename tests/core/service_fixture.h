@@ -21,8 +21,22 @@ struct ServiceFixture {
   }
 
   RequestContext Ctx(Scope scope = {"111122223333", "us-east-1"}) {
-    return RequestContext{std::move(scope), clock.Now(), "req-" + std::to_string(++requests),
-                          "AKID",           "127.0.0.1", "test"};
+    RequestContext ctx;
+    ctx.scope = std::move(scope);
+    ctx.now = clock.Now();
+    ctx.request_id = "req-" + std::to_string(++requests);
+    ctx.access_key_id = "AKID";
+    ctx.source_ip = "127.0.0.1";
+    ctx.user_agent = "test";
+    return ctx;
+  }
+  // A context for the operation AWS names `operation` (what the router sets
+  // from the operation table), for tests of the messages and usage records
+  // that name it.
+  RequestContext CtxFor(std::string_view operation) {
+    RequestContext ctx = Ctx();
+    ctx.operation = operation;
+    return ctx;
   }
   Key NewKey() { return service.CreateKey(Ctx(), CreateKeyRequest{}); }
   void Advance(Millis d) { AdvanceTime(service, clock.Now() + d, &clock); }
@@ -32,13 +46,13 @@ struct ServiceFixture {
     req.key_id = key_id;
     req.plaintext = SecretBytes(reinterpret_cast<const uint8_t*>(text.data()), text.size());
     req.context = std::move(context);
-    return service.Encrypt(Ctx(), req).ciphertext;
+    return service.Encrypt(CtxFor("Encrypt"), req).ciphertext;
   }
   std::string DecryptText(const Bytes& blob, EncryptionContext context = {}) {
     DecryptRequest req;
     req.ciphertext = blob;
     req.context = std::move(context);
-    DecryptResult r = service.Decrypt(Ctx(), req);
+    DecryptResult r = service.Decrypt(CtxFor("Decrypt"), req);
     return std::string(r.plaintext.bytes().begin(), r.plaintext.bytes().end());
   }
 
@@ -49,6 +63,15 @@ struct ServiceFixture {
   KmsService service;
   int requests = 0;
 };
+
+// The enum value AWS names `name` ("SIGN_VERIFY"), as the wire converts it;
+// tests keep AWS's spelling in their tables.
+template <typename E>
+E Enum(std::string_view name) {
+  std::optional<E> value = Parse<E>(name);
+  REQUIRE(value);
+  return *value;
+}
 
 // Runs `fn` and returns the AWS error name it threw ("" if none).
 template <typename Fn>

@@ -10,12 +10,12 @@ json Decrypt(OperationContext& op) {
   if (req.ciphertext.empty()) throw core::KmsError::Validation("CiphertextBlob is required.");
   req.context = fields::StringMap(op.body, "EncryptionContext");
   req.key_id = fields::OptString(op.body, "KeyId");
-  req.algorithm = fields::OptString(op.body, "EncryptionAlgorithm");
+  req.algorithm = fields::OptEnum<core::EncryptionAlgorithm>(op.body, "EncryptionAlgorithm");
   req.dry_run = fields::Bool(op.body, "DryRun");
   core::DecryptResult r = op.service.Decrypt(op.ctx, req);
   json out = {{"KeyId", r.key_arn},
               {"Plaintext", Base64(r.plaintext)},
-              {"EncryptionAlgorithm", r.algorithm}};
+              {"EncryptionAlgorithm", Name(r.algorithm)}};
   // Asymmetric keys have a single material and AWS names none for them.
   if (!r.material_id.empty()) out["KeyMaterialId"] = r.material_id;
   return out;

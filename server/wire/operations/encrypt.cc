@@ -8,12 +8,12 @@ json Encrypt(OperationContext& op) {
   req.key_id = fields::String(op.body, "KeyId");
   req.plaintext = core::SecretBytes(fields::Blob(op.blobs, "Plaintext"));
   req.context = fields::StringMap(op.body, "EncryptionContext");
-  req.algorithm = fields::OptString(op.body, "EncryptionAlgorithm");
+  req.algorithm = fields::OptEnum<core::EncryptionAlgorithm>(op.body, "EncryptionAlgorithm");
   req.dry_run = fields::Bool(op.body, "DryRun");
   core::EncryptResult r = op.service.Encrypt(op.ctx, req);
   return {{"CiphertextBlob", Base64(r.ciphertext)},
           {"KeyId", r.key_arn},
-          {"EncryptionAlgorithm", r.algorithm}};
+          {"EncryptionAlgorithm", Name(r.algorithm)}};
 }
 
 }  // namespace rotor::server::wire::operations

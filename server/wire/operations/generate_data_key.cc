@@ -9,7 +9,7 @@ core::GenerateDataKeyRequest ReadRequest(OperationContext& op) {
   req.key_id = fields::String(op.body, "KeyId");
   req.context = fields::StringMap(op.body, "EncryptionContext");
   req.number_of_bytes = fields::OptInt(op.body, "NumberOfBytes");
-  req.key_spec = fields::OptString(op.body, "KeySpec");
+  req.key_spec = fields::OptEnum<core::DataKeySpec>(op.body, "KeySpec");
   req.dry_run = fields::Bool(op.body, "DryRun");
   return req;
 }

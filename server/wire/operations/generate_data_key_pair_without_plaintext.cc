@@ -7,13 +7,14 @@ json GenerateDataKeyPairWithoutPlaintext(OperationContext& op) {
   core::GenerateDataKeyPairRequest req;
   req.key_id = fields::String(op.body, "KeyId");
   req.context = fields::StringMap(op.body, "EncryptionContext");
-  req.key_pair_spec = fields::String(op.body, "KeyPairSpec");
+  // AWS's DataKeyPairSpec values are names of asymmetric KeySpecs.
+  req.key_pair_spec = fields::Enum<core::KeySpec>(op.body, "KeyPairSpec");
   req.dry_run = fields::Bool(op.body, "DryRun");
   core::GenerateDataKeyPairResult r = op.service.GenerateDataKeyPair(op.ctx, req, false);
   return {{"PrivateKeyCiphertextBlob", Base64(r.private_key_ciphertext)},
           {"PublicKey", Base64(r.public_key)},
           {"KeyId", r.key_arn},
-          {"KeyPairSpec", r.key_pair_spec},
+          {"KeyPairSpec", Name(r.key_pair_spec)},
           {"KeyMaterialId", r.material_id}};
 }
 

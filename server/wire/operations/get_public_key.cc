@@ -13,15 +13,10 @@ json GetPublicKey(OperationContext& op) {
               {"KeySpec", std::string(core::ToString(key.spec))},
               {"KeyUsage", std::string(core::ToString(key.usage))}};
   core::KeyAlgorithms algorithms = core::AlgorithmsFor(key.spec, key.usage);
-  auto list = [](const std::vector<std::string_view>& items) {
-    json a = json::array();
-    for (auto s : items) a.push_back(std::string(s));
-    return a;
-  };
-  if (!algorithms.encryption.empty()) out["EncryptionAlgorithms"] = list(algorithms.encryption);
-  if (!algorithms.signing.empty()) out["SigningAlgorithms"] = list(algorithms.signing);
+  if (!algorithms.encryption.empty()) out["EncryptionAlgorithms"] = Names(algorithms.encryption);
+  if (!algorithms.signing.empty()) out["SigningAlgorithms"] = Names(algorithms.signing);
   if (!algorithms.key_agreement.empty())
-    out["KeyAgreementAlgorithms"] = list(algorithms.key_agreement);
+    out["KeyAgreementAlgorithms"] = Names(algorithms.key_agreement);
   return out;
 }
 

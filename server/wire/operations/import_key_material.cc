@@ -18,9 +18,9 @@ json ImportKeyMaterial(OperationContext& op) {
   req.key_id = fields::String(op.body, "KeyId");
   req.import_token = fields::Blob(op.blobs, "ImportToken");
   req.encrypted_material = fields::Blob(op.blobs, "EncryptedKeyMaterial");
-  req.expiration_model = fields::OptString(op.body, "ExpirationModel");
+  req.expiration_model = fields::OptEnum<core::ExpirationModel>(op.body, "ExpirationModel");
   req.valid_to = OptTimestamp(op.body, "ValidTo");
-  req.import_type = fields::OptString(op.body, "ImportType");
+  req.import_type = fields::OptEnum<core::ImportType>(op.body, "ImportType");
   req.material_id = fields::OptString(op.body, "KeyMaterialId");
   req.description = fields::OptString(op.body, "KeyMaterialDescription");
   core::ImportKeyMaterialResult r = op.service.ImportKeyMaterial(op.ctx, req);

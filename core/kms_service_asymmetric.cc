@@ -113,7 +113,7 @@ PublicKeyResult KmsService::GetPublicKey(const RequestContext& ctx, const std::s
   std::shared_ptr<const Key> key = ResolveKey(ctx, key_id, AliasPolicy::kAllowAlias);
   if (!IsAsymmetricSpec(key->spec)) {
     throw KmsError::Unsupported(key->Arn() + " key spec is " + std::string(ToString(key->spec)) +
-                                " which is not valid for GetPublicKey.");
+                                " which is not valid for " + std::string(ctx.operation) + ".");
   }
   RequireState(*key, StateRule::kCryptographic);
   return {key, PrivateKeyOf(*key)->PublicKeyDer()};

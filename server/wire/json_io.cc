@@ -62,11 +62,11 @@ json RotationEntryJson(const core::RotationEntry& e, const core::Key* key) {
     // As AWS's list-key-rotations example shows: no description member when
     // none was given, and no expiration for material that is not imported.
     if (!e.version.description.empty()) r["KeyMaterialDescription"] = e.version.description;
-    if (e.version.import_state)
-      r["ImportState"] = std::string(core::ToString(*e.version.import_state));
+    if (e.version.import_state) r["ImportState"] = Name(*e.version.import_state);
     if (e.version.import_state == core::ImportState::kImported) {
       r["ExpirationModel"] =
-          e.version.valid_to ? "KEY_MATERIAL_EXPIRES" : "KEY_MATERIAL_DOES_NOT_EXPIRE";
+          Name(e.version.valid_to ? core::ExpirationModel::kKeyMaterialExpires
+                                  : core::ExpirationModel::kKeyMaterialDoesNotExpire);
       if (e.version.valid_to) r["ValidTo"] = EpochSeconds(*e.version.valid_to);
     }
   }

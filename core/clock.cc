@@ -13,6 +13,8 @@ Timestamp SystemClock::Now() const {
 bool VirtualClock::AdvanceTo(Timestamp t) {
   int64_t target = t.time_since_epoch().count();
   int64_t current = now_ms_.load(std::memory_order_acquire);
+  if (target < current) return false;
+  if (keeper_ && target != current) keeper_(t);
   while (target >= current) {
     if (now_ms_.compare_exchange_weak(current, target, std::memory_order_acq_rel)) return true;
   }

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -54,11 +55,19 @@ class VirtualClock final : public Clock {
   bool IsVirtual() const override { return true; }
 
   // Moves the clock to `t`. Returns false (and leaves the clock alone) when `t`
-  // is in the past: time never moves backwards.
+  // is in the past: time never moves backwards. Calls the keeper first, if
+  // any; when the keeper throws, the clock stays and the exception propagates.
   bool AdvanceTo(Timestamp t);
+
+  // `keep` is called with the new time before every move, to record it with
+  // the data (core/clock_resume.h). Set it before the clock is shared; callers
+  // that move the clock from several threads serialise their moves, so the
+  // time recorded last is the clock's.
+  void SetKeeper(std::function<void(Timestamp)> keep) { keeper_ = std::move(keep); }
 
  private:
   std::atomic<int64_t> now_ms_;
+  std::function<void(Timestamp)> keeper_;
 };
 
 }  // namespace rotor::core

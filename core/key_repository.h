@@ -8,6 +8,11 @@
 // thread (so its reads and writes see no interleaving), and Write returns only
 // after the transaction is durably committed. Concurrent Write calls may share
 // one commit (group commit); each still succeeds or fails on its own.
+//
+// A store that cannot serve a call for a reason the caller should be told
+// (no space left in the data dir, the data dir gone, a corrupt database)
+// throws KmsError::StoreUnavailable naming the cause (core/kms_error.h); any
+// other failure is an internal error.
 #pragma once
 
 #include <functional>
@@ -35,6 +40,31 @@ struct KeyUsageRecord {
   std::string operation;
   Timestamp timestamp;
   std::string request_id;
+};
+
+// The clock a store was last served with, kept with the data so that a
+// restart of a virtual clock resumes where it stopped (core/clock_resume.h).
+struct StoredClock {
+  bool is_virtual = false;  // the last server on this store ran the virtual clock
+  // The latest time a virtual clock reached on this store (kept while a
+  // system-clock server runs on it, so a later virtual restart resumes it and a
+  // system-clock start can say that the data is dated ahead of the wall clock).
+  std::optional<Timestamp> virtual_time;
+};
+
+// Whether a store can still take writes. Passing faults (a full disk, a lock
+// held by another process) fail one write each and leave the store healthy;
+// these do not pass: the store refuses every write from then on.
+struct StoreHealth {
+  enum class Status {
+    kOk,
+    kWritesStopped,  // the database was found corrupt: reads go on, writes are refused
+    kLost,           // the data dir was removed or replaced under the server: it must stop
+  };
+  Status status = Status::kOk;
+  // For people: what happened, in Rotor's words (the message of
+  // KmsError::StoreUnavailable; no SQLite text, no paths). Empty when kOk.
+  std::string problem;
 };
 
 // Due work the scheduler picks up, ordered by time.
@@ -107,8 +137,25 @@ class KeyRepository {
   virtual void Write(const std::function<void(KeyTransaction&)>& fn,
                      const std::function<void()>& on_commit = {}) = 0;
 
-  // Empties every table (POST /_rotor/reset).
+  // Empties every table of keys, aliases, material, usage and tombstones
+  // (POST /_rotor/reset). The store's own records below are kept.
   virtual void Reset() = 0;
+
+  // ---- The store's own records: facts about the store, not about its keys.
+  // Each Put is durable when it returns; Reset() keeps them.
+
+  // The check value of the root key the store's material is sealed under
+  // (core/root_key_check.h: 32 bytes); nullopt while none is recorded.
+  virtual std::optional<Bytes> GetRootKeyCheck() = 0;
+  virtual void PutRootKeyCheck(const Bytes& check) = 0;
+
+  // The clock the store was last served with; nullopt for a store that never
+  // recorded one (new, or written by a Rotor before clocks were stored).
+  virtual std::optional<StoredClock> GetStoredClock() = 0;
+  virtual void PutStoredClock(const StoredClock& clock) = 0;
+
+  // Whether the store still takes writes. May be called from any thread.
+  virtual StoreHealth Health() const { return {}; }
 };
 
 }  // namespace rotor::core

@@ -1,6 +1,7 @@
 #include "core/key_sealer.h"
 
 #include "core/aead.h"
+#include "core/hmac.h"
 #include "core/kms_error.h"
 
 namespace rotor::core {
@@ -14,6 +15,12 @@ Bytes SealingAad(const std::string& key_id, uint32_t version) {
 KeySealer::KeySealer(SecretBytes root_key, RandomSource& random)
     : root_key_(std::move(root_key)), random_(random) {
   if (root_key_.size() != kAesKeySize) throw KmsError::Internal("the root key must be 32 bytes");
+}
+
+Bytes KeySealer::CheckValue() const {
+  constexpr std::string_view kLabel = "rotor root key check value v1";
+  return ComputeHmac(KeySpec::kHmac256, {root_key_.data(), root_key_.size()},
+                     {reinterpret_cast<const uint8_t*>(kLabel.data()), kLabel.size()});
 }
 
 SealedMaterial KeySealer::Seal(const std::string& key_id, uint32_t version,

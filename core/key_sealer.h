@@ -34,6 +34,11 @@ class KeySealer {
   std::optional<SecretBytes> UnsealWithAad(std::span<const uint8_t> aad,
                                            std::span<const uint8_t> sealed) const;
 
+  // The root key's check value: HMAC-SHA256 (RFC 2104) under the root key of
+  // the fixed label "rotor root key check value v1", 32 bytes. It tells root
+  // keys apart without revealing them; stores record it (core/root_key_check.h).
+  Bytes CheckValue() const;
+
  private:
   SecretBytes root_key_;
   RandomSource& random_;

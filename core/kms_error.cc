@@ -51,6 +51,7 @@ constexpr std::array kErrorTable = {
     ErrorInfo{ErrorCode::kBadRequest, "BadRequestException", 400},
     ErrorInfo{ErrorCode::kNotImplemented, "NotImplementedException", 501},
     ErrorInfo{ErrorCode::kClock, "ClockException", 409},
+    ErrorInfo{ErrorCode::kStoreUnavailable, "KMSInternalException", 500},
 };
 
 constexpr std::array<ErrorCode, kErrorTable.size()> MakeCodeList() {
@@ -152,6 +153,42 @@ KmsError KmsError::ValidationFailed(std::string_view value, std::string_view mem
                                     std::string_view constraint) {
   return {ErrorCode::kValidation, Concat({"1 validation error detected: Value '", value, "' at '",
                                           member, "' failed to satisfy constraint: ", constraint})};
+}
+KmsError KmsError::StoreUnavailable(StoreFault fault) {
+  const char* message = "";
+  switch (fault) {
+    case StoreFault::kNoSpace:
+      message =
+          "No space left in Rotor's data dir: the write was not made. Reads keep working, and "
+          "writes succeed again once space is freed.";
+      break;
+    case StoreFault::kFileSizeLimit:
+      message =
+          "Rotor's database reached the file size limit of its process (ulimit -f): the write was "
+          "not made. Reads keep working.";
+      break;
+    case StoreFault::kLocked:
+      message =
+          "Rotor's database is locked by another process: the write was not made. Writes succeed "
+          "again once that process lets go of the lock.";
+      break;
+    case StoreFault::kReadOnly:
+      message =
+          "Rotor's data dir or database became read-only: the write was not made. Reads keep "
+          "working.";
+      break;
+    case StoreFault::kCorrupt:
+      message =
+          "Rotor's database is corrupt: writes are stopped. Stop Rotor and recover the database as "
+          "the server's log says.";
+      break;
+    case StoreFault::kDataDirLost:
+      message =
+          "Rotor's data dir was removed or replaced while it ran: the write was not made and Rotor "
+          "is stopping.";
+      break;
+  }
+  return {ErrorCode::kStoreUnavailable, message};
 }
 
 }  // namespace rotor::core

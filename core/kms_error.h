@@ -54,9 +54,26 @@ enum class ErrorCode {
   kBadRequest,      // a request whose HTTP framing is malformed (RFC 9112)
   kNotImplemented,  // a transfer coding Rotor does not implement (RFC 9112 section 6.1)
   kClock,           // POST /_rotor/clock on the system clock
+  // Rotor's store cannot serve the call (KeyRepository implementations throw
+  // it): AWS's name for a service fault, KMSInternalException with status 500,
+  // but with a message that names the cause, since here the cause is on the
+  // user's machine (a full disk, a removed data dir) and theirs to fix.
+  kStoreUnavailable,
 };
 
-// The AWS error name ("__type") for a code, e.g. "NotFoundException".
+// Why a store could not serve a call; each has one message
+// (KmsError::StoreUnavailable).
+enum class StoreFault {
+  kNoSpace,        // ENOSPC/EDQUOT (SQLITE_FULL): passes once space is freed
+  kFileSizeLimit,  // EFBIG: the process's file size limit (RLIMIT_FSIZE)
+  kLocked,         // another process holds the database's write lock
+  kReadOnly,       // the database or the data dir became read-only
+  kCorrupt,        // SQLITE_CORRUPT/SQLITE_NOTADB: writes are stopped for good
+  kDataDirLost,    // the data dir was removed or replaced: the server stops
+};
+
+// The AWS error name ("__type") for a code, e.g. "NotFoundException". Every
+// code has its own name except kStoreUnavailable (KMSInternalException).
 std::string_view ErrorName(ErrorCode code);
 // The HTTP status AWS uses for a code (400 for client errors, 500 for faults).
 int HttpStatus(ErrorCode code);
@@ -128,6 +145,11 @@ class KmsError : public std::runtime_error {
   static KmsError Internal(std::string message) {
     return {ErrorCode::kKmsInternal, std::move(message)};
   }
+  // KMSInternalException (500) naming what went wrong with Rotor's data dir,
+  // e.g. "No space left in Rotor's data dir: the write was not made. Reads keep
+  // working, and writes succeed again once space is freed." (Rotor's own words:
+  // no SQLite message reaches a client).
+  static KmsError StoreUnavailable(StoreFault fault);
 
  private:
   ErrorCode code_;

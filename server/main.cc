@@ -4,6 +4,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -14,9 +15,11 @@
 
 #include "core/advance_time.h"
 #include "core/background_worker.h"
+#include "core/clock_resume.h"
 #include "core/key_inventory.h"
 #include "core/key_sealer.h"
 #include "core/kms_service.h"
+#include "core/root_key_check.h"
 #include "server/admin/admin_endpoints.h"
 #include "server/audit/audit_trail.h"
 #include "server/config.h"
@@ -72,6 +75,32 @@ storage::SqliteOptions ReadOnly(const std::string& data_dir) {
   return options;
 }
 
+// The root key of `repo`: read from its file, or created in the data dir
+// together with a new store (never for a store that holds keys), then
+// compared with the check value the store records. Throws with a message for
+// people when it is missing or is not the store's.
+core::SecretBytes OpenRootKey(const server::Config& config, const std::string& data_dir,
+                              storage::SqliteKeyRepository& repo, core::RandomSource& random) {
+  bool default_path = config.root_key_file.empty();
+  std::string path = default_path ? data_dir + "/root.key" : config.root_key_file;
+  bool expected = core::StoreExpectsRootKey(repo);
+  std::error_code ec;
+  if (expected && !std::filesystem::exists(path, ec) && !ec) {
+    throw std::runtime_error(
+        path + " is missing, and " + repo.db_path() +
+        " holds key material sealed under it: restore it from your backup. (Rotor creates a root "
+        "key only together with a new database.)");
+  }
+  core::SecretBytes key = storage::LoadOrCreateRootKey(path, default_path && !expected, random);
+  core::KeySealer sealer(key, random);
+  if (core::CheckRootKey(repo, sealer) == core::RootKeyVerdict::kDiffers) {
+    throw std::runtime_error(path + " does not match " + repo.db_path() +
+                             ": restore it from your backup. (The key material in " +
+                             repo.db_path() + " is sealed under another root key.)");
+  }
+  return key;
+}
+
 int Serve(const server::Config& config) {
   RaiseDescriptorLimit();
   std::unique_ptr<ScratchDir> scratch;
@@ -79,26 +108,54 @@ int Serve(const server::Config& config) {
   if (config.in_memory) {
     scratch = std::make_unique<ScratchDir>();
     data_dir = scratch->path();
-  } else {
-    std::filesystem::create_directories(data_dir);
+  }
+
+  storage::SqliteOptions store_options;
+  store_options.data_dir = data_dir;  // created 0700, or checked (storage/data_dir.h)
+  store_options.durable = !config.in_memory;
+  store_options.on_failure = [](const core::StoreHealth& health) {
+    // The data dir is gone: stop as on SIGTERM (in-flight requests finish).
+    if (health.status == core::StoreHealth::Status::kLost) ::kill(::getpid(), SIGTERM);
+  };
+  storage::SqliteKeyRepository repo(store_options);
+  if (repo.start_check().empty()) {
+    std::fprintf(stderr,
+                 "rotor: quick_check of %s stopped after %lld s; the rest of the database is "
+                 "checked as it is read\n",
+                 repo.db_path().c_str(),
+                 static_cast<long long>(store_options.check_budget.count() / 1000));
   }
 
   core::OpenSslRandom random;
-  bool default_root_key = config.root_key_file.empty();
-  std::string root_key_path = default_root_key ? data_dir + "/root.key" : config.root_key_file;
-  core::SecretBytes root_key =
-      storage::LoadOrCreateRootKey(root_key_path, default_root_key, random);
-  core::KeySealer sealer(std::move(root_key), random);
+  core::KeySealer sealer(OpenRootKey(config, data_dir, repo, random), random);
 
-  storage::SqliteKeyRepository repo({data_dir, /*durable=*/!config.in_memory, 512});
-
+  // A virtual clock resumes the time stored with the data; a system clock
+  // says so when the data's virtual clock had moved past it.
   core::SystemClock system_clock;
+  core::ClockResume resume =
+      core::ResumeClock(repo, config.virtual_clock, config.clock_start, system_clock.Now());
   std::unique_ptr<core::VirtualClock> virtual_clock;
   const core::Clock* clock = &system_clock;
+  std::string clock_text = "system";
+  std::string clock_warning;
   if (config.virtual_clock) {
-    virtual_clock =
-        std::make_unique<core::VirtualClock>(config.clock_start.value_or(system_clock.Now()));
+    virtual_clock = std::make_unique<core::VirtualClock>(resume.start);
+    core::KeepClockInStore(*virtual_clock, repo);
     clock = virtual_clock.get();
+    clock_text = "virtual";
+    if (resume.resumed) clock_text += ", resumed at " + core::FormatIso8601(*resume.resumed);
+    if (resume.ignored_clock_start) {
+      std::fprintf(stderr,
+                   "rotor: --clock-start %s is before this data's virtual time; the clock resumes "
+                   "at %s (time never moves backwards)\n",
+                   core::FormatIso8601(*resume.ignored_clock_start).c_str(),
+                   core::FormatIso8601(resume.start).c_str());
+    }
+  } else if (resume.data_ahead) {
+    clock_warning = "this data's virtual clock reached " + core::FormatIso8601(*resume.data_ahead) +
+                    ", ahead of the system clock: key material and schedules may be dated in the "
+                    "future. Start with --clock virtual to resume that time.";
+    clock_text += "; " + clock_warning;
   }
 
   core::ServiceConfig service_config;
@@ -130,6 +187,8 @@ int Serve(const server::Config& config) {
   admin_options.admin_token = config.admin_token;
   admin_options.version = ROTOR_VERSION;
   admin_options.default_scope = {config.account_id, config.region};
+  admin_options.store_health = [&repo] { return repo.Health(); };
+  if (!clock_warning.empty()) admin_options.warnings.push_back(clock_warning);
   core::KeyInventory inventory(repo);  // whole-store reads for the admin API
   server::admin::AdminEndpoints admin(service, inventory, *clock, virtual_clock.get(), audit.get(),
                                       admin_options);
@@ -172,12 +231,16 @@ int Serve(const server::Config& config) {
       "rotor %s listening on %s (account %s, region %s, clock %s, data %s); try: aws "
       "--endpoint-url %s kms list-keys\n",
       ROTOR_VERSION, url.c_str(), config.account_id.c_str(), config.region.c_str(),
-      config.virtual_clock ? "virtual" : "system",
-      config.in_memory ? "in memory" : data_dir.c_str(), url.c_str());
+      clock_text.c_str(), config.in_memory ? "in memory" : data_dir.c_str(), url.c_str());
   std::fflush(stdout);
 
   http_server.Run();
   worker.Stop();
+  if (core::StoreHealth health = repo.Health();
+      health.status == core::StoreHealth::Status::kLost) {
+    std::fprintf(stderr, "rotor: stopped: %s\n", health.problem.c_str());  // the log says why
+    return 1;
+  }
   std::fprintf(stderr, "rotor: stopped cleanly\n");
   return 0;
 }

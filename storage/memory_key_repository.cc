@@ -203,6 +203,26 @@ void MemoryKeyRepository::Reset() {
   state_ = State{};
 }
 
+std::optional<core::Bytes> MemoryKeyRepository::GetRootKeyCheck() {
+  std::lock_guard lock(mu_);
+  return root_key_check_;
+}
+
+void MemoryKeyRepository::PutRootKeyCheck(const core::Bytes& check) {
+  std::lock_guard lock(mu_);
+  root_key_check_ = check;
+}
+
+std::optional<core::StoredClock> MemoryKeyRepository::GetStoredClock() {
+  std::lock_guard lock(mu_);
+  return stored_clock_;
+}
+
+void MemoryKeyRepository::PutStoredClock(const core::StoredClock& clock) {
+  std::lock_guard lock(mu_);
+  stored_clock_ = clock;
+}
+
 size_t MemoryKeyRepository::material_reads() const {
   std::lock_guard lock(mu_);
   return material_reads_;

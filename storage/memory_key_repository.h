@@ -47,6 +47,10 @@ class MemoryKeyRepository final : public core::KeyRepository {
   void Write(const std::function<void(core::KeyTransaction&)>& fn,
              const std::function<void()>& on_commit) override;
   void Reset() override;
+  std::optional<core::Bytes> GetRootKeyCheck() override;
+  void PutRootKeyCheck(const core::Bytes& check) override;
+  std::optional<core::StoredClock> GetStoredClock() override;
+  void PutStoredClock(const core::StoredClock& clock) override;
 
   // For tests of caching and batching: sealed-material reads served, and
   // write transactions committed, since construction.
@@ -73,6 +77,9 @@ class MemoryKeyRepository final : public core::KeyRepository {
 
   mutable std::mutex mu_;
   State state_;                // guarded by mu_
+  // The store's own records, which Reset keeps; guarded by mu_.
+  std::optional<core::Bytes> root_key_check_;
+  std::optional<core::StoredClock> stored_clock_;
   size_t material_reads_ = 0;  // guarded by mu_
   size_t commits_ = 0;         // guarded by mu_
 };

@@ -72,6 +72,17 @@ const std::vector<std::string>& Migrations() {
         PRIMARY KEY (account, region, key_id)
       ) WITHOUT ROWID;
       )sql",
+      // 3: the store's own records (one row): the check value of the root key
+      // its material is sealed under, and the clock it was last served with.
+      R"sql(
+      CREATE TABLE store_state (
+        id             INTEGER PRIMARY KEY CHECK (id = 1),
+        root_key_check BLOB,              -- HMAC-SHA256 of a fixed label under the root key
+        clock          TEXT CHECK (clock IN ('system', 'virtual')),
+        virtual_time   INTEGER            -- ms since epoch: the latest time of a virtual clock
+      );
+      INSERT INTO store_state (id) VALUES (1);
+      )sql",
   };
   return kMigrations;
 }

@@ -1,11 +1,56 @@
 #include "storage/sqlite_db.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 namespace rotor::storage {
 
 void Check(sqlite3* db, int rc, const char* what) {
   if (rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE) return;
   std::string msg = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
-  throw StorageError(msg);
+  throw StorageError(msg, rc, db ? sqlite3_system_errno(db) : 0);
+}
+
+void PrepareDatabaseFile(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0 && errno != EACCES && errno != EROFS) {
+    throw StorageError("cannot create " + path + ": " + std::strerror(errno), 0, errno);
+  }
+  if (fd >= 0) ::close(fd);  // else: SqliteDb's open says what is wrong
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    std::string file = path + suffix;
+    struct stat st {};
+    if (::lstat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    if ((st.st_mode & 077) != 0) ::chmod(file.c_str(), st.st_mode & 0700);
+  }
+}
+
+std::string QuickCheck(SqliteDb& db, std::chrono::milliseconds budget) {
+  struct Deadline {
+    std::chrono::steady_clock::time_point at;
+  } deadline{std::chrono::steady_clock::now() + budget};
+  // Called every 10,000 virtual machine steps; non-zero interrupts.
+  sqlite3_progress_handler(
+      db.handle(), 10000,
+      [](void* p) -> int {
+        return std::chrono::steady_clock::now() > static_cast<Deadline*>(p)->at ? 1 : 0;
+      },
+      &deadline);
+  std::string verdict;
+  try {
+    Statement q(db.handle(), "PRAGMA quick_check(1)");
+    verdict = q.Step() ? q.Text(0) : "ok";
+  } catch (const StorageError& e) {
+    sqlite3_progress_handler(db.handle(), 0, nullptr, nullptr);
+    if (e.sqlite_code() == SQLITE_INTERRUPT) return "";
+    throw;
+  }
+  sqlite3_progress_handler(db.handle(), 0, nullptr, nullptr);
+  return verdict;
 }
 
 Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
@@ -71,16 +116,28 @@ std::vector<uint8_t> Statement::Blob(int col) const {
 
 SqliteDb::SqliteDb(const std::string& path, bool create, bool read_only) {
   int flags = SQLITE_OPEN_NOMUTEX | (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE);
-  if (create && !read_only) flags |= SQLITE_OPEN_CREATE;
+  bool on_disk = path != ":memory:";
+  if (create && !read_only) {
+    flags |= SQLITE_OPEN_CREATE;
+    if (on_disk) PrepareDatabaseFile(path);
+  }
   int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg =
         "cannot open database " + path + ": " + (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
+    int sys = db_ ? sqlite3_system_errno(db_) : 0;
     sqlite3_close(db_);
     db_ = nullptr;
-    throw StorageError(msg);
+    throw StorageError(msg, rc, sys);
   }
   sqlite3_extended_result_codes(db_, 1);
+  if (!read_only && on_disk && sqlite3_db_readonly(db_, "main") == 1) {
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw StorageError(path + " is read-only, and Rotor writes to it. Make it writable (chmod u+w " +
+                           path + ") or, to only read it, use rotor report or rotor export.",
+                       SQLITE_READONLY);
+  }
 }
 
 SqliteDb::~SqliteDb() {

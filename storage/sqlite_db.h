@@ -6,8 +6,10 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
+#include <stdexcept>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,10 +18,20 @@
 
 namespace rotor::storage {
 
-// Thrown for any SQLite failure; the server turns it into KMSInternalException.
+// Thrown for any SQLite failure and for data dir problems at start; the
+// server turns it into KMSInternalException. `sqlite_code` is SQLite's
+// extended result code (0 when the failure is not SQLite's) and `sys_errno`
+// the errno of the last system call SQLite made for it (sqlite3_system_errno).
 class StorageError : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit StorageError(const std::string& message, int sqlite_code = 0, int sys_errno = 0)
+      : std::runtime_error(message), sqlite_code_(sqlite_code), sys_errno_(sys_errno) {}
+  int sqlite_code() const { return sqlite_code_; }
+  int sys_errno() const { return sys_errno_; }
+
+ private:
+  int sqlite_code_;
+  int sys_errno_;
 };
 
 class Statement {
@@ -69,7 +81,10 @@ class ScopedStatement {
 
 class SqliteDb {
  public:
-  // Opens (creating if asked) the database file; throws StorageError.
+  // Opens (creating if asked) the database file; throws StorageError. A file
+  // Rotor creates is made 0600 whatever the umask, and SQLite gives its WAL
+  // and shared-memory files the same mode. Opened for writing, a file that
+  // can only be read is refused (SQLite would silently open it read-only).
   SqliteDb(const std::string& path, bool create, bool read_only);
   ~SqliteDb();
   SqliteDb(const SqliteDb&) = delete;
@@ -87,5 +102,14 @@ class SqliteDb {
 
 // Throws StorageError naming `what` and SQLite's message when rc is an error.
 void Check(sqlite3* db, int rc, const char* what);
+
+// Creates `path` (0600, whatever the umask) if it does not exist, and takes
+// group and other permissions away from it and from its -wal and -shm files
+// if an older Rotor left them readable. Throws StorageError.
+void PrepareDatabaseFile(const std::string& path);
+
+// Runs PRAGMA quick_check on `db` for at most `budget`. Returns "ok", SQLite's
+// first complaint, or "" when the budget ran out first. Throws StorageError.
+std::string QuickCheck(SqliteDb& db, std::chrono::milliseconds budget);
 
 }  // namespace rotor::storage

@@ -6,8 +6,11 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
+#include "core/kms_error.h"
+#include "storage/data_dir.h"
 #include "storage/key_codec.h"
 #include "storage/migrations.h"
 
@@ -32,7 +35,40 @@ void ConfigureConnection(SqliteDb& db, bool durable) {
   db.Exec("PRAGMA busy_timeout = 5000");
   db.Exec("PRAGMA foreign_keys = ON");
   db.Exec(durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF");
+  // Freed content (a deleted key's sealed material) is overwritten with zeros,
+  // whatever the default SQLite was built with.
+  db.Exec("PRAGMA secure_delete = ON");
 }
+
+// The fault a SQLite failure is, if it is one the caller should be told.
+std::optional<core::StoreFault> FaultOf(const StorageError& e) {
+  switch (e.sqlite_code() & 0xff) {
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return core::StoreFault::kCorrupt;
+    case SQLITE_FULL:
+      return core::StoreFault::kNoSpace;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return core::StoreFault::kLocked;
+    case SQLITE_READONLY:
+      return core::StoreFault::kReadOnly;
+    case SQLITE_IOERR:
+    case SQLITE_CANTOPEN:
+      // An I/O error is a fault of its own only when the system said why.
+      if (e.sys_errno() == ENOSPC || e.sys_errno() == EDQUOT) return core::StoreFault::kNoSpace;
+      if (e.sys_errno() == EFBIG) return core::StoreFault::kFileSizeLimit;
+      if (e.sys_errno() == EROFS) return core::StoreFault::kReadOnly;
+      return std::nullopt;
+    default:
+      return std::nullopt;
+  }
+}
+
+constexpr const char* kRecovery =
+    "Stop Rotor, keep a copy of the data dir, and either restore rotor.db from a backup or "
+    "salvage what SQLite can read: sqlite3 rotor.db .recover | sqlite3 recovered.db, then move "
+    "recovered.db to rotor.db (docs/security.md, \"Data at rest\").";
 
 constexpr const char* kKeyColumns = "SELECT key_id, doc FROM keys ";
 
@@ -93,6 +129,11 @@ class SqliteKeyRepository::Transaction final : public core::KeyTransaction {
  public:
   explicit Transaction(SqliteDb& db) : db_(db) {}
 
+  // True once a call removed sealed material (the batch then ends with a
+  // TRUNCATE checkpoint, so no file keeps it).
+  bool removed_material() const { return removed_material_; }
+  void NoteRemovedMaterial() { removed_material_ = true; }
+
   std::optional<Key> GetKey(const Scope& scope, const std::string& key_id) override {
     return SelectKey(db_, scope, key_id);
   }
@@ -108,6 +149,7 @@ class SqliteKeyRepository::Transaction final : public core::KeyTransaction {
     q->Run();
   }
   void DeleteKey(const Scope& scope, const std::string& key_id) override {
+    removed_material_ = true;
     auto q = db_.Prepare("DELETE FROM keys WHERE account = ? AND region = ? AND key_id = ?");
     q->Bind(1, scope.account).Bind(2, scope.region).Bind(3, key_id).Run();
     auto tombstone = db_.Prepare(
@@ -162,10 +204,12 @@ class SqliteKeyRepository::Transaction final : public core::KeyTransaction {
     else
       q->BindNull(9);
     q->Bind(10, OptMs(v.valid_to));
-    if (sealed)
+    if (sealed) {
       q->BindBlob(11, sealed->sealed.data(), sealed->sealed.size());
-    else
+    } else {
       q->BindNull(11);
+      removed_material_ = true;  // a row without bytes may replace one with them
+    }
     q->Run();
   }
   std::optional<KeyMaterialVersion> GetMaterialVersion(const Scope& scope,
@@ -180,47 +224,74 @@ class SqliteKeyRepository::Transaction final : public core::KeyTransaction {
 
  private:
   SqliteDb& db_;
+  bool removed_material_ = false;
 };
 
 SqliteKeyRepository::SqliteKeyRepository(const SqliteOptions& options) : options_(options) {
   db_path_ = options_.data_dir + "/rotor.db";
+  lock_path_ = options_.data_dir + "/rotor.lock";
   if (options_.read_only) {
     SqliteDb probe(db_path_, /*create=*/false, /*read_only=*/true);
     auto q = probe.Prepare("PRAGMA user_version");
-    if (!q->Step() || q->Int(0) != LatestSchemaVersion()) {
+    schema_version_ = q->Step() ? static_cast<int>(q->Int(0)) : 0;
+    // Schema 2 is read as it is (a data dir no server has migrated yet).
+    if (schema_version_ < 2 || schema_version_ > LatestSchemaVersion()) {
       throw StorageError(db_path_ + " is not a Rotor database of this version");
     }
     return;
   }
-  if (::mkdir(options_.data_dir.c_str(), 0700) != 0 && errno != EEXIST) {
-    throw StorageError("cannot create data dir " + options_.data_dir + ": " + std::strerror(errno));
-  }
-  std::string lock_path = options_.data_dir + "/rotor.lock";
-  lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  PrepareDataDir(options_.data_dir);
+  lock_fd_ = ::open(lock_path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (lock_fd_ < 0) {
-    throw StorageError("cannot open " + lock_path + ": " + std::strerror(errno) +
+    throw StorageError("cannot open " + lock_path_ + ": " + std::strerror(errno) +
                        " (is the data dir writable?)");
   }
   if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
     ::close(lock_fd_);
     lock_fd_ = -1;
     throw StorageError("data dir " + options_.data_dir + " is in use by another Rotor process (" +
-                       lock_path + " is locked)");
+                       lock_path_ + " is locked)");
   }
+  ::fchmod(lock_fd_, 0600);  // an older Rotor's lock file may be readable by others
   try {
     try {
       writer_db_ = std::make_unique<SqliteDb>(db_path_, /*create=*/true, /*read_only=*/false);
       ConfigureConnection(*writer_db_, options_.durable);
     } catch (const StorageError& e) {
+      if ((e.sqlite_code() & 0xff) == SQLITE_READONLY) throw;
       throw StorageError(
           db_path_ + " is not a usable SQLite database (" + e.what() +
           "). Rotor will not overwrite it; move it away or choose another --data-dir.");
     }
+    std::string verdict;
+    try {
+      verdict = QuickCheck(*writer_db_, options_.check_budget);
+    } catch (const StorageError& e) {
+      int primary = e.sqlite_code() & 0xff;
+      if (primary != SQLITE_CORRUPT) {
+        throw StorageError(
+            db_path_ + " is not a usable SQLite database (" + e.what() +
+            "). Rotor will not overwrite it; move it away or choose another --data-dir.");
+      }
+      verdict = e.what();
+    }
+    if (!verdict.empty() && verdict != "ok") {
+      throw StorageError(db_path_ + " is damaged: SQLite's quick_check says \"" + verdict +
+                         "\". Rotor will not serve it. " + kRecovery);
+    }
+    start_check_ = verdict;
     Migrate(*writer_db_, db_path_);
+    schema_version_ = LatestSchemaVersion();
     auto mode = writer_db_->Prepare("PRAGMA journal_mode = WAL");
     if (!mode->Step() || mode->Text(0) != "wal") {
       throw StorageError("cannot switch " + db_path_ + " to WAL mode");
     }
+    struct stat st {};
+    if (::stat(db_path_.c_str(), &st) != 0) {
+      throw StorageError("cannot read " + db_path_ + ": " + std::strerror(errno));
+    }
+    db_dev_ = st.st_dev;
+    db_ino_ = st.st_ino;
   } catch (...) {
     writer_db_.reset();
     ::close(lock_fd_);
@@ -271,123 +342,145 @@ void SqliteKeyRepository::ReleaseReader(std::unique_ptr<SqliteDb> db) {
   if (idle_readers_.size() < 64) idle_readers_.push_back(std::move(db));
 }
 
+template <class Fn>
+auto SqliteKeyRepository::Read(Fn&& read) {
+  try {
+    ReadConnection db = AcquireReader();
+    return read(*db);
+  } catch (const StorageError&) {
+    std::exception_ptr classified = Classify(std::current_exception());
+    std::rethrow_exception(classified);
+  }
+}
+
 std::optional<Key> SqliteKeyRepository::GetKey(const Scope& scope, const std::string& key_id) {
-  ReadConnection db = AcquireReader();
-  return SelectKey(*db, scope, key_id);
+  return Read([&](SqliteDb& db) {
+    return SelectKey(db, scope, key_id);
+  });
 }
 
 std::vector<Key> SqliteKeyRepository::ListKeys(const Scope& scope, const std::string& after_id,
                                                size_t limit) {
-  ReadConnection db = AcquireReader();
-  auto q = (*db).Prepare(std::string(kKeyColumns) +
-                         "WHERE account = ? AND region = ? AND key_id > ? ORDER BY key_id LIMIT ?");
-  q->Bind(1, scope.account)
-      .Bind(2, scope.region)
-      .Bind(3, after_id)
-      .Bind(4, static_cast<int64_t>(limit));
-  std::vector<Key> out;
-  while (q->Step()) out.push_back(DecodeKeyDoc(scope, q->Text(0), q->Text(1)));
-  return out;
+  return Read([&](SqliteDb& db) {
+    auto q = db.Prepare(std::string(kKeyColumns) +
+                           "WHERE account = ? AND region = ? AND key_id > ? ORDER BY key_id LIMIT ?");
+    q->Bind(1, scope.account)
+        .Bind(2, scope.region)
+        .Bind(3, after_id)
+        .Bind(4, static_cast<int64_t>(limit));
+    std::vector<Key> out;
+    while (q->Step()) out.push_back(DecodeKeyDoc(scope, q->Text(0), q->Text(1)));
+    return out;
+  });
 }
 
 std::vector<Key> SqliteKeyRepository::ListAllKeys(const Key* after, size_t limit) {
-  ReadConnection db = AcquireReader();
-  // A row-value comparison walks the primary key index page by page.
-  auto q = (*db).Prepare(
-      "SELECT account, region, key_id, doc FROM keys "
-      "WHERE (account, region, key_id) > (?, ?, ?) ORDER BY account, region, key_id LIMIT ?");
-  q->Bind(1, after ? after->scope.account : "").Bind(2, after ? after->scope.region : "");
-  q->Bind(3, after ? after->id : "").Bind(4, static_cast<int64_t>(limit));
-  std::vector<Key> out;
-  while (q->Step())
-    out.push_back(DecodeKeyDoc(Scope{q->Text(0), q->Text(1)}, q->Text(2), q->Text(3)));
-  return out;
+  return Read([&](SqliteDb& db) {
+    // A row-value comparison walks the primary key index page by page.
+    auto q = db.Prepare(
+        "SELECT account, region, key_id, doc FROM keys "
+        "WHERE (account, region, key_id) > (?, ?, ?) ORDER BY account, region, key_id LIMIT ?");
+    q->Bind(1, after ? after->scope.account : "").Bind(2, after ? after->scope.region : "");
+    q->Bind(3, after ? after->id : "").Bind(4, static_cast<int64_t>(limit));
+    std::vector<Key> out;
+    while (q->Step())
+      out.push_back(DecodeKeyDoc(Scope{q->Text(0), q->Text(1)}, q->Text(2), q->Text(3)));
+    return out;
+  });
 }
 
 std::optional<Alias> SqliteKeyRepository::GetAlias(const Scope& scope, const std::string& name) {
-  ReadConnection db = AcquireReader();
-  return SelectAlias(*db, scope, name);
+  return Read([&](SqliteDb& db) {
+    return SelectAlias(db, scope, name);
+  });
 }
 
 std::vector<Alias> SqliteKeyRepository::ListAliases(const Scope& scope, const std::string* key_id,
                                                     const std::string& after_name, size_t limit) {
-  ReadConnection db = AcquireReader();
-  std::string sql =
-      "SELECT alias_name, key_id, created_at, updated_at FROM aliases "
-      "WHERE account = ? AND region = ? AND alias_name > ? ";
-  if (key_id) sql += "AND key_id = ? ";
-  sql += "ORDER BY alias_name LIMIT ?";
-  auto q = (*db).Prepare(sql);
-  q->Bind(1, scope.account).Bind(2, scope.region).Bind(3, after_name);
-  int next = 4;
-  if (key_id) q->Bind(next++, *key_id);
-  q->Bind(next, static_cast<int64_t>(limit));
-  std::vector<Alias> out;
-  while (q->Step()) out.push_back(ReadAlias(*q, scope));
-  return out;
+  return Read([&](SqliteDb& db) {
+    std::string sql =
+        "SELECT alias_name, key_id, created_at, updated_at FROM aliases "
+        "WHERE account = ? AND region = ? AND alias_name > ? ";
+    if (key_id) sql += "AND key_id = ? ";
+    sql += "ORDER BY alias_name LIMIT ?";
+    auto q = db.Prepare(sql);
+    q->Bind(1, scope.account).Bind(2, scope.region).Bind(3, after_name);
+    int next = 4;
+    if (key_id) q->Bind(next++, *key_id);
+    q->Bind(next, static_cast<int64_t>(limit));
+    std::vector<Alias> out;
+    while (q->Step()) out.push_back(ReadAlias(*q, scope));
+    return out;
+  });
 }
 
 std::vector<KeyMaterialVersion> SqliteKeyRepository::ListMaterialVersions(const Scope& scope,
                                                                           const std::string& key_id,
                                                                           uint32_t after_version,
                                                                           size_t limit) {
-  ReadConnection db = AcquireReader();
-  auto q = (*db).Prepare(std::string(kVersionColumns) +
-                         "WHERE account = ? AND region = ? AND key_id = ? AND version > ? "
-                         "ORDER BY version LIMIT ?");
-  q->Bind(1, scope.account).Bind(2, scope.region).Bind(3, key_id);
-  q->Bind(4, int64_t{after_version}).Bind(5, static_cast<int64_t>(limit));
-  std::vector<KeyMaterialVersion> out;
-  while (q->Step()) out.push_back(ReadVersion(*q));
-  return out;
+  return Read([&](SqliteDb& db) {
+    auto q = db.Prepare(std::string(kVersionColumns) +
+                           "WHERE account = ? AND region = ? AND key_id = ? AND version > ? "
+                           "ORDER BY version LIMIT ?");
+    q->Bind(1, scope.account).Bind(2, scope.region).Bind(3, key_id);
+    q->Bind(4, int64_t{after_version}).Bind(5, static_cast<int64_t>(limit));
+    std::vector<KeyMaterialVersion> out;
+    while (q->Step()) out.push_back(ReadVersion(*q));
+    return out;
+  });
 }
 
 std::optional<core::SealedMaterial> SqliteKeyRepository::GetSealedMaterial(
     const Scope& scope, const std::string& key_id, uint32_t version) {
-  ReadConnection db = AcquireReader();
-  auto q = (*db).Prepare(
-      "SELECT sealed, material_id FROM key_materials "
-      "WHERE account = ? AND region = ? AND key_id = ? AND version = ? AND sealed IS NOT NULL");
-  q->Bind(1, scope.account).Bind(2, scope.region).Bind(3, key_id).Bind(4, int64_t{version});
-  if (!q->Step()) return std::nullopt;
-  return core::SealedMaterial{q->Blob(0), q->Text(1)};
+  return Read([&](SqliteDb& db) -> std::optional<core::SealedMaterial> {
+    auto q = db.Prepare(
+        "SELECT sealed, material_id FROM key_materials "
+        "WHERE account = ? AND region = ? AND key_id = ? AND version = ? AND sealed IS NOT NULL");
+    q->Bind(1, scope.account).Bind(2, scope.region).Bind(3, key_id).Bind(4, int64_t{version});
+    if (!q->Step()) return std::nullopt;
+    return core::SealedMaterial{q->Blob(0), q->Text(1)};
+  });
 }
 
 std::vector<core::DueKey> SqliteKeyRepository::DueKeys(Timestamp until, size_t limit) {
-  ReadConnection db = AcquireReader();
-  auto q = (*db).Prepare(
-      "SELECT account, region, key_id, next_event_at FROM keys "
-      "WHERE next_event_at IS NOT NULL AND next_event_at <= ? ORDER BY next_event_at LIMIT ?");
-  q->Bind(1, Ms(until)).Bind(2, static_cast<int64_t>(limit));
-  std::vector<core::DueKey> out;
-  while (q->Step()) out.push_back({Scope{q->Text(0), q->Text(1)}, q->Text(2), FromMs(q->Int(3))});
-  return out;
+  return Read([&](SqliteDb& db) {
+    auto q = db.Prepare(
+        "SELECT account, region, key_id, next_event_at FROM keys "
+        "WHERE next_event_at IS NOT NULL AND next_event_at <= ? ORDER BY next_event_at LIMIT ?");
+    q->Bind(1, Ms(until)).Bind(2, static_cast<int64_t>(limit));
+    std::vector<core::DueKey> out;
+    while (q->Step()) out.push_back({Scope{q->Text(0), q->Text(1)}, q->Text(2), FromMs(q->Int(3))});
+    return out;
+  });
 }
 
 std::optional<Timestamp> SqliteKeyRepository::EarliestEvent() {
-  ReadConnection db = AcquireReader();
-  auto q = (*db).Prepare("SELECT min(next_event_at) FROM keys WHERE next_event_at IS NOT NULL");
-  if (!q->Step() || q->IsNull(0)) return std::nullopt;
-  return FromMs(q->Int(0));
+  return Read([&](SqliteDb& db) -> std::optional<Timestamp> {
+    auto q = db.Prepare("SELECT min(next_event_at) FROM keys WHERE next_event_at IS NOT NULL");
+    if (!q->Step() || q->IsNull(0)) return std::nullopt;
+    return FromMs(q->Int(0));
+  });
 }
 
 bool SqliteKeyRepository::WasDeleted(const Scope& scope, const std::string& key_id) {
-  ReadConnection db = AcquireReader();
-  auto q =
-      (*db).Prepare("SELECT 1 FROM deleted_keys WHERE account = ? AND region = ? AND key_id = ?");
-  q->Bind(1, scope.account).Bind(2, scope.region).Bind(3, key_id);
-  return q->Step();
+  return Read([&](SqliteDb& db) {
+    auto q =
+        db.Prepare("SELECT 1 FROM deleted_keys WHERE account = ? AND region = ? AND key_id = ?");
+    q->Bind(1, scope.account).Bind(2, scope.region).Bind(3, key_id);
+    return q->Step();
+  });
 }
 
 std::optional<core::KeyUsageRecord> SqliteKeyRepository::GetLastUsage(const Scope& scope,
                                                                       const std::string& key_id) {
-  ReadConnection db = AcquireReader();
-  auto q = (*db).Prepare(
-      "SELECT operation, at, request_id FROM key_usage "
-      "WHERE account = ? AND region = ? AND key_id = ?");
-  q->Bind(1, scope.account).Bind(2, scope.region).Bind(3, key_id);
-  if (!q->Step()) return std::nullopt;
-  return core::KeyUsageRecord{key_id, q->Text(0), FromMs(q->Int(1)), q->Text(2)};
+  return Read([&](SqliteDb& db) -> std::optional<core::KeyUsageRecord> {
+    auto q = db.Prepare(
+        "SELECT operation, at, request_id FROM key_usage "
+        "WHERE account = ? AND region = ? AND key_id = ?");
+    q->Bind(1, scope.account).Bind(2, scope.region).Bind(3, key_id);
+    if (!q->Step()) return std::nullopt;
+    return core::KeyUsageRecord{key_id, q->Text(0), FromMs(q->Int(1)), q->Text(2)};
+  });
 }
 
 void SqliteKeyRepository::SaveLastUsage(
@@ -410,7 +503,8 @@ void SqliteKeyRepository::SaveLastUsage(
 
 void SqliteKeyRepository::Reset() {
   Write(
-      [&](core::KeyTransaction&) {
+      [&](core::KeyTransaction& tx) {
+        static_cast<Transaction&>(tx).NoteRemovedMaterial();
         writer_db_->Exec(
             "DELETE FROM key_usage; DELETE FROM aliases; DELETE FROM key_materials; "
             "DELETE FROM keys; DELETE FROM deleted_keys;");
@@ -418,9 +512,113 @@ void SqliteKeyRepository::Reset() {
       {});
 }
 
+std::optional<core::Bytes> SqliteKeyRepository::GetRootKeyCheck() {
+  if (schema_version_ < 3) return std::nullopt;
+  return Read([&](SqliteDb& db) -> std::optional<core::Bytes> {
+    auto q = db.Prepare("SELECT root_key_check FROM store_state WHERE id = 1");
+    if (!q->Step() || q->IsNull(0)) return std::nullopt;
+    return q->Blob(0);
+  });
+}
+
+void SqliteKeyRepository::PutRootKeyCheck(const core::Bytes& check) {
+  Write([&](core::KeyTransaction&) {
+    auto q = writer_db_->Prepare("UPDATE store_state SET root_key_check = ? WHERE id = 1");
+    q->BindBlob(1, check.data(), check.size()).Run();
+  }, {});
+}
+
+std::optional<core::StoredClock> SqliteKeyRepository::GetStoredClock() {
+  if (schema_version_ < 3) return std::nullopt;
+  return Read([&](SqliteDb& db) -> std::optional<core::StoredClock> {
+    auto q = db.Prepare("SELECT clock, virtual_time FROM store_state WHERE id = 1");
+    if (!q->Step() || q->IsNull(0)) return std::nullopt;
+    core::StoredClock clock;
+    clock.is_virtual = q->Text(0) == "virtual";
+    if (!q->IsNull(1)) clock.virtual_time = FromMs(q->Int(1));
+    return clock;
+  });
+}
+
+void SqliteKeyRepository::PutStoredClock(const core::StoredClock& clock) {
+  Write([&](core::KeyTransaction&) {
+    auto q =
+        writer_db_->Prepare("UPDATE store_state SET clock = ?, virtual_time = ? WHERE id = 1");
+    q->Bind(1, clock.is_virtual ? "virtual" : "system").Bind(2, OptMs(clock.virtual_time)).Run();
+  }, {});
+}
+
+core::StoreHealth SqliteKeyRepository::Health() const {
+  std::lock_guard lock(health_mu_);
+  return health_;
+}
+
+void SqliteKeyRepository::Fail(core::StoreHealth::Status status, const std::string& detail) {
+  core::StoreHealth health;
+  {
+    std::lock_guard lock(health_mu_);
+    if (health_.status == core::StoreHealth::Status::kLost) return;  // the worst already
+    if (health_.status == status) return;                            // told once
+    // Clients read the fault's own words; the detail (paths, SQLite's
+    // message) goes to the log.
+    core::StoreFault fault = status == core::StoreHealth::Status::kLost
+                                 ? core::StoreFault::kDataDirLost
+                                 : core::StoreFault::kCorrupt;
+    health_ = {status, core::KmsError::StoreUnavailable(fault).message()};
+    health = health_;
+    failed_.store(true, std::memory_order_release);
+  }
+  std::fprintf(stderr, "rotor: %s\n", detail.c_str());
+  if (options_.on_failure) options_.on_failure(health);
+}
+
+void SqliteKeyRepository::ThrowIfFailed() const {
+  if (!failed_.load(std::memory_order_acquire)) return;
+  std::lock_guard lock(health_mu_);
+  if (health_.status == core::StoreHealth::Status::kLost)
+    throw core::KmsError::StoreUnavailable(core::StoreFault::kDataDirLost);
+  throw core::KmsError::StoreUnavailable(core::StoreFault::kCorrupt);
+}
+
+std::string SqliteKeyRepository::CheckDataDir() const {
+  struct stat locked {}, now {};
+  if (::fstat(lock_fd_, &locked) != 0) return "cannot check " + lock_path_;
+  bool lock_gone = ::stat(lock_path_.c_str(), &now) != 0;
+  if (lock_gone || now.st_dev != locked.st_dev || now.st_ino != locked.st_ino) {
+    return "data dir " + options_.data_dir + " was removed or replaced while Rotor ran: " +
+           lock_path_ + (lock_gone ? " is gone" : " is not the lock file this server holds") +
+           ". Writes are refused; Rotor is stopping.";
+  }
+  if (::stat(db_path_.c_str(), &now) != 0 || now.st_dev != db_dev_ || now.st_ino != db_ino_) {
+    return "database " + db_path_ +
+           " was removed or replaced while Rotor ran. Writes are refused; Rotor is stopping.";
+  }
+  return {};
+}
+
+std::exception_ptr SqliteKeyRepository::Classify(std::exception_ptr error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const StorageError& e) {
+    std::optional<core::StoreFault> fault = FaultOf(e);
+    if (!fault) return error;
+    if (*fault == core::StoreFault::kCorrupt) {
+      Fail(core::StoreHealth::Status::kWritesStopped,
+           "database " + db_path_ + " is corrupt (" + e.what() +
+               "): writes are stopped, reads go on. " + kRecovery);
+    } else {
+      std::fprintf(stderr, "rotor: a write to %s failed: %s\n", db_path_.c_str(), e.what());
+    }
+    return std::make_exception_ptr(core::KmsError::StoreUnavailable(*fault));
+  } catch (...) {
+    return error;
+  }
+}
+
 void SqliteKeyRepository::Write(const std::function<void(core::KeyTransaction&)>& fn,
                                 const std::function<void()>& on_commit) {
   if (options_.read_only) throw StorageError("this data dir was opened read-only");
+  ThrowIfFailed();
   Job job{&fn, &on_commit, nullptr, false};
   std::unique_lock lock(queue_mu_);
   if (stopping_) throw StorageError("the database is closing");
@@ -435,7 +633,18 @@ void SqliteKeyRepository::WriterLoop() {
     std::vector<Job*> batch;
     {
       std::unique_lock lock(queue_mu_);
-      queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      bool woken = queue_cv_.wait_for(lock, options_.watch_interval,
+                                      [&] { return stopping_ || !queue_.empty(); });
+      if (!woken) {
+        // Idle for a while: is the data dir still ours? Is a checkpoint owed?
+        lock.unlock();
+        if (std::string problem = CheckDataDir(); !problem.empty()) {
+          Fail(core::StoreHealth::Status::kLost, problem);
+        } else if (checkpoint_pending_) {
+          CheckpointTruncate();
+        }
+        continue;
+      }
       if (queue_.empty()) return;  // stopping with nothing left to do
       while (!queue_.empty() && batch.size() < options_.max_batch) {
         batch.push_back(queue_.front());
@@ -451,13 +660,41 @@ void SqliteKeyRepository::WriterLoop() {
   }
 }
 
+bool SqliteKeyRepository::CheckpointTruncate() {
+  try {
+    // Waits (busy_timeout) for readers of older snapshots, then copies the
+    // WAL into rotor.db and truncates it to zero bytes.
+    auto q = writer_db_->Prepare("PRAGMA wal_checkpoint(TRUNCATE)");
+    bool busy = q->Step() && q->Int(0) != 0;
+    checkpoint_pending_ = busy;
+  } catch (const StorageError& e) {
+    std::fprintf(stderr, "rotor: checkpoint of %s failed (retried): %s\n", db_path_.c_str(),
+                 e.what());
+    checkpoint_pending_ = true;
+  }
+  return !checkpoint_pending_;
+}
+
 void SqliteKeyRepository::CommitBatch(std::vector<Job*>& batch) {
   SqliteDb& db = *writer_db_;
+  auto fail_all = [&](std::exception_ptr error) {
+    for (Job* job : batch) {
+      if (!job->error) job->error = error;
+    }
+  };
+  if (failed_.load(std::memory_order_acquire)) {
+    try {
+      ThrowIfFailed();
+    } catch (...) {
+      fail_all(std::current_exception());
+    }
+    return;
+  }
   Transaction tx(db);
   try {
     db.Exec("BEGIN IMMEDIATE");
   } catch (...) {
-    for (Job* job : batch) job->error = std::current_exception();
+    fail_all(Classify(std::current_exception()));
     return;
   }
   for (Job* job : batch) {
@@ -467,29 +704,35 @@ void SqliteKeyRepository::CommitBatch(std::vector<Job*>& batch) {
         (*job->fn)(tx);
         db.Exec("RELEASE job");
       } catch (...) {
-        job->error = std::current_exception();
+        job->error = Classify(std::current_exception());
         db.Exec("ROLLBACK TO job");
         db.Exec("RELEASE job");
       }
     } catch (...) {
       // The savepoint machinery itself failed: fail this job, keep the batch.
-      if (!job->error) job->error = std::current_exception();
+      if (!job->error) job->error = Classify(std::current_exception());
     }
   }
   try {
     db.Exec("COMMIT");
   } catch (...) {
-    std::exception_ptr commit_error = std::current_exception();
+    std::exception_ptr commit_error = Classify(std::current_exception());
     try {
       db.Exec("ROLLBACK");
     } catch (...) {
       // Already rolled back by SQLite (e.g. SQLITE_FULL); nothing more to undo.
     }
-    for (Job* job : batch) {
-      if (!job->error) job->error = commit_error;
-    }
+    fail_all(commit_error);
     return;
   }
+  // Acknowledge nothing that went into files which are no longer the data dir.
+  if (std::string problem = CheckDataDir(); !problem.empty()) {
+    Fail(core::StoreHealth::Status::kLost, problem);
+    fail_all(std::make_exception_ptr(
+        core::KmsError::StoreUnavailable(core::StoreFault::kDataDirLost)));
+    return;
+  }
+  if (tx.removed_material() || checkpoint_pending_) CheckpointTruncate();
   for (Job* job : batch) {
     if (!job->error && job->on_commit && *job->on_commit) (*job->on_commit)();
   }

@@ -8,10 +8,37 @@
 //
 // The data dir holds rotor.db (+ WAL) and rotor.lock; the lock makes a second
 // Rotor on the same dir fail at start instead of racing this one.
+//
+// Faults (docs/security.md, "Data at rest"):
+//   - at start, the data dir is checked (storage/data_dir.h), a read-only
+//     rotor.db is refused and PRAGMA quick_check runs for at most
+//     `check_budget`; a database that fails it is refused with a pointer to
+//     recovery;
+//   - the writer checks every `watch_interval`, and after every commit before
+//     acknowledging it, that rotor.lock and rotor.db are still the files it
+//     opened: if the data dir was removed or replaced, every write is refused
+//     from then on and `on_failure` is told (the server then stops), as
+//     PostgreSQL does when its postmaster.pid goes;
+//   - SQLITE_CORRUPT at run time stops writes for good (reads go on) and tells
+//     `on_failure`;
+//   - a full disk, a file size limit, a read-only file or a lock held by
+//     another process fail the write at hand with KmsError::StoreUnavailable
+//     naming the cause; the next write tries again.
+//
+// Deleted key material is gone from every file of the data dir once the write
+// that deleted it is acknowledged: secure_delete zeroes what SQLite frees, and
+// a write that removes material (a key's deletion, expiry or deletion of
+// imported material, Reset) is followed by a TRUNCATE checkpoint, which copies
+// the WAL into rotor.db and empties it, before the write returns.
 #pragma once
 
+#include <sys/types.h>
+
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -30,8 +57,16 @@ struct SqliteOptions {
   bool durable = true;
   size_t max_batch = 512;
   // For tools (rotor report, rotor export) that read a data dir, possibly
-  // while a server runs on it: no lock, no writer, no migrations.
+  // while a server runs on it: no lock, no writer, no migrations, no checks.
   bool read_only = false;
+  // How often the writer checks that the data dir is still the one it opened.
+  std::chrono::milliseconds watch_interval{2000};
+  // The longest PRAGMA quick_check may run at start; past it the rest of the
+  // database is checked only as it is read (docs/security.md).
+  std::chrono::milliseconds check_budget{10000};
+  // Told, once, when the store stops taking writes for good (see above); on
+  // the writer thread or a reading thread.
+  std::function<void(const core::StoreHealth&)> on_failure;
 };
 
 class SqliteKeyRepository final : public core::KeyRepository {
@@ -65,8 +100,16 @@ class SqliteKeyRepository final : public core::KeyRepository {
   void Write(const std::function<void(core::KeyTransaction&)>& fn,
              const std::function<void()>& on_commit) override;
   void Reset() override;
+  std::optional<core::Bytes> GetRootKeyCheck() override;
+  void PutRootKeyCheck(const core::Bytes& check) override;
+  std::optional<core::StoredClock> GetStoredClock() override;
+  void PutStoredClock(const core::StoredClock& clock) override;
+  core::StoreHealth Health() const override;
 
   const std::string& db_path() const { return db_path_; }
+  // What the start-up quick_check found: "ok", or "" when it ran out of
+  // budget (a refused database never gets this far).
+  const std::string& start_check() const { return start_check_; }
 
  private:
   class Transaction;
@@ -80,12 +123,38 @@ class SqliteKeyRepository final : public core::KeyRepository {
 
   ReadConnection AcquireReader();
   void ReleaseReader(std::unique_ptr<SqliteDb> db);
+  // Runs `read` on a pooled reader; a corrupt database fails the store.
+  template <class Fn>
+  auto Read(Fn&& read);
   void WriterLoop();
   void CommitBatch(std::vector<Job*>& batch);
+  // Maps a failure to what the caller is told (KmsError::StoreUnavailable
+  // for the faults above), logging SQLite's words; fails the store on
+  // corruption.
+  std::exception_ptr Classify(std::exception_ptr error);
+  // Empty when rotor.lock and rotor.db are the files opened at start; else
+  // what is wrong, for people.
+  std::string CheckDataDir() const;
+  // Stops writes for good: logs `detail`, sets the health, tells on_failure.
+  void Fail(core::StoreHealth::Status status, const std::string& detail);
+  // Throws KmsError::StoreUnavailable when the store failed for good.
+  void ThrowIfFailed() const;
+  // Copies the WAL into rotor.db and truncates it (writer thread).
+  bool CheckpointTruncate();
 
   SqliteOptions options_;
   std::string db_path_;
+  std::string lock_path_;
   int lock_fd_ = -1;
+  dev_t db_dev_ = 0;  // rotor.db as opened at start
+  ino_t db_ino_ = 0;
+  int schema_version_ = 0;
+  std::string start_check_;
+
+  mutable std::mutex health_mu_;
+  core::StoreHealth health_;                // guarded by health_mu_
+  std::atomic<bool> failed_{false};         // health_.status != kOk, read without the lock
+  bool checkpoint_pending_ = false;         // writer thread only
 
   std::unique_ptr<SqliteDb> writer_db_;  // used only by the writer thread after construction
   std::mutex readers_mu_;

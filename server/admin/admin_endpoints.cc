@@ -128,13 +128,17 @@ HttpResponse AdminEndpoints::Handle(const HttpRequest& req, const Peer& peer,
 HttpResponse AdminEndpoints::Health(const HttpRequest& req, std::string_view) {
   double uptime =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
-  json body = {{"status", "ok"},
+  core::StoreHealth store = options_.store_health ? options_.store_health() : core::StoreHealth{};
+  bool ok = store.status == core::StoreHealth::Status::kOk;
+  json body = {{"status", ok ? "ok" : "failing"},
                {"version", options_.version},
                {"openssl", core::OpenSslVersionText()},
                {"uptimeSeconds", uptime}};
+  if (!ok) body["problem"] = store.problem;
+  if (!options_.warnings.empty()) body["warnings"] = options_.warnings;
   if (audit_)
     body["auditEvents"] = {{"written", audit_->written()}, {"dropped", audit_->dropped()}};
-  return AdminJson(req, http::status::ok, body);
+  return AdminJson(req, ok ? http::status::ok : http::status::service_unavailable, body);
 }
 
 HttpResponse AdminEndpoints::GetClock(const HttpRequest& req, std::string_view) {

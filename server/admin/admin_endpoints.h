@@ -18,9 +18,11 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/key_inventory.h"
@@ -42,6 +44,12 @@ struct AdminOptions {
   core::Scope default_scope{"111122223333", "us-east-1"};
   int max_material_age_days = 365;  // report defaults
   int expiry_warning_days = 30;
+  // The store's health: GET /_rotor/health answers 503 with its problem unless
+  // it is kOk (core/key_repository.h). Empty: always healthy.
+  std::function<core::StoreHealth()> store_health;
+  // Sentences GET /_rotor/health lists under "warnings" (a system clock behind
+  // the data's virtual time, say).
+  std::vector<std::string> warnings;
 };
 
 // The status of an admin error: REST's 403 and 404 for AccessDeniedException

@@ -54,6 +54,11 @@ class ForwardingRepository : public KeyRepository {
     inner_.Write(fn, on_commit);
   }
   void Reset() override { inner_.Reset(); }
+  std::optional<Bytes> GetRootKeyCheck() override { return inner_.GetRootKeyCheck(); }
+  void PutRootKeyCheck(const Bytes& check) override { inner_.PutRootKeyCheck(check); }
+  std::optional<StoredClock> GetStoredClock() override { return inner_.GetStoredClock(); }
+  void PutStoredClock(const StoredClock& clock) override { inner_.PutStoredClock(clock); }
+  StoreHealth Health() const override { return inner_.Health(); }
 
  protected:
   KeyRepository& inner_;

@@ -13,6 +13,8 @@ TEST_CASE("Every error code has a distinct AWS name and a 4xx or 5xx status") {
   for (size_t i = 0; i < n; ++i) {
     std::string_view name = ErrorName(codes[i]);
     CHECK(name.ends_with("Exception"));
+    // A store fault is a KMSInternalException whose message names the cause.
+    if (codes[i] == ErrorCode::kStoreUnavailable) continue;
     CHECK(names.insert(name).second);
     int status = HttpStatus(codes[i]);
     CHECK(status >= 400);
@@ -20,6 +22,21 @@ TEST_CASE("Every error code has a distinct AWS name and a 4xx or 5xx status") {
   }
   CHECK(HttpStatus(ErrorCode::kKmsInternal) == 500);
   CHECK(HttpStatus(ErrorCode::kNotFound) == 400);
+  CHECK(ErrorName(ErrorCode::kStoreUnavailable) == "KMSInternalException");
+  CHECK(HttpStatus(ErrorCode::kStoreUnavailable) == 500);
+}
+
+TEST_CASE("A store fault is a KMSInternalException that names its cause") {
+  KmsError full = KmsError::StoreUnavailable(StoreFault::kNoSpace);
+  CHECK(full.name() == "KMSInternalException");
+  CHECK(full.message() ==
+        "No space left in Rotor's data dir: the write was not made. Reads keep working, and "
+        "writes succeed again once space is freed.");
+  for (StoreFault f : {StoreFault::kNoSpace, StoreFault::kFileSizeLimit, StoreFault::kLocked,
+                       StoreFault::kReadOnly, StoreFault::kCorrupt, StoreFault::kDataDirLost}) {
+    CHECK(KmsError::StoreUnavailable(f).code() == ErrorCode::kStoreUnavailable);
+    CHECK(KmsError::StoreUnavailable(f).message().find("Rotor") != std::string::npos);
+  }
 }
 
 TEST_CASE("Factories produce AWS's exact messages") {

@@ -272,6 +272,10 @@ int RunTool(const std::string& tool, const std::vector<std::string>& args) {
       std::string root =
           options.root_key_file.empty() ? options.data_dir + "/root.key" : options.root_key_file;
       sealer.emplace(storage::LoadOrCreateRootKey(root, false, random), random);
+      if (core::CompareRootKey(repo, *sealer) == core::RootKeyVerdict::kDiffers) {
+        throw std::runtime_error(root + " does not match " + repo.db_path() +
+                                 ": restore it from your backup (or pass the right --root-key-file)");
+      }
     }
     return server::tools::RunExport(options, repo, sealer ? &*sealer : nullptr);
   } catch (const std::exception& e) {

@@ -607,7 +607,7 @@ std::exception_ptr SqliteKeyRepository::Classify(std::exception_ptr error) {
            "database " + db_path_ + " is corrupt (" + e.what() +
                "): writes are stopped, reads go on. " + kRecovery);
     } else {
-      std::fprintf(stderr, "rotor: a write to %s failed: %s\n", db_path_.c_str(), e.what());
+      std::fprintf(stderr, "rotor: a call on %s failed: %s\n", db_path_.c_str(), e.what());
     }
     return std::make_exception_ptr(core::KmsError::StoreUnavailable(*fault));
   } catch (...) {

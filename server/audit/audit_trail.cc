@@ -1,6 +1,10 @@
 #include "server/audit/audit_trail.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <stdexcept>
 
@@ -10,8 +14,12 @@ AuditTrail::AuditTrail(core::AuditStore& store, const std::string& jsonl_path,
                        AliasResolver resolve_alias, size_t capacity)
     : store_(store), resolve_alias_(std::move(resolve_alias)), capacity_(capacity) {
   if (!jsonl_path.empty()) {
-    jsonl_ = std::fopen(jsonl_path.c_str(), "a");
+    // A new file is made 0600 whatever the umask (open's mode only loses
+    // bits to it): request members and key ids are nobody else's business.
+    int fd = ::open(jsonl_path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    jsonl_ = fd < 0 ? nullptr : ::fdopen(fd, "a");
     if (!jsonl_) {
+      if (fd >= 0) ::close(fd);
       throw std::runtime_error("cannot open --audit-log " + jsonl_path + ": " +
                                std::strerror(errno));
     }

@@ -18,7 +18,9 @@ struct ReportOptions {
   bool json = false;                  // --json: JSON for machines, else a text table
   int max_material_age_days = 365;    // material older than this is stale
   int expiry_warning_days = 30;       // imported material expiring within this many days
-  std::optional<core::Timestamp> at;  // the report's "now"; default: the system clock
+  // The report's "now". Default: the stored time of a data dir last served by
+  // a virtual clock (core/clock_resume.h), else the system clock.
+  std::optional<core::Timestamp> at;
   std::optional<double> fail_under;   // percent; exit 3 when coverage is under it
   bool help = false;
 };
@@ -27,7 +29,9 @@ struct ExportOptions {
   std::string data_dir;
   bool yaml = true;  // --format yaml|json
   bool include_material = false;
-  std::string output;         // empty: stdout
+  // Empty: stdout. A file is created 0600 whatever the umask; with
+  // --include-material it must not exist yet (created exclusively).
+  std::string output;
   std::string root_key_file;  // empty: <data_dir>/root.key (with --include-material)
   bool help = false;
 };
@@ -39,7 +43,8 @@ int RunReport(const ReportOptions& options, core::KeyRepository& repo);
 
 // Writes `repo` as a seed file (docs/seed-files.md) to --output or stdout.
 // `sealer` unseals key material for --include-material; null without it.
-// Returns 0; throws std::runtime_error when the output cannot be written.
+// Returns 0; throws std::runtime_error when the output cannot be written (or,
+// with --include-material, already exists).
 int RunExport(const ExportOptions& options, core::KeyRepository& repo,
               const core::KeySealer* sealer);
 

@@ -407,5 +407,467 @@ class StorageFaultTest(unittest.TestCase):
         self.assertEqual(integrity(data), "ok")
 
 
+# ---------------------------------------------------------------------------------
+# Issue 12: the root key and the data dir, file modes, deleted material, the
+# virtual clock across restarts. Each test starts the real binary on real files.
+
+def run_rotor(args, umask: int | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
+    """Runs a rotor tool (rotor report / rotor export) to completion."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ROTOR_")}
+
+    def preexec():
+        if umask is not None:
+            os.umask(umask)
+    return subprocess.run([ROTOR_BIN] + list(args), capture_output=True, env=env, timeout=timeout,
+                          preexec_fn=preexec)
+
+
+def admin_get(port: int, path: str) -> tuple[int, dict]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_BOUND)
+    try:
+        conn.request("GET", path)
+        resp = conn.getresponse()
+        data = resp.read()
+        return resp.status, (json.loads(data) if data else {})
+    finally:
+        conn.close()
+
+
+def admin_post(port: int, path: str, body: dict) -> tuple[int, dict]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        conn.request("POST", path, body=json.dumps(body).encode(),
+                     headers={"Content-Type": "application/json"})
+        resp = conn.getresponse()
+        data = resp.read()
+        return resp.status, (json.loads(data) if data else {})
+    finally:
+        conn.close()
+
+
+def mode_of(path: str) -> int:
+    return os.lstat(path).st_mode & 0o7777
+
+
+def files_under(path: str) -> list[str]:
+    out = []
+    for root, _dirs, files in os.walk(path):
+        out += [os.path.join(root, f) for f in files]
+    return out
+
+
+@unittest.skipUnless(binary_available(), f"rotor binary not found at {ROTOR_BIN}")
+class HardDataTest(unittest.TestCase):
+    """Root key check value, data dir watch, quick_check, read-only files, full
+    disk message, file modes under umask 000, deleted material gone after a
+    crash, and the virtual clock across restarts."""
+    maxDiff = None
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="rotor-hard-")
+        self.mounts: list[str] = []
+
+    def tearDown(self):
+        for m in reversed(self.mounts):
+            subprocess.run(["umount", "-l", m], capture_output=True)
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def server(self, data_dir: str, args=None) -> RotorServer:
+        srv = RotorServer(args, data_dir=data_dir)
+        self.addCleanup(srv.cleanup)
+        return srv
+
+    def start_with_umask(self, srv: RotorServer, umask: int, args=None):
+        """Starts `srv` in a child whose umask is `umask`."""
+        orig_popen = subprocess.Popen
+
+        def popen_with_umask(*a, **kw):
+            kw["preexec_fn"] = lambda: os.umask(umask)
+            return orig_popen(*a, **kw)
+
+        subprocess.Popen = popen_with_umask
+        try:
+            srv.start(args)
+        finally:
+            subprocess.Popen = orig_popen
+
+    def create_key(self, port: int, **body) -> str:
+        s, doc, _ = call(port, "CreateKey", body)
+        self.assertEqual(s, 200, doc)
+        return doc["KeyMetadata"]["KeyId"]
+
+    # -- 5. the root key and its check value -------------------------------------
+    def test_missing_root_key_is_refused_and_not_recreated(self):
+        data = os.path.join(self.tmp, "data")
+        srv = self.server(data)
+        srv.start()
+        self.create_key(srv.port)
+        srv.stop()
+        os.remove(os.path.join(data, "root.key"))
+        code, out, _ = start_expecting_failure(data)
+        self.assertIsNotNone(code, f"rotor started without its root key: {out[-500:]}")
+        self.assertNotEqual(code, 0)
+        self.assertIn(os.path.join(data, "root.key") + " is missing", out)
+        self.assertIn("restore it from your backup", out)
+        self.assertFalse(os.path.exists(os.path.join(data, "root.key")),
+                         "a new root key was made for a database that holds keys")
+
+    def test_different_root_key_is_refused(self):
+        data = os.path.join(self.tmp, "data")
+        srv = self.server(data)
+        srv.start()
+        kid = self.create_key(srv.port)
+        srv.stop()
+        root = os.path.join(data, "root.key")
+        with open(root, "rb") as f:
+            original = f.read()
+        with open(root, "wb") as f:
+            f.write(os.urandom(32))
+        code, out, _ = start_expecting_failure(data)
+        self.assertIsNotNone(code, f"rotor started with another root key: {out[-500:]}")
+        self.assertNotEqual(code, 0)
+        self.assertIn(f"{root} does not match {os.path.join(data, 'rotor.db')}: restore it from your backup",
+                      out)
+        # rotor export --include-material refuses the wrong key too.
+        p = run_rotor(["export", "--data-dir", data, "--include-material"])
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("does not match", p.stderr.decode())
+        with open(root, "wb") as f:
+            f.write(original)
+        srv.start()
+        self.assertTrue(encrypt_decrypt(srv.port, kid))
+
+    def test_a_database_without_a_check_value_records_it_after_a_material_unseals(self):
+        # A data dir written before check values existed: no row recorded yet.
+        data = os.path.join(self.tmp, "data")
+        srv = self.server(data)
+        srv.start()
+        kid = self.create_key(srv.port)
+        srv.stop()
+        conn = sqlite3.connect(os.path.join(data, "rotor.db"))
+        conn.execute("UPDATE store_state SET root_key_check = NULL")
+        conn.commit()
+        conn.close()
+        root = os.path.join(data, "root.key")
+        with open(root, "rb") as f:
+            original = f.read()
+        with open(root, "wb") as f:
+            f.write(os.urandom(32))
+        code, out, _ = start_expecting_failure(data)
+        self.assertIsNotNone(code, out[-500:])
+        self.assertIn("does not match", out)
+        with open(root, "wb") as f:
+            f.write(original)
+        srv.start()
+        self.assertTrue(encrypt_decrypt(srv.port, kid))
+        srv.stop()
+        conn = sqlite3.connect(os.path.join(data, "rotor.db"))
+        self.assertEqual(len(conn.execute("SELECT root_key_check FROM store_state").fetchone()[0]), 32)
+        conn.close()
+
+    # -- 6. the data dir vanishes under a running server ---------------------------
+    def test_removed_data_dir_refuses_writes_and_stops_the_server(self):
+        data = os.path.join(self.tmp, "data")
+        srv = self.server(data)
+        srv.start()
+        self.create_key(srv.port)
+        proc = srv.proc
+        shutil.rmtree(data)
+        os.makedirs(data)  # a second Rotor could now start on the recreated path
+        s, doc, secs = call(srv.port, "CreateKey", {"Description": "into deleted files"})
+        self.assert_store_error(s, doc, secs, "Rotor's data dir was removed or replaced while it ran")
+        try:
+            code = proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.fail("rotor kept running after its data dir was removed")
+        self.assertEqual(code, 1)
+        log = srv.log_tail(20)
+        self.assertIn(f"data dir {data} was removed or replaced while Rotor ran", log)
+        srv.proc = None
+
+    def test_removed_data_dir_is_noticed_while_idle(self):
+        data = os.path.join(self.tmp, "data")
+        srv = self.server(data)
+        srv.start()
+        self.create_key(srv.port)
+        proc = srv.proc
+        os.rename(data, data + ".moved")
+        try:
+            code = proc.wait(timeout=15)  # the writer checks every 2 s
+        except subprocess.TimeoutExpired:
+            self.fail("rotor did not notice that its data dir went")
+        self.assertEqual(code, 1)
+        self.assertIn("was removed or replaced while Rotor ran", srv.log_tail(20))
+        srv.proc = None
+
+    def assert_store_error(self, status, doc, seconds, message_start):
+        self.assertEqual(status, 500, doc)
+        self.assertEqual(doc.get("__type"), "KMSInternalException", doc)
+        self.assertTrue(doc.get("message", "").startswith(message_start), doc)
+        self.assertLess(seconds, REQUEST_BOUND)
+
+    # -- 7. corruption and read-only files -----------------------------------------
+    def corrupt_pages(self, db: str, first_page: int = 2):
+        """Overwrites every page of `db` from `first_page` on with garbage."""
+        with open(db, "r+b") as f:
+            f.seek(0, os.SEEK_END)
+            size = f.tell()
+            page = 4096
+            for off in range((first_page - 1) * page, size, page):
+                f.seek(off)
+                f.write(os.urandom(page))
+
+    def test_corrupt_database_is_refused_at_start(self):
+        data = os.path.join(self.tmp, "data")
+        srv = self.server(data)
+        srv.start()
+        for _ in range(40):
+            self.create_key(srv.port, Description="d" * 500)
+        srv.stop()
+        self.corrupt_pages(os.path.join(data, "rotor.db"), first_page=3)
+        code, out, _ = start_expecting_failure(data)
+        self.assertIsNotNone(code, f"rotor started on a corrupt database: {out[-500:]}")
+        self.assertNotEqual(code, 0)
+        self.assertIn(os.path.join(data, "rotor.db"), out)
+        self.assertIn(".recover", out)  # the pointer to recovery
+
+    def test_corruption_at_run_time_stops_writes_and_turns_health_503(self):
+        data = os.path.join(self.tmp, "data")
+        srv = self.server(data)
+        srv.start()
+        ids = [self.create_key(srv.port, Description="d" * 500) for _ in range(300)]
+        srv.restart()  # the WAL is checkpointed into rotor.db; caches start empty
+        self.assertEqual(admin_get(srv.port, "/_rotor/health")[0], 200)
+        self.corrupt_pages(os.path.join(data, "rotor.db"), first_page=2)
+        statuses = [call(srv.port, "DescribeKey", {"KeyId": kid})[0] for kid in ids[100:200:10]]
+        self.assertIn(500, statuses, "no read met the corruption")
+        status, health = admin_get(srv.port, "/_rotor/health")
+        self.assertEqual(status, 503, health)
+        self.assertEqual(health["status"], "failing")
+        self.assertTrue(health["problem"].startswith("Rotor's database is corrupt: writes are stopped"),
+                        health)
+        s, doc, secs = call(srv.port, "CreateKey", {})
+        self.assert_store_error(s, doc, secs, "Rotor's database is corrupt: writes are stopped")
+        self.assertIn(".recover", srv.log_tail(40))
+
+    def test_read_only_database_file_is_refused_at_start(self):
+        data = os.path.join(self.tmp, "data")
+        srv = self.server(data)
+        srv.start()
+        self.create_key(srv.port)
+        srv.stop()
+        db = os.path.join(data, "rotor.db")
+        if os.geteuid() == 0:
+            if not MOUNT_OK:
+                self.skipTest("root without mount rights: cannot make a file read-only for root")
+            subprocess.run(["mount", "--bind", db, db], check=True)
+            self.mounts.append(db)
+            subprocess.run(["mount", "-o", "remount,ro,bind", db], check=True)
+        else:
+            os.chmod(db, 0o400)
+        code, out, _ = start_expecting_failure(data)
+        self.assertIsNotNone(code, f"rotor started on a read-only rotor.db: {out[-500:]}")
+        self.assertNotEqual(code, 0)
+        self.assertIn(f"{db} is read-only", out)
+
+    def test_read_only_data_dir_is_named_at_start(self):
+        data = os.path.join(self.tmp, "data")
+        srv = self.server(data)
+        srv.start()
+        self.create_key(srv.port)
+        srv.stop()
+        if os.geteuid() == 0:
+            if not MOUNT_OK:
+                self.skipTest("root without mount rights")
+            subprocess.run(["mount", "--bind", data, data], check=True)
+            self.mounts.append(data)
+            subprocess.run(["mount", "-o", "remount,ro,bind", data], check=True)
+        else:
+            os.chmod(data, 0o500)
+            self.addCleanup(os.chmod, data, 0o700)
+        code, out, _ = start_expecting_failure(data)
+        self.assertIsNotNone(code, out[-500:])
+        self.assertNotEqual(code, 0)
+        self.assertIn(f"data dir {data} is read-only", out)
+        self.assertNotIn("not a usable SQLite database", out)
+
+    # -- 8. a full disk names its cause ----------------------------------------------
+    def test_full_disk_names_the_cause_and_recovers(self):
+        if not MOUNT_OK:
+            self.skipTest("no mount rights for a small tmpfs")
+        mnt = os.path.join(self.tmp, "small")
+        os.makedirs(mnt)
+        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", mnt], check=True)
+        self.mounts.append(mnt)
+        data = os.path.join(mnt, "data")
+        srv = self.server(data)
+        srv.start()
+        kid = self.create_key(srv.port)
+        filler = os.path.join(mnt, "filler")
+        with open(filler, "wb", buffering=0) as f:
+            try:
+                for _ in range(4096):
+                    f.write(b"\0" * 1024)
+            except OSError:
+                pass
+        doc, secs = None, 0.0
+        for _ in range(200):
+            s, doc, secs = call(srv.port, "CreateKey", {"Description": "x" * 8000})
+            if s != 200:
+                break
+        self.assert_store_error(s, doc, secs, "No space left in Rotor's data dir")
+        self.assertTrue(encrypt_decrypt(srv.port, kid), "reads stopped on a full disk")
+        self.assertEqual(admin_get(srv.port, "/_rotor/health")[0], 200)
+        os.remove(filler)
+        self.create_key(srv.port, Description="after the disk was freed")
+
+    # -- 9. file modes whatever the umask --------------------------------------------
+    def test_file_modes_under_umask_000(self):
+        data = os.path.join(self.tmp, "new", "data")
+        audit_log = os.path.join(self.tmp, "audit.jsonl")
+        srv = self.server(data, ["--audit-log", audit_log])
+        os.rmdir(data)  # Rotor makes it
+        self.start_with_umask(srv, 0)
+        kid = self.create_key(srv.port)
+        self.assertTrue(encrypt_decrypt(srv.port, kid))
+        for _ in range(50):  # the audit trail writes off the request path
+            if os.path.exists(os.path.join(data, "audit.db-wal")) and os.path.getsize(audit_log) > 0:
+                break
+            time.sleep(0.1)
+        self.assertEqual(mode_of(data), 0o700)
+        names = sorted(os.listdir(data))
+        for name in ("rotor.db", "rotor.db-wal", "rotor.db-shm", "audit.db", "audit.db-wal",
+                     "audit.db-shm", "rotor.lock", "root.key"):
+            self.assertIn(name, names)
+        for name in names:
+            self.assertEqual(mode_of(os.path.join(data, name)), 0o600, name)
+        self.assertEqual(mode_of(audit_log), 0o600)
+        srv.stop()
+        out = os.path.join(self.tmp, "export.yaml")
+        p = run_rotor(["export", "--data-dir", data, "--include-material", "--output", out], umask=0)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(mode_of(out), 0o600)
+        # Exclusively: never over an existing file (or a link someone prepared).
+        p = run_rotor(["export", "--data-dir", data, "--include-material", "--output", out], umask=0)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("already exists", p.stderr.decode())
+        plain = os.path.join(self.tmp, "plain.json")
+        p = run_rotor(["export", "--data-dir", data, "--format", "json", "--output", plain], umask=0)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(mode_of(plain), 0o600)
+
+    def test_data_dir_writable_by_others_is_refused(self):
+        data = os.path.join(self.tmp, "data")
+        srv = self.server(data)
+        srv.start()
+        self.create_key(srv.port)
+        srv.stop()
+        for mode, who in ((0o770, "group"), (0o757, "others"), (0o777, "group and others")):
+            os.chmod(data, mode)
+            code, out, _ = start_expecting_failure(data)
+            self.assertIsNotNone(code, out[-500:])
+            self.assertNotEqual(code, 0)
+            self.assertIn(f"data dir {data} can be written by {who} (mode {mode:04o})", out)
+            self.assertIn(f"chmod 700 {data}", out)
+        os.chmod(data, 0o755)
+        srv.start()
+
+    # -- 10. deleted material is gone from every file ---------------------------------
+    def sealed_of(self, data: str, key_id: str) -> list[bytes]:
+        conn = sqlite3.connect(f"file:{os.path.join(data, 'rotor.db')}?mode=ro", uri=True, timeout=10)
+        try:
+            rows = conn.execute("SELECT sealed FROM key_materials WHERE key_id = ? AND sealed IS NOT NULL",
+                                (key_id,)).fetchall()
+        finally:
+            conn.close()
+        return [bytes(r[0]) for r in rows]
+
+    def assert_nowhere(self, data: str, secrets: list[bytes]):
+        for path in files_under(data):
+            with open(path, "rb") as f:
+                content = f.read()
+            for sealed in secrets:
+                # The nonce and the first bytes of the sealed key material, and the whole.
+                self.assertNotIn(sealed[:24], content, f"sealed material survives in {path}")
+
+    def test_deleted_material_is_gone_after_a_crash(self):
+        data = os.path.join(self.tmp, "data")
+        srv = self.server(data, ["--clock", "virtual"])
+        srv.start()
+        keep = self.create_key(srv.port)
+        doomed = self.create_key(srv.port)
+        s, doc, _ = call(srv.port, "Encrypt", {"KeyId": doomed, "Plaintext": base64.b64encode(b"x").decode()})
+        self.assertEqual(s, 200, doc)
+        blob = doc["CiphertextBlob"]
+        s, doc, _ = call(srv.port, "RotateKeyOnDemand", {"KeyId": doomed})
+        self.assertEqual(s, 200, doc)
+        secrets = self.sealed_of(data, doomed)
+        self.assertEqual(len(secrets), 2)
+        s, doc, _ = call(srv.port, "ScheduleKeyDeletion", {"KeyId": doomed, "PendingWindowInDays": 7})
+        self.assertEqual(s, 200, doc)
+        status, doc = admin_post(srv.port, "/_rotor/clock", {"advance": "8d"})
+        self.assertEqual(status, 200, doc)
+        s, doc, _ = call(srv.port, "DescribeKey", {"KeyId": doomed})
+        self.assertEqual(doc.get("__type"), "NotFoundException", doc)
+        # docs/ciphertext-format.md: a deleted key's ciphertext answers NotFoundException.
+        s, doc, _ = call(srv.port, "Decrypt", {"CiphertextBlob": blob})
+        self.assertEqual(doc.get("__type"), "NotFoundException", doc)
+        srv.proc.kill()  # kill -9: no clean close, no final checkpoint
+        srv.proc.wait()
+        srv.proc = None
+        self.assert_nowhere(data, secrets)
+        srv.start()
+        self.assertTrue(encrypt_decrypt(srv.port, keep))
+
+    def test_reset_material_is_gone_after_a_crash(self):
+        data = os.path.join(self.tmp, "data")
+        srv = self.server(data)
+        srv.start()
+        ids = [self.create_key(srv.port) for _ in range(3)]
+        secrets = [s for kid in ids for s in self.sealed_of(data, kid)]
+        self.assertEqual(len(secrets), 3)
+        status, doc = admin_post(srv.port, "/_rotor/reset", {})
+        self.assertEqual(status, 200, doc)
+        srv.proc.kill()
+        srv.proc.wait()
+        srv.proc = None
+        self.assert_nowhere(data, secrets)
+
+    # -- 13. the virtual clock across restarts ------------------------------------------
+    def test_virtual_clock_resumes_after_a_restart(self):
+        data = os.path.join(self.tmp, "data")
+        srv = self.server(data)
+        srv.start(["--clock", "virtual", "--clock-start", "2030-01-01T00:00:00Z"])
+        kid = self.create_key(srv.port)
+        status, doc = admin_post(srv.port, "/_rotor/clock", {"advance": "400d"})
+        self.assertEqual(status, 200, doc)
+        moved = doc["now"]
+        self.assertTrue(moved.startswith("2031-02-05"), moved)
+        srv.proc.kill()  # even a crash keeps the time: every move is stored first
+        srv.proc.wait()
+        srv.proc = None
+        srv.start(["--clock", "virtual"])
+        self.assertEqual(admin_get(srv.port, "/_rotor/clock")[1]["now"][:16], moved[:16])
+        self.assertIn("clock virtual, resumed at 2031-02-05", srv.start_line)
+        # A report of the data dir uses its stored time, unless --at says otherwise.
+        srv.stop()
+        p = run_rotor(["report", "--data-dir", data, "--json"])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertTrue(json.loads(p.stdout)["generatedAt"].startswith("2031-02-05"), p.stdout[:200])
+        p = run_rotor(["report", "--data-dir", data, "--json", "--at", "2032-01-01T00:00:00Z"])
+        self.assertTrue(json.loads(p.stdout)["generatedAt"].startswith("2032-01-01"), p.stdout[:200])
+        # A system clock over data dated ahead of it says so, on the start line and in health.
+        srv.start(["--clock", "system"])
+        self.assertIn("this data's virtual clock reached 2031-02-05", srv.start_line)
+        self.assertIn("ahead of the system clock", srv.start_line)
+        status, health = admin_get(srv.port, "/_rotor/health")
+        self.assertEqual(status, 200)
+        self.assertTrue(any("ahead of the system clock" in w for w in health.get("warnings", [])), health)
+        self.assertTrue(encrypt_decrypt(srv.port, kid))
+        # ... and a virtual clock after that still resumes the stored time.
+        srv.restart(["--clock", "virtual"])
+        self.assertTrue(admin_get(srv.port, "/_rotor/clock")[1]["now"].startswith("2031-02-05"))
+
+
 if __name__ == "__main__":
     unittest.main()

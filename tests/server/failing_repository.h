@@ -45,6 +45,10 @@ class FailingRepository final : public core::KeyRepository {
     Fail();
   }
   void Reset() override { Fail(); }
+  std::optional<core::Bytes> GetRootKeyCheck() override { Fail(); }
+  void PutRootKeyCheck(const core::Bytes&) override { Fail(); }
+  std::optional<core::StoredClock> GetStoredClock() override { Fail(); }
+  void PutStoredClock(const core::StoredClock&) override { Fail(); }
 
  private:
   [[noreturn]] static void Fail() { throw std::runtime_error(kInternalText); }

@@ -297,3 +297,25 @@ TEMPLATE_TEST_CASE("Store contract: Reset empties every key, alias, version and 
   CHECK_FALSE(repo.GetLastUsage(kScope, kId));
   CHECK(repo.ListAllKeys(nullptr, 10).empty());
 }
+
+TEMPLATE_TEST_CASE("Store contract: the root key check value and the stored clock survive Reset",
+                   "[contract]", ROTOR_STORES) {
+  TestType store;
+  core::KeyRepository& repo = store.repo;
+  CHECK_FALSE(repo.GetRootKeyCheck());
+  CHECK_FALSE(repo.GetStoredClock());
+  core::Bytes check(32, 0x5a);
+  repo.PutRootKeyCheck(check);
+  repo.PutStoredClock({true, At("2031-02-05T00:00:00Z")});
+  PutKeyWithMaterialAndAlias(repo, kScope, "alias/a");
+  repo.Reset();
+  CHECK(repo.GetRootKeyCheck() == check);
+  std::optional<core::StoredClock> clock = repo.GetStoredClock();
+  REQUIRE(clock);
+  CHECK(clock->is_virtual);
+  CHECK(clock->virtual_time == At("2031-02-05T00:00:00Z"));
+  repo.PutStoredClock({false, std::nullopt});
+  CHECK_FALSE(repo.GetStoredClock()->is_virtual);
+  CHECK_FALSE(repo.GetStoredClock()->virtual_time);
+  CHECK(repo.Health().status == core::StoreHealth::Status::kOk);
+}

@@ -4,6 +4,7 @@
 // file, sealed material at rest, migrations.
 #include "storage/sqlite_key_repository.h"
 
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -152,4 +153,71 @@ TEST_CASE("Migrations bring an empty file to the latest schema once") {
   auto q = db.Prepare("PRAGMA user_version");
   REQUIRE(q->Step());
   CHECK(q->Int(0) == storage::LatestSchemaVersion());
+}
+
+TEST_CASE("A removed data dir refuses every write and turns the store's health to lost") {
+  TempDir dir;
+  std::string data = dir.path + "/data";
+  std::atomic<int> told{0};
+  storage::SqliteOptions options{data};
+  options.on_failure = [&](const core::StoreHealth& h) {
+    if (h.status == core::StoreHealth::Status::kLost) ++told;
+  };
+  storage::SqliteKeyRepository repo(options);
+  repo.Write([&](core::KeyTransaction& tx) { tx.PutKey(MakeKey(kId)); }, {});
+  fs::rename(data, dir.path + "/moved");
+  fs::create_directory(data);
+  try {
+    repo.Write([&](core::KeyTransaction& tx) { tx.PutKey(MakeKey(kId)); }, {});
+    FAIL("a write into a removed data dir was acknowledged");
+  } catch (const core::KmsError& e) {
+    CHECK(e.name() == "KMSInternalException");
+    CHECK(e.message().starts_with("Rotor's data dir was removed or replaced while it ran"));
+  }
+  CHECK(repo.Health().status == core::StoreHealth::Status::kLost);
+  CHECK(told == 1);
+  CHECK_THROWS_AS(repo.PutStoredClock({true, std::nullopt}), core::KmsError);
+}
+
+TEST_CASE("The data dir is made 0700 and one others can write is refused") {
+  TempDir dir;
+  std::string data = dir.path + "/data";
+  {
+    storage::SqliteKeyRepository repo(storage::SqliteOptions{data});
+  }
+  CHECK((fs::status(data).permissions() & fs::perms::all) == fs::perms::owner_all);
+  CHECK((fs::status(data + "/rotor.db").permissions() & fs::perms::all) ==
+        (fs::perms::owner_read | fs::perms::owner_write));
+  fs::permissions(data, fs::perms::group_write, fs::perm_options::add);
+  try {
+    storage::SqliteKeyRepository repo(storage::SqliteOptions{data});
+    FAIL("a group-writable data dir was accepted");
+  } catch (const storage::StorageError& e) {
+    CHECK(std::string(e.what()).find("can be written by group (mode 0720)") != std::string::npos);
+  }
+}
+
+TEST_CASE("Deleting a key leaves its sealed material in no file of the data dir") {
+  TempDir dir;
+  storage::SqliteKeyRepository repo(storage::SqliteOptions{dir.path});
+  core::Bytes secret(48);
+  for (size_t i = 0; i < secret.size(); ++i) secret[i] = static_cast<uint8_t>(0xa0 + i);
+  core::Key key = MakeKey(kId);
+  repo.Write(
+      [&](core::KeyTransaction& tx) {
+        tx.PutKey(key);
+        core::SealedMaterial sealed{secret, ""};
+        tx.PutMaterial(key.scope, kId,
+                       {1, std::string(64, 'a'), key.creation_date, std::nullopt, "",
+                        std::nullopt, std::nullopt},
+                       &sealed);
+      },
+      {});
+  repo.Write([&](core::KeyTransaction& tx) { tx.DeleteKey(key.scope, kId); }, {});
+  std::string needle(secret.begin(), secret.end());
+  for (const auto& entry : fs::directory_iterator(dir.path)) {
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(content.find(needle) == std::string::npos);
+  }
 }

@@ -236,8 +236,7 @@ int Serve(const server::Config& config) {
 
   http_server.Run();
   worker.Stop();
-  if (core::StoreHealth health = repo.Health();
-      health.status == core::StoreHealth::Status::kLost) {
+  if (core::StoreHealth health = repo.Health(); health.status == core::StoreHealth::Status::kLost) {
     std::fprintf(stderr, "rotor: stopped: %s\n", health.problem.c_str());  // the log says why
     return 1;
   }
@@ -273,8 +272,9 @@ int RunTool(const std::string& tool, const std::vector<std::string>& args) {
           options.root_key_file.empty() ? options.data_dir + "/root.key" : options.root_key_file;
       sealer.emplace(storage::LoadOrCreateRootKey(root, false, random), random);
       if (core::CompareRootKey(repo, *sealer) == core::RootKeyVerdict::kDiffers) {
-        throw std::runtime_error(root + " does not match " + repo.db_path() +
-                                 ": restore it from your backup (or pass the right --root-key-file)");
+        throw std::runtime_error(
+            root + " does not match " + repo.db_path() +
+            ": restore it from your backup (or pass the right --root-key-file)");
       }
     }
     return server::tools::RunExport(options, repo, sealer ? &*sealer : nullptr);

@@ -31,13 +31,13 @@ void PrepareDataDir(const std::string& path) {
   if ((st.st_mode & 022) != 0) {
     char mode[8];
     std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
-    throw StorageError("data dir " + path + " can be written by " +
-                       ((st.st_mode & 020) ? ((st.st_mode & 002) ? "group and others" : "group")
-                                           : "others") +
-                       " (mode " + mode +
-                       "): they could replace its database or root key. Rotor refuses it; run: "
-                       "chmod 700 " +
-                       path);
+    throw StorageError(
+        "data dir " + path + " can be written by " +
+        ((st.st_mode & 020) ? ((st.st_mode & 002) ? "group and others" : "group") : "others") +
+        " (mode " + mode +
+        "): they could replace its database or root key. Rotor refuses it; run: "
+        "chmod 700 " +
+        path);
   }
   if (::access(path.c_str(), W_OK) != 0) {
     throw StorageError("data dir " + path + " is read-only (" + std::strerror(errno) +

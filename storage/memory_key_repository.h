@@ -76,7 +76,7 @@ class MemoryKeyRepository final : public core::KeyRepository {
   class Transaction;
 
   mutable std::mutex mu_;
-  State state_;                // guarded by mu_
+  State state_;  // guarded by mu_
   // The store's own records, which Reset keeps; guarded by mu_.
   std::optional<core::Bytes> root_key_check_;
   std::optional<core::StoredClock> stored_clock_;

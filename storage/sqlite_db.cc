@@ -134,7 +134,8 @@ SqliteDb::SqliteDb(const std::string& path, bool create, bool read_only) {
   if (!read_only && on_disk && sqlite3_db_readonly(db_, "main") == 1) {
     sqlite3_close(db_);
     db_ = nullptr;
-    throw StorageError(path + " is read-only, and Rotor writes to it. Make it writable (chmod u+w " +
+    throw StorageError(path +
+                           " is read-only, and Rotor writes to it. Make it writable (chmod u+w " +
                            path + ") or, to only read it, use rotor report or rotor export.",
                        SQLITE_READONLY);
   }

@@ -354,16 +354,14 @@ auto SqliteKeyRepository::Read(Fn&& read) {
 }
 
 std::optional<Key> SqliteKeyRepository::GetKey(const Scope& scope, const std::string& key_id) {
-  return Read([&](SqliteDb& db) {
-    return SelectKey(db, scope, key_id);
-  });
+  return Read([&](SqliteDb& db) { return SelectKey(db, scope, key_id); });
 }
 
 std::vector<Key> SqliteKeyRepository::ListKeys(const Scope& scope, const std::string& after_id,
                                                size_t limit) {
   return Read([&](SqliteDb& db) {
     auto q = db.Prepare(std::string(kKeyColumns) +
-                           "WHERE account = ? AND region = ? AND key_id > ? ORDER BY key_id LIMIT ?");
+                        "WHERE account = ? AND region = ? AND key_id > ? ORDER BY key_id LIMIT ?");
     q->Bind(1, scope.account)
         .Bind(2, scope.region)
         .Bind(3, after_id)
@@ -390,9 +388,7 @@ std::vector<Key> SqliteKeyRepository::ListAllKeys(const Key* after, size_t limit
 }
 
 std::optional<Alias> SqliteKeyRepository::GetAlias(const Scope& scope, const std::string& name) {
-  return Read([&](SqliteDb& db) {
-    return SelectAlias(db, scope, name);
-  });
+  return Read([&](SqliteDb& db) { return SelectAlias(db, scope, name); });
 }
 
 std::vector<Alias> SqliteKeyRepository::ListAliases(const Scope& scope, const std::string* key_id,
@@ -420,8 +416,8 @@ std::vector<KeyMaterialVersion> SqliteKeyRepository::ListMaterialVersions(const 
                                                                           size_t limit) {
   return Read([&](SqliteDb& db) {
     auto q = db.Prepare(std::string(kVersionColumns) +
-                           "WHERE account = ? AND region = ? AND key_id = ? AND version > ? "
-                           "ORDER BY version LIMIT ?");
+                        "WHERE account = ? AND region = ? AND key_id = ? AND version > ? "
+                        "ORDER BY version LIMIT ?");
     q->Bind(1, scope.account).Bind(2, scope.region).Bind(3, key_id);
     q->Bind(4, int64_t{after_version}).Bind(5, static_cast<int64_t>(limit));
     std::vector<KeyMaterialVersion> out;
@@ -522,10 +518,12 @@ std::optional<core::Bytes> SqliteKeyRepository::GetRootKeyCheck() {
 }
 
 void SqliteKeyRepository::PutRootKeyCheck(const core::Bytes& check) {
-  Write([&](core::KeyTransaction&) {
-    auto q = writer_db_->Prepare("UPDATE store_state SET root_key_check = ? WHERE id = 1");
-    q->BindBlob(1, check.data(), check.size()).Run();
-  }, {});
+  Write(
+      [&](core::KeyTransaction&) {
+        auto q = writer_db_->Prepare("UPDATE store_state SET root_key_check = ? WHERE id = 1");
+        q->BindBlob(1, check.data(), check.size()).Run();
+      },
+      {});
 }
 
 std::optional<core::StoredClock> SqliteKeyRepository::GetStoredClock() {
@@ -541,11 +539,15 @@ std::optional<core::StoredClock> SqliteKeyRepository::GetStoredClock() {
 }
 
 void SqliteKeyRepository::PutStoredClock(const core::StoredClock& clock) {
-  Write([&](core::KeyTransaction&) {
-    auto q =
-        writer_db_->Prepare("UPDATE store_state SET clock = ?, virtual_time = ? WHERE id = 1");
-    q->Bind(1, clock.is_virtual ? "virtual" : "system").Bind(2, OptMs(clock.virtual_time)).Run();
-  }, {});
+  Write(
+      [&](core::KeyTransaction&) {
+        auto q =
+            writer_db_->Prepare("UPDATE store_state SET clock = ?, virtual_time = ? WHERE id = 1");
+        q->Bind(1, clock.is_virtual ? "virtual" : "system")
+            .Bind(2, OptMs(clock.virtual_time))
+            .Run();
+      },
+      {});
 }
 
 core::StoreHealth SqliteKeyRepository::Health() const {
@@ -581,12 +583,14 @@ void SqliteKeyRepository::ThrowIfFailed() const {
 }
 
 std::string SqliteKeyRepository::CheckDataDir() const {
-  struct stat locked {}, now {};
+  struct stat locked {
+  }, now{};
   if (::fstat(lock_fd_, &locked) != 0) return "cannot check " + lock_path_;
   bool lock_gone = ::stat(lock_path_.c_str(), &now) != 0;
   if (lock_gone || now.st_dev != locked.st_dev || now.st_ino != locked.st_ino) {
-    return "data dir " + options_.data_dir + " was removed or replaced while Rotor ran: " +
-           lock_path_ + (lock_gone ? " is gone" : " is not the lock file this server holds") +
+    return "data dir " + options_.data_dir +
+           " was removed or replaced while Rotor ran: " + lock_path_ +
+           (lock_gone ? " is gone" : " is not the lock file this server holds") +
            ". Writes are refused; Rotor is stopping.";
   }
   if (::stat(db_path_.c_str(), &now) != 0 || now.st_dev != db_dev_ || now.st_ino != db_ino_) {
@@ -728,8 +732,8 @@ void SqliteKeyRepository::CommitBatch(std::vector<Job*>& batch) {
   // Acknowledge nothing that went into files which are no longer the data dir.
   if (std::string problem = CheckDataDir(); !problem.empty()) {
     Fail(core::StoreHealth::Status::kLost, problem);
-    fail_all(std::make_exception_ptr(
-        core::KmsError::StoreUnavailable(core::StoreFault::kDataDirLost)));
+    fail_all(
+        std::make_exception_ptr(core::KmsError::StoreUnavailable(core::StoreFault::kDataDirLost)));
     return;
   }
   if (tx.removed_material() || checkpoint_pending_) CheckpointTruncate();

@@ -152,9 +152,9 @@ class SqliteKeyRepository final : public core::KeyRepository {
   std::string start_check_;
 
   mutable std::mutex health_mu_;
-  core::StoreHealth health_;                // guarded by health_mu_
-  std::atomic<bool> failed_{false};         // health_.status != kOk, read without the lock
-  bool checkpoint_pending_ = false;         // writer thread only
+  core::StoreHealth health_;         // guarded by health_mu_
+  std::atomic<bool> failed_{false};  // health_.status != kOk, read without the lock
+  bool checkpoint_pending_ = false;  // writer thread only
 
   std::unique_ptr<SqliteDb> writer_db_;  // used only by the writer thread after construction
   std::mutex readers_mu_;

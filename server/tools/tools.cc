@@ -45,7 +45,8 @@ void WriteOutput(const std::string& path, const std::string& text, bool exclusiv
     }
     done += static_cast<size_t>(n);
   }
-  if (::close(fd) != 0) throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
+  if (::close(fd) != 0)
+    throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
 }
 
 }  // namespace

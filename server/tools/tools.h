@@ -15,13 +15,13 @@ namespace rotor::server::tools {
 
 struct ReportOptions {
   std::string data_dir;
-  bool json = false;                  // --json: JSON for machines, else a text table
-  int max_material_age_days = 365;    // material older than this is stale
-  int expiry_warning_days = 30;       // imported material expiring within this many days
+  bool json = false;                // --json: JSON for machines, else a text table
+  int max_material_age_days = 365;  // material older than this is stale
+  int expiry_warning_days = 30;     // imported material expiring within this many days
   // The report's "now". Default: the stored time of a data dir last served by
   // a virtual clock (core/clock_resume.h), else the system clock.
   std::optional<core::Timestamp> at;
-  std::optional<double> fail_under;   // percent; exit 3 when coverage is under it
+  std::optional<double> fail_under;  // percent; exit 3 when coverage is under it
   bool help = false;
 };
 

@@ -29,8 +29,8 @@ void PutSealedKey(KeyRepository& repo, const KeySealer& sealer) {
       [&](KeyTransaction& tx) {
         tx.PutKey(key);
         tx.PutMaterial(key.scope, key.id,
-                       {1, std::string(64, 'a'), key.creation_date, std::nullopt, "",
-                        std::nullopt, std::nullopt},
+                       {1, std::string(64, 'a'), key.creation_date, std::nullopt, "", std::nullopt,
+                        std::nullopt},
                        &sealed);
       },
       {});

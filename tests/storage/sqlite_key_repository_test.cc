@@ -182,9 +182,7 @@ TEST_CASE("A removed data dir refuses every write and turns the store's health t
 TEST_CASE("The data dir is made 0700 and one others can write is refused") {
   TempDir dir;
   std::string data = dir.path + "/data";
-  {
-    storage::SqliteKeyRepository repo(storage::SqliteOptions{data});
-  }
+  { storage::SqliteKeyRepository repo(storage::SqliteOptions{data}); }
   CHECK((fs::status(data).permissions() & fs::perms::all) == fs::perms::owner_all);
   CHECK((fs::status(data + "/rotor.db").permissions() & fs::perms::all) ==
         (fs::perms::owner_read | fs::perms::owner_write));
@@ -208,8 +206,8 @@ TEST_CASE("Deleting a key leaves its sealed material in no file of the data dir"
         tx.PutKey(key);
         core::SealedMaterial sealed{secret, ""};
         tx.PutMaterial(key.scope, kId,
-                       {1, std::string(64, 'a'), key.creation_date, std::nullopt, "",
-                        std::nullopt, std::nullopt},
+                       {1, std::string(64, 'a'), key.creation_date, std::nullopt, "", std::nullopt,
+                        std::nullopt},
                        &sealed);
       },
       {});

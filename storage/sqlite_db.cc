@@ -152,7 +152,7 @@ void SqliteDb::Exec(const std::string& sql) {
   if (rc != SQLITE_OK) {
     std::string msg = std::string("exec: ") + (err ? err : sqlite3_errstr(rc));
     sqlite3_free(err);
-    throw StorageError(msg);
+    throw StorageError(msg, sqlite3_extended_errcode(db_), sqlite3_system_errno(db_));
   }
 }
 

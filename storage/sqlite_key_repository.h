@@ -66,7 +66,7 @@ struct SqliteOptions {
   std::chrono::milliseconds check_budget{10000};
   // Told, once, when the store stops taking writes for good (see above); on
   // the writer thread or a reading thread.
-  std::function<void(const core::StoreHealth&)> on_failure;
+  std::function<void(const core::StoreHealth&)> on_failure = nullptr;
 };
 
 class SqliteKeyRepository final : public core::KeyRepository {

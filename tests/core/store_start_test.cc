@@ -14,7 +14,7 @@ namespace {
 
 Timestamp At(const std::string& text) { return *ParseIso8601(text); }
 
-SecretBytes RootKey(uint8_t fill) { return SecretBytes(32, fill); }
+SecretBytes RootKey(uint8_t fill) { return SecretBytes(Bytes(32, fill)); }
 
 // A key with one version of sealed material under `sealer`.
 void PutSealedKey(KeyRepository& repo, const KeySealer& sealer) {
@@ -24,7 +24,7 @@ void PutSealedKey(KeyRepository& repo, const KeySealer& sealer) {
   key.creation_date = At("2026-01-01T00:00:00Z");
   key.policy = "{}";
   key.revision = 1;
-  SealedMaterial sealed = sealer.Seal(key.id, 1, SecretBytes(32, 7));
+  SealedMaterial sealed = sealer.Seal(key.id, 1, SecretBytes(Bytes(32, 7)));
   repo.Write(
       [&](KeyTransaction& tx) {
         tx.PutKey(key);

@@ -46,10 +46,10 @@ struct AdminOptions {
   int expiry_warning_days = 30;
   // The store's health: GET /_rotor/health answers 503 with its problem unless
   // it is kOk (core/key_repository.h). Empty: always healthy.
-  std::function<core::StoreHealth()> store_health;
+  std::function<core::StoreHealth()> store_health = nullptr;
   // Sentences GET /_rotor/health lists under "warnings" (a system clock behind
   // the data's virtual time, say).
-  std::vector<std::string> warnings;
+  std::vector<std::string> warnings = {};
 };
 
 // The status of an admin error: REST's 403 and 404 for AccessDeniedException

@@ -63,7 +63,7 @@ struct SqliteOptions {
   std::chrono::milliseconds watch_interval{2000};
   // The longest PRAGMA quick_check may run at start; past it the rest of the
   // database is checked only as it is read (docs/security.md).
-  std::chrono::milliseconds check_budget{10000};
+  std::chrono::milliseconds check_budget{3000};
   // Told, once, when the store stops taking writes for good (see above); on
   // the writer thread or a reading thread.
   std::function<void(const core::StoreHealth&)> on_failure = nullptr;

@@ -78,25 +78,27 @@ storage::SqliteOptions ReadOnly(const std::string& data_dir) {
 // The root key of `repo`: read from its file, or created in the data dir
 // together with a new store (never for a store that holds keys), then
 // compared with the check value the store records. Throws with a message for
-// people when it is missing or is not the store's.
+// people when it is missing or is not the store's. Only core's storage port
+// is used: `store` names the store in messages (the SQLite file's path).
 core::SecretBytes OpenRootKey(const server::Config& config, const std::string& data_dir,
-                              storage::SqliteKeyRepository& repo, core::RandomSource& random) {
+                              core::KeyRepository& repo, const std::string& store,
+                              core::RandomSource& random) {
   bool default_path = config.root_key_file.empty();
   std::string path = default_path ? data_dir + "/root.key" : config.root_key_file;
   bool expected = core::StoreExpectsRootKey(repo);
   std::error_code ec;
   if (expected && !std::filesystem::exists(path, ec) && !ec) {
     throw std::runtime_error(
-        path + " is missing, and " + repo.db_path() +
+        path + " is missing, and " + store +
         " holds key material sealed under it: restore it from your backup. (Rotor creates a root "
         "key only together with a new database.)");
   }
   core::SecretBytes key = storage::LoadOrCreateRootKey(path, default_path && !expected, random);
   core::KeySealer sealer(key, random);
   if (core::CheckRootKey(repo, sealer) == core::RootKeyVerdict::kDiffers) {
-    throw std::runtime_error(path + " does not match " + repo.db_path() +
-                             ": restore it from your backup. (The key material in " +
-                             repo.db_path() + " is sealed under another root key.)");
+    throw std::runtime_error(path + " does not match " + store +
+                             ": restore it from your backup. (The key material in " + store +
+                             " is sealed under another root key.)");
   }
   return key;
 }
@@ -127,7 +129,7 @@ int Serve(const server::Config& config) {
   }
 
   core::OpenSslRandom random;
-  core::KeySealer sealer(OpenRootKey(config, data_dir, repo, random), random);
+  core::KeySealer sealer(OpenRootKey(config, data_dir, repo, repo.db_path(), random), random);
 
   // A virtual clock resumes the time stored with the data; a system clock
   // says so when the data's virtual clock had moved past it.

@@ -167,11 +167,6 @@ KmsError KmsError::StoreUnavailable(StoreFault fault) {
           "Rotor's database reached the file size limit of its process (ulimit -f): the write was "
           "not made. Reads keep working.";
       break;
-    case StoreFault::kLocked:
-      message =
-          "Rotor's database is locked by another process: the write was not made. Writes succeed "
-          "again once that process lets go of the lock.";
-      break;
     case StoreFault::kReadOnly:
       message =
           "Rotor's data dir or database became read-only: the write was not made. Reads keep "

@@ -66,7 +66,6 @@ enum class ErrorCode {
 enum class StoreFault {
   kNoSpace,        // ENOSPC/EDQUOT (SQLITE_FULL): passes once space is freed
   kFileSizeLimit,  // EFBIG: the process's file size limit (RLIMIT_FSIZE)
-  kLocked,         // another process holds the database's write lock
   kReadOnly,       // the database or the data dir became read-only
   kCorrupt,        // SQLITE_CORRUPT/SQLITE_NOTADB: writes are stopped for good
   kDataDirLost,    // the data dir was removed or replaced: the server stops

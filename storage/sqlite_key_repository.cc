@@ -48,9 +48,6 @@ std::optional<core::StoreFault> FaultOf(const StorageError& e) {
       return core::StoreFault::kCorrupt;
     case SQLITE_FULL:
       return core::StoreFault::kNoSpace;
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-      return core::StoreFault::kLocked;
     case SQLITE_READONLY:
       return core::StoreFault::kReadOnly;
     case SQLITE_IOERR:

@@ -21,9 +21,9 @@
 //     PostgreSQL does when its postmaster.pid goes;
 //   - SQLITE_CORRUPT at run time stops writes for good (reads go on) and tells
 //     `on_failure`;
-//   - a full disk, a file size limit, a read-only file or a lock held by
-//     another process fail the write at hand with KmsError::StoreUnavailable
-//     naming the cause; the next write tries again.
+//   - a full disk, a file size limit or a read-only file fail the write at
+//     hand with KmsError::StoreUnavailable naming the cause (a lock held by
+//     another process: the generic internal error); the next write tries again.
 //
 // Deleted key material is gone from every file of the data dir once the write
 // that deleted it is acknowledged: secure_delete zeroes what SQLite frees, and

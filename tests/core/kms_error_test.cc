@@ -32,8 +32,8 @@ TEST_CASE("A store fault is a KMSInternalException that names its cause") {
   CHECK(full.message() ==
         "No space left in Rotor's data dir: the write was not made. Reads keep working, and "
         "writes succeed again once space is freed.");
-  for (StoreFault f : {StoreFault::kNoSpace, StoreFault::kFileSizeLimit, StoreFault::kLocked,
-                       StoreFault::kReadOnly, StoreFault::kCorrupt, StoreFault::kDataDirLost}) {
+  for (StoreFault f : {StoreFault::kNoSpace, StoreFault::kFileSizeLimit, StoreFault::kReadOnly,
+                       StoreFault::kCorrupt, StoreFault::kDataDirLost}) {
     CHECK(KmsError::StoreUnavailable(f).code() == ErrorCode::kStoreUnavailable);
     CHECK(KmsError::StoreUnavailable(f).message().find("Rotor") != std::string::npos);
   }

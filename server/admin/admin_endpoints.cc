@@ -159,12 +159,15 @@ HttpResponse AdminEndpoints::MoveClock(const HttpRequest& req, std::string_view)
   core::AdvanceResult moved = core::AdvanceTime(service_, target, virtual_clock_);
   json events = json::array();
   for (const core::ServiceEvent& e : moved.listed) {
-    events.push_back({{"event", std::string(core::ToString(e.kind))},
-                      {"keyId", e.key_id},
-                      {"account", e.scope.account},
-                      {"region", e.scope.region},
-                      {"time", core::FormatIso8601(e.time)},
-                      {"detail", audit::ServiceEventDetail(e)}});
+    json event = {{"event", std::string(core::ToString(e.kind))},
+                  {"keyId", e.key_id},
+                  {"account", e.scope.account},
+                  {"region", e.scope.region},
+                  {"time", core::FormatIso8601(e.time)},
+                  {"keyMaterialIds", e.key_material_ids},
+                  {"detail", audit::ServiceEventDetail(e)}};
+    if (e.rotation_type) event["rotationType"] = std::string(core::ToString(*e.rotation_type));
+    events.push_back(std::move(event));
   }
   json by_event = json::object();
   for (const auto& [kind, count] : moved.count_by_event)

@@ -188,6 +188,10 @@ TEST_CASE("The virtual clock moves forward through the admin endpoint and fires 
   REQUIRE(body["fired"].size() == 1);
   CHECK(body["fired"][0]["event"] == "RotateKey");
   CHECK(body["fired"][0]["keyId"] == id);
+  CHECK(body["fired"][0]["rotationType"] == "AUTOMATIC");
+  REQUIRE(body["fired"][0]["keyMaterialIds"].size() == 1);
+  CHECK(body["fired"][0]["detail"] ==
+        "AUTOMATIC " + body["fired"][0]["keyMaterialIds"][0].get<std::string>());
   CHECK(f.Admin(server::http::verb::post, "/_rotor/clock", R"({"set":"2025-01-01T00:00:00Z"})")
             .result_int() == 400);
   CHECK(f.Admin(server::http::verb::post, "/_rotor/clock", R"({"advance":"soon"})").result_int() ==

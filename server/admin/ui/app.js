@@ -61,7 +61,6 @@ function fmtRelative(iso) {
 const shortId = (id) => (id ? id.slice(0, 8) + '…' : '—');
 const keyRef = (k) => `${k.account}/${k.region}/${k.keyId}`;
 const keyName = (k) => (k.aliases && k.aliases.length ? k.aliases.join(', ') : shortId(k.keyId));
-const materialOf = (detail) => (detail || '').trim().split(/\s+/).pop();
 // An event's detail as one line of text, whatever its JSON type.
 function detailText(detail) {
   if (detail == null) return '';
@@ -259,7 +258,7 @@ async function advance(by) {
     const res = await api('clock', { advance: by });
     const fired = res.fired || [];
     state.firedKeys = new Set(fired.map(keyRef));
-    state.firedMaterial = new Set(fired.filter((f) => f.event === 'RotateKey').map((f) => materialOf(detailText(f.detail))));
+    state.firedMaterial = new Set(fired.filter((f) => f.event === 'RotateKey').flatMap((f) => f.keyMaterialIds || []));
     if (!state.selected && fired.length) state.selected = { keyId: fired[0].keyId, account: fired[0].account, region: fired[0].region };
     await refresh();
     showBanner(by, res.now, fired, res.firedCount ?? fired.length);

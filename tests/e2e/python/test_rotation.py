@@ -239,6 +239,9 @@ class AutomaticRotationTest(RotationTestBase):
             self.assertEqual(kind, "AUTOMATIC")
             current = self.current_material(kms, kid)
             self.assertEqual(mid, current)
+            # The same facts as typed members, which the dashboard reads.
+            self.assertEqual(ev["rotationType"], "AUTOMATIC")
+            self.assertEqual(ev["keyMaterialIds"], [current])
             self.assertNotIn(current, materials)
             materials.append(current)
             st = kms.get_key_rotation_status(KeyId=kid)

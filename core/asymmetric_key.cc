@@ -13,6 +13,7 @@
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
+#include "core/key_spec_info.h"
 #include "core/kms_error.h"
 
 namespace rotor::core {
@@ -69,9 +70,6 @@ struct P8Free {
   throw KmsError::Internal(std::string("OpenSSL failed to ") + what);
 }
 
-bool IsRsa(KeySpec s) {
-  return s == KeySpec::kRsa2048 || s == KeySpec::kRsa3072 || s == KeySpec::kRsa4096;
-}
 int RsaBits(KeySpec s) {
   return s == KeySpec::kRsa2048 ? 2048 : s == KeySpec::kRsa3072 ? 3072 : 4096;
 }
@@ -92,7 +90,7 @@ const char* EcGroup(KeySpec s) {
 }
 // The OpenSSL key type that generates `spec`.
 const char* KeyType(KeySpec s) {
-  if (IsRsa(s)) return "RSA";
+  if (IsRsaSpec(s)) return "RSA";
   if (EcGroup(s)) return "EC";
   if (s == KeySpec::kEccNistEdwards25519) return "ED25519";
   if (s == KeySpec::kSm2) return "SM2";
@@ -107,7 +105,8 @@ std::string GroupOf(const EVP_PKEY* pkey) {
 }
 
 bool MatchesSpec(const EVP_PKEY* pkey, KeySpec spec) {
-  if (IsRsa(spec)) return EVP_PKEY_is_a(pkey, "RSA") && EVP_PKEY_get_bits(pkey) == RsaBits(spec);
+  if (IsRsaSpec(spec))
+    return EVP_PKEY_is_a(pkey, "RSA") && EVP_PKEY_get_bits(pkey) == RsaBits(spec);
   if (const char* group = EcGroup(spec)) {
     if (!EVP_PKEY_is_a(pkey, "EC")) return false;
     std::string g = GroupOf(pkey);
@@ -233,7 +232,7 @@ SecretBytes PrivateKey::Generate(KeySpec spec) {
   if (!type) Fail("generate a key of an unknown spec");
   PkeyCtx ctx(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
   if (!ctx || EVP_PKEY_keygen_init(ctx.get()) != 1) Fail("start key generation");
-  if (IsRsa(spec) && EVP_PKEY_CTX_set_rsa_keygen_bits(ctx.get(), RsaBits(spec)) != 1) {
+  if (IsRsaSpec(spec) && EVP_PKEY_CTX_set_rsa_keygen_bits(ctx.get(), RsaBits(spec)) != 1) {
     Fail("set the RSA modulus size");
   }
   if (const char* group = EcGroup(spec);

@@ -124,8 +124,7 @@ std::string_view ToString(RotationType v);
 std::string_view ToString(KeyMaterialState v);
 std::string_view ToString(ImportState v);
 std::string_view ToString(ImportType v);
-template <typename E>
-std::optional<E> Parse(std::string_view text);
+// Parse<E> is declared in key_metadata.h.
 template <>
 std::optional<RotationType> Parse<RotationType>(std::string_view text);
 template <>

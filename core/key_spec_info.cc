@@ -1,5 +1,7 @@
 #include "core/key_spec_info.h"
 
+#include "core/hmac.h"
+
 namespace rotor::core {
 
 bool IsHmacSpec(KeySpec s) {
@@ -9,10 +11,11 @@ bool IsHmacSpec(KeySpec s) {
 
 bool IsAsymmetricSpec(KeySpec s) { return s != KeySpec::kSymmetricDefault && !IsHmacSpec(s); }
 
-namespace {
-bool IsRsa(KeySpec s) {
+bool IsRsaSpec(KeySpec s) {
   return s == KeySpec::kRsa2048 || s == KeySpec::kRsa3072 || s == KeySpec::kRsa4096;
 }
+
+namespace {
 bool IsNistEcc(KeySpec s) {
   return s == KeySpec::kEccNistP256 || s == KeySpec::kEccNistP384 || s == KeySpec::kEccNistP521;
 }
@@ -24,9 +27,9 @@ bool IsMlDsa(KeySpec s) {
 bool IsUsageAllowed(KeySpec s, KeyUsage u) {
   switch (u) {
     case KeyUsage::kEncryptDecrypt:
-      return s == KeySpec::kSymmetricDefault || IsRsa(s) || s == KeySpec::kSm2;
+      return s == KeySpec::kSymmetricDefault || IsRsaSpec(s) || s == KeySpec::kSm2;
     case KeyUsage::kSignVerify:
-      return IsRsa(s) || IsNistEcc(s) || s == KeySpec::kEccSecgP256k1 ||
+      return IsRsaSpec(s) || IsNistEcc(s) || s == KeySpec::kEccSecgP256k1 ||
              s == KeySpec::kEccNistEdwards25519 || s == KeySpec::kSm2 || IsMlDsa(s);
     case KeyUsage::kGenerateVerifyMac:
       return IsHmacSpec(s);
@@ -39,16 +42,15 @@ bool IsUsageAllowed(KeySpec s, KeyUsage u) {
 KeyAlgorithms AlgorithmsFor(KeySpec s, KeyUsage u) {
   using EA = EncryptionAlgorithm;
   using SA = SigningAlgorithm;
-  using MA = MacAlgorithm;
   KeyAlgorithms a;
   switch (u) {
     case KeyUsage::kEncryptDecrypt:
       if (s == KeySpec::kSymmetricDefault) a.encryption = {EA::kSymmetricDefault};
-      if (IsRsa(s)) a.encryption = {EA::kRsaesOaepSha1, EA::kRsaesOaepSha256};
+      if (IsRsaSpec(s)) a.encryption = {EA::kRsaesOaepSha1, EA::kRsaesOaepSha256};
       if (s == KeySpec::kSm2) a.encryption = {EA::kSm2Pke};
       break;
     case KeyUsage::kSignVerify:
-      if (IsRsa(s)) {
+      if (IsRsaSpec(s)) {
         a.signing = {SA::kRsassaPkcs1V15Sha256, SA::kRsassaPkcs1V15Sha384,
                      SA::kRsassaPkcs1V15Sha512, SA::kRsassaPssSha256,
                      SA::kRsassaPssSha384,      SA::kRsassaPssSha512};
@@ -63,10 +65,7 @@ KeyAlgorithms AlgorithmsFor(KeySpec s, KeyUsage u) {
       if (IsMlDsa(s)) a.signing = {SA::kMlDsaShake256};
       break;
     case KeyUsage::kGenerateVerifyMac:
-      if (s == KeySpec::kHmac224) a.mac = {MA::kHmacSha224};
-      if (s == KeySpec::kHmac256) a.mac = {MA::kHmacSha256};
-      if (s == KeySpec::kHmac384) a.mac = {MA::kHmacSha384};
-      if (s == KeySpec::kHmac512) a.mac = {MA::kHmacSha512};
+      if (std::optional<MacAlgorithm> mac = MacAlgorithmOf(s)) a.mac = {*mac};
       break;
     case KeyUsage::kKeyAgreement:
       a.key_agreement = {KeyAgreementAlgorithm::kEcdh};

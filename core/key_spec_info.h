@@ -21,5 +21,7 @@ bool IsUsageAllowed(KeySpec spec, KeyUsage usage);
 KeyAlgorithms AlgorithmsFor(KeySpec spec, KeyUsage usage);
 bool IsHmacSpec(KeySpec spec);
 bool IsAsymmetricSpec(KeySpec spec);
+// RSA_2048, RSA_3072 or RSA_4096.
+bool IsRsaSpec(KeySpec spec);
 
 }  // namespace rotor::core

@@ -111,8 +111,8 @@ KmsError KmsError::IncompatibleAlgorithm(std::string_view algorithm, std::string
           Concat({"Algorithm ", algorithm, " is incompatible with key spec ", key_spec, "."})};
 }
 KmsError KmsError::KeySpecNotValid(std::string_view key_arn, std::string_view key_spec,
-                                   std::string_view operation) {
-  return {ErrorCode::kInvalidKeyUsage,
+                                   std::string_view operation, ErrorCode code) {
+  return {code,
           Concat({key_arn, " key spec is ", key_spec, " which is not valid for ", operation, "."})};
 }
 KmsError KmsError::InvalidDigestLength(std::string_view algorithm) {

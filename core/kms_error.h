@@ -107,8 +107,11 @@ class KmsError : public std::runtime_error {
   // "Algorithm <alg> is incompatible with key spec <spec>." (InvalidKeyUsageException)
   static KmsError IncompatibleAlgorithm(std::string_view algorithm, std::string_view key_spec);
   // "<arn> key spec is <spec> which is not valid for <operation>." (InvalidKeyUsageException)
+  // `code` is InvalidKeyUsageException unless the operation refuses the spec
+  // as unsupported (GetPublicKey: UnsupportedOperationException).
   static KmsError KeySpecNotValid(std::string_view key_arn, std::string_view key_spec,
-                                  std::string_view operation);
+                                  std::string_view operation,
+                                  ErrorCode code = ErrorCode::kInvalidKeyUsage);
   // "Digest is invalid length for algorithm <alg>." (ValidationException)
   static KmsError InvalidDigestLength(std::string_view algorithm);
   // "<arn> origin is <origin> which is not valid for this operation."

@@ -153,7 +153,6 @@ class KmsService {
   // `max_events` of them per call. Callers go through core::AdvanceTime
   // (advance_time.h), which calls this in bounded slices.
   std::vector<ServiceEvent> RunDueEvents(Timestamp until, size_t max_events = SIZE_MAX);
-  std::optional<Timestamp> EarliestDueEvent();
 
   // ---- Seed files (kms_service_seed.cc)
   // Loads keys, material history, rotation settings and aliases in one
@@ -214,6 +213,20 @@ class KmsService {
 
   // Crypto helpers shared by Encrypt, ReEncrypt and GenerateDataKey.
   Bytes SealUnderKey(const Key& key, const SecretBytes& plaintext, const EncryptionContext& ctx);
+  // What Encrypt and ReEncrypt's destination side make: the ciphertext, the
+  // EncryptionAlgorithm used, and the KeyMaterialId (64 hex) of a symmetric
+  // key's current material (empty for RSA/SM2: AWS reports none).
+  struct Sealed {
+    Bytes ciphertext;
+    EncryptionAlgorithm algorithm = EncryptionAlgorithm::kSymmetricDefault;
+    std::string material_id;
+  };
+  // Encrypts `plaintext` under `key` (state- and usage-checked already): the
+  // symmetric blob, which takes only SYMMETRIC_DEFAULT
+  // (InvalidKeyUsageException otherwise), or AsymmetricEncrypt for RSA/SM2.
+  // DryRunOperationException after every check when `dry_run`.
+  Sealed SealFor(const Key& key, std::optional<EncryptionAlgorithm> algorithm,
+                 const EncryptionContext& context, const SecretBytes& plaintext, bool dry_run);
   struct Opened {
     std::shared_ptr<const Key> key;
     SecretBytes plaintext;
@@ -226,15 +239,17 @@ class KmsService {
   Opened OpenCiphertext(const RequestContext& ctx, const Bytes& ciphertext,
                         const EncryptionContext& context, const std::optional<std::string>& key_id,
                         std::optional<EncryptionAlgorithm> algorithm);
+  // The symmetric blob: `named` (nullable) is the key the request named, which
+  // must be the one the blob names (IncorrectKeyException otherwise).
   Opened OpenBlob(const RequestContext& ctx, const Bytes& blob, const EncryptionContext& context,
-                  const std::optional<std::string>& key_id);
+                  const Key* named);
   // Asymmetric encryption (RSAES_OAEP_*, SM2PKE) for Encrypt/Decrypt/ReEncrypt
   // (kms_service_asymmetric.cc). `key` is state- and usage-checked already.
   // Checks everything (an absent algorithm is SYMMETRIC_DEFAULT, which no
   // asymmetric key offers), answers DryRun when asked, then encrypts.
-  Bytes AsymmetricEncrypt(const Key& key, std::optional<EncryptionAlgorithm> algorithm,
-                          const EncryptionContext& context, const SecretBytes& plaintext,
-                          bool dry_run);
+  Sealed AsymmetricEncrypt(const Key& key, std::optional<EncryptionAlgorithm> algorithm,
+                           const EncryptionContext& context, const SecretBytes& plaintext,
+                           bool dry_run);
   Opened AsymmetricDecrypt(std::shared_ptr<const Key> key,
                            std::optional<EncryptionAlgorithm> algorithm,
                            const EncryptionContext& context, const Bytes& ciphertext);

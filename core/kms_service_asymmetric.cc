@@ -112,8 +112,8 @@ VerifyResult KmsService::Verify(const RequestContext& ctx, const VerifyRequest& 
 PublicKeyResult KmsService::GetPublicKey(const RequestContext& ctx, const std::string& key_id) {
   std::shared_ptr<const Key> key = ResolveKey(ctx, key_id, AliasPolicy::kAllowAlias);
   if (!IsAsymmetricSpec(key->spec)) {
-    throw KmsError::Unsupported(key->Arn() + " key spec is " + std::string(ToString(key->spec)) +
-                                " which is not valid for " + std::string(ctx.operation) + ".");
+    throw KmsError::KeySpecNotValid(key->Arn(), ToString(key->spec), ctx.operation,
+                                    ErrorCode::kUnsupportedOperation);
   }
   RequireState(*key, StateRule::kCryptographic);
   return {key, PrivateKeyOf(*key)->PublicKeyDer()};
@@ -167,9 +167,10 @@ DeriveSharedSecretResult KmsService::DeriveSharedSecret(const RequestContext& ct
   return {key->Arn(), std::move(*secret), req.algorithm, key->origin};
 }
 
-Bytes KmsService::AsymmetricEncrypt(const Key& key, std::optional<EncryptionAlgorithm> algorithm,
-                                    const EncryptionContext& context, const SecretBytes& plaintext,
-                                    bool dry_run) {
+KmsService::Sealed KmsService::AsymmetricEncrypt(const Key& key,
+                                                 std::optional<EncryptionAlgorithm> algorithm,
+                                                 const EncryptionContext& context,
+                                                 const SecretBytes& plaintext, bool dry_run) {
   const EncryptionScheme& scheme = EncryptionSchemeFor(key, algorithm, context);
   std::shared_ptr<const PrivateKey> private_key = PrivateKeyOf(key);
   size_t max = private_key->MaxPlaintext(scheme);
@@ -180,7 +181,8 @@ Bytes KmsService::AsymmetricEncrypt(const Key& key, std::optional<EncryptionAlgo
                                " bytes.");
   }
   if (dry_run) throw KmsError::DryRun();
-  return private_key->Encrypt(scheme, {plaintext.data(), plaintext.size()});
+  // Asymmetric keys have one material; AWS reports no KeyMaterialId for them.
+  return {private_key->Encrypt(scheme, {plaintext.data(), plaintext.size()}), scheme.algorithm, ""};
 }
 
 KmsService::Opened KmsService::AsymmetricDecrypt(std::shared_ptr<const Key> key,

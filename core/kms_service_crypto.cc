@@ -21,12 +21,6 @@ void RequireSymmetricAlgorithm(const Key& key, std::optional<EncryptionAlgorithm
   }
 }
 
-// Decrypt and ReEncrypt name an asymmetric key in the request (AWS cannot
-// find it in an RSA/SM2 ciphertext); nullptr when the named key is symmetric.
-std::shared_ptr<const Key> NamedAsymmetricKey(std::shared_ptr<const Key> named) {
-  return named && IsAsymmetricSpec(named->spec) ? named : nullptr;
-}
-
 Bytes Aad(std::span<const uint8_t> header, const EncryptionContext& context) {
   Bytes aad(header.begin(), header.end());
   Bytes canonical = CanonicalEncryptionContext(context);
@@ -55,12 +49,10 @@ Bytes KmsService::SealUnderKey(const Key& key, const SecretBytes& plaintext,
 }
 
 KmsService::Opened KmsService::OpenBlob(const RequestContext& ctx, const Bytes& blob,
-                                        const EncryptionContext& context,
-                                        const std::optional<std::string>& key_id) {
+                                        const EncryptionContext& context, const Key* named) {
   std::optional<CiphertextBlobView> view = DecodeCiphertextBlob(blob);
   if (!view) throw KmsError::InvalidCiphertext();
-  if (key_id) {
-    std::shared_ptr<const Key> named = ResolveKey(ctx, *key_id, AliasPolicy::kAllowAlias);
+  if (named) {
     if (named->id != view->key_id) {
       throw KmsError(ErrorCode::kIncorrectKey,
                      "The key ID in the request does not identify a CMK that can perform this "
@@ -78,7 +70,7 @@ KmsService::Opened KmsService::OpenBlob(const RequestContext& ctx, const Bytes& 
     }
     throw KmsError::InvalidCiphertext();
   }
-  // GenerateDataKey and the blob path need a usable symmetric encryption key.
+  // The key the blob names must be a usable symmetric encryption key.
   RequireUsable(ctx, *key, KeyUsage::kEncryptDecrypt);
   RequireSymmetricKey(ctx, *key);
   std::shared_ptr<const UnsealedMaterial> material = MaterialFor(*key, view->material_version);
@@ -91,35 +83,38 @@ KmsService::Opened KmsService::OpenBlob(const RequestContext& ctx, const Bytes& 
   return {std::move(key), std::move(plaintext), material->material_id, kSymmetricDefault};
 }
 
+KmsService::Sealed KmsService::SealFor(const Key& key, std::optional<EncryptionAlgorithm> algorithm,
+                                       const EncryptionContext& context,
+                                       const SecretBytes& plaintext, bool dry_run) {
+  if (!key.IsSymmetricEncryption()) {
+    return AsymmetricEncrypt(key, algorithm, context, plaintext, dry_run);
+  }
+  RequireSymmetricAlgorithm(key, algorithm);
+  if (dry_run) throw KmsError::DryRun();
+  return {SealUnderKey(key, plaintext, context), kSymmetricDefault, key.current_material_id};
+}
+
 EncryptResult KmsService::Encrypt(const RequestContext& ctx, const EncryptRequest& req) {
   // Symmetric, or RSA/SM2 with ENCRYPT_DECRYPT.
   std::shared_ptr<const Key> key = UsableKey(ctx, req.key_id, KeyUsage::kEncryptDecrypt);
-  if (!key->IsSymmetricEncryption()) {
-    Bytes ciphertext =
-        AsymmetricEncrypt(*key, req.algorithm, req.context, req.plaintext, req.dry_run);
-    RecordUsage(ctx, *key);
-    // AsymmetricEncrypt refused an absent algorithm (SYMMETRIC_DEFAULT).
-    return {std::move(ciphertext), key->Arn(), req.algorithm.value_or(kSymmetricDefault)};
-  }
-  RequireSymmetricAlgorithm(*key, req.algorithm);
-  if (req.dry_run) throw KmsError::DryRun();
-  EncryptResult result{SealUnderKey(*key, req.plaintext, req.context), key->Arn(),
-                       kSymmetricDefault};
+  Sealed sealed = SealFor(*key, req.algorithm, req.context, req.plaintext, req.dry_run);
   RecordUsage(ctx, *key);
-  return result;
+  return {std::move(sealed.ciphertext), key->Arn(), sealed.algorithm};
 }
 
 KmsService::Opened KmsService::OpenCiphertext(const RequestContext& ctx, const Bytes& ciphertext,
                                               const EncryptionContext& context,
                                               const std::optional<std::string>& key_id,
                                               std::optional<EncryptionAlgorithm> algorithm) {
-  std::shared_ptr<const Key> asymmetric =
-      key_id ? NamedAsymmetricKey(ResolveKey(ctx, *key_id, AliasPolicy::kAllowAlias)) : nullptr;
-  if (asymmetric) {
-    RequireUsable(ctx, *asymmetric, KeyUsage::kEncryptDecrypt);
-    return AsymmetricDecrypt(asymmetric, algorithm, context, ciphertext);
+  // An asymmetric key must be named (AWS cannot find it in an RSA/SM2
+  // ciphertext); a named symmetric key must be the one the blob names.
+  std::shared_ptr<const Key> named =
+      key_id ? ResolveKey(ctx, *key_id, AliasPolicy::kAllowAlias) : nullptr;
+  if (named && IsAsymmetricSpec(named->spec)) {
+    RequireUsable(ctx, *named, KeyUsage::kEncryptDecrypt);
+    return AsymmetricDecrypt(std::move(named), algorithm, context, ciphertext);
   }
-  Opened opened = OpenBlob(ctx, ciphertext, context, key_id);
+  Opened opened = OpenBlob(ctx, ciphertext, context, named.get());
   RequireSymmetricAlgorithm(*opened.key, algorithm);
   return opened;
 }
@@ -136,19 +131,12 @@ ReEncryptResult KmsService::ReEncrypt(const RequestContext& ctx, const ReEncrypt
                                  req.source_algorithm);
   std::shared_ptr<const Key> dest =
       UsableKey(ctx, req.destination_key_id, KeyUsage::kEncryptDecrypt);
+  Sealed sealed = SealFor(*dest, req.destination_algorithm, req.destination_context,
+                          source.plaintext, req.dry_run);
   ReEncryptResult result;
-  if (dest->IsSymmetricEncryption()) {
-    RequireSymmetricAlgorithm(*dest, req.destination_algorithm);
-    if (req.dry_run) throw KmsError::DryRun();
-    result.ciphertext = SealUnderKey(*dest, source.plaintext, req.destination_context);
-    result.destination_algorithm = kSymmetricDefault;
-    result.destination_material_id = dest->current_material_id;
-  } else {
-    result.ciphertext = AsymmetricEncrypt(*dest, req.destination_algorithm, req.destination_context,
-                                          source.plaintext, req.dry_run);
-    // AsymmetricEncrypt refused an absent algorithm (SYMMETRIC_DEFAULT).
-    result.destination_algorithm = req.destination_algorithm.value_or(kSymmetricDefault);
-  }
+  result.ciphertext = std::move(sealed.ciphertext);
+  result.destination_algorithm = sealed.algorithm;
+  result.destination_material_id = std::move(sealed.material_id);
   result.source_key_arn = source.key->Arn();
   result.key_arn = dest->Arn();
   result.source_algorithm = source.algorithm;

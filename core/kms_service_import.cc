@@ -70,19 +70,18 @@ ImportParametersResult KmsService::GetParametersForImport(const RequestContext& 
     throw KmsError::Validation("The " + std::string(ToString(wrapping_algorithm)) +
                                " wrapping algorithm is available only in the China Regions.");
   }
-  const KeySpec spec = wrapping_key_spec;
-  if (spec != KeySpec::kRsa2048 && spec != KeySpec::kRsa3072 && spec != KeySpec::kRsa4096) {
-    throw KmsError::Validation("The " + std::string(ToString(spec)) +
+  if (!IsRsaSpec(wrapping_key_spec)) {
+    throw KmsError::Validation("The " + std::string(ToString(wrapping_key_spec)) +
                                " wrapping key spec is available only in the China Regions.");
   }
   ImportParameters params;
   params.key_id = key->id;
   params.valid_to = ctx.now + kImportParametersLifetime;
   params.algorithm = wrapping_algorithm;
-  params.wrapping_spec = spec;
-  params.wrapping_private_key = PrivateKey::Generate(spec);
+  params.wrapping_spec = wrapping_key_spec;
+  params.wrapping_private_key = PrivateKey::Generate(wrapping_key_spec);
   std::shared_ptr<const PrivateKey> wrapping = PrivateKey::Parse(
-      spec, {params.wrapping_private_key.data(), params.wrapping_private_key.size()});
+      wrapping_key_spec, {params.wrapping_private_key.data(), params.wrapping_private_key.size()});
   if (!wrapping) throw KmsError::Internal("a generated wrapping key does not parse");
   return {key->Arn(), SealImportToken(sealer_, params), wrapping->PublicKeyDer(), params.valid_to};
 }

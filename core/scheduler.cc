@@ -9,8 +9,6 @@ namespace {
 constexpr size_t kDueBatch = 256;
 }
 
-std::optional<Timestamp> KmsService::EarliestDueEvent() { return repo_.EarliestEvent(); }
-
 std::optional<ServiceEvent> KmsService::FireDue(KeyTransaction& tx, const DueKey& due,
                                                 std::optional<Timestamp>* next_event) {
   std::optional<Key> stored = tx.GetKey(due.scope, due.key_id);

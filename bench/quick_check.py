@@ -14,44 +14,33 @@ Prints a Markdown table.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
+
+import prepare  # bench/prepare.py: the KMS call
+from scale import Rotor  # bench/scale.py: a rotor process, started to its first healthy answer
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "tests", "e2e", "python"))
-from rotor_harness import free_port  # noqa: E402
 
 
-def start(rotor: str, data: str) -> tuple[subprocess.Popen, float, str]:
-    port = free_port()
+def start(rotor: str, data: str, log: str) -> tuple[Rotor, float]:
+    """A rotor on `data` logging to `log`, and the seconds to its first healthy answer."""
+    if os.path.exists(log):
+        os.remove(log)  # Rotor appends: a log of an earlier run in the same --dir would mislead
     t0 = time.monotonic()
-    p = subprocess.Popen([rotor, "--host", "127.0.0.1", "--port", str(port), "--data-dir", data],
-                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    deadline = t0 + 300
-    while time.monotonic() < deadline:
-        if p.poll() is not None:
-            raise RuntimeError(p.stdout.read().decode())
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_rotor/health", timeout=1) as r:
-                if r.status == 200:
-                    return p, time.monotonic() - t0, f"http://127.0.0.1:{port}"
-        except Exception:  # noqa: BLE001
-            time.sleep(0.05)
-    p.kill()
-    raise TimeoutError("rotor did not answer within 300 s")
+    r = Rotor(rotor, ["--host", "127.0.0.1", "--data-dir", data], log)
+    return r, time.monotonic() - t0
 
 
-def stop(p: subprocess.Popen) -> str:
-    p.terminate()
-    out, _ = p.communicate(timeout=60)
-    return out.decode(errors="replace")
+def stop(r: Rotor, log: str) -> str:
+    """Stops `r`; returns its log."""
+    r.stop()
+    with open(log, encoding="utf-8", errors="replace") as f:
+        return f.read()
 
 
 def main() -> int:
@@ -63,12 +52,10 @@ def main() -> int:
     work = args.dir or tempfile.mkdtemp(prefix="rotor-qc-")
     data = os.path.join(work, "data")
     shutil.rmtree(data, ignore_errors=True)
-    p, _, url = start(args.rotor, data)
-    req = urllib.request.Request(url + "/", data=b"{}", method="POST", headers={
-        "Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "TrentService.CreateKey"})
-    with urllib.request.urlopen(req, timeout=30) as r:
-        key_id = json.loads(r.read())["KeyMetadata"]["KeyId"]
-    stop(p)
+    log = os.path.join(work, "rotor-make.log")
+    r, _ = start(args.rotor, data, log)
+    key_id = prepare.call(r.port, "CreateKey", {})["KeyMetadata"]["KeyId"]
+    stop(r, log)
     t0 = time.monotonic()
     db = sqlite3.connect(os.path.join(data, "rotor.db"))
     db.execute("PRAGMA journal_mode = WAL")
@@ -101,9 +88,9 @@ def main() -> int:
         verdict = c.execute("PRAGMA quick_check(1)").fetchone()[0]
         qc = time.monotonic() - t0
         c.close()
-        p, up, _ = start(args.rotor, data)
-        log = stop(p)
-        rows.append((i + 1, qc, verdict, up, "quick_check of" in log))
+        log = os.path.join(work, f"rotor-run{i + 1}.log")
+        r, up = start(args.rotor, data, log)
+        rows.append((i + 1, qc, verdict, up, "quick_check of" in stop(r, log)))
     print(f"data dir: {args.keys:,} keys, rotor.db {size / 2**20:.0f} MiB (made in {made:.0f} s)\n")
     print("| run | PRAGMA quick_check alone | verdict | rotor start to first healthy answer | check cut by the budget |")
     print("|---|---|---|---|---|")

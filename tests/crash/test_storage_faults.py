@@ -31,7 +31,7 @@ import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "e2e", "python"))
-from rotor_harness import RotorServer, binary_available, free_port, ROTOR_BIN  # noqa: E402
+from rotor_harness import RotorServer, binary_available, free_port, run_rotor, ROTOR_BIN  # noqa: E402
 
 START_TIMEOUT = 20.0     # a refusal to start must come within this
 REQUEST_BOUND = 15.0     # a faulty write must be answered within this (busy_timeout is 5 s)
@@ -107,16 +107,23 @@ def encrypt_decrypt(port: int, key_id: str) -> bool:
 
 
 @unittest.skipUnless(binary_available(), f"rotor binary not found at {ROTOR_BIN}")
-class StorageFaultTest(unittest.TestCase):
+class DataDirCase(unittest.TestCase):
+    """A temporary folder per test (self.tmp), rotor servers on data dirs in it, the
+    read-only faults (bind mounts undone at tearDown) and the assertions both test
+    classes below share."""
     maxDiff = None
+    tmp_prefix = "rotor-faults-"
 
     def setUp(self):
-        self.tmp = tempfile.mkdtemp(prefix="rotor-faults-")
-        self.mounts: list[str] = []
+        self.tmp = tempfile.mkdtemp(prefix=self.tmp_prefix)
+        self.mounts: list[str] = []       # read-only bind mounts (root)
+        self.chmodded: list[str] = []     # paths chmod'ed read-only (not root)
 
     def tearDown(self):
         for m in reversed(self.mounts):
             subprocess.run(["umount", "-l", m], capture_output=True)
+        for path in self.chmodded:  # writable again first, or rmtree cannot empty them
+            os.chmod(path, 0o755)
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     def server(self, data_dir: str, args=None) -> RotorServer:
@@ -124,18 +131,61 @@ class StorageFaultTest(unittest.TestCase):
         self.addCleanup(srv.cleanup)
         return srv
 
+    def create_key(self, port: int, **body) -> str:
+        """CreateKey with `body`; asserts 200 and returns the key id."""
+        s, doc, _ = call(port, "CreateKey", body)
+        self.assertEqual(s, 200, doc)
+        return doc["KeyMetadata"]["KeyId"]
+
+    def make_keys(self, port: int, n: int, **body) -> list[str]:
+        """n keys made with CreateKey `body` (default: Description 'fault <i>')."""
+        return [self.create_key(port, **(body or {"Description": f"fault {i}"})) for i in range(n)]
+
+    def stopped_data_dir(self, keys: int = 1, **body) -> tuple[str, RotorServer, list[str]]:
+        """<tmp>/data after a server made `keys` keys there (make_keys's `body`) and
+        stopped: (data dir, the stopped server, the key ids)."""
+        data = os.path.join(self.tmp, "data")
+        srv = self.server(data)
+        srv.start()
+        ids = self.make_keys(srv.port, keys, **body)
+        srv.stop()
+        return data, srv, ids
+
     def assert_internal_error(self, status, doc, seconds, what):
         self.assertEqual(status, 500, f"{what}: {status} {doc}")
         self.assertEqual(doc.get("__type"), "KMSInternalException", f"{what}: {doc}")
         self.assertLess(seconds, REQUEST_BOUND, f"{what} took {seconds:.1f}s")
 
-    def make_keys(self, port: int, n: int) -> list[str]:
-        ids = []
-        for i in range(n):
-            s, doc, _ = call(port, "CreateKey", {"Description": f"fault {i}"})
-            self.assertEqual(s, 200, doc)
-            ids.append(doc["KeyMetadata"]["KeyId"])
-        return ids
+    def assert_store_error(self, status, doc, seconds, message_start):
+        """The internal error whose message starts with `message_start`."""
+        self.assert_internal_error(status, doc, seconds, f"expected {message_start!r}")
+        self.assertTrue(doc.get("message", "").startswith(message_start), doc)
+
+    def read_only(self, path: str):
+        """Makes the file or folder `path` read-only for rotor: a read-only bind mount
+        when root, else chmod 555 (no write bit for anyone; Rotor refuses only a data
+        dir others can write, and access(W_OK) fails for its owner)."""
+        if os.geteuid() == 0:
+            if not MOUNT_OK:
+                what = "a directory" if os.path.isdir(path) else "a file"
+                self.skipTest(f"root without mount rights: cannot make {what} read-only for root")
+            subprocess.run(["mount", "--bind", path, path], check=True)
+            self.mounts.append(path)
+            subprocess.run(["mount", "-o", "remount,ro,bind", path], check=True)
+        else:
+            os.chmod(path, 0o555)
+            self.chmodded.append(path)
+
+    def writable_again(self, path: str):
+        if os.geteuid() == 0:
+            subprocess.run(["umount", path], check=True)
+            self.mounts.remove(path)
+        else:
+            os.chmod(path, 0o755)
+            self.chmodded.remove(path)
+
+
+class StorageFaultTest(DataDirCase):
 
     def assert_all_present(self, port: int, ids):
         for kid in ids:
@@ -204,11 +254,7 @@ class StorageFaultTest(unittest.TestCase):
         self.assertEqual(integrity(data), "ok")
 
     def test_database_locked_by_another_process_at_start(self):
-        data = os.path.join(self.tmp, "data")
-        srv = self.server(data)
-        srv.start()
-        ids = self.make_keys(srv.port, 3)
-        srv.stop()
+        data, srv, ids = self.stopped_data_dir(keys=3)
         holder = self.hold_sqlite_lock(os.path.join(data, "rotor.db"), "EXCLUSIVE")
         # Either a clear refusal at start, or a server whose writes fail cleanly
         # (500 within the busy timeout) while its reads keep working.
@@ -239,29 +285,10 @@ class StorageFaultTest(unittest.TestCase):
         self.assertEqual(integrity(data), "ok")
 
     # -- read-only ----------------------------------------------------------------
-    def read_only_dir(self, path: str):
-        """Makes `path` read-only for rotor: a read-only bind mount when root, else chmod."""
-        if os.geteuid() == 0:
-            if not MOUNT_OK:
-                self.skipTest("root without mount rights: cannot make a directory read-only for root")
-            subprocess.run(["mount", "--bind", path, path], check=True)
-            self.mounts.append(path)
-            subprocess.run(["mount", "-o", "remount,ro,bind", path], check=True)
-        else:
-            os.chmod(path, 0o555)
-            self.addCleanup(os.chmod, path, 0o755)
-
-    def writable_again(self, path: str):
-        if os.geteuid() == 0:
-            subprocess.run(["umount", path], check=True)
-            self.mounts.remove(path)
-        else:
-            os.chmod(path, 0o755)
-
     def test_read_only_empty_data_dir_fails_at_start(self):
         data = os.path.join(self.tmp, "data")
         os.makedirs(data)
-        self.read_only_dir(data)
+        self.read_only(data)
         code, out, secs = start_expecting_failure(data)
         self.assertIsNotNone(code, f"rotor started on a read-only empty dir: {out[-500:]}")
         self.assertNotEqual(code, 0)
@@ -270,12 +297,8 @@ class StorageFaultTest(unittest.TestCase):
                         f"unclear message: {out[-500:]}")
 
     def test_read_only_data_dir_with_a_database(self):
-        data = os.path.join(self.tmp, "data")
-        srv = self.server(data)
-        srv.start()
-        ids = self.make_keys(srv.port, 3)
-        srv.stop()
-        self.read_only_dir(data)
+        data, srv, ids = self.stopped_data_dir(keys=3)
+        self.read_only(data)
         code, out, secs = start_expecting_failure(data)
         # Either a clear refusal at start, or (checked below) a server whose writes fail cleanly.
         if code is not None:
@@ -354,11 +377,7 @@ class StorageFaultTest(unittest.TestCase):
         self.assertEqual(integrity(data), "ok")
 
     def test_full_disk_file_size_limit(self):
-        data = os.path.join(self.tmp, "data")
-        srv = self.server(data)
-        srv.start()
-        self.make_keys(srv.port, 1)
-        srv.stop()
+        data, _srv, _ids = self.stopped_data_dir(keys=1)
         limit = [None]
 
         def preexec():
@@ -369,19 +388,8 @@ class StorageFaultTest(unittest.TestCase):
         size = max(os.path.getsize(os.path.join(data, f)) for f in os.listdir(data)
                    if os.path.isfile(os.path.join(data, f)))
         limit[0] = size + 256 * 1024
-        srv2 = RotorServer(data_dir=data)
-        self.addCleanup(srv2.cleanup)
-        orig_popen = subprocess.Popen
-
-        def popen_with_limit(*a, **kw):
-            kw["preexec_fn"] = preexec
-            return orig_popen(*a, **kw)
-
-        subprocess.Popen = popen_with_limit
-        try:
-            srv2.start()
-        finally:
-            subprocess.Popen = orig_popen
+        srv2 = self.server(data)
+        srv2.start(preexec_fn=preexec)
         # No way to give space back inside the process: fill, check, then restart unlimited.
         base = self.make_keys(srv2.port, 2)
         acked, failures = [], 0
@@ -411,40 +419,6 @@ class StorageFaultTest(unittest.TestCase):
 # Issue 12: the root key and the data dir, file modes, deleted material, the
 # virtual clock across restarts. Each test starts the real binary on real files.
 
-def run_rotor(args, umask: int | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
-    """Runs a rotor tool (rotor report / rotor export) to completion."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ROTOR_")}
-
-    def preexec():
-        if umask is not None:
-            os.umask(umask)
-    return subprocess.run([ROTOR_BIN] + list(args), capture_output=True, env=env, timeout=timeout,
-                          preexec_fn=preexec)
-
-
-def admin_get(port: int, path: str) -> tuple[int, dict]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_BOUND)
-    try:
-        conn.request("GET", path)
-        resp = conn.getresponse()
-        data = resp.read()
-        return resp.status, (json.loads(data) if data else {})
-    finally:
-        conn.close()
-
-
-def admin_post(port: int, path: str, body: dict) -> tuple[int, dict]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    try:
-        conn.request("POST", path, body=json.dumps(body).encode(),
-                     headers={"Content-Type": "application/json"})
-        resp = conn.getresponse()
-        data = resp.read()
-        return resp.status, (json.loads(data) if data else {})
-    finally:
-        conn.close()
-
-
 def mode_of(path: str) -> int:
     return os.lstat(path).st_mode & 0o7777
 
@@ -456,53 +430,15 @@ def files_under(path: str) -> list[str]:
     return out
 
 
-@unittest.skipUnless(binary_available(), f"rotor binary not found at {ROTOR_BIN}")
-class HardDataTest(unittest.TestCase):
+class HardDataTest(DataDirCase):
     """Root key check value, data dir watch, quick_check, read-only files, full
     disk message, file modes under umask 000, deleted material gone after a
     crash, and the virtual clock across restarts."""
-    maxDiff = None
-
-    def setUp(self):
-        self.tmp = tempfile.mkdtemp(prefix="rotor-hard-")
-        self.mounts: list[str] = []
-
-    def tearDown(self):
-        for m in reversed(self.mounts):
-            subprocess.run(["umount", "-l", m], capture_output=True)
-        shutil.rmtree(self.tmp, ignore_errors=True)
-
-    def server(self, data_dir: str, args=None) -> RotorServer:
-        srv = RotorServer(args, data_dir=data_dir)
-        self.addCleanup(srv.cleanup)
-        return srv
-
-    def start_with_umask(self, srv: RotorServer, umask: int, args=None):
-        """Starts `srv` in a child whose umask is `umask`."""
-        orig_popen = subprocess.Popen
-
-        def popen_with_umask(*a, **kw):
-            kw["preexec_fn"] = lambda: os.umask(umask)
-            return orig_popen(*a, **kw)
-
-        subprocess.Popen = popen_with_umask
-        try:
-            srv.start(args)
-        finally:
-            subprocess.Popen = orig_popen
-
-    def create_key(self, port: int, **body) -> str:
-        s, doc, _ = call(port, "CreateKey", body)
-        self.assertEqual(s, 200, doc)
-        return doc["KeyMetadata"]["KeyId"]
+    tmp_prefix = "rotor-hard-"
 
     # -- 5. the root key and its check value -------------------------------------
     def test_missing_root_key_is_refused_and_not_recreated(self):
-        data = os.path.join(self.tmp, "data")
-        srv = self.server(data)
-        srv.start()
-        self.create_key(srv.port)
-        srv.stop()
+        data, _srv, _ids = self.stopped_data_dir()
         os.remove(os.path.join(data, "root.key"))
         code, out, _ = start_expecting_failure(data)
         self.assertIsNotNone(code, f"rotor started without its root key: {out[-500:]}")
@@ -513,11 +449,7 @@ class HardDataTest(unittest.TestCase):
                          "a new root key was made for a database that holds keys")
 
     def test_different_root_key_is_refused(self):
-        data = os.path.join(self.tmp, "data")
-        srv = self.server(data)
-        srv.start()
-        kid = self.create_key(srv.port)
-        srv.stop()
+        data, srv, [kid] = self.stopped_data_dir()
         root = os.path.join(data, "root.key")
         with open(root, "rb") as f:
             original = f.read()
@@ -539,11 +471,7 @@ class HardDataTest(unittest.TestCase):
 
     def test_a_database_without_a_check_value_records_it_after_a_material_unseals(self):
         # A data dir written before check values existed: no row recorded yet.
-        data = os.path.join(self.tmp, "data")
-        srv = self.server(data)
-        srv.start()
-        kid = self.create_key(srv.port)
-        srv.stop()
+        data, srv, [kid] = self.stopped_data_dir()
         conn = sqlite3.connect(os.path.join(data, "rotor.db"))
         conn.execute("UPDATE store_state SET root_key_check = NULL")
         conn.commit()
@@ -605,12 +533,6 @@ class HardDataTest(unittest.TestCase):
         self.assertIn("was removed or replaced while Rotor ran", srv.log_tail(20))
         srv.proc = None
 
-    def assert_store_error(self, status, doc, seconds, message_start):
-        self.assertEqual(status, 500, doc)
-        self.assertEqual(doc.get("__type"), "KMSInternalException", doc)
-        self.assertTrue(doc.get("message", "").startswith(message_start), doc)
-        self.assertLess(seconds, REQUEST_BOUND)
-
     # -- 7. corruption and read-only files -----------------------------------------
     def corrupt_pages(self, db: str, first_page: int = 2):
         """Overwrites every page of `db` from `first_page` on with garbage."""
@@ -623,12 +545,7 @@ class HardDataTest(unittest.TestCase):
                 f.write(os.urandom(page))
 
     def test_corrupt_database_is_refused_at_start(self):
-        data = os.path.join(self.tmp, "data")
-        srv = self.server(data)
-        srv.start()
-        for _ in range(40):
-            self.create_key(srv.port, Description="d" * 500)
-        srv.stop()
+        data, _srv, _ids = self.stopped_data_dir(keys=40, Description="d" * 500)
         self.corrupt_pages(os.path.join(data, "rotor.db"), first_page=3)
         code, out, _ = start_expecting_failure(data)
         self.assertIsNotNone(code, f"rotor started on a corrupt database: {out[-500:]}")
@@ -642,11 +559,11 @@ class HardDataTest(unittest.TestCase):
         srv.start()
         ids = [self.create_key(srv.port, Description="d" * 500) for _ in range(300)]
         srv.restart()  # the WAL is checkpointed into rotor.db; caches start empty
-        self.assertEqual(admin_get(srv.port, "/_rotor/health")[0], 200)
+        self.assertEqual(srv.admin("GET", "/_rotor/health")[0], 200)
         self.corrupt_pages(os.path.join(data, "rotor.db"), first_page=2)
         statuses = [call(srv.port, "DescribeKey", {"KeyId": kid})[0] for kid in ids[100:200:10]]
         self.assertIn(500, statuses, "no read met the corruption")
-        status, health = admin_get(srv.port, "/_rotor/health")
+        status, health = srv.admin("GET", "/_rotor/health")
         self.assertEqual(status, 503, health)
         self.assertEqual(health["status"], "failing")
         self.assertTrue(health["problem"].startswith("Rotor's database is corrupt: writes are stopped"),
@@ -656,40 +573,17 @@ class HardDataTest(unittest.TestCase):
         self.assertIn(".recover", srv.log_tail(40))
 
     def test_read_only_database_file_is_refused_at_start(self):
-        data = os.path.join(self.tmp, "data")
-        srv = self.server(data)
-        srv.start()
-        self.create_key(srv.port)
-        srv.stop()
+        data, _srv, _ids = self.stopped_data_dir()
         db = os.path.join(data, "rotor.db")
-        if os.geteuid() == 0:
-            if not MOUNT_OK:
-                self.skipTest("root without mount rights: cannot make a file read-only for root")
-            subprocess.run(["mount", "--bind", db, db], check=True)
-            self.mounts.append(db)
-            subprocess.run(["mount", "-o", "remount,ro,bind", db], check=True)
-        else:
-            os.chmod(db, 0o400)
+        self.read_only(db)
         code, out, _ = start_expecting_failure(data)
         self.assertIsNotNone(code, f"rotor started on a read-only rotor.db: {out[-500:]}")
         self.assertNotEqual(code, 0)
         self.assertIn(f"{db} is read-only", out)
 
     def test_read_only_data_dir_is_named_at_start(self):
-        data = os.path.join(self.tmp, "data")
-        srv = self.server(data)
-        srv.start()
-        self.create_key(srv.port)
-        srv.stop()
-        if os.geteuid() == 0:
-            if not MOUNT_OK:
-                self.skipTest("root without mount rights")
-            subprocess.run(["mount", "--bind", data, data], check=True)
-            self.mounts.append(data)
-            subprocess.run(["mount", "-o", "remount,ro,bind", data], check=True)
-        else:
-            os.chmod(data, 0o500)
-            self.addCleanup(os.chmod, data, 0o700)
+        data, _srv, _ids = self.stopped_data_dir()
+        self.read_only(data)
         code, out, _ = start_expecting_failure(data)
         self.assertIsNotNone(code, out[-500:])
         self.assertNotEqual(code, 0)
@@ -722,7 +616,7 @@ class HardDataTest(unittest.TestCase):
                 break
         self.assert_store_error(s, doc, secs, "No space left in Rotor's data dir")
         self.assertTrue(encrypt_decrypt(srv.port, kid), "reads stopped on a full disk")
-        self.assertEqual(admin_get(srv.port, "/_rotor/health")[0], 200)
+        self.assertEqual(srv.admin("GET", "/_rotor/health")[0], 200)
         os.remove(filler)
         self.create_key(srv.port, Description="after the disk was freed")
 
@@ -732,7 +626,7 @@ class HardDataTest(unittest.TestCase):
         audit_log = os.path.join(self.tmp, "audit.jsonl")
         srv = self.server(data, ["--audit-log", audit_log])
         os.rmdir(data)  # Rotor makes it
-        self.start_with_umask(srv, 0)
+        srv.start(preexec_fn=lambda: os.umask(0))
         kid = self.create_key(srv.port)
         self.assertTrue(encrypt_decrypt(srv.port, kid))
         for _ in range(50):  # the audit trail writes off the request path
@@ -762,11 +656,7 @@ class HardDataTest(unittest.TestCase):
         self.assertEqual(mode_of(plain), 0o600)
 
     def test_data_dir_writable_by_others_is_refused(self):
-        data = os.path.join(self.tmp, "data")
-        srv = self.server(data)
-        srv.start()
-        self.create_key(srv.port)
-        srv.stop()
+        data, srv, _ids = self.stopped_data_dir()
         for mode, who in ((0o770, "group"), (0o757, "others"), (0o777, "group and others")):
             os.chmod(data, mode)
             code, out, _ = start_expecting_failure(data)
@@ -810,7 +700,7 @@ class HardDataTest(unittest.TestCase):
         self.assertEqual(len(secrets), 2)
         s, doc, _ = call(srv.port, "ScheduleKeyDeletion", {"KeyId": doomed, "PendingWindowInDays": 7})
         self.assertEqual(s, 200, doc)
-        status, doc = admin_post(srv.port, "/_rotor/clock", {"advance": "8d"})
+        status, doc = srv.admin("POST", "/_rotor/clock", {"advance": "8d"})
         self.assertEqual(status, 200, doc)
         s, doc, _ = call(srv.port, "DescribeKey", {"KeyId": doomed})
         self.assertEqual(doc.get("__type"), "NotFoundException", doc)
@@ -831,7 +721,7 @@ class HardDataTest(unittest.TestCase):
         ids = [self.create_key(srv.port) for _ in range(3)]
         secrets = [s for kid in ids for s in self.sealed_of(data, kid)]
         self.assertEqual(len(secrets), 3)
-        status, doc = admin_post(srv.port, "/_rotor/reset", {})
+        status, doc = srv.admin("POST", "/_rotor/reset", {})
         self.assertEqual(status, 200, doc)
         srv.proc.kill()
         srv.proc.wait()
@@ -844,7 +734,7 @@ class HardDataTest(unittest.TestCase):
         srv = self.server(data)
         srv.start(["--clock", "virtual", "--clock-start", "2030-01-01T00:00:00Z"])
         kid = self.create_key(srv.port)
-        status, doc = admin_post(srv.port, "/_rotor/clock", {"advance": "400d"})
+        status, doc = srv.admin("POST", "/_rotor/clock", {"advance": "400d"})
         self.assertEqual(status, 200, doc)
         moved = doc["now"]
         self.assertTrue(moved.startswith("2031-02-05"), moved)
@@ -852,7 +742,7 @@ class HardDataTest(unittest.TestCase):
         srv.proc.wait()
         srv.proc = None
         srv.start(["--clock", "virtual"])
-        self.assertEqual(admin_get(srv.port, "/_rotor/clock")[1]["now"][:16], moved[:16])
+        self.assertEqual(srv.admin("GET", "/_rotor/clock")[1]["now"][:16], moved[:16])
         self.assertIn("clock virtual, resumed at 2031-02-05", srv.start_line)
         # A report of the data dir uses its stored time, unless --at says otherwise.
         srv.stop()
@@ -865,13 +755,13 @@ class HardDataTest(unittest.TestCase):
         srv.start(["--clock", "system"])
         self.assertIn("this data's virtual clock reached 2031-02-05", srv.start_line)
         self.assertIn("ahead of the system clock", srv.start_line)
-        status, health = admin_get(srv.port, "/_rotor/health")
+        status, health = srv.admin("GET", "/_rotor/health")
         self.assertEqual(status, 200)
         self.assertTrue(any("ahead of the system clock" in w for w in health.get("warnings", [])), health)
         self.assertTrue(encrypt_decrypt(srv.port, kid))
         # ... and a virtual clock after that still resumes the stored time.
         srv.restart(["--clock", "virtual"])
-        self.assertTrue(admin_get(srv.port, "/_rotor/clock")[1]["now"].startswith("2031-02-05"))
+        self.assertTrue(srv.admin("GET", "/_rotor/clock")[1]["now"].startswith("2031-02-05"))
 
 
 if __name__ == "__main__":

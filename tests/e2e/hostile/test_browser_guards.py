@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import sys
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "python"))
 sys.path.insert(0, HERE)
-from rotor_harness import RotorServer  # noqa: E402
-from test_hostile import read_response  # noqa: E402
+from rotor_harness import ServerTestCase  # noqa: E402
+from test_hostile import RawClientMixin, kms_request  # noqa: E402
 
 SECURITY_HEADERS = {
     "content-security-policy": "default-src 'self'; frame-ancestors 'none'",
@@ -36,27 +35,17 @@ def request(method: str, target: str, headers: dict, body: bytes = b"", version=
 
 
 def kms(op: str, host: str, extra: dict | None = None, body: bytes = b"{}") -> bytes:
-    return request("POST", "/", {"Host": host, "Content-Type": AWS_JSON,
-                                 "X-Amz-Target": "TrentService." + op, **(extra or {})}, body)
+    return kms_request(op, body, {"Host": host, **(extra or {})})
 
 
-class BrowserGuardTestCase(unittest.TestCase):
-    server: RotorServer
-    args: list[str] = []
-    env: dict = {}
+class BrowserGuardTestCase(RawClientMixin, ServerTestCase):
+    in_memory = True
 
     @classmethod
     def setUpClass(cls):
-        cls.server = RotorServer(cls.args, in_memory=True, env=cls.env)
-        cls.addClassCleanup(cls.server.cleanup)
-        cls.server.start()
+        super().setUpClass()
         cls.port = cls.server.port
         cls.own = f"127.0.0.1:{cls.port}"
-
-    def raw(self, payload: bytes) -> tuple[int, dict, bytes]:
-        with socket.create_connection(("127.0.0.1", self.port), timeout=10) as s:
-            s.sendall(payload)
-            return read_response(s, 10)
 
     def key_ids(self) -> list[str]:
         status, _h, body = self.raw(kms("ListKeys", self.own))
@@ -128,8 +117,8 @@ class HostAllowListTest(BrowserGuardTestCase):
 
 class AllowedHostsFlagTest(BrowserGuardTestCase):
     # The flag wins over its variable (docs/cli.md): "fromenv" is not allowed.
-    args = ["--allowed-hosts", "rotor, .svc.test"]
-    env = {"ROTOR_ALLOWED_HOSTS": "fromenv"}
+    server_args = ["--allowed-hosts", "rotor, .svc.test"]
+    server_env = {"ROTOR_ALLOWED_HOSTS": "fromenv"}
 
     def test_named_hosts_and_domains_are_served_others_refused(self):
         for host in ("rotor", "rotor:4599", "ROTOR:4599", "svc.test", "kms.svc.test:8080", "localhost"):
@@ -145,7 +134,7 @@ class AllowedHostsFlagTest(BrowserGuardTestCase):
 
 
 class AllowedHostsVariableTest(BrowserGuardTestCase):
-    env = {"ROTOR_ALLOWED_HOSTS": "rotor,kms-emulator"}
+    server_env = {"ROTOR_ALLOWED_HOSTS": "rotor,kms-emulator"}
 
     def test_the_variable_names_hosts(self):
         for host in ("rotor:4599", "kms-emulator"):

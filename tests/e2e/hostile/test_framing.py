@@ -16,7 +16,7 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "python"))
 sys.path.insert(0, HERE)
-from rotor_harness import RotorServer  # noqa: E402
+from rotor_harness import ServerTestCase  # noqa: E402
 from test_hostile import read_response  # noqa: E402
 
 HEAD = "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-amz-json-1.1\r\n" \
@@ -29,14 +29,8 @@ def req(extra_headers: str, body: bytes = b"", head: str = HEAD) -> bytes:
     return (head + extra_headers + "\r\n").encode("latin-1") + body
 
 
-class FramingTest(unittest.TestCase):
-    server: RotorServer
-
-    @classmethod
-    def setUpClass(cls):
-        cls.server = RotorServer(in_memory=True)
-        cls.addClassCleanup(cls.server.cleanup)
-        cls.server.start()
+class FramingTest(ServerTestCase):
+    in_memory = True
 
     def exchange(self, payload: bytes) -> tuple[int, dict, bytes, bytes]:
         """Sends `payload` then SMUGGLED; returns the first answer and all that follows it."""

@@ -66,6 +66,17 @@ def read_response(sock: socket.socket, timeout: float = 10.0) -> tuple[int, dict
     return status, headers, rest[:n]
 
 
+class RawClientMixin:
+    """raw(payload): one payload on a new loopback connection to self.server; returns
+    read_response's (status, headers, body)."""
+    server: RotorServer
+
+    def raw(self, payload: bytes, timeout: float = 10.0) -> tuple[int, dict, bytes]:
+        with socket.create_connection(("127.0.0.1", self.server.port), timeout=timeout) as s:
+            s.sendall(payload)
+            return read_response(s, timeout)
+
+
 def raise_fd_limit(wanted: int) -> int:
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     target = hard if hard != resource.RLIM_INFINITY else max(soft, wanted)
@@ -83,7 +94,7 @@ def rss_kb(pid: int) -> int:
 
 
 @unittest.skipUnless(binary_available(), f"rotor binary not found at {ROTOR_BIN}")
-class HostileClientTest(unittest.TestCase):
+class HostileClientTest(RawClientMixin, unittest.TestCase):
     server: RotorServer
 
     @classmethod
@@ -119,11 +130,6 @@ class HostileClientTest(unittest.TestCase):
         self.assertLess(elapsed, max_seconds, f"good client took {elapsed:.2f}s")
         self.assertIsNone(self.server.proc.poll(), "rotor exited")
         return elapsed
-
-    def raw(self, payload: bytes, timeout: float = 10.0) -> tuple[int, dict, bytes]:
-        with socket.create_connection(("127.0.0.1", self.server.port), timeout=timeout) as s:
-            s.sendall(payload)
-            return read_response(s, timeout)
 
     def assert_kms_error(self, status, body, want_status, want_types):
         self.assertEqual(status, want_status, body[:300])

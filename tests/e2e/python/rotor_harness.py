@@ -58,6 +58,7 @@ HEALTH_TIMEOUT = 10.0      # seconds to wait for /_rotor/health
 STOP_TIMEOUT = 10.0        # seconds between SIGTERM and SIGKILL
 CLI_TIMEOUT = 60.0         # hard cap on one CLI invocation
 HTTP_TIMEOUT = 30.0        # raw HTTP / admin calls
+TOOL_TIMEOUT = 60.0        # hard cap on one run of a rotor tool (rotor report, rotor export)
 
 ISO = "%Y-%m-%dT%H:%M:%SZ"
 
@@ -106,6 +107,17 @@ def clean_server_env(extra: dict | None = None) -> dict:
     return env
 
 
+def run_rotor(args, env: dict | None = None, timeout: float = TOOL_TIMEOUT,
+              umask: int | None = None) -> subprocess.CompletedProcess:
+    """Runs the rotor binary with `args` to completion (tools, or a start-up that must
+    fail): stdin empty, stdout and stderr captured as bytes, the environment of
+    clean_server_env(env), the child's umask `umask` when given (else inherited).
+    Raises subprocess.TimeoutExpired after `timeout` seconds."""
+    preexec = (lambda: os.umask(umask)) if umask is not None else None
+    return subprocess.run([ROTOR_BIN] + list(args), capture_output=True, timeout=timeout,
+                          env=clean_server_env(env), stdin=subprocess.DEVNULL, preexec_fn=preexec)
+
+
 def key_arn(key_id: str, region: str = DEFAULT_REGION, account: str = DEFAULT_ACCOUNT) -> str:
     return f"arn:aws:kms:{region}:{account}:key/{key_id}"
 
@@ -150,8 +162,10 @@ class RotorServer:
         env.update(self.extra_env)
         return env
 
-    def start(self, args=None, *, port: int | None = None):
-        """Starts rotor with base args + `args`. Returns self."""
+    def start(self, args=None, *, port: int | None = None, preexec_fn=None):
+        """Starts rotor with base args + `args`. Returns self.
+
+        `preexec_fn` runs in the child before rotor (a umask, a resource limit)."""
         if self.proc is not None:
             raise RuntimeError("server already running")
         extra = list(args or [])
@@ -171,7 +185,8 @@ class RotorServer:
             log.write(("\n=== start: " + " ".join(cmd) + "\n").encode())
             log.flush()
             self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT,
-                                         env=self._server_env(), start_new_session=True)
+                                         env=self._server_env(), start_new_session=True,
+                                         preexec_fn=preexec_fn)
             log.close()
             try:
                 self._wait_healthy()
@@ -502,10 +517,12 @@ def b64(data: bytes) -> str:
 class ServerTestCase(RotorTestCase):
     """A test class sharing one server (started in setUpClass).
 
-    Subclasses set `server_args` (list) and `in_memory` (bool)."""
+    Subclasses set `server_args` (list), `in_memory` (bool) and `server_env`
+    (variables added to the server's environment)."""
 
     server_args: list = []
     in_memory = False
+    server_env: dict = {}
     server: RotorServer
 
     @classmethod
@@ -513,7 +530,7 @@ class ServerTestCase(RotorTestCase):
         super().setUpClass()
         if not binary_available():
             raise unittest.SkipTest(f"rotor binary not found at {ROTOR_BIN}")
-        cls.server = RotorServer(cls.server_args, in_memory=cls.in_memory)
+        cls.server = RotorServer(cls.server_args, in_memory=cls.in_memory, env=cls.server_env)
         cls.addClassCleanup(cls.server.cleanup)
         cls.server.start()
         cls.kms = cls.server.client()

@@ -17,7 +17,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -35,6 +34,7 @@ from rotor_harness import (
     ServerTestCase,
     alias_arn,
     binary_available,
+    free_port,
     key_arn,
 )
 
@@ -53,13 +53,6 @@ def doc_snippet(name: str) -> str:
     return m.group(1) + "\n"
 
 
-def closed_port() -> int:
-    """A loopback port nobody listens on (bound and released)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def child_env(extra: dict | None = None) -> dict:
     """The caller's environment without AWS_* and proxy settings, with a dead HTTPS proxy (a
     request that ignores its endpoint goes to AWS over HTTPS and fails here) and empty AWS config
@@ -68,7 +61,7 @@ def child_env(extra: dict | None = None) -> dict:
            if not k.startswith("AWS_") and k.lower() not in ("http_proxy", "https_proxy", "no_proxy",
                                                              "all_proxy")}
     env.update({
-        "HTTPS_PROXY": f"http://127.0.0.1:{closed_port()}",
+        "HTTPS_PROXY": f"http://127.0.0.1:{free_port()}",  # bound and released: nobody listens
         "AWS_CONFIG_FILE": os.devnull,
         "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
         "AWS_EC2_METADATA_DISABLED": "true",

@@ -39,14 +39,13 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from rotor_harness import (DEFAULT_ACCOUNT, DEFAULT_REGION, DUMMY_ACCESS_KEY, ROTOR_BIN, RotorServer,
                            RotorTestCase, alias_arn, b64, binary_available, clean_server_env,
-                           free_port, key_arn, parse_iso)
+                           free_port, key_arn, parse_iso, run_rotor)
 from test_asymmetric_import import import_material
 
 T0_TEXT = "2030-01-01T00:00:00Z"
 T0 = parse_iso(T0_TEXT)
 DAY = dt.timedelta(days=1)
 VIRTUAL = ["--clock", "virtual", "--clock-start", T0_TEXT, "--rotation-jitter", "0"]
-TOOL_TIMEOUT = 60
 START_TIMEOUT = 15.0
 MSG = b"operate rotor: a message to sign"
 
@@ -59,12 +58,6 @@ def strip_meta(doc):
     doc = dict(doc)
     doc.pop("ResponseMetadata", None)
     return doc
-
-
-def run_rotor(args, env=None, timeout=TOOL_TIMEOUT):
-    """Runs the rotor binary to completion (tools, or a start-up that must fail)."""
-    return subprocess.run([ROTOR_BIN] + list(args), capture_output=True, timeout=timeout,
-                          env=clean_server_env(env), stdin=subprocess.DEVNULL)
 
 
 # ------------------------------------------------------------ crypto helpers

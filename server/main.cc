@@ -120,7 +120,7 @@ int Serve(const server::Config& config) {
     if (health.status == core::StoreHealth::Status::kLost) ::kill(::getpid(), SIGTERM);
   };
   storage::SqliteKeyRepository repo(store_options);
-  if (repo.start_check().empty()) {
+  if (repo.start_check_cut_short()) {
     std::fprintf(stderr,
                  "rotor: quick_check of %s stopped after %lld s; the rest of the database is "
                  "checked as it is read\n",

@@ -47,6 +47,7 @@ std::string QuickCheck(SqliteDb& db, std::chrono::milliseconds budget) {
   } catch (const StorageError& e) {
     sqlite3_progress_handler(db.handle(), 0, nullptr, nullptr);
     if (e.sqlite_code() == SQLITE_INTERRUPT) return "";
+    if (e.primary_code() == SQLITE_CORRUPT) return e.what();
     throw;
   }
   sqlite3_progress_handler(db.handle(), 0, nullptr, nullptr);

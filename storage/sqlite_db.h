@@ -27,6 +27,8 @@ class StorageError : public std::runtime_error {
   explicit StorageError(const std::string& message, int sqlite_code = 0, int sys_errno = 0)
       : std::runtime_error(message), sqlite_code_(sqlite_code), sys_errno_(sys_errno) {}
   int sqlite_code() const { return sqlite_code_; }
+  // The primary result code (SQLITE_CORRUPT for SQLITE_CORRUPT_INDEX...).
+  int primary_code() const { return sqlite_code_ & 0xff; }
   int sys_errno() const { return sys_errno_; }
 
  private:
@@ -109,7 +111,8 @@ void Check(sqlite3* db, int rc, const char* what);
 void PrepareDatabaseFile(const std::string& path);
 
 // Runs PRAGMA quick_check on `db` for at most `budget`. Returns "ok", SQLite's
-// first complaint, or "" when the budget ran out first. Throws StorageError.
+// first complaint (a quick_check row, or the text of an SQLITE_CORRUPT error),
+// or "" when the budget ran out first. Throws StorageError for other errors.
 std::string QuickCheck(SqliteDb& db, std::chrono::milliseconds budget);
 
 }  // namespace rotor::storage

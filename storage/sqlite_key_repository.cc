@@ -40,9 +40,15 @@ void ConfigureConnection(SqliteDb& db, bool durable) {
   db.Exec("PRAGMA secure_delete = ON");
 }
 
+// The fault a store that failed for good answers every write with.
+core::StoreFault FaultOf(core::StoreHealth::Status status) {
+  return status == core::StoreHealth::Status::kLost ? core::StoreFault::kDataDirLost
+                                                    : core::StoreFault::kCorrupt;
+}
+
 // The fault a SQLite failure is, if it is one the caller should be told.
 std::optional<core::StoreFault> FaultOf(const StorageError& e) {
-  switch (e.sqlite_code() & 0xff) {
+  switch (e.primary_code()) {
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
       return core::StoreFault::kCorrupt;
@@ -251,32 +257,22 @@ SqliteKeyRepository::SqliteKeyRepository(const SqliteOptions& options) : options
   }
   ::fchmod(lock_fd_, 0600);  // an older Rotor's lock file may be readable by others
   try {
+    std::string verdict;
     try {
       writer_db_ = std::make_unique<SqliteDb>(db_path_, /*create=*/true, /*read_only=*/false);
       ConfigureConnection(*writer_db_, options_.durable);
+      verdict = QuickCheck(*writer_db_, options_.check_budget);
     } catch (const StorageError& e) {
-      if ((e.sqlite_code() & 0xff) == SQLITE_READONLY) throw;
+      if (e.primary_code() == SQLITE_READONLY) throw;
       throw StorageError(
           db_path_ + " is not a usable SQLite database (" + e.what() +
           "). Rotor will not overwrite it; move it away or choose another --data-dir.");
-    }
-    std::string verdict;
-    try {
-      verdict = QuickCheck(*writer_db_, options_.check_budget);
-    } catch (const StorageError& e) {
-      int primary = e.sqlite_code() & 0xff;
-      if (primary != SQLITE_CORRUPT) {
-        throw StorageError(
-            db_path_ + " is not a usable SQLite database (" + e.what() +
-            "). Rotor will not overwrite it; move it away or choose another --data-dir.");
-      }
-      verdict = e.what();
     }
     if (!verdict.empty() && verdict != "ok") {
       throw StorageError(db_path_ + " is damaged: SQLite's quick_check says \"" + verdict +
                          "\". Rotor will not serve it. " + kRecovery);
     }
-    start_check_ = verdict;
+    start_check_cut_short_ = verdict.empty();
     Migrate(*writer_db_, db_path_);
     schema_version_ = LatestSchemaVersion();
     auto mode = writer_db_->Prepare("PRAGMA journal_mode = WAL");
@@ -287,8 +283,11 @@ SqliteKeyRepository::SqliteKeyRepository(const SqliteOptions& options) : options
     if (::stat(db_path_.c_str(), &st) != 0) {
       throw StorageError("cannot read " + db_path_ + ": " + std::strerror(errno));
     }
-    db_dev_ = st.st_dev;
-    db_ino_ = st.st_ino;
+    db_file_ = {st.st_dev, st.st_ino};
+    if (::fstat(lock_fd_, &st) != 0) {
+      throw StorageError("cannot read " + lock_path_ + ": " + std::strerror(errno));
+    }
+    lock_file_ = {st.st_dev, st.st_ino};
   } catch (...) {
     writer_db_.reset();
     ::close(lock_fd_);
@@ -560,10 +559,7 @@ void SqliteKeyRepository::Fail(core::StoreHealth::Status status, const std::stri
     if (health_.status == status) return;                            // told once
     // Clients read the fault's own words; the detail (paths, SQLite's
     // message) goes to the log.
-    core::StoreFault fault = status == core::StoreHealth::Status::kLost
-                                 ? core::StoreFault::kDataDirLost
-                                 : core::StoreFault::kCorrupt;
-    health_ = {status, core::KmsError::StoreUnavailable(fault).message()};
+    health_ = {status, core::KmsError::StoreUnavailable(FaultOf(status)).message()};
     health = health_;
     failed_.store(true, std::memory_order_release);
   }
@@ -574,23 +570,19 @@ void SqliteKeyRepository::Fail(core::StoreHealth::Status status, const std::stri
 void SqliteKeyRepository::ThrowIfFailed() const {
   if (!failed_.load(std::memory_order_acquire)) return;
   std::lock_guard lock(health_mu_);
-  if (health_.status == core::StoreHealth::Status::kLost)
-    throw core::KmsError::StoreUnavailable(core::StoreFault::kDataDirLost);
-  throw core::KmsError::StoreUnavailable(core::StoreFault::kCorrupt);
+  throw core::KmsError::StoreUnavailable(FaultOf(health_.status));
 }
 
 std::string SqliteKeyRepository::CheckDataDir() const {
-  struct stat locked {
-  }, now{};
-  if (::fstat(lock_fd_, &locked) != 0) return "cannot check " + lock_path_;
+  struct stat now {};
   bool lock_gone = ::stat(lock_path_.c_str(), &now) != 0;
-  if (lock_gone || now.st_dev != locked.st_dev || now.st_ino != locked.st_ino) {
+  if (lock_gone || !lock_file_.Is(now)) {
     return "data dir " + options_.data_dir +
            " was removed or replaced while Rotor ran: " + lock_path_ +
            (lock_gone ? " is gone" : " is not the lock file this server holds") +
            ". Writes are refused; Rotor is stopping.";
   }
-  if (::stat(db_path_.c_str(), &now) != 0 || now.st_dev != db_dev_ || now.st_ino != db_ino_) {
+  if (::stat(db_path_.c_str(), &now) != 0 || !db_file_.Is(now)) {
     return "database " + db_path_ +
            " was removed or replaced while Rotor ran. Writes are refused; Rotor is stopping.";
   }
@@ -661,7 +653,7 @@ void SqliteKeyRepository::WriterLoop() {
   }
 }
 
-bool SqliteKeyRepository::CheckpointTruncate() {
+void SqliteKeyRepository::CheckpointTruncate() {
   try {
     // Waits (busy_timeout) for readers of older snapshots, then copies the
     // WAL into rotor.db and truncates it to zero bytes.
@@ -673,7 +665,6 @@ bool SqliteKeyRepository::CheckpointTruncate() {
                  e.what());
     checkpoint_pending_ = true;
   }
-  return !checkpoint_pending_;
 }
 
 void SqliteKeyRepository::CommitBatch(std::vector<Job*>& batch) {
@@ -683,12 +674,10 @@ void SqliteKeyRepository::CommitBatch(std::vector<Job*>& batch) {
       if (!job->error) job->error = error;
     }
   };
-  if (failed_.load(std::memory_order_acquire)) {
-    try {
-      ThrowIfFailed();
-    } catch (...) {
-      fail_all(std::current_exception());
-    }
+  try {
+    ThrowIfFailed();
+  } catch (...) {
+    fail_all(std::current_exception());
     return;
   }
   Transaction tx(db);
@@ -729,8 +718,11 @@ void SqliteKeyRepository::CommitBatch(std::vector<Job*>& batch) {
   // Acknowledge nothing that went into files which are no longer the data dir.
   if (std::string problem = CheckDataDir(); !problem.empty()) {
     Fail(core::StoreHealth::Status::kLost, problem);
-    fail_all(
-        std::make_exception_ptr(core::KmsError::StoreUnavailable(core::StoreFault::kDataDirLost)));
+    try {
+      ThrowIfFailed();
+    } catch (...) {
+      fail_all(std::current_exception());
+    }
     return;
   }
   if (tx.removed_material() || checkpoint_pending_) CheckpointTruncate();

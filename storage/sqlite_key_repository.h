@@ -34,6 +34,8 @@
 
 #include <sys/types.h>
 
+#include <sys/stat.h>
+
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -107,9 +109,9 @@ class SqliteKeyRepository final : public core::KeyRepository {
   core::StoreHealth Health() const override;
 
   const std::string& db_path() const { return db_path_; }
-  // What the start-up quick_check found: "ok", or "" when it ran out of
-  // budget (a refused database never gets this far).
-  const std::string& start_check() const { return start_check_; }
+  // True when the start-up quick_check ran out of its budget before it had
+  // read the whole database (a damaged database is refused at start instead).
+  bool start_check_cut_short() const { return start_check_cut_short_; }
 
  private:
   class Transaction;
@@ -140,16 +142,22 @@ class SqliteKeyRepository final : public core::KeyRepository {
   // Throws KmsError::StoreUnavailable when the store failed for good.
   void ThrowIfFailed() const;
   // Copies the WAL into rotor.db and truncates it (writer thread).
-  bool CheckpointTruncate();
+  void CheckpointTruncate();
 
   SqliteOptions options_;
   std::string db_path_;
   std::string lock_path_;
   int lock_fd_ = -1;
-  dev_t db_dev_ = 0;  // rotor.db as opened at start
-  ino_t db_ino_ = 0;
+  // A file's identity (device and inode), to notice it removed or replaced.
+  struct FileId {
+    dev_t dev = 0;
+    ino_t ino = 0;
+    bool Is(const struct stat& st) const { return st.st_dev == dev && st.st_ino == ino; }
+  };
+  FileId lock_file_;  // rotor.lock as locked at start
+  FileId db_file_;    // rotor.db as opened at start
   int schema_version_ = 0;
-  std::string start_check_;
+  bool start_check_cut_short_ = false;
 
   mutable std::mutex health_mu_;
   core::StoreHealth health_;         // guarded by health_mu_

@@ -138,8 +138,9 @@ template <typename T>
 Flag<T> Switch(const char* name, bool T::*member) {
   return {name, false, [member](T& o, auto& n, auto& v) { o.*member = ParseBool(n, v); }};
 }
+// A whole number from 0 to 100,000 (days, or a count).
 template <typename T>
-Flag<T> DayCount(const char* name, int T::*member) {
+Flag<T> Count(const char* name, int T::*member) {
   return {name, true, [member](T& o, auto& n, auto& v) {
             o.*member = static_cast<int>(ParseInt(n, v, 0, 100000));
           }};
@@ -174,12 +175,7 @@ const std::vector<Flag<Config>>& ServerFlags() {
          if (v != "system" && v != "virtual") throw ConfigError(n + " must be system or virtual");
          c.virtual_clock = v == "virtual";
        }},
-      {"--clock-start", true,
-       [](Config& c, auto& n, auto& v) {
-         c.clock_start = core::ParseIso8601(v);
-         if (!c.clock_start)
-           throw ConfigError(n + " must be an ISO-8601 time like 2026-01-01T00:00:00Z");
-       }},
+      {"--clock-start", true, [](Config& c, auto& n, auto& v) { c.clock_start = ParseTime(n, v); }},
       {"--seed", true,
        [](Config& c, auto& n, auto& v) {
          c.seed = static_cast<uint64_t>(ParseInt(n, v, 0, INT64_MAX));
@@ -188,10 +184,7 @@ const std::vector<Flag<Config>>& ServerFlags() {
        [](Config& c, auto& n, auto& v) { c.rotation_jitter = ParseDurationFlag(n, v); }},
       {"--on-demand-rotation-delay", true,
        [](Config& c, auto& n, auto& v) { c.on_demand_rotation_delay = ParseDurationFlag(n, v); }},
-      {"--on-demand-rotation-limit", true,
-       [](Config& c, auto& n, auto& v) {
-         c.on_demand_rotation_limit = static_cast<int>(ParseInt(n, v, 0, 100000));
-       }},
+      Count("--on-demand-rotation-limit", &Config::on_demand_rotation_limit),
       Text("--root-key-file", &Config::root_key_file),
       {"--threads", true,
        [](Config& c, auto& n, auto& v) { c.threads = static_cast<int>(ParseInt(n, v, 0, 256)); }},
@@ -236,8 +229,8 @@ const std::vector<Flag<tools::ReportOptions>>& ReportFlags() {
   static const std::vector<Flag<R>> kFlags = {
       Text("--data-dir", &R::data_dir),
       Switch("--json", &R::json),
-      DayCount("--max-material-age-days", &R::max_material_age_days),
-      DayCount("--expiry-warning-days", &R::expiry_warning_days),
+      Count("--max-material-age-days", &R::max_material_age_days),
+      Count("--expiry-warning-days", &R::expiry_warning_days),
       {"--at", true, [](R& r, auto& n, auto& v) { r.at = ParseTime(n, v); }},
       {"--fail-under", true,
        [](R& r, auto& n, auto& v) {

@@ -21,16 +21,8 @@ http::HttpResponse FrontDispatcher::Handle(const http::HttpRequest& req, const h
   }
   if (admin) return admin_.Handle(req, peer, route);
   // The admin API applies the same rule to its non-public routes itself.
-  if (!http::IsSameOrigin(req)) {
-    auto origin = req.find(http::field::origin);
-    std::string shown(origin->value().substr(0, 100));
-    return http::ErrorResponse(
-        req,
-        core::KmsError(core::ErrorCode::kAccessDenied,
-                       "Origin '" + shown +
-                           "' is not this server's own: Rotor's KMS API does not answer "
-                           "requests from web pages of another origin."),
-        "", http::status::forbidden, content_type);
+  if (std::optional<core::KmsError> refused = http::ForeignOrigin(req)) {
+    return http::ErrorResponse(req, *refused, "", http::status::forbidden, content_type);
   }
   return kms_.Handle(req, peer, route);
 }

@@ -80,11 +80,16 @@ storage::SqliteOptions ReadOnly(const std::string& data_dir) {
 // compared with the check value the store records. Throws with a message for
 // people when it is missing or is not the store's. Only core's storage port
 // is used: `store` names the store in messages (the SQLite file's path).
+// The root key file: --root-key-file, or root.key in the data dir.
+std::string RootKeyPath(const std::string& root_key_file, const std::string& data_dir) {
+  return root_key_file.empty() ? data_dir + "/root.key" : root_key_file;
+}
+
 core::SecretBytes OpenRootKey(const server::Config& config, const std::string& data_dir,
                               core::KeyRepository& repo, const std::string& store,
                               core::RandomSource& random) {
   bool default_path = config.root_key_file.empty();
-  std::string path = default_path ? data_dir + "/root.key" : config.root_key_file;
+  std::string path = RootKeyPath(config.root_key_file, data_dir);
   bool expected = core::StoreExpectsRootKey(repo);
   std::error_code ec;
   if (expected && !std::filesystem::exists(path, ec) && !ec) {
@@ -270,8 +275,7 @@ int RunTool(const std::string& tool, const std::vector<std::string>& args) {
     std::optional<core::KeySealer> sealer;
     if (options.include_material) {
       // Plaintext key material leaves Rotor only when asked for explicitly.
-      std::string root =
-          options.root_key_file.empty() ? options.data_dir + "/root.key" : options.root_key_file;
+      std::string root = RootKeyPath(options.root_key_file, options.data_dir);
       sealer.emplace(storage::LoadOrCreateRootKey(root, false, random), random);
       if (core::CompareRootKey(repo, *sealer) == core::RootKeyVerdict::kDiffers) {
         throw std::runtime_error(

@@ -1,9 +1,8 @@
 #include "server/audit/cloudtrail_event.h"
 
-#include <cctype>
-
 #include "core/ids.h"
 #include "server/wire/json_text.h"
+#include "server/wire/kms_model.h"
 #include "server/wire/loggable.h"
 
 namespace rotor::server::audit {
@@ -11,15 +10,14 @@ namespace {
 
 using nlohmann::json;
 
+// The key a call concerned: from the response (KeyId/KeyMetadata) or the request.
+std::string KeyIdOfCall(const json& request, const json* response);
+
 const std::string kAnonymous = "ANONYMOUS";
 
-// CloudTrail writes member names in lowerCamel: KeyId -> keyId, AWSAccountId -> aWSAccountId
-// is what a naive rule gives; CloudTrail writes "aWSAccountId" too, so keep it simple.
-std::string LowerCamel(const std::string& name) {
-  std::string out = name;
-  if (!out.empty()) out[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(out[0])));
-  return out;
-}
+// CloudTrail writes member names in lowerCamel (wire::LowerFirst): KeyId ->
+// keyId; AWSAccountId -> aWSAccountId is what that naive rule gives, and what
+// CloudTrail writes too.
 
 // Member names become lowerCamel; the caller's own map keys (encryption
 // contexts) are data and stay exactly as sent.
@@ -36,7 +34,7 @@ void AppendCamelized(std::string& out, const json& v) {
     for (const auto& [k, member] : v.items()) {
       if (!first) out.push_back(',');
       first = false;
-      wire::AppendJsonString(out, LowerCamel(k));
+      wire::AppendJsonString(out, wire::LowerFirst(k));
       out.push_back(':');
       if (IsUserMap(k)) {
         wire::AppendJsonText(out, member);
@@ -142,6 +140,8 @@ ApiCallSnapshot SnapshotOf(const wire::ApiCall& call) {
   return snapshot;
 }
 
+namespace {
+
 std::string KeyIdOfCall(const json& request, const json* response) {
   if (response && response->is_object()) {
     if (auto it = response->find("KeyMetadata"); it != response->end() && it->is_object()) {
@@ -161,6 +161,8 @@ std::string KeyIdOfCall(const json& request, const json* response) {
   }
   return "";
 }
+
+}  // namespace
 
 core::AuditEvent ApiCallEvent(const ApiCallSnapshot& call, const std::string& event_id) {
   const core::Scope& scope = call.ctx.scope;

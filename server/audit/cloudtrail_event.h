@@ -36,8 +36,6 @@ struct ApiCallSnapshot {
 // What the request thread copies of an answered call: the operation's row
 // decides which members are kept and whether the response is.
 ApiCallSnapshot SnapshotOf(const wire::ApiCall& call);
-// The key a call concerned: from the response (KeyId/KeyMetadata) or the request.
-std::string KeyIdOfCall(const nlohmann::json& request, const nlohmann::json* response);
 
 core::AuditEvent ApiCallEvent(const ApiCallSnapshot& call, const std::string& event_id);
 core::AuditEvent ServiceEventRecord(const core::ServiceEvent& event, const std::string& event_id);

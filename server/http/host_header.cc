@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 
 namespace rotor::server::http {
 namespace {
@@ -12,22 +13,15 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-std::string_view HeaderValue(const HttpRequest& req, field f) {
-  auto it = req.find(f);
-  return it == req.end() ? std::string_view()
-                         : std::string_view(it->value().data(), it->value().size());
-}
-
 // RFC 3986 reg-name and IPv4address characters: unreserved, pct-encoded, sub-delims.
 bool IsRegNameChar(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) ||
          std::string_view("-._~%!$&'()*+,;=").find(c) != std::string_view::npos;
 }
 
-// A name as the allow list compares it: lower case, no brackets, no trailing dot.
+// A name as the allow list compares it: lower case, no trailing dot (hosts
+// come from ParseAuthority or the flags, never bracketed).
 std::string Canonical(std::string_view host) {
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
-    host = host.substr(1, host.size() - 2);
   if (host.size() > 1 && host.back() == '.') host.remove_suffix(1);
   return Lower(host);
 }
@@ -58,7 +52,8 @@ std::optional<Authority> ParseAuthority(std::string_view text) {
   if (rest.empty()) return a;  // "name:" has an empty port, which means the default
   if (rest.size() > 5 || rest.find_first_not_of("0123456789") != std::string_view::npos)
     return std::nullopt;
-  unsigned long port = std::stoul(std::string(rest));
+  unsigned port = 0;
+  std::from_chars(rest.data(), rest.data() + rest.size(), port);  // 1-5 digits, checked above
   if (port > 65535) return std::nullopt;
   a.port = static_cast<uint16_t>(port);
   return a;
@@ -113,6 +108,15 @@ bool IsSameOrigin(const HttpRequest& req) {
   if (req.find(field::host) == req.end()) return false;
   std::optional<Authority> h = ParseAuthority(HeaderValue(req, field::host));
   return o && h && o->host == h->host && o->port.value_or(80) == h->port.value_or(80);
+}
+
+std::optional<core::KmsError> ForeignOrigin(const HttpRequest& req) {
+  if (IsSameOrigin(req)) return std::nullopt;
+  std::string shown(HeaderValue(req, field::origin).substr(0, 100));
+  return core::KmsError(core::ErrorCode::kAccessDenied,
+                        "Origin '" + shown +
+                            "' is not this server's own: Rotor's KMS API does not answer "
+                            "requests from web pages of another origin.");
 }
 
 }  // namespace rotor::server::http

@@ -63,4 +63,9 @@ class HostAllowList {
 // every other scheme are foreign.
 bool IsSameOrigin(const HttpRequest& req);
 
+// The KMS API's refusal of a foreign Origin (IsSameOrigin false):
+// AccessDeniedException naming the Origin (its first 100 characters), answered
+// with 403; nullopt when the Origin is the server's own or absent.
+std::optional<core::KmsError> ForeignOrigin(const HttpRequest& req);
+
 }  // namespace rotor::server::http

@@ -5,6 +5,7 @@
 
 #include <boost/beast/http.hpp>
 #include <string>
+#include <string_view>
 
 namespace rotor::server::http {
 
@@ -18,6 +19,12 @@ using boost::beast::http::string_body;
 using boost::beast::http::verb;
 using HttpRequest = request<string_body>;
 using HttpResponse = response<string_body>;
+
+// The value of header `f` (or `name`), or "" when the request has none; a
+// view into `headers`, valid while they are. Works on a whole request and on
+// a parser's header alike.
+std::string_view HeaderValue(const boost::beast::http::fields& headers, field f);
+std::string_view HeaderValue(const boost::beast::http::fields& headers, std::string_view name);
 
 struct Peer {
   std::string address;

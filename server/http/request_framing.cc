@@ -57,8 +57,7 @@ std::optional<core::KmsError> FramingError(const HttpRequest& header) {
   if (hosts == 0 && header.version() >= 11)
     return BadRequest("An HTTP/1.1 request must carry a Host header (RFC 9112 section 3.2).");
   if (hosts == 1) {
-    auto host = header.find(field::host);
-    if (!ParseAuthority(std::string_view(host->value().data(), host->value().size())))
+    if (!ParseAuthority(HeaderValue(header, field::host)))
       return BadRequest("The Host header is not a host[:port] (RFC 9112 section 3.2).");
   }
   if (header.count(field::transfer_encoding) == 0) return std::nullopt;

@@ -38,7 +38,6 @@ class RequestHandler {
   HttpResponse Handle(const HttpRequest& req, const Peer& peer) {
     return Handle(req, peer, Find(req));
   }
-  bool IsBlocking(const HttpRequest& req) const { return Find(req).blocking; }
 };
 
 }  // namespace rotor::server::http

@@ -13,6 +13,15 @@ json EpochSeconds(core::Timestamp t) {
 json Base64(const core::Bytes& b) { return core::Base64Encode(b); }
 json Base64(const core::SecretBytes& b) { return core::Base64Encode(b); }
 
+void PutAlgorithms(json& out, const core::Key& k) {
+  core::KeyAlgorithms algorithms = core::AlgorithmsFor(k.spec, k.usage);
+  if (!algorithms.encryption.empty()) out["EncryptionAlgorithms"] = Names(algorithms.encryption);
+  if (!algorithms.signing.empty()) out["SigningAlgorithms"] = Names(algorithms.signing);
+  if (!algorithms.mac.empty()) out["MacAlgorithms"] = Names(algorithms.mac);
+  if (!algorithms.key_agreement.empty())
+    out["KeyAgreementAlgorithms"] = Names(algorithms.key_agreement);
+}
+
 json KeyMetadataJson(const core::Key& k) {
   json m = {
       {"AWSAccountId", k.scope.account},
@@ -21,23 +30,18 @@ json KeyMetadataJson(const core::Key& k) {
       {"CreationDate", EpochSeconds(k.creation_date)},
       {"Enabled", k.state == core::KeyState::kEnabled},
       {"Description", k.description},
-      {"KeyUsage", std::string(core::ToString(k.usage))},
-      {"KeyState", std::string(core::ToString(k.state))},
-      {"Origin", std::string(core::ToString(k.origin))},
-      {"KeyManager", std::string(core::ToString(k.manager))},
-      {"CustomerMasterKeySpec", std::string(core::ToString(k.spec))},
-      {"KeySpec", std::string(core::ToString(k.spec))},
+      {"KeyUsage", Name(k.usage)},
+      {"KeyState", Name(k.state)},
+      {"Origin", Name(k.origin)},
+      {"KeyManager", Name(k.manager)},
+      {"CustomerMasterKeySpec", Name(k.spec)},
+      {"KeySpec", Name(k.spec)},
       {"MultiRegion", false},
   };
   if (k.state == core::KeyState::kPendingDeletion && k.deletion_date) {
     m["DeletionDate"] = EpochSeconds(*k.deletion_date);
   }
-  core::KeyAlgorithms algorithms = core::AlgorithmsFor(k.spec, k.usage);
-  if (!algorithms.encryption.empty()) m["EncryptionAlgorithms"] = Names(algorithms.encryption);
-  if (!algorithms.signing.empty()) m["SigningAlgorithms"] = Names(algorithms.signing);
-  if (!algorithms.mac.empty()) m["MacAlgorithms"] = Names(algorithms.mac);
-  if (!algorithms.key_agreement.empty())
-    m["KeyAgreementAlgorithms"] = Names(algorithms.key_agreement);
+  PutAlgorithms(m, k);
   if (k.origin == core::Origin::kExternal) {
     m["ExpirationModel"] =
         Name(k.material_valid_to ? core::ExpirationModel::kKeyMaterialExpires
@@ -53,10 +57,10 @@ json KeyMetadataJson(const core::Key& k) {
 json RotationEntryJson(const core::RotationEntry& e, const core::Key* key) {
   json r = {{"KeyId", e.key_id},
             {"KeyMaterialId", e.version.material_id},
-            {"KeyMaterialState", std::string(core::ToString(e.state))}};
+            {"KeyMaterialState", Name(e.state)}};
   if (e.version.rotation_type) {
     r["RotationDate"] = EpochSeconds(e.version.created);
-    r["RotationType"] = std::string(core::ToString(*e.version.rotation_type));
+    r["RotationType"] = Name(*e.version.rotation_type);
   }
   if (key && key->origin == core::Origin::kExternal) {
     // As AWS's list-key-rotations example shows: no description member when

@@ -32,6 +32,10 @@ json Names(const std::vector<E>& values) {
   for (E v : values) out.push_back(Name(v));
   return out;
 }
+// Writes the key's EncryptionAlgorithms, SigningAlgorithms, MacAlgorithms and
+// KeyAgreementAlgorithms into `out` (each only when the key offers any), as
+// KeyMetadata and GetPublicKey carry them.
+void PutAlgorithms(json& out, const core::Key& key);
 json KeyMetadataJson(const core::Key& key);
 json RotationEntryJson(const core::RotationEntry& entry, const core::Key* key_for_import_fields);
 // Adds "NextMarker"/"Truncated" as the List* operations do.

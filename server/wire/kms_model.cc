@@ -60,26 +60,6 @@ std::unique_ptr<ShapePattern> MakePattern(const std::string& source) {
   return p;
 }
 
-std::string LowerFirst(const std::string& name) {
-  std::string out = name;
-  if (!out.empty()) out[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(out[0])));
-  return out;
-}
-
-// Shape::holds_secret, bottom up. The KMS model has no recursive shapes; the
-// depth bound keeps a future one from recursing forever.
-bool HoldsSecret(const Shape& shape, int depth) {
-  if (shape.IsSecret()) return true;
-  if (depth > 32) return false;
-  for (const ShapeMember& m : shape.members) {
-    if (HoldsSecret(*m.shape, depth + 1)) return true;
-  }
-  for (const Shape* s : {shape.element, shape.key, shape.value}) {
-    if (s && HoldsSecret(*s, depth + 1)) return true;
-  }
-  return false;
-}
-
 }  // namespace
 
 const ShapeMember* Shape::Member(std::string_view name) const {
@@ -151,7 +131,6 @@ KmsModel::KmsModel(std::string_view json_text) {
       }
     }
   }
-  for (auto& [name, shape] : shapes_) shape.holds_secret = HoldsSecret(shape, 0);
   for (const auto& [op, o] : doc.at("operations").items()) {
     const nlohmann::json& spec = o;  // clang 14 cannot capture a structured binding
     auto shape_of = [&](const char* field) -> const Shape* {
@@ -180,6 +159,12 @@ std::vector<std::string_view> KmsModel::Operations() const {
   std::vector<std::string_view> out;
   out.reserve(operations_.size());
   for (const auto& [name, op] : operations_) out.push_back(name);
+  return out;
+}
+
+std::string LowerFirst(const std::string& name) {
+  std::string out = name;
+  if (!out.empty()) out[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(out[0])));
   return out;
 }
 

@@ -51,9 +51,6 @@ struct Shape {
   const Shape* element = nullptr;    // list
   const Shape* key = nullptr;        // map
   const Shape* value = nullptr;      // map
-  // True when this shape is sensitive or a blob, or holds such a shape at any
-  // depth (RecipientInfo holds the AttestationDocument blob). Set by KmsModel.
-  bool holds_secret = false;
 
   // The structure member named exactly `name` (case-sensitive: "plaintext" is
   // not "Plaintext"), or nullptr.
@@ -90,5 +87,9 @@ class KmsModel {
   std::map<std::string, Operation, std::less<>> operations_;
   std::vector<std::unique_ptr<ShapePattern>> patterns_;
 };
+
+// A member name with its first letter in lower case, as the wire's validation
+// messages and CloudTrail records write it ("KeyId" -> "keyId").
+std::string LowerFirst(const std::string& name);
 
 }  // namespace rotor::server::wire

@@ -36,8 +36,6 @@ std::string Join(const std::vector<std::string>& items, const char* sep) {
 
 RequestValidator::RequestValidator() : model_(KmsModel::Embedded()) {}
 
-RequestValidator::~RequestValidator() = default;
-
 bool RequestValidator::HasOperation(std::string_view operation) const {
   return model_.HasOperation(operation);
 }

@@ -32,7 +32,6 @@ class RequestValidator {
   // Uses the embedded model (KmsModel::Embedded(), parsed on first use;
   // throws std::runtime_error if it is malformed).
   RequestValidator();
-  ~RequestValidator();
 
   // Operations the model defines ("CreateKey", ...).
   bool HasOperation(std::string_view operation) const;

@@ -15,14 +15,8 @@ using http::HttpResponse;
 
 constexpr std::string_view kTargetPrefix = "TrentService.";
 
-std::string_view Header(const HttpRequest& req, std::string_view name) {
-  auto it = req.find(name);
-  return it == req.end() ? std::string_view()
-                         : std::string_view(it->value().data(), it->value().size());
-}
-
 std::string_view OperationName(const HttpRequest& req) {
-  std::string_view target = Header(req, "X-Amz-Target");
+  std::string_view target = http::HeaderValue(req, "X-Amz-Target");
   if (target.substr(0, kTargetPrefix.size()) != kTargetPrefix) return {};
   return target.substr(kTargetPrefix.size());
 }
@@ -44,7 +38,7 @@ HttpResponse Router::Handle(const HttpRequest& req, const http::Peer& peer,
   ctx.request_id = ids_.Uuid();
   ctx.now = clock_.Now();
   ctx.source_ip = peer.address;
-  ctx.user_agent = std::string(Header(req, "User-Agent"));
+  ctx.user_agent = std::string(http::HeaderValue(req, "User-Agent"));
   std::string_view name = OperationName(req);
   nlohmann::json body;
   nlohmann::json response;
@@ -61,7 +55,8 @@ HttpResponse Router::Handle(const HttpRequest& req, const http::Peer& peer,
       throw core::KmsError(core::ErrorCode::kUnknownOperation, "");
     }
     ctx.operation = op->name;  // the row's name: static storage, outlives the request
-    std::optional<SigV4Credential> credential = ParseAuthorization(Header(req, "Authorization"));
+    std::optional<SigV4Credential> credential =
+        ParseAuthorization(http::HeaderValue(req, "Authorization"));
     ctx.scope = ScopeFor(credential, options_.default_account, options_.default_region);
     if (credential) ctx.access_key_id = credential->access_key_id;
     body = ParseRequestBody(req.body());

@@ -114,9 +114,9 @@ TEST_CASE("Admin requests are authorized before a route is looked up, except pub
                                 {"message", "No admin endpoint GET /_rotor/nope?x=1"}});
   // The request's blocking flag is the route's.
   http::HttpRequest move{http::verb::post, "/_rotor/clock?x", 11};
-  CHECK(f.admin.IsBlocking(move));
+  CHECK(f.admin.Find(move).blocking);
   http::HttpRequest read{http::verb::get, "/_rotor/keys", 11};
-  CHECK_FALSE(f.admin.IsBlocking(read));
+  CHECK_FALSE(f.admin.Find(read).blocking);
 }
 
 TEST_CASE("Admin errors carry the names of core's one error table") {

@@ -29,12 +29,27 @@ std::set<std::string> Names(std::span<const std::string_view> names) {
   return {names.begin(), names.end()};
 }
 
+// True when `shape` is sensitive or a blob, or holds such a shape at any depth
+// (RecipientInfo holds the AttestationDocument blob). The KMS model has no
+// recursive shapes; the depth bound keeps a future one from recursing forever.
+bool HoldsSecret(const Shape& shape, int depth = 0) {
+  if (shape.IsSecret()) return true;
+  if (depth > 32) return false;
+  for (const ShapeMember& m : shape.members) {
+    if (HoldsSecret(*m.shape, depth + 1)) return true;
+  }
+  for (const Shape* s : {shape.element, shape.key, shape.value}) {
+    if (s && HoldsSecret(*s, depth + 1)) return true;
+  }
+  return false;
+}
+
 // The members of `shape` that are sensitive or blobs, or hold one.
 std::set<std::string> SecretMembers(const Shape* shape) {
   std::set<std::string> out;
   if (!shape) return out;
   for (const ShapeMember& m : shape->members) {
-    if (m.shape->holds_secret) out.insert(m.name);
+    if (HoldsSecret(*m.shape)) out.insert(m.name);
   }
   return out;
 }

@@ -278,7 +278,7 @@ function showBanner(by, now, fired, total) {
     el('strong', {}, `Clock advanced by ${by} to ${fmtDate(now)}: `,
       total ? `${total} event${total === 1 ? '' : 's'} fired.` : 'nothing was due.'),
     fired.length ? el('ul', { id: 'fired' }, fired.slice(0, 8).map((f) =>
-      el('li', {}, `${fmtDate(f.time)}  ${f.event}  ${names.get(keyRef(f)) || shortId(f.keyId)}  ${detailText(f.detail).split(' ')[0]}`)),
+      el('li', {}, `${fmtDate(f.time)}  ${f.event}  ${names.get(keyRef(f)) || shortId(f.keyId)}  ${f.rotationType || (f.keyMaterialIds || [])[0] || ''}`)),
       total > 8 ? el('li', {}, `… and ${total - 8} more`) : null) : null].filter(Boolean));
 }
 

@@ -5,13 +5,8 @@ namespace rotor::server::wire::operations {
 
 json GenerateDataKeyPair(OperationContext& op) {
   RejectRecipient(op.body);
-  core::GenerateDataKeyPairRequest req;
-  req.key_id = fields::String(op.body, "KeyId");
-  req.context = fields::StringMap(op.body, "EncryptionContext");
-  // AWS's DataKeyPairSpec values are names of asymmetric KeySpecs.
-  req.key_pair_spec = fields::Enum<core::KeySpec>(op.body, "KeyPairSpec");
-  req.dry_run = fields::Bool(op.body, "DryRun");
-  core::GenerateDataKeyPairResult r = op.service.GenerateDataKeyPair(op.ctx, req, true);
+  core::GenerateDataKeyPairResult r =
+      op.service.GenerateDataKeyPair(op.ctx, ReadDataKeyPairRequest(op.body), true);
   return {{"PrivateKeyCiphertextBlob", Base64(r.private_key_ciphertext)},
           {"PrivateKeyPlaintext", Base64(r.private_key_plaintext)},
           {"PublicKey", Base64(r.public_key)},

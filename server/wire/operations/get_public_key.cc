@@ -1,5 +1,4 @@
 // get_public_key: asymmetric keys
-#include "core/key_spec_info.h"
 #include "server/wire/operations/operations.h"
 
 namespace rotor::server::wire::operations {
@@ -9,14 +8,10 @@ json GetPublicKey(OperationContext& op) {
   const core::Key& key = *r.key;
   json out = {{"KeyId", key.Arn()},
               {"PublicKey", Base64(r.public_key)},
-              {"CustomerMasterKeySpec", std::string(core::ToString(key.spec))},
-              {"KeySpec", std::string(core::ToString(key.spec))},
-              {"KeyUsage", std::string(core::ToString(key.usage))}};
-  core::KeyAlgorithms algorithms = core::AlgorithmsFor(key.spec, key.usage);
-  if (!algorithms.encryption.empty()) out["EncryptionAlgorithms"] = Names(algorithms.encryption);
-  if (!algorithms.signing.empty()) out["SigningAlgorithms"] = Names(algorithms.signing);
-  if (!algorithms.key_agreement.empty())
-    out["KeyAgreementAlgorithms"] = Names(algorithms.key_agreement);
+              {"CustomerMasterKeySpec", Name(key.spec)},
+              {"KeySpec", Name(key.spec)},
+              {"KeyUsage", Name(key.usage)}};
+  PutAlgorithms(out, key);  // no MacAlgorithms: GetPublicKey answers only asymmetric keys
   return out;
 }
 

@@ -71,5 +71,11 @@ json GetKeyLastUsage(OperationContext& op);
 core::Page ReadPage(const json& body);
 // Nitro Enclaves attestation cannot be verified here: refused clearly.
 void RejectRecipient(const json& body);
+// The request both GenerateDataKeyPair operations read (KeyId, EncryptionContext,
+// KeyPairSpec, DryRun).
+core::GenerateDataKeyPairRequest ReadDataKeyPairRequest(const json& body);
+// The members GenerateMac and VerifyMac share (KeyId, Message, MacAlgorithm,
+// DryRun); VerifyMac adds its Mac.
+core::MacRequest ReadMacRequest(OperationContext& op);
 
 }  // namespace rotor::server::wire::operations

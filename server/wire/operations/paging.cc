@@ -1,4 +1,5 @@
-// Request readers shared by several operations.
+// Request readers shared by several operations (paging, Recipient, data key
+// pairs, MACs).
 #include "core/kms_error.h"
 #include "server/wire/operations/operations.h"
 
@@ -13,6 +14,25 @@ void RejectRecipient(const json& body) {
     throw core::KmsError::Unsupported(
         "Rotor cannot verify Nitro Enclaves attestation documents; omit Recipient.");
   }
+}
+
+core::GenerateDataKeyPairRequest ReadDataKeyPairRequest(const json& body) {
+  core::GenerateDataKeyPairRequest req;
+  req.key_id = fields::String(body, "KeyId");
+  req.context = fields::StringMap(body, "EncryptionContext");
+  // AWS's DataKeyPairSpec values are names of asymmetric KeySpecs.
+  req.key_pair_spec = fields::Enum<core::KeySpec>(body, "KeyPairSpec");
+  req.dry_run = fields::Bool(body, "DryRun");
+  return req;
+}
+
+core::MacRequest ReadMacRequest(OperationContext& op) {
+  core::MacRequest req;
+  req.key_id = fields::String(op.body, "KeyId");
+  req.message = core::SecretBytes(fields::Blob(op.blobs, "Message"));
+  req.algorithm = fields::Enum<core::MacAlgorithm>(op.body, "MacAlgorithm");
+  req.dry_run = fields::Bool(op.body, "DryRun");
+  return req;
 }
 
 }  // namespace rotor::server::wire::operations

@@ -8,7 +8,7 @@ json ScheduleKeyDeletion(OperationContext& op) {
       op.ctx, fields::String(op.body, "KeyId"), fields::OptInt(op.body, "PendingWindowInDays"));
   return {{"KeyId", r.key_arn},
           {"DeletionDate", EpochSeconds(r.deletion_date)},
-          {"KeyState", std::string(core::ToString(r.state))},
+          {"KeyState", Name(r.state)},
           {"PendingWindowInDays", r.pending_window_days}};
 }
 

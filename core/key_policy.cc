@@ -41,6 +41,64 @@ void ValidateKeyPolicy(const std::string& policy) {
   }
 }
 
+namespace {
+
+using Ordered = nlohmann::ordered_json;
+
+void WriteIndent(std::string& out, int levels) { out.append(static_cast<size_t>(levels) * 2, ' '); }
+
+// `nesting` counts the objects around `v` (arrays are inline and do not count).
+void WritePolicyValue(std::string& out, const Ordered& v, int nesting) {
+  if (v.is_object()) {
+    if (v.empty()) {
+      out += "{ }";
+      return;
+    }
+    out += "{\n";
+    bool first = true;
+    for (const auto& [name, member] : v.items()) {
+      if (!first) out += ",\n";
+      first = false;
+      WriteIndent(out, nesting + 1);
+      out += Ordered(name).dump();
+      out += " : ";
+      WritePolicyValue(out, member, nesting + 1);
+    }
+    out += "\n";
+    WriteIndent(out, nesting);
+    out += "}";
+  } else if (v.is_array()) {
+    if (v.empty()) {
+      out += "[ ]";
+      return;
+    }
+    out += "[ ";
+    bool first = true;
+    for (const Ordered& element : v) {
+      if (!first) out += ", ";
+      first = false;
+      WritePolicyValue(out, element, nesting);
+    }
+    out += " ]";
+  } else {
+    out += v.dump();
+  }
+}
+
+}  // namespace
+
+std::string StoredKeyPolicy(const std::string& policy) {
+  Ordered doc = Ordered::parse(policy, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) {
+    throw KmsError(ErrorCode::kMalformedPolicyDocument,
+                   "The new key policy is not a valid JSON document.");
+  }
+  std::string out;
+  out.reserve(policy.size() + policy.size() / 4);
+  WritePolicyValue(out, doc, 0);
+  return out;
+}
+
 void RequireDefaultPolicyName(const std::string& name) {
   if (name != "default") throw KmsError(ErrorCode::kNotFound, "No such policy exists");
 }

@@ -15,6 +15,16 @@ std::string DefaultKeyPolicy(const std::string& account);
 // LimitExceededException when it is over 32 KiB.
 void ValidateKeyPolicy(const std::string& policy);
 
+// The policy as AWS stores it and GetKeyPolicy returns it: `policy` (a JSON
+// object that passed ValidateKeyPolicy) parsed and written again in the
+// layout of AWS's own policies (Jackson's default pretty printer, which
+// DefaultKeyPolicy shows): two-space indents per object level, `"name" : value`,
+// arrays on one line (`[ "a", "b" ]`, `[ {` ... `}, {` ... `} ]`), `{ }` and
+// `[ ]` when empty, members in the submitted order, strings re-escaped (only
+// `"`, `\` and control characters), no trailing newline. Rotor's reading of
+// recorded GetKeyPolicy answers; docs/aws-kms-behaviour.md section 5.
+std::string StoredKeyPolicy(const std::string& policy);
+
 // Only "default" exists; anything else is NotFoundException.
 void RequireDefaultPolicyName(const std::string& name);
 

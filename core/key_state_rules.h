@@ -1,6 +1,22 @@
 // Which key states each kind of operation accepts, and the AWS error for the
 // others: the one place the "Key states: effect on your KMS key" table lives
 // (docs/aws-kms-behaviour.md section 2).
+//
+// THE ORDER OF CHECKS, followed by every operation that names a key (AWS's
+// recorded answers: RotateKeyOnDemand on a disabled RSA_4096 key is
+// "DisabledException: <key-arn> is disabled.", on an EXTERNAL key waiting for
+// its material "KMSInvalidStateException: <key-arn> is pending import."):
+//   0. the request's shape, from the botocore model (server/wire: required
+//      members, lengths, enums), before the service is called;
+//   1. resolve the key (NotFoundException, per KmsService::ResolveKey);
+//   2. its key state (RequireState: the operation's column of the key-state
+//      table; a state answer wins over every later one);
+//   3. what the key is: key usage (RequireUsage), key spec, origin, key manager;
+//   4. the request's own values against that key (algorithms, the message or
+//      digest, ValidTo, KeyMaterialId, import token, PublicKey...);
+//   5. DryRun: DryRunOperationException only once all the above passed.
+// KmsService::UsableKey does 1-3 for the operations that use key material;
+// docs/aws-kms-behaviour.md section 1.8 says the same.
 #pragma once
 
 #include <string_view>
@@ -15,7 +31,11 @@ enum class StateRule {
                    // DisabledException
   kManagement,  // TagResource, UpdateKeyDescription, CreateAlias...: anything but PendingDeletion
   kEnableDisable,  // EnableKey, DisableKey: Enabled or Disabled
-  kRotation,  // EnableKeyRotation, RotateKeyOnDemand: Enabled only; Disabled -> DisabledException
+  kRotation,       // RotateKeyOnDemand: Enabled only; Disabled -> DisabledException
+  // EnableKeyRotation, DisableKeyRotation: as kRotation, except that a key
+  // pending import is "<arn> origin is EXTERNAL which is not valid for this
+  // operation." (UnsupportedOperationException), the key-state table's [6].
+  kRotationSettings,
   kPendingDeletionOnly,  // CancelKeyDeletion: "<arn> is not pending deletion." otherwise
 };
 

@@ -25,7 +25,7 @@ constexpr std::array kErrorTable = {
     ErrorInfo{ErrorCode::kCustomKeyStoreNotFound, "CustomKeyStoreNotFoundException", 400},
     ErrorInfo{ErrorCode::kDependencyTimeout, "DependencyTimeoutException", 500},
     ErrorInfo{ErrorCode::kDisabled, "DisabledException", 400},
-    ErrorInfo{ErrorCode::kDryRunOperation, "DryRunOperationException", 412},
+    ErrorInfo{ErrorCode::kDryRunOperation, "DryRunOperationException", 400},
     ErrorInfo{ErrorCode::kExpiredImportToken, "ExpiredImportTokenException", 400},
     ErrorInfo{ErrorCode::kIncorrectKey, "IncorrectKeyException", 400},
     ErrorInfo{ErrorCode::kIncorrectKeyMaterial, "IncorrectKeyMaterialException", 400},

@@ -141,6 +141,7 @@ class KmsService {
                          std::optional<int> period_days);
   void DisableKeyRotation(const RequestContext& ctx, const std::string& key_id);
   KeyRotationStatus GetKeyRotationStatus(const RequestContext& ctx, const std::string& key_id);
+  // Returns the key ARN (the wire decides the form it answers with).
   std::string RotateKeyOnDemand(const RequestContext& ctx, const std::string& key_id);
   ListKeyRotationsResult ListKeyRotations(const RequestContext& ctx, const std::string& key_id,
                                           std::optional<IncludeKeyMaterial> include_key_material,

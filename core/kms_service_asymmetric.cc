@@ -111,11 +111,11 @@ VerifyResult KmsService::Verify(const RequestContext& ctx, const VerifyRequest& 
 
 PublicKeyResult KmsService::GetPublicKey(const RequestContext& ctx, const std::string& key_id) {
   std::shared_ptr<const Key> key = ResolveKey(ctx, key_id, AliasPolicy::kAllowAlias);
+  RequireState(*key, StateRule::kCryptographic);
   if (!IsAsymmetricSpec(key->spec)) {
     throw KmsError::KeySpecNotValid(key->Arn(), ToString(key->spec), ctx.operation,
                                     ErrorCode::kUnsupportedOperation);
   }
-  RequireState(*key, StateRule::kCryptographic);
   return {key, PrivateKeyOf(*key)->PublicKeyDer()};
 }
 
@@ -159,8 +159,7 @@ DeriveSharedSecretResult KmsService::DeriveSharedSecret(const RequestContext& ct
   std::shared_ptr<const PrivateKey> private_key = PrivateKeyOf(*key);
   std::optional<SecretBytes> secret = private_key->DeriveSharedSecret(req.public_key);
   if (!secret) {
-    throw KmsError::Validation("PublicKey must be a DER-encoded SubjectPublicKeyInfo of a valid " +
-                               std::string(ToString(key->spec)) + " public key.");
+    throw KmsError::Validation("");  // AWS's recorded answer carries no message
   }
   if (req.dry_run) throw KmsError::DryRun();
   RecordUsage(ctx, *key);

@@ -60,8 +60,8 @@ ImportParametersResult KmsService::GetParametersForImport(const RequestContext& 
                                                           WrappingAlgorithm wrapping_algorithm,
                                                           KeySpec wrapping_key_spec) {
   std::shared_ptr<const Key> key = ResolveKey(ctx, key_id, AliasPolicy::kKeyIdOrArnOnly);
-  RequireExternalOrigin(*key);
   RequireState(*key, StateRule::kManagement);
+  RequireExternalOrigin(*key);
   // The model lists these two; AWS retired one and offers the other only in China.
   if (wrapping_algorithm == WrappingAlgorithm::kRsaesPkcs1V15) {
     throw KmsError::Validation("The RSAES_PKCS1_V1_5 wrapping algorithm is no longer supported.");
@@ -88,14 +88,14 @@ ImportParametersResult KmsService::GetParametersForImport(const RequestContext& 
 
 ImportKeyMaterialResult KmsService::ImportKeyMaterial(const RequestContext& ctx,
                                                       const ImportKeyMaterialRequest& req) {
+  std::shared_ptr<const Key> key = ResolveKey(ctx, req.key_id, AliasPolicy::kKeyIdOrArnOnly);
+  RequireState(*key, StateRule::kManagement);
+  RequireExternalOrigin(*key);
   std::optional<Timestamp> valid_to = ChooseValidTo(ctx, req);
   if (req.material_id && req.import_type == ImportType::kNewKeyMaterial) {
     throw KmsError::Validation(
         "A KeyMaterialId cannot be specified with ImportType NEW_KEY_MATERIAL.");
   }
-  std::shared_ptr<const Key> key = ResolveKey(ctx, req.key_id, AliasPolicy::kKeyIdOrArnOnly);
-  RequireExternalOrigin(*key);
-  RequireState(*key, StateRule::kManagement);
   if (!key->IsSymmetricEncryption() && req.material_id) {
     throw KmsError::Validation("KeyMaterialId is valid only for symmetric encryption KMS keys.");
   }
@@ -125,8 +125,8 @@ ImportKeyMaterialResult KmsService::ImportKeyMaterial(const RequestContext& ctx,
 
   Key updated =
       UpdateKey(ctx, req.key_id, AliasPolicy::kKeyIdOrArnOnly, [&](Key& k, KeyTransaction& tx) {
-        RequireExternalOrigin(k);
         RequireState(k, StateRule::kManagement);
+        RequireExternalOrigin(k);
         KeyRing ring = WholeRing(tx, std::move(k));
         KeyRing::Rows imported =
             ring.Import({material_id, req.import_type, ctx.now, req.description, valid_to});

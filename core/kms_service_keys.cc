@@ -88,7 +88,7 @@ Key KmsService::CreateKey(const RequestContext& ctx, const CreateKeyRequest& req
   key.state = origin == Origin::kExternal ? KeyState::kPendingImport : KeyState::kEnabled;
   if (req.policy) {
     ValidateKeyPolicy(*req.policy);
-    key.policy = *req.policy;
+    key.policy = StoredKeyPolicy(*req.policy);
   } else {
     key.policy = DefaultKeyPolicy(ctx.scope.account);
   }

@@ -29,9 +29,9 @@ void RequireAwsKmsOrigin(const Key& key) {
 void KmsService::EnableKeyRotation(const RequestContext& ctx, const std::string& key_id,
                                    std::optional<int> period_days) {
   UpdateKey(ctx, key_id, AliasPolicy::kKeyIdOrArnOnly, [&](Key& key, KeyTransaction&) {
+    RequireState(key, StateRule::kRotationSettings);
     RequireRotatableSpec(key);
     RequireAwsKmsOrigin(key);
-    RequireState(key, StateRule::kRotation);
     EnableRotation(key.rotation, key.id, period_days.value_or(kDefaultRotationPeriodDays), ctx.now,
                    config_.jitter);
   });
@@ -39,9 +39,9 @@ void KmsService::EnableKeyRotation(const RequestContext& ctx, const std::string&
 
 void KmsService::DisableKeyRotation(const RequestContext& ctx, const std::string& key_id) {
   UpdateKey(ctx, key_id, AliasPolicy::kKeyIdOrArnOnly, [&](Key& key, KeyTransaction&) {
+    RequireState(key, StateRule::kRotationSettings);
     RequireRotatableSpec(key);
     RequireAwsKmsOrigin(key);
-    RequireState(key, StateRule::kRotation);
     DisableRotation(key.rotation);
   });
 }
@@ -49,10 +49,14 @@ void KmsService::DisableKeyRotation(const RequestContext& ctx, const std::string
 KeyRotationStatus KmsService::GetKeyRotationStatus(const RequestContext& ctx,
                                                    const std::string& key_id) {
   std::shared_ptr<const Key> key = ResolveKey(ctx, key_id, AliasPolicy::kKeyIdOrArnOnly);
-  RequireRotatableSpec(*key);
+  // The key-state table's [6]: a key pending import has only this answer.
   if (key->state == KeyState::kPendingImport) RequireAwsKmsOrigin(*key);
   KeyRotationStatus status;
   status.key_arn = key->Arn();
+  // A status read is not a gate: a key that cannot rotate (asymmetric, HMAC)
+  // answers "not enabled", as AWS does; only the operations that change
+  // rotation refuse it.
+  if (!key->IsSymmetricEncryption()) return status;
   // A key pending deletion reports rotation off; the setting itself is kept
   // so CancelKeyDeletion restores it, as AWS documents.
   status.enabled = key->rotation.enabled && key->state != KeyState::kPendingDeletion;
@@ -126,7 +130,7 @@ std::string KmsService::RotateKeyOnDemand(const RequestContext& ctx, const std::
       k.on_demand_rotation_completes = ctx.now + config_.on_demand_rotation_delay;
     }
   });
-  return key.id;
+  return key.Arn();
 }
 
 ListKeyRotationsResult KmsService::ListKeyRotations(

@@ -61,8 +61,9 @@ void KmsService::PutKeyPolicy(const RequestContext& ctx, const std::string& key_
                               const std::string& policy) {
   RequireDefaultPolicyName(policy_name.value_or("default"));
   ValidateKeyPolicy(policy);
-  UpdateKey(ctx, key_id, AliasPolicy::kKeyIdOrArnOnly,
-            [&](Key& key, KeyTransaction&) { key.policy = policy; });
+  UpdateKey(
+      ctx, key_id, AliasPolicy::kKeyIdOrArnOnly,
+      [&, stored = StoredKeyPolicy(policy)](Key& key, KeyTransaction&) { key.policy = stored; });
 }
 
 ListPoliciesResult KmsService::ListKeyPolicies(const RequestContext& ctx, const std::string& key_id,

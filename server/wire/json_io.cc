@@ -1,6 +1,7 @@
 #include "server/wire/json_io.h"
 
 #include "core/key_spec_info.h"
+#include "server/wire/response_key_id.h"
 
 namespace rotor::server::wire {
 
@@ -25,7 +26,7 @@ void PutAlgorithms(json& out, const core::Key& k) {
 json KeyMetadataJson(const core::Key& k) {
   json m = {
       {"AWSAccountId", k.scope.account},
-      {"KeyId", k.id},
+      {"KeyId", ResponseKeyId("", "KeyMetadata.KeyId", k.Arn())},
       {"Arn", k.Arn()},
       {"CreationDate", EpochSeconds(k.creation_date)},
       {"Enabled", k.state == core::KeyState::kEnabled},
@@ -42,7 +43,13 @@ json KeyMetadataJson(const core::Key& k) {
     m["DeletionDate"] = EpochSeconds(*k.deletion_date);
   }
   PutAlgorithms(m, k);
-  if (k.origin == core::Origin::kExternal) {
+  // AWS omits ExpirationModel (and ValidTo) while the key has no key
+  // material: EXTERNAL before ImportKeyMaterial (PendingImport, or scheduled
+  // for deletion from there) and after DeleteImportedKeyMaterial.
+  const bool has_material =
+      k.state != core::KeyState::kPendingImport &&
+      !(k.state == core::KeyState::kPendingDeletion && k.current_version == 0);
+  if (k.origin == core::Origin::kExternal && has_material) {
     m["ExpirationModel"] =
         Name(k.material_valid_to ? core::ExpirationModel::kKeyMaterialExpires
                                  : core::ExpirationModel::kKeyMaterialDoesNotExpire);
@@ -55,7 +62,8 @@ json KeyMetadataJson(const core::Key& k) {
 }
 
 json RotationEntryJson(const core::RotationEntry& e, const core::Key* key) {
-  json r = {{"KeyId", e.key_id},
+  json r = {{"KeyId",
+             ResponseKeyId("ListKeyRotations", "Rotations[].KeyId", key ? key->Arn() : e.key_id)},
             {"KeyMaterialId", e.version.material_id},
             {"KeyMaterialState", Name(e.state)}};
   if (e.version.rotation_type) {

@@ -148,7 +148,9 @@ TEST_CASE("Key policies are stored, validated and named default") {
   CHECK(ErrorOf([&] { f.service.GetKeyPolicy(f.Ctx(), k.id, "other"); }) == "NotFoundException");
   const std::string policy = R"({"Version":"2012-10-17","Statement":[]})";
   f.service.PutKeyPolicy(f.Ctx(), k.id, std::nullopt, policy);
-  CHECK(f.service.GetKeyPolicy(f.Ctx(), k.id, "default") == policy);
+  // Stored as AWS re-serialises it (StoredKeyPolicy), not the submitted bytes.
+  CHECK(f.service.GetKeyPolicy(f.Ctx(), k.id, "default") ==
+        "{\n  \"Version\" : \"2012-10-17\",\n  \"Statement\" : [ ]\n}");
   CHECK(f.service.ListKeyPolicies(f.Ctx(), k.id, {}).names == std::vector<std::string>{"default"});
 }
 

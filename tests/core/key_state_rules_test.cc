@@ -27,8 +27,13 @@ constexpr KeyState kAllStates[] = {
 };
 
 constexpr StateRule kAllRules[] = {
-    StateRule::kAny,           StateRule::kCryptographic, StateRule::kManagement,
-    StateRule::kEnableDisable, StateRule::kRotation,      StateRule::kPendingDeletionOnly,
+    StateRule::kAny,
+    StateRule::kCryptographic,
+    StateRule::kManagement,
+    StateRule::kEnableDisable,
+    StateRule::kRotation,
+    StateRule::kPendingDeletionOnly,
+    StateRule::kRotationSettings,
 };
 
 const char* RuleName(StateRule rule) {
@@ -45,6 +50,8 @@ const char* RuleName(StateRule rule) {
       return "kRotation";
     case StateRule::kPendingDeletionOnly:
       return "kPendingDeletionOnly";
+    case StateRule::kRotationSettings:
+      return "kRotationSettings";
   }
   return "?";
 }
@@ -103,8 +110,10 @@ TEST_CASE("Every key state against every operation class") {
 
   // kCryptographic (Encrypt, Decrypt, GenerateDataKey*, Sign, GenerateMac...):
   // Enabled only; Disabled is DisabledException, the rest KMSInvalidStateException.
-  for (StateRule rule : {StateRule::kCryptographic, StateRule::kRotation}) {
-    // kRotation (EnableKeyRotation, DisableKeyRotation, RotateKeyOnDemand) is the same.
+  for (StateRule rule :
+       {StateRule::kCryptographic, StateRule::kRotation, StateRule::kRotationSettings}) {
+    // kRotation (RotateKeyOnDemand) and kRotationSettings (Enable/DisableKeyRotation)
+    // are the same, but for a key pending import (below).
     refused[{rule, KeyState::kCreating}] = InvalidState("creating");
     refused[{rule, KeyState::kDisabled}] = Disabled();
     refused[{rule, KeyState::kPendingDeletion}] = InvalidState("pending deletion");
@@ -113,6 +122,11 @@ TEST_CASE("Every key state against every operation class") {
     refused[{rule, KeyState::kUnavailable}] = InvalidState("unavailable");
     refused[{rule, KeyState::kUpdating}] = InvalidState("updating");
   }
+
+  // kRotationSettings: a key pending import is the key-state table's [6].
+  refused[{StateRule::kRotationSettings, KeyState::kPendingImport}] = {
+      "UnsupportedOperationException",
+      kArn + " origin is EXTERNAL which is not valid for this operation.", 400};
 
   // kManagement (TagResource, UpdateKeyDescription, CreateAlias, ScheduleKeyDeletion,
   // GetParametersForImport...): everything but a key on its way out.
@@ -150,8 +164,9 @@ TEST_CASE("Every key state against every operation class") {
       }
     }
   }
-  // 8 (kAny) + 1 + 1 + 6 (kManagement) + 2 (kEnableDisable) + 1 (kPendingDeletionOnly).
-  CHECK(accepted == 19);
+  // 8 (kAny) + 1 + 1 + 1 (kRotationSettings) + 6 (kManagement) + 2 (kEnableDisable) + 1
+  // (kPendingDeletionOnly).
+  CHECK(accepted == 20);
 }
 
 TEST_CASE("The recorded AWS texts for state errors, word for word") {

@@ -13,7 +13,7 @@ json Decrypt(OperationContext& op) {
   req.algorithm = fields::OptEnum<core::EncryptionAlgorithm>(op.body, "EncryptionAlgorithm");
   req.dry_run = fields::Bool(op.body, "DryRun");
   core::DecryptResult r = op.service.Decrypt(op.ctx, req);
-  json out = {{"KeyId", r.key_arn},
+  json out = {{"KeyId", ResponseKeyId(op, "KeyId", r.key_arn)},
               {"Plaintext", Base64(r.plaintext)},
               {"EncryptionAlgorithm", Name(r.algorithm)}};
   // Asymmetric keys have a single material and AWS names none for them.

@@ -11,7 +11,7 @@ json DeriveSharedSecret(OperationContext& op) {
   req.public_key = fields::Blob(op.blobs, "PublicKey");
   req.dry_run = fields::Bool(op.body, "DryRun");
   core::DeriveSharedSecretResult r = op.service.DeriveSharedSecret(op.ctx, req);
-  return {{"KeyId", r.key_arn},
+  return {{"KeyId", ResponseKeyId(op, "KeyId", r.key_arn)},
           {"SharedSecret", Base64(r.shared_secret)},
           {"KeyAgreementAlgorithm", Name(r.algorithm)},
           {"KeyOrigin", Name(r.origin)}};

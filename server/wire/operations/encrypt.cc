@@ -12,7 +12,7 @@ json Encrypt(OperationContext& op) {
   req.dry_run = fields::Bool(op.body, "DryRun");
   core::EncryptResult r = op.service.Encrypt(op.ctx, req);
   return {{"CiphertextBlob", Base64(r.ciphertext)},
-          {"KeyId", r.key_arn},
+          {"KeyId", ResponseKeyId(op, "KeyId", r.key_arn)},
           {"EncryptionAlgorithm", Name(r.algorithm)}};
 }
 

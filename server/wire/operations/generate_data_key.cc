@@ -20,14 +20,14 @@ json GenerateDataKey(OperationContext& op) {
   core::GenerateDataKeyResult r = op.service.GenerateDataKey(op.ctx, ReadRequest(op), true);
   return {{"CiphertextBlob", Base64(r.ciphertext)},
           {"Plaintext", Base64(r.plaintext)},
-          {"KeyId", r.key_arn},
+          {"KeyId", ResponseKeyId(op, "KeyId", r.key_arn)},
           {"KeyMaterialId", r.material_id}};
 }
 
 json GenerateDataKeyWithoutPlaintext(OperationContext& op) {
   core::GenerateDataKeyResult r = op.service.GenerateDataKey(op.ctx, ReadRequest(op), false);
   return {{"CiphertextBlob", Base64(r.ciphertext)},
-          {"KeyId", r.key_arn},
+          {"KeyId", ResponseKeyId(op, "KeyId", r.key_arn)},
           {"KeyMaterialId", r.material_id}};
 }
 

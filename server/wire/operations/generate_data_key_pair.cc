@@ -10,7 +10,7 @@ json GenerateDataKeyPair(OperationContext& op) {
   return {{"PrivateKeyCiphertextBlob", Base64(r.private_key_ciphertext)},
           {"PrivateKeyPlaintext", Base64(r.private_key_plaintext)},
           {"PublicKey", Base64(r.public_key)},
-          {"KeyId", r.key_arn},
+          {"KeyId", ResponseKeyId(op, "KeyId", r.key_arn)},
           {"KeyPairSpec", Name(r.key_pair_spec)},
           {"KeyMaterialId", r.material_id}};
 }

@@ -8,7 +8,7 @@ json GenerateDataKeyPairWithoutPlaintext(OperationContext& op) {
       op.service.GenerateDataKeyPair(op.ctx, ReadDataKeyPairRequest(op.body), false);
   return {{"PrivateKeyCiphertextBlob", Base64(r.private_key_ciphertext)},
           {"PublicKey", Base64(r.public_key)},
-          {"KeyId", r.key_arn},
+          {"KeyId", ResponseKeyId(op, "KeyId", r.key_arn)},
           {"KeyPairSpec", Name(r.key_pair_spec)},
           {"KeyMaterialId", r.material_id}};
 }

@@ -5,7 +5,9 @@ namespace rotor::server::wire::operations {
 
 json GenerateMac(OperationContext& op) {
   core::MacResult r = op.service.GenerateMac(op.ctx, ReadMacRequest(op));
-  return {{"KeyId", r.key_arn}, {"Mac", Base64(r.mac)}, {"MacAlgorithm", Name(r.algorithm)}};
+  return {{"KeyId", ResponseKeyId(op, "KeyId", r.key_arn)},
+          {"Mac", Base64(r.mac)},
+          {"MacAlgorithm", Name(r.algorithm)}};
 }
 
 }  // namespace rotor::server::wire::operations

@@ -5,7 +5,7 @@ namespace rotor::server::wire::operations {
 
 json GetKeyLastUsage(OperationContext& op) {
   core::KeyLastUsageResult r = op.service.GetKeyLastUsage(op.ctx, fields::String(op.body, "KeyId"));
-  json out = {{"KeyId", r.key_id},
+  json out = {{"KeyId", ResponseKeyId(op, "KeyId", core::KeyArn(op.ctx.scope, r.key_id))},
               {"TrackingStartDate", EpochSeconds(r.tracking_start)},
               {"KeyCreationDate", EpochSeconds(r.key_creation)}};
   if (r.last_usage) {

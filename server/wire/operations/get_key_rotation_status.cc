@@ -6,7 +6,7 @@ namespace rotor::server::wire::operations {
 json GetKeyRotationStatus(OperationContext& op) {
   core::KeyRotationStatus s =
       op.service.GetKeyRotationStatus(op.ctx, fields::String(op.body, "KeyId"));
-  json out = {{"KeyId", s.key_arn}, {"KeyRotationEnabled", s.enabled}};
+  json out = {{"KeyId", ResponseKeyId(op, "KeyId", s.key_arn)}, {"KeyRotationEnabled", s.enabled}};
   if (s.period_days) out["RotationPeriodInDays"] = *s.period_days;
   if (s.next_rotation) out["NextRotationDate"] = EpochSeconds(*s.next_rotation);
   if (s.on_demand_started) out["OnDemandRotationStartDate"] = EpochSeconds(*s.on_demand_started);

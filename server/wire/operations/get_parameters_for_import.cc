@@ -9,7 +9,7 @@ json GetParametersForImport(OperationContext& op) {
       fields::Enum<core::WrappingAlgorithm>(op.body, "WrappingAlgorithm"),
       // AWS's WrappingKeySpec values are names of RSA and SM2 KeySpecs.
       fields::Enum<core::KeySpec>(op.body, "WrappingKeySpec"));
-  return {{"KeyId", r.key_arn},
+  return {{"KeyId", ResponseKeyId(op, "KeyId", r.key_arn)},
           {"ImportToken", Base64(r.import_token)},
           {"PublicKey", Base64(r.public_key)},
           {"ParametersValidTo", EpochSeconds(r.valid_to)}};

@@ -6,7 +6,7 @@ namespace rotor::server::wire::operations {
 json GetPublicKey(OperationContext& op) {
   core::PublicKeyResult r = op.service.GetPublicKey(op.ctx, fields::String(op.body, "KeyId"));
   const core::Key& key = *r.key;
-  json out = {{"KeyId", key.Arn()},
+  json out = {{"KeyId", ResponseKeyId(op, "KeyId", key.Arn())},
               {"PublicKey", Base64(r.public_key)},
               {"CustomerMasterKeySpec", Name(key.spec)},
               {"KeySpec", Name(key.spec)},

@@ -24,7 +24,7 @@ json ImportKeyMaterial(OperationContext& op) {
   req.material_id = fields::OptString(op.body, "KeyMaterialId");
   req.description = fields::OptString(op.body, "KeyMaterialDescription");
   core::ImportKeyMaterialResult r = op.service.ImportKeyMaterial(op.ctx, req);
-  return {{"KeyId", r.key_arn}, {"KeyMaterialId", r.material_id}};
+  return {{"KeyId", ResponseKeyId(op, "KeyId", r.key_arn)}, {"KeyMaterialId", r.material_id}};
 }
 
 }  // namespace rotor::server::wire::operations

@@ -9,7 +9,10 @@ json ListAliases(OperationContext& op) {
   json aliases = json::array();
   for (const auto& a : r.aliases) {
     json entry = {{"AliasName", a.name}, {"AliasArn", a.arn}};
-    if (a.target_key_id) entry["TargetKeyId"] = *a.target_key_id;
+    if (a.target_key_id) {
+      entry["TargetKeyId"] =
+          ResponseKeyId(op, "Aliases[].TargetKeyId", core::KeyArn(op.ctx.scope, *a.target_key_id));
+    }
     if (a.creation_date) entry["CreationDate"] = EpochSeconds(*a.creation_date);
     if (a.last_updated_date) entry["LastUpdatedDate"] = EpochSeconds(*a.last_updated_date);
     aliases.push_back(std::move(entry));

@@ -12,6 +12,7 @@
 #include "server/wire/fields.h"
 #include "server/wire/json_io.h"
 #include "server/wire/request_validator.h"
+#include "server/wire/response_key_id.h"
 
 namespace rotor::server::wire::operations {
 
@@ -66,6 +67,14 @@ json GetKeyRotationStatus(OperationContext& op);
 json RotateKeyOnDemand(OperationContext& op);
 json ListKeyRotations(OperationContext& op);
 json GetKeyLastUsage(OperationContext& op);
+
+// A response member of KeyIdType (`member`: "KeyId", "SourceKeyId",
+// "Aliases[].TargetKeyId") for the key `key_arn`, in the form the one table
+// of server/wire/response_key_id.h decides for this operation.
+inline std::string ResponseKeyId(const OperationContext& op, std::string_view member,
+                                 std::string_view key_arn) {
+  return wire::ResponseKeyId(op.ctx.operation, member, key_arn);
+}
 
 // Shared by the List* handlers.
 core::Page ReadPage(const json& body);

@@ -18,8 +18,8 @@ json ReEncrypt(OperationContext& op) {
   req.dry_run = fields::Bool(op.body, "DryRun");
   core::ReEncryptResult r = op.service.ReEncrypt(op.ctx, req);
   json out = {{"CiphertextBlob", Base64(r.ciphertext)},
-              {"SourceKeyId", r.source_key_arn},
-              {"KeyId", r.key_arn},
+              {"SourceKeyId", ResponseKeyId(op, "SourceKeyId", r.source_key_arn)},
+              {"KeyId", ResponseKeyId(op, "KeyId", r.key_arn)},
               {"SourceEncryptionAlgorithm", Name(r.source_algorithm)},
               {"DestinationEncryptionAlgorithm", Name(r.destination_algorithm)}};
   // Asymmetric keys have a single material and AWS names none for them.

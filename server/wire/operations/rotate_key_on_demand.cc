@@ -4,7 +4,8 @@
 namespace rotor::server::wire::operations {
 
 json RotateKeyOnDemand(OperationContext& op) {
-  return {{"KeyId", op.service.RotateKeyOnDemand(op.ctx, fields::String(op.body, "KeyId"))}};
+  std::string key_arn = op.service.RotateKeyOnDemand(op.ctx, fields::String(op.body, "KeyId"));
+  return {{"KeyId", ResponseKeyId(op, "KeyId", key_arn)}};
 }
 
 }  // namespace rotor::server::wire::operations

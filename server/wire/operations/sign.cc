@@ -11,7 +11,7 @@ json Sign(OperationContext& op) {
   req.algorithm = fields::Enum<core::SigningAlgorithm>(op.body, "SigningAlgorithm");
   req.dry_run = fields::Bool(op.body, "DryRun");
   core::SignResult r = op.service.Sign(op.ctx, req);
-  return {{"KeyId", r.key_arn},
+  return {{"KeyId", ResponseKeyId(op, "KeyId", r.key_arn)},
           {"Signature", Base64(r.signature)},
           {"SigningAlgorithm", Name(r.algorithm)}};
 }

@@ -12,8 +12,9 @@ json Verify(OperationContext& op) {
   req.signature = fields::Blob(op.blobs, "Signature");
   req.dry_run = fields::Bool(op.body, "DryRun");
   core::VerifyResult r = op.service.Verify(op.ctx, req);
-  return {
-      {"KeyId", r.key_arn}, {"SignatureValid", r.valid}, {"SigningAlgorithm", Name(r.algorithm)}};
+  return {{"KeyId", ResponseKeyId(op, "KeyId", r.key_arn)},
+          {"SignatureValid", r.valid},
+          {"SigningAlgorithm", Name(r.algorithm)}};
 }
 
 }  // namespace rotor::server::wire::operations

@@ -7,7 +7,9 @@ json VerifyMac(OperationContext& op) {
   core::MacRequest req = ReadMacRequest(op);
   req.mac = fields::Blob(op.blobs, "Mac");
   core::MacResult r = op.service.VerifyMac(op.ctx, req);
-  return {{"KeyId", r.key_arn}, {"MacValid", r.valid}, {"MacAlgorithm", Name(r.algorithm)}};
+  return {{"KeyId", ResponseKeyId(op, "KeyId", r.key_arn)},
+          {"MacValid", r.valid},
+          {"MacAlgorithm", Name(r.algorithm)}};
 }
 
 }  // namespace rotor::server::wire::operations

@@ -198,8 +198,8 @@ class CryptoTest(ServerTestCase):
         ]
         for fn, kw in calls:
             with self.subTest(op=fn.__name__):
-                # HTTP 412, as the API reference documents for DryRunOperationException.
-                self.assert_client_error(fn, "DryRunOperationException", DRY_RUN_MSG, 412,
+                # HTTP 400, as recorded from AWS (the model says 412; the recorded answer wins).
+                self.assert_client_error(fn, "DryRunOperationException", DRY_RUN_MSG, 400,
                                          DryRun=True, **kw)
 
     def test_dry_run_reports_the_real_error_first(self):

@@ -61,6 +61,23 @@ def custom_policy(account=DEFAULT_ACCOUNT, sid="custom"):
     }, indent=1)
 
 
+def aws_stored_policy(policy: str) -> str:
+    """A key policy as AWS stores and returns it (re-serialised, not the
+    submitted bytes): two-space indents per object level, `"name" : value`,
+    arrays on one line, `{ }` / `[ ]` when empty, members in submitted order."""
+    def write(v, nesting):
+        if isinstance(v, dict):
+            if not v:
+                return "{ }"
+            inner = ",\n".join("  " * (nesting + 1) + json.dumps(k, ensure_ascii=False) + " : "
+                               + write(x, nesting + 1) for k, x in v.items())
+            return "{\n" + inner + "\n" + "  " * nesting + "}"
+        if isinstance(v, list):
+            return "[ ]" if not v else "[ " + ", ".join(write(x, nesting) for x in v) + " ]"
+        return json.dumps(v, ensure_ascii=False)
+    return write(json.loads(policy), 0)
+
+
 def unique_alias(prefix="alias/e2e"):
     return f"{prefix}-{uuid.uuid4().hex[:12]}"
 
@@ -103,7 +120,7 @@ class KeyLifecycleTest(ServerTestCase):
                                 {"TagKey": "team", "TagValue": ""}])
         self.assertEqual(md["Description"], "payments key")
         got = self.kms.get_key_policy(KeyId=md["KeyId"], PolicyName="default")
-        self.assertEqual(got["Policy"], policy)
+        self.assertEqual(got["Policy"], aws_stored_policy(policy))
         self.assertEqual(got["PolicyName"], "default")
         tags = self.kms.list_resource_tags(KeyId=md["KeyId"])
         self.assertEqual(sorted((t["TagKey"], t["TagValue"]) for t in tags["Tags"]),
@@ -114,7 +131,7 @@ class KeyLifecycleTest(ServerTestCase):
     def test_create_key_accepts_bypass_policy_lockout_safety_check(self):
         policy = custom_policy(sid="bypass")
         md = self.new_key(Policy=policy, BypassPolicyLockoutSafetyCheck=True)
-        self.assertEqual(self.kms.get_key_policy(KeyId=md["KeyId"])["Policy"], policy)
+        self.assertEqual(self.kms.get_key_policy(KeyId=md["KeyId"])["Policy"], aws_stored_policy(policy))
 
     def test_create_key_multi_region_is_not_silently_single_region(self):
         try:
@@ -588,14 +605,37 @@ class KeyPolicyTest(ServerTestCase):
         kid = kms.create_key()["KeyMetadata"]["KeyId"]
         self.assertEqual(kms.get_key_policy(KeyId=kid)["Policy"], default_policy(account))
 
-    def test_put_key_policy_is_returned_verbatim(self):
+    def test_put_key_policy_is_returned_as_aws_stores_it(self):
         kid = self.key()
         policy = custom_policy(sid="put")
         self.kms.put_key_policy(KeyId=kid, PolicyName="default", Policy=policy)
-        self.assertEqual(self.kms.get_key_policy(KeyId=kid, PolicyName="default")["Policy"], policy)
+        self.assertEqual(self.kms.get_key_policy(KeyId=kid, PolicyName="default")["Policy"],
+                         aws_stored_policy(policy))
         policy2 = custom_policy(sid="second")
         self.kms.put_key_policy(KeyId=kid, Policy=policy2)  # PolicyName optional
-        self.assertEqual(self.kms.get_key_policy(KeyId=kid)["Policy"], policy2)
+        self.assertEqual(self.kms.get_key_policy(KeyId=kid)["Policy"], aws_stored_policy(policy2))
+        # Compact, odd whitespace, an empty Condition and a list of principals: AWS's layout.
+        compact = ('{"Version":"2012-10-17","Statement":[{"Sid":"a","Effect":"Allow","Principal":'
+                   '{"AWS":["arn:aws:iam::111122223333:root","arn:aws:iam::111122223333:user/b"]},'
+                   '"Action":["kms:Encrypt","kms:Decrypt"],"Resource":"*","Condition":{}}]}')
+        self.kms.put_key_policy(KeyId=kid, Policy=compact)
+        self.assertEqual(self.kms.get_key_policy(KeyId=kid)["Policy"],
+                         '{\n'
+                         '  "Version" : "2012-10-17",\n'
+                         '  "Statement" : [ {\n'
+                         '    "Sid" : "a",\n'
+                         '    "Effect" : "Allow",\n'
+                         '    "Principal" : {\n'
+                         '      "AWS" : [ "arn:aws:iam::111122223333:root", "arn:aws:iam::111122223333:user/b" ]\n'
+                         '    },\n'
+                         '    "Action" : [ "kms:Encrypt", "kms:Decrypt" ],\n'
+                         '    "Resource" : "*",\n'
+                         '    "Condition" : { }\n'
+                         '  } ]\n'
+                         '}')
+        # The default policy is already in that form: a round trip keeps it byte for byte.
+        self.kms.put_key_policy(KeyId=kid, Policy=default_policy())
+        self.assertEqual(self.kms.get_key_policy(KeyId=kid)["Policy"], default_policy())
 
     def test_put_key_policy_malformed(self):
         kid = self.key()
@@ -1305,7 +1345,7 @@ class RestartPersistenceTest(ServerTestCase):
         self.assertEqual(after["describe"][disabled["KeyId"]]["KeyState"], "Disabled")
         self.assertEqual(after["describe"][pending["KeyId"]]["KeyState"], "PendingDeletion")
         self.assertEqual(after["describe"][pending["KeyId"]]["DeletionDate"], sched["DeletionDate"])
-        self.assertEqual(after["policy"], policy)
+        self.assertEqual(after["policy"], aws_stored_policy(policy))
         self.assertEqual(after["tags"], [("env", "prod"), ("team", "core")])
         self.assertEqual(kms.decrypt(CiphertextBlob=ct)["Plaintext"], b"survives restarts")
         # State transitions keep working after the restart.

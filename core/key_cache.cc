@@ -5,7 +5,14 @@
 namespace rotor::core {
 
 struct KeyCache::Change {
-  enum class Kind { kKeyPut, kKeyDeleted, kAliasPut, kAliasDeleted, kMaterialChanged };
+  enum class Kind {
+    kKeyPut,
+    kKeyDeleted,
+    kAliasPut,
+    kAliasDeleted,
+    kMaterialChanged,
+    kGrantsChanged
+  };
   Kind kind;
   std::string cache_key;
   std::shared_ptr<const Key> key;  // kKeyPut
@@ -61,6 +68,27 @@ class KeyCache::RecordingTransaction final : public KeyTransaction {
                                                        const std::string& key_id,
                                                        uint32_t version) override {
     return inner_.GetMaterialVersion(scope, key_id, version);
+  }
+  std::vector<Grant> GrantsOfKey(const Scope& scope, const std::string& key_id,
+                                 const std::string* name) override {
+    return inner_.GrantsOfKey(scope, key_id, name);
+  }
+  size_t CountGrants(const Scope& scope, const std::string& key_id) override {
+    return inner_.CountGrants(scope, key_id);
+  }
+  std::optional<Grant> GetGrant(const Scope& scope, const std::string& key_id,
+                                const std::string& grant_id) override {
+    return inner_.GetGrant(scope, key_id, grant_id);
+  }
+  void PutGrant(const Grant& grant) override {
+    inner_.PutGrant(grant);
+    changes_.push_back(
+        {Change::Kind::kGrantsChanged, CacheKey(grant.scope, grant.key_id), nullptr, {}});
+  }
+  void DeleteGrant(const Scope& scope, const std::string& key_id,
+                   const std::string& grant_id) override {
+    inner_.DeleteGrant(scope, key_id, grant_id);
+    changes_.push_back({Change::Kind::kGrantsChanged, CacheKey(scope, key_id), nullptr, {}});
   }
 
  private:
@@ -151,6 +179,22 @@ std::shared_ptr<const UnsealedMaterial> KeyCache::GetMaterial(const Scope& scope
   return material;
 }
 
+std::shared_ptr<const std::vector<Grant>> KeyCache::GetGrants(const Scope& scope,
+                                                              const std::string& key_id) {
+  std::string ck = CacheKey(scope, key_id);
+  {
+    std::shared_lock lock(mutex_);
+    auto it = grants_.find(ck);
+    if (it != grants_.end()) return it->second;
+  }
+  std::shared_lock load(load_mutex_);
+  auto grants = std::make_shared<const std::vector<Grant>>(repo_.ListGrants(scope, key_id));
+  std::unique_lock lock(mutex_);
+  TrimLocked(grants_);
+  auto [it, inserted] = grants_.emplace(ck, grants);
+  return it->second;
+}
+
 void KeyCache::Write(const std::function<void(KeyTransaction&)>& fn) {
   std::vector<Change> changes;
   repo_.Write(
@@ -173,6 +217,7 @@ void KeyCache::Apply(const std::vector<Change>& changes) {
       case Change::Kind::kKeyDeleted:
         keys_.erase(c.cache_key);
         materials_.erase(c.cache_key);
+        grants_.erase(c.cache_key);
         break;
       case Change::Kind::kAliasPut:
         alias_targets_[c.cache_key] = c.alias_target;
@@ -182,6 +227,9 @@ void KeyCache::Apply(const std::vector<Change>& changes) {
         break;
       case Change::Kind::kMaterialChanged:
         materials_.erase(c.cache_key);
+        break;
+      case Change::Kind::kGrantsChanged:
+        grants_.erase(c.cache_key);
         break;
     }
   }
@@ -193,6 +241,7 @@ void KeyCache::Clear() {
   keys_.clear();
   alias_targets_.clear();
   materials_.clear();
+  grants_.clear();
 }
 
 }  // namespace rotor::core

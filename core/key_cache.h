@@ -41,6 +41,12 @@ class KeyCache {
   std::shared_ptr<const UnsealedMaterial> GetMaterial(const Scope& scope, const std::string& key_id,
                                                       uint32_t version, const Unsealer& unseal);
 
+  // Every grant of a key, ordered by grant id (empty for a key without grants
+  // or no key). Loaded once per key and replaced after each write that changes
+  // the key's grants, so access control reads grants without a query.
+  std::shared_ptr<const std::vector<Grant>> GetGrants(const Scope& scope,
+                                                      const std::string& key_id);
+
   // Runs `fn` in one durable transaction and updates the cache with its changes.
   void Write(const std::function<void(KeyTransaction&)>& fn);
 
@@ -63,10 +69,11 @@ class KeyCache {
   const size_t max_entries_;
   std::shared_mutex load_mutex_;  // see the consistency note above
 
-  std::shared_mutex mutex_;  // guards the three maps
+  std::shared_mutex mutex_;  // guards the four maps
   std::unordered_map<std::string, std::shared_ptr<const Key>> keys_;
   std::unordered_map<std::string, std::string> alias_targets_;
   std::unordered_map<std::string, MaterialMap> materials_;
+  std::unordered_map<std::string, std::shared_ptr<const std::vector<Grant>>> grants_;
 };
 
 }  // namespace rotor::core

@@ -27,6 +27,8 @@ class KeyInventory {
   std::optional<KeyOverview> Find(const Scope& scope, const std::string& key_id);
   // All versions of a key's ring, oldest first (bounded by `limit`).
   std::vector<KeyMaterialVersion> Versions(const Key& key, size_t limit);
+  // Every grant of the key (core/grant.h), ordered by grant id.
+  std::vector<Grant> Grants(const Key& key) { return repo_.ListGrants(key.scope, key.id); }
 
  private:
   std::vector<std::string> AliasesOf(const Scope& scope, const std::string& key_id);

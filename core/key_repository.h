@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "core/grant.h"
 #include "core/ids.h"
 #include "core/key_metadata.h"
 #include "core/key_ring.h"
@@ -81,13 +82,25 @@ class KeyTransaction {
   virtual std::optional<Key> GetKey(const Scope& scope, const std::string& key_id) = 0;
   // Inserts or replaces; the caller has bumped key.revision.
   virtual void PutKey(const Key& key) = 0;
-  // Removes the key, its material, its aliases and its usage record.
+  // Removes the key, its material, its aliases, its grants and its usage record.
   virtual void DeleteKey(const Scope& scope, const std::string& key_id) = 0;
 
   virtual std::optional<Alias> GetAlias(const Scope& scope, const std::string& name) = 0;
   virtual void PutAlias(const Alias& alias) = 0;
   virtual void DeleteAlias(const Scope& scope, const std::string& name) = 0;
   virtual std::vector<Alias> AliasesOfKey(const Scope& scope, const std::string& key_id) = 0;
+
+  // Grants of a key (core/grant.h) ordered by grant id; only those whose Name
+  // is `*name` when `name` is given.
+  virtual std::vector<Grant> GrantsOfKey(const Scope& scope, const std::string& key_id,
+                                         const std::string* name) = 0;
+  virtual size_t CountGrants(const Scope& scope, const std::string& key_id) = 0;
+  virtual std::optional<Grant> GetGrant(const Scope& scope, const std::string& key_id,
+                                        const std::string& grant_id) = 0;
+  // Inserts or replaces the grant (scope, key_id, grant_id).
+  virtual void PutGrant(const Grant& grant) = 0;
+  virtual void DeleteGrant(const Scope& scope, const std::string& key_id,
+                           const std::string& grant_id) = 0;
 
   virtual void PutMaterial(const Scope& scope, const std::string& key_id,
                            const KeyMaterialVersion& version, const SealedMaterial* sealed) = 0;
@@ -111,6 +124,14 @@ class KeyRepository {
   // Aliases ordered by name after `after_name`; only those of `key_id` when given.
   virtual std::vector<Alias> ListAliases(const Scope& scope, const std::string* key_id,
                                          const std::string& after_name, size_t limit) = 0;
+  // Every grant of a key, ordered by grant id.
+  virtual std::vector<Grant> ListGrants(const Scope& scope, const std::string& key_id) = 0;
+  // Grants of the scope whose RetiringPrincipal is `principal`, ordered by
+  // (key id, grant id), strictly after (after_key_id, after_grant_id), at most `limit`.
+  virtual std::vector<Grant> ListRetirableGrants(const Scope& scope, const std::string& principal,
+                                                 const std::string& after_key_id,
+                                                 const std::string& after_grant_id,
+                                                 size_t limit) = 0;
   // Versions ordered by number, strictly after `after_version`.
   virtual std::vector<KeyMaterialVersion> ListMaterialVersions(const Scope& scope,
                                                                const std::string& key_id,
@@ -137,7 +158,7 @@ class KeyRepository {
   virtual void Write(const std::function<void(KeyTransaction&)>& fn,
                      const std::function<void()>& on_commit = {}) = 0;
 
-  // Empties every table of keys, aliases, material, usage and tombstones
+  // Empties every table of keys, aliases, grants, material, usage and tombstones
   // (POST /_rotor/reset). The store's own records below are kept.
   virtual void Reset() = 0;
 

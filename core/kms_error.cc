@@ -127,6 +127,24 @@ KmsError KmsError::DryRun() {
   return {ErrorCode::kDryRunOperation,
           "The request would have succeeded, but the DryRun option is set."};
 }
+KmsError KmsError::InvalidGrantToken() {
+  return {ErrorCode::kInvalidGrantToken, "Invalid grant token"};
+}
+KmsError KmsError::InvalidGrantId(std::string_view grant_id) {
+  return {ErrorCode::kInvalidGrantId, Concat({"Invalid grantId '", grant_id, "'"})};
+}
+KmsError KmsError::GrantNotFound(std::string_view grant_id) {
+  return {ErrorCode::kNotFound, Concat({"Grant ID ", grant_id, " not found"})};
+}
+KmsError KmsError::GrantLimitExceeded(std::string_view key_arn) {
+  return {ErrorCode::kLimitExceeded,
+          Concat({"The grants limit has been reached for the given keyId. No more grants can be "
+                  "created for this key: ",
+                  key_arn})};
+}
+KmsError KmsError::InvalidPrincipal(std::string_view principal) {
+  return {ErrorCode::kInvalidArn, Concat({"ARN does not refer to a valid principal: ", principal})};
+}
 KmsError KmsError::InvalidCiphertext() { return {ErrorCode::kInvalidCiphertext, ""}; }
 KmsError KmsError::IncorrectKeyMaterial() {
   return {ErrorCode::kIncorrectKeyMaterial,

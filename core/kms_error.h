@@ -135,6 +135,21 @@ class KmsError : public std::runtime_error {
                                           std::string_view pending_material_id);
   // "Key material <id> is not associated with <arn>." (NotFoundException)
   static KmsError MaterialNotAssociated(std::string_view material_id, std::string_view key_arn);
+  // Grants (core/grant.h). AWS's texts for these were not found on record
+  // except InvalidPrincipal's; docs/aws-kms-behaviour.md ("Grants") lists them.
+  // "Invalid grant token" (InvalidGrantTokenException): a GrantToken that is
+  // not a grant token.
+  static KmsError InvalidGrantToken();
+  // "Invalid grantId '<id>'" (InvalidGrantIdException): not 64 hex digits.
+  static KmsError InvalidGrantId(std::string_view grant_id);
+  // "Grant ID <id> not found" (NotFoundException): no such grant on the key.
+  static KmsError GrantNotFound(std::string_view grant_id);
+  // "The grants limit has been reached for the given keyId. No more grants can
+  // be created for this key: <key-arn>" (LimitExceededException).
+  static KmsError GrantLimitExceeded(std::string_view key_arn);
+  // "ARN does not refer to a valid principal: <principal>" (InvalidArnException,
+  // recorded from AWS for CreateGrant).
+  static KmsError InvalidPrincipal(std::string_view principal);
   // "1 validation error detected: Value '<v>' at '<member>' failed to satisfy constraint: <c>"
   static KmsError ValidationFailed(std::string_view value, std::string_view member,
                                    std::string_view constraint);

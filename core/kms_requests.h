@@ -285,4 +285,36 @@ struct KeyLastUsageResult {
   Timestamp key_creation;
 };
 
+// ---- Grants (kms_service_grants.cc; rules in grant.h) ---------------------
+struct CreateGrantRequest {
+  std::string key_id;  // key id or key ARN
+  std::string grantee_principal;
+  std::optional<std::string> retiring_principal;
+  std::vector<GrantOperation> operations;
+  std::optional<GrantConstraints> constraints;
+  std::optional<std::string> name;
+  bool dry_run = false;
+};
+struct CreateGrantResult {
+  std::string grant_id;     // 64 hex
+  std::string grant_token;  // fresh for every call (grant.h, MakeGrantToken)
+};
+struct ListGrantsRequest {
+  std::string key_id;  // key id or key ARN
+  std::optional<std::string> grant_id;
+  std::optional<std::string> grantee_principal;
+  Page page;
+};
+struct ListGrantsResult {
+  std::vector<Grant> grants;  // the wire writes KeyId as the key ARN
+  std::optional<std::string> next_marker;
+};
+// RetireGrant names the grant by its token, or by KeyId (key ARN or id) and GrantId.
+struct RetireGrantRequest {
+  std::optional<std::string> grant_token;
+  std::optional<std::string> key_id;
+  std::optional<std::string> grant_id;
+  bool dry_run = false;
+};
+
 }  // namespace rotor::core

@@ -15,6 +15,9 @@
 //   kms_service_mac.cc       GenerateMac, VerifyMac
 //   kms_service_import.cc    GetParametersForImport, ImportKeyMaterial,
 //                            DeleteImportedKeyMaterial
+//   kms_service_grants.cc    CreateGrant, ListGrants, ListRetirableGrants,
+//                            RetireGrant, RevokeGrant, and the grant lookups
+//                            access control reads
 //   scheduler.cc             RunDueEvents: rotations, expiry of imported material and
 //                            deletions that fall due
 // The rules of a key's versions (numbering, current/pending, imports, expiry,
@@ -52,6 +55,9 @@ struct ServiceConfig {
   Millis on_demand_rotation_delay{0};
   JitterModel jitter{0, Days(1)};
   size_t cache_entries = 200000;
+  // AWS's quota of grants per key (core/grant.h); lowered only by tests
+  // (--grants-per-key-limit).
+  size_t grants_per_key_limit = kMaxGrantsPerKey;
 };
 
 class KmsService {
@@ -147,6 +153,34 @@ class KmsService {
                                           std::optional<IncludeKeyMaterial> include_key_material,
                                           const Page& page);
   KeyLastUsageResult GetKeyLastUsage(const RequestContext& ctx, const std::string& key_id);
+
+  // ---- Grants (kms_service_grants.cc)
+  // CreateGrant: resolves KeyId (key id or key ARN), checks the key state
+  // (anything but PendingDeletion/PendingReplicaDeletion), the principals, the
+  // operations and constraints against the key (grant.h), then applies the
+  // Name rule (same Name and parameters: the existing GrantId with a fresh
+  // token) and the grants-per-key quota (LimitExceededException). DryRun
+  // answers DryRunOperationException after every check.
+  CreateGrantResult CreateGrant(const RequestContext& ctx, const CreateGrantRequest& req);
+  // The key's grants ordered by grant id, filtered by GrantId and
+  // GranteePrincipal; Limit 1..1000 (default 50), Marker from NextMarker.
+  ListGrantsResult ListGrants(const RequestContext& ctx, const ListGrantsRequest& req);
+  // Grants of every key of the caller's account and Region whose
+  // RetiringPrincipal is `retiring_principal`, ordered by (key id, grant id).
+  ListGrantsResult ListRetirableGrants(const RequestContext& ctx,
+                                       const std::string& retiring_principal, const Page& page);
+  // Deletes the grant the token names, or KeyId + GrantId names.
+  // InvalidGrantTokenException, InvalidGrantIdException, NotFoundException;
+  // ValidationException when neither form is given.
+  void RetireGrant(const RequestContext& ctx, const RetireGrantRequest& req);
+  void RevokeGrant(const RequestContext& ctx, const std::string& key_id,
+                   const std::string& grant_id, bool dry_run);
+  // For access control: the grants of a key, from memory after the first
+  // read (KeyCache::GetGrants), and the grant a token names (nullopt for a
+  // malformed token or a grant that is gone).
+  std::shared_ptr<const std::vector<Grant>> GrantsOfKey(const Scope& scope,
+                                                        const std::string& key_id);
+  std::optional<Grant> GrantOfToken(std::string_view grant_token);
 
   // ---- Scheduler (scheduler.cc)
   // Fires every rotation, on-demand completion and deletion due at or before

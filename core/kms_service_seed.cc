@@ -4,6 +4,7 @@
 // aliases that already exist are left exactly as they are, as local-kms does).
 #include <set>
 
+#include "core/grant.h"
 #include "core/key_policy.h"
 #include "core/key_sealer.h"
 #include "core/key_spec_info.h"
@@ -151,6 +152,25 @@ SeedResult KmsService::LoadSeed(const SeedDocument& doc, Timestamp now) {
         }
       }
       tx.PutKey(k);
+      for (const Grant& seeded : s.grants) {
+        Grant g = seeded;
+        g.scope = k.scope;
+        g.key_id = k.id;
+        if (g.grant_id.empty()) g.grant_id = HexEncode(random_.Public(32));
+        if (g.issuing_account.empty()) g.issuing_account = IssuingAccountArn(k.scope);
+        if (g.creation_date == Timestamp{}) g.creation_date = now;
+        try {
+          if (!IsGrantId(g.grant_id)) throw KmsError::InvalidGrantId(g.grant_id);
+          CheckPrincipal(g.grantee_principal);
+          if (!g.retiring_principal.empty()) CheckPrincipal(g.retiring_principal);
+          g.operations = CheckGrantOperations(k.spec, k.usage, g.operations);
+          CheckGrantConstraints(k.spec, g.operations, g.constraints);
+        } catch (const KmsError& e) {
+          Fail(s, "grant " + g.grant_id + ": " + e.message());
+        }
+        tx.PutGrant(g);
+        ++result.grants_created;
+      }
       ++result.keys_created;
     }
     for (const SeedAlias& a : doc.aliases) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/bytes.h"
+#include "core/grant.h"
 #include "core/key_metadata.h"
 #include "core/key_ring.h"
 
@@ -46,6 +47,9 @@ struct SeedKey {
   bool rotation_enabled = false;
   int rotation_period_days = 365;
   std::optional<Timestamp> next_rotation;
+  // The key's grants; scope and key_id are the key's. An empty grant_id is
+  // drawn at load; an empty issuing_account is the key's account root.
+  std::vector<Grant> grants;
 
   bool spec_is_rotatable() const;
 };
@@ -67,6 +71,7 @@ struct SeedResult {
   int keys_already_present = 0;
   int aliases_created = 0;
   int aliases_already_present = 0;
+  int grants_created = 0;
 };
 
 // PEM private key (PKCS#8 or traditional RSA/EC) -> its KeySpec and PKCS#8 DER.

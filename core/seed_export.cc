@@ -40,6 +40,7 @@ SeedDocument ExportSeed(KeyInventory& inventory, KeyRepository& repo, const KeyS
       }
       s.materials.push_back(std::move(m));
     }
+    s.grants = repo.ListGrants(k.scope, k.id);
     doc.keys.push_back(std::move(s));
     for (const std::string& alias : o.aliases)
       doc.aliases.push_back({k.Arn(), k.scope, alias, k.id});

@@ -185,6 +185,7 @@ const std::vector<Flag<Config>>& ServerFlags() {
       {"--on-demand-rotation-delay", true,
        [](Config& c, auto& n, auto& v) { c.on_demand_rotation_delay = ParseDurationFlag(n, v); }},
       Count("--on-demand-rotation-limit", &Config::on_demand_rotation_limit),
+      Count("--grants-per-key-limit", &Config::grants_per_key_limit),
       Text("--root-key-file", &Config::root_key_file),
       {"--threads", true,
        [](Config& c, auto& n, auto& v) { c.threads = static_cast<int>(ParseInt(n, v, 0, 256)); }},
@@ -306,6 +307,7 @@ std::string UsageText() {
          "  --rotation-jitter D           jitter window (24h; 0 for exact dates)\n"
          "  --on-demand-rotation-delay D  time an on-demand rotation stays in progress (0)\n"
          "  --on-demand-rotation-limit N  on-demand rotations per key (25)\n"
+         "  --grants-per-key-limit N      grants per key (50000; lower it in tests)\n"
          "  --root-key-file F             key that seals key material (<data-dir>/root.key)\n"
          "  --threads N                   I/O threads (one per core)\n"
          "  --read-timeout D              time a client has to send a whole request (30s)\n"

@@ -33,6 +33,8 @@ struct Config {
   core::Millis rotation_jitter = core::Days(1);
   core::Millis on_demand_rotation_delay{0};
   int on_demand_rotation_limit = 25;
+  // Grants per key (AWS's quota, 50,000); tests lower it to reach the limit.
+  int grants_per_key_limit = 50000;
   std::string root_key_file;  // empty: <data_dir>/root.key
   int threads = 0;
   std::chrono::seconds read_timeout{30};  // a whole request must arrive within this

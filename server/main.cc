@@ -167,6 +167,7 @@ int Serve(const server::Config& config) {
 
   core::ServiceConfig service_config;
   service_config.on_demand_rotation_limit = config.on_demand_rotation_limit;
+  service_config.grants_per_key_limit = static_cast<size_t>(config.grants_per_key_limit);
   service_config.on_demand_rotation_delay = config.on_demand_rotation_delay;
   service_config.jitter = core::JitterModel(config.seed, config.rotation_jitter);
   core::KmsService service(repo, sealer, random, service_config);

@@ -14,6 +14,11 @@ MemoryKeyRepository::Id IdOf(const Scope& scope, const std::string& name) {
   return {scope.account, scope.region, name};
 }
 
+bool OfKey(const MemoryKeyRepository::GrantId& id, const Scope& scope, const std::string& key_id) {
+  return std::get<0>(id) == scope.account && std::get<1>(id) == scope.region &&
+         std::get<2>(id) == key_id;
+}
+
 bool InScope(const MemoryKeyRepository::Id& id, const Scope& scope) {
   return std::get<0>(id) == scope.account && std::get<1>(id) == scope.region;
 }
@@ -40,6 +45,7 @@ class MemoryKeyRepository::Transaction final : public core::KeyTransaction {
       return std::get<0>(e.first) == scope.account && std::get<1>(e.first) == scope.region &&
              std::get<2>(e.first) == key_id;
     });
+    std::erase_if(s_.grants, [&](const auto& e) { return OfKey(e.first, scope, key_id); });
     s_.usage.erase(IdOf(scope, key_id));
     s_.deleted.insert(IdOf(scope, key_id));
   }
@@ -70,6 +76,36 @@ class MemoryKeyRepository::Transaction final : public core::KeyTransaction {
     auto it = s_.materials.find({scope.account, scope.region, key_id, version});
     if (it == s_.materials.end()) return std::nullopt;
     return it->second.version;
+  }
+  std::vector<core::Grant> GrantsOfKey(const Scope& scope, const std::string& key_id,
+                                       const std::string* name) override {
+    std::vector<core::Grant> out;
+    for (auto it = s_.grants.lower_bound({scope.account, scope.region, key_id, ""});
+         it != s_.grants.end() && OfKey(it->first, scope, key_id); ++it) {
+      if (!name || it->second.name == *name) out.push_back(it->second);
+    }
+    return out;
+  }
+  size_t CountGrants(const Scope& scope, const std::string& key_id) override {
+    size_t n = 0;
+    for (auto it = s_.grants.lower_bound({scope.account, scope.region, key_id, ""});
+         it != s_.grants.end() && OfKey(it->first, scope, key_id); ++it) {
+      ++n;
+    }
+    return n;
+  }
+  std::optional<core::Grant> GetGrant(const Scope& scope, const std::string& key_id,
+                                      const std::string& grant_id) override {
+    auto it = s_.grants.find({scope.account, scope.region, key_id, grant_id});
+    if (it == s_.grants.end()) return std::nullopt;
+    return it->second;
+  }
+  void PutGrant(const core::Grant& grant) override {
+    s_.grants[{grant.scope.account, grant.scope.region, grant.key_id, grant.grant_id}] = grant;
+  }
+  void DeleteGrant(const Scope& scope, const std::string& key_id,
+                   const std::string& grant_id) override {
+    s_.grants.erase({scope.account, scope.region, key_id, grant_id});
   }
 
  private:
@@ -112,6 +148,28 @@ std::vector<Alias> MemoryKeyRepository::ListAliases(const Scope& scope, const st
   for (auto it = state_.aliases.upper_bound(IdOf(scope, after_name));
        it != state_.aliases.end() && InScope(it->first, scope) && out.size() < limit; ++it) {
     if (!key_id || it->second.target_key_id == *key_id) out.push_back(it->second);
+  }
+  return out;
+}
+
+std::vector<core::Grant> MemoryKeyRepository::ListGrants(const Scope& scope,
+                                                         const std::string& key_id) {
+  std::lock_guard lock(mu_);
+  return Transaction(state_).GrantsOfKey(scope, key_id, nullptr);
+}
+
+std::vector<core::Grant> MemoryKeyRepository::ListRetirableGrants(const Scope& scope,
+                                                                  const std::string& principal,
+                                                                  const std::string& after_key_id,
+                                                                  const std::string& after_grant_id,
+                                                                  size_t limit) {
+  std::lock_guard lock(mu_);
+  std::vector<core::Grant> out;
+  for (auto it =
+           state_.grants.upper_bound({scope.account, scope.region, after_key_id, after_grant_id});
+       it != state_.grants.end() && out.size() < limit; ++it) {
+    if (std::get<0>(it->first) != scope.account || std::get<1>(it->first) != scope.region) break;
+    if (it->second.retiring_principal == principal) out.push_back(it->second);
   }
   return out;
 }

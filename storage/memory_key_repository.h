@@ -1,8 +1,8 @@
 // MemoryKeyRepository: core's storage port (core/key_repository.h) kept in
 // memory. It is the port's reference implementation: the simplest store that
 // keeps the whole contract (a write transaction commits whole or not at all,
-// reads see committed data only, deleting a key deletes its material, aliases
-// and usage and leaves a tombstone), so it is what the port's contract test
+// reads see committed data only, deleting a key deletes its material, aliases,
+// grants and usage and leaves a tombstone), so it is what the port's contract test
 // (tests/storage/key_repository_contract_test.cc) checks every other store
 // against, and what unit tests, fuzz targets and benchmarks of core run on.
 // Nothing survives the process; `rotor --in-memory` uses SQLite on tmpfs instead.
@@ -30,6 +30,12 @@ class MemoryKeyRepository final : public core::KeyRepository {
   std::optional<core::Alias> GetAlias(const core::Scope& scope, const std::string& name) override;
   std::vector<core::Alias> ListAliases(const core::Scope& scope, const std::string* key_id,
                                        const std::string& after_name, size_t limit) override;
+  std::vector<core::Grant> ListGrants(const core::Scope& scope, const std::string& key_id) override;
+  std::vector<core::Grant> ListRetirableGrants(const core::Scope& scope,
+                                               const std::string& principal,
+                                               const std::string& after_key_id,
+                                               const std::string& after_grant_id,
+                                               size_t limit) override;
   std::vector<core::KeyMaterialVersion> ListMaterialVersions(const core::Scope& scope,
                                                              const std::string& key_id,
                                                              uint32_t after_version,
@@ -60,6 +66,8 @@ class MemoryKeyRepository final : public core::KeyRepository {
   // (account, region, key id or alias name) and, for material, the version.
   using Id = std::tuple<std::string, std::string, std::string>;
   using VersionId = std::tuple<std::string, std::string, std::string, uint32_t>;
+  // (account, region, key id, grant id)
+  using GrantId = std::tuple<std::string, std::string, std::string, std::string>;
   struct Material {
     core::KeyMaterialVersion version;
     std::optional<core::SealedMaterial> sealed;  // none once deleted (imported material)
@@ -68,6 +76,7 @@ class MemoryKeyRepository final : public core::KeyRepository {
     std::map<Id, core::Key> keys;
     std::map<Id, core::Alias> aliases;
     std::map<VersionId, Material> materials;
+    std::map<GrantId, core::Grant> grants;
     std::map<Id, core::KeyUsageRecord> usage;
     std::set<Id> deleted;  // tombstones of deleted keys
   };

@@ -83,6 +83,24 @@ const std::vector<std::string>& Migrations() {
       );
       INSERT INTO store_state (id) VALUES (1);
       )sql",
+      // 4: grants, each with its key (deleted with it). The doc holds the
+      // grant record (storage/grant_codec.h); the index serves ListRetirableGrants.
+      R"sql(
+      CREATE TABLE grants (
+        account            TEXT NOT NULL,
+        region             TEXT NOT NULL,
+        key_id             TEXT NOT NULL,
+        grant_id           TEXT NOT NULL,
+        name               TEXT NOT NULL DEFAULT '',
+        retiring_principal TEXT NOT NULL DEFAULT '',
+        doc                TEXT NOT NULL,
+        PRIMARY KEY (account, region, key_id, grant_id),
+        FOREIGN KEY (account, region, key_id) REFERENCES keys ON DELETE CASCADE
+      ) WITHOUT ROWID;
+      CREATE INDEX grants_by_retiring_principal
+        ON grants (account, region, retiring_principal, key_id, grant_id)
+        WHERE retiring_principal <> '';
+      )sql",
   };
   return kMigrations;
 }

@@ -11,6 +11,7 @@
 
 #include "core/kms_error.h"
 #include "storage/data_dir.h"
+#include "storage/grant_codec.h"
 #include "storage/key_codec.h"
 #include "storage/migrations.h"
 
@@ -100,6 +101,20 @@ std::optional<Key> SelectKey(SqliteDb& db, const Scope& scope, const std::string
   q->Bind(1, scope.account).Bind(2, scope.region).Bind(3, key_id);
   if (!q->Step()) return std::nullopt;
   return DecodeKeyDoc(scope, key_id, q->Text(0));
+}
+
+std::vector<core::Grant> SelectGrants(SqliteDb& db, const Scope& scope, const std::string& key_id,
+                                      const std::string* name) {
+  std::string sql =
+      "SELECT grant_id, doc FROM grants WHERE account = ? AND region = ? AND key_id = ? ";
+  if (name) sql += "AND name = ? ";
+  sql += "ORDER BY grant_id";
+  auto q = db.Prepare(sql);
+  q->Bind(1, scope.account).Bind(2, scope.region).Bind(3, key_id);
+  if (name) q->Bind(4, *name);
+  std::vector<core::Grant> out;
+  while (q->Step()) out.push_back(DecodeGrantDoc(scope, key_id, q->Text(0), q->Text(1)));
+  return out;
 }
 
 std::optional<Alias> SelectAlias(SqliteDb& db, const Scope& scope, const std::string& name) {
@@ -223,6 +238,39 @@ class SqliteKeyRepository::Transaction final : public core::KeyTransaction {
     q->Bind(1, scope.account).Bind(2, scope.region).Bind(3, key_id).Bind(4, int64_t{version});
     if (!q->Step()) return std::nullopt;
     return ReadVersion(*q);
+  }
+  std::vector<core::Grant> GrantsOfKey(const Scope& scope, const std::string& key_id,
+                                       const std::string* name) override {
+    return SelectGrants(db_, scope, key_id, name);
+  }
+  size_t CountGrants(const Scope& scope, const std::string& key_id) override {
+    auto q =
+        db_.Prepare("SELECT count(*) FROM grants WHERE account = ? AND region = ? AND key_id = ?");
+    q->Bind(1, scope.account).Bind(2, scope.region).Bind(3, key_id);
+    return q->Step() ? static_cast<size_t>(q->Int(0)) : 0;
+  }
+  std::optional<core::Grant> GetGrant(const Scope& scope, const std::string& key_id,
+                                      const std::string& grant_id) override {
+    auto q = db_.Prepare(
+        "SELECT doc FROM grants WHERE account = ? AND region = ? AND key_id = ? AND grant_id = ?");
+    q->Bind(1, scope.account).Bind(2, scope.region).Bind(3, key_id).Bind(4, grant_id);
+    if (!q->Step()) return std::nullopt;
+    return DecodeGrantDoc(scope, key_id, grant_id, q->Text(0));
+  }
+  void PutGrant(const core::Grant& g) override {
+    auto q = db_.Prepare(
+        "INSERT INTO grants (account, region, key_id, grant_id, name, retiring_principal, doc) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account, region, key_id, grant_id) DO UPDATE "
+        "SET name = excluded.name, retiring_principal = excluded.retiring_principal, "
+        "doc = excluded.doc");
+    q->Bind(1, g.scope.account).Bind(2, g.scope.region).Bind(3, g.key_id).Bind(4, g.grant_id);
+    q->Bind(5, g.name).Bind(6, g.retiring_principal).Bind(7, EncodeGrantDoc(g)).Run();
+  }
+  void DeleteGrant(const Scope& scope, const std::string& key_id,
+                   const std::string& grant_id) override {
+    auto q = db_.Prepare(
+        "DELETE FROM grants WHERE account = ? AND region = ? AND key_id = ? AND grant_id = ?");
+    q->Bind(1, scope.account).Bind(2, scope.region).Bind(3, key_id).Bind(4, grant_id).Run();
   }
 
  private:
@@ -406,6 +454,29 @@ std::vector<Alias> SqliteKeyRepository::ListAliases(const Scope& scope, const st
   });
 }
 
+std::vector<core::Grant> SqliteKeyRepository::ListGrants(const Scope& scope,
+                                                         const std::string& key_id) {
+  return Read([&](SqliteDb& db) { return SelectGrants(db, scope, key_id, nullptr); });
+}
+
+std::vector<core::Grant> SqliteKeyRepository::ListRetirableGrants(const Scope& scope,
+                                                                  const std::string& principal,
+                                                                  const std::string& after_key_id,
+                                                                  const std::string& after_grant_id,
+                                                                  size_t limit) {
+  return Read([&](SqliteDb& db) {
+    auto q = db.Prepare(
+        "SELECT key_id, grant_id, doc FROM grants WHERE account = ? AND region = ? "
+        "AND retiring_principal = ? AND retiring_principal <> '' AND (key_id, grant_id) > (?, ?) "
+        "ORDER BY key_id, grant_id LIMIT ?");
+    q->Bind(1, scope.account).Bind(2, scope.region).Bind(3, principal);
+    q->Bind(4, after_key_id).Bind(5, after_grant_id).Bind(6, static_cast<int64_t>(limit));
+    std::vector<core::Grant> out;
+    while (q->Step()) out.push_back(DecodeGrantDoc(scope, q->Text(0), q->Text(1), q->Text(2)));
+    return out;
+  });
+}
+
 std::vector<KeyMaterialVersion> SqliteKeyRepository::ListMaterialVersions(const Scope& scope,
                                                                           const std::string& key_id,
                                                                           uint32_t after_version,
@@ -499,7 +570,7 @@ void SqliteKeyRepository::Reset() {
         static_cast<Transaction&>(tx).NoteRemovedMaterial();
         writer_db_->Exec(
             "DELETE FROM key_usage; DELETE FROM aliases; DELETE FROM key_materials; "
-            "DELETE FROM keys; DELETE FROM deleted_keys;");
+            "DELETE FROM grants; DELETE FROM keys; DELETE FROM deleted_keys;");
       },
       {});
 }

@@ -85,6 +85,12 @@ class SqliteKeyRepository final : public core::KeyRepository {
   std::optional<core::Alias> GetAlias(const core::Scope& scope, const std::string& name) override;
   std::vector<core::Alias> ListAliases(const core::Scope& scope, const std::string* key_id,
                                        const std::string& after_name, size_t limit) override;
+  std::vector<core::Grant> ListGrants(const core::Scope& scope, const std::string& key_id) override;
+  std::vector<core::Grant> ListRetirableGrants(const core::Scope& scope,
+                                               const std::string& principal,
+                                               const std::string& after_key_id,
+                                               const std::string& after_grant_id,
+                                               size_t limit) override;
   std::vector<core::KeyMaterialVersion> ListMaterialVersions(const core::Scope& scope,
                                                              const std::string& key_id,
                                                              uint32_t after_version,

@@ -129,9 +129,31 @@ HttpResponse AdminEndpoints::KeyDetail(const HttpRequest& req, std::string_view 
                         {"detail", detail}});
     }
   }
+  json grants = json::array();
+  for (const core::Grant& g : inventory_.Grants(k)) {
+    json operations = json::array();
+    for (core::GrantOperation op : g.operations) operations.push_back(core::ToString(op));
+    json constraints = nullptr;
+    if (g.constraints) {
+      constraints = json::object();
+      if (g.constraints->encryption_context_subset)
+        constraints["encryptionContextSubset"] = *g.constraints->encryption_context_subset;
+      if (g.constraints->encryption_context_equals)
+        constraints["encryptionContextEquals"] = *g.constraints->encryption_context_equals;
+    }
+    grants.push_back({{"grantId", g.grant_id},
+                      {"name", g.name.empty() ? json(nullptr) : json(g.name)},
+                      {"granteePrincipal", g.grantee_principal},
+                      {"retiringPrincipal",
+                       g.retiring_principal.empty() ? json(nullptr) : json(g.retiring_principal)},
+                      {"operations", std::move(operations)},
+                      {"constraints", std::move(constraints)},
+                      {"createdAt", core::FormatIso8601(g.creation_date)}});
+  }
   return AdminJson(req, http::status::ok,
                    {{"key", KeySummary(*overview)},
                     {"versions", std::move(versions)},
+                    {"grants", std::move(grants)},
                     {"events", std::move(events)}});
 }
 

@@ -134,8 +134,17 @@ ApiCallSnapshot SnapshotOf(const wire::ApiCall& call) {
                            std::string(call.error_message),
                            KeyIdOfCall(call.request, call.response),
                            op && op->read_only()};
+  // A grant token lets its holder use the grant at once (a bearer
+  // credential): Rotor's records never hold one (RetireGrant's GrantToken,
+  // the GrantTokens of the operations that take them).
+  if (snapshot.request.is_object()) {
+    snapshot.request.erase("GrantToken");
+    snapshot.request.erase("GrantTokens");
+  }
   if (op && call.response && op->logs_response()) {
     snapshot.response = wire::LoggableResponse(*op, *call.response);
+    // CloudTrail's CreateGrant record carries the grantId, never the token.
+    if (snapshot.response.is_object()) snapshot.response.erase("GrantToken");
   }
   return snapshot;
 }

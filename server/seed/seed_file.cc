@@ -184,8 +184,8 @@ class Reader {
   core::SeedKey Key(const json& e, const std::string& entry, const core::Scope& scope, Kind kind) {
     Require(e.is_object(), entry, "must be a mapping with Metadata");
     Only(e, entry,
-         {"Metadata", "BackingKeys", "KeyMaterials", "NextKeyRotation", "Rotation",
-          "PrivateKeyPem"});
+         {"Metadata", "BackingKeys", "KeyMaterials", "NextKeyRotation", "Rotation", "PrivateKeyPem",
+          "Grants"});
     Require(e.contains("Metadata") && e["Metadata"].is_object(), entry,
             "Metadata (with KeyId) is required");
     const json& m = e["Metadata"];
@@ -267,6 +267,13 @@ class Reader {
       k.rotation_enabled = true;
       k.next_rotation = next;
     }
+    if (e.contains("Grants")) {
+      const json& grants = e["Grants"];
+      Require(grants.is_array(), entry, "Grants must be a list");
+      for (size_t i = 0; i < grants.size(); ++i) {
+        k.grants.push_back(Grant(grants[i], entry + ".Grants[" + std::to_string(i) + "]"));
+      }
+    }
     if (e.contains("Rotation")) {
       const json& r = e["Rotation"];
       Only(r, entry + ".Rotation", {"Enabled", "PeriodInDays", "NextRotationDate"});
@@ -275,6 +282,59 @@ class Reader {
       if (auto next = Time(r, "NextRotationDate", entry)) k.next_rotation = next;
     }
     return k;
+  }
+
+  static core::EncryptionContext Context(const json& c, const char* name, const std::string& at) {
+    const json& m = c[name];
+    Require(m.is_object(), at, std::string(name) + " must be a mapping of strings");
+    core::EncryptionContext out;
+    for (const auto& [key, value] : m.items()) {
+      Require(value.is_string(), at, std::string(name) + " must be a mapping of strings");
+      out[key] = value.get<std::string>();
+    }
+    return out;
+  }
+
+  // One grant of a key (docs/seed-files.md, "Grants"); checked against the
+  // key as CreateGrant checks it when the document is loaded.
+  static core::Grant Grant(const json& g, const std::string& at) {
+    Require(g.is_object(), at, "must be a mapping with GranteePrincipal and Operations");
+    Only(g, at,
+         {"GrantId", "Name", "GranteePrincipal", "RetiringPrincipal", "Operations", "Constraints",
+          "CreationDate", "IssuingAccount"});
+    core::Grant out;
+    out.grant_id = Str(g, "GrantId", at).value_or("");
+    out.name = Str(g, "Name", at).value_or("");
+    out.grantee_principal = Need(g, "GranteePrincipal", at);
+    out.retiring_principal = Str(g, "RetiringPrincipal", at).value_or("");
+    out.issuing_account = Str(g, "IssuingAccount", at).value_or("");
+    if (std::optional<core::Timestamp> created = Time(g, "CreationDate", at)) {
+      out.creation_date = *created;
+    }
+    Require(g.contains("Operations") && g["Operations"].is_array() && !g["Operations"].empty(), at,
+            "Operations must be a list of grant operations");
+    for (const json& op : g["Operations"]) {
+      Require(op.is_string(), at, "Operations must be a list of grant operations");
+      std::optional<core::GrantOperation> parsed =
+          core::Parse<core::GrantOperation>(op.get<std::string>());
+      Require(parsed.has_value(), at,
+              "Operations: '" + op.get<std::string>() + "' is not a grant operation");
+      out.operations.push_back(*parsed);
+    }
+    if (g.contains("Constraints")) {
+      const json& c = g["Constraints"];
+      Require(c.is_object(), at, "Constraints must be a mapping");
+      Only(c, at + ".Constraints", {"EncryptionContextSubset", "EncryptionContextEquals"});
+      core::GrantConstraints constraints;
+      if (c.contains("EncryptionContextSubset")) {
+        constraints.encryption_context_subset = Context(c, "EncryptionContextSubset", at);
+      }
+      if (c.contains("EncryptionContextEquals")) {
+        constraints.encryption_context_equals = Context(c, "EncryptionContextEquals", at);
+      }
+      out.constraints = std::move(constraints);
+    }
+    return out;
   }
 
   core::Scope default_scope_;
@@ -323,6 +383,30 @@ json KeyEntry(const core::SeedKey& k, const core::Scope& doc_scope) {
     history.push_back(h);
   }
   if (!history.empty()) e["KeyMaterials"] = history;
+  if (!k.grants.empty()) {
+    json grants = json::array();
+    for (const core::Grant& g : k.grants) {
+      json operations = json::array();
+      for (core::GrantOperation op : g.operations) operations.push_back(core::ToString(op));
+      json entry = {{"GrantId", g.grant_id},
+                    {"GranteePrincipal", g.grantee_principal},
+                    {"Operations", operations},
+                    {"CreationDate", core::FormatIso8601(g.creation_date)},
+                    {"IssuingAccount", g.issuing_account}};
+      if (!g.name.empty()) entry["Name"] = g.name;
+      if (!g.retiring_principal.empty()) entry["RetiringPrincipal"] = g.retiring_principal;
+      if (g.constraints) {
+        json c = json::object();
+        if (g.constraints->encryption_context_subset)
+          c["EncryptionContextSubset"] = *g.constraints->encryption_context_subset;
+        if (g.constraints->encryption_context_equals)
+          c["EncryptionContextEquals"] = *g.constraints->encryption_context_equals;
+        entry["Constraints"] = c;
+      }
+      grants.push_back(entry);
+    }
+    e["Grants"] = grants;
+  }
   if (k.rotation_enabled) {
     e["Rotation"] = {{"Enabled", true},
                      {"PeriodInDays", k.rotation_period_days},

@@ -26,6 +26,7 @@ constexpr Family kAsymmetric = Family::kAsymmetricKeys;
 constexpr Family kHmac = Family::kHmacKeys;
 constexpr Family kImport = Family::kImportedKeyMaterial;
 constexpr Family kRotation = Family::kRotation;
+constexpr Family kGrants = Family::kGrants;
 
 constexpr unsigned kRead = kReadOnly;
 constexpr unsigned kWrite = kBlocking;
@@ -159,6 +160,16 @@ constexpr std::array kOperations = {
                    RotateKeyOnDemand},
     OperationEntry{
         "ListKeyRotations", kRotation, kRead, kNone, {"kms:ListKeyRotations"}, ListKeyRotations},
+    OperationEntry{"CreateGrant", kGrants, kWrite, kNone, {"kms:CreateGrant"}, CreateGrant},
+    OperationEntry{"ListGrants", kGrants, kRead, kNone, {"kms:ListGrants"}, ListGrants},
+    OperationEntry{"ListRetirableGrants",
+                   kGrants,
+                   kRead,
+                   kNone,
+                   {"kms:ListRetirableGrants"},
+                   ListRetirableGrants},
+    OperationEntry{"RetireGrant", kGrants, kWrite, kNone, {"kms:RetireGrant"}, RetireGrant},
+    OperationEntry{"RevokeGrant", kGrants, kWrite, kNone, {"kms:RevokeGrant"}, RevokeGrant},
 };
 
 constexpr std::array kServiceEvents = {
@@ -187,6 +198,8 @@ std::string_view ToString(Family family) {
       return "Imported key material";
     case Family::kRotation:
       return "Rotation";
+    case Family::kGrants:
+      return "Grants";
   }
   return "";
 }

@@ -10,7 +10,8 @@
 //                  requests name it as X-Amz-Target "TrentService.<name>".
 //   family         Rotor's grouping of operations, written here only: Key
 //                  lifecycle, Tags and key policies, Aliases, Cryptography,
-//                  Asymmetric keys, HMAC keys, Imported key material, Rotation.
+//                  Asymmetric keys, HMAC keys, Imported key material, Rotation,
+//                  Grants.
 //   kReadOnly      the Describe*, Get* and List* operations: they answer with
 //                  state and change none a caller can see. Their audit records
 //                  say readOnly and carry no response elements.
@@ -57,6 +58,7 @@ enum class Family {
   kHmacKeys,
   kImportedKeyMaterial,
   kRotation,
+  kGrants,
 };
 // "Key lifecycle", "Tags and key policies", ...: how the admin API and the
 // dashboard name a family.

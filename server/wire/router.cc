@@ -1,9 +1,11 @@
 #include "server/wire/router.h"
 
+#include "core/grant.h"
 #include "core/kms_error.h"
 #include "server/http/error_response.h"
 #include "server/wire/json_body.h"
 #include "server/wire/json_text.h"
+#include "server/wire/kms_model.h"
 #include "server/wire/operation_table.h"
 #include "server/wire/sigv4.h"
 
@@ -61,6 +63,12 @@ HttpResponse Router::Handle(const HttpRequest& req, const http::Peer& peer,
     if (credential) ctx.access_key_id = credential->access_key_id;
     body = ParseRequestBody(req.body());
     DecodedBlobs blobs = validator_.Validate(op->name, body);
+    // Every operation whose model input has GrantTokens takes them; a token
+    // that is not a grant token is InvalidGrantTokenException (core/grant.h).
+    if (const Shape* input = KmsModel::Embedded().Input(op->name);
+        input && input->Member("GrantTokens")) {
+      core::CheckGrantTokens(fields::StringList(body, "GrantTokens"));
+    }
     operations::OperationContext op_ctx{service_, ctx, body, blobs};
     response = op->handler(op_ctx);
     std::string text = WriteJsonText(response);

@@ -39,6 +39,14 @@ class ForwardingRepository : public KeyRepository {
   std::vector<DueKey> DueKeys(Timestamp until, size_t limit) override {
     return inner_.DueKeys(until, limit);
   }
+  std::vector<Grant> ListGrants(const Scope& s, const std::string& id) override {
+    return inner_.ListGrants(s, id);
+  }
+  std::vector<Grant> ListRetirableGrants(const Scope& s, const std::string& principal,
+                                         const std::string& after_key,
+                                         const std::string& after_grant, size_t limit) override {
+    return inner_.ListRetirableGrants(s, principal, after_key, after_grant, limit);
+  }
   std::optional<Timestamp> EarliestEvent() override { return inner_.EarliestEvent(); }
   bool WasDeleted(const Scope& s, const std::string& id) override {
     return inner_.WasDeleted(s, id);

@@ -22,6 +22,12 @@ class FailingRepository final : public core::KeyRepository {
                                        size_t) override {
     Fail();
   }
+  std::vector<core::Grant> ListGrants(const core::Scope&, const std::string&) override { Fail(); }
+  std::vector<core::Grant> ListRetirableGrants(const core::Scope&, const std::string&,
+                                               const std::string&, const std::string&,
+                                               size_t) override {
+    Fail();
+  }
   std::vector<core::KeyMaterialVersion> ListMaterialVersions(const core::Scope&, const std::string&,
                                                              uint32_t, size_t) override {
     Fail();

@@ -198,6 +198,7 @@ TEST_CASE("Core's enums and the model's enum shapes name the same values") {
   CheckSameNames<core::ImportType>(shapes, "ImportType");
   CheckSameNames<core::IncludeKeyMaterial>(shapes, "IncludeKeyMaterial");
   CheckSameNames<core::KeyState>(shapes, "KeyState");
+  CheckSameNames<core::GrantOperation>(shapes, "GrantOperation");
   CheckSameNames<core::KeyManager>(shapes, "KeyManagerType");
   CheckSameNames<core::RotationType>(shapes, "RotationType");
   CheckSameNames<core::ImportState>(shapes, "ImportState");

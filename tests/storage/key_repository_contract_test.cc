@@ -319,3 +319,125 @@ TEMPLATE_TEST_CASE("Store contract: the root key check value and the stored cloc
   CHECK_FALSE(repo.GetStoredClock()->virtual_time);
   CHECK(repo.Health().status == core::StoreHealth::Status::kOk);
 }
+
+namespace {
+
+core::Grant MakeGrant(const std::string& key_id, const std::string& grant_id,
+                      const core::Scope& scope = kScope) {
+  core::Grant g;
+  g.scope = scope;
+  g.key_id = key_id;
+  g.grant_id = grant_id;
+  g.name = "app";
+  g.creation_date = At("2026-02-01T00:00:00Z");
+  g.grantee_principal = "arn:aws:iam::111122223333:role/app";
+  g.retiring_principal = "arn:aws:iam::111122223333:role/ops";
+  g.issuing_account = "arn:aws:iam::111122223333:root";
+  g.operations = {core::GrantOperation::kEncrypt, core::GrantOperation::kDecrypt};
+  g.constraints = core::GrantConstraints{core::EncryptionContext{{"Dept", "IT"}}, std::nullopt};
+  return g;
+}
+
+}  // namespace
+
+TEMPLATE_TEST_CASE(
+    "Store contract: grants read back as written, by key, name and retiring principal",
+    "[contract]", ROTOR_STORES) {
+  TestType store;
+  core::KeyRepository& repo = store.repo;
+  const std::string other = IdNumber(2);
+  const std::string g1(64, 'a'), g2(64, 'b'), g3(64, 'c');
+  repo.Write(
+      [&](core::KeyTransaction& tx) {
+        tx.PutKey(MakeKey(kId));
+        tx.PutKey(MakeKey(other));
+        tx.PutGrant(MakeGrant(kId, g2));
+        core::Grant plain = MakeGrant(kId, g1);
+        plain.name = "";
+        plain.retiring_principal = "";
+        plain.constraints = std::nullopt;
+        tx.PutGrant(plain);
+        tx.PutGrant(MakeGrant(other, g3));
+        CHECK(tx.CountGrants(kScope, kId) == 2);
+        CHECK(tx.GetGrant(kScope, kId, g2) == MakeGrant(kId, g2));
+        CHECK_FALSE(tx.GetGrant(kScope, other, g2));
+        std::string name = "app";
+        std::vector<core::Grant> named = tx.GrantsOfKey(kScope, kId, &name);
+        REQUIRE(named.size() == 1);
+        CHECK(named[0].grant_id == g2);
+      },
+      {});
+  std::vector<core::Grant> grants = repo.ListGrants(kScope, kId);
+  REQUIRE(grants.size() == 2);
+  CHECK(grants[0].grant_id == g1);  // ordered by grant id
+  CHECK(grants[0].name.empty());
+  CHECK_FALSE(grants[0].constraints);
+  CHECK(grants[1] == MakeGrant(kId, g2));
+  CHECK(repo.ListGrants(kOtherScope, kId).empty());
+
+  // Retirable grants: across keys of one scope, ordered by (key id, grant id), paged.
+  const std::string ops = "arn:aws:iam::111122223333:role/ops";
+  std::vector<core::Grant> retirable = repo.ListRetirableGrants(kScope, ops, "", "", 10);
+  REQUIRE(retirable.size() == 2);
+  CHECK(retirable[0].key_id == other);  // "00000000-..." sorts before "1234abcd-..."
+  CHECK(retirable[1].grant_id == g2);
+  std::vector<core::Grant> second = repo.ListRetirableGrants(kScope, ops, other, g3, 10);
+  REQUIRE(second.size() == 1);
+  CHECK(second[0].grant_id == g2);
+  CHECK(repo.ListRetirableGrants(kScope, ops, "", "", 1).size() == 1);
+  CHECK(repo.ListRetirableGrants(kOtherScope, ops, "", "", 10).empty());
+  CHECK(repo.ListRetirableGrants(kScope, "arn:aws:iam::111122223333:role/x", "", "", 10).empty());
+
+  // A replaced grant keeps its id; a deleted one is gone.
+  repo.Write(
+      [&](core::KeyTransaction& tx) {
+        core::Grant g = MakeGrant(kId, g2);
+        g.retiring_principal = "arn:aws:iam::111122223333:role/new";
+        tx.PutGrant(g);
+        tx.DeleteGrant(kScope, kId, g1);
+      },
+      {});
+  grants = repo.ListGrants(kScope, kId);
+  REQUIRE(grants.size() == 1);
+  CHECK(grants[0].retiring_principal == "arn:aws:iam::111122223333:role/new");
+  CHECK(repo.ListRetirableGrants(kScope, ops, "", "", 10).size() == 1);
+}
+
+TEMPLATE_TEST_CASE("Store contract: deleting a key deletes its grants; a rollback keeps them",
+                   "[contract]", ROTOR_STORES) {
+  TestType store;
+  core::KeyRepository& repo = store.repo;
+  const std::string g1(64, 'a');
+  repo.Write(
+      [&](core::KeyTransaction& tx) {
+        tx.PutKey(MakeKey(kId));
+        tx.PutGrant(MakeGrant(kId, g1));
+      },
+      {});
+  CHECK_THROWS(repo.Write(
+      [&](core::KeyTransaction& tx) {
+        tx.DeleteGrant(kScope, kId, g1);
+        throw std::runtime_error("rolled back");
+      },
+      {}));
+  CHECK(repo.ListGrants(kScope, kId).size() == 1);
+  repo.Write([&](core::KeyTransaction& tx) { tx.DeleteKey(kScope, kId); }, {});
+  CHECK(repo.ListGrants(kScope, kId).empty());
+  CHECK(repo.ListRetirableGrants(kScope, "arn:aws:iam::111122223333:role/ops", "", "", 10).empty());
+  // A key created again with the same id starts without grants.
+  repo.Write([&](core::KeyTransaction& tx) { tx.PutKey(MakeKey(kId)); }, {});
+  CHECK(repo.ListGrants(kScope, kId).empty());
+}
+
+TEMPLATE_TEST_CASE("Store contract: Reset removes every grant", "[contract]", ROTOR_STORES) {
+  TestType store;
+  core::KeyRepository& repo = store.repo;
+  repo.Write(
+      [&](core::KeyTransaction& tx) {
+        tx.PutKey(MakeKey(kId));
+        tx.PutGrant(MakeGrant(kId, std::string(64, 'a')));
+      },
+      {});
+  repo.Reset();
+  CHECK(repo.ListGrants(kScope, kId).empty());
+}

@@ -79,6 +79,35 @@ TEST_CASE("A key, its material, aliases and usage survive a reopen") {
   CHECK(repo.DueKeys(*core::ParseIso8601("2026-06-01"), 10).empty());
 }
 
+TEST_CASE("A grant with every member survives a reopen") {
+  TempDir dir;
+  core::Grant g;
+  g.scope = {"111122223333", "us-east-1"};
+  g.key_id = kId;
+  g.grant_id = std::string(64, 'f');
+  g.name = "batch";
+  g.creation_date = *core::ParseIso8601("2026-03-01T12:00:00Z");
+  g.grantee_principal = "arn:aws:iam::111122223333:role/batch";
+  g.retiring_principal = "111122223333";
+  g.issuing_account = "arn:aws:iam::111122223333:root";
+  g.operations = {core::GrantOperation::kDecrypt, core::GrantOperation::kRetireGrant};
+  g.constraints = core::GrantConstraints{core::EncryptionContext{{"a", "1"}},
+                                         core::EncryptionContext{{"b", "2"}, {"c", ""}}};
+  {
+    storage::SqliteKeyRepository repo({dir.path});
+    repo.Write(
+        [&](core::KeyTransaction& tx) {
+          tx.PutKey(MakeKey(kId));
+          tx.PutGrant(g);
+        },
+        {});
+  }
+  storage::SqliteKeyRepository repo({dir.path});
+  std::vector<core::Grant> grants = repo.ListGrants(g.scope, kId);
+  REQUIRE(grants.size() == 1);
+  CHECK(grants[0] == g);
+}
+
 TEST_CASE("A second Rotor on the same data dir is refused") {
   TempDir dir;
   storage::SqliteKeyRepository repo({dir.path});

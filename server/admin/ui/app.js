@@ -246,7 +246,31 @@ function renderDetail() {
             el('div', { class: 'when' }, el('time', { datetime: it.time || '' }, fmtDate(it.time))),
             el('div', { class: 'what' }, it.what, it.error ? el('span', { class: 'error-code' }, ` failed: ${it.error}`) : null),
             it.more ? el('div', { class: 'mono small' }, it.more) : null))),
-        items.length > shown.length ? el('p', {}, `${items.length - shown.length} older entries not shown.`) : null)));
+        items.length > shown.length ? el('p', {}, `${items.length - shown.length} older entries not shown.`) : null)),
+    grantsSection(detail.grants || []));
+}
+
+// The key's grants: who may use it for what, and under which encryption context constraint.
+function grantsSection(grants) {
+  const constraintText = (c) => {
+    if (!c) return '—';
+    const parts = [];
+    if (c.encryptionContextSubset) parts.push(`subset ${JSON.stringify(c.encryptionContextSubset)}`);
+    if (c.encryptionContextEquals) parts.push(`equals ${JSON.stringify(c.encryptionContextEquals)}`);
+    return parts.join('; ') || '—';
+  };
+  return el('div', { class: 'grants' },
+    el('h2', {}, `Grants (${grants.length})`),
+    grants.length === 0 ? el('p', {}, 'No grants.') :
+      el('table', { id: 'grants' },
+        el('thead', {}, el('tr', {}, ['Grant', 'Grantee principal', 'Operations', 'Constraints', 'Retiring principal', 'Created'].map((h) => el('th', { scope: 'col' }, h)))),
+        el('tbody', {}, grants.map((g) => el('tr', {},
+          el('td', { class: 'mono', title: g.grantId }, g.name ? g.name : g.grantId.slice(0, 12) + '…'),
+          el('td', { class: 'mono' }, g.granteePrincipal),
+          el('td', {}, g.operations.join(', ')),
+          el('td', { class: 'mono small' }, constraintText(g.constraints)),
+          el('td', { class: 'mono' }, g.retiringPrincipal || '—'),
+          el('td', {}, fmtDate(g.createdAt)))))));
 }
 
 async function advance(by) {

@@ -67,6 +67,11 @@ json GetKeyRotationStatus(OperationContext& op);
 json RotateKeyOnDemand(OperationContext& op);
 json ListKeyRotations(OperationContext& op);
 json GetKeyLastUsage(OperationContext& op);
+json CreateGrant(OperationContext& op);
+json ListGrants(OperationContext& op);
+json ListRetirableGrants(OperationContext& op);
+json RetireGrant(OperationContext& op);
+json RevokeGrant(OperationContext& op);
 
 // A response member of KeyIdType (`member`: "KeyId", "SourceKeyId",
 // "Aliases[].TargetKeyId") for the key `key_arn`, in the form the one table
@@ -78,6 +83,10 @@ inline std::string ResponseKeyId(const OperationContext& op, std::string_view me
 
 // Shared by the List* handlers.
 core::Page ReadPage(const json& body);
+// ListGrants' and ListRetirableGrants' entries (AWS's GrantListEntry): KeyId
+// as the key ARN, CreationDate in epoch seconds, Name, RetiringPrincipal and
+// Constraints only when the grant has them.
+json GrantList(const std::vector<core::Grant>& grants);
 // Nitro Enclaves attestation cannot be verified here: refused clearly.
 void RejectRecipient(const json& body);
 // The request both GenerateDataKeyPair operations read (KeyId, EncryptionContext,

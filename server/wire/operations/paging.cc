@@ -1,5 +1,5 @@
-// Request readers shared by several operations (paging, Recipient, data key
-// pairs, MACs).
+// Request readers and response writers shared by several operations (paging,
+// Recipient, data key pairs, MACs, grant lists).
 #include "core/kms_error.h"
 #include "server/wire/operations/operations.h"
 
@@ -7,6 +7,30 @@ namespace rotor::server::wire::operations {
 
 core::Page ReadPage(const json& body) {
   return core::Page{fields::OptInt(body, "Limit"), fields::OptString(body, "Marker")};
+}
+
+json GrantList(const std::vector<core::Grant>& grants) {
+  json out = json::array();
+  for (const core::Grant& g : grants) {
+    json entry = {
+        {"KeyId", core::KeyArn(g.scope, g.key_id)},      {"GrantId", g.grant_id},
+        {"CreationDate", EpochSeconds(g.creation_date)}, {"GranteePrincipal", g.grantee_principal},
+        {"IssuingAccount", g.issuing_account},           {"Operations", Names(g.operations)}};
+    if (!g.name.empty()) entry["Name"] = g.name;
+    if (!g.retiring_principal.empty()) entry["RetiringPrincipal"] = g.retiring_principal;
+    if (g.constraints) {
+      json c = json::object();
+      if (g.constraints->encryption_context_subset) {
+        c["EncryptionContextSubset"] = *g.constraints->encryption_context_subset;
+      }
+      if (g.constraints->encryption_context_equals) {
+        c["EncryptionContextEquals"] = *g.constraints->encryption_context_equals;
+      }
+      entry["Constraints"] = std::move(c);
+    }
+    out.push_back(std::move(entry));
+  }
+  return out;
 }
 
 void RejectRecipient(const json& body) {

@@ -59,6 +59,8 @@ before(async () => {
   keyId = (await kms('CreateKey', { Description: DESCRIPTION })).KeyMetadata.KeyId;
   await kms('CreateAlias', { AliasName: ALIAS, TargetKeyId: keyId });
   await kms('EnableKeyRotation', { KeyId: keyId, RotationPeriodInDays: 90 });
+  await kms('CreateGrant', { KeyId: keyId, GranteePrincipal: 'arn:aws:iam::111122223333:role/app',
+    Operations: ['Encrypt', 'Decrypt'], Name: 'dashboard-grant', Constraints: { EncryptionContextSubset: { app: 'ui' } } });
   profileDir = mkdtempSync(path.join(os.tmpdir(), 'rotor-dashboard-profile-'));
   browser = await puppeteer.launch({
     executablePath: CHROMIUM, userDataDir: profileDir, timeout: 30_000,
@@ -119,6 +121,10 @@ test('clicking +365 days shows the AUTOMATIC rotations on the key timeline', asy
   assert.equal(await page.evaluate(() => window.__xss), undefined);
   assert.doesNotMatch(await page.$eval('#timeline', (e) => e.innerText), /AUTOMATIC/);
   assert.equal(await page.$$eval('#versions tbody tr', (rows) => rows.length), 1);
+  // The key's grants: name, grantee, operations and constraint.
+  assert.equal(await page.$$eval('#grants tbody tr', (rows) => rows.length), 1);
+  assert.match(await page.$eval('#grants tbody', (e) => e.innerText),
+    /dashboard-grant[\s\S]*arn:aws:iam::111122223333:role\/app[\s\S]*Encrypt, Decrypt[\s\S]*subset \{"app":"ui"\}/);
 
   await page.click('button[data-advance="365d"]');
   await page.waitForFunction(() => /AUTOMATIC/.test(document.querySelector('#timeline')?.innerText || '') &&

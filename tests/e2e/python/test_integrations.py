@@ -440,8 +440,6 @@ class TerraformReplayTest(ServerTestCase):
             self.assertEqual(meta["DeletionDate"], answer["DeletionDate"])
         self.assertEqual([a for a in kms.list_aliases()["Aliases"] if a["AliasName"] == "alias/app"], [])
 
-    @unittest.skip("Rotor does not implement grants yet: CreateGrant, ListGrants, RetireGrant and "
-                   "RevokeGrant answer UnsupportedOperationException")
     def test_grant_create_read_destroy(self):
         """aws_kms_grant: CreateGrant, ListGrants until the grant appears (and on every read),
         RetireGrant (retire_on_delete = true) or RevokeGrant, ListGrants until it is gone."""

@@ -191,8 +191,7 @@ std::shared_ptr<const std::vector<Grant>> KeyCache::GetGrants(const Scope& scope
   auto grants = std::make_shared<const std::vector<Grant>>(repo_.ListGrants(scope, key_id));
   std::unique_lock lock(mutex_);
   TrimLocked(grants_);
-  auto [it, inserted] = grants_.emplace(ck, grants);
-  return it->second;
+  return grants_.emplace(ck, grants).first->second;  // a concurrent loader's copy is as new
 }
 
 void KeyCache::Write(const std::function<void(KeyTransaction&)>& fn) {

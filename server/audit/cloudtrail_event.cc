@@ -20,9 +20,12 @@ const std::string kAnonymous = "ANONYMOUS";
 // CloudTrail writes too.
 
 // Member names become lowerCamel; the caller's own map keys (encryption
-// contexts) are data and stay exactly as sent.
+// contexts, and grants' encryption context constraints) are data and stay
+// exactly as sent.
 bool IsUserMap(const std::string& member) {
-  return member.size() >= 17 && member.compare(member.size() - 17, 17, "EncryptionContext") == 0;
+  return (member.size() >= 17 &&
+          member.compare(member.size() - 17, 17, "EncryptionContext") == 0) ||
+         member == "EncryptionContextSubset" || member == "EncryptionContextEquals";  // grants
 }
 
 // Writes `v` with member names in lowerCamel, straight into `out` (no copy

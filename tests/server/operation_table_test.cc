@@ -175,13 +175,14 @@ TEST_CASE("Families: written once, rows grouped by family, every family named") 
     }
   }
   CHECK(seen.insert(current).second);
-  CHECK(seen.size() == 8);
+  CHECK(seen.size() == 9);
   for (Family f : seen) {
     CHECK_FALSE(ToString(f).empty());
     CHECK(names.insert(std::string(ToString(f))).second);
   }
   CHECK(FindOperation("CreateKey")->family == Family::kKeyLifecycle);
   CHECK(FindOperation("RotateKeyOnDemand")->family == Family::kRotation);
+  CHECK(FindOperation("ListRetirableGrants")->family == Family::kGrants);
   CHECK(ToString(Family::kRotation) == "Rotation");
   CHECK(ToString(Family::kGrants) == "Grants");
 }

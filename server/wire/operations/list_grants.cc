@@ -10,7 +10,7 @@ json ListGrants(OperationContext& op) {
   req.grantee_principal = fields::OptString(op.body, "GranteePrincipal");
   req.page = ReadPage(op.body);
   core::ListGrantsResult r = op.service.ListGrants(op.ctx, req);
-  json out = {{"Grants", GrantList(r.grants)}};
+  json out = {{"Grants", GrantList(op, r.grants)}};
   AddPaging(out, r.next_marker);
   return out;
 }

@@ -6,7 +6,7 @@ namespace rotor::server::wire::operations {
 json ListRetirableGrants(OperationContext& op) {
   core::ListGrantsResult r = op.service.ListRetirableGrants(
       op.ctx, fields::String(op.body, "RetiringPrincipal"), ReadPage(op.body));
-  json out = {{"Grants", GrantList(r.grants)}};
+  json out = {{"Grants", GrantList(op, r.grants)}};
   AddPaging(out, r.next_marker);
   return out;
 }

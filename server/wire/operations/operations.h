@@ -84,9 +84,10 @@ inline std::string ResponseKeyId(const OperationContext& op, std::string_view me
 // Shared by the List* handlers.
 core::Page ReadPage(const json& body);
 // ListGrants' and ListRetirableGrants' entries (AWS's GrantListEntry): KeyId
-// as the key ARN, CreationDate in epoch seconds, Name, RetiringPrincipal and
-// Constraints only when the grant has them.
-json GrantList(const std::vector<core::Grant>& grants);
+// in the form response_key_id.h decides ("Grants[].KeyId": the key ARN),
+// CreationDate in epoch seconds, Name, RetiringPrincipal and Constraints only
+// when the grant has them.
+json GrantList(const OperationContext& op, const std::vector<core::Grant>& grants);
 // Nitro Enclaves attestation cannot be verified here: refused clearly.
 void RejectRecipient(const json& body);
 // The request both GenerateDataKeyPair operations read (KeyId, EncryptionContext,

@@ -9,13 +9,15 @@ core::Page ReadPage(const json& body) {
   return core::Page{fields::OptInt(body, "Limit"), fields::OptString(body, "Marker")};
 }
 
-json GrantList(const std::vector<core::Grant>& grants) {
+json GrantList(const OperationContext& op, const std::vector<core::Grant>& grants) {
   json out = json::array();
   for (const core::Grant& g : grants) {
-    json entry = {
-        {"KeyId", core::KeyArn(g.scope, g.key_id)},      {"GrantId", g.grant_id},
-        {"CreationDate", EpochSeconds(g.creation_date)}, {"GranteePrincipal", g.grantee_principal},
-        {"IssuingAccount", g.issuing_account},           {"Operations", Names(g.operations)}};
+    json entry = {{"KeyId", ResponseKeyId(op, "Grants[].KeyId", core::KeyArn(g.scope, g.key_id))},
+                  {"GrantId", g.grant_id},
+                  {"CreationDate", EpochSeconds(g.creation_date)},
+                  {"GranteePrincipal", g.grantee_principal},
+                  {"IssuingAccount", g.issuing_account},
+                  {"Operations", Names(g.operations)}};
     if (!g.name.empty()) entry["Name"] = g.name;
     if (!g.retiring_principal.empty()) entry["RetiringPrincipal"] = g.retiring_principal;
     if (g.constraints) {

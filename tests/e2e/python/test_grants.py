@@ -143,12 +143,12 @@ class GrantOperationsTest(GrantsTestCase):
         # DryRun: every check, then DryRunOperationException; nothing is retired.
         self.assert_client_error(kms.retire_grant, "DryRunOperationException",
                                  "The request would have succeeded, but the DryRun option is set.",
-                                 status=None, GrantToken=by_token["GrantToken"], DryRun=True)
+                                 status=400, GrantToken=by_token["GrantToken"], DryRun=True)
         kms.retire_grant(GrantToken=by_token["GrantToken"])
         self.assert_client_error(kms.retire_grant, "NotFoundException",
                                  f"Grant ID {by_token['GrantId']} not found", GrantToken=by_token["GrantToken"])
         kms.retire_grant(KeyId=key_arn(kid), GrantId=by_id)
-        self.assert_client_error(kms.revoke_grant, "DryRunOperationException", status=None,
+        self.assert_client_error(kms.revoke_grant, "DryRunOperationException", status=400,
                                  KeyId=kid, GrantId=revoked, DryRun=True)
         kms.revoke_grant(KeyId=kid, GrantId=revoked)
         self.assertEqual(self.grants(kms, kid), [])
@@ -217,7 +217,7 @@ class GrantOperationsTest(GrantsTestCase):
                                  f"{key_arn(kid)} is pending deletion.",
                                  KeyId=kid, GranteePrincipal=ROLE, Operations=["Decrypt"])
         # DryRun answers after every check.
-        self.assert_client_error(kms.create_grant, "DryRunOperationException", status=None, KeyId=rsa,
+        self.assert_client_error(kms.create_grant, "DryRunOperationException", status=400, KeyId=rsa,
                                  GranteePrincipal=ROLE, Operations=["Sign"], DryRun=True)
         self.assertEqual(len(self.grants(kms, rsa)), 1)
 

@@ -180,6 +180,9 @@ class KmsService {
   // malformed token or a grant that is gone).
   std::shared_ptr<const std::vector<Grant>> GrantsOfKey(const Scope& scope,
                                                         const std::string& key_id);
+  // The key's grants whose GranteePrincipal is `grantee_principal` (exact).
+  std::vector<Grant> GrantsForGrantee(const Scope& scope, const std::string& key_id,
+                                      std::string_view grantee_principal);
   std::optional<Grant> GrantOfToken(std::string_view grant_token);
 
   // ---- Scheduler (scheduler.cc)

@@ -152,6 +152,15 @@ std::shared_ptr<const std::vector<Grant>> KmsService::GrantsOfKey(const Scope& s
   return cache_.GetGrants(scope, key_id);
 }
 
+std::vector<Grant> KmsService::GrantsForGrantee(const Scope& scope, const std::string& key_id,
+                                                std::string_view grantee_principal) {
+  std::vector<Grant> out;
+  for (const Grant& g : *cache_.GetGrants(scope, key_id)) {
+    if (g.grantee_principal == grantee_principal) out.push_back(g);
+  }
+  return out;
+}
+
 std::optional<Grant> KmsService::GrantOfToken(std::string_view grant_token) {
   std::optional<GrantTokenParts> parts = ParseGrantToken(grant_token);
   if (!parts) return std::nullopt;

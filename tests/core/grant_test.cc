@@ -216,6 +216,8 @@ TEST_CASE("CreateGrant, ListGrants, RetireGrant and RevokeGrant on the service")
 
   // The access-control lookups.
   CHECK(f.service.GrantsOfKey(key.scope, key.id)->size() == 2);
+  CHECK(f.service.GrantsForGrantee(key.scope, key.id, kRole).size() == 2);
+  CHECK(f.service.GrantsForGrantee(key.scope, key.id, kOps).empty());
   REQUIRE(f.service.GrantOfToken(first.grant_token));
   CHECK(f.service.GrantOfToken(first.grant_token)->grant_id == first.grant_id);
   CHECK_FALSE(f.service.GrantOfToken("t"));

@@ -36,14 +36,17 @@ std::string UuidFromBytes(const uint8_t* b) {
 }
 
 std::optional<CiphertextBlobView> DecodeCiphertextBlob(std::span<const uint8_t> blob) {
-  if (blob.size() < kBlobOverhead || blob[0] != kBlobFormatV1) return std::nullopt;
+  if (blob.size() < kBlobOverhead || (blob[0] != kBlobFormatV1 && blob[0] != kBlobFormatMrk)) {
+    return std::nullopt;
+  }
   uint32_t version = (uint32_t{blob[17]} << 24) | (uint32_t{blob[18]} << 16) |
                      (uint32_t{blob[19]} << 8) | uint32_t{blob[20]};
   if (version == 0) return std::nullopt;
   size_t ct_size = blob.size() - kBlobOverhead;
   CiphertextBlobView view(blob.first(kBlobHeaderSize), blob.subspan(21).first<kGcmIvSize>(),
                           blob.subspan(kBlobHeaderSize, ct_size), blob.last<kGcmTagSize>());
-  view.key_id = UuidFromBytes(blob.data() + 1);
+  view.key_id = blob[0] == kBlobFormatMrk ? "mrk-" + HexEncode(blob.data() + 1, 16)
+                                          : UuidFromBytes(blob.data() + 1);
   view.material_version = version;
   return view;
 }
@@ -51,10 +54,22 @@ std::optional<CiphertextBlobView> DecodeCiphertextBlob(std::span<const uint8_t> 
 std::optional<Bytes> NewCiphertextBlob(const std::string& key_id, uint32_t material_version,
                                        std::span<const uint8_t, kGcmIvSize> iv,
                                        size_t plaintext_size) {
-  auto id = UuidToBytes(key_id);
+  const bool mrk = key_id.size() == 36 && key_id.compare(0, 4, "mrk-") == 0;
+  std::optional<std::array<uint8_t, 16>> id;
+  if (mrk) {
+    std::array<uint8_t, 16> bytes{};
+    for (size_t i = 0; i < 16; ++i) {
+      int hi = HexValue(key_id[4 + 2 * i]), lo = HexValue(key_id[5 + 2 * i]);
+      if (hi < 0 || lo < 0) return std::nullopt;
+      bytes[i] = static_cast<uint8_t>(hi << 4 | lo);
+    }
+    id = bytes;
+  } else {
+    id = UuidToBytes(key_id);
+  }
   if (!id) return std::nullopt;
   Bytes blob(kBlobOverhead + plaintext_size);
-  blob[0] = kBlobFormatV1;
+  blob[0] = mrk ? kBlobFormatMrk : kBlobFormatV1;
   std::copy(id->begin(), id->end(), blob.begin() + 1);
   blob[17] = static_cast<uint8_t>(material_version >> 24);
   blob[18] = static_cast<uint8_t>(material_version >> 16);

@@ -1,8 +1,9 @@
 // CiphertextBlob: Rotor's binary format for symmetric ciphertexts.
 //
 //   offset  size  field
-//   0       1     format version, 0x01
-//   1       16    key id (the UUID's 16 bytes)
+//   0       1     format version: 0x01 for a UUID key id, 0x02 for a
+//                 multi-Region key id ("mrk-" + 32 hex)
+//   1       16    key id (the UUID's 16 bytes, or the 16 bytes the mrk id's hex spells)
 //   17      4     key-material version, unsigned big-endian (1 = first material)
 //   21      12    AES-GCM IV, random per encryption
 //   33      n     AES-256-GCM ciphertext of the plaintext
@@ -27,11 +28,14 @@
 namespace rotor::core {
 
 constexpr uint8_t kBlobFormatV1 = 0x01;
+// The same layout naming a multi-Region key: a ciphertext made by one related
+// key names the key id they all share, so any of them decrypts it.
+constexpr uint8_t kBlobFormatMrk = 0x02;
 constexpr size_t kBlobHeaderSize = 1 + 16 + 4 + kGcmIvSize;      // 33
 constexpr size_t kBlobOverhead = kBlobHeaderSize + kGcmTagSize;  // 49
 
 struct CiphertextBlobView {
-  std::string key_id;  // canonical lowercase UUID text
+  std::string key_id;  // canonical lowercase UUID text, or "mrk-" + 32 lowercase hex
   uint32_t material_version = 0;
   std::span<const uint8_t> header;  // the first kBlobHeaderSize bytes (AAD prefix)
   std::span<const uint8_t, kGcmIvSize> iv;
@@ -43,12 +47,13 @@ struct CiphertextBlobView {
       : header(h), iv(i), ciphertext(c), tag(t) {}
 };
 
-// Parses a blob. Nullopt when it is not a well-formed Rotor v1 blob.
+// Parses a blob. Nullopt when it is not a well-formed Rotor blob (format 0x01 or 0x02).
 // The view points into `blob`, which must outlive it.
 std::optional<CiphertextBlobView> DecodeCiphertextBlob(std::span<const uint8_t> blob);
 
 // Writes the header for (key_id, version, iv) followed by room for `plaintext_size`
-// bytes of ciphertext and the tag. Returns nullopt if key_id is not a UUID.
+// bytes of ciphertext and the tag. Returns nullopt if key_id is neither a UUID
+// nor a multi-Region key id.
 std::optional<Bytes> NewCiphertextBlob(const std::string& key_id, uint32_t material_version,
                                        std::span<const uint8_t, kGcmIvSize> iv,
                                        size_t plaintext_size);

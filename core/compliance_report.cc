@@ -38,8 +38,10 @@ ComplianceReport BuildComplianceReport(KeyInventory& inventory, const ReportOpti
     ++s.total_keys;
     ReportEntry entry = EntryFor(o, options);
 
-    if (k.state == KeyState::kPendingDeletion) {
-      entry.date = k.deletion_date;
+    if (k.IsPrimary()) ++s.multi_region_primaries;
+    if (k.IsReplica()) ++s.multi_region_replicas;
+    if (k.state == KeyState::kPendingDeletion || k.state == KeyState::kPendingReplicaDeletion) {
+      entry.date = k.deletion_date;  // none while a primary waits for its replicas' deletion
       s.pending_deletion.push_back(entry);
       return true;  // a key on its way out is not counted against coverage
     }

@@ -36,12 +36,16 @@ struct ScopeReport {
   int symmetric_customer_keys = 0;
   int rotation_enabled = 0;
   double coverage_pct = 100.0;
+  // Multi-Region keys of this scope by role. A replica counts like any key
+  // (its rotation is its primary's, which it shares), but is fixed on the primary.
+  int multi_region_primaries = 0;
+  int multi_region_replicas = 0;
   std::vector<ReportEntry> rotation_disabled;
   std::vector<ReportEntry> rotation_overdue;
   std::vector<ReportEntry> stale_material;
   std::vector<ReportEntry> cannot_rotate_automatically;
   std::vector<ReportEntry> imported_expiring;
-  std::vector<ReportEntry> pending_deletion;
+  std::vector<ReportEntry> pending_deletion;  // PendingDeletion and PendingReplicaDeletion
   std::vector<ReportEntry> disabled_with_aliases;
 };
 

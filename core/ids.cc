@@ -65,6 +65,23 @@ bool IsAliasName(std::string_view t) {
   return true;
 }
 
+std::string_view PartitionOfRegion(std::string_view region) {
+  static constexpr std::string_view kAws[] = {
+      "us-east-1",      "us-east-2",      "us-west-1",      "us-west-2",      "af-south-1",
+      "ap-east-1",      "ap-east-2",      "ap-south-1",     "ap-south-2",     "ap-southeast-1",
+      "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5", "ap-southeast-7",
+      "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ca-central-1",   "ca-west-1",
+      "eu-central-1",   "eu-central-2",   "eu-west-1",      "eu-west-2",      "eu-west-3",
+      "eu-south-1",     "eu-south-2",     "eu-north-1",     "il-central-1",   "me-south-1",
+      "me-central-1",   "mx-central-1",   "sa-east-1"};
+  for (std::string_view r : kAws) {
+    if (r == region) return "aws";
+  }
+  if (region == "cn-north-1" || region == "cn-northwest-1") return "aws-cn";
+  if (region == "us-gov-west-1" || region == "us-gov-east-1") return "aws-us-gov";
+  return {};
+}
+
 bool IsAwsManagedAliasName(std::string_view t) { return t.substr(0, 10) == "alias/aws/"; }
 
 KeyReference ParseKeyReference(std::string_view text) {

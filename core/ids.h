@@ -30,6 +30,11 @@ bool IsAliasName(std::string_view text);
 // The reserved prefix of AWS managed keys' aliases.
 bool IsAwsManagedAliasName(std::string_view text);
 
+// AWS's Regions by partition ("aws", "aws-cn", "aws-us-gov"), as the AWS
+// General Reference lists them: where ReplicateKey may put a replica (a
+// Region of the key's own partition). Empty for a name AWS does not list.
+std::string_view PartitionOfRegion(std::string_view region);
+
 struct KeyReference {
   enum class Kind { kKeyId, kKeyArn, kAliasName, kAliasArn };
   Kind kind;

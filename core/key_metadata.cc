@@ -51,6 +51,10 @@ constexpr NameTable<Origin, 4> kOrigins{{
     {Origin::kExternalKeyStore, "EXTERNAL_KEY_STORE"},
 }};
 
+constexpr NameTable<MultiRegionKeyType, 2> kMultiRegionKeyTypes{{
+    {MultiRegionKeyType::kPrimary, "PRIMARY"},
+    {MultiRegionKeyType::kReplica, "REPLICA"},
+}};
 constexpr NameTable<KeyManager, 2> kKeyManagers{{
     {KeyManager::kAws, "AWS"},
     {KeyManager::kCustomer, "CUSTOMER"},
@@ -118,6 +122,7 @@ std::string_view ToString(KeySpec v) { return NameOf(kKeySpecs, v); }
 std::string_view ToString(KeyUsage v) { return NameOf(kKeyUsages, v); }
 std::string_view ToString(Origin v) { return NameOf(kOrigins, v); }
 std::string_view ToString(KeyManager v) { return NameOf(kKeyManagers, v); }
+std::string_view ToString(MultiRegionKeyType v) { return NameOf(kMultiRegionKeyTypes, v); }
 std::string_view ToString(RotationType v) { return NameOf(kRotationTypes, v); }
 std::string_view ToString(KeyMaterialState v) { return NameOf(kMaterialStates, v); }
 std::string_view ToString(ImportState v) { return NameOf(kImportStates, v); }
@@ -146,6 +151,10 @@ std::optional<Origin> Parse<Origin>(std::string_view t) {
 template <>
 std::optional<KeyManager> Parse<KeyManager>(std::string_view t) {
   return ValueOf(kKeyManagers, t);
+}
+template <>
+std::optional<MultiRegionKeyType> Parse<MultiRegionKeyType>(std::string_view t) {
+  return ValueOf(kMultiRegionKeyTypes, t);
 }
 template <>
 std::optional<RotationType> Parse<RotationType>(std::string_view t) {
@@ -185,8 +194,13 @@ std::optional<Timestamp> Key::NextEventTime() const {
     consider(deletion_date);  // nothing else happens to a key pending deletion
     return next;
   }
-  consider(on_demand_rotation_completes);
-  if (state == KeyState::kEnabled && rotation.enabled) consider(rotation.next_rotation);
+  // A replica carries its primary's schedule but rotates only with it
+  // (KmsService::ShareWithReplicas), and a primary waiting for its replicas
+  // to be deleted (PendingReplicaDeletion) rotates no more.
+  if (!IsReplica() && state != KeyState::kPendingReplicaDeletion) {
+    consider(on_demand_rotation_completes);
+    if (state == KeyState::kEnabled && rotation.enabled) consider(rotation.next_rotation);
+  }
   if (state != KeyState::kPendingImport) consider(material_valid_to);
   return next;
 }

@@ -47,6 +47,8 @@ enum class KeySpec {
 enum class KeyUsage { kEncryptDecrypt, kSignVerify, kGenerateVerifyMac, kKeyAgreement };
 enum class Origin { kAwsKms, kExternal, kAwsCloudHsm, kExternalKeyStore };
 enum class KeyManager { kAws, kCustomer };
+// MultiRegionConfiguration's MultiRegionKeyType.
+enum class MultiRegionKeyType { kPrimary, kReplica };
 
 // The algorithms a key performs, named as AWS's EncryptionAlgorithmSpec,
 // SigningAlgorithmSpec, MacAlgorithmSpec and KeyAgreementAlgorithmSpec
@@ -77,6 +79,7 @@ std::string_view ToString(KeySpec v);
 std::string_view ToString(KeyUsage v);
 std::string_view ToString(Origin v);
 std::string_view ToString(KeyManager v);
+std::string_view ToString(MultiRegionKeyType v);
 std::string_view ToString(EncryptionAlgorithm v);
 std::string_view ToString(SigningAlgorithm v);
 std::string_view ToString(MacAlgorithm v);
@@ -94,6 +97,8 @@ template <>
 std::optional<Origin> Parse<Origin>(std::string_view text);
 template <>
 std::optional<KeyManager> Parse<KeyManager>(std::string_view text);
+template <>
+std::optional<MultiRegionKeyType> Parse<MultiRegionKeyType>(std::string_view text);
 template <>
 std::optional<EncryptionAlgorithm> Parse<EncryptionAlgorithm>(std::string_view text);
 template <>
@@ -144,6 +149,17 @@ struct Key {
   // Imported material (Origin EXTERNAL): when the current material expires.
   std::optional<Timestamp> material_valid_to;
 
+  // Multi-Region keys (AWS KMS Developer Guide, "Multi-Region keys in AWS
+  // KMS"; key ids "mrk-" + 32 hex). Related keys share one key id, key
+  // material, key spec, key usage, origin and automatic rotation status;
+  // each has its own description, state, policy, tags and aliases. Every
+  // related key carries the relation (primary_region, replica_regions) and
+  // the primary's rotation settings, rewritten together in the transaction
+  // that changes them, so DescribeKey and GetKeyRotationStatus read one key.
+  bool multi_region = false;
+  std::string primary_region;                // the primary key's Region ("us-east-1")
+  std::vector<std::string> replica_regions;  // every replica's Region, in the order replicated
+
   // Bumped by every write; lets caches ignore stale copies.
   uint64_t revision = 0;
 
@@ -156,6 +172,10 @@ struct Key {
   }
 
   std::string Arn() const { return KeyArn(scope, id); }
+  // A multi-Region primary key (the source of rotations and replicas).
+  bool IsPrimary() const { return multi_region && primary_region == scope.region; }
+  // A multi-Region replica key: it rotates only when its primary does.
+  bool IsReplica() const { return multi_region && primary_region != scope.region; }
   bool IsSymmetricEncryption() const { return spec == KeySpec::kSymmetricDefault; }
   // The earliest instant at which the scheduler must look at this key
   // (rotation, deletion, completion of an on-demand rotation), if any.

@@ -32,7 +32,7 @@ void RequireState(const Key& key, StateRule rule) {
     case StateRule::kAny:
       return;
     case StateRule::kPendingDeletionOnly:
-      if (s == KeyState::kPendingDeletion) return;
+      if (s == KeyState::kPendingDeletion || s == KeyState::kPendingReplicaDeletion) return;
       throw KmsError::InvalidState(key.Arn(), "not pending deletion");
     case StateRule::kEnableDisable:
       if (s == KeyState::kEnabled || s == KeyState::kDisabled) return;

@@ -36,7 +36,8 @@ enum class StateRule {
   // pending import is "<arn> origin is EXTERNAL which is not valid for this
   // operation." (UnsupportedOperationException), the key-state table's [6].
   kRotationSettings,
-  kPendingDeletionOnly,  // CancelKeyDeletion: "<arn> is not pending deletion." otherwise
+  kPendingDeletionOnly,  // CancelKeyDeletion: PendingDeletion or PendingReplicaDeletion;
+                         // "<arn> is not pending deletion." otherwise
 };
 
 // Throws the AWS error when `key` is in a state `rule` does not accept.

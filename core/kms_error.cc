@@ -95,6 +95,10 @@ KmsError KmsError::AliasNotFound(std::string_view alias_arn) {
 KmsError KmsError::InvalidArnRegion(std::string_view region) {
   return {ErrorCode::kNotFound, Concat({"Invalid arn ", region})};
 }
+KmsError KmsError::NotMultiRegionPrimary(std::string_view key_arn) {
+  return {ErrorCode::kUnsupportedOperation,
+          Concat({key_arn, " is not a multi-region primary key."})};
+}
 KmsError KmsError::Disabled(std::string_view key_arn) {
   return {ErrorCode::kDisabled, Concat({key_arn, " is disabled."})};
 }

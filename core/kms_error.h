@@ -117,6 +117,10 @@ class KmsError : public std::runtime_error {
   // "<arn> origin is <origin> which is not valid for this operation."
   // (UnsupportedOperationException)
   static KmsError OriginNotValid(std::string_view key_arn, std::string_view origin);
+  // "<arn> is not a multi-region primary key." (UnsupportedOperationException,
+  // recorded from AWS): rotation settings and ReplicateKey on a replica key,
+  // and Rotor's answer for the same operations on a single-Region key.
+  static KmsError NotMultiRegionPrimary(std::string_view key_arn);
   // "The request would have succeeded, but the DryRun option is set."
   static KmsError DryRun();
   // AWS sends InvalidCiphertextException with an empty message.

@@ -71,9 +71,24 @@ struct ListKeysResult {
   std::optional<std::string> next_marker;
 };
 
+// ReplicateKey (AWS KMS API Reference, "ReplicateKey"): the primary key
+// (key id or key ARN) and the Region of the new replica; the replica's own
+// description, key policy and tags (none given: an empty description, the
+// default key policy, no tags).
+struct ReplicateKeyRequest {
+  std::string key_id;
+  std::string replica_region;
+  std::optional<std::string> description;
+  std::optional<std::string> policy;
+  std::vector<Tag> tags;
+  bool bypass_policy_lockout_safety_check = false;
+};
+
 struct ScheduleKeyDeletionResult {
   std::string key_arn;
-  Timestamp deletion_date;
+  // None for a multi-Region primary key that still has replicas: its window
+  // starts when the last replica is deleted (PendingReplicaDeletion).
+  std::optional<Timestamp> deletion_date;
   KeyState state;
   int pending_window_days;
 };

@@ -40,8 +40,7 @@ Target Classify(const RequestContext& ctx, const std::string& text, bool allow_a
     if (ref.region != ctx.scope.region) throw KmsError::InvalidArnRegion(ref.region);
     if (ref.account != ctx.scope.account) throw KmsError::KeyDoesNotExist(text);
   }
-  if (IsMultiRegionKeyId(ref.id)) throw KmsError::KeyDoesNotExist(KeyArn(ctx.scope, ref.id));
-  if (!IsKeyId(ref.id)) throw KmsError::InvalidKeyId(text);
+  if (!IsKeyId(ref.id) && !IsMultiRegionKeyId(ref.id)) throw KmsError::InvalidKeyId(text);
   return {ref.id, ""};
 }
 
@@ -100,7 +99,7 @@ KeyRing KmsService::WholeRing(KeyTransaction& tx, Key key) {
 }
 
 KeyMaterialVersion KmsService::AddVersion(KeyTransaction& tx, KeyRing& ring, KeyMaterialVersion v,
-                                          const SecretBytes* material) {
+                                          const SecretBytes* material, SecretBytes* used) {
   if (v.material_id.empty()) v.material_id = HexEncode(random_.Public(32));
   SecretBytes generated;
   if (!material) {
@@ -109,6 +108,7 @@ KeyMaterialVersion KmsService::AddVersion(KeyTransaction& tx, KeyRing& ring, Key
   }
   KeyRing::Rows rows = ring.Append(std::move(v));
   PutRows(tx, ring.key(), rows, material);
+  if (used) *used = *material;
   return std::move(rows.front());
 }
 

@@ -18,6 +18,8 @@
 //   kms_service_grants.cc    CreateGrant, ListGrants, ListRetirableGrants,
 //                            RetireGrant, RevokeGrant, and the grant lookups
 //                            access control reads
+//   kms_service_multi_region.cc  ReplicateKey, UpdatePrimaryRegion, and what
+//                            related multi-Region keys share (ShareWithRelated)
 //   scheduler.cc             RunDueEvents: rotations, expiry of imported material and
 //                            deletions that fall due
 // The rules of a key's versions (numbering, current/pending, imports, expiry,
@@ -83,6 +85,31 @@ class KmsService {
                                                 const std::string& key_id,
                                                 std::optional<int> pending_window_days);
   std::string CancelKeyDeletion(const RequestContext& ctx, const std::string& key_id);
+
+  // ---- Multi-Region keys (kms_service_multi_region.cc; AWS KMS Developer
+  // Guide, "Multi-Region keys in AWS KMS", and the API Reference's
+  // ReplicateKey and UpdatePrimaryRegion)
+  // Creates the replica of primary key `req.key_id` (key id or key ARN of
+  // the caller's Region) in `req.replica_region` of the same account: the
+  // same key id, key spec, key usage, origin, rotation settings and every
+  // key-material version (same numbers, KeyMaterialIds, dates and bytes);
+  // its own description, policy and tags. Returns the replica. Throws
+  // NotFoundException (unknown key), KMSInvalidStateException (a primary
+  // pending deletion), UnsupportedOperationException "<arn> is not a
+  // multi-region primary key." (a replica or a single-Region key) or
+  // "Region <r> is not supported." (a Region outside AWS's list or the
+  // key's partition), AlreadyExistsException (a related key already in that
+  // Region, the primary's own included), MalformedPolicyDocumentException, TagException.
+  Key ReplicateKey(const RequestContext& ctx, const ReplicateKeyRequest& req);
+  // Makes the related key in `primary_region` the primary and the current
+  // primary (`key_id`, key id or key ARN) a replica. Both must be Enabled
+  // (DisabledException / KMSInvalidStateException naming the key that is
+  // not). UnsupportedOperationException "<arn> is not a multi-region primary
+  // key." when `key_id` is not the primary; NotFoundException "Key '<arn>'
+  // does not exist" when no related key is in `primary_region`. Naming the
+  // primary's own Region changes nothing.
+  void UpdatePrimaryRegion(const RequestContext& ctx, const std::string& key_id,
+                           const std::string& primary_region);
 
   // ---- Tags and key policies
   void TagResource(const RequestContext& ctx, const std::string& key_id,
@@ -225,8 +252,26 @@ class KmsService {
   // number the version and make it current, seals `material` (nullptr: 32
   // fresh random bytes, a symmetric rotation) under that number and writes
   // the row. Returns the row as written. Throws as KeyRing::Append does.
+  // `used` (optional) receives the bytes the version got, so a multi-Region
+  // primary can hand the same material to its replicas (ShareWithRelated).
   KeyMaterialVersion AddVersion(KeyTransaction& tx, KeyRing& ring, KeyMaterialVersion v,
-                                const SecretBytes* material);
+                                const SecretBytes* material, SecretBytes* used = nullptr);
+  // Multi-Region keys: writes what `source` shares to every related key in
+  // `tx` (the relation: primary Region and replica Regions; from a primary
+  // also its rotation settings and on-demand rotation state) and, when
+  // `version` is given (a rotation of the primary), appends that version,
+  // described in full, to every replica through KeyRing::Append with the same
+  // `material` sealed under the same number. Returns the replicas' scopes
+  // that received the version. A no-op for a single-Region key. Throws
+  // KmsError::Internal when a replica's ring would number the version
+  // differently from the primary's.
+  std::vector<Scope> ShareWithRelated(KeyTransaction& tx, const Key& source,
+                                      const KeyMaterialVersion* version,
+                                      const SecretBytes* material);
+  // Refuses a replica key where only the primary may act (rotation
+  // settings, on-demand rotation, ReplicateKey): UnsupportedOperationException
+  // "<arn> is not a multi-region primary key.".
+  static void RequireNotReplica(const Key& key);
   // Writes the rows a KeyRing change returned: each with `material` sealed
   // under its number, or without bytes when `material` is nullptr.
   void PutRows(KeyTransaction& tx, const Key& key, const KeyRing::Rows& rows,
@@ -294,8 +339,14 @@ class KmsService {
   std::shared_ptr<const PrivateKey> PrivateKeyOf(const Key& key);
 
   // Scheduler helper: fires the earliest due event of one key.
+  // `replicated` receives the RotateKey events of the replicas that got the
+  // rotated version of a multi-Region primary.
   std::optional<ServiceEvent> FireDue(KeyTransaction& tx, const DueKey& due,
-                                      std::optional<Timestamp>* next_event);
+                                      std::optional<Timestamp>* next_event,
+                                      std::vector<ServiceEvent>* replicated);
+  // Multi-Region keys: a deleted key leaves its relation; a primary waiting
+  // in PendingReplicaDeletion for its last replica starts its window at `at`.
+  void ForgetRelated(KeyTransaction& tx, const Key& deleted, Timestamp at);
 
   KeyRepository& repo_;
   const KeySealer& sealer_;

@@ -63,11 +63,6 @@ Key KmsService::CreateKey(const RequestContext& ctx, const CreateKeyRequest& req
   KeySpec spec = ChooseKeySpec(req);
   KeyUsage usage = ChooseKeyUsage(req, spec);
   Origin origin = ChooseOrigin(req);
-  if (req.multi_region) {
-    throw KmsError::Unsupported(
-        "Rotor does not emulate multi-Region keys; create the key with "
-        "MultiRegion=false.");
-  }
   if (IsAsymmetricSpec(spec) && !CanGenerate(spec)) {
     // Refused, never faked: ML-DSA (FIPS 204) needs OpenSSL 3.5.
     throw KmsError::Unsupported(
@@ -79,7 +74,12 @@ Key KmsService::CreateKey(const RequestContext& ctx, const CreateKeyRequest& req
   }
   Key key;
   key.scope = ctx.scope;
-  key.id = random_.Uuid();
+  // A multi-Region primary key: any spec and origin AWS offers, an "mrk-" id
+  // of 32 hex digits that its replicas share (developer guide, "Multi-Region
+  // keys in AWS KMS").
+  key.id = req.multi_region ? "mrk-" + HexEncode(random_.Public(16)) : random_.Uuid();
+  key.multi_region = req.multi_region;
+  if (req.multi_region) key.primary_region = ctx.scope.region;
   key.creation_date = ctx.now;
   key.description = req.description.value_or("");
   key.usage = usage;
@@ -132,11 +132,16 @@ ListKeysResult KmsService::ListKeys(const RequestContext& ctx, const Page& page)
 }
 
 void KmsService::EnableKey(const RequestContext& ctx, const std::string& key_id) {
-  UpdateKey(ctx, key_id, AliasPolicy::kKeyIdOrArnOnly, [&](Key& key, KeyTransaction&) {
+  UpdateKey(ctx, key_id, AliasPolicy::kKeyIdOrArnOnly, [&](Key& key, KeyTransaction& tx) {
     RequireState(key, StateRule::kEnableDisable);
     if (key.state == KeyState::kDisabled) {
       key.state = KeyState::kEnabled;
-      ResumeAfterReenable(key.rotation, ctx.now);
+      // A replica's schedule is its primary's; a primary's resumed schedule
+      // is shared with its replicas.
+      if (!key.IsReplica()) {
+        ResumeAfterReenable(key.rotation, ctx.now);
+        ShareWithRelated(tx, key, nullptr, nullptr);
+      }
     }
   });
 }
@@ -163,16 +168,24 @@ ScheduleKeyDeletionResult KmsService::ScheduleKeyDeletion(const RequestContext& 
   if (days < kMinPendingWindowDays || days > kMaxPendingWindowDays) {
     throw KmsError::Validation("PendingWindowInDays must be between 7 and 30");
   }
-  Key key = UpdateKey(ctx, key_id, AliasPolicy::kKeyIdOrArnOnly, [&](Key& k, KeyTransaction&) {
+  Key key = UpdateKey(ctx, key_id, AliasPolicy::kKeyIdOrArnOnly, [&](Key& k, KeyTransaction& tx) {
     RequireState(k, StateRule::kManagement);
-    k.state = KeyState::kPendingDeletion;
-    k.deletion_date = ctx.now + Days(days);
     k.pending_window_days = days;
+    if (k.IsPrimary() && !k.replica_regions.empty()) {
+      // AWS deletes no primary while replicas exist: its waiting period
+      // starts when the last replica is deleted (ForgetRelated).
+      k.state = KeyState::kPendingReplicaDeletion;
+      k.deletion_date.reset();
+    } else {
+      k.state = KeyState::kPendingDeletion;
+      k.deletion_date = ctx.now + Days(days);
+    }
     // An on-demand rotation still in flight is abandoned with the key.
     k.on_demand_rotation_started.reset();
     k.on_demand_rotation_completes.reset();
+    if (k.IsPrimary()) ShareWithRelated(tx, k, nullptr, nullptr);
   });
-  return {key.Arn(), *key.deletion_date, key.state, days};
+  return {key.Arn(), key.deletion_date, key.state, days};
 }
 
 std::string KmsService::CancelKeyDeletion(const RequestContext& ctx, const std::string& key_id) {

@@ -28,21 +28,25 @@ void RequireAwsKmsOrigin(const Key& key) {
 
 void KmsService::EnableKeyRotation(const RequestContext& ctx, const std::string& key_id,
                                    std::optional<int> period_days) {
-  UpdateKey(ctx, key_id, AliasPolicy::kKeyIdOrArnOnly, [&](Key& key, KeyTransaction&) {
+  UpdateKey(ctx, key_id, AliasPolicy::kKeyIdOrArnOnly, [&](Key& key, KeyTransaction& tx) {
     RequireState(key, StateRule::kRotationSettings);
     RequireRotatableSpec(key);
     RequireAwsKmsOrigin(key);
+    RequireNotReplica(key);  // a multi-Region key's rotation is set on its primary
     EnableRotation(key.rotation, key.id, period_days.value_or(kDefaultRotationPeriodDays), ctx.now,
                    config_.jitter);
+    ShareWithRelated(tx, key, nullptr, nullptr);
   });
 }
 
 void KmsService::DisableKeyRotation(const RequestContext& ctx, const std::string& key_id) {
-  UpdateKey(ctx, key_id, AliasPolicy::kKeyIdOrArnOnly, [&](Key& key, KeyTransaction&) {
+  UpdateKey(ctx, key_id, AliasPolicy::kKeyIdOrArnOnly, [&](Key& key, KeyTransaction& tx) {
     RequireState(key, StateRule::kRotationSettings);
     RequireRotatableSpec(key);
     RequireAwsKmsOrigin(key);
+    RequireNotReplica(key);
     DisableRotation(key.rotation);
+    ShareWithRelated(tx, key, nullptr, nullptr);
   });
 }
 
@@ -59,7 +63,8 @@ KeyRotationStatus KmsService::GetKeyRotationStatus(const RequestContext& ctx,
   if (!key->IsSymmetricEncryption()) return status;
   // A key pending deletion reports rotation off; the setting itself is kept
   // so CancelKeyDeletion restores it, as AWS documents.
-  status.enabled = key->rotation.enabled && key->state != KeyState::kPendingDeletion;
+  status.enabled = key->rotation.enabled && key->state != KeyState::kPendingDeletion &&
+                   key->state != KeyState::kPendingReplicaDeletion;
   if (status.enabled) {
     status.period_days = key->rotation.period_days;
     status.next_rotation = key->rotation.next_rotation;
@@ -79,12 +84,19 @@ std::string KmsService::RotateKeyOnDemand(const RequestContext& ctx, const std::
       pending = repo_.GetSealedMaterial(seen->scope, seen->id, *next);
     }
   }
+  // The replicas' RotateKey events (multi-Region keys), told once committed.
+  std::vector<ServiceEvent> replicated;
   Key key = UpdateKey(ctx, key_id, AliasPolicy::kKeyIdOrArnOnly, [&](Key& k, KeyTransaction& tx) {
+    replicated.clear();
     // The key state comes first, as AWS answers: a disabled asymmetric key is
     // DisabledException, an EXTERNAL key still waiting for its first material
     // "<arn> is pending import.".
     RequireState(k, StateRule::kRotation);
     RequireRotatableSpec(k);
+    // On-demand rotation of related multi-Region keys is started on the
+    // primary; AWS offers none for multi-Region keys with imported material.
+    RequireNotReplica(k);
+    if (k.multi_region && k.origin != Origin::kAwsKms) throw KmsError::Unsupported();
     if (k.origin != Origin::kAwsKms && !pending) throw KmsError::NoMaterialPendingRotation(k.Arn());
     if (k.on_demand_rotation_started) {
       throw KmsError(ErrorCode::kConflict,
@@ -122,14 +134,28 @@ std::string KmsService::RotateKeyOnDemand(const RequestContext& ctx, const std::
       KeyMaterialVersion v;
       v.created = ctx.now;
       v.rotation_type = RotationType::kOnDemand;
-      AddVersion(tx, ring, std::move(v), nullptr);
+      SecretBytes material;
+      v = AddVersion(tx, ring, std::move(v), nullptr, &material);
       k = std::move(ring).TakeKey();
+      // Every replica gets the same version in this transaction.
+      for (const Scope& scope : ShareWithRelated(tx, k, &v, &material)) {
+        replicated.push_back({ServiceEventKind::kRotateKey,
+                              scope,
+                              k.id,
+                              ctx.now,
+                              RotationType::kOnDemand,
+                              {v.material_id}});
+      }
     } else {
       // Completes in the background, like AWS; the scheduler finishes it.
       k.on_demand_rotation_started = ctx.now;
       k.on_demand_rotation_completes = ctx.now + config_.on_demand_rotation_delay;
+      ShareWithRelated(tx, k, nullptr, nullptr);
     }
   });
+  if (listener_) {
+    for (const ServiceEvent& e : replicated) listener_->OnServiceEvent(e);
+  }
   return key.Arn();
 }
 

@@ -2,6 +2,8 @@
 // and aliases, in one transaction: an invalid document changes nothing, and
 // loading the same document twice changes nothing the second time (keys and
 // aliases that already exist are left exactly as they are, as local-kms does).
+#include <algorithm>
+#include <map>
 #include <set>
 
 #include "core/grant.h"
@@ -35,7 +37,21 @@ size_t MaterialSize(KeySpec spec) {
 }
 
 void Validate(const SeedKey& k) {
-  if (!IsKeyId(k.key_id)) Fail(k, "KeyId must be a key id (a lowercase UUID)");
+  const bool mrk = IsMultiRegionKeyId(k.key_id);
+  if (!IsKeyId(k.key_id) && !mrk) {
+    Fail(k,
+         "KeyId must be a key id (a lowercase UUID, or mrk- and 32 lowercase hex digits for a "
+         "multi-Region key)");
+  }
+  if (mrk != k.primary_region.has_value()) {
+    Fail(k, "a multi-Region key (KeyId mrk-...) needs PrimaryRegion, and only such a key has one");
+  }
+  if (mrk && k.origin != Origin::kAwsKms) {
+    Fail(k, "multi-Region keys in seed files have KMS-generated material (Origin AWS_KMS)");
+  }
+  if (k.is_replica() && k.rotation_enabled) {
+    Fail(k, "a replica key shares its primary's rotation: set Rotation on the primary key");
+  }
   if (!IsUsageAllowed(k.spec, k.usage)) {
     Fail(k, "KeyUsage " + std::string(ToString(k.usage)) + " is not compatible with KeySpec " +
                 std::string(ToString(k.spec)));
@@ -101,10 +117,46 @@ SeedResult KmsService::LoadSeed(const SeedDocument& doc, Timestamp now) {
                       " must be alias/ followed by letters, digits, /, _ or -, and not alias/aws/");
     }
   }
+  // A replica's primary is in the same document, with the same key materials
+  // (same bytes and KeyMaterialIds), so related keys open each other's
+  // ciphertexts.
+  std::map<std::tuple<std::string, std::string, std::string>, const SeedKey*> by_region;
+  for (const SeedKey& k : doc.keys) by_region[{k.scope.account, k.scope.region, k.key_id}] = &k;
+  auto primary_of = [&](const SeedKey& k) -> const SeedKey& {
+    auto it = by_region.find({k.scope.account, *k.primary_region, k.key_id});
+    if (it == by_region.end() || it->second->primary_region != k.primary_region) {
+      Fail(k, "its primary key (Region " + *k.primary_region + ") must be in the same seed file");
+    }
+    return *it->second;
+  };
+  for (const SeedKey& k : doc.keys) {
+    if (!k.is_replica()) continue;
+    const SeedKey& p = primary_of(k);
+    bool same = p.spec == k.spec && p.usage == k.usage && p.materials.size() == k.materials.size();
+    for (size_t i = 0; same && i < k.materials.size(); ++i) {
+      const SeedMaterial& a = p.materials[i];
+      const SeedMaterial& b = k.materials[i];
+      same = a.material_id == b.material_id && a.bytes.size() == b.bytes.size() &&
+             std::equal(a.bytes.data(), a.bytes.data() + a.bytes.size(), b.bytes.data());
+    }
+    if (!same) {
+      Fail(k,
+           "a replica key has its primary's KeySpec, KeyUsage and key materials (same bytes and "
+           "KeyMaterialIds, in the same order)");
+    }
+  }
   SeedResult result;
   cache_.Write([&](KeyTransaction& tx) {
     result = SeedResult{};
-    for (const SeedKey& s : doc.keys) {
+    // Primaries and single-Region keys first, then replicas, which copy their
+    // primary's versions as written.
+    std::vector<const SeedKey*> order;
+    for (const SeedKey& k : doc.keys)
+      if (!k.is_replica()) order.push_back(&k);
+    for (const SeedKey& k : doc.keys)
+      if (k.is_replica()) order.push_back(&k);
+    for (const SeedKey* sp : order) {
+      const SeedKey& s = *sp;
       if (tx.GetKey(s.scope, s.key_id)) {
         ++result.keys_already_present;
         continue;
@@ -121,11 +173,21 @@ SeedResult KmsService::LoadSeed(const SeedDocument& doc, Timestamp now) {
           s.origin == Origin::kExternal && s.materials.empty() ? KeyState::kPendingImport : s.state;
       k.policy = s.policy.value_or(DefaultKeyPolicy(s.scope.account));
       k.tags = s.tags;
+      k.multi_region = s.primary_region.has_value();
+      k.primary_region = s.primary_region.value_or("");
       k.revision = 1;
       tx.PutKey(k);  // the key row first: material rows reference it
       KeyRing ring(std::move(k));
       for (const SeedMaterial& m : s.materials) {
         KeyMaterialVersion v;
+        if (s.is_replica()) {
+          // The primary's version as written, described in full.
+          std::optional<KeyMaterialVersion> row = tx.GetMaterialVersion(
+              {s.scope.account, *s.primary_region}, s.key_id, ring.key().version_count + 1);
+          if (!row) Fail(s, "its primary key has fewer key materials in the data dir");
+          AddVersion(tx, ring, std::move(*row), &m.bytes);
+          continue;
+        }
         v.material_id = m.material_id;
         v.created = m.created.value_or(ring.key().creation_date);
         // Extra backing keys simulate past rotations (local-kms's meaning).
@@ -172,6 +234,19 @@ SeedResult KmsService::LoadSeed(const SeedDocument& doc, Timestamp now) {
         ++result.grants_created;
       }
       ++result.keys_created;
+    }
+    // Each primary learns its replicas, which take its rotation settings.
+    for (const SeedKey& s : doc.keys) {
+      if (!s.is_replica()) continue;
+      std::optional<Key> p = tx.GetKey({s.scope.account, *s.primary_region}, s.key_id);
+      if (!p) continue;
+      if (std::find(p->replica_regions.begin(), p->replica_regions.end(), s.scope.region) ==
+          p->replica_regions.end()) {
+        p->replica_regions.push_back(s.scope.region);
+      }
+      ++p->revision;
+      tx.PutKey(*p);
+      ShareWithRelated(tx, *p, nullptr, nullptr);
     }
     for (const SeedAlias& a : doc.aliases) {
       if (tx.GetAlias(a.scope, a.name)) {

@@ -10,7 +10,8 @@ constexpr size_t kDueBatch = 256;
 }
 
 std::optional<ServiceEvent> KmsService::FireDue(KeyTransaction& tx, const DueKey& due,
-                                                std::optional<Timestamp>* next_event) {
+                                                std::optional<Timestamp>* next_event,
+                                                std::vector<ServiceEvent>* replicated) {
   std::optional<Key> stored = tx.GetKey(due.scope, due.key_id);
   if (!stored) return std::nullopt;
   Key key = std::move(*stored);
@@ -23,6 +24,7 @@ std::optional<ServiceEvent> KmsService::FireDue(KeyTransaction& tx, const DueKey
   event.time = *at;
   if (key.state == KeyState::kPendingDeletion) {
     tx.DeleteKey(key.scope, key.id);
+    ForgetRelated(tx, key, *at);
     usage_.Forget(key.scope, key.id);
     event.kind = ServiceEventKind::kDeleteKey;
     next_event->reset();
@@ -30,22 +32,28 @@ std::optional<ServiceEvent> KmsService::FireDue(KeyTransaction& tx, const DueKey
   }
   // Stamped with its due instant, so a clock jump of three periods leaves
   // three versions dated one period apart.
+  // A multi-Region primary's rotated version goes to its replicas below, in
+  // this transaction, once the schedule has moved on.
+  KeyMaterialVersion rotated;
+  SecretBytes material;
   auto rotate = [&](RotationType type) {
     KeyRing ring(std::move(key));
     KeyMaterialVersion v;
     v.created = *at;
     v.rotation_type = type;
-    v = AddVersion(tx, ring, std::move(v), nullptr);
+    rotated = AddVersion(tx, ring, std::move(v), nullptr, &material);
     key = std::move(ring).TakeKey();
     event.kind = ServiceEventKind::kRotateKey;
     event.rotation_type = type;
-    event.key_material_ids = {v.material_id};
+    event.key_material_ids = {rotated.material_id};
   };
-  if (key.on_demand_rotation_completes && *key.on_demand_rotation_completes == *at) {
+  // A replica rotates only with its primary (ShareWithRelated), never here.
+  const bool rotates = !key.IsReplica();
+  if (rotates && key.on_demand_rotation_completes && *key.on_demand_rotation_completes == *at) {
     rotate(RotationType::kOnDemand);
     key.on_demand_rotation_started.reset();
     key.on_demand_rotation_completes.reset();
-  } else if (key.rotation.enabled && key.rotation.next_rotation &&
+  } else if (rotates && key.rotation.enabled && key.rotation.next_rotation &&
              *key.rotation.next_rotation == *at) {
     rotate(RotationType::kAutomatic);
     AdvanceAfterRotation(key.rotation, key.id, *at, config_.jitter);
@@ -60,6 +68,13 @@ std::optional<ServiceEvent> KmsService::FireDue(KeyTransaction& tx, const DueKey
     for (const KeyMaterialVersion& v : expired) event.key_material_ids.push_back(v.material_id);
   } else {
     return std::nullopt;
+  }
+  if (!rotated.material_id.empty() && key.IsPrimary()) {
+    for (const Scope& scope : ShareWithRelated(tx, key, &rotated, &material)) {
+      ServiceEvent copy = event;
+      copy.scope = scope;
+      replicated->push_back(std::move(copy));
+    }
   }
   ++key.revision;
   tx.PutKey(key);
@@ -83,8 +98,10 @@ std::vector<ServiceEvent> KmsService::RunDueEvents(Timestamp until, size_t max_e
         if (earliest_new && *earliest_new < d.due) break;
         if (fired.size() + batch.size() >= max_events) break;
         std::optional<Timestamp> next;
-        std::optional<ServiceEvent> event = FireDue(tx, d, &next);
+        std::vector<ServiceEvent> replicated;
+        std::optional<ServiceEvent> event = FireDue(tx, d, &next, &replicated);
         if (event) batch.push_back(std::move(*event));
+        for (ServiceEvent& e : replicated) batch.push_back(std::move(e));
         if (next && *next <= until && (!earliest_new || *next < *earliest_new)) earliest_new = next;
       }
     });

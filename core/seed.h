@@ -50,8 +50,14 @@ struct SeedKey {
   // The key's grants; scope and key_id are the key's. An empty grant_id is
   // drawn at load; an empty issuing_account is the key's account root.
   std::vector<Grant> grants;
+  // Multi-Region keys ("mrk-" ids): the primary key's Region. The entry in
+  // that Region is the primary; entries of the same id in other Regions of
+  // the account are its replicas, with the primary's key materials and no
+  // rotation settings of their own (they share the primary's).
+  std::optional<std::string> primary_region;
 
   bool spec_is_rotatable() const;
+  bool is_replica() const { return primary_region && *primary_region != scope.region; }
 };
 
 struct SeedAlias {

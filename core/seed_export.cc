@@ -21,7 +21,9 @@ SeedDocument ExportSeed(KeyInventory& inventory, KeyRepository& repo, const KeyS
     s.creation_date = k.creation_date;
     s.policy = k.policy;
     s.tags = k.tags;
-    s.rotation_enabled = k.rotation.enabled;
+    if (k.multi_region) s.primary_region = k.primary_region;
+    // A replica shares its primary's rotation; the primary's entry carries it.
+    s.rotation_enabled = k.rotation.enabled && !k.IsReplica();
     s.rotation_period_days = k.rotation.period_days;
     s.next_rotation = k.rotation.enabled ? k.rotation.next_rotation : std::nullopt;
     for (const KeyMaterialVersion& v : inventory.Versions(k, SIZE_MAX)) {

@@ -42,7 +42,13 @@ struct ServiceEvent {
 };
 
 // Told of each event after the transaction that made the change has
-// committed, on the thread that called RunDueEvents, in the order fired.
+// committed, on the thread that called RunDueEvents, in the order fired; and
+// of the RotateKey events of the replicas of a multi-Region primary rotated by
+// RotateKeyOnDemand, on that request's thread (so implementations are thread-safe).
+//
+// Multi-Region keys: a rotation of a primary gives one RotateKey event per
+// key, the primary's and each replica's (its own scope), with the same
+// KeyMaterialId and time.
 class ServiceEventListener {
  public:
   virtual ~ServiceEventListener() = default;

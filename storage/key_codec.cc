@@ -58,6 +58,10 @@ std::string EncodeKeyDoc(const core::Key& k) {
       {"material_valid_to", Ms(k.material_valid_to)},
       {"revision", k.revision},
   };
+  if (k.multi_region) {
+    doc["multi_region"] = {{"primary_region", k.primary_region},
+                           {"replica_regions", k.replica_regions}};
+  }
   return doc.dump();
 }
 
@@ -95,6 +99,11 @@ core::Key DecodeKeyDoc(const core::Scope& scope, const std::string& key_id,
     k.on_demand_rotation_completes = OptMs(j, "on_demand_completes");
     k.material_valid_to = OptMs(j, "material_valid_to");
     k.revision = j.at("revision").get<uint64_t>();
+    if (auto mr = j.find("multi_region"); mr != j.end()) {  // absent: a single-Region key
+      k.multi_region = true;
+      k.primary_region = mr->at("primary_region").get<std::string>();
+      k.replica_regions = mr->at("replica_regions").get<std::vector<std::string>>();
+    }
     return k;
   } catch (const json::exception& e) {
     throw StorageError("corrupt key record " + key_id + ": " + e.what());

@@ -49,7 +49,16 @@ json KeySummary(const core::KeyOverview& o) {
       {"currentMaterialSince", Iso(k.current_material_since)},
       {"versions", k.version_count},
       {"deletionDate",
-       k.state == core::KeyState::kPendingDeletion ? Iso(k.deletion_date) : json(nullptr)}};
+       k.state == core::KeyState::kPendingDeletion ? Iso(k.deletion_date) : json(nullptr)},
+      // Multi-Region keys: the role and the Regions of the related keys (one
+      // key id), so the dashboard shows related keys together.
+      {"multiRegion", k.multi_region
+                          ? json{{"role", std::string(core::ToString(
+                                              k.IsPrimary() ? core::MultiRegionKeyType::kPrimary
+                                                            : core::MultiRegionKeyType::kReplica))},
+                                 {"primaryRegion", k.primary_region},
+                                 {"replicaRegions", k.replica_regions}}
+                          : json(nullptr)}};
 }
 
 std::optional<size_t> LimitParam(const HttpRequest& req, size_t fallback, size_t max) {

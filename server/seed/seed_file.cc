@@ -191,7 +191,7 @@ class Reader {
     const json& m = e["Metadata"];
     Only(m, entry + ".Metadata",
          {"KeyId", "Description", "Origin", "KeyUsage", "KeySpec", "KeyState", "Tags", "Policy",
-          "CreationDate", "Account", "Region"});
+          "CreationDate", "Account", "Region", "PrimaryRegion"});
     core::SeedKey k;
     k.entry = entry;
     k.key_id = Need(m, "KeyId", entry);
@@ -202,6 +202,7 @@ class Reader {
     k.state = Enum<core::KeyState>(m, "KeyState", entry).value_or(core::KeyState::kEnabled);
     k.creation_date = Time(m, "CreationDate", entry);
     k.policy = Str(m, "Policy", entry);
+    k.primary_region = Str(m, "PrimaryRegion", entry);  // Rotor's: multi-Region keys
     if (m.contains("Tags")) {
       Require(m["Tags"].is_array(), entry, "Tags must be a list of {TagKey, TagValue}");
       for (const json& t : m["Tags"]) {
@@ -359,6 +360,7 @@ json KeyEntry(const core::SeedKey& k, const core::Scope& doc_scope) {
     meta["Account"] = k.scope.account;
     meta["Region"] = k.scope.region;
   }
+  if (k.primary_region) meta["PrimaryRegion"] = *k.primary_region;
   if (!k.tags.empty()) {
     json tags = json::array();
     for (const auto& t : k.tags) tags.push_back({{"TagKey", t.key}, {"TagValue", t.value}});

@@ -52,19 +52,22 @@ void Section(std::string& out, const char* title, const std::vector<core::Report
 json ReportJson(const core::ComplianceReport& r) {
   json scopes = json::array();
   for (const auto& s : r.scopes) {
-    scopes.push_back({{"account", s.scope.account},
-                      {"region", s.scope.region},
-                      {"totalKeys", s.total_keys},
-                      {"symmetricCustomerKeys", s.symmetric_customer_keys},
-                      {"rotationEnabled", s.rotation_enabled},
-                      {"rotationCoveragePct", s.coverage_pct},
-                      {"rotationDisabled", Entries(s.rotation_disabled)},
-                      {"rotationOverdue", Entries(s.rotation_overdue)},
-                      {"staleMaterial", Entries(s.stale_material)},
-                      {"cannotRotateAutomatically", Entries(s.cannot_rotate_automatically)},
-                      {"importedMaterialExpiring", Entries(s.imported_expiring)},
-                      {"pendingDeletion", Entries(s.pending_deletion)},
-                      {"disabledKeysWithAliases", Entries(s.disabled_with_aliases)}});
+    scopes.push_back(
+        {{"account", s.scope.account},
+         {"region", s.scope.region},
+         {"totalKeys", s.total_keys},
+         {"symmetricCustomerKeys", s.symmetric_customer_keys},
+         {"rotationEnabled", s.rotation_enabled},
+         {"rotationCoveragePct", s.coverage_pct},
+         {"multiRegionKeys",
+          {{"primary", s.multi_region_primaries}, {"replica", s.multi_region_replicas}}},
+         {"rotationDisabled", Entries(s.rotation_disabled)},
+         {"rotationOverdue", Entries(s.rotation_overdue)},
+         {"staleMaterial", Entries(s.stale_material)},
+         {"cannotRotateAutomatically", Entries(s.cannot_rotate_automatically)},
+         {"importedMaterialExpiring", Entries(s.imported_expiring)},
+         {"pendingDeletion", Entries(s.pending_deletion)},
+         {"disabledKeysWithAliases", Entries(s.disabled_with_aliases)}});
   }
   return {{"generatedAt", core::FormatIso8601(r.options.now)},
           {"maxMaterialAgeDays", r.options.max_material_age_days},
@@ -86,6 +89,11 @@ std::string ReportText(const core::ComplianceReport& r) {
            " keys, rotation coverage " + Pct(s.coverage_pct) + " (" +
            std::to_string(s.rotation_enabled) + " of " + std::to_string(s.symmetric_customer_keys) +
            ")\n";
+    if (s.multi_region_primaries + s.multi_region_replicas > 0) {
+      out += "  Multi-Region keys: " + std::to_string(s.multi_region_primaries) + " primary, " +
+             std::to_string(s.multi_region_replicas) +
+             " replica (a replica's rotation is set on its primary)\n";
+    }
     Section(out, "Automatic rotation disabled", s.rotation_disabled, "");
     Section(out, "Rotation overdue", s.rotation_overdue, "due");
     Section(out,

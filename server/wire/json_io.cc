@@ -37,10 +37,26 @@ json KeyMetadataJson(const core::Key& k) {
       {"KeyManager", Name(k.manager)},
       {"CustomerMasterKeySpec", Name(k.spec)},
       {"KeySpec", Name(k.spec)},
-      {"MultiRegion", false},
+      {"MultiRegion", k.multi_region},
   };
   if (k.state == core::KeyState::kPendingDeletion && k.deletion_date) {
     m["DeletionDate"] = EpochSeconds(*k.deletion_date);
+  }
+  // A primary waiting for its replicas' deletion shows its window, not a date.
+  if (k.state == core::KeyState::kPendingReplicaDeletion && k.pending_window_days) {
+    m["PendingDeletionWindowInDays"] = *k.pending_window_days;
+  }
+  if (k.multi_region) {
+    auto related = [&k](const std::string& region) {
+      return json{{"Arn", core::KeyArn({k.scope.account, region}, k.id)}, {"Region", region}};
+    };
+    json replicas = json::array();
+    for (const std::string& region : k.replica_regions) replicas.push_back(related(region));
+    m["MultiRegionConfiguration"] = {
+        {"MultiRegionKeyType", Name(k.IsPrimary() ? core::MultiRegionKeyType::kPrimary
+                                                  : core::MultiRegionKeyType::kReplica)},
+        {"PrimaryKey", related(k.primary_region)},
+        {"ReplicaKeys", std::move(replicas)}};
   }
   PutAlgorithms(m, k);
   // AWS omits ExpirationModel (and ValidTo) while the key has no key

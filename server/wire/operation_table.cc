@@ -59,6 +59,14 @@ constexpr std::array kOperations = {
                    {"kms:CancelKeyDeletion"},
                    CancelKeyDeletion},
     OperationEntry{
+        "ReplicateKey", kLifecycle, kStateChange, kNone, {"kms:ReplicateKey"}, ReplicateKey},
+    OperationEntry{"UpdatePrimaryRegion",
+                   kLifecycle,
+                   kStateChange,
+                   kNone,
+                   {"kms:UpdatePrimaryRegion"},
+                   UpdatePrimaryRegion},
+    OperationEntry{
         "GetKeyLastUsage", kLifecycle, kRead, kNone, {"kms:GetKeyLastUsage"}, GetKeyLastUsage},
     OperationEntry{"TagResource", kTags, kWrite, kNone, {"kms:TagResource"}, TagResource},
     OperationEntry{"UntagResource", kTags, kWrite, kNone, {"kms:UntagResource"}, UntagResource},

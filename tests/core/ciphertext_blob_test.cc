@@ -77,9 +77,9 @@ TEST_CASE("Every truncation of a blob is rejected without reading out of bounds"
 TEST_CASE("A blob with an unknown format version or version 0 does not decode") {
   SeededRandom random(4);
   Bytes blob = Seal(random.Secret(32), "x", {});
-  Bytes v2 = blob;
-  v2[0] = 0x02;
-  CHECK_FALSE(DecodeCiphertextBlob(v2));
+  Bytes v3 = blob;
+  v3[0] = 0x03;  // 0x01 and 0x02 (multi-Region key ids) are the formats
+  CHECK_FALSE(DecodeCiphertextBlob(v3));
   Bytes v0 = blob;
   v0[17] = v0[18] = v0[19] = v0[20] = 0;
   CHECK_FALSE(DecodeCiphertextBlob(v0));
@@ -109,4 +109,23 @@ TEST_CASE("UUIDs convert to 16 bytes and back; malformed ones are refused") {
   CHECK_FALSE(UuidToBytes("1234ABCD-12ab-34cd-56ef-1234567890ab"));
   CHECK_FALSE(UuidToBytes("1234abcd12ab34cd56ef1234567890ab"));
   CHECK_FALSE(UuidToBytes("1234abcd-12ab-34cd-56ef-1234567890a"));
+}
+
+TEST_CASE("A multi-Region key id is named by format 0x02 and decodes back to its mrk- text") {
+  const std::string mrk = "mrk-1234abcd12ab34cd56ef1234567890ab";
+  uint8_t iv[kGcmIvSize] = {};
+  auto blob = NewCiphertextBlob(mrk, 3, std::span<const uint8_t, kGcmIvSize>(iv), 5);
+  REQUIRE(blob);
+  CHECK((*blob)[0] == kBlobFormatMrk);
+  auto view = DecodeCiphertextBlob(*blob);
+  REQUIRE(view);
+  CHECK(view->key_id == mrk);
+  CHECK(view->material_version == 3);
+  // The same 16 bytes under format 0x01 name a UUID, never the mrk id.
+  Bytes as_uuid = *blob;
+  as_uuid[0] = kBlobFormatV1;
+  CHECK(DecodeCiphertextBlob(as_uuid)->key_id == "1234abcd-12ab-34cd-56ef-1234567890ab");
+  CHECK_FALSE(NewCiphertextBlob("mrk-1234ABCD12ab34cd56ef1234567890ab", 1,
+                                std::span<const uint8_t, kGcmIvSize>(iv), 0));
+  CHECK_FALSE(NewCiphertextBlob("mrk-fake-key-id", 1, std::span<const uint8_t, kGcmIvSize>(iv), 0));
 }

@@ -41,3 +41,12 @@ TEST_CASE("Key id, multi-Region id and alias name formats") {
   CHECK(IsAwsManagedAliasName("alias/aws/s3"));
   CHECK(KeyArn({"111122223333", "us-east-1"}, "k") == "arn:aws:kms:us-east-1:111122223333:key/k");
 }
+
+TEST_CASE("Regions by partition: where ReplicateKey may put a replica") {
+  CHECK(PartitionOfRegion("us-east-1") == "aws");
+  CHECK(PartitionOfRegion("eu-west-1") == "aws");
+  CHECK(PartitionOfRegion("cn-north-1") == "aws-cn");
+  CHECK(PartitionOfRegion("us-gov-west-1") == "aws-us-gov");
+  CHECK(PartitionOfRegion("xx-nowhere-9").empty());
+  CHECK(PartitionOfRegion("").empty());
+}

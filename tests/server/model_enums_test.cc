@@ -200,6 +200,7 @@ TEST_CASE("Core's enums and the model's enum shapes name the same values") {
   CheckSameNames<core::KeyState>(shapes, "KeyState");
   CheckSameNames<core::GrantOperation>(shapes, "GrantOperation");
   CheckSameNames<core::KeyManager>(shapes, "KeyManagerType");
+  CheckSameNames<core::MultiRegionKeyType>(shapes, "MultiRegionKeyType");
   CheckSameNames<core::RotationType>(shapes, "RotationType");
   CheckSameNames<core::ImportState>(shapes, "ImportState");
   // The shapes whose values are a subset of KeySpec's names.

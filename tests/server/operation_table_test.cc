@@ -59,12 +59,10 @@ bool StartsWithAny(std::string_view name, std::initializer_list<std::string_view
                      [&](std::string_view p) { return name.starts_with(p); });
 }
 
-// The model's operations Rotor does not implement yet: custom key stores and
-// multi-Region keys.
+// The model's operations Rotor does not implement yet: custom key stores.
 const std::set<std::string> kNotImplemented = {
     "ConnectCustomKeyStore",   "CreateCustomKeyStore",     "DeleteCustomKeyStore",
-    "DescribeCustomKeyStores", "DisconnectCustomKeyStore", "ReplicateKey",
-    "UpdateCustomKeyStore",    "UpdatePrimaryRegion"};
+    "DescribeCustomKeyStores", "DisconnectCustomKeyStore", "UpdateCustomKeyStore"};
 
 }  // namespace
 

@@ -111,6 +111,38 @@ TEMPLATE_TEST_CASE("Store contract: a key, its material, aliases and usage read 
   CHECK_FALSE(repo.GetAlias(kOtherScope, "alias/app"));
 }
 
+TEMPLATE_TEST_CASE("Store contract: related multi-Region keys are one id in several scopes",
+                   "[contract]", ROTOR_STORES) {
+  TestType store;
+  core::KeyRepository& repo = store.repo;
+  const std::string mrk = "mrk-1234abcd12ab34cd56ef1234567890ab";
+  const core::Scope eu{"111122223333", "eu-west-1"};
+  repo.Write(
+      [&](core::KeyTransaction& tx) {
+        core::Key primary = MakeKey(mrk);
+        primary.multi_region = true;
+        primary.primary_region = "us-east-1";
+        primary.replica_regions = {"eu-west-1", "ap-southeast-2"};
+        core::Key replica = primary;
+        replica.scope = eu;
+        replica.description = "replica";
+        tx.PutKey(primary);
+        tx.PutKey(replica);
+      },
+      {});
+  auto primary = repo.GetKey(kScope, mrk);
+  auto replica = repo.GetKey(eu, mrk);
+  REQUIRE(primary);
+  REQUIRE(replica);
+  CHECK(primary->IsPrimary());
+  CHECK(replica->IsReplica());
+  CHECK(replica->replica_regions == std::vector<std::string>{"eu-west-1", "ap-southeast-2"});
+  CHECK(replica->primary_region == "us-east-1");
+  CHECK(replica->description == "replica");
+  CHECK_FALSE(repo.GetKey(kScope, kId));
+  CHECK_FALSE(MakeKey(kId).multi_region);
+}
+
 TEMPLATE_TEST_CASE(
     "Store contract: a failing write rolls back alone; others in the same commit land",
     "[contract]", ROTOR_STORES) {

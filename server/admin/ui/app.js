@@ -126,8 +126,49 @@ function renderKeys() {
           .map((h) => el('th', { scope: 'col' }, h)))),
         el('tbody', {}, keys.map(keyRow))));
   }
+  const related = multiRegionSets();
+  if (related.length) {
+    // Related multi-Region keys (one key id, several Regions) shown together.
+    sections.push(el('h2', {}, `Multi-Region keys (${related.length} set${related.length === 1 ? '' : 's'})`),
+      el('table', { id: 'multi-region' },
+        el('thead', {}, el('tr', {}, ['Key ID', 'Account', 'Related keys (Region, role, state, versions)']
+          .map((h) => el('th', { scope: 'col' }, h)))),
+        el('tbody', {}, related.map((set) => el('tr', { 'data-key-id': set.keyId },
+          el('td', { class: 'mono', title: set.keyId }, shortId(set.keyId)),
+          el('td', {}, set.account),
+          el('td', {}, set.keys.map((k) => el('div', {},
+            el('button', { type: 'button', class: 'link', onclick: () => selectKey(k) }, k.region),
+            ` ${k.multiRegion.role} `,
+            el('span', { class: `state state-${k.keyState}` }, k.keyState),
+            ` v${k.versions ?? '—'}`))))))));
+  }
   if (state.truncated) sections.push(el('p', {}, 'Only the first keys are shown (the list was truncated).'));
   root.replaceChildren(...sections);
+}
+
+// Multi-Region keys grouped by (account, key id), the primary first.
+function multiRegionSets() {
+  const sets = new Map();
+  for (const k of state.keys) {
+    if (!k.multiRegion) continue;
+    const ref = `${k.account}/${k.keyId}`;
+    if (!sets.has(ref)) sets.set(ref, { account: k.account, keyId: k.keyId, keys: [] });
+    sets.get(ref).keys.push(k);
+  }
+  const out = [...sets.values()];
+  for (const set of out) {
+    set.keys.sort((a, b) => (a.multiRegion.role === 'PRIMARY' ? -1 : 0) - (b.multiRegion.role === 'PRIMARY' ? -1 : 0) ||
+      a.region.localeCompare(b.region));
+  }
+  return out;
+}
+
+function multiRegionText(k) {
+  const mr = k.multiRegion;
+  if (!mr) return null;
+  return mr.role === 'PRIMARY'
+    ? `multi-Region primary${mr.replicaRegions.length ? `, replicas in ${mr.replicaRegions.join(', ')}` : ''}`
+    : `multi-Region replica of ${mr.primaryRegion}`;
 }
 
 function keyRow(k) {
@@ -141,7 +182,8 @@ function keyRow(k) {
     onkeydown: (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); open(); } },
   },
   el('td', { class: 'aliases' }, k.aliases && k.aliases.length ? k.aliases.map((a) => el('div', {}, a)) : '(no alias)'),
-  el('td', { class: 'mono', title: k.keyId }, shortId(k.keyId)),
+  el('td', { class: 'mono', title: k.keyId }, shortId(k.keyId),
+    k.multiRegion ? el('div', { class: 'small' }, multiRegionText(k)) : null),
   el('td', {}, el('span', { class: `state state-${k.keyState}` }, k.keyState),
     k.deletionDate ? el('div', { class: 'small' }, `deletion ${fmtDate(k.deletionDate)}`) : null),
   el('td', {}, el('div', {}, k.keySpec), el('div', { class: 'small' }, k.keyUsage)),
@@ -228,7 +270,11 @@ function renderDetail() {
       el('dt', {}, 'Rotation'), el('dd', {}, rot.enabled ? `every ${rot.periodDays} days, next ${fmtDate(rot.nextRotationDate)}` : 'automatic rotation off',
         rot.onDemandRotations ? `; ${rot.onDemandRotations} on-demand rotation(s)` : ''),
       el('dt', {}, 'Current material'), el('dd', { class: 'mono' }, k.currentKeyMaterialId || '—',
-        k.currentMaterialSince ? ` since ${fmtDate(k.currentMaterialSince)}` : '')),
+        k.currentMaterialSince ? ` since ${fmtDate(k.currentMaterialSince)}` : ''),
+      k.multiRegion ? el('dt', {}, 'Multi-Region') : null,
+      k.multiRegion ? el('dd', { id: 'related-keys' }, `${multiRegionText(k)}; related keys: `,
+        ...[k.multiRegion.primaryRegion, ...k.multiRegion.replicaRegions].filter((r) => r !== k.region).flatMap((r) =>
+          [el('button', { type: 'button', class: 'link', onclick: () => selectKey({ keyId: k.keyId, account: k.account, region: r }) }, r), ' '])) : null),
     el('div', { class: 'columns' },
       el('div', {},
         el('h2', {}, `Key material versions (${(detail.versions || []).length})`),

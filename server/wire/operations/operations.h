@@ -34,6 +34,8 @@ json DisableKey(OperationContext& op);
 json UpdateKeyDescription(OperationContext& op);
 json ScheduleKeyDeletion(OperationContext& op);
 json CancelKeyDeletion(OperationContext& op);
+json ReplicateKey(OperationContext& op);
+json UpdatePrimaryRegion(OperationContext& op);
 json TagResource(OperationContext& op);
 json UntagResource(OperationContext& op);
 json ListResourceTags(OperationContext& op);

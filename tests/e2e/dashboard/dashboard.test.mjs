@@ -157,3 +157,29 @@ test('clicking +365 days shows the AUTOMATIC rotations on the key timeline', asy
   await page.close();
   assert.deepEqual(pageErrors, []);
 });
+
+test('related multi-Region keys are shown together, and each key page links its related keys', async () => {
+  const mrk = (await kms('CreateKey', { Description: 'multi-Region', MultiRegion: true })).KeyMetadata.KeyId;
+  await kms('ReplicateKey', { KeyId: mrk, ReplicaRegion: 'eu-west-1' });
+  await kms('ReplicateKey', { KeyId: mrk, ReplicaRegion: 'ap-southeast-2' });
+  const page = await openDashboard(`${base}/_rotor/ui`);
+  const set = await page.waitForSelector(`#multi-region tr[data-key-id="${mrk}"]`);
+  const setText = await set.evaluate((e) => e.innerText);
+  assert.match(setText, /us-east-1 PRIMARY Enabled v1/);
+  assert.match(setText, /ap-southeast-2 REPLICA Enabled v1/);
+  assert.match(setText, /eu-west-1 REPLICA Enabled v1/);
+  // The primary's row in its Region names its replicas; a replica's page links the others.
+  const rows = await page.$$eval(`tr[tabindex][data-key-id="${mrk}"]`, (rs) => rs.map((e) => e.innerText));
+  assert.equal(rows.length, 3, rows.join(' | '));
+  assert.equal(rows.filter((t) => /multi-Region primary, replicas in eu-west-1, ap-southeast-2/.test(t)).length, 1);
+  assert.equal(rows.filter((t) => /multi-Region replica of us-east-1/.test(t)).length, 2);
+  const buttons = await set.$$('button');
+  const labels = await Promise.all(buttons.map((b) => b.evaluate((e) => e.textContent)));
+  await buttons[labels.indexOf('eu-west-1')].click();
+  await page.waitForFunction(() => /replica of us-east-1/.test(document.querySelector('#related-keys')?.innerText || ''));
+  const related = await page.$eval('#related-keys', (e) => e.innerText);
+  assert.match(related, /related keys: us-east-1 ap-southeast-2/);
+  assert.match(await page.$eval('#detail', (e) => e.innerText), /arn:aws:kms:eu-west-1:/);
+  await page.close();
+  assert.deepEqual(pageErrors, []);
+});

@@ -8,6 +8,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import {
   AlgorithmSuiteIdentifier,
+  AwsKmsMrkAwareSymmetricDiscoveryKeyringNode,
+  AwsKmsMrkAwareSymmetricKeyringNode,
   CommitmentPolicy,
   KMS,
   KmsKeyringNode,
@@ -21,6 +23,7 @@ import {
   EnableKeyCommand,
   GetKeyRotationStatusCommand,
   ListKeyRotationsCommand,
+  ReplicateKeyCommand,
   RotateKeyOnDemandCommand,
 } from '@aws-sdk/client-kms';
 
@@ -243,6 +246,41 @@ describe('AWS Encryption SDK KMS keyring against rotor', { timeout: 300_000 }, (
 
     await kms.send(new EnableKeyCommand({ KeyId: key.KeyId }));
     assert.equal((await decrypt(ring, result)).plaintext.toString(), 'soon unreadable');
+  });
+
+  it('multi-Region key: encrypt in us-east-1 with the primary, decrypt in eu-west-1 with the replica', T, async () => {
+    const primary = (await kms.send(new CreateKeyCommand({ Description: 'mrk', MultiRegion: true }))).KeyMetadata;
+    assert.match(primary.KeyId, /^mrk-[0-9a-f]{32}$/);
+    const replica = (await kms.send(new ReplicateKeyCommand({ KeyId: primary.KeyId, ReplicaRegion: 'eu-west-1' })))
+      .ReplicaKeyMetadata;
+    assert.equal(replica.Arn, `arn:aws:kms:eu-west-1:${ACCOUNT}:key/${primary.KeyId}`);
+    const us = new KMS({ ...kmsClientConfig(rotor.endpoint), region: 'us-east-1' });
+    const eu = new KMS({ ...kmsClientConfig(rotor.endpoint), region: 'eu-west-1' });
+    try {
+      const context = { purpose: 'cross-Region' };
+      const plaintext = randomBytes(10_000);
+      const { result, messageHeader } = await encrypt(
+        new AwsKmsMrkAwareSymmetricKeyringNode({ keyId: primary.Arn, client: us }), plaintext,
+        { encryptionContext: context });
+      assert.equal(messageHeader.encryptedDataKeys[0].providerInfo, primary.Arn);
+      // The MRK-aware keyring of the replica calls Decrypt in eu-west-1 with the replica's ARN.
+      const out = await decrypt(new AwsKmsMrkAwareSymmetricKeyringNode({ keyId: replica.Arn, client: eu }), result);
+      assert.ok(out.plaintext.equals(plaintext));
+      assertContextContains(out.messageHeader.encryptionContext, context);
+      // Discovery in eu-west-1 finds the related key by the ARN in the message.
+      const discovery = new AwsKmsMrkAwareSymmetricDiscoveryKeyringNode({
+        client: eu, discoveryFilter: { accountIDs: [ACCOUNT], partition: 'aws' } });
+      assert.ok((await decrypt(discovery, result)).plaintext.equals(plaintext));
+      // And back: a message made with the replica opens with the primary.
+      const back = await encrypt(new AwsKmsMrkAwareSymmetricKeyringNode({ keyId: replica.Arn, client: eu }),
+        Buffer.from('from eu'));
+      const home = await decrypt(new AwsKmsMrkAwareSymmetricKeyringNode({ keyId: primary.Arn, client: us }),
+        back.result);
+      assert.equal(home.plaintext.toString(), 'from eu');
+    } finally {
+      us.destroy();
+      eu.destroy();
+    }
   });
 
   it('a keyring for an unrelated key cannot decrypt', T, async () => {

@@ -462,8 +462,6 @@ class TerraformReplayTest(ServerTestCase):
                 kms.revoke_grant(KeyId=key_id, GrantId=grant_id)
             self.assertNotIn(grant_id, [g["GrantId"] for g in kms.list_grants(KeyId=key_id)["Grants"]])
 
-    @unittest.skip("Rotor does not implement multi-Region keys yet: CreateKey with MultiRegion=true "
-                   "and ReplicateKey answer UnsupportedOperationException")
     def test_replica_key_create_read_destroy(self):
         """aws_kms_key with multi_region = true, then aws_kms_replica_key: ReplicateKey in the
         primary's Region, DescribeKey in the replica's Region until Enabled, the read (DescribeKey,

@@ -35,6 +35,27 @@ std::string UuidFromBytes(const uint8_t* b) {
          hex.substr(16, 4) + "-" + hex.substr(20);
 }
 
+std::optional<KeyIdBytes> KeyIdToBytes(const std::string& key_id) {
+  KeyIdBytes out;
+  if (key_id.size() == 36 && key_id.compare(0, 4, "mrk-") == 0) {
+    for (size_t i = 0; i < 16; ++i) {
+      int hi = HexValue(key_id[4 + 2 * i]), lo = HexValue(key_id[5 + 2 * i]);
+      if (hi < 0 || lo < 0) return std::nullopt;
+      out.bytes[i] = static_cast<uint8_t>(hi << 4 | lo);
+    }
+    out.multi_region = true;
+    return out;
+  }
+  std::optional<std::array<uint8_t, 16>> uuid = UuidToBytes(key_id);
+  if (!uuid) return std::nullopt;
+  out.bytes = *uuid;
+  return out;
+}
+
+std::string KeyIdFromBytes(const uint8_t* b, bool multi_region) {
+  return multi_region ? "mrk-" + HexEncode(b, 16) : UuidFromBytes(b);
+}
+
 std::optional<CiphertextBlobView> DecodeCiphertextBlob(std::span<const uint8_t> blob) {
   if (blob.size() < kBlobOverhead || (blob[0] != kBlobFormatV1 && blob[0] != kBlobFormatMrk)) {
     return std::nullopt;
@@ -45,8 +66,7 @@ std::optional<CiphertextBlobView> DecodeCiphertextBlob(std::span<const uint8_t> 
   size_t ct_size = blob.size() - kBlobOverhead;
   CiphertextBlobView view(blob.first(kBlobHeaderSize), blob.subspan(21).first<kGcmIvSize>(),
                           blob.subspan(kBlobHeaderSize, ct_size), blob.last<kGcmTagSize>());
-  view.key_id = blob[0] == kBlobFormatMrk ? "mrk-" + HexEncode(blob.data() + 1, 16)
-                                          : UuidFromBytes(blob.data() + 1);
+  view.key_id = KeyIdFromBytes(blob.data() + 1, blob[0] == kBlobFormatMrk);
   view.material_version = version;
   return view;
 }
@@ -54,23 +74,11 @@ std::optional<CiphertextBlobView> DecodeCiphertextBlob(std::span<const uint8_t> 
 std::optional<Bytes> NewCiphertextBlob(const std::string& key_id, uint32_t material_version,
                                        std::span<const uint8_t, kGcmIvSize> iv,
                                        size_t plaintext_size) {
-  const bool mrk = key_id.size() == 36 && key_id.compare(0, 4, "mrk-") == 0;
-  std::optional<std::array<uint8_t, 16>> id;
-  if (mrk) {
-    std::array<uint8_t, 16> bytes{};
-    for (size_t i = 0; i < 16; ++i) {
-      int hi = HexValue(key_id[4 + 2 * i]), lo = HexValue(key_id[5 + 2 * i]);
-      if (hi < 0 || lo < 0) return std::nullopt;
-      bytes[i] = static_cast<uint8_t>(hi << 4 | lo);
-    }
-    id = bytes;
-  } else {
-    id = UuidToBytes(key_id);
-  }
+  std::optional<KeyIdBytes> id = KeyIdToBytes(key_id);
   if (!id) return std::nullopt;
   Bytes blob(kBlobOverhead + plaintext_size);
-  blob[0] = mrk ? kBlobFormatMrk : kBlobFormatV1;
-  std::copy(id->begin(), id->end(), blob.begin() + 1);
+  blob[0] = id->multi_region ? kBlobFormatMrk : kBlobFormatV1;
+  std::copy(id->bytes.begin(), id->bytes.end(), blob.begin() + 1);
   blob[17] = static_cast<uint8_t>(material_version >> 24);
   blob[18] = static_cast<uint8_t>(material_version >> 16);
   blob[19] = static_cast<uint8_t>(material_version >> 8);

@@ -62,4 +62,16 @@ std::optional<Bytes> NewCiphertextBlob(const std::string& key_id, uint32_t mater
 std::optional<std::array<uint8_t, 16>> UuidToBytes(const std::string& uuid);
 std::string UuidFromBytes(const uint8_t* b);
 
+// A key id as 16 bytes, for the binary formats that name a key (this blob,
+// import tokens): a UUID's bytes, or the bytes the 32 hex digits of a
+// multi-Region id ("mrk-...") spell, with which of the two it is.
+struct KeyIdBytes {
+  std::array<uint8_t, 16> bytes{};
+  bool multi_region = false;
+};
+// Nullopt when `key_id` is neither a lowercase UUID nor an "mrk-" id.
+std::optional<KeyIdBytes> KeyIdToBytes(const std::string& key_id);
+// The key id text of 16 bytes `b` (a UUID, or "mrk-" + 32 hex).
+std::string KeyIdFromBytes(const uint8_t* b, bool multi_region);
+
 }  // namespace rotor::core

@@ -128,6 +128,18 @@ ImportKeyMaterialResult KmsService::ImportKeyMaterial(const RequestContext& ctx,
         RequireState(k, StateRule::kManagement);
         RequireExternalOrigin(k);
         KeyRing ring = WholeRing(tx, std::move(k));
+        if (ring.key().IsReplica()) {
+          // Each related multi-Region key imports its own copy of the same
+          // material: a replica takes only its primary's material, at the
+          // version number it has there (developer guide, "Importing key
+          // material into multi-Region keys").
+          ImportSlot slot = ring.ImportSlotFor(material_id, req.import_type);
+          std::optional<KeyMaterialVersion> primary_version = tx.GetMaterialVersion(
+              {ring.key().scope.account, ring.key().primary_region}, ring.key().id, slot.version);
+          if (!primary_version || primary_version->material_id != material_id) {
+            throw KmsError::IncorrectKeyMaterial();
+          }
+        }
         KeyRing::Rows imported =
             ring.Import({material_id, req.import_type, ctx.now, req.description, valid_to});
         PutRows(tx, ring.key(), imported, &*material);

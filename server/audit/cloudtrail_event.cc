@@ -107,7 +107,7 @@ std::string IdFromKeyText(const std::string& text) {
   core::KeyReference ref = core::ParseKeyReference(text);
   if (ref.kind == core::KeyReference::Kind::kKeyArn ||
       ref.kind == core::KeyReference::Kind::kKeyId) {
-    if (core::IsKeyId(ref.id)) return ref.id;
+    if (core::IsKeyId(ref.id) || core::IsMultiRegionKeyId(ref.id)) return ref.id;
   }
   return "";
 }

@@ -491,3 +491,19 @@ TEST_CASE(
   f.Advance(2 * kHour);
   CHECK(f.service.DescribeKey(f.Ctx(), disabled.id).state == KeyState::kPendingImport);
 }
+
+TEST_CASE("An import token names a multi-Region key id and opens back to it") {
+  SeededRandom random(5);
+  KeySealer sealer(random.Secret(32), random);
+  ImportParameters params;
+  params.key_id = "mrk-1234abcd12ab34cd56ef1234567890ab";
+  params.valid_to = *ParseIso8601("2030-01-01T00:00:00Z");
+  params.algorithm = WrappingAlgorithm::kRsaesOaepSha256;
+  params.wrapping_spec = KeySpec::kRsa2048;
+  params.wrapping_private_key = SecretBytes(Bytes{1, 2, 3});
+  std::optional<ImportParameters> opened = OpenImportToken(sealer, SealImportToken(sealer, params));
+  REQUIRE(opened);
+  CHECK(opened->key_id == params.key_id);
+  params.key_id = "1234abcd-12ab-34cd-56ef-1234567890ab";
+  CHECK(OpenImportToken(sealer, SealImportToken(sealer, params))->key_id == params.key_id);
+}

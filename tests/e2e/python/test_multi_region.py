@@ -16,7 +16,8 @@ import tempfile
 import unittest
 import urllib.parse
 
-from rotor_harness import (DEFAULT_ACCOUNT, RotorServer, ServerTestCase, key_arn, parse_iso, run_rotor)
+from rotor_harness import (DEFAULT_ACCOUNT, ServerTestCase, key_arn, parse_iso, run_rotor)
+from test_asymmetric_import import import_material
 
 T0_TEXT = "2030-01-01T00:00:00Z"
 T0 = parse_iso(T0_TEXT)
@@ -198,6 +199,25 @@ class MultiRegionCryptoTest(MultiRegionTestBase):
         self.assertEqual(self.us.generate_mac(KeyId=mid, Message=b"m", MacAlgorithm="HMAC_SHA_384")["Mac"], mac)
         self.assertIs(self.us.verify_mac(KeyId=mid, Message=b"m", Mac=mac,
                                          MacAlgorithm="HMAC_SHA_384")["MacValid"], True)
+
+    def test_imported_material_each_related_key_imports_the_primarys(self):
+        kid, md = self.primary(Origin="EXTERNAL")
+        self.assertEqual(md["KeyState"], "PendingImport")
+        material = os.urandom(32)
+        first = import_material(self.us, kid, material)
+        rmd = self.replicate(kid)["ReplicaKeyMetadata"]
+        self.assertEqual((rmd["KeyState"], rmd["Origin"]), ("PendingImport", "EXTERNAL"))
+        self.replicate(kid, AP)
+        # Other material is refused; the primary's is taken, with the same KeyMaterialId.
+        self.assert_client_error(import_material, "IncorrectKeyMaterialException",
+                                 "The key material in the request is, expired, invalid, or is not the same key "
+                                 "material that was previously imported into this KMS key.",
+                                 self.ap, kid, os.urandom(32))
+        self.assertEqual(import_material(self.eu, kid, material)["KeyMaterialId"], first["KeyMaterialId"])
+        self.assertEqual(self.eu.describe_key(KeyId=kid)["KeyMetadata"]["KeyState"], "Enabled")
+        blob = self.us.encrypt(KeyId=kid, Plaintext=b"imported")["CiphertextBlob"]
+        self.assertEqual(self.eu.decrypt(CiphertextBlob=blob)["Plaintext"], b"imported")
+        self.assert_client_error(self.us.rotate_key_on_demand, "UnsupportedOperationException", "", KeyId=kid)
 
     def test_replica_state_is_its_own(self):
         kid, _ = self.primary()

@@ -141,9 +141,10 @@ TEST_CASE("Every key state against every operation class") {
       refused[{StateRule::kEnableDisable, s}] = InvalidState(std::string(StatePhrase(s)));
   }
 
-  // kPendingDeletionOnly (CancelKeyDeletion): one message for every other state.
+  // kPendingDeletionOnly (CancelKeyDeletion): PendingDeletion, or a multi-Region
+  // primary waiting for its replicas' deletion; one message for every other state.
   for (KeyState s : kAllStates) {
-    if (s != KeyState::kPendingDeletion)
+    if (s != KeyState::kPendingDeletion && s != KeyState::kPendingReplicaDeletion)
       refused[{StateRule::kPendingDeletionOnly, s}] = InvalidState("not pending deletion");
   }
 
@@ -164,9 +165,9 @@ TEST_CASE("Every key state against every operation class") {
       }
     }
   }
-  // 8 (kAny) + 1 + 1 + 1 (kRotationSettings) + 6 (kManagement) + 2 (kEnableDisable) + 1
+  // 8 (kAny) + 1 + 1 + 1 (kRotationSettings) + 6 (kManagement) + 2 (kEnableDisable) + 2
   // (kPendingDeletionOnly).
-  CHECK(accepted == 20);
+  CHECK(accepted == 21);
 }
 
 TEST_CASE("The recorded AWS texts for state errors, word for word") {

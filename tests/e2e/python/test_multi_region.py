@@ -212,7 +212,7 @@ class MultiRegionCryptoTest(MultiRegionTestBase):
         self.assert_client_error(import_material, "IncorrectKeyMaterialException",
                                  "The key material in the request is, expired, invalid, or is not the same key "
                                  "material that was previously imported into this KMS key.",
-                                 self.ap, kid, os.urandom(32))
+                                 kms=self.ap, key_id=kid, material=os.urandom(32))
         self.assertEqual(import_material(self.eu, kid, material)["KeyMaterialId"], first["KeyMaterialId"])
         self.assertEqual(self.eu.describe_key(KeyId=kid)["KeyMetadata"]["KeyState"], "Enabled")
         blob = self.us.encrypt(KeyId=kid, Plaintext=b"imported")["CiphertextBlob"]

@@ -20,6 +20,9 @@ constexpr std::array kErrorTable = {
     ErrorInfo{ErrorCode::kAccessDenied, "AccessDeniedException", 400},
     ErrorInfo{ErrorCode::kRequestTooLarge, "RequestEntityTooLargeException", 413},
     ErrorInfo{ErrorCode::kIncompleteSignature, "IncompleteSignatureException", 400},
+    ErrorInfo{ErrorCode::kUnrecognizedClient, "UnrecognizedClientException", 400},
+    ErrorInfo{ErrorCode::kInvalidSignature, "InvalidSignatureException", 400},
+    ErrorInfo{ErrorCode::kMissingAuthenticationToken, "MissingAuthenticationTokenException", 403},
     ErrorInfo{ErrorCode::kAlreadyExists, "AlreadyExistsException", 400},
     ErrorInfo{ErrorCode::kConflict, "ConflictException", 400},
     ErrorInfo{ErrorCode::kCustomKeyStoreNotFound, "CustomKeyStoreNotFoundException", 400},
@@ -83,6 +86,30 @@ const ErrorCode* AllErrorCodes(size_t* count) {
   return kAllCodes.data();
 }
 
+KmsError KmsError::UnrecognizedClient() {
+  return {ErrorCode::kUnrecognizedClient, "The security token included in the request is invalid."};
+}
+KmsError KmsError::SignatureDoesNotMatch() {
+  return {ErrorCode::kInvalidSignature,
+          "The request signature we calculated does not match the signature you provided. "
+          "Check your AWS Secret Access Key and signing method. Consult the service "
+          "documentation for details."};
+}
+KmsError KmsError::SignatureExpired(std::string_view request_time, std::string_view earliest,
+                                    std::string_view now) {
+  return {ErrorCode::kInvalidSignature,
+          Concat({"Signature expired: ", request_time, " is now earlier than ", earliest, " (", now,
+                  " - 5 min.)"})};
+}
+KmsError KmsError::SignatureNotYetCurrent(std::string_view request_time, std::string_view latest,
+                                          std::string_view now) {
+  return {ErrorCode::kInvalidSignature,
+          Concat({"Signature not yet current: ", request_time, " is still later than ", latest,
+                  " (", now, " + 5 min.)"})};
+}
+KmsError KmsError::MissingAuthenticationToken() {
+  return {ErrorCode::kMissingAuthenticationToken, "Missing Authentication Token"};
+}
 KmsError KmsError::InvalidKeyId(std::string_view id) {
   return {ErrorCode::kNotFound, Concat({"Invalid keyId '", id, "'"})};
 }

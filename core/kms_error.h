@@ -21,6 +21,11 @@ enum class ErrorCode {
   kAccessDenied,
   kRequestTooLarge,
   kIncompleteSignature,
+  // SigV4 verification in strict mode (server/wire/sigv4_verifier.h): AWS's
+  // common errors of the JSON protocol.
+  kUnrecognizedClient,          // unknown access key id or session token
+  kInvalidSignature,            // signature mismatch, or request time off the wall clock
+  kMissingAuthenticationToken,  // an unsigned request
   // Errors from the KMS model.
   kAlreadyExists,
   kConflict,
@@ -123,6 +128,27 @@ class KmsError : public std::runtime_error {
   static KmsError NotMultiRegionPrimary(std::string_view key_arn);
   // "The request would have succeeded, but the DryRun option is set."
   static KmsError DryRun();
+  // --- SigV4 (AWS's common errors; sources in docs/access-control.md). ---
+  // UnrecognizedClientException: "The security token included in the request is invalid."
+  static KmsError UnrecognizedClient();
+  // InvalidSignatureException: "The request signature we calculated does not match the
+  // signature you provided. Check your AWS Secret Access Key and signing method. Consult
+  // the service documentation for details."
+  static KmsError SignatureDoesNotMatch();
+  // InvalidSignatureException: "Signature expired: <request> is now earlier than
+  // <earliest> (<now> - 5 min.)"; times in ISO 8601 basic form (20261201T063000Z).
+  static KmsError SignatureExpired(std::string_view request_time, std::string_view earliest,
+                                   std::string_view now);
+  // InvalidSignatureException: "Signature not yet current: <request> is still later than
+  // <latest> (<now> + 5 min.)"
+  static KmsError SignatureNotYetCurrent(std::string_view request_time, std::string_view latest,
+                                         std::string_view now);
+  // MissingAuthenticationTokenException: "Missing Authentication Token" (HTTP 403).
+  static KmsError MissingAuthenticationToken();
+  // IncompleteSignatureException with `message` (the SigV4 parser's texts).
+  static KmsError IncompleteSignature(std::string message) {
+    return {ErrorCode::kIncompleteSignature, std::move(message)};
+  }
   // AWS sends InvalidCiphertextException with an empty message.
   static KmsError InvalidCiphertext();
   // "The key material in the request is, expired, invalid, or is not the same

@@ -11,6 +11,7 @@
 
 #include "core/clock.h"
 #include "core/ids.h"
+#include "core/principal.h"
 
 namespace rotor::core {
 
@@ -26,6 +27,14 @@ struct RequestContext {
   // GetKeyLastUsage reports. Points at storage that outlives the request (the
   // operation table's row).
   std::string_view operation;
+  // Strict mode (--auth strict): the caller whose SigV4 signature the server
+  // verified (core/principal.h; owned by the server's credential table, valid
+  // for the server's life). Null in open mode: no caller is verified.
+  const Principal* principal = nullptr;
+  // Strict mode: the wall clock's reading for this request, which the
+  // signature's time check uses even when `now` comes from the virtual clock
+  // (the same reading as `now` on the system clock). Unset in open mode.
+  Timestamp wall_now{};
 };
 
 }  // namespace rotor::core

@@ -221,6 +221,12 @@ const std::vector<Flag<Config>>& ServerFlags() {
       {"--audit-max-events", true,
        [](Config& c, auto& n, auto& v) { c.audit_max_events = ParseInt(n, v, 0, INT64_MAX); }},
       Text("--seed-file", &Config::seed_file),
+      {"--auth", true,
+       [](Config& c, auto& n, auto& v) {
+         if (v != "open" && v != "strict") throw ConfigError(n + " must be open or strict");
+         c.strict_auth = v == "strict";
+       }},
+      Text("--credentials-file", &Config::credentials_file),
   };
   return kFlags;
 }
@@ -320,6 +326,8 @@ std::string UsageText() {
          "off)\n"
          "  --seed-file F                 load keys and aliases from a YAML/JSON seed file at "
          "start\n"
+         "  --auth open|strict            strict: verify every request's SigV4 signature (open)\n"
+         "  --credentials-file F          access keys and principals for strict mode (YAML/JSON)\n"
          "Every option is also an environment variable: --data-dir is ROTOR_DATA_DIR, etc.\n"
          "local-kms's PORT, KMS_ACCOUNT_ID, KMS_REGION, KMS_SEED_PATH, KMS_DATA_PATH work too.\n"
          "\n"

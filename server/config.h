@@ -45,6 +45,12 @@ struct Config {
   std::string audit_log;              // JSON-lines file of audit events; empty: none
   int64_t audit_max_events = 100000;  // events kept in audit.db (newest); 0: no audit trail
   std::string seed_file;              // YAML or JSON seed loaded at start; empty: none
+  // --auth strict: every KMS request's SigV4 signature is verified
+  // (docs/access-control.md); open (false) checks none, as before.
+  bool strict_auth = false;
+  // Access keys and their principals (YAML or JSON; server/credentials_file.h);
+  // empty: strict mode knows the built-in test pairs only.
+  std::string credentials_file;
   bool help = false;
 };
 

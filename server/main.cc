@@ -25,6 +25,7 @@
 #include "server/config.h"
 #include "server/front_dispatcher.h"
 #include "server/http/http_server.h"
+#include "server/seed/credentials_file.h"
 #include "server/seed/seed_file.h"
 #include "server/tools/tools.h"
 #include "server/wire/router.h"
@@ -108,8 +109,23 @@ core::SecretBytes OpenRootKey(const server::Config& config, const std::string& d
   return key;
 }
 
+// Strict mode's verifier: the credentials file's access keys, else the
+// built-in test pairs; null in open mode. A credentials file is read (and
+// refused when invalid) in both modes, so a mistake shows at once.
+std::shared_ptr<const server::wire::SigV4Verifier> MakeVerifier(const server::Config& config) {
+  std::vector<server::wire::AccessKey> keys;
+  if (!config.credentials_file.empty()) {
+    keys = server::seed::ReadCredentialsFile(config.credentials_file);
+  }
+  if (!config.strict_auth) return nullptr;
+  if (config.credentials_file.empty()) keys = server::wire::BuiltInAccessKeys(config.account_id);
+  return std::make_shared<const server::wire::SigV4Verifier>(std::move(keys));
+}
+
 int Serve(const server::Config& config) {
   RaiseDescriptorLimit();
+  // First: it outlives everything that may hold one of its principals.
+  std::shared_ptr<const server::wire::SigV4Verifier> verifier = MakeVerifier(config);
   std::unique_ptr<ScratchDir> scratch;
   std::string data_dir = config.data_dir;
   if (config.in_memory) {
@@ -200,7 +216,12 @@ int Serve(const server::Config& config) {
   core::KeyInventory inventory(repo);  // whole-store reads for the admin API
   server::admin::AdminEndpoints admin(service, inventory, *clock, virtual_clock.get(), audit.get(),
                                       admin_options);
-  server::wire::Router router(service, *clock, {config.account_id, config.region});
+  server::wire::RouterOptions router_options;
+  router_options.default_account = config.account_id;
+  router_options.default_region = config.region;
+  router_options.verifier = verifier;
+  router_options.wall_clock = &system_clock;
+  server::wire::Router router(service, *clock, router_options);
   if (audit) router.SetObserver(audit.get());
   server::FrontDispatcher front(router, admin,
                                 server::http::HostAllowList(config.host, config.allowed_hosts));
@@ -236,10 +257,13 @@ int Serve(const server::Config& config) {
 
   std::string url = "http://" + config.host + ":" + std::to_string(port);
   std::printf(
-      "rotor %s listening on %s (account %s, region %s, clock %s, data %s); try: aws "
+      "rotor %s listening on %s (account %s, region %s, clock %s%s, data %s); try: aws "
       "--endpoint-url %s kms list-keys\n",
       ROTOR_VERSION, url.c_str(), config.account_id.c_str(), config.region.c_str(),
-      clock_text.c_str(), config.in_memory ? "in memory" : data_dir.c_str(), url.c_str());
+      clock_text.c_str(),
+      verifier ? (", auth strict, " + std::to_string(verifier->size()) + " access keys").c_str()
+               : "",
+      config.in_memory ? "in memory" : data_dir.c_str(), url.c_str());
   std::fflush(stdout);
 
   http_server.Run();

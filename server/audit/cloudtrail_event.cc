@@ -184,13 +184,37 @@ core::AuditEvent ApiCallEvent(const ApiCallSnapshot& call, const std::string& ev
   text.reserve(1024);
   RecordWriter w(text);
   w.Str("eventVersion", "1.08");
-  w.Object("userIdentity")
-      .Str("type", "IAMUser")
-      .Str("principalId", access_key)
-      .Str("arn", "arn:aws:iam::" + scope.account + ":user/rotor")
-      .Str("accountId", scope.account)
-      .Str("accessKeyId", access_key)
-      .End();
+  if (const core::Principal* p = call.ctx.principal) {
+    // Strict mode: the verified caller, as CloudTrail fills userIdentity.
+    w.Object("userIdentity")
+        .Str("type", core::ToString(p->type))
+        .Str("principalId", p->principal_id)
+        .Str("arn", p->arn)
+        .Str("accountId", p->account)
+        .Str("accessKeyId", p->access_key_id);
+    if (p->type == core::PrincipalType::kIamUser) w.Str("userName", p->name);
+    if (p->type == core::PrincipalType::kAssumedRole) {
+      std::string_view role_id(p->principal_id);
+      w.Object("sessionContext")
+          .Object("sessionIssuer")
+          .Str("type", "Role")
+          .Str("principalId", role_id.substr(0, role_id.find(':')))
+          .Str("arn", p->principal_arn)
+          .Str("accountId", p->account)
+          .Str("userName", p->name)
+          .End()
+          .End();
+    }
+    w.End();
+  } else {
+    w.Object("userIdentity")
+        .Str("type", "IAMUser")
+        .Str("principalId", access_key)
+        .Str("arn", "arn:aws:iam::" + scope.account + ":user/rotor")
+        .Str("accountId", scope.account)
+        .Str("accessKeyId", access_key)
+        .End();
+  }
   w.Str("eventTime", IsoSeconds(call.ctx.now))
       .Str("eventSource", "kms.amazonaws.com")
       .Str("eventName", call.operation)

@@ -479,21 +479,31 @@ void EmitYaml(YAML::Emitter& out, const json& v) {
 
 }  // namespace
 
-core::SeedDocument ParseSeedText(const std::string& text, bool yaml, const std::string& name,
-                                 const core::Scope& default_scope) {
-  json root;
+json ReadDocumentText(const std::string& text, bool yaml, const std::string& name) {
   if (yaml) {
     try {
-      root = FromYaml(YAML::Load(text));
+      return FromYaml(YAML::Load(text));
     } catch (const YAML::Exception& e) {
       throw SeedError(name + ": not valid YAML: " + e.what());
     }
-  } else {
-    wire::JsonParseError error;
-    std::optional<json> doc = wire::ReadJsonText(text, 64, &error);
-    if (!doc) throw SeedError(name + ": not valid JSON: " + error.message);
-    root = std::move(*doc);
   }
+  wire::JsonParseError error;
+  std::optional<json> doc = wire::ReadJsonText(text, 64, &error);
+  if (!doc) throw SeedError(name + ": not valid JSON: " + error.message);
+  return std::move(*doc);
+}
+
+std::string ReadWholeFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw SeedError(path + ": cannot be read");
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
+core::SeedDocument ParseSeedText(const std::string& text, bool yaml, const std::string& name,
+                                 const core::Scope& default_scope) {
+  json root = ReadDocumentText(text, yaml, name);
   try {
     return Reader(default_scope).Document(root);
   } catch (const SeedError& e) {
@@ -502,12 +512,8 @@ core::SeedDocument ParseSeedText(const std::string& text, bool yaml, const std::
 }
 
 core::SeedDocument ReadSeedFile(const std::string& path, const core::Scope& default_scope) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw SeedError(path + ": cannot be read");
-  std::stringstream buf;
-  buf << in.rdbuf();
   bool json_file = path.size() >= 5 && path.substr(path.size() - 5) == ".json";
-  return ParseSeedText(buf.str(), !json_file, path, default_scope);
+  return ParseSeedText(ReadWholeFile(path), !json_file, path, default_scope);
 }
 
 std::string WriteSeedText(const core::SeedDocument& doc, bool yaml) {

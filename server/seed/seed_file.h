@@ -4,6 +4,7 @@
 // as YAML or JSON. docs/seed-files.md is the reference.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "core/ids.h"
@@ -16,6 +17,13 @@ namespace rotor::server::seed {
 core::SeedDocument ReadSeedFile(const std::string& path, const core::Scope& default_scope);
 core::SeedDocument ParseSeedText(const std::string& text, bool yaml, const std::string& name,
                                  const core::Scope& default_scope);
+
+// The document of a YAML (every scalar a string) or JSON text, for the files
+// Rotor reads at start (seed files, the credentials file). Throws
+// core::SeedError "<name>: not valid YAML: ..." / "<name>: not valid JSON: ...".
+nlohmann::json ReadDocumentText(const std::string& text, bool yaml, const std::string& name);
+// The text of the file at `path`; throws core::SeedError "<path>: cannot be read".
+std::string ReadWholeFile(const std::string& path);
 
 // The same layout, for `rotor export`.
 std::string WriteSeedText(const core::SeedDocument& doc, bool yaml);

@@ -39,13 +39,24 @@ HttpResponse Router::Handle(const HttpRequest& req, const http::Peer& peer,
   core::RequestContext ctx;
   ctx.request_id = ids_.Uuid();
   ctx.now = clock_.Now();
+  const SigV4Verifier* verifier = options_.verifier.get();
+  if (verifier) {
+    // The keyspace an unverified request's audit record names.
+    ctx.scope = core::Scope{options_.default_account, options_.default_region};
+    ctx.wall_now = clock_.IsVirtual() && options_.wall_clock ? options_.wall_clock->Now() : ctx.now;
+  }
   ctx.source_ip = peer.address;
   ctx.user_agent = std::string(http::HeaderValue(req, "User-Agent"));
   std::string_view name = OperationName(req);
   nlohmann::json body;
   nlohmann::json response;
   try {
-    if (req.method() != http::verb::post || req.target() != "/") {
+    std::optional<VerifiedCaller> caller;
+    if (verifier) caller = verifier->Verify(req, ctx.wall_now);  // before all else, as AWS
+    std::string_view target(req.target().data(), req.target().size());
+    // A presigned request (strict mode) carries its signature in the query.
+    if (caller) target = target.substr(0, target.find('?'));
+    if (req.method() != http::verb::post || target != "/") {
       throw core::KmsError(
           core::ErrorCode::kUnknownOperation,
           "Rotor serves the KMS JSON 1.1 protocol: POST / with an X-Amz-Target header.");
@@ -57,10 +68,16 @@ HttpResponse Router::Handle(const HttpRequest& req, const http::Peer& peer,
       throw core::KmsError(core::ErrorCode::kUnknownOperation, "");
     }
     ctx.operation = op->name;  // the row's name: static storage, outlives the request
-    std::optional<SigV4Credential> credential =
-        ParseAuthorization(http::HeaderValue(req, "Authorization"));
-    ctx.scope = ScopeFor(credential, options_.default_account, options_.default_region);
-    if (credential) ctx.access_key_id = credential->access_key_id;
+    if (caller) {
+      ctx.principal = caller->principal;
+      ctx.scope = core::Scope{caller->principal->account, std::move(caller->region)};
+      ctx.access_key_id = caller->principal->access_key_id;
+    } else {
+      std::optional<SigV4Credential> credential =
+          ParseAuthorization(http::HeaderValue(req, "Authorization"));
+      ctx.scope = ScopeFor(credential, options_.default_account, options_.default_region);
+      if (credential) ctx.access_key_id = credential->access_key_id;
+    }
     body = ParseRequestBody(req.body());
     DecodedBlobs blobs = validator_.Validate(op->name, body);
     // Every operation whose model input has GrantTokens takes them; a token

@@ -4,7 +4,9 @@
 //
 // For each request it does, once and in this order: target lookup in the
 // operation table (Find, whose row the transport hands back to Handle), SigV4
-// scope, one clock reading, body parsing and model validation, then the
+// scope (in strict mode: the signature verified first, server/wire/sigv4_verifier.h),
+// one clock reading (two in strict mode on a virtual clock: the wall clock's
+// too, for the signature's time), body parsing and model validation, then the
 // handler. Errors are caught here and only here and
 // written by the one JSON error writer (server/http/error_response.h): a
 // KmsError becomes {"__type","message"} with AWS's status; an internal error
@@ -25,12 +27,19 @@
 #include "server/http/request_handler.h"
 #include "server/wire/api_call_observer.h"
 #include "server/wire/request_validator.h"
+#include "server/wire/sigv4_verifier.h"
 
 namespace rotor::server::wire {
 
 struct RouterOptions {
   std::string default_account = "111122223333";
   std::string default_region = "us-east-1";
+  // Strict mode (--auth strict): every request's SigV4 signature is verified
+  // by `verifier` against the wall clock `wall_clock`, and the verified
+  // principal's account and the credential's region are the keyspace. Null:
+  // open mode (no check, no extra clock reading).
+  std::shared_ptr<const SigV4Verifier> verifier;
+  const core::Clock* wall_clock = nullptr;
 };
 
 class Router final : public http::RequestHandler {

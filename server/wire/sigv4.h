@@ -19,6 +19,11 @@ struct SigV4Credential {
   std::string date;
   std::string region;
   std::string service;
+  // The header's SignedHeaders and Signature values as sent (empty when the
+  // parameter is absent: ParseAuthorization does not require SignedHeaders;
+  // the verifier, server/wire/sigv4_verifier.h, does).
+  std::string signed_headers;
+  std::string signature;
 };
 
 // Nullopt for an absent header; throws KmsError(IncompleteSignatureException)

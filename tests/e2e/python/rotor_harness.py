@@ -284,25 +284,30 @@ class RotorServer:
 
     # ------------------------------------------------------------ clients
     def client(self, region: str = DEFAULT_REGION, access_key: str = DUMMY_ACCESS_KEY,
-               validate: bool = False, timeout: float = 15.0):
+               validate: bool = False, timeout: float = 15.0, *, secret: str = DUMMY_SECRET,
+               session_token: str | None = None):
         """boto3 KMS client bound to this server.
 
         Client-side parameter validation is off by default so the SERVER's
         validation is what the tests see (botocore would otherwise reject
         e.g. RotationPeriodInDays=89 before sending)."""
         session = boto3.session.Session(aws_access_key_id=access_key,
-                                        aws_secret_access_key=DUMMY_SECRET,
+                                        aws_secret_access_key=secret,
+                                        aws_session_token=session_token,
                                         region_name=region)
         cfg = Config(retries={"max_attempts": 1, "mode": "standard"},
                      connect_timeout=5, read_timeout=timeout,
                      parameter_validation=validate, max_pool_connections=16)
         return session.client("kms", endpoint_url=self.url, config=cfg)
 
-    def cli_env(self, region: str = DEFAULT_REGION, access_key: str = DUMMY_ACCESS_KEY) -> dict:
+    def cli_env(self, region: str = DEFAULT_REGION, access_key: str = DUMMY_ACCESS_KEY, *,
+                secret: str = DUMMY_SECRET, session_token: str | None = None) -> dict:
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        if session_token:
+            env["AWS_SESSION_TOKEN"] = session_token
         env.update({
             "AWS_ACCESS_KEY_ID": access_key,
-            "AWS_SECRET_ACCESS_KEY": DUMMY_SECRET,
+            "AWS_SECRET_ACCESS_KEY": secret,
             "AWS_DEFAULT_REGION": region,
             "AWS_REGION": region,
             "AWS_CONFIG_FILE": self.cli_config,
@@ -315,12 +320,15 @@ class RotorServer:
         })
         return env
 
-    def _cli(self, prefix, args, region, access_key, input_bytes, cwd):
+    def _cli(self, prefix, args, region, access_key, input_bytes, cwd, secret=DUMMY_SECRET,
+             session_token=None):
         cmd = list(prefix) + ["--endpoint-url", self.url, "--region", region,
                               "--cli-connect-timeout", "5", "--cli-read-timeout", "20",
                               "--output", "json"] + list(args)
         p = subprocess.run(cmd, input=input_bytes, capture_output=True,
-                           env=self.cli_env(region, access_key), timeout=CLI_TIMEOUT, cwd=cwd)
+                           env=self.cli_env(region, access_key, secret=secret,
+                                            session_token=session_token),
+                           timeout=CLI_TIMEOUT, cwd=cwd)
         out = p.stdout.decode(errors="replace")
         parsed = None
         if out.strip():
@@ -331,16 +339,20 @@ class RotorServer:
         return p.returncode, parsed, p.stderr.decode(errors="replace")
 
     def cli_v2(self, args, region: str = DEFAULT_REGION, access_key: str = DUMMY_ACCESS_KEY,
-               input_bytes: bytes | None = None, cwd: str | None = None):
+               input_bytes: bytes | None = None, cwd: str | None = None, *,
+               secret: str = DUMMY_SECRET, session_token: str | None = None):
         """Runs Debian's aws CLI v2: returns (exit code, parsed JSON stdout or None, stderr)."""
-        return self._cli([CLI_V2], args, region, access_key, input_bytes, cwd)
+        return self._cli([CLI_V2], args, region, access_key, input_bytes, cwd, secret,
+                         session_token)
 
     def cli_v1(self, args, region: str = DEFAULT_REGION, access_key: str = DUMMY_ACCESS_KEY,
-               input_bytes: bytes | None = None, cwd: str | None = None):
+               input_bytes: bytes | None = None, cwd: str | None = None, *,
+               secret: str = DUMMY_SECRET, session_token: str | None = None):
         """Runs aws CLI v1 (python3 -m awscli): (exit code, parsed JSON stdout or None, stderr).
 
         Used for rotate-key-on-demand / list-key-rotations, which CLI v2 2.9 lacks."""
-        return self._cli(CLI_V1, args, region, access_key, input_bytes, cwd)
+        return self._cli(CLI_V1, args, region, access_key, input_bytes, cwd, secret,
+                         session_token)
 
     def shell(self, command: str, region: str = DEFAULT_REGION, cwd: str | None = None):
         """Runs a bash pipeline (set -o pipefail) with the CLI environment.

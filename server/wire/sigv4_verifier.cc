@@ -1,0 +1,607 @@
+#include "server/wire/sigv4_verifier.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/sha.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cstdio>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+
+#include "core/kms_error.h"
+#include "server/wire/sigv4.h"
+
+namespace rotor::server::wire {
+namespace {
+
+using core::KmsError;
+
+constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
+constexpr std::string_view kUnsignedPayload = "UNSIGNED-PAYLOAD";
+constexpr auto kSkew = std::chrono::minutes(5);
+// Signing keys kept: each (access key, date, region, service) signed with
+// lately. Only verified requests add one, so the bound is reached only by
+// real use over many days or regions; then the cache starts over.
+constexpr size_t kMaxSigningKeys = 4096;
+
+std::string Hex(const unsigned char* data, size_t n) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out(n * 2, '0');
+  for (size_t i = 0; i < n; ++i) {
+    out[2 * i] = kDigits[data[i] >> 4];
+    out[2 * i + 1] = kDigits[data[i] & 0xf];
+  }
+  return out;
+}
+
+std::array<uint8_t, 32> Hmac(const void* key, size_t key_len, std::string_view data) {
+  std::array<uint8_t, 32> out{};
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), key, static_cast<int>(key_len),
+       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out.data(), &len);
+  return out;
+}
+
+std::array<uint8_t, 32> DeriveSigningKey(std::string_view secret, std::string_view date,
+                                         std::string_view region, std::string_view service) {
+  std::string k_secret = "AWS4";
+  k_secret.append(secret);
+  auto k_date = Hmac(k_secret.data(), k_secret.size(), date);
+  OPENSSL_cleanse(k_secret.data(), k_secret.size());
+  auto k_region = Hmac(k_date.data(), k_date.size(), region);
+  auto k_service = Hmac(k_region.data(), k_region.size(), service);
+  return Hmac(k_service.data(), k_service.size(), "aws4_request");
+}
+
+bool IsUnreserved(unsigned char c) {
+  return std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~';
+}
+
+void AppendEncoded(std::string& out, std::string_view s, bool keep_slash) {
+  static constexpr char kDigits[] = "0123456789ABCDEF";
+  for (unsigned char c : s) {
+    if (IsUnreserved(c) || (keep_slash && c == '/')) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kDigits[c >> 4];
+      out += kDigits[c & 0xf];
+    }
+  }
+}
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// RFC 3986 percent-decoding; a '%' not followed by two hex digits stays as it is.
+std::string PercentDecode(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && HexValue(s[i + 1]) >= 0 && HexValue(s[i + 2]) >= 0) {
+      out += static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2]));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+struct QueryParam {
+  std::string name;
+  std::string value;
+};
+
+std::vector<QueryParam> ParseQuery(std::string_view query) {
+  std::vector<QueryParam> params;
+  while (!query.empty()) {
+    size_t amp = query.find('&');
+    std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    if (pair.empty()) continue;
+    size_t eq = pair.find('=');
+    params.push_back({PercentDecode(pair.substr(0, eq)), eq == std::string_view::npos
+                                                             ? std::string()
+                                                             : PercentDecode(pair.substr(eq + 1))});
+  }
+  return params;
+}
+
+const std::string* FindParam(const std::vector<QueryParam>& params, std::string_view name) {
+  for (const auto& p : params) {
+    if (p.name == name) return &p.value;
+  }
+  return nullptr;
+}
+
+// The canonical URI of a non-S3 service: the path with "." and ".." segments
+// and empty segments removed, each segment URI-encoded (the path as sent is
+// encoded once more, so "%20" becomes "%2520").
+std::string CanonicalUri(std::string_view path) {
+  std::vector<std::string_view> segments;
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t slash = path.find('/', start);
+    std::string_view seg =
+        path.substr(start, slash == std::string_view::npos ? path.npos : slash - start);
+    if (seg == "..") {
+      if (!segments.empty()) segments.pop_back();
+    } else if (!seg.empty() && seg != ".") {
+      segments.push_back(seg);
+    }
+    if (slash == std::string_view::npos) break;
+    start = slash + 1;
+  }
+  bool trailing = path.size() > 1 && path.back() == '/';
+  std::string out;
+  for (std::string_view seg : segments) {
+    out += '/';
+    AppendEncoded(out, seg, false);
+  }
+  if (out.empty() || trailing) out += '/';
+  return out;
+}
+
+std::string CanonicalQuery(std::string_view query) {
+  std::vector<QueryParam> params = ParseQuery(query);
+  std::vector<std::pair<std::string, std::string>> encoded;
+  encoded.reserve(params.size());
+  for (const auto& p : params) {
+    std::string name, value;
+    AppendEncoded(name, p.name, false);
+    AppendEncoded(value, p.value, false);
+    encoded.emplace_back(std::move(name), std::move(value));
+  }
+  std::sort(encoded.begin(), encoded.end());
+  std::string out;
+  for (const auto& [name, value] : encoded) {
+    if (!out.empty()) out += '&';
+    out += name;
+    out += '=';
+    out += value;
+  }
+  return out;
+}
+
+// A header value as SigV4 canonicalises it: leading and trailing spaces and
+// tabs removed, each run of spaces folded into one.
+void AppendTrimmed(std::string& out, std::string_view value) {
+  size_t b = value.find_first_not_of(" \t");
+  if (b == std::string_view::npos) return;
+  size_t e = value.find_last_not_of(" \t");
+  value = value.substr(b, e - b + 1);
+  bool space = false;
+  for (char c : value) {
+    if (c == ' ' || c == '\t') {
+      space = true;
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += c;
+  }
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::vector<std::string> SplitSignedHeaders(std::string_view list) {
+  std::vector<std::string> names;
+  while (!list.empty()) {
+    size_t semi = list.find(';');
+    std::string_view name = list.substr(0, semi);
+    if (!name.empty()) names.push_back(Lower(name));
+    list = semi == std::string_view::npos ? std::string_view() : list.substr(semi + 1);
+  }
+  return names;
+}
+
+bool AllDigits(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+int Number(std::string_view s) {
+  int n = 0;
+  for (char c : s) n = n * 10 + (c - '0');
+  return n;
+}
+
+core::Timestamp FromCivil(int y, int mo, int d, int h, int mi, int s) {
+  using namespace std::chrono;
+  sys_days date = year_month_day{year{y}, month{static_cast<unsigned>(mo)},
+                                 std::chrono::day{static_cast<unsigned>(d)}};
+  return core::Timestamp(
+      duration_cast<core::Millis>(date.time_since_epoch() + hours(h) + minutes(mi) + seconds(s)));
+}
+
+bool ValidCivil(int mo, int d, int h, int mi, int s) {
+  return mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h <= 23 && mi <= 59 && s <= 60;
+}
+
+// "20150830T123600Z" (ISO 8601 basic format).
+std::optional<core::Timestamp> ParseAmzDate(std::string_view s) {
+  if (s.size() != 16 || s[8] != 'T' || s[15] != 'Z' || !AllDigits(s.substr(0, 8)) ||
+      !AllDigits(s.substr(9, 6))) {
+    return std::nullopt;
+  }
+  int mo = Number(s.substr(4, 2)), d = Number(s.substr(6, 2)), h = Number(s.substr(9, 2)),
+      mi = Number(s.substr(11, 2)), sec = Number(s.substr(13, 2));
+  if (!ValidCivil(mo, d, h, mi, sec)) return std::nullopt;
+  return FromCivil(Number(s.substr(0, 4)), mo, d, h, mi, sec);
+}
+
+// "Sun, 30 Aug 2015 12:36:00 GMT" (RFC 9110 IMF-fixdate, the Date header's form).
+std::optional<core::Timestamp> ParseHttpDate(std::string_view s) {
+  static constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  if (s.size() != 29 || s.substr(3, 2) != ", " || s.substr(25) != " GMT" || s[7] != ' ' ||
+      s[11] != ' ' || s[16] != ' ' || s[19] != ':' || s[22] != ':') {
+    return std::nullopt;
+  }
+  std::string_view day = s.substr(5, 2), year = s.substr(12, 4), hh = s.substr(17, 2),
+                   mm = s.substr(20, 2), ss = s.substr(23, 2);
+  if (!AllDigits(day) || !AllDigits(year) || !AllDigits(hh) || !AllDigits(mm) || !AllDigits(ss)) {
+    return std::nullopt;
+  }
+  int month = 0;
+  for (int i = 0; i < 12; ++i) {
+    if (s.substr(8, 3) == kMonths[i]) month = i + 1;
+  }
+  if (!ValidCivil(month, Number(day), Number(hh), Number(mm), Number(ss))) return std::nullopt;
+  return FromCivil(Number(year), month, Number(day), Number(hh), Number(mm), Number(ss));
+}
+
+// "20150830T123600Z".
+std::string AmzDate(core::Timestamp t) {
+  using namespace std::chrono;
+  auto day = floor<days>(t);
+  year_month_day ymd{day};
+  hh_mm_ss<seconds> tod{duration_cast<seconds>(t - day)};
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d%02u%02uT%02d%02d%02dZ", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                static_cast<int>(tod.hours().count()), static_cast<int>(tod.minutes().count()),
+                static_cast<int>(tod.seconds().count()));
+  return buf;
+}
+
+[[noreturn]] void Incomplete(std::string message) {
+  throw KmsError::IncompleteSignature(std::move(message));
+}
+
+// Everything the signer sent about its signature, from either form.
+struct Presented {
+  SigV4Credential credential;
+  std::string amz_date;  // ISO basic form (from X-Amz-Date, or the Date header converted)
+  core::Timestamp time;
+  std::string signature;
+  std::vector<std::string> signed_headers;
+  std::string session_token;
+  std::optional<int64_t> expires_seconds;  // the query form's X-Amz-Expires
+};
+
+// The request's time: X-Amz-Date, else the Date header.
+bool ReadHeaderTime(const http::HttpRequest& req, Presented& p) {
+  std::string_view amz = http::HeaderValue(req, "X-Amz-Date");
+  if (!amz.empty()) {
+    auto t = ParseAmzDate(amz);
+    if (!t) {
+      Incomplete("Date must be in ISO-8601 'basic format'. Got '" + std::string(amz) +
+                 "'. See http://en.wikipedia.org/wiki/ISO_8601");
+    }
+    p.amz_date = std::string(amz);
+    p.time = *t;
+    return true;
+  }
+  std::string_view date = http::HeaderValue(req, http::field::date);
+  if (date.empty()) return false;
+  auto t = ParseHttpDate(date);
+  if (!t) Incomplete("Date header is not a valid HTTP date: '" + std::string(date) + "'.");
+  p.time = *t;
+  p.amz_date = AmzDate(*t);
+  return true;
+}
+
+Presented FromHeader(const http::HttpRequest& req, std::string_view auth) {
+  // AWS names every missing part at once, then echoes the header.
+  std::string missing;
+  auto has = [&](std::string_view name) {
+    size_t at = auth.find(name);
+    return at != std::string_view::npos;
+  };
+  if (auth.substr(0, kAlgorithm.size()) == kAlgorithm) {
+    if (!has("Credential=")) missing += "Authorization header requires 'Credential' parameter. ";
+    if (!has("Signature=")) missing += "Authorization header requires 'Signature' parameter. ";
+    if (!has("SignedHeaders=")) {
+      missing += "Authorization header requires 'SignedHeaders' parameter. ";
+    }
+  }
+  Presented p;
+  bool dated = ReadHeaderTime(req, p);
+  if (!dated) {
+    missing +=
+        "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ";
+  }
+  if (!missing.empty()) Incomplete(missing + "Authorization=" + std::string(auth));
+  std::optional<SigV4Credential> credential = ParseAuthorization(auth);
+  p.credential = std::move(*credential);
+  p.signature = p.credential.signature;
+  p.signed_headers = SplitSignedHeaders(p.credential.signed_headers);
+  p.session_token = std::string(http::HeaderValue(req, "X-Amz-Security-Token"));
+  return p;
+}
+
+Presented FromQuery(const http::HttpRequest& req, const std::vector<QueryParam>& params) {
+  std::string missing;
+  for (std::string_view name : {"X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature",
+                                "X-Amz-Date", "X-Amz-SignedHeaders", "X-Amz-Expires"}) {
+    if (!FindParam(params, name)) {
+      missing += missing.empty() ? "'" : ", '";
+      missing += name;
+      missing += "'";
+    }
+  }
+  if (!missing.empty()) {
+    Incomplete("AWS query-string parameters must include " + missing +
+               ". Re-examine the query-string parameters.");
+  }
+  if (*FindParam(params, "X-Amz-Algorithm") != kAlgorithm) {
+    Incomplete("X-Amz-Algorithm only supports \"AWS4-HMAC-SHA256\"");
+  }
+  Presented p;
+  // The credential through the header parser: one reading of its five parts.
+  std::optional<SigV4Credential> credential =
+      ParseAuthorization(std::string(kAlgorithm) +
+                         " Credential=" + *FindParam(params, "X-Amz-Credential") + ", Signature=-");
+  p.credential = std::move(*credential);
+  const std::string& date = *FindParam(params, "X-Amz-Date");
+  auto t = ParseAmzDate(date);
+  if (!t) {
+    Incomplete("Date must be in ISO-8601 'basic format'. Got '" + date +
+               "'. See http://en.wikipedia.org/wiki/ISO_8601");
+  }
+  p.amz_date = date;
+  p.time = *t;
+  const std::string& expires = *FindParam(params, "X-Amz-Expires");
+  if (expires.empty() || expires.size() > 6 || !AllDigits(expires)) {
+    Incomplete("X-Amz-Expires must be a number of seconds; got '" + expires + "'.");
+  }
+  p.expires_seconds = Number(expires);
+  p.signature = *FindParam(params, "X-Amz-Signature");
+  p.signed_headers = SplitSignedHeaders(*FindParam(params, "X-Amz-SignedHeaders"));
+  const std::string* token = FindParam(params, "X-Amz-Security-Token");
+  p.session_token = token ? *token : std::string(http::HeaderValue(req, "X-Amz-Security-Token"));
+  (void)req;
+  return p;
+}
+
+// The query as sent without its X-Amz-Signature parameter.
+std::string QueryWithoutSignature(std::string_view query) {
+  std::string out;
+  while (!query.empty()) {
+    size_t amp = query.find('&');
+    std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    if (pair.starts_with("X-Amz-Signature=") || pair == "X-Amz-Signature") continue;
+    if (!out.empty()) out += '&';
+    out.append(pair);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string Sha256Hex(std::string_view data) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
+  return Hex(digest, sizeof digest);
+}
+
+std::string CanonicalRequest(const SignedRequestParts& parts, const http::HttpRequest& req) {
+  std::string out;
+  out.reserve(512);
+  out += parts.method;
+  out += '\n';
+  out += CanonicalUri(parts.path);
+  out += '\n';
+  out += CanonicalQuery(parts.query);
+  out += '\n';
+  for (const std::string& name : parts.signed_headers) {
+    auto [begin, end] = req.equal_range(name);
+    if (begin == end) {
+      Incomplete("'" + name +
+                 "' is named as a SignedHeader, but it does not exist in the HTTP request.");
+    }
+    out += name;
+    out += ':';
+    bool first = true;
+    for (auto it = begin; it != end; ++it) {
+      if (!first) out += ',';
+      first = false;
+      AppendTrimmed(out, std::string_view(it->value().data(), it->value().size()));
+    }
+    out += '\n';
+  }
+  out += '\n';
+  for (size_t i = 0; i < parts.signed_headers.size(); ++i) {
+    if (i) out += ';';
+    out += parts.signed_headers[i];
+  }
+  out += '\n';
+  out += parts.payload_hash;
+  return out;
+}
+
+std::string StringToSign(std::string_view amz_date, std::string_view scope,
+                         std::string_view canonical_request) {
+  std::string out;
+  out.reserve(128);
+  out.append(kAlgorithm);
+  out += '\n';
+  out.append(amz_date);
+  out += '\n';
+  out.append(scope);
+  out += '\n';
+  out += Sha256Hex(canonical_request);
+  return out;
+}
+
+std::string Signature(std::string_view secret, std::string_view date, std::string_view region,
+                      std::string_view service, std::string_view string_to_sign) {
+  auto key = DeriveSigningKey(secret, date, region, service);
+  auto mac = Hmac(key.data(), key.size(), string_to_sign);
+  return Hex(mac.data(), mac.size());
+}
+
+std::vector<AccessKey> BuiltInAccessKeys(const std::string& account) {
+  std::vector<AccessKey> keys;
+  for (const char* name : {"test", "testing"}) {
+    AccessKey key;
+    key.access_key_id = name;
+    key.secret_access_key = name;
+    key.principal = *core::PrincipalFromArn("arn:aws:iam::" + account + ":user/" + name);
+    key.principal.access_key_id = name;
+    keys.push_back(std::move(key));
+  }
+  return keys;
+}
+
+SigV4Verifier::SigV4Verifier(std::vector<AccessKey> keys) {
+  for (AccessKey& key : keys) {
+    key.principal.access_key_id = key.access_key_id;
+    key.principal.has_session_token = !key.session_token.empty();
+    std::string id = key.access_key_id;
+    if (!keys_.emplace(id, std::move(key)).second) {
+      throw std::invalid_argument("access key id " + id + " is listed twice");
+    }
+  }
+}
+
+SigV4Verifier::SigningKey SigV4Verifier::SigningKeyFor(const AccessKey& key, std::string_view date,
+                                                       std::string_view region,
+                                                       std::string_view service,
+                                                       bool* cached) const {
+  std::string id = key.access_key_id + '\n' + std::string(date) + '\n' + std::string(region) +
+                   '\n' + std::string(service);
+  {
+    std::shared_lock lock(cache_mutex_);
+    auto it = signing_keys_.find(id);
+    if (it != signing_keys_.end()) {
+      *cached = true;
+      return it->second;
+    }
+  }
+  *cached = false;
+  return DeriveSigningKey(key.secret_access_key, date, region, service);
+}
+
+void SigV4Verifier::Remember(const AccessKey& key, std::string_view date, std::string_view region,
+                             std::string_view service, const SigningKey& signing_key) const {
+  std::string id = key.access_key_id + '\n' + std::string(date) + '\n' + std::string(region) +
+                   '\n' + std::string(service);
+  std::unique_lock lock(cache_mutex_);
+  if (signing_keys_.size() >= kMaxSigningKeys) signing_keys_.clear();
+  signing_keys_.emplace(std::move(id), signing_key);
+}
+
+VerifiedCaller SigV4Verifier::Verify(const http::HttpRequest& req, core::Timestamp wall_now) const {
+  std::string_view target(req.target().data(), req.target().size());
+  size_t question = target.find('?');
+  std::string_view path = target.substr(0, question);
+  std::string_view query =
+      question == std::string_view::npos ? std::string_view() : target.substr(question + 1);
+  std::string_view auth = http::HeaderValue(req, http::field::authorization);
+
+  Presented p;
+  std::string canonical_query;
+  if (!auth.empty()) {
+    p = FromHeader(req, auth);
+    canonical_query = std::string(query);
+  } else {
+    std::vector<QueryParam> params = ParseQuery(query);
+    if (!FindParam(params, "X-Amz-Signature") && !FindParam(params, "X-Amz-Credential") &&
+        !FindParam(params, "X-Amz-Algorithm")) {
+      throw KmsError::MissingAuthenticationToken();
+    }
+    p = FromQuery(req, params);
+    canonical_query = QueryWithoutSignature(query);
+  }
+  if (std::find(p.signed_headers.begin(), p.signed_headers.end(), "host") ==
+      p.signed_headers.end()) {
+    Incomplete("'Host' must be a 'SignedHeader' in the AWS Authorization.");
+  }
+
+  auto found = keys_.find(p.credential.access_key_id);
+  if (found == keys_.end()) throw KmsError::UnrecognizedClient();
+  const AccessKey& key = found->second;
+  if (p.session_token.size() != key.session_token.size() ||
+      CRYPTO_memcmp(p.session_token.data(), key.session_token.data(), key.session_token.size()) !=
+          0) {
+    throw KmsError::UnrecognizedClient();
+  }
+
+  // The time, on the wall clock.
+  if (p.expires_seconds) {
+    core::Timestamp end = p.time + std::chrono::seconds(*p.expires_seconds);
+    if (end < wall_now) {
+      throw KmsError::SignatureExpired(AmzDate(end), AmzDate(wall_now), AmzDate(wall_now));
+    }
+  } else if (p.time < wall_now - kSkew) {
+    throw KmsError::SignatureExpired(p.amz_date, AmzDate(wall_now - kSkew), AmzDate(wall_now));
+  }
+  if (p.time > wall_now + kSkew) {
+    throw KmsError::SignatureNotYetCurrent(p.amz_date, AmzDate(wall_now + kSkew),
+                                           AmzDate(wall_now));
+  }
+  if (p.credential.date != std::string_view(p.amz_date).substr(0, 8)) {
+    throw core::KmsError(core::ErrorCode::kInvalidSignature,
+                         "Date in Credential scope does not match YYYYMMDD from ISO-8601 version "
+                         "of date from HTTP: '" +
+                             p.credential.date + "' != '" + p.amz_date.substr(0, 8) + "', from '" +
+                             p.amz_date + "'.");
+  }
+
+  // The payload: its SHA-256; a client's x-amz-content-sha256 must state that
+  // hash (or UNSIGNED-PAYLOAD).
+  std::string body_hash = Sha256Hex(req.body());
+  std::string_view stated = http::HeaderValue(req, "X-Amz-Content-Sha256");
+  SignedRequestParts parts{std::string(req.method_string()), std::string(path),
+                           std::move(canonical_query), std::move(p.signed_headers),
+                           std::move(body_hash)};
+  if (stated == kUnsignedPayload) {
+    parts.payload_hash = std::string(kUnsignedPayload);
+  } else if (!stated.empty() && stated != parts.payload_hash) {
+    throw KmsError::SignatureDoesNotMatch();
+  }
+  std::string canonical = CanonicalRequest(parts, req);
+  std::string scope =
+      p.credential.date + '/' + p.credential.region + '/' + p.credential.service + "/aws4_request";
+  std::string to_sign = StringToSign(p.amz_date, scope, canonical);
+  bool cached = false;
+  SigningKey signing_key =
+      SigningKeyFor(key, p.credential.date, p.credential.region, p.credential.service, &cached);
+  auto mac = Hmac(signing_key.data(), signing_key.size(), to_sign);
+  std::string expected = Hex(mac.data(), mac.size());
+  if (p.signature.size() != expected.size() ||
+      CRYPTO_memcmp(p.signature.data(), expected.data(), expected.size()) != 0) {
+    throw KmsError::SignatureDoesNotMatch();
+  }
+  if (!cached)
+    Remember(key, p.credential.date, p.credential.region, p.credential.service, signing_key);
+  return {&key.principal, p.credential.region};
+}
+
+}  // namespace rotor::server::wire

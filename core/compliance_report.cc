@@ -36,6 +36,13 @@ ComplianceReport BuildComplianceReport(KeyInventory& inventory, const ReportOpti
     }
     ScopeReport& s = report.scopes.back();
     ++s.total_keys;
+    if (k.manager == KeyManager::kAws) {
+      // AWS rotates its managed keys every year and no one can turn that
+      // off: always compliant, counted on their own line and never as
+      // customer keys.
+      ++s.aws_managed_keys;
+      return true;
+    }
     ReportEntry entry = EntryFor(o, options);
 
     if (k.IsPrimary()) ++s.multi_region_primaries;
@@ -45,8 +52,7 @@ ComplianceReport BuildComplianceReport(KeyInventory& inventory, const ReportOpti
       s.pending_deletion.push_back(entry);
       return true;  // a key on its way out is not counted against coverage
     }
-    bool rotatable = k.spec == KeySpec::kSymmetricDefault && k.origin == Origin::kAwsKms &&
-                     k.manager == KeyManager::kCustomer;
+    bool rotatable = k.spec == KeySpec::kSymmetricDefault && k.origin == Origin::kAwsKms;
     if (rotatable) {
       ++s.symmetric_customer_keys;
       if (k.rotation.enabled) {
@@ -77,6 +83,7 @@ ComplianceReport BuildComplianceReport(KeyInventory& inventory, const ReportOpti
     s.coverage_pct = Percent(s.rotation_enabled, s.symmetric_customer_keys);
     report.symmetric_customer_keys += s.symmetric_customer_keys;
     report.rotation_enabled += s.rotation_enabled;
+    report.aws_managed_keys += s.aws_managed_keys;
   }
   report.coverage_pct = Percent(report.rotation_enabled, report.symmetric_customer_keys);
   return report;

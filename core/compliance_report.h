@@ -3,7 +3,8 @@
 // rotation on (the CIS check), overdue rotations, material older than a
 // manual-rotation policy allows, keys that cannot rotate automatically and
 // the age of their material, imported material about to expire, keys
-// pending deletion, and disabled keys still referenced by aliases.
+// pending deletion, and disabled keys still referenced by aliases. AWS managed
+// keys are counted on their own (always compliant), never as customer keys.
 #pragma once
 
 #include <optional>
@@ -40,6 +41,9 @@ struct ScopeReport {
   // (its rotation is its primary's, which it shares), but is fixed on the primary.
   int multi_region_primaries = 0;
   int multi_region_replicas = 0;
+  // AWS managed keys (KeyManager AWS): rotated by AWS every year, always, so
+  // always compliant; in total_keys, in no other count or list.
+  int aws_managed_keys = 0;
   std::vector<ReportEntry> rotation_disabled;
   std::vector<ReportEntry> rotation_overdue;
   std::vector<ReportEntry> stale_material;
@@ -55,6 +59,7 @@ struct ComplianceReport {
   int symmetric_customer_keys = 0;
   int rotation_enabled = 0;
   double coverage_pct = 100.0;  // over every scope
+  int aws_managed_keys = 0;     // over every scope
 };
 
 ComplianceReport BuildComplianceReport(KeyInventory& inventory, const ReportOptions& options);

@@ -9,9 +9,13 @@
 //   0. the request's shape, from the botocore model (server/wire: required
 //      members, lengths, enums), before the service is called;
 //   1. resolve the key (NotFoundException, per KmsService::ResolveKey);
+//      1b. authorization: what no key policy lets anyone do to an AWS managed
+//      key is AccessDeniedException here, before anything about the key's
+//      state (RequireCustomerManaged, aws_managed_keys.h; AWS evaluates the
+//      key policy before the operation runs);
 //   2. its key state (RequireState: the operation's column of the key-state
 //      table; a state answer wins over every later one);
-//   3. what the key is: key usage (RequireUsage), key spec, origin, key manager;
+//   3. what the key is: key usage (RequireUsage), key spec, origin;
 //   4. the request's own values against that key (algorithms, the message or
 //      digest, ValidTo, KeyMaterialId, import token, PublicKey...);
 //   5. DryRun: DryRunOperationException only once all the above passed.

@@ -154,6 +154,13 @@ KmsError KmsError::OriginNotValid(std::string_view key_arn, std::string_view ori
   return {ErrorCode::kUnsupportedOperation,
           Concat({key_arn, " origin is ", origin, " which is not valid for this operation."})};
 }
+KmsError KmsError::NotAuthorized(std::string_view account, std::string_view operation,
+                                 std::string_view resource_arn) {
+  return {ErrorCode::kAccessDenied,
+          Concat({"User: arn:aws:iam::", account, ":root is not authorized to perform: kms:",
+                  operation, " on resource: ", resource_arn,
+                  " because no resource-based policy allows the kms:", operation, " action"})};
+}
 KmsError KmsError::DryRun() {
   return {ErrorCode::kDryRunOperation,
           "The request would have succeeded, but the DryRun option is set."};

@@ -126,6 +126,13 @@ class KmsError : public std::runtime_error {
   // recorded from AWS): rotation settings and ReplicateKey on a replica key,
   // and Rotor's answer for the same operations on a single-Region key.
   static KmsError NotMultiRegionPrimary(std::string_view key_arn);
+  // "User: arn:aws:iam::<account>:root is not authorized to perform: kms:<operation> on
+  // resource: <arn> because no resource-based policy allows the kms:<operation> action"
+  // (AccessDeniedException, 400): AWS's answer when no key policy statement allows
+  // the action, as for managing an AWS managed key. Rotor has no IAM identities, so
+  // the caller is the account's root.
+  static KmsError NotAuthorized(std::string_view account, std::string_view operation,
+                                std::string_view resource_arn);
   // "The request would have succeeded, but the DryRun option is set."
   static KmsError DryRun();
   // --- SigV4 (AWS's common errors; sources in docs/access-control.md). ---

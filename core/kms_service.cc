@@ -51,7 +51,14 @@ std::shared_ptr<const Key> KmsService::ResolveKey(const RequestContext& ctx,
   Target target = Classify(ctx, text, aliases == AliasPolicy::kAllowAlias);
   if (!target.alias_name.empty()) {
     std::optional<std::string> id = cache_.GetAliasTarget(ctx.scope, target.alias_name);
-    if (!id) throw KmsError::AliasNotFound(AliasArn(ctx.scope, target.alias_name));
+    if (!id) {
+      // A predefined alias's first use creates its AWS managed key.
+      const PredefinedAlias* predefined = FindPredefinedAlias(target.alias_name);
+      if (!predefined) throw KmsError::AliasNotFound(AliasArn(ctx.scope, target.alias_name));
+      Key created;
+      cache_.Write([&](KeyTransaction& tx) { created = AwsManagedKeyFor(tx, ctx, *predefined); });
+      return std::make_shared<const Key>(std::move(created));
+    }
     target.key_id = *id;
   }
   std::shared_ptr<const Key> key = cache_.GetKey(ctx.scope, target.key_id);
@@ -64,12 +71,38 @@ Key KmsService::ResolveKeyForWrite(KeyTransaction& tx, const RequestContext& ctx
   Target target = Classify(ctx, text, aliases == AliasPolicy::kAllowAlias);
   if (!target.alias_name.empty()) {
     std::optional<Alias> alias = tx.GetAlias(ctx.scope, target.alias_name);
-    if (!alias) throw KmsError::AliasNotFound(AliasArn(ctx.scope, target.alias_name));
+    if (!alias) {
+      const PredefinedAlias* predefined = FindPredefinedAlias(target.alias_name);
+      if (!predefined) throw KmsError::AliasNotFound(AliasArn(ctx.scope, target.alias_name));
+      return AwsManagedKeyFor(tx, ctx, *predefined);
+    }
     target.key_id = alias->target_key_id;
   }
   std::optional<Key> key = tx.GetKey(ctx.scope, target.key_id);
   if (!key) throw KmsError::KeyDoesNotExist(KeyArn(ctx.scope, target.key_id));
   return std::move(*key);
+}
+
+Key KmsService::AwsManagedKeyFor(KeyTransaction& tx, const RequestContext& ctx,
+                                 const PredefinedAlias& alias) {
+  const std::string name(alias.name);
+  if (std::optional<Alias> existing = tx.GetAlias(ctx.scope, name)) {
+    std::optional<Key> key = tx.GetKey(ctx.scope, existing->target_key_id);
+    if (!key) throw KmsError::KeyDoesNotExist(KeyArn(ctx.scope, existing->target_key_id));
+    return std::move(*key);
+  }
+  Key key = NewAwsManagedKey(alias, ctx.scope, random_.Uuid(), ctx.now, config_.jitter);
+  key.revision = 1;
+  tx.PutKey(key);  // the key row first: material rows reference it
+  KeyRing ring(std::move(key));
+  KeyMaterialVersion first;  // no RotationType: the first material
+  first.created = ctx.now;
+  SecretBytes material = random_.Secret(kAesKeySize);
+  AddVersion(tx, ring, std::move(first), &material);
+  key = std::move(ring).TakeKey();
+  tx.PutKey(key);
+  tx.PutAlias(Alias{ctx.scope, name, key.id, ctx.now, ctx.now});
+  return key;
 }
 
 Key KmsService::UpdateKey(const RequestContext& ctx, const std::string& key_id_text,
@@ -78,6 +111,9 @@ Key KmsService::UpdateKey(const RequestContext& ctx, const std::string& key_id_t
   Key result;
   cache_.Write([&](KeyTransaction& tx) {
     Key key = ResolveKeyForWrite(tx, ctx, key_id_text, aliases);
+    // Every operation that changes a key is one no one may call on an AWS
+    // managed key; the refusal comes before any check of state or spec.
+    RequireCustomerManaged(key, ctx.operation);
     mutate(key, tx);
     ++key.revision;
     tx.PutKey(key);

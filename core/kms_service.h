@@ -37,6 +37,7 @@
 #include <string>
 #include <vector>
 
+#include "core/aws_managed_keys.h"
 #include "core/clock.h"
 #include "core/key_cache.h"
 #include "core/key_ring.h"
@@ -236,7 +237,17 @@ class KmsService {
                                         AliasPolicy aliases);
   Key ResolveKeyForWrite(KeyTransaction& tx, const RequestContext& ctx, const std::string& text,
                          AliasPolicy aliases);
+  // The AWS managed key behind a predefined alias (aws_managed_keys.h): the
+  // key the alias names when it has one, else a new one (32 fresh random bytes
+  // of key material, rotation every 365 days) with the alias pointing at it.
+  // The look-up and the creation share `tx`, so first uses that race create
+  // exactly one key; its id is stored and stays the same from then on.
+  Key AwsManagedKeyFor(KeyTransaction& tx, const RequestContext& ctx, const PredefinedAlias& alias);
   // Read-modify-write of one key in one transaction; `mutate` may throw.
+  // Refuses AWS managed keys (AccessDeniedException naming ctx.operation,
+  // RequireCustomerManaged) before `mutate` runs: every caller is an operation
+  // AWS lets no one call on them (Enable/DisableKey, deletion, tags, key policy,
+  // description, rotation settings and on-demand rotation, imported material).
   Key UpdateKey(const RequestContext& ctx, const std::string& key_id_text, AliasPolicy aliases,
                 const std::function<void(Key&, KeyTransaction&)>& mutate);
 

@@ -1,4 +1,6 @@
 // Aliases: CreateAlias, UpdateAlias, DeleteAlias, ListAliases.
+#include <algorithm>
+
 #include "core/key_spec_info.h"
 #include "core/key_state_rules.h"
 #include "core/kms_error.h"
@@ -37,6 +39,16 @@ bool SameKind(const Key& a, const Key& b) {
   return kind(a) == kind(b) && a.usage == b.usage;
 }
 
+// UpdateAlias and DeleteAlias on a name under alias/aws/: those aliases are
+// AWS's (the predefined ones and any AWS may add), so no key policy lets a
+// caller change them. AccessDeniedException naming the alias ARN (the model
+// lists no InvalidAliasNameException for these two operations).
+void RequireNotAwsAlias(const RequestContext& ctx, const std::string& name) {
+  if (IsAwsManagedAliasName(name)) {
+    throw KmsError::NotAuthorized(ctx.scope.account, ctx.operation, AliasArn(ctx.scope, name));
+  }
+}
+
 }  // namespace
 
 void KmsService::CreateAlias(const RequestContext& ctx, const std::string& alias_name,
@@ -44,6 +56,7 @@ void KmsService::CreateAlias(const RequestContext& ctx, const std::string& alias
   RequireUserAliasName(alias_name);
   cache_.Write([&](KeyTransaction& tx) {
     Key target = ResolveKeyForWrite(tx, ctx, target_key_id, AliasPolicy::kKeyIdOrArnOnly);
+    RequireCustomerManaged(target, ctx.operation);  // AWS names its keys' aliases itself
     RequireState(target, StateRule::kManagement);
     if (tx.GetAlias(ctx.scope, alias_name)) {
       throw KmsError(
@@ -60,11 +73,13 @@ void KmsService::CreateAlias(const RequestContext& ctx, const std::string& alias
 
 void KmsService::UpdateAlias(const RequestContext& ctx, const std::string& alias_name,
                              const std::string& target_key_id) {
+  RequireNotAwsAlias(ctx, alias_name);
   RequireUserAliasName(alias_name);
   cache_.Write([&](KeyTransaction& tx) {
     std::optional<Alias> alias = tx.GetAlias(ctx.scope, alias_name);
     if (!alias) throw KmsError::AliasNotFound(AliasArn(ctx.scope, alias_name));
     Key target = ResolveKeyForWrite(tx, ctx, target_key_id, AliasPolicy::kKeyIdOrArnOnly);
+    RequireCustomerManaged(target, ctx.operation);
     RequireState(target, StateRule::kManagement);  // only the new target's state matters
     std::optional<Key> current = tx.GetKey(ctx.scope, alias->target_key_id);
     if (current && !SameKind(*current, target)) {
@@ -86,6 +101,7 @@ void KmsService::UpdateAlias(const RequestContext& ctx, const std::string& alias
 
 void KmsService::DeleteAlias(const RequestContext& ctx, const std::string& alias_name) {
   if (alias_name.rfind("alias/", 0) != 0) RequireUserAliasName(alias_name);
+  RequireNotAwsAlias(ctx, alias_name);
   cache_.Write([&](KeyTransaction& tx) {
     if (!tx.GetAlias(ctx.scope, alias_name)) {
       throw KmsError::AliasNotFound(AliasArn(ctx.scope, alias_name));
@@ -101,15 +117,35 @@ ListAliasesResult KmsService::ListAliases(const RequestContext& ctx,
   size_t limit = std::min<size_t>(PageSize(page.limit, 50), 100);
   std::string filter_id;
   if (key_id) filter_id = ResolveKey(ctx, *key_id, AliasPolicy::kKeyIdOrArnOnly)->id;
-  std::vector<Alias> aliases =
+  std::vector<Alias> stored =
       repo_.ListAliases(ctx.scope, key_id ? &filter_id : nullptr, after, limit + 1);
-  ListAliasesResult result;
-  for (size_t i = 0; i < aliases.size() && i < limit; ++i) {
-    const Alias& a = aliases[i];
-    result.aliases.push_back({a.name, AliasArn(ctx.scope, a.name), a.target_key_id, a.creation_date,
-                              a.last_updated_date});
+  std::vector<AliasEntry> entries;
+  entries.reserve(stored.size());
+  for (const Alias& a : stored) {
+    entries.push_back({a.name, AliasArn(ctx.scope, a.name), a.target_key_id, a.creation_date,
+                       a.last_updated_date});
   }
-  if (aliases.size() > limit)
+  if (!key_id) {
+    // The predefined aliases whose AWS managed key does not exist yet are
+    // listed too, in name order with the others, without TargetKeyId or dates
+    // (as AWS lists them in a new account). Once their key exists they are
+    // stored aliases like any other.
+    const size_t stored_count = entries.size();
+    for (const PredefinedAlias& p : PredefinedAliases()) {
+      std::string name(p.name);
+      if (name <= after || cache_.GetAliasTarget(ctx.scope, name)) continue;
+      entries.push_back(
+          {name, AliasArn(ctx.scope, name), std::nullopt, std::nullopt, std::nullopt});
+    }
+    // Both runs are in name order; entries past the stored page's last name
+    // may belong to a later page, which the marker reaches.
+    std::inplace_merge(entries.begin(), entries.begin() + static_cast<ptrdiff_t>(stored_count),
+                       entries.end(),
+                       [](const AliasEntry& a, const AliasEntry& b) { return a.name < b.name; });
+  }
+  ListAliasesResult result;
+  for (size_t i = 0; i < entries.size() && i < limit; ++i) result.aliases.push_back(entries[i]);
+  if (entries.size() > limit)
     result.next_marker = EncodeMarker("aliases", result.aliases.back().name);
   return result;
 }

@@ -60,6 +60,7 @@ ImportParametersResult KmsService::GetParametersForImport(const RequestContext& 
                                                           WrappingAlgorithm wrapping_algorithm,
                                                           KeySpec wrapping_key_spec) {
   std::shared_ptr<const Key> key = ResolveKey(ctx, key_id, AliasPolicy::kKeyIdOrArnOnly);
+  RequireCustomerManaged(*key, ctx.operation);
   RequireState(*key, StateRule::kManagement);
   RequireExternalOrigin(*key);
   // The model lists these two; AWS retired one and offers the other only in China.
@@ -89,6 +90,7 @@ ImportParametersResult KmsService::GetParametersForImport(const RequestContext& 
 ImportKeyMaterialResult KmsService::ImportKeyMaterial(const RequestContext& ctx,
                                                       const ImportKeyMaterialRequest& req) {
   std::shared_ptr<const Key> key = ResolveKey(ctx, req.key_id, AliasPolicy::kKeyIdOrArnOnly);
+  RequireCustomerManaged(*key, ctx.operation);
   RequireState(*key, StateRule::kManagement);
   RequireExternalOrigin(*key);
   std::optional<Timestamp> valid_to = ChooseValidTo(ctx, req);

@@ -85,6 +85,14 @@ void Validate(const SeedKey& k) {
     }
     if (i == 0 && m.rotation_type) Fail(k, "the first key material cannot have a RotationType");
   }
+  if (k.manager == KeyManager::kAws &&
+      (k.spec != KeySpec::kSymmetricDefault || k.origin != Origin::kAwsKms ||
+       k.state != KeyState::kEnabled || !k.tags.empty() || !k.rotation_enabled ||
+       k.rotation_period_days != kAwsManagedRotationPeriodDays)) {
+    Fail(k,
+         "an AWS managed key (KeyManager AWS) is a symmetric AWS_KMS key, Enabled, without tags, "
+         "with automatic rotation every 365 days");
+  }
   if (k.rotation_enabled) {
     if (k.spec != KeySpec::kSymmetricDefault || k.origin != Origin::kAwsKms) {
       Fail(k, "automatic rotation is only for symmetric keys with KMS-generated material");
@@ -112,9 +120,10 @@ SeedResult KmsService::LoadSeed(const SeedDocument& doc, Timestamp now) {
     if (!alias_names.insert({a.scope.account, a.scope.region, a.name}).second) {
       throw SeedError(a.entry + ": AliasName " + a.name + " appears twice");
     }
-    if (!IsAliasName(a.name) || IsAwsManagedAliasName(a.name)) {
+    if (!IsAliasName(a.name) || (IsAwsManagedAliasName(a.name) && !FindPredefinedAlias(a.name))) {
       throw SeedError(a.entry + ": AliasName " + a.name +
-                      " must be alias/ followed by letters, digits, /, _ or -, and not alias/aws/");
+                      " must be alias/ followed by letters, digits, /, _ or -, and not alias/aws/ "
+                      "(except a predefined alias of an AWS managed key)");
     }
   }
   // A replica's primary is in the same document, with the same key materials
@@ -169,6 +178,7 @@ SeedResult KmsService::LoadSeed(const SeedDocument& doc, Timestamp now) {
       k.spec = s.spec;
       k.usage = s.usage;
       k.origin = s.origin;
+      k.manager = s.manager;
       k.state =
           s.origin == Origin::kExternal && s.materials.empty() ? KeyState::kPendingImport : s.state;
       k.policy = s.policy.value_or(DefaultKeyPolicy(s.scope.account));
@@ -253,10 +263,18 @@ SeedResult KmsService::LoadSeed(const SeedDocument& doc, Timestamp now) {
         ++result.aliases_already_present;
         continue;
       }
-      if (!tx.GetKey(a.scope, a.target_key_id)) {
+      std::optional<Key> target = tx.GetKey(a.scope, a.target_key_id);
+      if (!target) {
         throw SeedError(a.entry + ": TargetKeyId " + a.target_key_id + " of " + a.name +
                         " is not a key in the seed file or the data dir (account " +
                         a.scope.account + ", region " + a.scope.region + ")");
+      }
+      // alias/aws/... names AWS managed keys only, and they have no other alias.
+      if (IsAwsManagedAliasName(a.name) != (target->manager == KeyManager::kAws)) {
+        throw SeedError(a.entry + ": " + a.name +
+                        (target->manager == KeyManager::kAws
+                             ? " cannot name an AWS managed key: only its alias/aws/ alias can"
+                             : " can name only an AWS managed key (KeyManager AWS)"));
       }
       tx.PutAlias(Alias{a.scope, a.name, a.target_key_id, now, now});
       ++result.aliases_created;

@@ -40,6 +40,9 @@ struct SeedKey {
   KeyUsage usage = KeyUsage::kEncryptDecrypt;
   Origin origin = Origin::kAwsKms;
   KeyState state = KeyState::kEnabled;  // Enabled or Disabled
+  // AWS: an AWS managed key (exported so it survives an export and re-seed
+  // with its id, material and schedule; aws_managed_keys.h).
+  KeyManager manager = KeyManager::kCustomer;
   std::optional<Timestamp> creation_date;
   std::optional<std::string> policy;
   std::vector<Tag> tags;

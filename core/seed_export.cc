@@ -17,6 +17,7 @@ SeedDocument ExportSeed(KeyInventory& inventory, KeyRepository& repo, const KeyS
     s.spec = k.spec;
     s.usage = k.usage;
     s.origin = k.origin;
+    s.manager = k.manager;
     s.state = k.state == KeyState::kDisabled ? KeyState::kDisabled : KeyState::kEnabled;
     s.creation_date = k.creation_date;
     s.policy = k.policy;

@@ -37,6 +37,7 @@ json KeySummary(const core::KeyOverview& o) {
       {"keySpec", std::string(core::ToString(k.spec))},
       {"keyUsage", std::string(core::ToString(k.usage))},
       {"origin", std::string(core::ToString(k.origin))},
+      {"keyManager", std::string(core::ToString(k.manager))},
       {"createdAt", core::FormatIso8601(k.creation_date)},
       {"aliases", o.aliases},
       {"rotation",

@@ -190,8 +190,8 @@ class Reader {
             "Metadata (with KeyId) is required");
     const json& m = e["Metadata"];
     Only(m, entry + ".Metadata",
-         {"KeyId", "Description", "Origin", "KeyUsage", "KeySpec", "KeyState", "Tags", "Policy",
-          "CreationDate", "Account", "Region", "PrimaryRegion"});
+         {"KeyId", "Description", "Origin", "KeyUsage", "KeySpec", "KeyState", "KeyManager", "Tags",
+          "Policy", "CreationDate", "Account", "Region", "PrimaryRegion"});
     core::SeedKey k;
     k.entry = entry;
     k.key_id = Need(m, "KeyId", entry);
@@ -200,6 +200,8 @@ class Reader {
     k.description = Str(m, "Description", entry).value_or("");
     k.origin = Enum<core::Origin>(m, "Origin", entry).value_or(core::Origin::kAwsKms);
     k.state = Enum<core::KeyState>(m, "KeyState", entry).value_or(core::KeyState::kEnabled);
+    k.manager =
+        Enum<core::KeyManager>(m, "KeyManager", entry).value_or(core::KeyManager::kCustomer);
     k.creation_date = Time(m, "CreationDate", entry);
     k.policy = Str(m, "Policy", entry);
     k.primary_region = Str(m, "PrimaryRegion", entry);  // Rotor's: multi-Region keys
@@ -350,6 +352,8 @@ json Iso(const std::optional<core::Timestamp>& t) {
 json KeyEntry(const core::SeedKey& k, const core::Scope& doc_scope) {
   json meta = {{"KeyId", k.key_id}, {"Description", k.description}};
   if (k.origin != core::Origin::kAwsKms) meta["Origin"] = std::string(core::ToString(k.origin));
+  if (k.manager != core::KeyManager::kCustomer)
+    meta["KeyManager"] = std::string(core::ToString(k.manager));
   if (k.spec != core::KeySpec::kSymmetricDefault)
     meta["KeyUsage"] = std::string(core::ToString(k.usage));
   if (k.usage == core::KeyUsage::kGenerateVerifyMac)

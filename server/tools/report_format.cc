@@ -59,6 +59,7 @@ json ReportJson(const core::ComplianceReport& r) {
          {"symmetricCustomerKeys", s.symmetric_customer_keys},
          {"rotationEnabled", s.rotation_enabled},
          {"rotationCoveragePct", s.coverage_pct},
+         {"awsManagedKeys", s.aws_managed_keys},
          {"multiRegionKeys",
           {{"primary", s.multi_region_primaries}, {"replica", s.multi_region_replicas}}},
          {"rotationDisabled", Entries(s.rotation_disabled)},
@@ -75,6 +76,7 @@ json ReportJson(const core::ComplianceReport& r) {
           {"symmetricCustomerKeys", r.symmetric_customer_keys},
           {"rotationEnabled", r.rotation_enabled},
           {"rotationCoveragePct", r.coverage_pct},
+          {"awsManagedKeys", r.aws_managed_keys},
           {"scopes", std::move(scopes)}};
 }
 
@@ -83,6 +85,10 @@ std::string ReportText(const core::ComplianceReport& r) {
   out += "Automatic rotation coverage (symmetric customer keys): " + Pct(r.coverage_pct) + " (" +
          std::to_string(r.rotation_enabled) + " of " + std::to_string(r.symmetric_customer_keys) +
          ")\n";
+  if (r.aws_managed_keys > 0) {
+    out += "AWS managed keys (rotated by AWS every year, always compliant): " +
+           std::to_string(r.aws_managed_keys) + "\n";
+  }
   if (r.scopes.empty()) out += "No keys.\n";
   for (const auto& s : r.scopes) {
     out += "\n" + s.scope.account + " " + s.scope.region + ": " + std::to_string(s.total_keys) +
@@ -93,6 +99,11 @@ std::string ReportText(const core::ComplianceReport& r) {
       out += "  Multi-Region keys: " + std::to_string(s.multi_region_primaries) + " primary, " +
              std::to_string(s.multi_region_replicas) +
              " replica (a replica's rotation is set on its primary)\n";
+    }
+    if (s.aws_managed_keys > 0) {
+      out +=
+          "  AWS managed keys (rotated by AWS every year): " + std::to_string(s.aws_managed_keys) +
+          "\n";
     }
     Section(out, "Automatic rotation disabled", s.rotation_disabled, "");
     Section(out, "Rotation overdue", s.rotation_overdue, "due");

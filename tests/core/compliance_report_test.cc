@@ -128,7 +128,11 @@ TEST_CASE("Compliance report: coverage counts symmetric AWS_KMS customer keys on
   CHECK(Ids(s.cannot_rotate_automatically).count("k5") == 1);
   CHECK(Ids(s.cannot_rotate_automatically).count("k6") == 1);
   CHECK(Ids(s.cannot_rotate_automatically).count("k7") == 1);
+  // The AWS managed key is on its own line, in no customer count or list.
+  CHECK(s.aws_managed_keys == 1);
+  CHECK(r.aws_managed_keys == 1);
   CHECK(Ids(s.rotation_disabled).count("k8") == 0);
+  CHECK(Ids(s.cannot_rotate_automatically).count("k8") == 0);
   CHECK(s.rotation_overdue.empty());
   CHECK(s.stale_material.empty());
   CHECK(s.imported_expiring.empty());

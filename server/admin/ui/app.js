@@ -186,8 +186,10 @@ function keyRow(k) {
     k.multiRegion ? el('div', { class: 'small' }, multiRegionText(k)) : null),
   el('td', {}, el('span', { class: `state state-${k.keyState}` }, k.keyState),
     k.deletionDate ? el('div', { class: 'small' }, `deletion ${fmtDate(k.deletionDate)}`) : null),
-  el('td', {}, el('div', {}, k.keySpec), el('div', { class: 'small' }, k.keyUsage)),
+  el('td', {}, el('div', {}, k.keySpec), el('div', { class: 'small' }, k.keyUsage),
+    k.keyManager === 'AWS' ? el('div', { class: 'small managed' }, 'AWS managed') : null),
   el('td', { class: 'rotation' }, rot.enabled ? `On, every ${rot.periodDays} d` : 'Off',
+    k.keyManager === 'AWS' ? el('div', { class: 'small' }, 'by AWS, always') : null,
     rot.onDemandRotations ? el('div', { class: 'small' }, `${rot.onDemandRotations} on demand`) : null),
   el('td', { class: 'next' }, rot.nextRotationDate ? [el('div', {}, fmtDate(rot.nextRotationDate)),
     el('div', { class: 'small' }, k.keyState === 'Enabled' ? fmtRelative(rot.nextRotationDate) : `paused while ${k.keyState}`)] : '—'),
@@ -265,6 +267,9 @@ function renderDetail() {
     el('dl', { class: 'facts' },
       el('dt', {}, 'ARN'), el('dd', { class: 'mono' }, k.arn),
       el('dt', {}, 'Description'), el('dd', {}, k.description || '(none)'),
+      el('dt', {}, 'Key manager'), el('dd', {}, k.keyManager === 'AWS'
+        ? 'AWS (an AWS managed key: AWS rotates it every year; it cannot be disabled, deleted, tagged or re-policied)'
+        : (k.keyManager || 'CUSTOMER')),
       el('dt', {}, 'State'), el('dd', {}, el('span', { class: `state state-${k.keyState}` }, k.keyState),
         k.deletionDate ? ` deletion on ${fmtDate(k.deletionDate)}` : ''),
       el('dt', {}, 'Rotation'), el('dd', {}, rot.enabled ? `every ${rot.periodDays} days, next ${fmtDate(rot.nextRotationDate)}` : 'automatic rotation off',

@@ -1515,7 +1515,7 @@ class DashboardTest(OperateTestCase):
         expected = {
             "account": DEFAULT_ACCOUNT, "region": DEFAULT_REGION, "keyId": kid, "arn": key_arn(kid),
             "description": "watched", "keyState": "Enabled", "keySpec": "SYMMETRIC_DEFAULT",
-            "keyUsage": "ENCRYPT_DECRYPT", "origin": "AWS_KMS", "createdAt": T0_TEXT,
+            "keyUsage": "ENCRYPT_DECRYPT", "origin": "AWS_KMS", "keyManager": "CUSTOMER", "createdAt": T0_TEXT,
             "aliases": ["alias/dash", "alias/dash-2"],
             "rotation": {"enabled": True, "periodDays": 90, "nextRotationDate": z(T0 + 270 * DAY),
                          "onDemandRotations": 1},

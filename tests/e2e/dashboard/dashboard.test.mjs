@@ -183,3 +183,24 @@ test('related multi-Region keys are shown together, and each key page links its 
   await page.close();
   assert.deepEqual(pageErrors, []);
 });
+
+test('an AWS managed key is marked as such, with its yearly rotation by AWS', async () => {
+  const managed = (await kms('DescribeKey', { KeyId: 'alias/aws/s3' })).KeyMetadata;
+  assert.equal(managed.KeyManager, 'AWS');
+  const page = await openDashboard(`${base}/_rotor/ui`);
+  const row = await page.waitForSelector(`tr[data-key-id="${managed.KeyId}"]`);
+  const rowText = await row.evaluate((e) => e.innerText);
+  assert.match(rowText, /alias\/aws\/s3/);
+  assert.match(rowText, /AWS managed/);
+  assert.match(rowText, /On, every 365 d/);
+  assert.match(rowText, /by AWS, always/);
+  // A customer key's row carries no such mark.
+  assert.doesNotMatch(await page.$eval(`tr[data-key-id="${keyId}"]`, (e) => e.innerText), /AWS managed/);
+  await row.click();
+  await page.waitForFunction(() => /Key manager/.test(document.querySelector('#detail')?.innerText || ''));
+  const detail = await page.$eval('#detail', (e) => e.innerText);
+  assert.match(detail, /AWS \(an AWS managed key: AWS rotates it every year/);
+  assert.ok(detail.includes('Default key that protects my S3 objects when no other key is defined'), detail);
+  await page.close();
+  assert.deepEqual(pageErrors, []);
+});

@@ -12,6 +12,7 @@
 
 #include "core/compliance_report.h"
 #include "core/key_inventory.h"
+#include "core/key_policy.h"
 #include "core/seed.h"
 #include "core/seed_export.h"
 #include "service_fixture.h"
@@ -69,6 +70,8 @@ TEST_CASE("An AWS managed key's policy names its account and Region through kms:
     CHECK(policy.find("{region}") == std::string::npos);
     CHECK(policy.find("\"kms:CallerAccount\" : \"444455556666\"") != std::string::npos);
     CHECK(policy.find("kms:ViaService") != std::string::npos);
+    // Already in the layout AWS stores policies in (what GetKeyPolicy returns).
+    CHECK(StoredKeyPolicy(policy) == policy);
   }
   std::string s3 = AwsManagedKeyPolicy(*FindPredefinedAlias("alias/aws/s3"), kScope);
   CHECK(s3.find("\"kms:ViaService\" : \"s3.us-east-1.amazonaws.com\"") != std::string::npos);

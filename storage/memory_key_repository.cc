@@ -236,6 +236,7 @@ std::optional<core::KeyUsageRecord> MemoryKeyRepository::GetLastUsage(const Scop
 
 void MemoryKeyRepository::SaveLastUsage(
     const std::vector<std::pair<Scope, core::KeyUsageRecord>>& records) {
+  std::lock_guard writer(write_mu_);  // not lost to a Write working on its copy
   std::lock_guard lock(mu_);
   for (const auto& [scope, record] : records) {
     // Usage of a key deleted since it was recorded is dropped, as in SQLite.
@@ -247,16 +248,27 @@ void MemoryKeyRepository::SaveLastUsage(
 
 void MemoryKeyRepository::Write(const std::function<void(core::KeyTransaction&)>& fn,
                                 const std::function<void()>& on_commit) {
-  std::lock_guard lock(mu_);
-  State copy = state_;
+  // write_mu_ makes writes run alone and keeps on_commit in commit order;
+  // mu_ is not held while on_commit runs, since it may take locks (the key
+  // cache's) that readers hold while they read from here.
+  std::lock_guard writer(write_mu_);
+  State copy;
+  {
+    std::lock_guard lock(mu_);
+    copy = state_;
+  }
   Transaction tx(copy);
   fn(tx);  // throws: `copy` is dropped, nothing changes
-  state_ = std::move(copy);
-  ++commits_;
+  {
+    std::lock_guard lock(mu_);
+    state_ = std::move(copy);
+    ++commits_;
+  }
   if (on_commit) on_commit();
 }
 
 void MemoryKeyRepository::Reset() {
+  std::lock_guard writer(write_mu_);
   std::lock_guard lock(mu_);
   state_ = State{};
 }

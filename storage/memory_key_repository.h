@@ -8,7 +8,9 @@
 // Nothing survives the process; `rotor --in-memory` uses SQLite on tmpfs instead.
 //
 // Thread safety: all methods may be called concurrently; one mutex guards the
-// state and every Write runs alone (on a copy, swapped in when `fn` returns).
+// state and every Write runs alone (on a copy, swapped in when `fn` returns),
+// serialised by a second mutex that it holds, and not the first, while its
+// on_commit runs (so on_commit may take locks that readers of the store hold).
 #pragma once
 
 #include <cstddef>
@@ -84,6 +86,9 @@ class MemoryKeyRepository final : public core::KeyRepository {
  private:
   class Transaction;
 
+  // Taken before mu_ by everything that changes state_: Write (for its whole
+  // transaction and on_commit), SaveLastUsage and Reset.
+  std::mutex write_mu_;
   mutable std::mutex mu_;
   State state_;  // guarded by mu_
   // The store's own records, which Reset keeps; guarded by mu_.

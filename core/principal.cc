@@ -5,8 +5,17 @@
 #include <array>
 #include <cctype>
 
+#include "core/name_table.h"
+
 namespace rotor::core {
 namespace {
+
+constexpr NameTable<PrincipalType, 4> kPrincipalTypes{{
+    {PrincipalType::kRoot, "Root"},
+    {PrincipalType::kIamUser, "IAMUser"},
+    {PrincipalType::kRole, "Role"},
+    {PrincipalType::kAssumedRole, "AssumedRole"},
+}};
 
 bool IsAccountId(std::string_view s) {
   if (s.size() != 12) return false;
@@ -35,19 +44,7 @@ std::string_view LastSegment(std::string_view path) {
 
 }  // namespace
 
-std::string_view ToString(PrincipalType type) {
-  switch (type) {
-    case PrincipalType::kRoot:
-      return "Root";
-    case PrincipalType::kIamUser:
-      return "IAMUser";
-    case PrincipalType::kRole:
-      return "Role";
-    case PrincipalType::kAssumedRole:
-      return "AssumedRole";
-  }
-  return "IAMUser";
-}
+std::string_view ToString(PrincipalType type) { return NameOf(kPrincipalTypes, type); }
 
 std::optional<Principal> PrincipalFromArn(std::string_view arn) {
   // arn:aws:<service>::<account>:<resource>

@@ -3,35 +3,9 @@
 #include "server/wire/json_text.h"
 
 namespace rotor::server::admin {
-namespace {
 
 using http::HttpRequest;
 using http::HttpResponse;
-
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string PercentDecode(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out.push_back(' ');
-    } else if (s[i] == '%' && i + 2 < s.size() && HexDigit(s[i + 1]) >= 0 &&
-               HexDigit(s[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(HexDigit(s[i + 1]) * 16 + HexDigit(s[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
-}
-
-}  // namespace
 
 HttpResponse AdminJson(const HttpRequest& req, http::status status, const nlohmann::json& body) {
   return http::JsonResponse(req, status, wire::WriteJsonText(body), "", http::kJsonContentType);
@@ -47,7 +21,8 @@ std::optional<std::string> QueryParam(const HttpRequest& req, std::string_view n
     std::string_view pair = query.substr(0, amp);
     size_t eq = pair.find('=');
     if (pair.substr(0, eq) == name) {
-      return eq == std::string_view::npos ? std::string() : PercentDecode(pair.substr(eq + 1));
+      return eq == std::string_view::npos ? std::string()
+                                          : http::PercentDecode(pair.substr(eq + 1), true);
     }
     if (amp == std::string_view::npos) break;
     query = query.substr(amp + 1);

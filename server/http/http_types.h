@@ -26,6 +26,13 @@ using HttpResponse = response<string_body>;
 std::string_view HeaderValue(const boost::beast::http::fields& headers, field f);
 std::string_view HeaderValue(const boost::beast::http::fields& headers, std::string_view name);
 
+// RFC 3986 percent-decoding of a URL's query name or value: "%XX" (hex, either
+// case) becomes that byte; a '%' not followed by two hex digits stays as it
+// is. `plus_is_space`: '+' becomes ' ' as in HTML form encoding (the admin
+// API's query), else it stays '+' (SigV4's canonical query, which signs '+'
+// as "%2B").
+std::string PercentDecode(std::string_view s, bool plus_is_space);
+
 struct Peer {
   std::string address;
   bool loopback = false;

@@ -92,8 +92,8 @@ std::vector<wire::AccessKey> ParseCredentialsText(const std::string& text, bool 
 }
 
 std::vector<wire::AccessKey> ReadCredentialsFile(const std::string& path) {
-  bool json_file = path.size() >= 5 && path.substr(path.size() - 5) == ".json";
-  return ParseCredentialsText(ReadWholeFile(path), !json_file, path);
+  DocumentFile file = ReadDocumentFile(path);
+  return ParseCredentialsText(file.text, file.yaml, path);
 }
 
 }  // namespace rotor::server::seed

@@ -497,12 +497,13 @@ json ReadDocumentText(const std::string& text, bool yaml, const std::string& nam
   return std::move(*doc);
 }
 
-std::string ReadWholeFile(const std::string& path) {
+DocumentFile ReadDocumentFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw SeedError(path + ": cannot be read");
   std::stringstream buf;
   buf << in.rdbuf();
-  return buf.str();
+  bool json_file = path.size() >= 5 && path.substr(path.size() - 5) == ".json";
+  return {buf.str(), !json_file};
 }
 
 core::SeedDocument ParseSeedText(const std::string& text, bool yaml, const std::string& name,
@@ -516,8 +517,8 @@ core::SeedDocument ParseSeedText(const std::string& text, bool yaml, const std::
 }
 
 core::SeedDocument ReadSeedFile(const std::string& path, const core::Scope& default_scope) {
-  bool json_file = path.size() >= 5 && path.substr(path.size() - 5) == ".json";
-  return ParseSeedText(ReadWholeFile(path), !json_file, path, default_scope);
+  DocumentFile file = ReadDocumentFile(path);
+  return ParseSeedText(file.text, file.yaml, path, default_scope);
 }
 
 std::string WriteSeedText(const core::SeedDocument& doc, bool yaml) {

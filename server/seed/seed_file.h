@@ -22,8 +22,13 @@ core::SeedDocument ParseSeedText(const std::string& text, bool yaml, const std::
 // Rotor reads at start (seed files, the credentials file). Throws
 // core::SeedError "<name>: not valid YAML: ..." / "<name>: not valid JSON: ...".
 nlohmann::json ReadDocumentText(const std::string& text, bool yaml, const std::string& name);
-// The text of the file at `path`; throws core::SeedError "<path>: cannot be read".
-std::string ReadWholeFile(const std::string& path);
+// The text of the file at `path` and its format: JSON when the name ends in
+// .json, else YAML. Throws core::SeedError "<path>: cannot be read".
+struct DocumentFile {
+  std::string text;
+  bool yaml = true;
+};
+DocumentFile ReadDocumentFile(const std::string& path);
 
 // The same layout, for `rotor export`.
 std::string WriteSeedText(const core::SeedDocument& doc, bool yaml);

@@ -38,21 +38,6 @@ bool IsAccessKeyId(std::string_view s) {
   return true;
 }
 
-// The value of `name` ("SignedHeaders=") up to the next ',' or space; empty
-// when absent. `name` must start the header's parameter list or follow a
-// separator, so "XSignature=" does not match "Signature=".
-std::string_view ParameterValue(std::string_view header, std::string_view name) {
-  size_t at = 0;
-  while ((at = header.find(name, at)) != std::string_view::npos) {
-    if (at > 0 && (header[at - 1] == ' ' || header[at - 1] == ',')) {
-      std::string_view value = header.substr(at + name.size());
-      return value.substr(0, value.find_first_of(", "));
-    }
-    at += name.size();
-  }
-  return {};
-}
-
 }  // namespace
 
 std::optional<SigV4Credential> ParseAuthorization(std::string_view header) {
@@ -67,7 +52,10 @@ std::optional<SigV4Credential> ParseAuthorization(std::string_view header) {
   if (header.find("Signature=") == std::string_view::npos) {
     Incomplete("Authorization header requires 'Signature' parameter.");
   }
-  std::string_view value = header.substr(cred + 11);
+  return ParseCredential(header.substr(cred + 11));
+}
+
+SigV4Credential ParseCredential(std::string_view value) {
   value = value.substr(0, value.find_first_of(", "));
   // access/date/region/service/aws4_request
   SigV4Credential c;
@@ -83,9 +71,19 @@ std::optional<SigV4Credential> ParseAuthorization(std::string_view header) {
     Incomplete("Credential should be scoped with a valid terminator: 'aws4_request'.");
   if (!IsAccessKeyId(c.access_key_id)) Incomplete("Credential has an invalid access key id.");
   if (!IsRegionName(c.region)) Incomplete("Credential should be scoped to a valid region.");
-  c.signed_headers = std::string(ParameterValue(header, "SignedHeaders="));
-  c.signature = std::string(ParameterValue(header, "Signature="));
   return c;
+}
+
+std::string_view AuthorizationParameter(std::string_view header, std::string_view name) {
+  size_t at = 0;
+  while ((at = header.find(name, at)) != std::string_view::npos) {
+    if (at > 0 && (header[at - 1] == ' ' || header[at - 1] == ',')) {
+      std::string_view value = header.substr(at + name.size());
+      return value.substr(0, value.find_first_of(", "));
+    }
+    at += name.size();
+  }
+  return {};
 }
 
 core::Scope ScopeFor(const std::optional<SigV4Credential>& credential,

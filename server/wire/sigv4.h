@@ -19,16 +19,24 @@ struct SigV4Credential {
   std::string date;
   std::string region;
   std::string service;
-  // The header's SignedHeaders and Signature values as sent (empty when the
-  // parameter is absent: ParseAuthorization does not require SignedHeaders;
-  // the verifier, server/wire/sigv4_verifier.h, does).
-  std::string signed_headers;
-  std::string signature;
 };
 
 // Nullopt for an absent header; throws KmsError(IncompleteSignatureException)
 // for a header that is present but malformed.
 std::optional<SigV4Credential> ParseAuthorization(std::string_view header);
+
+// The credential scope "AKID/20261125/us-east-1/kms/aws4_request" as the
+// header's Credential= or the presigned query's X-Amz-Credential carries it
+// (read up to the first ',' or space). Throws
+// KmsError(IncompleteSignatureException) when it is malformed.
+SigV4Credential ParseCredential(std::string_view value);
+
+// The value of the header's parameter `name` ("SignedHeaders=", "Signature=")
+// as sent, up to the next ',' or space; empty when absent. `name` must follow
+// a space or ',', so "XSignature=" does not match "Signature=". Only strict
+// mode's verifier (server/wire/sigv4_verifier.h) reads these: open mode does
+// not copy them.
+std::string_view AuthorizationParameter(std::string_view header, std::string_view name);
 
 // The keyspace of a request: a 12-digit access key id is the account id,
 // anything else (or an unsigned request) maps to the default account; the

@@ -13,6 +13,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "core/bytes.h"
 #include "core/kms_error.h"
 #include "server/wire/sigv4.h"
 
@@ -28,16 +29,6 @@ constexpr auto kSkew = std::chrono::minutes(5);
 // lately. Only verified requests add one, so the bound is reached only by
 // real use over many days or regions; then the cache starts over.
 constexpr size_t kMaxSigningKeys = 4096;
-
-std::string Hex(const unsigned char* data, size_t n) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out(n * 2, '0');
-  for (size_t i = 0; i < n; ++i) {
-    out[2 * i] = kDigits[data[i] >> 4];
-    out[2 * i + 1] = kDigits[data[i] & 0xf];
-  }
-  return out;
-}
 
 std::array<uint8_t, 32> Hmac(const void* key, size_t key_len, std::string_view data) {
   std::array<uint8_t, 32> out{};
@@ -75,28 +66,6 @@ void AppendEncoded(std::string& out, std::string_view s, bool keep_slash) {
   }
 }
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// RFC 3986 percent-decoding; a '%' not followed by two hex digits stays as it is.
-std::string PercentDecode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && HexValue(s[i + 1]) >= 0 && HexValue(s[i + 2]) >= 0) {
-      out += static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2]));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
 struct QueryParam {
   std::string name;
   std::string value;
@@ -110,9 +79,10 @@ std::vector<QueryParam> ParseQuery(std::string_view query) {
     query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
     if (pair.empty()) continue;
     size_t eq = pair.find('=');
-    params.push_back({PercentDecode(pair.substr(0, eq)), eq == std::string_view::npos
-                                                             ? std::string()
-                                                             : PercentDecode(pair.substr(eq + 1))});
+    params.push_back({http::PercentDecode(pair.substr(0, eq), false),
+                      eq == std::string_view::npos
+                          ? std::string()
+                          : http::PercentDecode(pair.substr(eq + 1), false)});
   }
   return params;
 }
@@ -336,10 +306,9 @@ Presented FromHeader(const http::HttpRequest& req, std::string_view auth) {
         "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ";
   }
   if (!missing.empty()) Incomplete(missing + "Authorization=" + std::string(auth));
-  std::optional<SigV4Credential> credential = ParseAuthorization(auth);
-  p.credential = std::move(*credential);
-  p.signature = p.credential.signature;
-  p.signed_headers = SplitSignedHeaders(p.credential.signed_headers);
+  p.credential = std::move(*ParseAuthorization(auth));
+  p.signature = std::string(AuthorizationParameter(auth, "Signature="));
+  p.signed_headers = SplitSignedHeaders(AuthorizationParameter(auth, "SignedHeaders="));
   p.session_token = std::string(http::HeaderValue(req, "X-Amz-Security-Token"));
   return p;
 }
@@ -362,11 +331,8 @@ Presented FromQuery(const http::HttpRequest& req, const std::vector<QueryParam>&
     Incomplete("X-Amz-Algorithm only supports \"AWS4-HMAC-SHA256\"");
   }
   Presented p;
-  // The credential through the header parser: one reading of its five parts.
-  std::optional<SigV4Credential> credential =
-      ParseAuthorization(std::string(kAlgorithm) +
-                         " Credential=" + *FindParam(params, "X-Amz-Credential") + ", Signature=-");
-  p.credential = std::move(*credential);
+  // The credential as the header's is read: one reading of its five parts.
+  p.credential = ParseCredential(*FindParam(params, "X-Amz-Credential"));
   const std::string& date = *FindParam(params, "X-Amz-Date");
   auto t = ParseAmzDate(date);
   if (!t) {
@@ -384,7 +350,6 @@ Presented FromQuery(const http::HttpRequest& req, const std::vector<QueryParam>&
   p.signed_headers = SplitSignedHeaders(*FindParam(params, "X-Amz-SignedHeaders"));
   const std::string* token = FindParam(params, "X-Amz-Security-Token");
   p.session_token = token ? *token : std::string(http::HeaderValue(req, "X-Amz-Security-Token"));
-  (void)req;
   return p;
 }
 
@@ -407,7 +372,7 @@ std::string QueryWithoutSignature(std::string_view query) {
 std::string Sha256Hex(std::string_view data) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-  return Hex(digest, sizeof digest);
+  return core::HexEncode(digest, sizeof digest);
 }
 
 std::string CanonicalRequest(const SignedRequestParts& parts, const http::HttpRequest& req) {
@@ -463,7 +428,7 @@ std::string Signature(std::string_view secret, std::string_view date, std::strin
                       std::string_view service, std::string_view string_to_sign) {
   auto key = DeriveSigningKey(secret, date, region, service);
   auto mac = Hmac(key.data(), key.size(), string_to_sign);
-  return Hex(mac.data(), mac.size());
+  return core::HexEncode(mac.data(), mac.size());
 }
 
 std::vector<AccessKey> BuiltInAccessKeys(const std::string& account) {
@@ -490,31 +455,18 @@ SigV4Verifier::SigV4Verifier(std::vector<AccessKey> keys) {
   }
 }
 
-SigV4Verifier::SigningKey SigV4Verifier::SigningKeyFor(const AccessKey& key, std::string_view date,
-                                                       std::string_view region,
-                                                       std::string_view service,
-                                                       bool* cached) const {
-  std::string id = key.access_key_id + '\n' + std::string(date) + '\n' + std::string(region) +
-                   '\n' + std::string(service);
-  {
-    std::shared_lock lock(cache_mutex_);
-    auto it = signing_keys_.find(id);
-    if (it != signing_keys_.end()) {
-      *cached = true;
-      return it->second;
-    }
-  }
-  *cached = false;
-  return DeriveSigningKey(key.secret_access_key, date, region, service);
+std::optional<SigV4Verifier::SigningKey> SigV4Verifier::CachedSigningKey(
+    const std::string& scope_id) const {
+  std::shared_lock lock(cache_mutex_);
+  auto it = signing_keys_.find(scope_id);
+  if (it == signing_keys_.end()) return std::nullopt;
+  return it->second;
 }
 
-void SigV4Verifier::Remember(const AccessKey& key, std::string_view date, std::string_view region,
-                             std::string_view service, const SigningKey& signing_key) const {
-  std::string id = key.access_key_id + '\n' + std::string(date) + '\n' + std::string(region) +
-                   '\n' + std::string(service);
+void SigV4Verifier::Remember(std::string scope_id, const SigningKey& signing_key) const {
   std::unique_lock lock(cache_mutex_);
   if (signing_keys_.size() >= kMaxSigningKeys) signing_keys_.clear();
-  signing_keys_.emplace(std::move(id), signing_key);
+  signing_keys_.emplace(std::move(scope_id), signing_key);
 }
 
 VerifiedCaller SigV4Verifier::Verify(const http::HttpRequest& req, core::Timestamp wall_now) const {
@@ -576,31 +528,30 @@ VerifiedCaller SigV4Verifier::Verify(const http::HttpRequest& req, core::Timesta
 
   // The payload: its SHA-256; a client's x-amz-content-sha256 must state that
   // hash (or UNSIGNED-PAYLOAD).
-  std::string body_hash = Sha256Hex(req.body());
   std::string_view stated = http::HeaderValue(req, "X-Amz-Content-Sha256");
+  std::string payload_hash =
+      stated == kUnsignedPayload ? std::string(kUnsignedPayload) : Sha256Hex(req.body());
+  if (!stated.empty() && stated != payload_hash) throw KmsError::SignatureDoesNotMatch();
   SignedRequestParts parts{std::string(req.method_string()), std::string(path),
                            std::move(canonical_query), std::move(p.signed_headers),
-                           std::move(body_hash)};
-  if (stated == kUnsignedPayload) {
-    parts.payload_hash = std::string(kUnsignedPayload);
-  } else if (!stated.empty() && stated != parts.payload_hash) {
-    throw KmsError::SignatureDoesNotMatch();
-  }
+                           std::move(payload_hash)};
   std::string canonical = CanonicalRequest(parts, req);
   std::string scope =
       p.credential.date + '/' + p.credential.region + '/' + p.credential.service + "/aws4_request";
   std::string to_sign = StringToSign(p.amz_date, scope, canonical);
-  bool cached = false;
-  SigningKey signing_key =
-      SigningKeyFor(key, p.credential.date, p.credential.region, p.credential.service, &cached);
+  // The signing key's cache entry: the access key id and the scope.
+  std::string scope_id = key.access_key_id + '\n' + scope;
+  std::optional<SigningKey> cached = CachedSigningKey(scope_id);
+  SigningKey signing_key = cached ? *cached
+                                  : DeriveSigningKey(key.secret_access_key, p.credential.date,
+                                                     p.credential.region, p.credential.service);
   auto mac = Hmac(signing_key.data(), signing_key.size(), to_sign);
-  std::string expected = Hex(mac.data(), mac.size());
+  std::string expected = core::HexEncode(mac.data(), mac.size());
   if (p.signature.size() != expected.size() ||
       CRYPTO_memcmp(p.signature.data(), expected.data(), expected.size()) != 0) {
     throw KmsError::SignatureDoesNotMatch();
   }
-  if (!cached)
-    Remember(key, p.credential.date, p.credential.region, p.credential.service, signing_key);
+  if (!cached) Remember(std::move(scope_id), signing_key);  // verified requests only
   return {&key.principal, p.credential.region};
 }
 

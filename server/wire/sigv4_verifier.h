@@ -25,6 +25,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -70,14 +71,13 @@ class SigV4Verifier {
 
  private:
   using SigningKey = std::array<uint8_t, 32>;
-  SigningKey SigningKeyFor(const AccessKey& key, std::string_view date, std::string_view region,
-                           std::string_view service, bool* cached) const;
-  void Remember(const AccessKey& key, std::string_view date, std::string_view region,
-                std::string_view service, const SigningKey& signing_key) const;
+  // `scope_id`: "<access key id>\n<date>/<region>/<service>/aws4_request".
+  std::optional<SigningKey> CachedSigningKey(const std::string& scope_id) const;
+  void Remember(std::string scope_id, const SigningKey& signing_key) const;
 
   std::unordered_map<std::string, AccessKey> keys_;  // by access key id
   mutable std::shared_mutex cache_mutex_;
-  mutable std::unordered_map<std::string, SigningKey> signing_keys_;  // bounded
+  mutable std::unordered_map<std::string, SigningKey> signing_keys_;  // by scope_id; bounded
 };
 
 // --- The steps of the signing process, exposed for the unit tests' AWS

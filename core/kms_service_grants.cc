@@ -15,6 +15,15 @@ constexpr std::string_view kGrantsList = "grants";
 constexpr std::string_view kRetirableList = "retirable";
 constexpr int kDefaultGrantsPage = 50;
 
+// The end RetireGrant and RevokeGrant share once the grant is named:
+// NotFoundException when the key has no such grant, then DryRun, then delete.
+void RemoveGrant(KeyTransaction& tx, const Scope& scope, const std::string& key_id,
+                 const std::string& grant_id, bool dry_run) {
+  if (!tx.GetGrant(scope, key_id, grant_id)) throw KmsError::GrantNotFound(grant_id);
+  if (dry_run) throw KmsError::DryRun();
+  tx.DeleteGrant(scope, key_id, grant_id);
+}
+
 }  // namespace
 
 CreateGrantResult KmsService::CreateGrant(const RequestContext& ctx,
@@ -107,32 +116,21 @@ ListGrantsResult KmsService::ListRetirableGrants(const RequestContext& ctx,
 }
 
 void KmsService::RetireGrant(const RequestContext& ctx, const RetireGrantRequest& req) {
-  std::optional<GrantTokenParts> named;
-  if (req.grant_token) {
-    named = ParseGrantToken(*req.grant_token);
-    if (!named) throw KmsError::InvalidGrantToken();
-  } else if (!req.key_id || !req.grant_id) {
-    throw KmsError::Validation("Either GrantToken, or both KeyId and GrantId, must be specified.");
-  }
-  cache_.Write([&](KeyTransaction& tx) {
-    Scope scope;
-    std::string key_id, grant_id;
-    if (named) {
-      // The token names its key's account and Region: a retiring principal
-      // may retire a grant of another account's key with it.
-      scope = named->scope;
-      key_id = named->key_id;
-      grant_id = named->grant_id;
-    } else {
-      Key key = ResolveKeyForWrite(tx, ctx, *req.key_id, AliasPolicy::kKeyIdOrArnOnly);
-      if (!IsGrantId(*req.grant_id)) throw KmsError::InvalidGrantId(*req.grant_id);
-      scope = key.scope;
-      key_id = key.id;
-      grant_id = *req.grant_id;
+  if (!req.grant_token) {
+    if (!req.key_id || !req.grant_id) {
+      throw KmsError::Validation(
+          "Either GrantToken, or both KeyId and GrantId, must be specified.");
     }
-    if (!tx.GetGrant(scope, key_id, grant_id)) throw KmsError::GrantNotFound(grant_id);
-    if (req.dry_run) throw KmsError::DryRun();
-    tx.DeleteGrant(scope, key_id, grant_id);
+    // Named by KeyId and GrantId: RevokeGrant's steps, in its order.
+    RevokeGrant(ctx, *req.key_id, *req.grant_id, req.dry_run);
+    return;
+  }
+  std::optional<GrantTokenParts> named = ParseGrantToken(*req.grant_token);
+  if (!named) throw KmsError::InvalidGrantToken();
+  cache_.Write([&](KeyTransaction& tx) {
+    // The token names its key's account and Region: a retiring principal
+    // may retire a grant of another account's key with it.
+    RemoveGrant(tx, named->scope, named->key_id, named->grant_id, req.dry_run);
   });
 }
 
@@ -141,9 +139,7 @@ void KmsService::RevokeGrant(const RequestContext& ctx, const std::string& key_i
   cache_.Write([&](KeyTransaction& tx) {
     Key key = ResolveKeyForWrite(tx, ctx, key_id, AliasPolicy::kKeyIdOrArnOnly);
     if (!IsGrantId(grant_id)) throw KmsError::InvalidGrantId(grant_id);
-    if (!tx.GetGrant(key.scope, key.id, grant_id)) throw KmsError::GrantNotFound(grant_id);
-    if (dry_run) throw KmsError::DryRun();
-    tx.DeleteGrant(key.scope, key.id, grant_id);
+    RemoveGrant(tx, key.scope, key.id, grant_id, dry_run);
   });
 }
 

@@ -11,6 +11,7 @@
 #include "server/admin/admin_http.h"
 #include "server/admin/ui_assets.h"
 #include "server/tools/report_format.h"
+#include "server/wire/json_io.h"
 #include "server/wire/operation_table.h"
 
 namespace rotor::server::admin {
@@ -141,8 +142,6 @@ HttpResponse AdminEndpoints::KeyDetail(const HttpRequest& req, std::string_view 
   }
   json grants = json::array();
   for (const core::Grant& g : inventory_.Grants(k)) {
-    json operations = json::array();
-    for (core::GrantOperation op : g.operations) operations.push_back(core::ToString(op));
     json constraints = nullptr;
     if (g.constraints) {
       constraints = json::object();
@@ -156,7 +155,7 @@ HttpResponse AdminEndpoints::KeyDetail(const HttpRequest& req, std::string_view 
                       {"granteePrincipal", g.grantee_principal},
                       {"retiringPrincipal",
                        g.retiring_principal.empty() ? json(nullptr) : json(g.retiring_principal)},
-                      {"operations", std::move(operations)},
+                      {"operations", wire::Names(g.operations)},
                       {"constraints", std::move(constraints)},
                       {"createdAt", core::FormatIso8601(g.creation_date)}});
   }

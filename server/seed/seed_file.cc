@@ -9,6 +9,7 @@
 
 #include "core/bytes.h"
 #include "core/key_spec_info.h"
+#include "server/wire/json_io.h"
 #include "server/wire/json_text.h"
 
 namespace rotor::server::seed {
@@ -392,23 +393,14 @@ json KeyEntry(const core::SeedKey& k, const core::Scope& doc_scope) {
   if (!k.grants.empty()) {
     json grants = json::array();
     for (const core::Grant& g : k.grants) {
-      json operations = json::array();
-      for (core::GrantOperation op : g.operations) operations.push_back(core::ToString(op));
       json entry = {{"GrantId", g.grant_id},
                     {"GranteePrincipal", g.grantee_principal},
-                    {"Operations", operations},
+                    {"Operations", wire::Names(g.operations)},
                     {"CreationDate", core::FormatIso8601(g.creation_date)},
                     {"IssuingAccount", g.issuing_account}};
       if (!g.name.empty()) entry["Name"] = g.name;
       if (!g.retiring_principal.empty()) entry["RetiringPrincipal"] = g.retiring_principal;
-      if (g.constraints) {
-        json c = json::object();
-        if (g.constraints->encryption_context_subset)
-          c["EncryptionContextSubset"] = *g.constraints->encryption_context_subset;
-        if (g.constraints->encryption_context_equals)
-          c["EncryptionContextEquals"] = *g.constraints->encryption_context_equals;
-        entry["Constraints"] = c;
-      }
+      if (g.constraints) entry["Constraints"] = wire::GrantConstraintsJson(*g.constraints);
       grants.push_back(entry);
     }
     e["Grants"] = grants;

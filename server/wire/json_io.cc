@@ -101,6 +101,13 @@ json RotationEntryJson(const core::RotationEntry& e, const core::Key* key) {
   return r;
 }
 
+json GrantConstraintsJson(const core::GrantConstraints& c) {
+  json out = json::object();
+  if (c.encryption_context_subset) out["EncryptionContextSubset"] = *c.encryption_context_subset;
+  if (c.encryption_context_equals) out["EncryptionContextEquals"] = *c.encryption_context_equals;
+  return out;
+}
+
 void AddPaging(json& out, const std::optional<std::string>& next_marker) {
   out["Truncated"] = next_marker.has_value();
   if (next_marker) out["NextMarker"] = *next_marker;

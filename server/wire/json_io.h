@@ -10,6 +10,7 @@
 
 #include "core/bytes.h"
 #include "core/clock.h"
+#include "core/grant.h"
 #include "core/key_metadata.h"
 #include "core/kms_requests.h"
 
@@ -38,6 +39,10 @@ json Names(const std::vector<E>& values) {
 void PutAlgorithms(json& out, const core::Key& key);
 json KeyMetadataJson(const core::Key& key);
 json RotationEntryJson(const core::RotationEntry& entry, const core::Key* key_for_import_fields);
+// AWS's GrantConstraints shape: EncryptionContextSubset and
+// EncryptionContextEquals, each only when the grant has it (ListGrants'
+// entries and the seed file's Grants write it).
+json GrantConstraintsJson(const core::GrantConstraints& constraints);
 // Adds "NextMarker"/"Truncated" as the List* operations do.
 void AddPaging(json& out, const std::optional<std::string>& next_marker);
 

@@ -20,16 +20,7 @@ json GrantList(const OperationContext& op, const std::vector<core::Grant>& grant
                   {"Operations", Names(g.operations)}};
     if (!g.name.empty()) entry["Name"] = g.name;
     if (!g.retiring_principal.empty()) entry["RetiringPrincipal"] = g.retiring_principal;
-    if (g.constraints) {
-      json c = json::object();
-      if (g.constraints->encryption_context_subset) {
-        c["EncryptionContextSubset"] = *g.constraints->encryption_context_subset;
-      }
-      if (g.constraints->encryption_context_equals) {
-        c["EncryptionContextEquals"] = *g.constraints->encryption_context_equals;
-      }
-      entry["Constraints"] = std::move(c);
-    }
+    if (g.constraints) entry["Constraints"] = GrantConstraintsJson(*g.constraints);
     out.push_back(std::move(entry));
   }
   return out;

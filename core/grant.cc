@@ -196,6 +196,13 @@ void CheckPrincipal(std::string_view principal) {
   throw KmsError::InvalidPrincipal(principal);
 }
 
+void CheckGrant(KeySpec spec, KeyUsage usage, Grant& grant) {
+  CheckPrincipal(grant.grantee_principal);
+  if (!grant.retiring_principal.empty()) CheckPrincipal(grant.retiring_principal);
+  grant.operations = CheckGrantOperations(spec, usage, grant.operations);
+  CheckGrantConstraints(spec, grant.operations, grant.constraints);
+}
+
 bool SameGrantParameters(const Grant& existing, const Grant& requested) {
   auto sorted = [](std::vector<Op> ops) {
     std::sort(ops.begin(), ops.end());

@@ -108,6 +108,13 @@ void CheckGrantConstraints(KeySpec spec, const std::vector<GrantOperation>& oper
 // not refer to a valid principal: <principal>", recorded from AWS) otherwise.
 void CheckPrincipal(std::string_view principal);
 
+// Every check CreateGrant makes of a grant's own values on a key of this spec
+// and usage, in AWS's order: GranteePrincipal and RetiringPrincipal (when not
+// "") with CheckPrincipal, then CheckGrantOperations (`grant.operations` comes
+// back without duplicates), then CheckGrantConstraints. Seed files' grants
+// get the same. Throws what those throw.
+void CheckGrant(KeySpec spec, KeyUsage usage, Grant& grant);
+
 // The Name idempotency rule (API Reference, CreateGrant Name): a request that
 // names a grant with the same Name, grantee, retiring principal, operations
 // and constraints as an existing grant of the key gets that grant back.

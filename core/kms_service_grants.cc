@@ -32,8 +32,6 @@ CreateGrantResult KmsService::CreateGrant(const RequestContext& ctx,
   cache_.Write([&](KeyTransaction& tx) {
     Key key = ResolveKeyForWrite(tx, ctx, req.key_id, AliasPolicy::kKeyIdOrArnOnly);
     RequireState(key, StateRule::kManagement);
-    CheckPrincipal(req.grantee_principal);
-    if (req.retiring_principal) CheckPrincipal(*req.retiring_principal);
     Grant grant;
     grant.scope = key.scope;
     grant.key_id = key.id;
@@ -42,9 +40,9 @@ CreateGrantResult KmsService::CreateGrant(const RequestContext& ctx,
     grant.grantee_principal = req.grantee_principal;
     grant.retiring_principal = req.retiring_principal.value_or("");
     grant.issuing_account = IssuingAccountArn(ctx.scope);
-    grant.operations = CheckGrantOperations(key.spec, key.usage, req.operations);
-    CheckGrantConstraints(key.spec, grant.operations, req.constraints);
+    grant.operations = req.operations;
     grant.constraints = req.constraints;
+    CheckGrant(key.spec, key.usage, grant);
 
     std::optional<Grant> existing;
     if (req.name) {

@@ -233,10 +233,7 @@ SeedResult KmsService::LoadSeed(const SeedDocument& doc, Timestamp now) {
         if (g.creation_date == Timestamp{}) g.creation_date = now;
         try {
           if (!IsGrantId(g.grant_id)) throw KmsError::InvalidGrantId(g.grant_id);
-          CheckPrincipal(g.grantee_principal);
-          if (!g.retiring_principal.empty()) CheckPrincipal(g.retiring_principal);
-          g.operations = CheckGrantOperations(k.spec, k.usage, g.operations);
-          CheckGrantConstraints(k.spec, g.operations, g.constraints);
+          CheckGrant(k.spec, k.usage, g);
         } catch (const KmsError& e) {
           Fail(s, "grant " + g.grant_id + ": " + e.message());
         }

@@ -14,13 +14,15 @@ MemoryKeyRepository::Id IdOf(const Scope& scope, const std::string& name) {
   return {scope.account, scope.region, name};
 }
 
-bool OfKey(const MemoryKeyRepository::GrantId& id, const Scope& scope, const std::string& key_id) {
-  return std::get<0>(id) == scope.account && std::get<1>(id) == scope.region &&
-         std::get<2>(id) == key_id;
-}
-
-bool InScope(const MemoryKeyRepository::Id& id, const Scope& scope) {
+// Whether a map key (Id, VersionId, GrantId: account, region, then the key id
+// or alias name) is in `scope`, and of the key `key_id`.
+template <typename IdTuple>
+bool InScope(const IdTuple& id, const Scope& scope) {
   return std::get<0>(id) == scope.account && std::get<1>(id) == scope.region;
+}
+template <typename IdTuple>
+bool OfKey(const IdTuple& id, const Scope& scope, const std::string& key_id) {
+  return InScope(id, scope) && std::get<2>(id) == key_id;
 }
 
 }  // namespace
@@ -41,10 +43,7 @@ class MemoryKeyRepository::Transaction final : public core::KeyTransaction {
     std::erase_if(s_.aliases, [&](const auto& e) {
       return InScope(e.first, scope) && e.second.target_key_id == key_id;
     });
-    std::erase_if(s_.materials, [&](const auto& e) {
-      return std::get<0>(e.first) == scope.account && std::get<1>(e.first) == scope.region &&
-             std::get<2>(e.first) == key_id;
-    });
+    std::erase_if(s_.materials, [&](const auto& e) { return OfKey(e.first, scope, key_id); });
     std::erase_if(s_.grants, [&](const auto& e) { return OfKey(e.first, scope, key_id); });
     s_.usage.erase(IdOf(scope, key_id));
     s_.deleted.insert(IdOf(scope, key_id));
@@ -168,7 +167,7 @@ std::vector<core::Grant> MemoryKeyRepository::ListRetirableGrants(const Scope& s
   for (auto it =
            state_.grants.upper_bound({scope.account, scope.region, after_key_id, after_grant_id});
        it != state_.grants.end() && out.size() < limit; ++it) {
-    if (std::get<0>(it->first) != scope.account || std::get<1>(it->first) != scope.region) break;
+    if (!InScope(it->first, scope)) break;
     if (it->second.retiring_principal == principal) out.push_back(it->second);
   }
   return out;
@@ -182,10 +181,7 @@ std::vector<KeyMaterialVersion> MemoryKeyRepository::ListMaterialVersions(const 
   std::vector<KeyMaterialVersion> out;
   for (auto it = state_.materials.upper_bound({scope.account, scope.region, key_id, after_version});
        it != state_.materials.end() && out.size() < limit; ++it) {
-    if (std::get<0>(it->first) != scope.account || std::get<1>(it->first) != scope.region ||
-        std::get<2>(it->first) != key_id) {
-      break;
-    }
+    if (!OfKey(it->first, scope, key_id)) break;
     out.push_back(it->second.version);
   }
   return out;

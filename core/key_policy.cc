@@ -24,23 +24,6 @@ std::string DefaultKeyPolicy(const std::string& account) {
          "}";
 }
 
-void ValidateKeyPolicy(const std::string& policy) {
-  if (policy.size() > kMaxKeyPolicyBytes) {
-    throw KmsError(ErrorCode::kLimitExceeded,
-                   "The key policy exceeds the maximum size of 32768 bytes.");
-  }
-  // Nesting is bounded by the request reader before we get here.
-  nlohmann::json doc = nlohmann::json::parse(policy, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded() || !doc.is_object()) {
-    throw KmsError(ErrorCode::kMalformedPolicyDocument,
-                   "The new key policy is not a valid JSON document.");
-  }
-  if (!doc.contains("Statement")) {
-    throw KmsError(ErrorCode::kMalformedPolicyDocument,
-                   "The new key policy has no Statement element.");
-  }
-}
-
 namespace {
 
 using Ordered = nlohmann::ordered_json;
@@ -88,10 +71,19 @@ void WritePolicyValue(std::string& out, const Ordered& v, int nesting) {
 }  // namespace
 
 std::string StoredKeyPolicy(const std::string& policy) {
+  if (policy.size() > kMaxKeyPolicyBytes) {
+    throw KmsError(ErrorCode::kLimitExceeded,
+                   "The key policy exceeds the maximum size of 32768 bytes.");
+  }
+  // Nesting is bounded by the request reader before we get here.
   Ordered doc = Ordered::parse(policy, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) {
+  if (doc.is_discarded() || !doc.is_object()) {
     throw KmsError(ErrorCode::kMalformedPolicyDocument,
                    "The new key policy is not a valid JSON document.");
+  }
+  if (!doc.contains("Statement")) {
+    throw KmsError(ErrorCode::kMalformedPolicyDocument,
+                   "The new key policy has no Statement element.");
   }
   std::string out;
   out.reserve(policy.size() + policy.size() / 4);

@@ -86,12 +86,7 @@ Key KmsService::CreateKey(const RequestContext& ctx, const CreateKeyRequest& req
   key.spec = spec;
   key.origin = origin;
   key.state = origin == Origin::kExternal ? KeyState::kPendingImport : KeyState::kEnabled;
-  if (req.policy) {
-    ValidateKeyPolicy(*req.policy);
-    key.policy = StoredKeyPolicy(*req.policy);
-  } else {
-    key.policy = DefaultKeyPolicy(ctx.scope.account);
-  }
+  key.policy = req.policy ? StoredKeyPolicy(*req.policy) : DefaultKeyPolicy(ctx.scope.account);
   MergeTags(key.tags, req.tags);
   // Generated before the write transaction: an RSA-4096 key pair takes a
   // while, and the writer thread is shared by every write.

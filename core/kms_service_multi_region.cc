@@ -125,12 +125,7 @@ Key KmsService::ReplicateKey(const RequestContext& ctx, const ReplicateKeyReques
   replica.scope = {ctx.scope.account, req.replica_region};
   replica.creation_date = ctx.now;
   replica.description = req.description.value_or("");
-  if (req.policy) {
-    ValidateKeyPolicy(*req.policy);
-    replica.policy = *req.policy;
-  } else {
-    replica.policy = DefaultKeyPolicy(ctx.scope.account);
-  }
+  replica.policy = req.policy ? StoredKeyPolicy(*req.policy) : DefaultKeyPolicy(ctx.scope.account);
   MergeTags(replica.tags, req.tags);
 
   // The write transaction reads no material bytes, so the primary's sealed

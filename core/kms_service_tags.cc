@@ -60,7 +60,6 @@ void KmsService::PutKeyPolicy(const RequestContext& ctx, const std::string& key_
                               const std::optional<std::string>& policy_name,
                               const std::string& policy) {
   RequireDefaultPolicyName(policy_name.value_or("default"));
-  ValidateKeyPolicy(policy);
   UpdateKey(
       ctx, key_id, AliasPolicy::kKeyIdOrArnOnly,
       [&, stored = StoredKeyPolicy(policy)](Key& key, KeyTransaction&) { key.policy = stored; });

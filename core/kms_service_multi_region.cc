@@ -34,6 +34,19 @@ std::vector<std::string> RelatedRegions(const Key& key) {
   return regions;
 }
 
+// What `source` hands a related key `k`: the relation (primary Region,
+// replica Regions) and, from a primary, the automatic rotation status and
+// any on-demand rotation in flight (the primary's schedule drives them).
+void TakeShared(Key& k, const Key& source) {
+  k.primary_region = source.primary_region;
+  k.replica_regions = source.replica_regions;
+  if (!source.IsPrimary()) return;
+  k.rotation = source.rotation;
+  k.on_demand_rotations = source.on_demand_rotations;
+  k.on_demand_rotation_started = source.on_demand_rotation_started;
+  k.on_demand_rotation_completes = source.on_demand_rotation_completes;
+}
+
 bool Has(const std::vector<std::string>& regions, const std::string& region) {
   return std::find(regions.begin(), regions.end(), region) != regions.end();
 }
@@ -71,27 +84,19 @@ std::vector<Scope> KmsService::ShareWithRelated(KeyTransaction& tx, const Key& s
     std::optional<Key> related = tx.GetKey(scope, source.id);
     if (!related) continue;  // deleted in this transaction
     Key k = std::move(*related);
-    k.primary_region = source.primary_region;
-    k.replica_regions = source.replica_regions;
-    if (source.IsPrimary()) {
-      // Automatic rotation status is shared; the primary's schedule drives it.
-      k.rotation = source.rotation;
-      k.on_demand_rotations = source.on_demand_rotations;
-      k.on_demand_rotation_started = source.on_demand_rotation_started;
-      k.on_demand_rotation_completes = source.on_demand_rotation_completes;
-      if (version && k.IsReplica()) {
-        KeyRing ring(std::move(k));
-        KeyMaterialVersion v = *version;  // described in full; the ring numbers it
-        KeyRing::Rows rows = ring.Append(v);
-        if (rows.front().version != version->version) {
-          throw KmsError::Internal("replica " + ring.key().Arn() + " would number version " +
-                                   std::to_string(version->version) + " as " +
-                                   std::to_string(rows.front().version));
-        }
-        PutRows(tx, ring.key(), rows, material);
-        k = std::move(ring).TakeKey();
-        received.push_back(scope);
+    TakeShared(k, source);
+    if (version && source.IsPrimary() && k.IsReplica()) {
+      KeyRing ring(std::move(k));
+      KeyMaterialVersion v = *version;  // described in full; the ring numbers it
+      KeyRing::Rows rows = ring.Append(v);
+      if (rows.front().version != version->version) {
+        throw KmsError::Internal("replica " + ring.key().Arn() + " would number version " +
+                                 std::to_string(version->version) + " as " +
+                                 std::to_string(rows.front().version));
       }
+      PutRows(tx, ring.key(), rows, material);
+      k = std::move(ring).TakeKey();
+      received.push_back(scope);
     }
     ++k.revision;
     tx.PutKey(k);
@@ -154,12 +159,7 @@ Key KmsService::ReplicateKey(const RequestContext& ctx, const ReplicateKeyReques
     r.origin = primary.origin;
     r.manager = primary.manager;
     r.multi_region = true;
-    r.primary_region = primary.primary_region;
-    r.replica_regions = primary.replica_regions;
-    r.rotation = primary.rotation;
-    r.on_demand_rotations = primary.on_demand_rotations;
-    r.on_demand_rotation_started = primary.on_demand_rotation_started;
-    r.on_demand_rotation_completes = primary.on_demand_rotation_completes;
+    TakeShared(r, primary);
     // Imported material is not copied: each related key imports its own
     // copy of the same material (developer guide, "Importing key material
     // into multi-Region keys").

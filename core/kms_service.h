@@ -279,10 +279,6 @@ class KmsService {
   std::vector<Scope> ShareWithRelated(KeyTransaction& tx, const Key& source,
                                       const KeyMaterialVersion* version,
                                       const SecretBytes* material);
-  // Refuses a replica key where only the primary may act (rotation
-  // settings, on-demand rotation, ReplicateKey): UnsupportedOperationException
-  // "<arn> is not a multi-region primary key.".
-  static void RequireNotReplica(const Key& key);
   // Writes the rows a KeyRing change returned: each with `material` sealed
   // under its number, or without bytes when `material` is nullptr.
   void PutRows(KeyTransaction& tx, const Key& key, const KeyRing::Rows& rows,

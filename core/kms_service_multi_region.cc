@@ -70,10 +70,6 @@ void RequireReplicable(const Key& key, const std::string& region) {
 
 }  // namespace
 
-void KmsService::RequireNotReplica(const Key& key) {
-  if (key.IsReplica()) throw KmsError::NotMultiRegionPrimary(key.Arn());
-}
-
 std::vector<Scope> KmsService::ShareWithRelated(KeyTransaction& tx, const Key& source,
                                                 const KeyMaterialVersion* version,
                                                 const SecretBytes* material) {

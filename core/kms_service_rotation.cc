@@ -24,15 +24,28 @@ void RequireAwsKmsOrigin(const Key& key) {
     throw KmsError::OriginNotValid(key.Arn(), ToString(key.origin));
 }
 
+// Rotation of related multi-Region keys is set and started on the primary:
+// UnsupportedOperationException "<arn> is not a multi-region primary key.".
+void RequireNotReplica(const Key& key) {
+  if (key.IsReplica()) throw KmsError::NotMultiRegionPrimary(key.Arn());
+}
+
+// EnableKeyRotation's and DisableKeyRotation's checks of what the key is
+// (after its state): a symmetric encryption key, KMS-generated material, not
+// a multi-Region replica.
+void RequireRotationSettable(const Key& key) {
+  RequireRotatableSpec(key);
+  RequireAwsKmsOrigin(key);
+  RequireNotReplica(key);
+}
+
 }  // namespace
 
 void KmsService::EnableKeyRotation(const RequestContext& ctx, const std::string& key_id,
                                    std::optional<int> period_days) {
   UpdateKey(ctx, key_id, AliasPolicy::kKeyIdOrArnOnly, [&](Key& key, KeyTransaction& tx) {
     RequireState(key, StateRule::kRotationSettings);
-    RequireRotatableSpec(key);
-    RequireAwsKmsOrigin(key);
-    RequireNotReplica(key);  // a multi-Region key's rotation is set on its primary
+    RequireRotationSettable(key);
     EnableRotation(key.rotation, key.id, period_days.value_or(kDefaultRotationPeriodDays), ctx.now,
                    config_.jitter);
     ShareWithRelated(tx, key, nullptr, nullptr);
@@ -42,9 +55,7 @@ void KmsService::EnableKeyRotation(const RequestContext& ctx, const std::string&
 void KmsService::DisableKeyRotation(const RequestContext& ctx, const std::string& key_id) {
   UpdateKey(ctx, key_id, AliasPolicy::kKeyIdOrArnOnly, [&](Key& key, KeyTransaction& tx) {
     RequireState(key, StateRule::kRotationSettings);
-    RequireRotatableSpec(key);
-    RequireAwsKmsOrigin(key);
-    RequireNotReplica(key);
+    RequireRotationSettable(key);
     DisableRotation(key.rotation);
     ShareWithRelated(tx, key, nullptr, nullptr);
   });

@@ -40,6 +40,9 @@ void RequireState(const Key& key, StateRule rule) {
     case StateRule::kManagement:
       if (s != KeyState::kPendingDeletion && s != KeyState::kPendingReplicaDeletion) return;
       break;
+    case StateRule::kRotationStatus:
+      if (s == KeyState::kPendingImport) throw KmsError::OriginNotValid(key.Arn(), "EXTERNAL");
+      return;
     case StateRule::kRotationSettings:
       if (s == KeyState::kPendingImport) throw KmsError::OriginNotValid(key.Arn(), "EXTERNAL");
       [[fallthrough]];

@@ -30,7 +30,7 @@
 namespace rotor::core {
 
 enum class StateRule {
-  kAny,            // DescribeKey, ListResourceTags, GetKeyPolicy, GetKeyRotationStatus...
+  kAny,            // DescribeKey, ListResourceTags, GetKeyPolicy...
   kCryptographic,  // Encrypt, Decrypt, GenerateDataKey...: Enabled only; Disabled ->
                    // DisabledException
   kManagement,  // TagResource, UpdateKeyDescription, CreateAlias...: anything but PendingDeletion
@@ -40,6 +40,9 @@ enum class StateRule {
   // pending import is "<arn> origin is EXTERNAL which is not valid for this
   // operation." (UnsupportedOperationException), the key-state table's [6].
   kRotationSettings,
+  // GetKeyRotationStatus: every state but PendingImport, which is the
+  // key-state table's [6] as for kRotationSettings.
+  kRotationStatus,
   kPendingDeletionOnly,  // CancelKeyDeletion: PendingDeletion or PendingReplicaDeletion;
                          // "<arn> is not pending deletion." otherwise
 };

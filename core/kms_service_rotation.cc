@@ -64,8 +64,7 @@ void KmsService::DisableKeyRotation(const RequestContext& ctx, const std::string
 KeyRotationStatus KmsService::GetKeyRotationStatus(const RequestContext& ctx,
                                                    const std::string& key_id) {
   std::shared_ptr<const Key> key = ResolveKey(ctx, key_id, AliasPolicy::kKeyIdOrArnOnly);
-  // The key-state table's [6]: a key pending import has only this answer.
-  if (key->state == KeyState::kPendingImport) RequireAwsKmsOrigin(*key);
+  RequireState(*key, StateRule::kRotationStatus);
   KeyRotationStatus status;
   status.key_arn = key->Arn();
   // A status read is not a gate: a key that cannot rotate (asymmetric, HMAC)

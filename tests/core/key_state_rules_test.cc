@@ -52,6 +52,8 @@ const char* RuleName(StateRule rule) {
       return "kPendingDeletionOnly";
     case StateRule::kRotationSettings:
       return "kRotationSettings";
+    case StateRule::kRotationStatus:
+      return "kRotationStatus";
   }
   return "?";
 }
@@ -168,6 +170,22 @@ TEST_CASE("Every key state against every operation class") {
   // 8 (kAny) + 1 + 1 + 1 (kRotationSettings) + 6 (kManagement) + 2 (kEnableDisable) + 2
   // (kPendingDeletionOnly).
   CHECK(accepted == 21);
+}
+
+TEST_CASE("GetKeyRotationStatus refuses only a key pending import, the key-state table's [6]") {
+  const Refusal origin_not_valid{
+      "UnsupportedOperationException",
+      kArn + " origin is EXTERNAL which is not valid for this operation.", 400};
+  for (KeyState state : kAllStates) {
+    INFO(ToString(state));
+    std::optional<Refusal> got = Check(state, StateRule::kRotationStatus);
+    if (state == KeyState::kPendingImport) {
+      REQUIRE(got.has_value());
+      CHECK(*got == origin_not_valid);
+    } else {
+      CHECK_FALSE(got.has_value());
+    }
+  }
 }
 
 TEST_CASE("The recorded AWS texts for state errors, word for word") {

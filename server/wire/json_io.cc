@@ -23,6 +23,12 @@ void PutAlgorithms(json& out, const core::Key& k) {
     out["KeyAgreementAlgorithms"] = Names(algorithms.key_agreement);
 }
 
+json TagsJson(const std::vector<core::Tag>& tags) {
+  json out = json::array();
+  for (const core::Tag& t : tags) out.push_back({{"TagKey", t.key}, {"TagValue", t.value}});
+  return out;
+}
+
 json KeyMetadataJson(const core::Key& k) {
   json m = {
       {"AWSAccountId", k.scope.account},

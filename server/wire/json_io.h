@@ -38,6 +38,9 @@ json Names(const std::vector<E>& values) {
 // KeyMetadata and GetPublicKey carry them.
 void PutAlgorithms(json& out, const core::Key& key);
 json KeyMetadataJson(const core::Key& key);
+// Tags as ListResourceTags and ReplicateKey (ReplicaTags) return them:
+// [{"TagKey": ..., "TagValue": ...}], in order; fields::Tags reads them.
+json TagsJson(const std::vector<core::Tag>& tags);
 json RotationEntryJson(const core::RotationEntry& entry, const core::Key* key_for_import_fields);
 // AWS's GrantConstraints shape: EncryptionContextSubset and
 // EncryptionContextEquals, each only when the grant has it (ListGrants'

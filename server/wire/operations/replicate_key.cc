@@ -12,11 +12,9 @@ json ReplicateKey(OperationContext& op) {
   req.tags = fields::Tags(op.body, "Tags");
   req.bypass_policy_lockout_safety_check = fields::Bool(op.body, "BypassPolicyLockoutSafetyCheck");
   core::Key replica = op.service.ReplicateKey(op.ctx, req);
-  json tags = json::array();
-  for (const auto& t : replica.tags) tags.push_back({{"TagKey", t.key}, {"TagValue", t.value}});
   return {{"ReplicaKeyMetadata", KeyMetadataJson(replica)},
           {"ReplicaPolicy", replica.policy},
-          {"ReplicaTags", std::move(tags)}};
+          {"ReplicaTags", TagsJson(replica.tags)}};
 }
 
 }  // namespace rotor::server::wire::operations

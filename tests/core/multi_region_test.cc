@@ -29,6 +29,21 @@ std::vector<KeyMaterialVersion> Versions(ServiceFixture& f, const Scope& scope,
   return f.repo.ListMaterialVersions(scope, id, 0, 1000);
 }
 
+// Encrypt in `scope` under `id`; the ciphertext blob.
+Bytes EncryptIn(ServiceFixture& f, const Scope& scope, const std::string& id,
+                const std::string& text) {
+  EncryptRequest enc;
+  enc.key_id = id;
+  enc.plaintext = SecretBytes(reinterpret_cast<const uint8_t*>(text.data()), text.size());
+  return f.service.Encrypt(f.Ctx(scope), enc).ciphertext;
+}
+
+DecryptResult DecryptIn(ServiceFixture& f, const Scope& scope, const Bytes& blob) {
+  DecryptRequest dec;
+  dec.ciphertext = blob;
+  return f.service.Decrypt(f.Ctx(scope), dec);
+}
+
 void CheckSameVersions(ServiceFixture& f, const std::string& id, const Scope& a, const Scope& b) {
   std::vector<KeyMaterialVersion> va = Versions(f, a, id), vb = Versions(f, b, id);
   REQUIRE(va.size() == vb.size());
@@ -66,13 +81,7 @@ TEST_CASE("A replica has the primary's key id and every material version") {
         std::vector<std::string>{"eu-west-1"});
 
   // A ciphertext of one related key opens with the other, in its Region.
-  EncryptRequest enc;
-  enc.key_id = p.id;
-  enc.plaintext = SecretBytes(reinterpret_cast<const uint8_t*>("hello"), 5);
-  Bytes blob = f.service.Encrypt(f.Ctx(kUs), enc).ciphertext;
-  DecryptRequest dec;
-  dec.ciphertext = blob;
-  DecryptResult out = f.service.Decrypt(f.Ctx(kEu), dec);
+  DecryptResult out = DecryptIn(f, kEu, EncryptIn(f, kUs, p.id, "hello"));
   CHECK(std::string(out.plaintext.bytes().begin(), out.plaintext.bytes().end()) == "hello");
   CHECK(out.key_arn == KeyArn(kEu, p.id));
 }
@@ -153,13 +162,8 @@ TEST_CASE("Every rotation of the primary reaches every replica with the same id 
         f.service.GetKeyRotationStatus(f.Ctx(kUs), p.id).next_rotation);
 
   // Old ciphertexts of the primary still open with the replica.
-  EncryptRequest enc;
-  enc.key_id = p.id;
-  enc.plaintext = SecretBytes(reinterpret_cast<const uint8_t*>("x"), 1);
-  Bytes blob = f.service.Encrypt(f.Ctx(kAp), enc).ciphertext;
-  DecryptRequest dec;
-  dec.ciphertext = blob;
-  CHECK(f.service.Decrypt(f.Ctx(kUs), dec).material_id ==
+  Bytes blob = EncryptIn(f, kAp, p.id, "x");
+  CHECK(DecryptIn(f, kUs, blob).material_id ==
         f.service.DescribeKey(f.Ctx(kUs), p.id).current_material_id);
 
   // Disabling rotation on the primary is shared too.

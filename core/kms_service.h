@@ -272,13 +272,14 @@ class KmsService {
   // also its rotation settings and on-demand rotation state) and, when
   // `version` is given (a rotation of the primary), appends that version,
   // described in full, to every replica through KeyRing::Append with the same
-  // `material` sealed under the same number. Returns the replicas' scopes
-  // that received the version. A no-op for a single-Region key. Throws
-  // KmsError::Internal when a replica's ring would number the version
-  // differently from the primary's.
-  std::vector<Scope> ShareWithRelated(KeyTransaction& tx, const Key& source,
-                                      const KeyMaterialVersion* version,
-                                      const SecretBytes* material);
+  // `material` sealed under the same number. Returns the RotateKey events of
+  // the replicas that received the version (each in its own scope, with the
+  // version's date, rotation type and KeyMaterialId), to tell once committed.
+  // A no-op for a single-Region key. Throws KmsError::Internal when a
+  // replica's ring would number the version differently from the primary's.
+  std::vector<ServiceEvent> ShareWithRelated(KeyTransaction& tx, const Key& source,
+                                             const KeyMaterialVersion* version,
+                                             const SecretBytes* material);
   // Writes the rows a KeyRing change returned: each with `material` sealed
   // under its number, or without bytes when `material` is nullptr.
   void PutRows(KeyTransaction& tx, const Key& key, const KeyRing::Rows& rows,

@@ -70,10 +70,10 @@ void RequireReplicable(const Key& key, const std::string& region) {
 
 }  // namespace
 
-std::vector<Scope> KmsService::ShareWithRelated(KeyTransaction& tx, const Key& source,
-                                                const KeyMaterialVersion* version,
-                                                const SecretBytes* material) {
-  std::vector<Scope> received;
+std::vector<ServiceEvent> KmsService::ShareWithRelated(KeyTransaction& tx, const Key& source,
+                                                       const KeyMaterialVersion* version,
+                                                       const SecretBytes* material) {
+  std::vector<ServiceEvent> received;
   if (!source.multi_region) return received;
   for (const std::string& region : RelatedRegions(source)) {
     Scope scope{source.scope.account, region};
@@ -92,7 +92,12 @@ std::vector<Scope> KmsService::ShareWithRelated(KeyTransaction& tx, const Key& s
       }
       PutRows(tx, ring.key(), rows, material);
       k = std::move(ring).TakeKey();
-      received.push_back(scope);
+      received.push_back({ServiceEventKind::kRotateKey,
+                          scope,
+                          source.id,
+                          version->created,
+                          version->rotation_type,
+                          {version->material_id}});
     }
     ++k.revision;
     tx.PutKey(k);

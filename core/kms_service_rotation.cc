@@ -148,14 +148,7 @@ std::string KmsService::RotateKeyOnDemand(const RequestContext& ctx, const std::
       v = AddVersion(tx, ring, std::move(v), nullptr, &material);
       k = std::move(ring).TakeKey();
       // Every replica gets the same version in this transaction.
-      for (const Scope& scope : ShareWithRelated(tx, k, &v, &material)) {
-        replicated.push_back({ServiceEventKind::kRotateKey,
-                              scope,
-                              k.id,
-                              ctx.now,
-                              RotationType::kOnDemand,
-                              {v.material_id}});
-      }
+      replicated = ShareWithRelated(tx, k, &v, &material);
     } else {
       // Completes in the background, like AWS; the scheduler finishes it.
       k.on_demand_rotation_started = ctx.now;

@@ -70,11 +70,7 @@ std::optional<ServiceEvent> KmsService::FireDue(KeyTransaction& tx, const DueKey
     return std::nullopt;
   }
   if (!rotated.material_id.empty() && key.IsPrimary()) {
-    for (const Scope& scope : ShareWithRelated(tx, key, &rotated, &material)) {
-      ServiceEvent copy = event;
-      copy.scope = scope;
-      replicated->push_back(std::move(copy));
-    }
+    *replicated = ShareWithRelated(tx, key, &rotated, &material);
   }
   ++key.revision;
   tx.PutKey(key);

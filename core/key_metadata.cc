@@ -195,7 +195,7 @@ std::optional<Timestamp> Key::NextEventTime() const {
     return next;
   }
   // A replica carries its primary's schedule but rotates only with it
-  // (KmsService::ShareWithReplicas), and a primary waiting for its replicas
+  // (KmsService::ShareWithRelated), and a primary waiting for its replicas
   // to be deleted (PendingReplicaDeletion) rotates no more.
   if (!IsReplica() && state != KeyState::kPendingReplicaDeletion) {
     consider(on_demand_rotation_completes);

@@ -1,5 +1,6 @@
 // Aliases: CreateAlias, UpdateAlias, DeleteAlias, ListAliases.
 #include <algorithm>
+#include <functional>
 
 #include "core/key_spec_info.h"
 #include "core/key_state_rules.h"
@@ -129,24 +130,31 @@ ListAliasesResult KmsService::ListAliases(const RequestContext& ctx,
     // The predefined aliases whose AWS managed key does not exist yet are
     // listed too, in name order with the others, without TargetKeyId or dates
     // (as AWS lists them in a new account). Once their key exists they are
-    // stored aliases like any other.
+    // stored aliases like any other, so the stored page says which exist: it
+    // holds every stored alias after the marker up to its last name, and one
+    // past its last name when it is full falls on a later page anyway.
+    const bool full = stored.size() > limit;
     const size_t stored_count = entries.size();
     for (const PredefinedAlias& p : PredefinedAliases()) {
-      std::string name(p.name);
-      if (name <= after || cache_.GetAliasTarget(ctx.scope, name)) continue;
-      entries.push_back(
-          {name, AliasArn(ctx.scope, name), std::nullopt, std::nullopt, std::nullopt});
+      if (p.name <= after || (full && p.name > stored.back().name) ||
+          std::ranges::binary_search(stored, p.name, std::less<>{}, &Alias::name)) {
+        continue;
+      }
+      entries.push_back({std::string(p.name), AliasArn(ctx.scope, p.name), std::nullopt,
+                         std::nullopt, std::nullopt});
     }
-    // Both runs are in name order; entries past the stored page's last name
-    // may belong to a later page, which the marker reaches.
+    // Both runs are in name order (the stored one as the repository lists it,
+    // the predefined table as it is written): merging them needs no sort.
     std::inplace_merge(entries.begin(), entries.begin() + static_cast<ptrdiff_t>(stored_count),
                        entries.end(),
                        [](const AliasEntry& a, const AliasEntry& b) { return a.name < b.name; });
   }
   ListAliasesResult result;
-  for (size_t i = 0; i < entries.size() && i < limit; ++i) result.aliases.push_back(entries[i]);
-  if (entries.size() > limit)
-    result.next_marker = EncodeMarker("aliases", result.aliases.back().name);
+  if (entries.size() > limit) {
+    entries.resize(limit);
+    result.next_marker = EncodeMarker("aliases", entries.back().name);
+  }
+  result.aliases = std::move(entries);
   return result;
 }
 

@@ -28,7 +28,7 @@ struct PredefinedAlias {
   std::string_view description;  // the Description AWS gives the key
   // The key policy AWS gives the key, with "{account}" and "{region}" where
   // the account id and Region go (AWS's own formatting, as GetKeyPolicy shows it).
-  std::string_view policy_template;
+  std::string policy_template;
 };
 
 // Every predefined alias, ordered by name (the order ListAliases lists them in).

@@ -181,7 +181,12 @@ SeedResult KmsService::LoadSeed(const SeedDocument& doc, Timestamp now) {
       k.manager = s.manager;
       k.state =
           s.origin == Origin::kExternal && s.materials.empty() ? KeyState::kPendingImport : s.state;
-      k.policy = s.policy.value_or(DefaultKeyPolicy(s.scope.account));
+      // A seeded policy is validated and stored as CreateKey stores one.
+      try {
+        k.policy = s.policy ? StoredKeyPolicy(*s.policy) : DefaultKeyPolicy(s.scope.account);
+      } catch (const KmsError& e) {
+        Fail(s, "Policy: " + e.message());
+      }
       k.tags = s.tags;
       k.multi_region = s.primary_region.has_value();
       k.primary_region = s.primary_region.value_or("");

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "core/key_inventory.h"
+#include "core/key_policy.h"
 #include "core/seed.h"
 #include "core/seed_export.h"
 #include "service_fixture.h"
@@ -81,6 +82,29 @@ TEST_CASE("An invalid seed names the entry and loads nothing at all") {
   bad_id.keys.push_back(AesKey("not-a-key-id", 1));
   CHECK_THROWS_WITH(f.service.LoadSeed(bad_id, f.clock.Now()),
                     Catch::Contains("KeyId must be a key id"));
+}
+
+TEST_CASE("A seeded key policy is validated and stored as CreateKey stores one") {
+  ServiceFixture f;
+  SeedDocument doc;
+  SeedKey k = AesKey(kId, 1);
+  const std::string compact =
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},)"
+      R"("Action":"kms:*","Resource":"*"}]})";
+  k.policy = compact;
+  doc.keys.push_back(k);
+  f.service.LoadSeed(doc, f.clock.Now());
+  CHECK(f.service.GetKeyPolicy(f.Ctx(), kId, std::nullopt) == StoredKeyPolicy(compact));
+  CHECK(StoredKeyPolicy(compact) != compact);  // stored in AWS's layout, not as written
+
+  ServiceFixture g;
+  SeedDocument bad;
+  SeedKey b = AesKey(kId, 1);
+  b.policy = "not json";
+  bad.keys.push_back(b);
+  CHECK_THROWS_WITH(g.service.LoadSeed(bad, g.clock.Now()),
+                    Catch::Contains("Keys.Symmetric.Aes[0]") && Catch::Contains("Policy: "));
+  CHECK(g.service.ListKeys(g.Ctx(), {}).keys.empty());
 }
 
 TEST_CASE("A NextKeyRotation in the seed schedules the rotation exactly then") {

@@ -18,6 +18,7 @@ import urllib.parse
 
 from rotor_harness import (DEFAULT_ACCOUNT, ServerTestCase, key_arn, parse_iso, run_rotor)
 from test_asymmetric_import import import_material
+from test_keys_aliases import aws_stored_policy
 
 T0_TEXT = "2030-01-01T00:00:00Z"
 T0 = parse_iso(T0_TEXT)
@@ -77,6 +78,10 @@ class MultiRegionShapesTest(MultiRegionTestBase):
         rmd = out["ReplicaKeyMetadata"]
         self.assertEqual(out["ReplicaTags"], [{"TagKey": "team", "TagValue": "eu"}])
         self.assertEqual(json.loads(out["ReplicaPolicy"]), json.loads(policy))
+        # The replica's policy is stored in AWS's layout, as CreateKey and
+        # PutKeyPolicy store theirs (not the submitted bytes).
+        self.assertEqual(out["ReplicaPolicy"], aws_stored_policy(policy))
+        self.assertEqual(self.eu.get_key_policy(KeyId=kid)["Policy"], aws_stored_policy(policy))
         self.assertEqual((rmd["KeyId"], rmd["Arn"], rmd["Description"], rmd["KeyState"], rmd["Enabled"]),
                          (kid, key_arn(kid, region=EU), "replica", "Enabled", True))
         self.assertEqual((rmd["KeySpec"], rmd["KeyUsage"], rmd["Origin"]), (md["KeySpec"], md["KeyUsage"], "AWS_KMS"))

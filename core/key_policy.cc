@@ -70,26 +70,22 @@ void WritePolicyValue(std::string& out, const Ordered& v, int nesting) {
 
 }  // namespace
 
-std::string StoredKeyPolicy(const std::string& policy) {
+CheckedKeyPolicy CheckKeyPolicy(const std::string& policy) {
   if (policy.size() > kMaxKeyPolicyBytes) {
     throw KmsError(ErrorCode::kLimitExceeded,
                    "The key policy exceeds the maximum size of 32768 bytes.");
   }
   // Nesting is bounded by the request reader before we get here.
   Ordered doc = Ordered::parse(policy, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded() || !doc.is_object()) {
-    throw KmsError(ErrorCode::kMalformedPolicyDocument,
-                   "The new key policy is not a valid JSON document.");
-  }
-  if (!doc.contains("Statement")) {
-    throw KmsError(ErrorCode::kMalformedPolicyDocument,
-                   "The new key policy has no Statement element.");
-  }
-  std::string out;
-  out.reserve(policy.size() + policy.size() / 4);
-  WritePolicyValue(out, doc, 0);
-  return out;
+  CheckedKeyPolicy checked;
+  checked.compiled =
+      CompileParsedPolicy(doc, PolicyKind::kKeyPolicy);  // not an object, no Statement...
+  checked.stored.reserve(policy.size() + policy.size() / 4);
+  WritePolicyValue(checked.stored, doc, 0);
+  return checked;
 }
+
+std::string StoredKeyPolicy(const std::string& policy) { return CheckKeyPolicy(policy).stored; }
 
 void RequireDefaultPolicyName(const std::string& name) {
   if (name != "default") throw KmsError(ErrorCode::kNotFound, "No such policy exists");

@@ -242,4 +242,26 @@ KmsError KmsError::StoreUnavailable(StoreFault fault) {
   return {ErrorCode::kStoreUnavailable, message};
 }
 
+KmsError KmsError::AccessDenied(std::string_view caller_arn, std::string_view action,
+                                std::string_view key_arn, DenialReason reason) {
+  std::string m = "User: " + std::string(caller_arn) +
+                  " is not authorized to perform: " + std::string(action) +
+                  " on resource: " + std::string(key_arn);
+  switch (reason) {
+    case DenialReason::kNoResourcePolicyAllows:
+      m += " because no resource-based policy allows the " + std::string(action) + " action";
+      break;
+    case DenialReason::kNoIdentityPolicyAllows:
+      m += " because no identity-based policy allows the " + std::string(action) + " action";
+      break;
+    case DenialReason::kExplicitDenyInResource:
+      m += " with an explicit deny in a resource-based policy";
+      break;
+    case DenialReason::kExplicitDenyInIdentity:
+      m += " with an explicit deny in an identity-based policy";
+      break;
+  }
+  return {ErrorCode::kAccessDenied, std::move(m)};
+}
+
 }  // namespace rotor::core

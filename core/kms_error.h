@@ -76,6 +76,15 @@ enum class StoreFault {
   kDataDirLost,    // the data dir was removed or replaced: the server stops
 };
 
+// Why a request was denied, as AWS's AccessDeniedException messages say it
+// (IAM User Guide, "Access denied error messages"; KmsError::AccessDenied).
+enum class DenialReason {
+  kNoResourcePolicyAllows,  // implicit deny: no key policy statement (nor grant) allows it
+  kNoIdentityPolicyAllows,  // the key policy delegates to IAM, the identity policy does not allow
+  kExplicitDenyInResource,  // a Deny statement of the key policy
+  kExplicitDenyInIdentity,  // a Deny statement of the identity policy
+};
+
 // The AWS error name ("__type") for a code, e.g. "NotFoundException". Every
 // code has its own name except kStoreUnavailable (KMSInternalException).
 std::string_view ErrorName(ErrorCode code);
@@ -187,6 +196,14 @@ class KmsError : public std::runtime_error {
   // "ARN does not refer to a valid principal: <principal>" (InvalidArnException,
   // recorded from AWS for CreateGrant).
   static KmsError InvalidPrincipal(std::string_view principal);
+  // AccessDeniedException, AWS's wording (IAM User Guide, "Access denied error messages"):
+  // "User: <caller-arn> is not authorized to perform: <action> on resource: <key-arn>"
+  // then " because no resource-based policy allows the <action> action",
+  // " because no identity-based policy allows the <action> action",
+  // " with an explicit deny in a resource-based policy" or
+  // " with an explicit deny in an identity-based policy". <action>: "kms:Decrypt".
+  static KmsError AccessDenied(std::string_view caller_arn, std::string_view action,
+                               std::string_view key_arn, DenialReason reason);
   // "1 validation error detected: Value '<v>' at '<member>' failed to satisfy constraint: <c>"
   static KmsError ValidationFailed(std::string_view value, std::string_view member,
                                    std::string_view constraint);

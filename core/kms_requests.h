@@ -55,6 +55,8 @@ struct CreateKeyRequest {
   std::optional<std::string> policy;
   std::vector<Tag> tags;
   bool multi_region = false;
+  // Skips the lockout safety check of `policy` (core/key_policy_decision.h).
+  bool bypass_policy_lockout_safety_check = false;
 };
 
 struct Page {

@@ -121,8 +121,11 @@ class KmsService {
                                   const Page& page);
   std::string GetKeyPolicy(const RequestContext& ctx, const std::string& key_id,
                            const std::optional<std::string>& policy_name);
+  // Validates the policy and, unless `bypass_lockout_check`, refuses one that
+  // would stop the caller from calling PutKeyPolicy again (key_policy_decision.h).
   void PutKeyPolicy(const RequestContext& ctx, const std::string& key_id,
-                    const std::optional<std::string>& policy_name, const std::string& policy);
+                    const std::optional<std::string>& policy_name, const std::string& policy,
+                    bool bypass_lockout_check = false);
   ListPoliciesResult ListKeyPolicies(const RequestContext& ctx, const std::string& key_id,
                                      const Page& page);
 

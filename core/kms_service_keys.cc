@@ -3,6 +3,7 @@
 #include "core/asymmetric_key.h"
 #include "core/key_material.h"
 #include "core/key_policy.h"
+#include "core/key_policy_decision.h"
 #include "core/key_spec_info.h"
 #include "core/key_state_rules.h"
 #include "core/kms_error.h"
@@ -86,7 +87,15 @@ Key KmsService::CreateKey(const RequestContext& ctx, const CreateKeyRequest& req
   key.spec = spec;
   key.origin = origin;
   key.state = origin == Origin::kExternal ? KeyState::kPendingImport : KeyState::kEnabled;
-  key.policy = req.policy ? StoredKeyPolicy(*req.policy) : DefaultKeyPolicy(ctx.scope.account);
+  if (req.policy) {
+    CheckedKeyPolicy policy = CheckKeyPolicy(*req.policy);
+    if (!req.bypass_policy_lockout_safety_check) {
+      RequireLockoutSafe(*policy.compiled, ctx, key.Arn(), key.scope.account);
+    }
+    key.policy = std::move(policy.stored);
+  } else {
+    key.policy = DefaultKeyPolicy(ctx.scope.account);
+  }
   MergeTags(key.tags, req.tags);
   // Generated before the write transaction: an RSA-4096 key pair takes a
   // while, and the writer thread is shared by every write.

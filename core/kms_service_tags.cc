@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/key_policy.h"
+#include "core/key_policy_decision.h"
 #include "core/key_state_rules.h"
 #include "core/kms_error.h"
 #include "core/kms_service.h"
@@ -58,11 +59,15 @@ std::string KmsService::GetKeyPolicy(const RequestContext& ctx, const std::strin
 
 void KmsService::PutKeyPolicy(const RequestContext& ctx, const std::string& key_id,
                               const std::optional<std::string>& policy_name,
-                              const std::string& policy) {
+                              const std::string& policy, bool bypass_lockout_check) {
   RequireDefaultPolicyName(policy_name.value_or("default"));
-  UpdateKey(
-      ctx, key_id, AliasPolicy::kKeyIdOrArnOnly,
-      [&, stored = StoredKeyPolicy(policy)](Key& key, KeyTransaction&) { key.policy = stored; });
+  CheckedKeyPolicy checked = CheckKeyPolicy(policy);
+  UpdateKey(ctx, key_id, AliasPolicy::kKeyIdOrArnOnly, [&](Key& key, KeyTransaction&) {
+    if (!bypass_lockout_check) {
+      RequireLockoutSafe(*checked.compiled, ctx, key.Arn(), key.scope.account);
+    }
+    key.policy = checked.stored;
+  });
 }
 
 ListPoliciesResult KmsService::ListKeyPolicies(const RequestContext& ctx, const std::string& key_id,

@@ -30,13 +30,18 @@
 //   identity_policy    the principal's IAM identity policy as raw JSON text, or
 //                 nullopt: none given, which policy evaluation treats as full
 //                 IAM permissions in the principal's own account
+//   compiled_identity_policy  that policy compiled once when the credentials
+//                 are read (core/key_policy_document.h); null when none
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace rotor::core {
+
+class CompiledPolicy;
 
 enum class PrincipalType { kRoot, kIamUser, kRole, kAssumedRole };
 
@@ -53,6 +58,7 @@ struct Principal {
   std::string access_key_id;
   bool has_session_token = false;
   std::optional<std::string> identity_policy;
+  std::shared_ptr<const CompiledPolicy> compiled_identity_policy;
 };
 
 // A Principal for `arn` (one of the four forms above, partition "aws"):

@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "core/key_policy_document.h"
+#include "core/kms_error.h"
 #include "core/seed.h"
 #include "server/seed/seed_file.h"
 #include "server/wire/json_text.h"
@@ -62,6 +64,13 @@ wire::AccessKey Entry(const json& entry, const std::string& where) {
     }
     if (!policy.is_object()) throw SeedError(where + ": identity_policy must be a JSON object");
     principal->identity_policy = policy.dump();
+    try {
+      // Compiled once here; requests evaluate the compiled form.
+      principal->compiled_identity_policy =
+          core::CompilePolicy(*principal->identity_policy, core::PolicyKind::kIdentityPolicy);
+    } catch (const core::KmsError& e) {
+      throw SeedError(where + ": identity_policy: " + e.what());
+    }
   }
   key.principal = std::move(*principal);
   return key;

@@ -147,7 +147,8 @@ TEST_CASE("Key policies are stored, validated and named default") {
         "MalformedPolicyDocumentException");
   CHECK(ErrorOf([&] { f.service.GetKeyPolicy(f.Ctx(), k.id, "other"); }) == "NotFoundException");
   const std::string policy = R"({"Version":"2012-10-17","Statement":[]})";
-  f.service.PutKeyPolicy(f.Ctx(), k.id, std::nullopt, policy);
+  // No statement: a lockout policy, stored only with the safety check bypassed.
+  f.service.PutKeyPolicy(f.Ctx(), k.id, std::nullopt, policy, /*bypass_lockout_check=*/true);
   // Stored as AWS re-serialises it (StoredKeyPolicy), not the submitted bytes.
   CHECK(f.service.GetKeyPolicy(f.Ctx(), k.id, "default") ==
         "{\n  \"Version\" : \"2012-10-17\",\n  \"Statement\" : [ ]\n}");

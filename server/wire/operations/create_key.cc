@@ -15,6 +15,7 @@ json CreateKey(OperationContext& op) {
   req.policy = fields::OptString(op.body, "Policy");
   req.tags = fields::Tags(op.body, "Tags");
   req.multi_region = fields::Bool(op.body, "MultiRegion");
+  req.bypass_policy_lockout_safety_check = fields::Bool(op.body, "BypassPolicyLockoutSafetyCheck");
   return {{"KeyMetadata", KeyMetadataJson(op.service.CreateKey(op.ctx, req))}};
 }
 

@@ -614,7 +614,9 @@ class KeyPolicyTest(ServerTestCase):
         compact = ('{"Version":"2012-10-17","Statement":[{"Sid":"a","Effect":"Allow","Principal":'
                    '{"AWS":["arn:aws:iam::111122223333:root","arn:aws:iam::111122223333:user/b"]},'
                    '"Action":["kms:Encrypt","kms:Decrypt"],"Resource":"*","Condition":{}}]}')
-        self.kms.put_key_policy(KeyId=kid, Policy=compact)
+        # It lets the account root only Encrypt and Decrypt: a lockout policy (issue 14), stored
+        # with the safety check bypassed.
+        self.kms.put_key_policy(KeyId=kid, Policy=compact, BypassPolicyLockoutSafetyCheck=True)
         self.assertEqual(self.kms.get_key_policy(KeyId=kid)["Policy"],
                          '{\n'
                          '  "Version" : "2012-10-17",\n'

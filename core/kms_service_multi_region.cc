@@ -16,6 +16,7 @@
 #include <algorithm>
 
 #include "core/key_policy.h"
+#include "core/key_policy_decision.h"
 #include "core/key_state_rules.h"
 #include "core/kms_error.h"
 #include "core/kms_service.h"
@@ -131,7 +132,15 @@ Key KmsService::ReplicateKey(const RequestContext& ctx, const ReplicateKeyReques
   replica.scope = {ctx.scope.account, req.replica_region};
   replica.creation_date = ctx.now;
   replica.description = req.description.value_or("");
-  replica.policy = req.policy ? StoredKeyPolicy(*req.policy) : DefaultKeyPolicy(ctx.scope.account);
+  if (req.policy) {
+    CheckedKeyPolicy policy = CheckKeyPolicy(*req.policy);
+    if (!req.bypass_policy_lockout_safety_check) {
+      RequireLockoutSafe(*policy.compiled, ctx, KeyArn(replica.scope, seen->id), ctx.scope.account);
+    }
+    replica.policy = std::move(policy.stored);
+  } else {
+    replica.policy = DefaultKeyPolicy(ctx.scope.account);
+  }
   MergeTags(replica.tags, req.tags);
 
   // The write transaction reads no material bytes, so the primary's sealed

@@ -114,6 +114,19 @@ class KeyPolicyValidationTest(RotorTestCase):
         stored = json.loads(self.kms.get_key_policy(KeyId=kid)["Policy"])
         self.assertEqual(stored, json.loads(doc))
 
+    def test_replicate_key_checks_the_replica_policy(self):
+        kid = self.kms.create_key(MultiRegion=True)["KeyMetadata"]["KeyId"]
+        self.assert_client_error(self.kms.replicate_key, "MalformedPolicyDocumentException", LOCKOUT,
+                                 KeyId=kid, ReplicaRegion="eu-west-1",
+                                 Policy=policy(allow(APP, "kms:Decrypt")))
+        self.assert_client_error(self.kms.replicate_key, "MalformedPolicyDocumentException",
+                                 INVALID_PRINCIPALS, KeyId=kid, ReplicaRegion="eu-west-1",
+                                 Policy=policy(allow("arn:aws:iam::7:root")))
+        replica = self.kms.replicate_key(KeyId=kid, ReplicaRegion="eu-west-1",
+                                         Policy=policy(allow(APP, "kms:Decrypt")),
+                                         BypassPolicyLockoutSafetyCheck=True)["ReplicaKeyMetadata"]
+        self.assertEqual(replica["KeyId"], kid)
+
     def test_aws_cli(self):
         srv = self.srv
         rc, out, err = srv.cli_v2(["kms", "create-key", "--policy", policy(allow(APP, "kms:Decrypt"))])

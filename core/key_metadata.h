@@ -3,7 +3,9 @@
 // text), and the Key record itself.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -114,6 +116,28 @@ struct Tag {
   bool operator==(const Tag&) const = default;
 };
 
+class CompiledPolicy;  // core/key_policy_document.h
+
+// The compiled form of a key's policy, kept with one copy of the key
+// (KeyPolicyOf, key_policy.h, fills it on first use; thread-safe). A copy of
+// the key starts without it: every write makes a new copy, so the policy is
+// compiled once per version of the key and no copy can keep the compiled form
+// of an older policy.
+class CompiledPolicySlot {
+ public:
+  CompiledPolicySlot() = default;
+  CompiledPolicySlot(const CompiledPolicySlot&) {}
+  CompiledPolicySlot& operator=(const CompiledPolicySlot&) {
+    p_.store(nullptr);
+    return *this;
+  }
+  std::shared_ptr<const CompiledPolicy> Get() const { return p_.load(); }
+  void Set(std::shared_ptr<const CompiledPolicy> p) const { p_.store(std::move(p)); }
+
+ private:
+  mutable std::atomic<std::shared_ptr<const CompiledPolicy>> p_;
+};
+
 // A KMS key as stored: metadata plus a summary of its key ring. The material
 // versions themselves live in the repository (see key_ring.h), so a key with
 // 10,000 versions costs no more to load than a fresh one.
@@ -130,6 +154,7 @@ struct Key {
   std::optional<Timestamp> deletion_date;
   std::optional<int> pending_window_days;
   std::string policy;
+  CompiledPolicySlot compiled_policy;  // `policy` compiled, on first use (KeyPolicyOf)
   std::vector<Tag> tags;
 
   // Key ring summary: the version Encrypt uses and how many versions exist.

@@ -87,6 +87,18 @@ CheckedKeyPolicy CheckKeyPolicy(const std::string& policy) {
 
 std::string StoredKeyPolicy(const std::string& policy) { return CheckKeyPolicy(policy).stored; }
 
+std::shared_ptr<const CompiledPolicy> KeyPolicyOf(const Key& key) {
+  if (std::shared_ptr<const CompiledPolicy> kept = key.compiled_policy.Get()) return kept;
+  std::shared_ptr<const CompiledPolicy> compiled;
+  try {
+    compiled = CompilePolicy(key.policy, PolicyKind::kKeyPolicy);
+  } catch (const KmsError&) {
+    compiled = CompilePolicy(std::string_view(R"({"Statement":[]})"), PolicyKind::kKeyPolicy);
+  }
+  key.compiled_policy.Set(compiled);
+  return compiled;
+}
+
 void RequireDefaultPolicyName(const std::string& name) {
   if (name != "default") throw KmsError(ErrorCode::kNotFound, "No such policy exists");
 }

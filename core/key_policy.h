@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "core/key_metadata.h"
 #include "core/key_policy_document.h"
 
 namespace rotor::core {
@@ -37,6 +38,12 @@ CheckedKeyPolicy CheckKeyPolicy(const std::string& policy);
 
 // CheckKeyPolicy(policy).stored: the policy as AWS stores it and GetKeyPolicy returns it.
 std::string StoredKeyPolicy(const std::string& policy);
+
+// `key.policy` compiled: the form kept with the key (Key::compiled_policy),
+// compiled on first use. A stored policy that does not compile (one stored by
+// an older Rotor, whose check was laxer) compiles to a policy of no
+// statements: it allows nothing, and only grants give access to the key.
+std::shared_ptr<const CompiledPolicy> KeyPolicyOf(const Key& key);
 
 // Only "default" exists; anything else is NotFoundException.
 void RequireDefaultPolicyName(const std::string& name);

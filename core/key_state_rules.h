@@ -8,11 +8,28 @@
 // its material "KMSInvalidStateException: <key-arn> is pending import."):
 //   0. the request's shape, from the botocore model (server/wire: required
 //      members, lengths, enums), before the service is called;
-//   1. resolve the key (NotFoundException, per KmsService::ResolveKey);
-//      1b. authorization: what no key policy lets anyone do to an AWS managed
-//      key is AccessDeniedException here, before anything about the key's
-//      state (RequireCustomerManaged, aws_managed_keys.h; AWS evaluates the
-//      key policy before the operation runs);
+//   1. resolve the key (NotFoundException, per KmsService::ResolveKey): a
+//      bare key id or an alias names a key of the caller's own account, so a
+//      key of another account named by its bare id is "Key '<arn in the
+//      caller's account>' does not exist"; a key ARN of another account is
+//      looked up in that account only in strict mode and for an operation AWS
+//      lets use another account's key ("Cross-account use: Yes" in the API
+//      Reference; the operation table's kCrossAccount), else NotFoundException.
+//      A key that does not exist is NotFoundException for every caller,
+//      permitted or not: there is no key policy to evaluate;
+//      1b. authorization, strict mode (KmsService::Authorize, before the
+//      operation runs, as AWS evaluates access before it acts): an explicit
+//      Deny in the key policy or the identity policy, else an Allow from the
+//      key policy (with the identity policy when it delegates to the account,
+//      always across accounts) or from a grant, else AccessDeniedException
+//      with AWS's wording. So a caller without permission gets
+//      AccessDeniedException for a disabled key, and a permitted one
+//      DisabledException. Operations without a key (CreateKey, ListKeys,
+//      ListAliases, GenerateRandom, ListRetirableGrants) are authorised first,
+//      by the identity policy alone. Then, in both modes, what no key policy
+//      lets anyone do to an AWS managed key is AccessDeniedException, before
+//      anything about the key's state (RequireCustomerManaged,
+//      aws_managed_keys.h);
 //   2. its key state (RequireState: the operation's column of the key-state
 //      table; a state answer wins over every later one);
 //   3. what the key is: key usage (RequireUsage), key spec, origin;

@@ -1,5 +1,7 @@
 #include "core/kms_service.h"
 
+#include "core/access_request.h"
+
 #include "core/aead.h"
 #include "core/asymmetric_key.h"
 #include "core/key_spec_info.h"
@@ -24,6 +26,10 @@ namespace {
 struct Target {
   std::string key_id;      // set when the text names a key directly
   std::string alias_name;  // set when it names an alias
+  // Strict mode: the key ARN of another account's key, for an operation AWS
+  // lets use one (AccessRequest::cross_account); the key is looked up there.
+  std::optional<Scope> other_account;
+  const Scope& ScopeOr(const Scope& own) const { return other_account ? *other_account : own; }
 };
 
 Target Classify(const RequestContext& ctx, const std::string& text, bool allow_alias) {
@@ -34,20 +40,27 @@ Target Classify(const RequestContext& ctx, const std::string& text, bool allow_a
         (ref.region != ctx.scope.region || ref.account != ctx.scope.account)) {
       throw KmsError::AliasNotFound(text);
     }
-    return {"", ref.id};
+    return {"", ref.id, std::nullopt};
   }
   if (ref.kind == KeyReference::Kind::kKeyArn) {
     if (ref.region != ctx.scope.region) throw KmsError::InvalidArnRegion(ref.region);
-    if (ref.account != ctx.scope.account) throw KmsError::KeyDoesNotExist(text);
+    if (ref.account != ctx.scope.account) {
+      if (ctx.principal == nullptr || ctx.access == nullptr || !ctx.access->cross_account) {
+        throw KmsError::KeyDoesNotExist(text);
+      }
+      if (!IsKeyId(ref.id) && !IsMultiRegionKeyId(ref.id)) throw KmsError::InvalidKeyId(text);
+      return {ref.id, "", Scope{ref.account, ref.region}};
+    }
   }
   if (!IsKeyId(ref.id) && !IsMultiRegionKeyId(ref.id)) throw KmsError::InvalidKeyId(text);
-  return {ref.id, ""};
+  return {ref.id, "", std::nullopt};
 }
 
 }  // namespace
 
 std::shared_ptr<const Key> KmsService::ResolveKey(const RequestContext& ctx,
-                                                  const std::string& text, AliasPolicy aliases) {
+                                                  const std::string& text, AliasPolicy aliases,
+                                                  const KeyUse& use) {
   Target target = Classify(ctx, text, aliases == AliasPolicy::kAllowAlias);
   if (!target.alias_name.empty()) {
     std::optional<std::string> id = cache_.GetAliasTarget(ctx.scope, target.alias_name);
@@ -57,29 +70,38 @@ std::shared_ptr<const Key> KmsService::ResolveKey(const RequestContext& ctx,
       if (!predefined) throw KmsError::AliasNotFound(AliasArn(ctx.scope, target.alias_name));
       Key created;
       cache_.Write([&](KeyTransaction& tx) { created = AwsManagedKeyFor(tx, ctx, *predefined); });
-      return std::make_shared<const Key>(std::move(created));
+      auto key = std::make_shared<const Key>(std::move(created));
+      Authorize(ctx, *key, use);
+      return key;
     }
     target.key_id = *id;
   }
-  std::shared_ptr<const Key> key = cache_.GetKey(ctx.scope, target.key_id);
-  if (!key) throw KmsError::KeyDoesNotExist(KeyArn(ctx.scope, target.key_id));
+  const Scope& scope = target.ScopeOr(ctx.scope);
+  std::shared_ptr<const Key> key = cache_.GetKey(scope, target.key_id);
+  if (!key) throw KmsError::KeyDoesNotExist(KeyArn(scope, target.key_id));
+  Authorize(ctx, *key, use);
   return key;
 }
 
 Key KmsService::ResolveKeyForWrite(KeyTransaction& tx, const RequestContext& ctx,
-                                   const std::string& text, AliasPolicy aliases) {
+                                   const std::string& text, AliasPolicy aliases,
+                                   const KeyUse& use) {
   Target target = Classify(ctx, text, aliases == AliasPolicy::kAllowAlias);
   if (!target.alias_name.empty()) {
     std::optional<Alias> alias = tx.GetAlias(ctx.scope, target.alias_name);
     if (!alias) {
       const PredefinedAlias* predefined = FindPredefinedAlias(target.alias_name);
       if (!predefined) throw KmsError::AliasNotFound(AliasArn(ctx.scope, target.alias_name));
-      return AwsManagedKeyFor(tx, ctx, *predefined);
+      Key created = AwsManagedKeyFor(tx, ctx, *predefined);
+      Authorize(ctx, created, use, &tx);
+      return created;
     }
     target.key_id = alias->target_key_id;
   }
-  std::optional<Key> key = tx.GetKey(ctx.scope, target.key_id);
-  if (!key) throw KmsError::KeyDoesNotExist(KeyArn(ctx.scope, target.key_id));
+  const Scope& scope = target.ScopeOr(ctx.scope);
+  std::optional<Key> key = tx.GetKey(scope, target.key_id);
+  if (!key) throw KmsError::KeyDoesNotExist(KeyArn(scope, target.key_id));
+  Authorize(ctx, *key, use, &tx);
   return std::move(*key);
 }
 
@@ -176,8 +198,9 @@ std::shared_ptr<const UnsealedMaterial> KmsService::MaterialFor(const Key& key, 
 }
 
 std::shared_ptr<const Key> KmsService::UsableKey(const RequestContext& ctx,
-                                                 const std::string& key_id, KeyUsage usage) {
-  std::shared_ptr<const Key> key = ResolveKey(ctx, key_id, AliasPolicy::kAllowAlias);
+                                                 const std::string& key_id, KeyUsage usage,
+                                                 const KeyUse& use) {
+  std::shared_ptr<const Key> key = ResolveKey(ctx, key_id, AliasPolicy::kAllowAlias, use);
   RequireUsable(ctx, *key, usage);
   return key;
 }
@@ -194,7 +217,9 @@ void KmsService::RequireSymmetricKey(const RequestContext& ctx, const Key& key) 
 }
 
 void KmsService::RecordUsage(const RequestContext& ctx, const Key& key) {
-  usage_.Record(ctx.scope,
+  // The key's own keyspace: another account's use (strict mode, by key ARN)
+  // is the key's last use too.
+  usage_.Record(key.scope,
                 KeyUsageRecord{key.id, std::string(ctx.operation), ctx.now, ctx.request_id});
 }
 

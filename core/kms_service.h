@@ -53,6 +53,21 @@
 
 namespace rotor::core {
 
+// How KmsService authorises a key it resolved for a request (strict mode;
+// kms_service_access.cc).
+struct KeyUse {
+  // Which of the operation's IAM actions (AccessRequest::actions): 0, or 1 for
+  // ReEncrypt's destination key (kms:ReEncryptTo).
+  int action_index = 0;
+  // The request's encryption context, read by kms:EncryptionContext:<k>,
+  // kms:EncryptionContextKeys and grant constraints (nullptr: none).
+  const EncryptionContext* encryption_context = nullptr;
+  // RetireGrant: the id of the grant being retired (its retiring principal may).
+  std::string_view retiring_grant_id{};
+  // False: the operation is decided without the key (ListAliases' KeyId filter).
+  bool authorize = true;
+};
+
 struct ServiceConfig {
   int on_demand_rotation_limit = 25;
   Millis on_demand_rotation_delay{0};
@@ -236,10 +251,29 @@ class KmsService {
  private:
   // Resolution of a caller's KeyId (key id, key ARN, alias name, alias ARN).
   enum class AliasPolicy { kAllowAlias, kKeyIdOrArnOnly };
+  // Both authorise the key they find for the request (Authorize, with `use`)
+  // before returning it. A key ARN of another account is looked up in that
+  // account only in strict mode and for an operation AWS lets use such a key
+  // (AccessRequest::cross_account); otherwise NotFoundException, as a bare key
+  // id of another account's key always is (it names a key of the caller's).
   std::shared_ptr<const Key> ResolveKey(const RequestContext& ctx, const std::string& text,
-                                        AliasPolicy aliases);
+                                        AliasPolicy aliases, const KeyUse& use = {});
   Key ResolveKeyForWrite(KeyTransaction& tx, const RequestContext& ctx, const std::string& text,
-                         AliasPolicy aliases);
+                         AliasPolicy aliases, const KeyUse& use = {});
+
+  // ---- Access control in strict mode (kms_service_access.cc)
+  // Throws AccessDeniedException with AWS's wording (key_policy_decision.h)
+  // unless the verified caller may perform the operation's action on `key`:
+  // the key policy, the caller's identity policy and the key's grants (read
+  // from `tx` inside a write, else from the cache), explicit Deny first.
+  // Nothing in open mode (ctx.principal or ctx.access null).
+  void Authorize(const RequestContext& ctx, const Key& key, const KeyUse& use,
+                 KeyTransaction* tx = nullptr);
+  // An operation without a key (CreateKey, ListKeys, ListAliases,
+  // GenerateRandom, ListRetirableGrants): the identity policy alone decides
+  // (none given: allowed, full IAM permissions in the caller's account), on
+  // resource "*".
+  void AuthorizeWithoutKey(const RequestContext& ctx);
   // The AWS managed key behind a predefined alias (aws_managed_keys.h): the
   // key the alias names when it has one, else a new one (32 fresh random bytes
   // of key material, rotation every 365 days) with the alias pointing at it.
@@ -291,11 +325,11 @@ class KmsService {
 
   // The prelude of every operation that uses a key's material: resolves the
   // caller's KeyId (key id, key ARN, alias name or alias ARN; NotFoundException
-  // otherwise), then checks, in AWS's order, that the key is Enabled
-  // (DisabledException, KMSInvalidStateException) and that its key usage is
-  // `usage` (InvalidKeyUsageException naming ctx.operation).
+  // otherwise), authorises it (strict mode, `use`), then checks, in AWS's order, that the key is
+  // Enabled (DisabledException, KMSInvalidStateException) and that its key usage is `usage`
+  // (InvalidKeyUsageException naming ctx.operation).
   std::shared_ptr<const Key> UsableKey(const RequestContext& ctx, const std::string& key_id,
-                                       KeyUsage usage);
+                                       KeyUsage usage, const KeyUse& use = {});
   // UsableKey's checks for a key found another way (the one a ciphertext names).
   static void RequireUsable(const RequestContext& ctx, const Key& key, KeyUsage usage);
   // A symmetric encryption key (SYMMETRIC_DEFAULT), or InvalidKeyUsageException

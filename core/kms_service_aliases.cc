@@ -114,10 +114,14 @@ void KmsService::DeleteAlias(const RequestContext& ctx, const std::string& alias
 ListAliasesResult KmsService::ListAliases(const RequestContext& ctx,
                                           const std::optional<std::string>& key_id,
                                           const Page& page) {
+  AuthorizeWithoutKey(ctx);  // kms:ListAliases: an IAM permission only
   std::string after = StartPosition("aliases", page.marker);
   size_t limit = std::min<size_t>(PageSize(page.limit, 50), 100);
   std::string filter_id;
-  if (key_id) filter_id = ResolveKey(ctx, *key_id, AliasPolicy::kKeyIdOrArnOnly)->id;
+  if (key_id) {
+    filter_id =
+        ResolveKey(ctx, *key_id, AliasPolicy::kKeyIdOrArnOnly, KeyUse{.authorize = false})->id;
+  }
   std::vector<Alias> stored =
       repo_.ListAliases(ctx.scope, key_id ? &filter_id : nullptr, after, limit + 1);
   std::vector<AliasEntry> entries;

@@ -122,7 +122,8 @@ PublicKeyResult KmsService::GetPublicKey(const RequestContext& ctx, const std::s
 GenerateDataKeyPairResult KmsService::GenerateDataKeyPair(const RequestContext& ctx,
                                                           const GenerateDataKeyPairRequest& req,
                                                           bool with_plaintext) {
-  std::shared_ptr<const Key> key = UsableKey(ctx, req.key_id, KeyUsage::kEncryptDecrypt);
+  std::shared_ptr<const Key> key = UsableKey(ctx, req.key_id, KeyUsage::kEncryptDecrypt,
+                                             KeyUse{.encryption_context = &req.context});
   RequireSymmetricKey(ctx, *key);
   const KeySpec spec = req.key_pair_spec;
   if (!CanGenerate(spec)) {

@@ -61,15 +61,20 @@ KmsService::Opened KmsService::OpenBlob(const RequestContext& ctx, const Bytes& 
   }
   // A blob whose key is not in this account and region (another keyspace,
   // or a deleted key) cannot be decrypted here.
-  std::shared_ptr<const Key> key = cache_.GetKey(ctx.scope, view->key_id);
+  // A named key may be another account's (strict mode, named by its ARN).
+  const Scope& scope = named ? named->scope : ctx.scope;
+  std::shared_ptr<const Key> key = cache_.GetKey(scope, view->key_id);
   if (!key) {
     // A key deleted from this keyspace is named, as AWS does; anything else
     // (another account or region, a forged id) is just not a ciphertext of ours.
-    if (repo_.WasDeleted(ctx.scope, view->key_id)) {
-      throw KmsError::KeyDoesNotExist(KeyArn(ctx.scope, view->key_id));
+    if (repo_.WasDeleted(scope, view->key_id)) {
+      throw KmsError::KeyDoesNotExist(KeyArn(scope, view->key_id));
     }
     throw KmsError::InvalidCiphertext();
   }
+  // A named key was authorised when it was resolved; the key the blob names
+  // is authorised here, before its state is looked at.
+  if (!named) Authorize(ctx, *key, KeyUse{.encryption_context = &context});
   // The key the blob names must be a usable symmetric encryption key.
   RequireUsable(ctx, *key, KeyUsage::kEncryptDecrypt);
   RequireSymmetricKey(ctx, *key);
@@ -96,7 +101,8 @@ KmsService::Sealed KmsService::SealFor(const Key& key, std::optional<EncryptionA
 
 EncryptResult KmsService::Encrypt(const RequestContext& ctx, const EncryptRequest& req) {
   // Symmetric, or RSA/SM2 with ENCRYPT_DECRYPT.
-  std::shared_ptr<const Key> key = UsableKey(ctx, req.key_id, KeyUsage::kEncryptDecrypt);
+  std::shared_ptr<const Key> key = UsableKey(ctx, req.key_id, KeyUsage::kEncryptDecrypt,
+                                             KeyUse{.encryption_context = &req.context});
   Sealed sealed = SealFor(*key, req.algorithm, req.context, req.plaintext, req.dry_run);
   RecordUsage(ctx, *key);
   return {std::move(sealed.ciphertext), key->Arn(), sealed.algorithm};
@@ -108,8 +114,9 @@ KmsService::Opened KmsService::OpenCiphertext(const RequestContext& ctx, const B
                                               std::optional<EncryptionAlgorithm> algorithm) {
   // An asymmetric key must be named (AWS cannot find it in an RSA/SM2
   // ciphertext); a named symmetric key must be the one the blob names.
-  std::shared_ptr<const Key> named =
-      key_id ? ResolveKey(ctx, *key_id, AliasPolicy::kAllowAlias) : nullptr;
+  std::shared_ptr<const Key> named = key_id ? ResolveKey(ctx, *key_id, AliasPolicy::kAllowAlias,
+                                                         KeyUse{.encryption_context = &context})
+                                            : nullptr;
   if (named && IsAsymmetricSpec(named->spec)) {
     RequireUsable(ctx, *named, KeyUsage::kEncryptDecrypt);
     return AsymmetricDecrypt(std::move(named), algorithm, context, ciphertext);
@@ -130,7 +137,8 @@ ReEncryptResult KmsService::ReEncrypt(const RequestContext& ctx, const ReEncrypt
   Opened source = OpenCiphertext(ctx, req.ciphertext, req.source_context, req.source_key_id,
                                  req.source_algorithm);
   std::shared_ptr<const Key> dest =
-      UsableKey(ctx, req.destination_key_id, KeyUsage::kEncryptDecrypt);
+      UsableKey(ctx, req.destination_key_id, KeyUsage::kEncryptDecrypt,
+                KeyUse{.action_index = 1, .encryption_context = &req.destination_context});
   Sealed sealed = SealFor(*dest, req.destination_algorithm, req.destination_context,
                           source.plaintext, req.dry_run);
   ReEncryptResult result;
@@ -154,7 +162,8 @@ GenerateDataKeyResult KmsService::GenerateDataKey(const RequestContext& ctx,
   }
   size_t size = req.key_spec ? (*req.key_spec == DataKeySpec::kAes128 ? 16 : 32)
                              : static_cast<size_t>(*req.number_of_bytes);
-  std::shared_ptr<const Key> key = UsableKey(ctx, req.key_id, KeyUsage::kEncryptDecrypt);
+  std::shared_ptr<const Key> key = UsableKey(ctx, req.key_id, KeyUsage::kEncryptDecrypt,
+                                             KeyUse{.encryption_context = &req.context});
   RequireSymmetricKey(ctx, *key);
   if (req.dry_run) throw KmsError::DryRun();
   GenerateDataKeyResult result;
@@ -167,8 +176,10 @@ GenerateDataKeyResult KmsService::GenerateDataKey(const RequestContext& ctx,
   return result;
 }
 
-SecretBytes KmsService::GenerateRandom(const RequestContext&, std::optional<int> number_of_bytes,
+SecretBytes KmsService::GenerateRandom(const RequestContext& ctx,
+                                       std::optional<int> number_of_bytes,
                                        const std::optional<std::string>& custom_key_store_id) {
+  AuthorizeWithoutKey(ctx);
   if (!number_of_bytes) throw KmsError::Validation("NumberOfBytes is required.");
   if (custom_key_store_id) {
     throw KmsError(ErrorCode::kCustomKeyStoreNotFound,

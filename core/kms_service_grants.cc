@@ -92,6 +92,7 @@ ListGrantsResult KmsService::ListGrants(const RequestContext& ctx, const ListGra
 ListGrantsResult KmsService::ListRetirableGrants(const RequestContext& ctx,
                                                  const std::string& retiring_principal,
                                                  const Page& page) {
+  AuthorizeWithoutKey(ctx);
   CheckPrincipal(retiring_principal);
   std::string after = StartPosition(kRetirableList, page.marker);
   std::string after_key, after_grant;
@@ -125,6 +126,11 @@ void KmsService::RetireGrant(const RequestContext& ctx, const RetireGrantRequest
   }
   std::optional<GrantTokenParts> named = ParseGrantToken(*req.grant_token);
   if (!named) throw KmsError::InvalidGrantToken();
+  // Strict mode: the grant's retiring principal, a grantee whose grant allows
+  // RetireGrant, or whom the key's policies allow kms:RetireGrant.
+  if (std::shared_ptr<const Key> key = cache_.GetKey(named->scope, named->key_id)) {
+    Authorize(ctx, *key, KeyUse{.retiring_grant_id = named->grant_id});
+  }
   cache_.Write([&](KeyTransaction& tx) {
     // The token names its key's account and Region: a retiring principal
     // may retire a grant of another account's key with it.
@@ -134,8 +140,11 @@ void KmsService::RetireGrant(const RequestContext& ctx, const RetireGrantRequest
 
 void KmsService::RevokeGrant(const RequestContext& ctx, const std::string& key_id,
                              const std::string& grant_id, bool dry_run) {
+  // RetireGrant by KeyId and GrantId comes here too: its retiring principal may.
+  KeyUse use;
+  if (ctx.operation == "RetireGrant") use.retiring_grant_id = grant_id;
   cache_.Write([&](KeyTransaction& tx) {
-    Key key = ResolveKeyForWrite(tx, ctx, key_id, AliasPolicy::kKeyIdOrArnOnly);
+    Key key = ResolveKeyForWrite(tx, ctx, key_id, AliasPolicy::kKeyIdOrArnOnly, use);
     if (!IsGrantId(grant_id)) throw KmsError::InvalidGrantId(grant_id);
     RemoveGrant(tx, key.scope, key.id, grant_id, dry_run);
   });

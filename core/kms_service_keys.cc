@@ -61,6 +61,7 @@ Origin ChooseOrigin(const CreateKeyRequest& req) {
 }  // namespace
 
 Key KmsService::CreateKey(const RequestContext& ctx, const CreateKeyRequest& req) {
+  AuthorizeWithoutKey(ctx);
   KeySpec spec = ChooseKeySpec(req);
   KeyUsage usage = ChooseKeyUsage(req, spec);
   Origin origin = ChooseOrigin(req);
@@ -124,6 +125,7 @@ Key KmsService::DescribeKey(const RequestContext& ctx, const std::string& key_id
 }
 
 ListKeysResult KmsService::ListKeys(const RequestContext& ctx, const Page& page) {
+  AuthorizeWithoutKey(ctx);
   std::string after = StartPosition("keys", page.marker);
   size_t limit = PageSize(page.limit, 100);
   std::vector<Key> keys = repo_.ListKeys(ctx.scope, after, limit + 1);

@@ -15,6 +15,8 @@
 
 namespace rotor::core {
 
+struct AccessRequest;  // core/access_request.h
+
 struct RequestContext {
   Scope scope;
   Timestamp now;
@@ -31,6 +33,10 @@ struct RequestContext {
   // verified (core/principal.h; owned by the server's credential table, valid
   // for the server's life). Null in open mode: no caller is verified.
   const Principal* principal = nullptr;
+  // Strict mode: what access control reads of the request (its IAM actions,
+  // condition keys and grant tokens; core/access_request.h), built once by the
+  // wire and valid for the request. Null in open mode: nothing is authorised.
+  const AccessRequest* access = nullptr;
   // Strict mode: the wall clock's reading for this request, which the
   // signature's time check uses even when `now` comes from the virtual clock
   // (the same reading as `now` on the system clock). Unset in open mode.

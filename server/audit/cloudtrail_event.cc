@@ -222,7 +222,12 @@ core::AuditEvent ApiCallEvent(const ApiCallSnapshot& call, const std::string& ev
       .Str("sourceIPAddress", call.ctx.source_ip)
       .Str("userAgent", call.ctx.user_agent);
   if (!call.error_code.empty()) {
-    w.Str("errorCode", call.error_code).Str("errorMessage", call.error_message);
+    // CloudTrail names a KMS access denial "AccessDenied" (the exception's
+    // name without "Exception"); every other error by its exception name.
+    std::string_view code = call.error_code == "AccessDeniedException"
+                                ? "AccessDenied"
+                                : std::string_view(call.error_code);
+    w.Str("errorCode", code).Str("errorMessage", call.error_message);
   }
   w.Name("requestParameters");
   if (call.request.empty()) {

@@ -32,6 +32,12 @@
 //                  `sensitive` or a blob, or holds one (Recipient holds the
 //                  AttestationDocument blob). Members the model does not define
 //                  are never recorded either (server/wire/loggable.h).
+//   kCrossAccount  the API Reference says "Cross-account use: Yes": a caller may
+//                  use a key of another account, named by its key ARN, when the
+//                  key policy lets it (strict mode; core/access_request.h).
+//                  Rotor's rows: the operations that use a key's material,
+//                  DescribeKey, GetPublicKey, GetKeyRotationStatus and the grant
+//                  operations on a key (CreateGrant, ListGrants, RevokeGrant, RetireGrant).
 //   policy_actions the IAM actions a key policy must allow: "kms:<name>" on
 //                  the key the request names; ReEncrypt is authorised twice,
 //                  as kms:ReEncryptFrom on the source key and kms:ReEncryptTo
@@ -69,6 +75,7 @@ enum OperationFlag : unsigned {
   kCryptographic = 1u << 1,
   kBlocking = 1u << 2,
   kChangesKeyState = 1u << 3,
+  kCrossAccount = 1u << 4,
 };
 
 struct OperationEntry {
@@ -83,6 +90,7 @@ struct OperationEntry {
   bool cryptographic() const { return (flags & kCryptographic) != 0; }
   bool blocking() const { return (flags & kBlocking) != 0; }
   bool changes_key_state() const { return (flags & kChangesKeyState) != 0; }
+  bool cross_account() const { return (flags & kCrossAccount) != 0; }
   // CloudTrail logs response elements only for calls that are neither
   // read-only nor cryptographic.
   bool logs_response() const { return !read_only() && !cryptographic(); }

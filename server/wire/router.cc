@@ -1,5 +1,7 @@
 #include "server/wire/router.h"
 
+#include "server/wire/request_conditions.h"
+
 #include "core/grant.h"
 #include "core/kms_error.h"
 #include "server/http/error_response.h"
@@ -50,6 +52,7 @@ HttpResponse Router::Handle(const HttpRequest& req, const http::Peer& peer,
   std::string_view name = OperationName(req);
   nlohmann::json body;
   nlohmann::json response;
+  std::optional<RequestConditions> conditions;  // strict mode: what access control reads
   try {
     std::optional<VerifiedCaller> caller;
     if (verifier) caller = verifier->Verify(req, ctx.wall_now);  // before all else, as AWS
@@ -85,6 +88,12 @@ HttpResponse Router::Handle(const HttpRequest& req, const http::Peer& peer,
     if (const Shape* input = KmsModel::Embedded().Input(op->name);
         input && input->Member("GrantTokens")) {
       core::CheckGrantTokens(fields::StringList(body, "GrantTokens"));
+    }
+    if (caller) {
+      // Strict mode: the request's IAM actions and condition keys, read once
+      // for every access decision the operation makes (core/access_request.h).
+      conditions.emplace(*op, body, ctx);
+      ctx.access = &conditions->access();
     }
     operations::OperationContext op_ctx{service_, ctx, body, blobs};
     response = op->handler(op_ctx);

@@ -161,6 +161,35 @@ TEST_CASE("Policy actions are kms:<Operation>; ReEncrypt is authorised from and 
   CHECK(re->policy_actions[1] == "kms:ReEncryptTo");
 }
 
+TEST_CASE("Cross-account use: the operations the API Reference says another account may call") {
+  // API Reference, each operation's "Cross-account use: Yes" (strict mode,
+  // a key of another account named by its key ARN; core/access_request.h).
+  const std::set<std::string> expected = {"DescribeKey",
+                                          "Encrypt",
+                                          "Decrypt",
+                                          "ReEncrypt",
+                                          "GenerateDataKey",
+                                          "GenerateDataKeyWithoutPlaintext",
+                                          "GenerateDataKeyPair",
+                                          "GenerateDataKeyPairWithoutPlaintext",
+                                          "Sign",
+                                          "Verify",
+                                          "GetPublicKey",
+                                          "DeriveSharedSecret",
+                                          "GenerateMac",
+                                          "VerifyMac",
+                                          "GetKeyRotationStatus",
+                                          "CreateGrant",
+                                          "ListGrants",
+                                          "RetireGrant",
+                                          "RevokeGrant"};
+  std::set<std::string> got;
+  for (const OperationEntry& op : AllOperations()) {
+    if (op.cross_account()) got.insert(std::string(op.name));
+  }
+  CHECK(got == expected);
+}
+
 TEST_CASE("Families: written once, rows grouped by family, every family named") {
   std::set<std::string> names;
   std::set<Family> seen;

@@ -1,0 +1,146 @@
+#include "server/wire/request_conditions.h"
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <string_view>
+
+namespace rotor::server::wire {
+namespace {
+
+using nlohmann::json;
+
+const json* Member(const json& body, std::string_view name) {
+  auto it = body.find(name);
+  if (it == body.end() || it->is_null()) return nullptr;
+  return &*it;
+}
+
+std::string_view StringOf(const json* v) {
+  if (v == nullptr || !v->is_string()) return {};
+  return v->get_ref<const std::string&>();
+}
+
+// Fills `out` with the string elements of list `v` (or the `field` member of
+// each object element); returns how many.
+size_t Strings(const json* v, std::span<std::string_view> out, std::string_view field = {}) {
+  if (v == nullptr || !v->is_array()) return 0;
+  size_t n = 0;
+  for (const json& e : *v) {
+    if (n == out.size()) break;
+    const json* s = field.empty() ? &e : (e.is_object() ? Member(e, field) : nullptr);
+    if (std::string_view text = StringOf(s); !text.empty()) out[n++] = text;
+  }
+  return n;
+}
+
+// Single-valued string members and the condition key each feeds.
+struct StringKey {
+  std::string_view member;
+  std::string_view key;
+};
+constexpr std::array<StringKey, 10> kStringKeys = {{
+    {"EncryptionAlgorithm", "kms:EncryptionAlgorithm"},
+    {"SigningAlgorithm", "kms:SigningAlgorithm"},
+    {"MacAlgorithm", "kms:MacAlgorithm"},
+    {"MessageType", "kms:MessageType"},
+    {"KeyPairSpec", "kms:DataKeyPairSpec"},
+    {"WrappingAlgorithm", "kms:WrappingAlgorithm"},
+    {"WrappingKeySpec", "kms:WrappingKeySpec"},
+    {"ExpirationModel", "kms:ExpirationModel"},
+    {"ReplicaRegion", "kms:ReplicaRegion"},
+    {"PrimaryRegion", "kms:PrimaryRegion"},
+}};
+
+// Numeric members (whole numbers).
+constexpr std::array<StringKey, 3> kNumberKeys = {{
+    {"RotationPeriodInDays", "kms:RotationPeriodInDays"},
+    {"PendingWindowInDays", "kms:ScheduleKeyDeletionPendingWindowInDays"},
+    {"ValidTo", "kms:ValidTo"},
+}};
+
+}  // namespace
+
+RequestConditions::RequestConditions(const OperationEntry& op, const json& body,
+                                     const core::RequestContext& ctx) {
+  access_.actions = op.policy_actions;
+  access_.cross_account = op.cross_account();
+  for (const StringKey& k : kStringKeys) keys_.Add(k.key, StringOf(Member(body, k.member)));
+  // The operations that encrypt or decrypt with a key use SYMMETRIC_DEFAULT
+  // when the request names no algorithm (its default, API Reference); the
+  // condition key carries it then too (Rotor's reading of "AWS KMS condition
+  // keys", kms:EncryptionAlgorithm).
+  if (!Member(body, "EncryptionAlgorithm") &&
+      (op.name == "Encrypt" || op.name == "Decrypt" || op.name.starts_with("GenerateDataKey"))) {
+    keys_.Add("kms:EncryptionAlgorithm", "SYMMETRIC_DEFAULT");
+  }
+  for (const StringKey& k : kNumberKeys) {
+    const json* v = Member(body, k.member);
+    if (v == nullptr || !v->is_number() || numbers_used_ == numbers_.size()) continue;
+    std::array<char, 24>& buf = numbers_[numbers_used_++];
+    int n = std::snprintf(buf.data(), buf.size(), "%lld", static_cast<long long>(v->get<double>()));
+    if (n > 0) keys_.Add(k.key, std::string_view(buf.data(), static_cast<size_t>(n)));
+  }
+  if (const json* bypass = Member(body, "BypassPolicyLockoutSafetyCheck");
+      bypass && bypass->is_boolean()) {
+    keys_.Add("kms:BypassPolicyLockoutSafetyCheck", bypass->get<bool>() ? "true" : "false");
+  }
+  if (op.name == "CreateKey") {
+    std::string_view spec = StringOf(Member(body, "KeySpec"));
+    std::string_view usage = StringOf(Member(body, "KeyUsage"));
+    std::string_view origin = StringOf(Member(body, "Origin"));
+    const json* multi = Member(body, "MultiRegion");
+    keys_.Add("kms:KeySpec", spec.empty() ? "SYMMETRIC_DEFAULT" : spec);
+    keys_.Add("kms:KeyUsage", usage.empty() ? "ENCRYPT_DECRYPT" : usage);
+    keys_.Add("kms:KeyOrigin", origin.empty() ? "AWS_KMS" : origin);
+    keys_.Add("kms:MultiRegion",
+              multi && multi->is_boolean() && multi->get<bool>() ? "true" : "false");
+  }
+  if (op.name == "CreateGrant") {
+    size_t n = Strings(Member(body, "Operations"), grant_operations_);
+    if (n > 0) keys_.AddMany("kms:GrantOperations", {grant_operations_.data(), n});
+    if (const json* c = Member(body, "Constraints"); c && c->is_object()) {
+      if (Member(*c, "EncryptionContextEquals")) {
+        keys_.Add("kms:GrantConstraintType", "EncryptionContextEquals");
+      } else if (Member(*c, "EncryptionContextSubset")) {
+        keys_.Add("kms:GrantConstraintType", "EncryptionContextSubset");
+      }
+    }
+  }
+  if (op.name == "CreateGrant" || op.name == "ListGrants" || op.name == "RevokeGrant") {
+    keys_.Add("kms:GrantIsForAWSResource", "false");
+  }
+  // kms:RequestAlias: the alias the request names its key by.
+  if (std::string_view id = StringOf(Member(body, "KeyId")); !id.empty()) {
+    if (id.starts_with("alias/")) {
+      keys_.Add("kms:RequestAlias", id);
+    } else if (id.starts_with("arn:")) {
+      if (size_t a = id.find(":alias/"); a != std::string_view::npos) {
+        keys_.Add("kms:RequestAlias", id.substr(a + 1));
+      }
+    }
+  }
+  size_t tags = Strings(Member(body, "Tags"), tag_keys_, "TagKey");
+  if (tags == 0) tags = Strings(Member(body, "TagKeys"), tag_keys_);
+  if (tags > 0) keys_.AddMany("aws:TagKeys", {tag_keys_.data(), tags});
+
+  // The request itself.
+  auto secs = std::chrono::duration_cast<std::chrono::seconds>(ctx.now.time_since_epoch()).count();
+  std::time_t t = static_cast<std::time_t>(secs);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  size_t iso = std::strftime(current_time_.data(), current_time_.size(), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  keys_.Add("aws:CurrentTime", std::string_view(current_time_.data(), iso));
+  int en =
+      std::snprintf(epoch_time_.data(), epoch_time_.size(), "%lld", static_cast<long long>(secs));
+  if (en > 0)
+    keys_.Add("aws:EpochTime", std::string_view(epoch_time_.data(), static_cast<size_t>(en)));
+  keys_.Add("aws:SecureTransport", "false");
+  keys_.Add("aws:SourceIp", ctx.source_ip);
+  access_.conditions = keys_.entries();
+
+  size_t tokens = Strings(Member(body, "GrantTokens"), grant_tokens_);
+  access_.grant_tokens = {grant_tokens_.data(), tokens};
+}
+
+}  // namespace rotor::server::wire

@@ -104,8 +104,11 @@ void KmsService::DeleteAlias(const RequestContext& ctx, const std::string& alias
   if (alias_name.rfind("alias/", 0) != 0) RequireUserAliasName(alias_name);
   RequireNotAwsAlias(ctx, alias_name);
   cache_.Write([&](KeyTransaction& tx) {
-    if (!tx.GetAlias(ctx.scope, alias_name)) {
-      throw KmsError::AliasNotFound(AliasArn(ctx.scope, alias_name));
+    std::optional<Alias> alias = tx.GetAlias(ctx.scope, alias_name);
+    if (!alias) throw KmsError::AliasNotFound(AliasArn(ctx.scope, alias_name));
+    // Strict mode: kms:DeleteAlias on the key the alias names (its key policy).
+    if (std::optional<Key> key = tx.GetKey(ctx.scope, alias->target_key_id)) {
+      Authorize(ctx, *key, KeyUse{}, &tx);
     }
     tx.DeleteAlias(ctx.scope, alias_name);
   });

@@ -208,7 +208,7 @@ KeyLastUsageResult KmsService::GetKeyLastUsage(const RequestContext& ctx,
   std::shared_ptr<const Key> key = ResolveKey(ctx, key_id, AliasPolicy::kKeyIdOrArnOnly);
   KeyLastUsageResult result;
   result.key_id = key->id;
-  result.last_usage = usage_.Last(ctx.scope, key->id);
+  result.last_usage = usage_.Last(key->scope, key->id);
   // Rotor tracks usage from the moment a key is created.
   result.tracking_start = key->creation_date;
   result.key_creation = key->creation_date;

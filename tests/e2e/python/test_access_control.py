@@ -139,6 +139,12 @@ class AccessControlTest(RotorTestCase):
                                  CiphertextBlob=blob, KeyId=arn)
         self.assert_client_error(self.app.disable_key, "AccessDeniedException",
                                  denied(APP_ARN, "kms:DisableKey", arn, "identity"), KeyId=kid)
+        # DeleteAlias is authorised on the key the alias names.
+        self.admin.create_alias(AliasName="alias/app-cannot-delete", TargetKeyId=kid)
+        self.assert_client_error(self.app.delete_alias, "AccessDeniedException",
+                                 denied(APP_ARN, "kms:DeleteAlias", arn, "identity"),
+                                 AliasName="alias/app-cannot-delete")
+        self.admin.delete_alias(AliasName="alias/app-cannot-delete")
         # An operation without a key: the identity policy alone, on resource "*".
         self.assert_client_error(self.app.list_aliases, "AccessDeniedException",
                                  denied(APP_ARN, "kms:ListAliases", "*", "identity"))

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs the three labs the way CI does: each lab.sh against its own fresh Rotor (free loopback
-# port, --in-memory; --clock virtual for the labs that move time). Exits non-zero if any lab fails.
-#   labs/run_all.sh [1-alias-swap 2-rotation 3-disable-delete]
+# Runs the four labs the way CI does: each lab.sh against its own fresh Rotor (free loopback
+# port, --in-memory; --clock virtual for the labs that move time; strict mode with its credentials
+# file for lab 4). Exits non-zero if any lab fails.
+#   labs/run_all.sh [1-alias-swap 2-rotation 3-disable-delete 4-least-privilege]
 # Env: ROTOR_BIN (default <repo>/build/rotor), LAB_TIMEOUT seconds per lab (120).
 set -uo pipefail
 labs_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -9,9 +10,12 @@ repo="$(cd "$labs_dir/.." && pwd)"
 ROTOR_BIN=${ROTOR_BIN:-$repo/build/rotor}
 [[ -x "$ROTOR_BIN" ]] || { echo "run_all.sh: no rotor binary at $ROTOR_BIN (build it or set ROTOR_BIN)" >&2; exit 2; }
 labs=("$@")
-((${#labs[@]})) || labs=(1-alias-swap 2-rotation 3-disable-delete)
+((${#labs[@]})) || labs=(1-alias-swap 2-rotation 3-disable-delete 4-least-privilege)
 
-declare -A clock=([1-alias-swap]=system [2-rotation]=virtual [3-disable-delete]=virtual)
+declare -A clock=([1-alias-swap]=system [2-rotation]=virtual [3-disable-delete]=virtual
+                  [4-least-privilege]=system)
+# Further server flags a lab needs.
+declare -A flags=([4-least-privilege]="--auth strict --credentials-file $labs_dir/4-least-privilege/credentials.yaml")
 rotor_pid=""
 log=$(mktemp -d "${TMPDIR:-/tmp}/rotor-labs.XXXXXX")
 stop_rotor() {
@@ -30,7 +34,7 @@ for lab in "${labs[@]}"; do
   [[ -x "$labs_dir/$lab/lab.sh" ]] || { echo "run_all.sh: no lab $lab" >&2; failed+=("$lab"); continue; }
   # Hermetic: the caller's ROTOR_* settings must not change the server under test.
   env $(env | sed -n 's/^\(ROTOR_[A-Z_]*\)=.*/-u \1/p') "$ROTOR_BIN" --host 127.0.0.1 --port 0 --in-memory \
-    --clock "${clock[$lab]:-virtual}" > "$log/rotor-$lab.out" 2>&1 &
+    --clock "${clock[$lab]:-virtual}" ${flags[$lab]:-} > "$log/rotor-$lab.out" 2>&1 &
   rotor_pid=$!
   url=""
   for _ in $(seq 100); do

@@ -28,6 +28,7 @@ struct AuditQuery {
   std::optional<Scope> scope;
   std::string key_id;      // empty: any
   std::string event_name;  // empty: any
+  std::string error_code;  // AuditEvent::error_code, e.g. "AccessDeniedException"; empty: any
   std::optional<Timestamp> since;
   size_t limit = 100;
 };

@@ -77,6 +77,7 @@ std::vector<core::AuditEvent> SqliteAuditStore::Query(const core::AuditQuery& qu
   if (!query.key_id.empty()) sql += " AND key_id = ?3";
   if (!query.event_name.empty()) sql += " AND event_name = ?4";
   if (query.since) sql += " AND time_ms >= ?5";
+  if (!query.error_code.empty()) sql += " AND error_code = ?7";
   // The newest `limit` matches, returned oldest first.
   sql =
       "SELECT event_id, time_ms, event_name, event_type, account, region, key_id, error_code, "
@@ -89,6 +90,7 @@ std::vector<core::AuditEvent> SqliteAuditStore::Query(const core::AuditQuery& qu
   if (!query.event_name.empty()) q->Bind(4, query.event_name);
   if (query.since) q->Bind(5, Ms(*query.since));
   q->Bind(6, static_cast<int64_t>(query.limit));
+  if (!query.error_code.empty()) q->Bind(7, query.error_code);
   std::vector<core::AuditEvent> out;
   while (q->Step()) {
     out.push_back({q->Text(0), core::Timestamp(core::Millis(q->Int(1))), q->Text(2), q->Text(3),

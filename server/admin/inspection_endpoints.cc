@@ -21,6 +21,7 @@ using nlohmann::json;
 
 constexpr size_t kMaxKeysListed = 1000;
 constexpr size_t kMaxVersionsListed = 10000;
+constexpr size_t kMaxDenialsListed = 20;
 
 json Iso(const std::optional<core::Timestamp>& t) {
   return t ? json(core::FormatIso8601(*t)) : json(nullptr);
@@ -159,10 +160,33 @@ HttpResponse AdminEndpoints::KeyDetail(const HttpRequest& req, std::string_view 
                       {"constraints", std::move(constraints)},
                       {"createdAt", core::FormatIso8601(g.creation_date)}});
   }
+  // The key's recent access denials, newest first: when, who (the verified
+  // principal's ARN, CloudTrail's userIdentity.arn) and which operation.
+  json denials = json::array();
+  if (audit_) {
+    core::AuditQuery q;
+    q.scope = scope;
+    q.key_id = k.id;
+    q.error_code = "AccessDeniedException";
+    q.limit = kMaxDenialsListed;
+    std::vector<core::AuditEvent> found = audit_->Query(q);
+    for (auto it = found.rbegin(); it != found.rend(); ++it) {
+      json record = json::parse(it->record, nullptr, false);
+      json principal = nullptr;
+      if (record.is_object() && record.contains("userIdentity") &&
+          record["userIdentity"].is_object())
+        principal = record["userIdentity"].value("arn", json(nullptr));
+      denials.push_back({{"time", core::FormatIso8601(it->time)},
+                         {"principalArn", std::move(principal)},
+                         {"eventName", it->event_name}});
+    }
+  }
   return AdminJson(req, http::status::ok,
                    {{"key", KeySummary(*overview)},
+                    {"policy", k.policy.empty() ? json(nullptr) : json(k.policy)},
                     {"versions", std::move(versions)},
                     {"grants", std::move(grants)},
+                    {"denials", std::move(denials)},
                     {"events", std::move(events)}});
 }
 

@@ -89,3 +89,30 @@ TEST_CASE("audit store queries by key and name, newest matches oldest first", "[
   store.Clear();
   CHECK(store.Query(q).empty());
 }
+
+TEST_CASE("audit store queries by error code, the newest matches", "[audit]") {
+  TempDir dir;
+  storage::SqliteAuditStore store(dir.path, false);
+  std::vector<core::AuditEvent> batch;
+  for (int i = 0; i < 12; ++i) {
+    core::AuditEvent e = Event(i);
+    if (i % 3 == 0) e.error_code = "AccessDeniedException";
+    if (i == 4) e.error_code = "NotFoundException";
+    batch.push_back(e);
+  }
+  store.Append(batch);
+  core::AuditQuery q;
+  q.key_id = "k";
+  q.error_code = "AccessDeniedException";
+  q.limit = 3;
+  std::vector<core::AuditEvent> got = store.Query(q);
+  REQUIRE(got.size() == 3);
+  CHECK(got[0].event_id == "e3");
+  CHECK(got[1].event_id == "e6");
+  CHECK(got[2].event_id == "e9");
+  for (const core::AuditEvent& e : got) CHECK(e.error_code == "AccessDeniedException");
+  q.error_code = "NotFoundException";
+  got = store.Query(q);
+  REQUIRE(got.size() == 1);
+  CHECK(got[0].event_id == "e4");
+}

@@ -1,5 +1,6 @@
 'use strict';
-// Rotor dashboard: keys by account/region, a timeline per key, and the virtual clock.
+// Rotor dashboard: keys by account/region, a timeline per key (with its grants, key policy and
+// recent access denials), and the virtual clock.
 // Talks only to Rotor's admin endpoints (docs/cli.md), with URLs relative to /_rotor/ui/.
 // Server data reaches the DOM only through el() (text nodes and attributes), never innerHTML:
 // descriptions and alias names are user input.
@@ -298,7 +299,31 @@ function renderDetail() {
             el('div', { class: 'what' }, it.what, it.error ? el('span', { class: 'error-code' }, ` failed: ${it.error}`) : null),
             it.more ? el('div', { class: 'mono small' }, it.more) : null))),
         items.length > shown.length ? el('p', {}, `${items.length - shown.length} older entries not shown.`) : null)),
-    grantsSection(detail.grants || []));
+    grantsSection(detail.grants || []),
+    policySection(detail.policy),
+    denialsSection(detail.denials || []));
+}
+
+// The key policy as GetKeyPolicy returns it (already laid out by AWS's pretty printer), shown
+// verbatim as text in a <pre>.
+function policySection(policy) {
+  return el('div', { class: 'policy' },
+    el('h2', {}, 'Key policy'),
+    policy ? el('pre', { id: 'key-policy', class: 'mono small' }, policy) : el('p', {}, 'No key policy.'));
+}
+
+// The key's most recent access denials from the audit trail (newest first, at most 20): who was
+// refused which operation, and when.
+function denialsSection(denials) {
+  return el('div', { class: 'denials' },
+    el('h2', {}, `Recent denials (${denials.length})`),
+    denials.length === 0 ? el('p', {}, 'No denials recorded.') :
+      el('table', { id: 'denials' },
+        el('thead', {}, el('tr', {}, ['Time', 'Principal', 'Operation'].map((h) => el('th', { scope: 'col' }, h)))),
+        el('tbody', {}, denials.map((d) => el('tr', {},
+          el('td', {}, el('time', { datetime: d.time || '', title: d.time || '' }, fmtDate(d.time))),
+          el('td', { class: 'mono' }, d.principalArn || '(unknown)'),
+          el('td', {}, d.eventName))))));
 }
 
 // The key's grants: who may use it for what, and under which encryption context constraint.

@@ -1,17 +1,20 @@
 // Browser test of Rotor's dashboard (/_rotor/ui): a real rotor with a virtual clock, a key with an
 // alias and rotation on, headless Debian chromium driven by puppeteer-core. Clicks "+365 days" and
-// checks that the key's timeline shows AUTOMATIC rotations, then saves a screenshot.
+// checks that the key's timeline shows AUTOMATIC rotations, then saves a screenshot. A second rotor
+// in strict mode (--auth strict, SigV4-signed calls from the AWS SDK for JavaScript) shows a key's
+// policy and the access denials the audit trail recorded for it.
 // Env: ROTOR_BIN (default <repo>/build/rotor), CHROMIUM (default /usr/bin/chromium),
 //      ROTOR_SCREENSHOT_DIR (default: a new temp dir; the path is printed).
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
+import { GenerateDataKeyCommand, CreateKeyCommand, EncryptCommand, GetKeyPolicyCommand, KMSClient } from '@aws-sdk/client-kms';
 import puppeteer from 'puppeteer-core';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -24,11 +27,11 @@ const DESCRIPTION = '<img src=x onerror="window.__xss=1"> payments & <b>reports<
 let rotor; let base; let browser; let profileDir; let keyId;
 const pageErrors = [];
 
-function startRotor() {
+function startRotor(extraArgs = []) {
   return new Promise((resolve, reject) => {
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ROTOR_')));
     const proc = spawn(ROTOR_BIN, ['--host', '127.0.0.1', '--port', '0', '--in-memory', '--clock', 'virtual',
-      '--rotation-jitter', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      '--rotation-jitter', '0', ...extraArgs], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     const timer = setTimeout(() => { proc.kill('SIGKILL'); reject(new Error(`rotor did not start: ${out}`)); }, 10_000);
     const onData = (d) => {
@@ -203,4 +206,78 @@ test('an AWS managed key is marked as such, with its yearly rotation by AWS', as
   assert.ok(detail.includes('Default key that protects my S3 objects when no other key is defined'), detail);
   await page.close();
   assert.deepEqual(pageErrors, []);
+});
+
+test('in strict mode the key page shows the key policy as text and the recent denials, newest first', async () => {
+  const ACCOUNT = '111122223333';
+  const ADMIN = { accessKeyId: 'AKIADASHADMIN0000001', secretAccessKey: 'dash-admin-secret' };
+  const APP = { accessKeyId: 'ASIADASHAPP000000002', secretAccessKey: 'dash-app-secret', sessionToken: 'dash-app-token' };
+  const ADMIN_ARN = `arn:aws:iam::${ACCOUNT}:user/admin`;
+  const APP_ARN = `arn:aws:sts::${ACCOUNT}:assumed-role/app/web`;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'rotor-dashboard-strict-'));
+  const credsFile = path.join(dir, 'credentials.json');
+  writeFileSync(credsFile, JSON.stringify({ credentials: [
+    { access_key_id: ADMIN.accessKeyId, secret_access_key: ADMIN.secretAccessKey, principal: ADMIN_ARN },
+    { access_key_id: APP.accessKeyId, secret_access_key: APP.secretAccessKey, session_token: APP.sessionToken,
+      principal: APP_ARN }] }));
+  const strict = await startRotor(['--auth', 'strict', '--credentials-file', credsFile]);
+  const client = (credentials) => new KMSClient({ endpoint: strict.base, region: 'us-east-1', credentials, maxAttempts: 1 });
+  const admin = client(ADMIN);
+  const app = client(APP);
+  try {
+    // The application may encrypt only for one encryption context; a value with markup in it must
+    // come out of the page as text.
+    const note = '<img src=x onerror="window.__xss=2">';
+    const policy = JSON.stringify({ Version: '2012-10-17', Statement: [
+      { Sid: 'KeyAdministration', Effect: 'Allow', Principal: { AWS: ADMIN_ARN }, Action: 'kms:*', Resource: '*' },
+      { Sid: 'AppEncryptsNotes', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/app` },
+        Action: 'kms:Encrypt', Resource: '*', Condition: { StringEquals: { 'kms:EncryptionContext:note': note } } }] });
+    const keyId = (await admin.send(new CreateKeyCommand({ Description: 'strict-mode key', Policy: policy })))
+      .KeyMetadata.KeyId;
+    const stored = (await admin.send(new GetKeyPolicyCommand({ KeyId: keyId, PolicyName: 'default' }))).Policy;
+    // Allowed: the condition matches. Denied: no context, then an operation the policy never allows.
+    await app.send(new EncryptCommand({ KeyId: keyId, Plaintext: Buffer.from('hi'), EncryptionContext: { note } }));
+    const denials = [];
+    for (const cmd of [new EncryptCommand({ KeyId: keyId, Plaintext: Buffer.from('hi') }),
+      new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: 'AES_256' })]) {
+      await assert.rejects(app.send(cmd), (err) => {
+        assert.equal(err.name, 'AccessDeniedException');
+        assert.match(err.message, new RegExp(`^User: ${APP_ARN} is not authorized to perform: kms:`));
+        denials.push(err.message);
+        return true;
+      });
+    }
+
+    const page = await openDashboard(`${strict.base}/_rotor/ui`);
+    const row = await page.waitForSelector(`tr[data-key-id="${keyId}"]`);
+    await row.click();
+    await page.waitForSelector('#key-policy');
+    // The policy exactly as GetKeyPolicy returns it, as text (no element parsed out of it).
+    const shown = await page.$eval('#key-policy', (e) => ({ tag: e.tagName, text: e.textContent, children: e.children.length }));
+    assert.equal(shown.tag, 'PRE');
+    assert.equal(shown.text, stored);
+    assert.equal(shown.children, 0, 'no markup from the policy text');
+    assert.ok(shown.text.includes('<img src=x'), shown.text);
+    assert.equal(JSON.parse(shown.text).Statement[1].Condition.StringEquals['kms:EncryptionContext:note'], note);
+    assert.equal(await page.evaluate(() => window.__xss), undefined);
+    // The denials, newest first: GenerateDataKey, then Encrypt; the allowed Encrypt is not one.
+    const rows = await page.$$eval('#denials tbody tr', (trs) => trs.map((tr) =>
+      [...tr.querySelectorAll('td')].map((td) => td.innerText)));
+    assert.equal(rows.length, 2, JSON.stringify(rows));
+    assert.deepEqual(rows.map((r) => r.slice(1)), [[APP_ARN, 'GenerateDataKey'], [APP_ARN, 'Encrypt']]);
+    for (const r of rows) assert.match(r[0], /^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
+    assert.match(await page.$eval('#detail', (e) => e.innerText), /Recent denials \(2\)/);
+    // The page agrees with the admin API it reads.
+    const detail = await (await fetch(`${strict.base}/_rotor/keys/${keyId}`)).json();
+    assert.equal(detail.policy, stored);
+    assert.deepEqual(detail.denials.map((d) => [d.principalArn, d.eventName]),
+      [[APP_ARN, 'GenerateDataKey'], [APP_ARN, 'Encrypt']]);
+    await page.close();
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    admin.destroy();
+    app.destroy();
+    if (strict.proc.exitCode === null) strict.proc.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Browser test of the dashboard (/_rotor/ui): headless Debian chromium driven by puppeteer-core.
+# Browser test of the dashboard (/_rotor/ui): headless Debian chromium driven by puppeteer-core;
+# strict-mode calls signed by the AWS SDK for JavaScript (@aws-sdk/client-kms).
 # Usable from anywhere:  tests/e2e/dashboard/run.sh
 # Installs chromium (Debian package, about 480 MB) on first use and the npm packages pinned in
 # package-lock.json. Exits non-zero on failure; the whole run is bounded.
@@ -31,7 +32,8 @@ if [[ ! -x "$CHROMIUM" ]]; then
   timeout 300 $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive timeout 900 $sudo apt-get install -y -qq --no-install-recommends chromium >/dev/null
 fi
-if [[ ! -d "$here/node_modules/puppeteer-core" ]]; then
+# Reinstall when a package the lock file pins is missing (a checkout made before it was added).
+if [[ ! -d "$here/node_modules/puppeteer-core" || ! -d "$here/node_modules/@aws-sdk/client-kms" ]]; then
   (cd "$here" && timeout 600 npm ci --no-audit --no-fund --loglevel=error)
 fi
 cd "$here"

@@ -3,6 +3,9 @@
 --   BENCH_BODY_FILE  the request body; "{KEY}" in it is replaced per request by the
 --                    next line of BENCH_KEYS_FILE (when set), cycling, each thread
 --                    starting at its own offset.
+--   BENCH_HEADERS_FILE (optional) extra headers, "Name: value" a line, sent with every
+--                    request: the SigV4 headers bench/prepare_access.py signed for this
+--                    exact body (strict mode), so every request is the same signed request.
 local threads = {}
 local counter = 0
 
@@ -20,6 +23,13 @@ function init(args)
   wrk.headers["Content-Type"] = "application/x-amz-json-1.1"
   if target ~= "" then
     wrk.headers["X-Amz-Target"] = "TrentService." .. target
+  end
+  local hf = os.getenv("BENCH_HEADERS_FILE") or ""
+  if hf ~= "" then
+    for line in io.lines(hf) do
+      local name, value = line:match("^([^:]+): (.*)$")
+      if name then wrk.headers[name] = value end
+    end
   end
   local kf = os.getenv("BENCH_KEYS_FILE") or ""
   if kf ~= "" then

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Rotor benchmarks, side by side with moto and an nginx HTTP ceiling, in one run.
 #
-#   bench/run.sh [all|throughput|startup|scale] [output dir]
+#   bench/run.sh [all|throughput|startup|scale|access] [output dir]
 #   bench/run.sh compare A_BINARY B_BINARY [output dir]
 #
 #   throughput  wrk (2 threads, 32 connections, 10 s; then 1 connection, 10 s) on
@@ -22,6 +22,15 @@
 #               user+system time over the run / requests answered: the figure least moved
 #               by other load on the box) of each, and B/A with the spread of the per-round
 #               ratios (how noisy the box was). Needs only wrk.
+#   access      issue 14: strict mode against open mode, one binary ($BENCH_BUILD_DIR/rotor),
+#               one run: both --in-memory with the same credentials file, each with a key of a
+#               5-statement key policy and 10 grants for other grantees (bench/prepare_access.py);
+#               Encrypt 4 KiB at 32 connections (wrk -t2), signed by botocore as the application
+#               the key policy allows, re-signed before every wrk run (a signature is valid for
+#               5 minutes) and sent unchanged by every connection (bench/kms.lua,
+#               BENCH_HEADERS_FILE); per round open then strict, the next strict then open,
+#               BENCH_COMPARE_ROUNDS rounds (default 5). -> access.md (A = open, B = strict);
+#               with BENCH_ACCESS_PERF=1 also perf on the strict server -> access-perf.txt.
 #
 # Environment: BENCH_BUILD_DIR (build-release), BENCH_DURATION (10s), BENCH_SCALE_KEYS
 # (1000000), BENCH_SCALE_PARTS (keys,versions,tenyears), BENCH_SKIP_BUILD=1,
@@ -59,7 +68,7 @@ trap cleanup EXIT
 
 need() { command -v "$1" >/dev/null || { echo "bench: $1 is missing ($2)" >&2; exit 2; }; }
 need wrk "apt-get install wrk"
-if [[ $what != compare ]]; then
+if [[ $what != compare && $what != access ]]; then
   need hyperfine "apt-get install hyperfine"
   need nginx "apt-get install nginx-light"
   need moto_server "pip install 'moto[server]'"
@@ -98,7 +107,7 @@ machine() {
   echo "- commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- core storage server 2>/dev/null || echo ' (+ uncommitted changes in core/storage/server)')"
   echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM, kernel $(uname -r)"
   echo "- load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-  if [[ $what == compare ]]; then
+  if [[ $what == compare || $what == access ]]; then
     echo "- tools: $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2)"
   else
     echo "- tools: $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2), $(hyperfine --version), $(nginx -v 2>&1 | cut -d' ' -f3), moto $(python3 -c 'import moto; print(moto.__version__)')"
@@ -110,7 +119,7 @@ wrk_run() {  # name server-port op body-file conns [keys-file]
   local name=$1 port=$2 op=$3 body=$4 conns=$5 keys=${6:-}
   local threads=2
   ((conns == 1)) && threads=1
-  BENCH_TARGET=$op BENCH_BODY_FILE=$body BENCH_KEYS_FILE=$keys \
+  BENCH_TARGET=$op BENCH_BODY_FILE=$body BENCH_KEYS_FILE=$keys BENCH_HEADERS_FILE=${BENCH_HEADERS_FILE:-} \
     timeout 120 wrk -t"$threads" -c"$conns" -d"$duration" --timeout 10s --latency -s bench/kms.lua \
     "http://127.0.0.1:$port/" >"$out/wrk/$name-$op-c$conns.txt" 2>&1 || true
   echo "  $name $op c$conns: $(grep -E 'Requests/sec' "$out/wrk/$name-$op-c$conns.txt" | xargs)"
@@ -348,6 +357,74 @@ compare() {
   cat "$out/compare.md"
 }
 
+# ---------------------------------------------------------------- access (strict vs open)
+access() {
+  local rounds=${BENCH_COMPARE_ROUNDS:-5} r first who
+  echo "== access: open (A) vs strict (B), $rotor, $rounds rounds, $duration per run"
+  local port_a port_b creds=$work/credentials.json
+  python3 bench/prepare_access.py credentials "$creds"
+  port_a=$(free_port); port_b=$(free_port)
+  start_bg "$out/rotor-open.log" "$rotor" --port "$port_a" --in-memory --auth open --credentials-file "$creds"
+  local pid_a=$last_pid
+  start_bg "$out/rotor-strict.log" "$rotor" --port "$port_b" --in-memory --auth strict --credentials-file "$creds"
+  local pid_b=$last_pid
+  wait_http "$port_a" /_rotor/health
+  wait_http "$port_b" /_rotor/health
+  python3 bench/prepare_access.py setup --port "$port_a" --out "$work/A"
+  python3 bench/prepare_access.py setup --port "$port_b" --out "$work/B"
+  local loads=""
+  for ((r = 1; r <= rounds; r++)); do
+    loads+=" $(cut -d' ' -f1 /proc/loadavg)"
+    if ((r % 2)); then first="A B"; else first="B A"; fi
+    for who in $first; do
+      local port=$port_a pid=$pid_a
+      [[ $who == B ]] && { port=$port_b; pid=$pid_b; }
+      python3 bench/prepare_access.py sign --port "$port" --body "$work/$who/Encrypt.json" \
+        --out "$work/$who/headers.txt"
+      local ticks0
+      ticks0=$(cpu_ticks "$pid")
+      BENCH_HEADERS_FILE=$work/$who/headers.txt wrk_run "$who-r$r" "$port" Encrypt "$work/$who/Encrypt.json" 32
+      echo "$(($(cpu_ticks "$pid") - ticks0)) $(getconf CLK_TCK)" >"$out/wrk/$who-r$r-Encrypt-c32.cpu"
+    done
+  done
+  if [[ ${BENCH_ACCESS_PERF:-0} == 1 ]] && command -v perf >/dev/null; then
+    # Where strict mode's time goes: perf on the strict server during one more run, the
+    # self-time symbols of its process into access-perf.txt.
+    python3 bench/prepare_access.py sign --port "$port_b" --body "$work/B/Encrypt.json" --out "$work/B/headers.txt"
+    timeout 60 perf record -F 999 -g -o "$work/perf.data" -p "$pid_b" -- sleep "${duration%s}" >/dev/null 2>&1 &
+    local perf_pid=$!
+    BENCH_HEADERS_FILE=$work/B/headers.txt wrk_run "perf" "$port_b" Encrypt "$work/B/Encrypt.json" 32
+    wait "$perf_pid" || true
+    {
+      echo "## self time by shared object"
+      perf report -i "$work/perf.data" --no-children -g none --sort dso --stdio 2>/dev/null | grep -v '^#' | grep -v '^$' | head -15
+      echo "## self time by symbol (>= 0.5%)"
+      perf report -i "$work/perf.data" --no-children -g none --sort dso,sym --percent-limit 0.5 --stdio 2>/dev/null \
+        | grep -v '^#' | grep -v '^$' | head -80
+      echo "## time including callees (children), rotor's own functions (>= 1%)"
+      perf report -i "$work/perf.data" --children -g none --sort sym --percent-limit 1 --stdio 2>/dev/null \
+        | grep -v '^#' | grep -v '^$' | grep 'rotor::' | head -80
+    } | sed -E 's/ +- +- *$//; s/ +$//' | cut -c1-220 >"$out/access-perf.txt" || true
+  fi
+  {
+    echo "# Strict mode (B) against open mode (A), one binary, one run"
+    echo
+    machine
+    echo "- binary: \`$rotor\` ($(sha256sum "$rotor" | cut -c1-12)), both \`--in-memory\` with one credentials file,"
+    echo "  A \`--auth open\`, B \`--auth strict\`; audit trail on (the default)"
+    echo "- each: a key with a 5-statement key policy and 10 grants for other grantees (bench/prepare_access.py);"
+    echo "  Encrypt 4 KiB as arn:aws:sts::111122223333:assumed-role/app/web (allowed by the key policy),"
+    echo "  SigV4 by botocore, re-signed before each run; \`wrk -t2 -c32 -d$duration\`, bench/kms.lua;"
+    echo "  $rounds rounds, A first in odd rounds and B first in even ones"
+    echo "- load average at the start of each round:$loads"
+    echo "- RSS after the run: A $(rss_mb "$pid_a") MB, B $(rss_mb "$pid_b") MB"
+    echo
+    python3 bench/compare_report.py "$out/wrk"
+  } >"$out/access.md"
+  stop_pid "$pid_a"; stop_pid "$pid_b"
+  cat "$out/access.md"
+}
+
 scale() {
   echo "== scale"
   python3 bench/scale.py --rotor "$rotor" --out "$out" --work "$work" --keys "${BENCH_SCALE_KEYS:-1000000}" \
@@ -360,7 +437,8 @@ case "$what" in
   startup) startup ;;
   scale) scale ;;
   compare) compare ;;
-  *) echo "usage: bench/run.sh [all|throughput|startup|scale] [output dir]" \
+  access) access ;;
+  *) echo "usage: bench/run.sh [all|throughput|startup|scale|access] [output dir]" \
        "| bench/run.sh compare A_BINARY B_BINARY [output dir]" >&2; exit 2 ;;
 esac
 echo "bench: results in $out"

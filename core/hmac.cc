@@ -46,6 +46,42 @@ EVP_MAC* HmacMac() {
   return kMac.get();
 }
 
+struct MdFree {
+  void operator()(EVP_MD* m) const { EVP_MD_free(m); }
+};
+struct MdCtxFree {
+  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
+};
+
+// Fetched once: an explicit fetch avoids OpenSSL 3's per-call implicit lookup
+// of EVP_sha256() / SHA256().
+const EVP_MD* Sha256Md() {
+  static const std::unique_ptr<EVP_MD, MdFree> kMd(EVP_MD_fetch(nullptr, "SHA256", nullptr));
+  return kMd.get();
+}
+
+// One digest context per thread, re-initialised per use.
+EVP_MD_CTX* ThreadMdCtx() {
+  thread_local std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
+  if (!ctx || !Sha256Md()) throw KmsError::Internal("SHA-256 is not available");
+  return ctx.get();
+}
+
+// One HMAC context per thread with its digest set to SHA-256 once; each use
+// re-initialises it with a key only (no digest look-up).
+EVP_MAC_CTX* ThreadHmacSha256Ctx() {
+  thread_local std::unique_ptr<EVP_MAC_CTX, MacCtxFree> ctx = [] {
+    std::unique_ptr<EVP_MAC_CTX, MacCtxFree> c(HmacMac() ? EVP_MAC_CTX_new(HmacMac()) : nullptr);
+    OSSL_PARAM params[] = {
+        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char*>("SHA256"), 0),
+        OSSL_PARAM_construct_end()};
+    if (c && EVP_MAC_CTX_set_params(c.get(), params) != 1) c.reset();
+    return c;
+  }();
+  if (!ctx) throw KmsError::Internal("HMAC-SHA256 is not available");
+  return ctx.get();
+}
+
 }  // namespace
 
 std::optional<MacAlgorithm> MacAlgorithmOf(KeySpec spec) {
@@ -86,6 +122,35 @@ bool VerifyHmac(KeySpec spec, std::span<const uint8_t> key, std::span<const uint
   Bytes expected = ComputeHmac(spec, key, message);
   return mac.size() == expected.size() &&
          ConstantTimeEquals(mac.data(), expected.data(), mac.size());
+}
+
+std::array<uint8_t, 32> Sha256(std::string_view data) {
+  EVP_MD_CTX* ctx = ThreadMdCtx();
+  std::array<uint8_t, 32> digest{};
+  unsigned int len = 0;
+  if (EVP_DigestInit_ex2(ctx, Sha256Md(), nullptr) != 1 ||
+      EVP_DigestUpdate(ctx, data.data(), data.size()) != 1 ||
+      EVP_DigestFinal_ex(ctx, digest.data(), &len) != 1 || len != digest.size()) {
+    throw KmsError::Internal("OpenSSL failed to compute a SHA-256 digest");
+  }
+  return digest;
+}
+
+std::array<uint8_t, 32> HmacSha256(std::span<const uint8_t> key, std::string_view message) {
+  EVP_MAC_CTX* ctx = ThreadHmacSha256Ctx();
+  std::array<uint8_t, 32> mac{};
+  size_t len = 0;
+  // A null key would re-use the context's previous key: an empty key is passed
+  // as a non-null pointer with length 0.
+  static constexpr uint8_t kNoKey = 0;
+  const uint8_t* key_data = key.empty() ? &kNoKey : key.data();
+  if (EVP_MAC_init(ctx, key_data, key.size(), nullptr) != 1 ||
+      EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(message.data()), message.size()) !=
+          1 ||
+      EVP_MAC_final(ctx, mac.data(), &len, mac.size()) != 1 || len != mac.size()) {
+    throw KmsError::Internal("OpenSSL failed to compute an HMAC");
+  }
+  return mac;
 }
 
 }  // namespace rotor::core

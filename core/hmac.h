@@ -1,11 +1,15 @@
 // HMAC for the GENERATE_VERIFY_MAC keys (HMAC_224/256/384/512): the MAC
 // algorithms AWS names, their digests, and the key sizes AWS generates and
-// accepts for import.
+// accepts for import; and the SHA-256 / HMAC-SHA256 primitives of strict
+// mode's SigV4 check (server/wire/sigv4_verifier.cc), with the algorithms
+// fetched once per process and one context per thread.
 //
-// Thread safety: stateless functions, safe to call concurrently.
+// Thread safety: all functions are safe to call concurrently.
 #pragma once
 
+#include <array>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -29,5 +33,14 @@ Bytes ComputeHmac(KeySpec spec, std::span<const uint8_t> key, std::span<const ui
 // Constant-time comparison of `mac` with the HMAC of `message`.
 bool VerifyHmac(KeySpec spec, std::span<const uint8_t> key, std::span<const uint8_t> message,
                 std::span<const uint8_t> mac);
+
+// SHA-256 (FIPS 180-4) of `data` (any bytes): the 32-byte digest. SHA-256 is
+// fetched once (EVP_MD_fetch) and each thread reuses one EVP_MD_CTX. Throws
+// KmsError (KMSInternalException) if OpenSSL fails.
+std::array<uint8_t, 32> Sha256(std::string_view data);
+// HMAC-SHA256 (RFC 2104) of `message` under `key` (any length, bytes): the
+// 32-byte MAC. Each thread reuses one EVP_MAC_CTX set to SHA-256 once. Throws
+// KmsError (KMSInternalException) if OpenSSL fails.
+std::array<uint8_t, 32> HmacSha256(std::span<const uint8_t> key, std::string_view message);
 
 }  // namespace rotor::core

@@ -1,9 +1,6 @@
 #include "server/wire/sigv4_verifier.h"
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/sha.h>
 
 #include <algorithm>
 #include <cctype>
@@ -14,6 +11,7 @@
 #include <stdexcept>
 
 #include "core/bytes.h"
+#include "core/hmac.h"
 #include "core/kms_error.h"
 #include "server/wire/sigv4.h"
 
@@ -31,11 +29,16 @@ constexpr auto kSkew = std::chrono::minutes(5);
 constexpr size_t kMaxSigningKeys = 4096;
 
 std::array<uint8_t, 32> Hmac(const void* key, size_t key_len, std::string_view data) {
-  std::array<uint8_t, 32> out{};
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key, static_cast<int>(key_len),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out.data(), &len);
-  return out;
+  return core::HmacSha256({static_cast<const uint8_t*>(key), key_len}, data);
+}
+
+// Lowercase hex of a 32-byte digest, appended without a temporary string.
+void AppendHex(std::string& out, const std::array<uint8_t, 32>& digest) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  for (uint8_t b : digest) {
+    out += kDigits[b >> 4];
+    out += kDigits[b & 0xf];
+  }
 }
 
 std::array<uint8_t, 32> DeriveSigningKey(std::string_view secret, std::string_view date,
@@ -97,7 +100,7 @@ const std::string* FindParam(const std::vector<QueryParam>& params, std::string_
 // The canonical URI of a non-S3 service: the path with "." and ".." segments
 // and empty segments removed, each segment URI-encoded (the path as sent is
 // encoded once more, so "%20" becomes "%2520").
-std::string CanonicalUri(std::string_view path) {
+void AppendCanonicalUri(std::string& out, std::string_view path) {
   std::vector<std::string_view> segments;
   size_t start = 0;
   while (start <= path.size()) {
@@ -113,16 +116,15 @@ std::string CanonicalUri(std::string_view path) {
     start = slash + 1;
   }
   bool trailing = path.size() > 1 && path.back() == '/';
-  std::string out;
   for (std::string_view seg : segments) {
     out += '/';
     AppendEncoded(out, seg, false);
   }
-  if (out.empty() || trailing) out += '/';
-  return out;
+  if (segments.empty() || trailing) out += '/';
 }
 
-std::string CanonicalQuery(std::string_view query) {
+void AppendCanonicalQuery(std::string& out, std::string_view query) {
+  if (query.empty()) return;
   std::vector<QueryParam> params = ParseQuery(query);
   std::vector<std::pair<std::string, std::string>> encoded;
   encoded.reserve(params.size());
@@ -133,14 +135,14 @@ std::string CanonicalQuery(std::string_view query) {
     encoded.emplace_back(std::move(name), std::move(value));
   }
   std::sort(encoded.begin(), encoded.end());
-  std::string out;
+  bool first = true;
   for (const auto& [name, value] : encoded) {
-    if (!out.empty()) out += '&';
+    if (!first) out += '&';
+    first = false;
     out += name;
     out += '=';
     out += value;
   }
-  return out;
 }
 
 // A header value as SigV4 canonicalises it: leading and trailing spaces and
@@ -369,22 +371,19 @@ std::string QueryWithoutSignature(std::string_view query) {
 
 }  // namespace
 
-std::string Sha256Hex(std::string_view data) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-  return core::HexEncode(digest, sizeof digest);
-}
+namespace {
 
-std::string CanonicalRequest(const SignedRequestParts& parts, const http::HttpRequest& req) {
-  std::string out;
-  out.reserve(512);
-  out += parts.method;
+// CanonicalRequest's lines, appended to `out`.
+void AppendCanonicalRequest(std::string& out, std::string_view method, std::string_view path,
+                            std::string_view query, const std::vector<std::string>& signed_headers,
+                            std::string_view payload_hash, const http::HttpRequest& req) {
+  out.append(method);
   out += '\n';
-  out += CanonicalUri(parts.path);
+  AppendCanonicalUri(out, path);
   out += '\n';
-  out += CanonicalQuery(parts.query);
+  AppendCanonicalQuery(out, query);
   out += '\n';
-  for (const std::string& name : parts.signed_headers) {
+  for (const std::string& name : signed_headers) {
     auto [begin, end] = req.equal_range(name);
     if (begin == end) {
       Incomplete("'" + name +
@@ -401,12 +400,62 @@ std::string CanonicalRequest(const SignedRequestParts& parts, const http::HttpRe
     out += '\n';
   }
   out += '\n';
-  for (size_t i = 0; i < parts.signed_headers.size(); ++i) {
+  for (size_t i = 0; i < signed_headers.size(); ++i) {
     if (i) out += ';';
-    out += parts.signed_headers[i];
+    out += signed_headers[i];
   }
   out += '\n';
-  out += parts.payload_hash;
+  out.append(payload_hash);
+}
+
+// StringToSign's lines, appended to `out`.
+void AppendStringToSign(std::string& out, std::string_view amz_date, std::string_view scope,
+                        std::string_view canonical_request) {
+  out.append(kAlgorithm);
+  out += '\n';
+  out.append(amz_date);
+  out += '\n';
+  out.append(scope);
+  out += '\n';
+  AppendHex(out, core::Sha256(canonical_request));
+}
+
+// The verify path's text, one set per thread, reused (capacity kept) across
+// requests so that the usual request allocates none of it.
+struct VerifyBuffers {
+  VerifyBuffers() {
+    canonical.reserve(1024);
+    to_sign.reserve(256);
+    scope_id.reserve(128);
+    payload_hash.reserve(64);
+    expected.reserve(64);
+  }
+  std::string canonical;
+  std::string to_sign;
+  std::string scope_id;  // "<access key id>\n<scope>"
+  std::string payload_hash;
+  std::string expected;  // the signature computed here
+};
+
+VerifyBuffers& ThreadBuffers() {
+  thread_local VerifyBuffers buffers;
+  return buffers;
+}
+
+}  // namespace
+
+std::string Sha256Hex(std::string_view data) {
+  std::string out;
+  out.reserve(64);
+  AppendHex(out, core::Sha256(data));
+  return out;
+}
+
+std::string CanonicalRequest(const SignedRequestParts& parts, const http::HttpRequest& req) {
+  std::string out;
+  out.reserve(512);
+  AppendCanonicalRequest(out, parts.method, parts.path, parts.query, parts.signed_headers,
+                         parts.payload_hash, req);
   return out;
 }
 
@@ -414,13 +463,7 @@ std::string StringToSign(std::string_view amz_date, std::string_view scope,
                          std::string_view canonical_request) {
   std::string out;
   out.reserve(128);
-  out.append(kAlgorithm);
-  out += '\n';
-  out.append(amz_date);
-  out += '\n';
-  out.append(scope);
-  out += '\n';
-  out += Sha256Hex(canonical_request);
+  AppendStringToSign(out, amz_date, scope, canonical_request);
   return out;
 }
 
@@ -478,10 +521,10 @@ VerifiedCaller SigV4Verifier::Verify(const http::HttpRequest& req, core::Timesta
   std::string_view auth = http::HeaderValue(req, http::field::authorization);
 
   Presented p;
-  std::string canonical_query;
+  std::string unsigned_query;  // the query form's query without X-Amz-Signature
+  std::string_view canonical_query = query;
   if (!auth.empty()) {
     p = FromHeader(req, auth);
-    canonical_query = std::string(query);
   } else {
     std::vector<QueryParam> params = ParseQuery(query);
     if (!FindParam(params, "X-Amz-Signature") && !FindParam(params, "X-Amz-Credential") &&
@@ -489,7 +532,8 @@ VerifiedCaller SigV4Verifier::Verify(const http::HttpRequest& req, core::Timesta
       throw KmsError::MissingAuthenticationToken();
     }
     p = FromQuery(req, params);
-    canonical_query = QueryWithoutSignature(query);
+    unsigned_query = QueryWithoutSignature(query);
+    canonical_query = unsigned_query;
   }
   if (std::find(p.signed_headers.begin(), p.signed_headers.end(), "host") ==
       p.signed_headers.end()) {
@@ -528,30 +572,46 @@ VerifiedCaller SigV4Verifier::Verify(const http::HttpRequest& req, core::Timesta
 
   // The payload: its SHA-256; a client's x-amz-content-sha256 must state that
   // hash (or UNSIGNED-PAYLOAD).
+  VerifyBuffers& buf = ThreadBuffers();
   std::string_view stated = http::HeaderValue(req, "X-Amz-Content-Sha256");
-  std::string payload_hash =
-      stated == kUnsignedPayload ? std::string(kUnsignedPayload) : Sha256Hex(req.body());
-  if (!stated.empty() && stated != payload_hash) throw KmsError::SignatureDoesNotMatch();
-  SignedRequestParts parts{std::string(req.method_string()), std::string(path),
-                           std::move(canonical_query), std::move(p.signed_headers),
-                           std::move(payload_hash)};
-  std::string canonical = CanonicalRequest(parts, req);
-  std::string scope =
-      p.credential.date + '/' + p.credential.region + '/' + p.credential.service + "/aws4_request";
-  std::string to_sign = StringToSign(p.amz_date, scope, canonical);
+  buf.payload_hash.clear();
+  if (stated == kUnsignedPayload) {
+    buf.payload_hash.append(kUnsignedPayload);
+  } else {
+    AppendHex(buf.payload_hash, core::Sha256(req.body()));
+  }
+  if (!stated.empty() && stated != buf.payload_hash) throw KmsError::SignatureDoesNotMatch();
+  buf.canonical.clear();
+  AppendCanonicalRequest(buf.canonical,
+                         std::string_view(req.method_string().data(), req.method_string().size()),
+                         path, canonical_query, p.signed_headers, buf.payload_hash, req);
   // The signing key's cache entry: the access key id and the scope.
-  std::string scope_id = key.access_key_id + '\n' + scope;
-  std::optional<SigningKey> cached = CachedSigningKey(scope_id);
+  buf.scope_id.clear();
+  buf.scope_id.append(key.access_key_id);
+  buf.scope_id += '\n';
+  size_t scope_at = buf.scope_id.size();
+  buf.scope_id.append(p.credential.date);
+  buf.scope_id += '/';
+  buf.scope_id.append(p.credential.region);
+  buf.scope_id += '/';
+  buf.scope_id.append(p.credential.service);
+  buf.scope_id.append("/aws4_request");
+  std::string_view scope = std::string_view(buf.scope_id).substr(scope_at);
+  buf.to_sign.clear();
+  AppendStringToSign(buf.to_sign, p.amz_date, scope, buf.canonical);
+  std::optional<SigningKey> cached = CachedSigningKey(buf.scope_id);
   SigningKey signing_key = cached ? *cached
                                   : DeriveSigningKey(key.secret_access_key, p.credential.date,
                                                      p.credential.region, p.credential.service);
-  auto mac = Hmac(signing_key.data(), signing_key.size(), to_sign);
-  std::string expected = core::HexEncode(mac.data(), mac.size());
+  // The expected signature (lowercase hex) in the thread's buffer: no allocation.
+  buf.expected.clear();
+  AppendHex(buf.expected, Hmac(signing_key.data(), signing_key.size(), buf.to_sign));
+  const std::string& expected = buf.expected;
   if (p.signature.size() != expected.size() ||
       CRYPTO_memcmp(p.signature.data(), expected.data(), expected.size()) != 0) {
     throw KmsError::SignatureDoesNotMatch();
   }
-  if (!cached) Remember(std::move(scope_id), signing_key);  // verified requests only
+  if (!cached) Remember(buf.scope_id, signing_key);  // verified requests only
   return {&key.principal, p.credential.region};
 }
 

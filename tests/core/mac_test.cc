@@ -2,6 +2,7 @@
 // material (unsealed here with the root key, or imported by the test).
 #include <catch2/catch.hpp>
 
+#include "core/hmac.h"
 #include "openssl_oracle.h"
 #include "service_fixture.h"
 
@@ -121,4 +122,25 @@ TEST_CASE("GenerateMac on a disabled HMAC key is DisabledException; DryRun after
   CHECK(ErrorOf([&] { f.service.GenerateMac(f.Ctx(), req); }) == "DryRunOperationException");
   f.service.DisableKey(f.Ctx(), key.id);
   CHECK(ErrorOf([&] { f.service.GenerateMac(f.Ctx(), req); }) == "DisabledException");
+}
+
+TEST_CASE("Sha256 and HmacSha256 match the published vectors, call after call on one thread") {
+  auto hex = [](const std::array<uint8_t, 32>& d) { return HexEncode(d.data(), d.size()); };
+  // FIPS 180-2 appendix B.1 and the empty message.
+  CHECK(hex(Sha256("abc")) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  CHECK(hex(Sha256("")) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  CHECK(hex(Sha256("abc")) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  // RFC 4231 test case 2, then another key on the same (reused) context, then
+  // an empty key (which must not fall back to the previous one).
+  const std::string jefe = "Jefe";
+  std::span<const uint8_t> jefe_key(reinterpret_cast<const uint8_t*>(jefe.data()), jefe.size());
+  CHECK(hex(HmacSha256(jefe_key, "what do ya want for nothing?")) ==
+        "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  const Bytes key20(20, 0x0b);  // RFC 4231 test case 1
+  CHECK(hex(HmacSha256(key20, "Hi There")) ==
+        "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+  CHECK(hex(HmacSha256({}, "")) ==
+        "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
+  CHECK(hex(HmacSha256(jefe_key, "what do ya want for nothing?")) ==
+        "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }

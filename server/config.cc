@@ -3,6 +3,7 @@
 #include <cctype>
 #include <climits>
 #include <cstdlib>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <string_view>
@@ -220,7 +221,18 @@ const std::vector<Flag<Config>>& ServerFlags() {
       Text("--audit-log", &Config::audit_log),
       {"--audit-max-events", true,
        [](Config& c, auto& n, auto& v) { c.audit_max_events = ParseInt(n, v, 0, INT64_MAX); }},
-      Text("--seed-file", &Config::seed_file),
+      {"--seed-file", true,
+       [](Config& c, auto&, auto& v) {
+         c.seed_file = v;
+         c.seed_file_optional = false;
+       }},
+      {"--compat", true,
+       [](Config& c, auto& n, auto& v) {
+         // Its defaults were applied before any setting (ApplyCompatDefaults).
+         if (v != "local-kms" && v != "moto" && v != "none")
+           throw ConfigError(n + " must be local-kms, moto or none, not '" + v + "'");
+         c.compat = v == "none" ? "" : v;
+       }},
       {"--auth", true,
        [](Config& c, auto& n, auto& v) {
          if (v != "open" && v != "strict") throw ConfigError(n + " must be open or strict");
@@ -278,9 +290,51 @@ std::string DefaultDataDir(char** environ) {
   return ".rotor-data";
 }
 
+namespace {
+
+// The --compat value of `args` (its last occurrence), else ROTOR_COMPAT's;
+// empty when neither says.
+std::string CompatOf(const std::vector<std::string>& args, char** environ) {
+  std::string compat;
+  auto env = Environment(environ);
+  if (auto it = env.find("ROTOR_COMPAT"); it != env.end()) compat = it->second;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--compat" && i + 1 < args.size()) compat = args[i + 1];
+    if (args[i].rfind("--compat=", 0) == 0) compat = args[i].substr(9);
+  }
+  return compat;
+}
+
+}  // namespace
+
+void ApplyCompatDefaults(Config& c, const std::string& compat, bool data_volume) {
+  if (compat == "local-kms") {
+    // local-kms's README: PORT 8080, KMS_ACCOUNT_ID 111122223333, KMS_REGION
+    // eu-west-2, KMS_SEED_PATH /init/seed.yaml, KMS_DATA_PATH /data in its
+    // image and /tmp/local-kms natively.
+    c.port = 8080;
+    c.account_id = "111122223333";
+    c.region = "eu-west-2";
+    c.seed_file = "/init/seed.yaml";
+    c.seed_file_optional = true;
+    c.data_dir = data_volume ? "/data" : "/tmp/local-kms";
+  } else if (compat == "moto") {
+    // moto_server: port 5000, account 123456789012, us-east-1, state in memory.
+    c.port = 5000;
+    c.account_id = "123456789012";
+    c.region = "us-east-1";
+    c.in_memory = true;
+  }
+}
+
 Config ParseConfig(const std::vector<std::string>& args, char** environ) {
   Config c;
+  ApplyCompatDefaults(c, CompatOf(args, environ), std::filesystem::is_directory("/data"));
+  const bool compat_in_memory = c.in_memory;
+  c.in_memory = false;
   ParseFlags(ServerFlags(), args, environ, c, &c.help);
+  // moto keeps its state in memory: so does --compat moto, unless a data dir is named.
+  if (compat_in_memory && c.data_dir.empty()) c.in_memory = true;
   if (c.data_dir.empty() && !c.in_memory) c.data_dir = DefaultDataDir(environ);
   return c;
 }
@@ -328,6 +382,7 @@ std::string UsageText() {
          "start\n"
          "  --auth open|strict            strict: verify every request's SigV4 signature (open)\n"
          "  --credentials-file F          access keys and principals for strict mode (YAML/JSON)\n"
+         "  --compat local-kms|moto       the peer's defaults (port, account, region, data, seed)\n"
          "Every option is also an environment variable: --data-dir is ROTOR_DATA_DIR, etc.\n"
          "local-kms's PORT, KMS_ACCOUNT_ID, KMS_REGION, KMS_SEED_PATH, KMS_DATA_PATH work too.\n"
          "\n"

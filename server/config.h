@@ -21,6 +21,9 @@ namespace rotor::server {
 
 // `rotor` / `rotor serve`.
 struct Config {
+  // --compat local-kms|moto (ROTOR_COMPAT): the peer's defaults under every
+  // explicit setting (docs/migrating.md); empty: Rotor's own.
+  std::string compat;
   std::string host = "127.0.0.1";
   uint16_t port = 4599;
   std::string data_dir;  // empty: the per-user default
@@ -45,6 +48,9 @@ struct Config {
   std::string audit_log;              // JSON-lines file of audit events; empty: none
   int64_t audit_max_events = 100000;  // events kept in audit.db (newest); 0: no audit trail
   std::string seed_file;              // YAML or JSON seed loaded at start; empty: none
+  // The seed file is --compat local-kms's default (/init/seed.yaml), loaded
+  // only when it exists; a seed file named explicitly must exist.
+  bool seed_file_optional = false;
   // --auth strict: every KMS request's SigV4 signature is verified
   // (docs/access-control.md); open (false) checks none, as before.
   bool strict_auth = false;
@@ -64,6 +70,12 @@ class ConfigError : public std::runtime_error {
 Config ParseConfig(const std::vector<std::string>& args, char** environ);
 tools::ReportOptions ParseReportConfig(const std::vector<std::string>& args, char** environ);
 tools::ExportOptions ParseExportConfig(const std::vector<std::string>& args, char** environ);
+
+// Sets the defaults of --compat `compat` ("local-kms", "moto"; anything else
+// changes nothing) in `c`, before any flag or variable is read.
+// `data_volume`: a /data directory exists (a container), local-kms's image's
+// data path; else local-kms's native /tmp/local-kms. docs/migrating.md.
+void ApplyCompatDefaults(Config& c, const std::string& compat, bool data_volume);
 
 // $XDG_DATA_HOME/rotor, else ~/.local/share/rotor, else ./.rotor-data.
 std::string DefaultDataDir(char** environ);

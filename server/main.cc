@@ -233,7 +233,11 @@ int Serve(const server::Config& config) {
   server::http::HttpServer http_server(front, options);
   uint16_t port = http_server.Listen();
 
-  if (!config.seed_file.empty()) {
+  std::error_code seed_missing;
+  if (config.seed_file_optional && !std::filesystem::exists(config.seed_file, seed_missing)) {
+    std::fprintf(stderr, "rotor: no seed file at %s (--compat %s loads it when it exists)\n",
+                 config.seed_file.c_str(), config.compat.c_str());
+  } else if (!config.seed_file.empty()) {
     // All or nothing: an invalid file stops start-up and leaves nothing behind.
     core::SeedDocument seed =
         server::seed::ReadSeedFile(config.seed_file, core::Scope{config.account_id, config.region});
@@ -257,10 +261,11 @@ int Serve(const server::Config& config) {
 
   std::string url = "http://" + config.host + ":" + std::to_string(port);
   std::printf(
-      "rotor %s listening on %s (account %s, region %s, clock %s%s, data %s); try: aws "
+      "rotor %s listening on %s (%saccount %s, region %s, clock %s%s, data %s); try: aws "
       "--endpoint-url %s kms list-keys\n",
-      ROTOR_VERSION, url.c_str(), config.account_id.c_str(), config.region.c_str(),
-      clock_text.c_str(),
+      ROTOR_VERSION, url.c_str(),
+      config.compat.empty() ? "" : ("compat " + config.compat + ", ").c_str(),
+      config.account_id.c_str(), config.region.c_str(), clock_text.c_str(),
       verifier ? (", auth strict, " + std::to_string(verifier->size()) + " access keys").c_str()
                : "",
       config.in_memory ? "in memory" : data_dir.c_str(), url.c_str());

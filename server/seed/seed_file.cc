@@ -75,13 +75,7 @@ class Reader {
         const json& a = aliases[i];
         Require(a.is_object(), entry, "must be a mapping with AliasName and TargetKeyId");
         Only(a, entry, {"AliasName", "TargetKeyId", "Account", "Region"});
-        core::SeedAlias alias;
-        alias.entry = entry;
-        alias.scope = {Str(a, "Account", entry).value_or(scope.account),
-                       Str(a, "Region", entry).value_or(scope.region)};
-        alias.name = Need(a, "AliasName", entry);
-        alias.target_key_id = Need(a, "TargetKeyId", entry);
-        doc.aliases.push_back(std::move(alias));
+        doc.aliases.push_back(Alias(a, entry, scope, doc.keys));
       }
     }
     return doc;
@@ -89,6 +83,84 @@ class Reader {
 
  private:
   enum class Kind { kAes, kAsymmetric, kHmac };
+
+  // Where an entry goes: its own Account and Region fields, else the ARNs it
+  // holds, else the document's default; two that disagree are an error.
+  struct Placement {
+    std::string entry;
+    core::Scope scope;
+    std::string source;  // what fixed `scope` ("Account/Region", "KeyId arn:..."); empty: default
+    void Add(const core::Scope& s, const std::string& from) {
+      if (!source.empty() && !(s == scope)) {
+        Fail(entry, from + " names account " + s.account + ", region " + s.region + ", but " +
+                        source + " names account " + scope.account + ", region " + scope.region +
+                        " (a key and its aliases are in one account and Region)");
+      }
+      if (source.empty()) {
+        scope = s;
+        source = from;
+      }
+    }
+  };
+  // The entry's Account and Region fields over `defaults`.
+  static Placement Place(const json& obj, const std::string& entry, const core::Scope& defaults) {
+    Placement p{entry, defaults, ""};
+    std::optional<std::string> account = Str(obj, "Account", entry);
+    std::optional<std::string> region = Str(obj, "Region", entry);
+    if (account || region) {
+      p.scope = {account.value_or(defaults.account), region.value_or(defaults.region)};
+      p.source = "its Account/Region";
+    }
+    return p;
+  }
+  // The account and Region of a key or alias ARN; `field` names it in errors.
+  static core::Scope ArnScope(const core::KeyReference& ref, const std::string& entry,
+                              const char* field) {
+    bool account_ok = ref.account.size() == 12 &&
+                      ref.account.find_first_not_of("0123456789") == std::string::npos;
+    Require(account_ok && !ref.region.empty(), entry,
+            std::string(field) + " " + ref.text +
+                " must be an ARN like arn:aws:kms:<region>:<12-digit account>:...");
+    return {ref.account, ref.region};
+  }
+
+  // An Aliases entry. The alias goes where its Account/Region fields say,
+  // else where the AliasName or TargetKeyId ARN says, else where this
+  // document puts the key it targets, else the document's default.
+  static core::SeedAlias Alias(const json& a, const std::string& entry, const core::Scope& scope,
+                               const std::vector<core::SeedKey>& keys) {
+    Placement place = Place(a, entry, scope);
+    std::string name = Need(a, "AliasName", entry);
+    core::KeyReference name_ref = core::ParseKeyReference(name);
+    if (name_ref.kind == core::KeyReference::Kind::kAliasArn) {
+      place.Add(ArnScope(name_ref, entry, "AliasName"), "AliasName " + name);
+      name = name_ref.id;
+    }
+    std::string target = Need(a, "TargetKeyId", entry);
+    core::KeyReference target_ref = core::ParseKeyReference(target);
+    Require(!target_ref.IsAlias(), entry, "TargetKeyId must be a key id or a key ARN");
+    if (target_ref.kind == core::KeyReference::Kind::kKeyArn) {
+      place.Add(ArnScope(target_ref, entry, "TargetKeyId"), "TargetKeyId " + target);
+      target = target_ref.id;
+    }
+    if (place.source.empty()) {
+      // A bare id: the Region of the document's key of that id, when only one has it.
+      const core::SeedKey* found = nullptr;
+      bool unique = true;
+      for (const core::SeedKey& k : keys) {
+        if (k.key_id != target) continue;
+        if (found && !(found->scope == k.scope)) unique = false;
+        found = &k;
+      }
+      if (found && unique) place.scope = found->scope;
+    }
+    core::SeedAlias alias;
+    alias.entry = entry;
+    alias.scope = place.scope;
+    alias.name = std::move(name);
+    alias.target_key_id = std::move(target);
+    return alias;
+  }
 
   [[noreturn]] static void Fail(const std::string& entry, const std::string& problem) {
     throw SeedError(entry + ": " + problem);
@@ -195,9 +267,17 @@ class Reader {
           "Policy", "CreationDate", "Account", "Region", "PrimaryRegion"});
     core::SeedKey k;
     k.entry = entry;
-    k.key_id = Need(m, "KeyId", entry);
-    k.scope = {Str(m, "Account", entry).value_or(scope.account),
-               Str(m, "Region", entry).value_or(scope.region)};
+    // A key ARN as KeyId places the key in the ARN's account and Region.
+    Placement place = Place(m, entry, scope);
+    std::string key_id = Need(m, "KeyId", entry);
+    core::KeyReference ref = core::ParseKeyReference(key_id);
+    Require(!ref.IsAlias(), entry, "KeyId must be a key id or a key ARN, not an alias");
+    if (ref.kind == core::KeyReference::Kind::kKeyArn) {
+      place.Add(ArnScope(ref, entry, "KeyId"), "KeyId " + key_id);
+      key_id = ref.id;
+    }
+    k.key_id = key_id;
+    k.scope = place.scope;
     k.description = Str(m, "Description", entry).value_or("");
     k.origin = Enum<core::Origin>(m, "Origin", entry).value_or(core::Origin::kAwsKms);
     k.state = Enum<core::KeyState>(m, "KeyState", entry).value_or(core::KeyState::kEnabled);

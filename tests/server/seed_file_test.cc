@@ -99,3 +99,82 @@ TEST_CASE("Rotor's own fields round-trip through YAML and JSON") {
     CHECK(back.aliases.at(0).name == "alias/app");
   }
 }
+
+TEST_CASE("ARNs in a seed file place keys and aliases in their account and Region") {
+  const std::string yaml = R"(
+Keys:
+  Symmetric:
+    Aes:
+      - Metadata:
+          KeyId: arn:aws:kms:eu-west-1:444455556666:key/bc436485-5092-42b8-92a3-0aa8b93536dc
+      - Metadata:
+          KeyId: 5d05267f-bb87-4d0b-8594-295a4371d414
+          Region: ap-south-1
+Aliases:
+  - AliasName: alias/by-bare-id
+    TargetKeyId: bc436485-5092-42b8-92a3-0aa8b93536dc
+  - AliasName: arn:aws:kms:eu-west-1:444455556666:alias/by-alias-arn
+    TargetKeyId: bc436485-5092-42b8-92a3-0aa8b93536dc
+  - AliasName: alias/by-target-arn
+    TargetKeyId: arn:aws:kms:eu-west-1:444455556666:key/bc436485-5092-42b8-92a3-0aa8b93536dc
+  - AliasName: alias/own-field
+    TargetKeyId: 5d05267f-bb87-4d0b-8594-295a4371d414
+)";
+  core::SeedDocument doc = server::seed::ParseSeedText(yaml, true, "seed.yaml", kScope);
+  REQUIRE(doc.keys.size() == 2);
+  CHECK(doc.keys[0].key_id == "bc436485-5092-42b8-92a3-0aa8b93536dc");
+  CHECK(doc.keys[0].scope == core::Scope{"444455556666", "eu-west-1"});
+  CHECK(doc.keys[1].scope == core::Scope{"111122223333", "ap-south-1"});
+  REQUIRE(doc.aliases.size() == 4);
+  for (int i = 0; i < 3; ++i) {
+    CAPTURE(i);
+    CHECK(doc.aliases[i].scope == core::Scope{"444455556666", "eu-west-1"});
+    CHECK(doc.aliases[i].target_key_id == "bc436485-5092-42b8-92a3-0aa8b93536dc");
+  }
+  CHECK(doc.aliases[1].name == "alias/by-alias-arn");
+  CHECK(doc.aliases[3].scope == core::Scope{"111122223333", "ap-south-1"});
+}
+
+TEST_CASE("ARNs that disagree with each other or with Account/Region are refused") {
+  auto parse = [](const std::string& text) {
+    return server::seed::ParseSeedText(text, true, "seed.yaml", kScope);
+  };
+  CHECK_THROWS_WITH(parse(R"(
+Keys:
+  Symmetric:
+    Aes:
+      - Metadata:
+          KeyId: arn:aws:kms:eu-west-1:444455556666:key/bc436485-5092-42b8-92a3-0aa8b93536dc
+          Region: us-west-2
+)"),
+                    "seed.yaml: Keys.Symmetric.Aes[0]: KeyId "
+                    "arn:aws:kms:eu-west-1:444455556666:key/bc436485-5092-42b8-92a3-0aa8b93536dc "
+                    "names account 444455556666, region eu-west-1, but its Account/Region names "
+                    "account 111122223333, region us-west-2 (a key and its aliases are in one "
+                    "account and Region)");
+  CHECK_THROWS_WITH(
+      parse(R"(
+Aliases:
+  - AliasName: arn:aws:kms:eu-west-1:444455556666:alias/a
+    TargetKeyId: arn:aws:kms:eu-west-2:444455556666:key/bc436485-5092-42b8-92a3-0aa8b93536dc
+)"),
+      Catch::Contains("Aliases[0]: TargetKeyId") &&
+          Catch::Contains("but AliasName arn:aws:kms:eu-west-1:444455556666:alias/a"));
+  CHECK_THROWS_WITH(parse(R"(
+Keys:
+  Symmetric:
+    Aes:
+      - Metadata:
+          KeyId: alias/nope
+)"),
+                    "seed.yaml: Keys.Symmetric.Aes[0]: KeyId must be a key id or a key ARN, not "
+                    "an alias");
+  CHECK_THROWS_WITH(parse(R"(
+Keys:
+  Symmetric:
+    Aes:
+      - Metadata:
+          KeyId: arn:aws:kms:eu-west-1:4444:key/bc436485-5092-42b8-92a3-0aa8b93536dc
+)"),
+                    Catch::Contains("must be an ARN like arn:aws:kms:<region>:<12-digit account>"));
+}

@@ -141,6 +141,25 @@ HttpResponse AdminEndpoints::Health(const HttpRequest& req, std::string_view) {
   return AdminJson(req, ok ? http::status::ok : http::status::service_unavailable, body);
 }
 
+HttpResponse AdminEndpoints::MotoHome(const HttpRequest& req, std::string_view) {
+  // moto_server answers its dashboard page here, 200; health checks written
+  // for it probe this URL. Rotor answers a short page with the same status
+  // as /_rotor/health (503 once the store stopped taking writes).
+  core::StoreHealth store = options_.store_health ? options_.store_health() : core::StoreHealth{};
+  bool ok = store.status == core::StoreHealth::Status::kOk;
+  std::string page =
+      "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Rotor</title>"
+      "</head><body><p>Rotor " +
+      options_.version + (ok ? ": ok" : ": failing") +
+      ". moto's <code>POST /moto-api/reset</code> works here; the dashboard is at <a "
+      "href=\"/_rotor/ui\">/_rotor/ui</a>.</p></body></html>\n";
+  HttpResponse res =
+      http::JsonResponse(req, ok ? http::status::ok : http::status::service_unavailable,
+                         std::move(page), "", "text/html; charset=utf-8");
+  res.set(http::field::cache_control, "no-store");
+  return res;
+}
+
 HttpResponse AdminEndpoints::GetClock(const HttpRequest& req, std::string_view) {
   return AdminJson(
       req, http::status::ok,

@@ -79,6 +79,9 @@ class AdminEndpoints final : public http::RequestHandler {
   // every due rotation/deletion (core::AdvanceTime) before answering.
   HttpResponse MoveClock(const HttpRequest& req, std::string_view rest);
   HttpResponse Reset(const HttpRequest& req, std::string_view rest);
+  // GET /moto-api/: a short HTML page, 200 while healthy, 503 when the store
+  // stopped taking writes (moto_server's home page, probed by health checks).
+  HttpResponse MotoHome(const HttpRequest& req, std::string_view rest);
   // inspection_endpoints.cc
   HttpResponse ListKeys(const HttpRequest& req, std::string_view rest);
   HttpResponse KeyDetail(const HttpRequest& req, std::string_view key_id);

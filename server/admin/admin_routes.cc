@@ -22,6 +22,7 @@ constexpr std::array kRoutes = {
     AdminRoute{verb::post, "/_rotor/clock", kExact, kBlocking, &A::MoveClock},
     AdminRoute{verb::post, "/_rotor/reset", kExact, kBlocking, &A::Reset},
     AdminRoute{verb::post, "/moto-api/reset", kExact, kBlocking, &A::Reset},
+    AdminRoute{verb::get, "/moto-api/", kExact, kPublic, &A::MotoHome},
     AdminRoute{verb::get, "/_rotor/keys", kExact, 0, &A::ListKeys},
     AdminRoute{verb::get, "/_rotor/keys/", kPrefix, 0, &A::KeyDetail},
     AdminRoute{verb::get, "/_rotor/events", kExact, 0, &A::Events},

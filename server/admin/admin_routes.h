@@ -11,6 +11,7 @@
 //   POST /_rotor/clock               blocking advance or set the virtual clock
 //   POST /_rotor/reset               blocking wipe all state (also moto's
 //   POST /moto-api/reset             blocking   reset URL)
+//   GET  /moto-api/                  public   moto's home page: a health check
 //   GET  /_rotor/keys                         every key of every account/region
 //   GET  /_rotor/keys/<keyId>                 one key's versions and timeline
 //   GET  /_rotor/events                       the audit trail

@@ -71,6 +71,7 @@ TEST_CASE("Admin routes match the method and the exact path, or a prefix and its
         &admin::AdminEndpoints::MoveClock);
   CHECK(FindAdminRoute(http::verb::post, "/moto-api/reset")->handler ==
         &admin::AdminEndpoints::Reset);
+  CHECK(FindAdminRoute(http::verb::get, "/moto-api/")->handler == &admin::AdminEndpoints::MotoHome);
   // No route: another method, a longer exact path, a path outside the table.
   CHECK_FALSE(FindAdminRoute(http::verb::delete_, "/_rotor/clock"));
   CHECK_FALSE(FindAdminRoute(http::verb::post, "/_rotor/health"));
@@ -89,7 +90,8 @@ TEST_CASE("Only health and the dashboard's files are public; only the POSTs may 
     CHECK(admin::IsAdminPath(r.path));
     CHECK(seen.insert({r.method, r.path, r.match}).second);  // no row hides another
     bool is_public = (r.flags & admin::kPublic) != 0;
-    CHECK(is_public == (r.path == "/_rotor/health" || r.path.starts_with("/_rotor/ui")));
+    CHECK(is_public == (r.path == "/_rotor/health" || r.path == "/moto-api/" ||
+                        r.path.starts_with("/_rotor/ui")));
     CHECK(((r.flags & admin::kBlocking) != 0) == (r.method == http::verb::post));
     CHECK(r.handler != nullptr);
   }
@@ -102,6 +104,10 @@ TEST_CASE("Admin requests are authorized before a route is looked up, except pub
   // refused, unknown paths included (403 before 404).
   CHECK(f.Call(http::verb::get, "/_rotor/health", false).result_int() == 200);
   CHECK(f.Call(http::verb::get, "/_rotor/ui/app.js", false).result_int() == 200);
+  // moto's home page, which health checks written for moto_server probe.
+  http::HttpResponse moto = f.Call(http::verb::get, "/moto-api/", false);
+  CHECK(moto.result_int() == 200);
+  CHECK(moto[http::field::content_type] == "text/html; charset=utf-8");
   http::HttpResponse denied = f.Call(http::verb::get, "/_rotor/keys", false);
   CHECK(denied.result_int() == 403);
   CHECK(f.Body(denied)["__type"] == "AccessDeniedException");

@@ -192,3 +192,54 @@ class MotoCompatTest(OperateTestCase):
         line, _ = proc.wait_listening()
         self.assertIn(f"(compat moto, account 123456789012, region us-east-1, clock system, data {data})", line)
         self.assertTrue(os.path.isfile(os.path.join(data, "rotor.db")))
+
+
+class WhatOtherEmulatorsAcceptTest(OperateTestCase):
+    """docs/migrating.md's tables, Rotor's column: what moto 5.2.1 accepts and LocalStack reads
+    from tags, answered as AWS answers (error names and messages from AWS's recorded answers)."""
+
+    def test_moto_only_behaviours_get_aws_errors(self):
+        srv = self.server(["--compat", "moto"], in_memory=True)
+        kms = srv.client(access_key="testing")
+        kid = kms.create_key()["KeyMetadata"]["KeyId"]
+        arn = key_arn(kid, "us-east-1", "123456789012")
+        self.assert_client_error(
+            kms.enable_key_rotation, "ValidationException",
+            "1 validation error detected: Value '89' at 'rotationPeriodInDays' failed to satisfy constraint: "
+            "Member must have value greater than or equal to 90", KeyId=kid, RotationPeriodInDays=89)
+        self.assert_client_error(
+            kms.generate_random, "ValidationException",
+            "1 validation error detected: Value '0' at 'numberOfBytes' failed to satisfy constraint: "
+            "Member must have value greater than or equal to 1", NumberOfBytes=0)
+        self.assert_client_error(
+            kms.create_alias, "InvalidAliasNameException",
+            "Alias alias/aws/mine cannot be created: the alias/aws/ prefix is reserved for AWS managed keys.",
+            AliasName="alias/aws/mine", TargetKeyId=kid)
+        other = kms.create_key()["KeyMetadata"]["KeyId"]
+        blob = kms.encrypt(KeyId=kid, Plaintext=b"x")["CiphertextBlob"]
+        self.assert_client_error(
+            kms.decrypt, "IncorrectKeyException",
+            "The key ID in the request does not identify a CMK that can perform this operation.",
+            CiphertextBlob=blob, KeyId=other)
+        kms.disable_key(KeyId=kid)
+        self.assert_client_error(kms.encrypt, "DisabledException", f"{arn} is disabled.",
+                                 KeyId=kid, Plaintext=b"x")
+        self.assert_client_error(kms.create_key, "ValidationException",
+                                 "KeyUsage ENCRYPT_DECRYPT is not compatible with KeySpec HMAC_256",
+                                 KeySpec="HMAC_256", KeyUsage="ENCRYPT_DECRYPT")
+        kms.schedule_key_deletion(KeyId=other, PendingWindowInDays=7)
+        self.assert_client_error(kms.encrypt, "KMSInvalidStateException",
+                                 f"{key_arn(other, 'us-east-1', '123456789012')} is pending deletion.",
+                                 KeyId=other, Plaintext=b"x")
+
+    def test_localstack_custom_tags_are_ordinary_tags(self):
+        srv = self.server([], in_memory=True)
+        kms = srv.client()
+        custom_id = "00000000-0000-0000-0000-000000000001"
+        tags = [{"TagKey": "_custom_id_", "TagValue": custom_id},
+                {"TagKey": "_custom_key_material_", "TagValue": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}]
+        kid = kms.create_key(Tags=tags)["KeyMetadata"]["KeyId"]
+        self.assertNotEqual(kid, custom_id)
+        self.assertEqual(sorted(kms.list_resource_tags(KeyId=kid)["Tags"], key=lambda t: t["TagKey"]), tags)
+        self.assert_client_error(kms.describe_key, "NotFoundException",
+                                 f"Key '{key_arn(custom_id)}' does not exist", KeyId=custom_id)

@@ -25,7 +25,7 @@ struct Env {
 
 }  // namespace
 
-TEST_CASE("--compat local-kms: local-kms's documented defaults") {
+TEST_CASE("Compat local-kms: local-kms's documented defaults") {
   Env env({"HOME=/home/me"});
   Config c = ParseConfig({"--compat", "local-kms"}, env.get());
   CHECK(c.compat == "local-kms");
@@ -44,7 +44,7 @@ TEST_CASE("--compat local-kms: local-kms's documented defaults") {
   CHECK(native.data_dir == "/tmp/local-kms");
 }
 
-TEST_CASE("--compat moto: moto_server's defaults, state in memory") {
+TEST_CASE("Compat moto: moto_server's defaults, state in memory") {
   Env env({"HOME=/home/me"});
   Config c = ParseConfig({"--compat=moto"}, env.get());
   CHECK(c.compat == "moto");

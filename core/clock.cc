@@ -1,8 +1,11 @@
 #include "core/clock.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <ctime>
+#include <string_view>
+#include <utility>
 
 namespace rotor::core {
 
@@ -78,7 +81,13 @@ std::optional<Timestamp> ParseIso8601(const std::string& text) {
 
 std::optional<Millis> ParseDuration(const std::string& text) {
   if (text.empty()) return std::nullopt;
-  Millis total{0};
+  // Units in milliseconds; a year is 365 days, as AWS's rotation periods count it.
+  static constexpr std::pair<std::string_view, int64_t> kUnits[] = {
+      {"y", 365 * 86'400'000LL}, {"w", 7 * 86'400'000LL}, {"d", 86'400'000LL}, {"h", 3'600'000LL},
+      {"m", 60'000LL},           {"s", 1'000LL},          {"ms", 1LL}};
+  // Bounded (a million years), so no sum of parts overflows.
+  constexpr int64_t kMaxMs = 1'000'000LL * 365 * 86'400'000LL;
+  int64_t total = 0;
   size_t i = 0;
   while (i < text.size()) {
     size_t start = i;
@@ -89,22 +98,15 @@ std::optional<Millis> ParseDuration(const std::string& text) {
       ++i;
     }
     if (i == start) return std::nullopt;
-    std::string unit;
-    while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) unit += text[i++];
-    if (unit == "d")
-      total += Days(value);
-    else if (unit == "h")
-      total += std::chrono::hours(value);
-    else if (unit == "m")
-      total += std::chrono::minutes(value);
-    else if (unit == "s")
-      total += std::chrono::seconds(value);
-    else if (unit == "ms")
-      total += Millis(value);
-    else
-      return std::nullopt;
+    size_t unit_start = i;
+    while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) ++i;
+    std::string_view unit = std::string_view(text).substr(unit_start, i - unit_start);
+    auto it = std::find_if(std::begin(kUnits), std::end(kUnits),
+                           [unit](const auto& u) { return u.first == unit; });
+    if (it == std::end(kUnits) || value > (kMaxMs - total) / it->second) return std::nullopt;
+    total += value * it->second;
   }
-  return total;
+  return Millis(total);
 }
 
 }  // namespace rotor::core

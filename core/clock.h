@@ -30,7 +30,9 @@ constexpr Millis Days(int64_t n) {
 std::string FormatIso8601(Timestamp t);
 // Accepts "YYYY-MM-DDTHH:MM:SS[.fff]Z" and "YYYY-MM-DD". Returns nullopt otherwise.
 std::optional<Timestamp> ParseIso8601(const std::string& text);
-// "400d", "12h", "30m", "45s", "1500ms", combinations like "1d12h". Nullopt if malformed.
+// "1y" (365 days), "2w" (14 days), "400d", "12h", "30m", "45s", "1500ms", and
+// combinations like "1y1d" or "1d12h". Nullopt if malformed. The one duration
+// parser: flags, POST /_rotor/clock and `rotor clock advance` all use it.
 std::optional<Millis> ParseDuration(const std::string& text);
 
 class Clock {

@@ -29,7 +29,18 @@ TEST_CASE("Durations accept days, hours, minutes, seconds and combinations") {
   CHECK(ParseDuration("30m") == std::chrono::minutes(30));
   CHECK(ParseDuration("1500ms") == Millis(1500));
   CHECK_FALSE(ParseDuration(""));
-  CHECK_FALSE(ParseDuration("5y"));
+  // A year is 365 days and a week 7, as AWS's rotation periods count them.
+  CHECK(ParseDuration("1y") == Days(365));
+  CHECK(ParseDuration("2w") == Days(14));
+  CHECK(ParseDuration("1y1d") == Days(366));
+  CHECK(ParseDuration("10y") == Days(3650));
+  CHECK_FALSE(ParseDuration("5x"));
+  CHECK_FALSE(ParseDuration("1yd"));
+  // Bounded: a million years at most, and no sum of parts overflows.
+  CHECK(ParseDuration("1000000y") == Days(365'000'000));
+  CHECK_FALSE(ParseDuration("1000001y"));
+  CHECK_FALSE(ParseDuration("999999999y"));
+  CHECK_FALSE(ParseDuration("900000y900000y"));
   CHECK_FALSE(ParseDuration("d"));
   CHECK_FALSE(ParseDuration("99999999999999999999d"));
 }

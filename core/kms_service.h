@@ -237,6 +237,12 @@ class KmsService {
   // `max_events` of them per call. Callers go through core::AdvanceTime
   // (advance_time.h), which calls this in bounded slices.
   std::vector<ServiceEvent> RunDueEvents(Timestamp until, size_t max_events = SIZE_MAX);
+  // The instant of the earliest event RunDueEvents would fire (a rotation, an
+  // on-demand rotation's completion, an expiry of imported material, the end of
+  // a deletion window), over every account and Region; nullopt when nothing is
+  // scheduled. It may be in the past when an event is due and not yet fired.
+  // POST /_rotor/clock {"advance":"next"} moves the clock to it.
+  std::optional<Timestamp> NextEventTime();
 
   // ---- Seed files (kms_service_seed.cc)
   // Loads keys, material history, rotation settings and aliases in one

@@ -110,4 +110,10 @@ std::vector<ServiceEvent> KmsService::RunDueEvents(Timestamp until, size_t max_e
   return fired;
 }
 
+std::optional<Timestamp> KmsService::NextEventTime() {
+  // Each key's next event is Key::NextEventTime, stored with the key (replicas
+  // count no rotation of their own), so the store's minimum is the next event.
+  return repo_.EarliestEvent();
+}
+
 }  // namespace rotor::core

@@ -1,6 +1,9 @@
 #include "server/admin/admin_endpoints.h"
 
+#include <algorithm>
+#include <functional>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "core/advance_time.h"
 #include "core/asymmetric_key.h"
@@ -24,13 +27,25 @@ std::string_view PathOf(const HttpRequest& req) {
 }
 
 // The time POST /_rotor/clock asks for: {"advance":"<duration>"} from `now`,
-// or {"set":"<ISO-8601>"} not before `now`. Throws ValidationException.
-core::Timestamp TargetTime(const json& body, core::Timestamp now) {
+// {"advance":"next"}: the next scheduled event (`next_event`, not before
+// `now`), or {"set":"<ISO-8601>"} not before `now`. Throws ValidationException.
+core::Timestamp TargetTime(const json& body, core::Timestamp now,
+                           const std::function<std::optional<core::Timestamp>()>& next_event) {
   if (body.contains("advance") && body["advance"].is_string()) {
-    std::optional<core::Millis> d = core::ParseDuration(body["advance"].get<std::string>());
+    const std::string advance = body["advance"].get<std::string>();
+    if (advance == "next") {
+      std::optional<core::Timestamp> next = next_event();
+      if (!next) {
+        throw core::KmsError::Validation(
+            "No event is scheduled: no key has a rotation, an on-demand rotation in progress, "
+            "imported key material that expires or a pending deletion.");
+      }
+      return std::max(*next, now);
+    }
+    std::optional<core::Millis> d = core::ParseDuration(advance);
     if (!d) {
       throw core::KmsError::Validation(
-          "advance must be a duration like 400d, 12h, 30m, 45s or 1d12h");
+          "advance must be a duration like 1y, 2w, 400d, 12h, 30m, 45s or 1d12h, or next");
     }
     return now + *d;
   }
@@ -161,9 +176,11 @@ HttpResponse AdminEndpoints::MotoHome(const HttpRequest& req, std::string_view) 
 }
 
 HttpResponse AdminEndpoints::GetClock(const HttpRequest& req, std::string_view) {
-  return AdminJson(
-      req, http::status::ok,
-      {{"now", core::FormatIso8601(clock_.Now())}, {"virtual", virtual_clock_ != nullptr}});
+  std::optional<core::Timestamp> next = service_.NextEventTime();
+  return AdminJson(req, http::status::ok,
+                   {{"now", core::FormatIso8601(clock_.Now())},
+                    {"virtual", virtual_clock_ != nullptr},
+                    {"nextEvent", next ? json(core::FormatIso8601(*next)) : json(nullptr)}});
 }
 
 HttpResponse AdminEndpoints::MoveClock(const HttpRequest& req, std::string_view) {
@@ -174,7 +191,8 @@ HttpResponse AdminEndpoints::MoveClock(const HttpRequest& req, std::string_view)
   }
   json body = wire::ParseRequestBody(req.body());
   std::lock_guard lock(clock_mu_);
-  core::Timestamp target = TargetTime(body, virtual_clock_->Now());
+  core::Timestamp target =
+      TargetTime(body, virtual_clock_->Now(), [this] { return service_.NextEventTime(); });
   core::AdvanceResult moved = core::AdvanceTime(service_, target, virtual_clock_);
   json events = json::array();
   for (const core::ServiceEvent& e : moved.listed) {

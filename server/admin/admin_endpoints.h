@@ -74,9 +74,12 @@ class AdminEndpoints final : public http::RequestHandler {
   // ---- Handlers, one per route (admin_routes.cc). `rest` is what follows a
   // prefix route's path. They throw core::KmsError for a bad request.
   HttpResponse Health(const HttpRequest& req, std::string_view rest);
+  // {"now":"<ISO-8601>","virtual":bool,"nextEvent":"<ISO-8601>"|null}: the
+  // next scheduled event is KmsService::NextEventTime.
   HttpResponse GetClock(const HttpRequest& req, std::string_view rest);
-  // {"advance":"400d"} | {"set":"<ISO-8601>"}: virtual clock only; fires
-  // every due rotation/deletion (core::AdvanceTime) before answering.
+  // {"advance":"400d"} | {"advance":"next"} | {"set":"<ISO-8601>"}: virtual
+  // clock only; fires every due rotation/deletion (core::AdvanceTime) before
+  // answering. "next" with nothing scheduled: ValidationException.
   HttpResponse MoveClock(const HttpRequest& req, std::string_view rest);
   HttpResponse Reset(const HttpRequest& req, std::string_view rest);
   // GET /moto-api/: a short HTML page, 200 while healthy, 503 when the store

@@ -99,3 +99,30 @@ TEST_CASE("Without a clock to move, AdvanceTime only catches up with what is due
   CHECK(f.clock.Now() == t0 + Days(65));
   CHECK(AdvanceTime(f.service, f.clock.Now()).count == 0);  // each event fires once
 }
+
+TEST_CASE("The next event is the earliest of every key's, and moving to it fires exactly it") {
+  ServiceFixture f;
+  Timestamp t0 = f.clock.Now();
+  CHECK_FALSE(f.service.NextEventTime());  // no key, nothing scheduled
+  f.NewKey();                              // a key without rotation schedules nothing
+  CHECK_FALSE(f.service.NextEventTime());
+  Key rotating = RotatingKey(f, 90);
+  CHECK(f.service.NextEventTime() == t0 + Days(90));
+  Key leaving = f.NewKey();
+  f.service.ScheduleKeyDeletion(f.Ctx(), leaving.id, 30);
+  CHECK(f.service.NextEventTime() == t0 + Days(30));
+
+  // Event by event, as `rotor clock advance next` moves: the deletion, then the rotations.
+  AdvanceResult first = AdvanceTime(f.service, *f.service.NextEventTime(), &f.clock);
+  REQUIRE(first.listed.size() == 1);
+  CHECK(first.listed[0].kind == ServiceEventKind::kDeleteKey);
+  CHECK(f.clock.Now() == t0 + Days(30));
+  CHECK(f.service.NextEventTime() == t0 + Days(90));
+  AdvanceResult second = AdvanceTime(f.service, *f.service.NextEventTime(), &f.clock);
+  REQUIRE(second.listed.size() == 1);
+  CHECK(second.listed[0].key_id == rotating.id);
+  CHECK(f.service.NextEventTime() == t0 + Days(180));
+
+  f.service.DisableKeyRotation(f.Ctx(), rotating.id);
+  CHECK_FALSE(f.service.NextEventTime());
+}

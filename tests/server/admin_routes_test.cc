@@ -159,3 +159,32 @@ TEST_CASE("An internal failure under an admin endpoint is logged, never shown") 
   CHECK(reset.result_int() == 500);
   CHECK(reset.body().find("sqlite") == std::string::npos);
 }
+
+TEST_CASE("GET /_rotor/clock names the next event, and {\"advance\":\"next\"} moves to it") {
+  storage::MemoryKeyRepository store;
+  AdminFixture f(store);
+  json clock = f.Body(f.Call(http::verb::get, "/_rotor/clock"));
+  CHECK(clock == json{{"now", "2026-01-01T00:00:00Z"}, {"virtual", true}, {"nextEvent", nullptr}});
+  // Nothing scheduled: "next" is a ValidationException and the clock stays.
+  http::HttpResponse none =
+      f.Call(http::verb::post, "/_rotor/clock", true, R"({"advance":"next"})");
+  CHECK(none.result_int() == 400);
+  CHECK(f.Body(none)["__type"] == "ValidationException");
+  CHECK(f.clock.Now() == *core::ParseIso8601("2026-01-01T00:00:00Z"));
+
+  core::RequestContext ctx;
+  ctx.scope = {"111122223333", "us-east-1"};
+  ctx.now = f.clock.Now();
+  core::Key key = f.service.CreateKey(ctx, {});
+  f.service.ScheduleKeyDeletion(ctx, key.id, 7);
+  clock = f.Body(f.Call(http::verb::get, "/_rotor/clock"));
+  CHECK(clock["nextEvent"] == "2026-01-08T00:00:00Z");
+  json moved = f.Body(f.Call(http::verb::post, "/_rotor/clock", true, R"({"advance":"next"})"));
+  CHECK(moved["now"] == "2026-01-08T00:00:00Z");
+  CHECK(moved["firedCount"] == 1);
+  CHECK(moved["fired"][0]["event"] == "DeleteKey");
+  CHECK(f.Body(f.Call(http::verb::get, "/_rotor/clock"))["nextEvent"] == nullptr);
+  // Durations take years and weeks too.
+  json year = f.Body(f.Call(http::verb::post, "/_rotor/clock", true, R"({"advance":"1y1w"})"));
+  CHECK(year["now"] == "2027-01-15T00:00:00Z");
+}

@@ -1,5 +1,6 @@
 #include "server/config.h"
 
+#include <algorithm>
 #include <cctype>
 #include <climits>
 #include <cstdlib>
@@ -7,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <string_view>
+#include <vector>
 
 namespace rotor::server {
 namespace {
@@ -42,12 +44,51 @@ std::map<std::string, std::string> Environment(char** environ) {
   return env;
 }
 
+// Optimal string alignment distance between `a` and `b` (an edit is an
+// insertion, deletion, substitution or swap of neighbours), for suggestions.
+size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+// The error for an unknown flag `arg` of `command` ("rotor", "rotor clock"):
+// the closest known flag when one is near, and one hint line.
+template <typename T>
+ConfigError UnknownFlag(const std::vector<Flag<T>>& flags, const std::string& command,
+                        const std::string& arg) {
+  std::string best;
+  size_t best_distance = 3;  // at most two edits, or a prefix of the flag
+  for (const Flag<T>& f : flags) {
+    std::string_view name(f.name);
+    size_t distance = name.starts_with(arg) && arg.size() > 3 ? 1 : EditDistance(arg, name);
+    if (distance < best_distance) {
+      best = f.name;
+      best_distance = distance;
+    }
+  }
+  return ConfigError("unknown flag " + arg + (best.empty() ? "" : " (did you mean " + best + "?)") +
+                     "\nrun " + command + " --help for all flags");
+}
+
 // Applies, in increasing precedence: local-kms's variables, ROTOR_* variables,
 // then the command line (--name value, --name=value, --switch; -h/--help sets
-// `*help`). Throws ConfigError for an unknown flag or a bad value.
+// `*help`). Arguments that are not flags go to `*positional`, or are an error
+// when it is null. Throws ConfigError for an unknown flag (naming the nearest
+// one, and `command`'s --help) or a bad value.
 template <typename T>
-void ParseFlags(const std::vector<Flag<T>>& flags, const std::vector<std::string>& args,
-                char** environ, T& out, bool* help) {
+void ParseFlags(const std::vector<Flag<T>>& flags, const std::string& command,
+                const std::vector<std::string>& args, char** environ, T& out, bool* help,
+                std::vector<std::string>* positional = nullptr) {
   auto find = [&flags](std::string_view name) -> const Flag<T>* {
     for (const Flag<T>& f : flags) {
       if (name == f.name) return &f;
@@ -79,6 +120,14 @@ void ParseFlags(const std::vector<Flag<T>>& flags, const std::vector<std::string
       *help = true;
       continue;
     }
+    if (arg.empty() || arg[0] != '-') {
+      if (!positional) {
+        throw ConfigError("unexpected argument '" + arg + "'\nrun " + command +
+                          " --help for its usage");
+      }
+      positional->push_back(arg);
+      continue;
+    }
     std::string value;
     bool inline_value = false;
     if (size_t eq = arg.find('='); eq != std::string::npos && arg.rfind("--", 0) == 0) {
@@ -87,7 +136,7 @@ void ParseFlags(const std::vector<Flag<T>>& flags, const std::vector<std::string
       inline_value = true;
     }
     const Flag<T>* flag = find(arg);
-    if (!flag) throw ConfigError("unknown option " + arg + "\n\n" + UsageText());
+    if (!flag) throw UnknownFlag(flags, command, arg);
     if (flag->takes_value && !inline_value) {
       if (i + 1 >= args.size()) throw ConfigError(arg + " needs a value");
       value = args[++i];
@@ -114,7 +163,8 @@ core::Millis ParseDurationFlag(const std::string& flag, const std::string& value
   if (value == "0") return core::Millis(0);
   std::optional<core::Millis> d = core::ParseDuration(value);
   if (!d)
-    throw ConfigError(flag + " must be a duration like 24h, 30m, 1d12h or 0, not '" + value + "'");
+    throw ConfigError(flag + " must be a duration like 1y, 2w, 24h, 30m, 1d12h or 0, not '" +
+                      value + "'");
   return *d;
 }
 
@@ -128,6 +178,11 @@ core::Timestamp ParseTime(const std::string& flag, const std::string& value) {
   std::optional<core::Timestamp> t = core::ParseIso8601(value);
   if (!t) throw ConfigError(flag + " must be an ISO-8601 time like 2027-01-01T00:00:00Z");
   return *t;
+}
+
+// The port as --port reads it, for the server and its clients alike.
+uint16_t ParsePort(const std::string& flag, const std::string& value) {
+  return static_cast<uint16_t>(ParseInt(flag, value, 0, 65535));
 }
 
 // Flags several commands share, written once.
@@ -150,11 +205,12 @@ Flag<T> Count(const char* name, int T::*member) {
 const std::vector<Flag<Config>>& ServerFlags() {
   static const std::vector<Flag<Config>> kFlags = {
       Text("--host", &Config::host),
-      {"--port", true,
+      {"--port", true, [](Config& c, auto& n, auto& v) { c.port = ParsePort(n, v); }},
+      {"--data-dir", true,
        [](Config& c, auto& n, auto& v) {
-         c.port = static_cast<uint16_t>(ParseInt(n, v, 0, 65535));
+         c.data_dir = v;
+         c.data_dir_source = n;  // named in errors about the folder
        }},
-      Text("--data-dir", &Config::data_dir),
       Switch("--in-memory", &Config::in_memory),
       {"--account-id", true,
        [](Config& c, auto& n, auto& v) {
@@ -281,6 +337,31 @@ const std::vector<Flag<tools::ExportOptions>>& ExportFlags() {
   return kFlags;
 }
 
+const std::vector<Flag<tools::ClockOptions>>& ClockFlags() {
+  using C = tools::ClockOptions;
+  static const std::vector<Flag<C>> kFlags = {
+      {"--endpoint", true,
+       [](C& c, auto& n, auto& v) {
+         if (!v.starts_with("http://")) {
+           throw ConfigError(n + " must be an http:// URL like http://127.0.0.1:4599, not '" + v +
+                             "'");
+         }
+         c.endpoint = v;
+       }},
+      Text("--host", &C::host),
+      {"--port", true, [](C& c, auto& n, auto& v) { c.port = ParsePort(n, v); }},
+      Text("--admin-token", &C::admin_token),
+      Switch("--json", &C::json),
+      // The server's --compat, so the client finds a server on the peer's port.
+      {"--compat", true,
+       [](C&, auto& n, auto& v) {
+         if (v != "local-kms" && v != "moto" && v != "none")
+           throw ConfigError(n + " must be local-kms, moto or none, not '" + v + "'");
+       }},
+  };
+  return kFlags;
+}
+
 }  // namespace
 
 std::string DefaultDataDir(char** environ) {
@@ -329,70 +410,136 @@ void ApplyCompatDefaults(Config& c, const std::string& compat, bool data_volume)
 
 Config ParseConfig(const std::vector<std::string>& args, char** environ) {
   Config c;
-  ApplyCompatDefaults(c, CompatOf(args, environ), std::filesystem::is_directory("/data"));
+  const std::string compat = CompatOf(args, environ);
+  ApplyCompatDefaults(c, compat, std::filesystem::is_directory("/data"));
+  if (!c.data_dir.empty()) c.data_dir_source = "--compat " + compat + "'s data dir";
   const bool compat_in_memory = c.in_memory;
   c.in_memory = false;
-  ParseFlags(ServerFlags(), args, environ, c, &c.help);
+  ParseFlags(ServerFlags(), "rotor", args, environ, c, &c.help);
   // moto keeps its state in memory: so does --compat moto, unless a data dir is named.
   if (compat_in_memory && c.data_dir.empty()) c.in_memory = true;
   if (c.data_dir.empty() && !c.in_memory) c.data_dir = DefaultDataDir(environ);
+  if (c.data_dir_source.empty()) c.data_dir_source = "the default data dir";
   return c;
 }
 
 tools::ReportOptions ParseReportConfig(const std::vector<std::string>& args, char** environ) {
   tools::ReportOptions r;
-  ParseFlags(ReportFlags(), args, environ, r, &r.help);
+  ParseFlags(ReportFlags(), "rotor report", args, environ, r, &r.help);
   if (r.data_dir.empty()) r.data_dir = DefaultDataDir(environ);
   return r;
 }
 
 tools::ExportOptions ParseExportConfig(const std::vector<std::string>& args, char** environ) {
   tools::ExportOptions e;
-  ParseFlags(ExportFlags(), args, environ, e, &e.help);
+  ParseFlags(ExportFlags(), "rotor export", args, environ, e, &e.help);
   if (e.data_dir.empty()) e.data_dir = DefaultDataDir(environ);
   return e;
 }
 
-std::string UsageText() {
-  return "usage: rotor [options]\n"
-         "  --host H                      listen address (127.0.0.1)\n"
-         "  --port N                      TCP port (4599; 0 picks one)\n"
-         "  --data-dir D                  where keys live (~/.local/share/rotor)\n"
-         "  --in-memory                   throwaway state, deleted at exit\n"
-         "  --account-id A                default account (111122223333)\n"
-         "  --region R                    default region (us-east-1)\n"
-         "  --clock system|virtual        virtual: time moves only via POST /_rotor/clock\n"
-         "  --clock-start T               start of the virtual clock (now)\n"
-         "  --seed N                      rotation jitter seed (0)\n"
-         "  --rotation-jitter D           jitter window (24h; 0 for exact dates)\n"
-         "  --on-demand-rotation-delay D  time an on-demand rotation stays in progress (0)\n"
-         "  --on-demand-rotation-limit N  on-demand rotations per key (25)\n"
-         "  --grants-per-key-limit N      grants per key (50000; lower it in tests)\n"
-         "  --root-key-file F             key that seals key material (<data-dir>/root.key)\n"
-         "  --threads N                   I/O threads (one per core)\n"
-         "  --read-timeout D              time a client has to send a whole request (30s)\n"
-         "  --admin-token T               token for admin endpoints from non-loopback clients\n"
-         "  --allowed-hosts H,H           Host names answered besides localhost, 127.0.0.1,\n"
-         "                                [::1] and --host (a compose service name; .domain;\n"
-         "                                * for any, which turns off the DNS rebinding check)\n"
-         "  --audit-log F                 also append every audit event to F as JSON lines\n"
-         "  --audit-max-events N          audit events kept, oldest deleted first (100000; 0: "
-         "off)\n"
-         "  --seed-file F                 load keys and aliases from a YAML/JSON seed file at "
-         "start\n"
-         "  --auth open|strict            strict: verify every request's SigV4 signature (open)\n"
-         "  --credentials-file F          access keys and principals for strict mode (YAML/JSON)\n"
-         "  --compat local-kms|moto       the peer's defaults (port, account, region, data, seed)\n"
-         "Every option is also an environment variable: --data-dir is ROTOR_DATA_DIR, etc.\n"
-         "local-kms's PORT, KMS_ACCOUNT_ID, KMS_REGION, KMS_SEED_PATH, KMS_DATA_PATH work too.\n"
-         "\n"
-         "usage: rotor report [--data-dir D] [--json] [--max-material-age-days N]\n"
-         "                    [--expiry-warning-days N] [--at TIME] [--fail-under PCT]\n"
-         "       rotor export [--data-dir D] [--format yaml|json] [--include-material] [--output "
-         "F]\n"
-         "                    [--root-key-file F]\n"
-         "The tools' options are environment variables the same way (--fail-under is\n"
-         "ROTOR_FAIL_UNDER). See docs/cli.md.\n";
+tools::ClockOptions ParseClockConfig(const std::vector<std::string>& args, char** environ) {
+  tools::ClockOptions c;
+  Config compat;
+  ApplyCompatDefaults(compat, CompatOf(args, environ), false);
+  c.port = compat.port;
+  std::vector<std::string> words;
+  ParseFlags(ClockFlags(), "rotor clock", args, environ, c, &c.help, &words);
+  if (c.help) return c;
+  auto usage = [](const std::string& why) {
+    return ConfigError(why + "\nrun rotor clock --help for its usage");
+  };
+  if (words.empty()) return c;
+  c.action = words[0];
+  if (c.action != "advance" && c.action != "set")
+    throw usage("unknown clock action '" + c.action + "' (advance or set)");
+  if (words.size() != 2) {
+    throw usage(c.action == "advance" ? "advance needs one duration (366d, 1y, 2w, 12h) or next"
+                                      : "set needs one ISO-8601 time like 2027-01-01T00:00:00Z");
+  }
+  c.value = words[1];
+  // Checked here too, so a typo is told before anything is sent.
+  if (c.action == "advance" && c.value != "next" && !core::ParseDuration(c.value)) {
+    throw usage("advance takes a duration like 366d, 1y, 2w, 12h or 1d12h, or next; not '" +
+                c.value + "'");
+  }
+  if (c.action == "set") ParseTime("set", c.value);
+  return c;
+}
+
+std::string UsageText(std::string_view command) {
+  if (command == "serve") {
+    return "usage: rotor [serve] [flags]   (serve is the default command)\n"
+           "  --host H                      listen address or name (127.0.0.1; ::1, localhost)\n"
+           "  --port N                      TCP port (4599; 0 picks one)\n"
+           "  --data-dir D                  where keys live (~/.local/share/rotor)\n"
+           "  --in-memory                   throwaway state, deleted at exit\n"
+           "  --account-id A                default account (111122223333)\n"
+           "  --region R                    default region (us-east-1)\n"
+           "  --clock system|virtual        virtual: time moves only via rotor clock advance\n"
+           "  --clock-start T               start of the virtual clock (now)\n"
+           "  --seed N                      rotation jitter seed (0)\n"
+           "  --rotation-jitter D           jitter window (24h; 0 for exact dates)\n"
+           "  --on-demand-rotation-delay D  time an on-demand rotation stays in progress (0)\n"
+           "  --on-demand-rotation-limit N  on-demand rotations per key (25)\n"
+           "  --grants-per-key-limit N      grants per key (50000; lower it in tests)\n"
+           "  --root-key-file F             key that seals key material (<data-dir>/root.key)\n"
+           "  --threads N                   I/O threads (one per core)\n"
+           "  --read-timeout D              time a client has to send a whole request (30s)\n"
+           "  --admin-token T               token for admin endpoints from non-loopback clients\n"
+           "  --allowed-hosts H,H           Host names answered besides localhost, 127.0.0.1,\n"
+           "                                [::1] and --host (a compose service name; .domain;\n"
+           "                                * for any, which turns off the DNS rebinding check)\n"
+           "  --audit-log F                 also append every audit event to F as JSON lines\n"
+           "  --audit-max-events N          audit events kept, oldest deleted first (100000; 0: "
+           "off)\n"
+           "  --seed-file F                 load keys and aliases from a YAML/JSON seed file at "
+           "start\n"
+           "  --auth open|strict            strict: verify every request's SigV4 signature (open)\n"
+           "  --credentials-file F          access keys and principals for strict mode "
+           "(YAML/JSON)\n"
+           "  --compat local-kms|moto       the peer's defaults (port, account, region, data, "
+           "seed)\n"
+           "  --version                     print the version and commit, and exit\n"
+           "Durations: 1y (365 days), 2w, 400d, 12h, 30m, 45s, 1500ms, or combined (1d12h).\n"
+           "Every flag is also an environment variable: --data-dir is ROTOR_DATA_DIR, etc.\n"
+           "local-kms's PORT, KMS_ACCOUNT_ID, KMS_REGION, KMS_SEED_PATH, KMS_DATA_PATH work too.\n";
+  }
+  if (command == "clock") {
+    return "usage: rotor clock [flags]                 print the server's time and its next event\n"
+           "       rotor clock advance DURATION|next  move a virtual clock (366d, 1y, 2w, 12h) or\n"
+           "                                          to the next rotation, expiry or deletion\n"
+           "       rotor clock set TIME               move a virtual clock to an ISO-8601 time\n"
+           "A move fires every rotation and deletion that falls due on the way and lists them.\n"
+           "  --endpoint URL                the server (http://127.0.0.1:4599; ROTOR_ENDPOINT)\n"
+           "  --host H                      its host, when --endpoint is not given (127.0.0.1)\n"
+           "  --port N                      its port, when --endpoint is not given (4599)\n"
+           "  --compat local-kms|moto       the peer's port (8080, 5000), as the server's flag\n"
+           "  --admin-token T               the server's --admin-token (non-loopback servers)\n"
+           "  --json                        print the admin API's JSON answer as it is\n"
+           "Each flag is also a variable (ROTOR_PORT, ...), as the server's are.\n";
+  }
+  if (command == "report") {
+    return "usage: rotor report [--data-dir D] [--json] [--max-material-age-days N]\n"
+           "                    [--expiry-warning-days N] [--at TIME] [--fail-under PCT]\n"
+           "The rotation compliance report of a data dir (read-only: works while a server\n"
+           "runs on it). Exit code 3 when the coverage is under --fail-under. Each flag is\n"
+           "also a variable (--fail-under is ROTOR_FAIL_UNDER).\n";
+  }
+  if (command == "export") {
+    return "usage: rotor export [--data-dir D] [--format yaml|json] [--include-material]\n"
+           "                    [--output F] [--root-key-file F]\n"
+           "Writes a data dir's keys and aliases as a seed file (docs/seed-files.md). Each\n"
+           "flag is also a variable (--output is ROTOR_OUTPUT).\n";
+  }
+  if (command == "version") {
+    return "usage: rotor version   (or rotor --version)\n"
+           "Prints the version and the git commit it was built from.\n";
+  }
+  if (command == "help") {
+    return "usage: rotor help [command]\n"
+           "Prints the commands, or one command's usage (as rotor <command> --help).\n";
+  }
+  return "";
 }
 
 }  // namespace rotor::server

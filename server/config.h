@@ -12,9 +12,11 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/clock.h"
+#include "server/tools/clock_client.h"
 #include "server/tools/tools.h"
 
 namespace rotor::server {
@@ -27,6 +29,10 @@ struct Config {
   std::string host = "127.0.0.1";
   uint16_t port = 4599;
   std::string data_dir;  // empty: the per-user default
+  // Where data_dir came from, named in errors about the folder: "--data-dir",
+  // "ROTOR_DATA_DIR", "KMS_DATA_PATH", "--compat local-kms's data dir" or
+  // "the default data dir".
+  std::string data_dir_source;
   bool in_memory = false;
   std::string account_id = "111122223333";
   std::string region = "us-east-1";
@@ -70,6 +76,10 @@ class ConfigError : public std::runtime_error {
 Config ParseConfig(const std::vector<std::string>& args, char** environ);
 tools::ReportOptions ParseReportConfig(const std::vector<std::string>& args, char** environ);
 tools::ExportOptions ParseExportConfig(const std::vector<std::string>& args, char** environ);
+// `rotor clock [advance DURATION|next | set TIME]`: the words after the flags
+// name the action; a malformed duration or time is a ConfigError here, before
+// anything is sent.
+tools::ClockOptions ParseClockConfig(const std::vector<std::string>& args, char** environ);
 
 // Sets the defaults of --compat `compat` ("local-kms", "moto"; anything else
 // changes nothing) in `c`, before any flag or variable is read.
@@ -79,6 +89,8 @@ void ApplyCompatDefaults(Config& c, const std::string& compat, bool data_volume)
 
 // $XDG_DATA_HOME/rotor, else ~/.local/share/rotor, else ./.rotor-data.
 std::string DefaultDataDir(char** environ);
-std::string UsageText();
+// The usage of `command` ("serve": rotor's own flags, "clock", "report",
+// "export", "version", "help"); empty for any other.
+std::string UsageText(std::string_view command);
 
 }  // namespace rotor::server

@@ -4,13 +4,16 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/advance_time.h"
@@ -29,6 +32,7 @@
 #include "server/seed/seed_file.h"
 #include "server/tools/tools.h"
 #include "server/wire/router.h"
+#include "storage/data_dir.h"
 #include "storage/root_key_file.h"
 #include "storage/sqlite_audit_store.h"
 #include "storage/sqlite_key_repository.h"
@@ -140,6 +144,8 @@ int Serve(const server::Config& config) {
     // The data dir is gone: stop as on SIGTERM (in-flight requests finish).
     if (health.status == core::StoreHealth::Status::kLost) ::kill(::getpid(), SIGTERM);
   };
+  // The folder checked first, so an error names where it came from (--data-dir, a variable).
+  if (!config.in_memory) storage::PrepareDataDir(data_dir, config.data_dir_source);
   storage::SqliteKeyRepository repo(store_options);
   if (repo.start_check_cut_short()) {
     std::fprintf(stderr,
@@ -259,7 +265,7 @@ int Serve(const server::Config& config) {
   core::AdvanceTime(service, clock->Now());
   worker.Start();
 
-  std::string url = "http://" + config.host + ":" + std::to_string(port);
+  std::string url = server::http::HttpUrl(config.host, port);
   std::printf(
       "rotor %s listening on %s (%saccount %s, region %s, clock %s%s, data %s); try: aws "
       "--endpoint-url %s kms list-keys\n",
@@ -281,42 +287,114 @@ int Serve(const server::Config& config) {
   return 0;
 }
 
+int PrintUsage(std::string_view command);
+
 // `rotor report` / `rotor export`: flags through the server's parser, the
 // data dir opened read-only (so they work while a server runs on it).
 // Errors exit 2 with "rotor <tool>: <why>".
-int RunTool(const std::string& tool, const std::vector<std::string>& args) {
+int RunReportTool(const std::vector<std::string>& args) {
+  server::tools::ReportOptions options = server::ParseReportConfig(args, environ);
+  if (options.help) return PrintUsage("report");
+  storage::SqliteKeyRepository repo(ReadOnly(options.data_dir));
+  return server::tools::RunReport(options, repo);
+}
+
+int RunExportTool(const std::vector<std::string>& args) {
+  server::tools::ExportOptions options = server::ParseExportConfig(args, environ);
+  if (options.help) return PrintUsage("export");
+  storage::SqliteKeyRepository repo(ReadOnly(options.data_dir));
+  core::OpenSslRandom random;
+  std::optional<core::KeySealer> sealer;
+  if (options.include_material) {
+    // Plaintext key material leaves Rotor only when asked for explicitly.
+    std::string root = RootKeyPath(options.root_key_file, options.data_dir);
+    sealer.emplace(storage::LoadOrCreateRootKey(root, false, random), random);
+    if (core::CompareRootKey(repo, *sealer) == core::RootKeyVerdict::kDiffers) {
+      throw std::runtime_error(root + " does not match " + repo.db_path() +
+                               ": restore it from your backup (or pass the right --root-key-file)");
+    }
+  }
+  return server::tools::RunExport(options, repo, sealer ? &*sealer : nullptr);
+}
+
+// `rotor clock`: a client of a running server's /_rotor/clock.
+int RunClockTool(const std::vector<std::string>& args) {
+  server::tools::ClockOptions options = server::ParseClockConfig(args, environ);
+  if (options.help) return PrintUsage("clock");
+  return server::tools::RunClock(options);
+}
+
+int RunVersion(const std::vector<std::string>& args) {
+  if (!args.empty() && (args[0] == "-h" || args[0] == "--help")) return PrintUsage("version");
+  if (!args.empty()) {
+    throw server::ConfigError("unexpected argument '" + args[0] +
+                              "'\nrun rotor version --help for its usage");
+  }
+  std::printf("rotor %s (commit %s)\n", ROTOR_VERSION, ROTOR_COMMIT);
+  return 0;
+}
+
+int RunServe(const std::vector<std::string>& args);
+int RunHelp(const std::vector<std::string>& args);
+
+// The subcommands: `rotor <name> [flags]`. A new one is a row here, its
+// usage in server::UsageText and its flags in server/config.cc. "serve" is
+// the default: `rotor --port 0` is `rotor serve --port 0`.
+struct Command {
+  const char* name;
+  const char* summary;  // one line of `rotor help`
+  int (*run)(const std::vector<std::string>& args);
+};
+constexpr Command kCommands[] = {
+    {"serve", "run the KMS emulator (the default command)", &RunServe},
+    {"clock", "show or move a running server's clock (rotor clock advance 366d)", &RunClockTool},
+    {"report", "the rotation compliance report of a data dir", &RunReportTool},
+    {"export", "write a data dir's keys and aliases as a seed file", &RunExportTool},
+    {"version", "print the version and the git commit", &RunVersion},
+    {"help", "print this list, or a command's usage (rotor help clock)", &RunHelp},
+};
+
+const Command* FindCommand(std::string_view name) {
+  for (const Command& c : kCommands) {
+    if (name == c.name) return &c;
+  }
+  return nullptr;
+}
+
+std::string CommandList() {
+  std::string text = "usage: rotor <command> [flags]   (rotor <command> --help for its flags)\n";
+  for (const Command& c : kCommands) {
+    text +=
+        "  " + std::string(c.name) + std::string(9 - std::strlen(c.name), ' ') + c.summary + "\n";
+  }
+  return text;
+}
+
+// `rotor --help` / `rotor serve --help`: the commands, then the server's flags.
+int PrintUsage(std::string_view command) {
+  if (command == "serve") std::fputs((CommandList() + "\n").c_str(), stdout);
+  std::fputs(server::UsageText(command).c_str(), stdout);
+  return 0;
+}
+
+int RunHelp(const std::vector<std::string>& args) {
+  if (args.empty()) return PrintUsage("serve");
+  if (args[0] == "-h" || args[0] == "--help") return PrintUsage("help");
+  if (args.size() > 1 || !FindCommand(args[0])) {
+    throw server::ConfigError("no command '" + args[0] + "'\nrun rotor help for all commands");
+  }
+  return PrintUsage(args[0]);
+}
+
+int RunServe(const std::vector<std::string>& args) {
+  if (std::find(args.begin(), args.end(), "--version") != args.end()) return RunVersion({});
+  server::Config config = server::ParseConfig(args, environ);
+  if (config.help) return PrintUsage("serve");
   try {
-    if (tool == "report") {
-      server::tools::ReportOptions options = server::ParseReportConfig(args, environ);
-      if (options.help) {
-        std::fputs(server::UsageText().c_str(), stdout);
-        return 0;
-      }
-      storage::SqliteKeyRepository repo(ReadOnly(options.data_dir));
-      return server::tools::RunReport(options, repo);
-    }
-    server::tools::ExportOptions options = server::ParseExportConfig(args, environ);
-    if (options.help) {
-      std::fputs(server::UsageText().c_str(), stdout);
-      return 0;
-    }
-    storage::SqliteKeyRepository repo(ReadOnly(options.data_dir));
-    core::OpenSslRandom random;
-    std::optional<core::KeySealer> sealer;
-    if (options.include_material) {
-      // Plaintext key material leaves Rotor only when asked for explicitly.
-      std::string root = RootKeyPath(options.root_key_file, options.data_dir);
-      sealer.emplace(storage::LoadOrCreateRootKey(root, false, random), random);
-      if (core::CompareRootKey(repo, *sealer) == core::RootKeyVerdict::kDiffers) {
-        throw std::runtime_error(
-            root + " does not match " + repo.db_path() +
-            ": restore it from your backup (or pass the right --root-key-file)");
-      }
-    }
-    return server::tools::RunExport(options, repo, sealer ? &*sealer : nullptr);
+    return Serve(config);
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "rotor %s: %s\n", tool.c_str(), e.what());
-    return 2;
+    std::fprintf(stderr, "rotor: %s\n", e.what());
+    return 1;
   }
 }
 
@@ -324,24 +402,27 @@ int RunTool(const std::string& tool, const std::vector<std::string>& args) {
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  if (!args.empty() && (args[0] == "report" || args[0] == "export"))
-    return RunTool(args[0], {args.begin() + 1, args.end()});
-  if (!args.empty() && args[0] == "serve") args.erase(args.begin());
-  server::Config config;
+  // A first word that is not a flag names the command; flags alone are `serve`'s.
+  const Command* command = FindCommand("serve");
+  std::string prefix = "rotor";
+  if (!args.empty() && !args[0].empty() && args[0][0] != '-') {
+    command = FindCommand(args[0]);
+    if (!command) {
+      std::fprintf(stderr, "rotor: unknown command '%s'\nrun rotor help for all commands\n",
+                   args[0].c_str());
+      return 2;
+    }
+    if (std::string_view(command->name) != "serve") prefix += " " + args[0];
+    args.erase(args.begin());
+  }
   try {
-    config = server::ParseConfig(args, environ);
+    return command->run(args);
   } catch (const server::ConfigError& e) {
-    std::fprintf(stderr, "rotor: %s\n", e.what());
+    std::fprintf(stderr, "%s: %s\n", prefix.c_str(), e.what());
     return 2;
-  }
-  if (config.help) {
-    std::fputs(server::UsageText().c_str(), stdout);
-    return 0;
-  }
-  try {
-    return Serve(config);
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "rotor: %s\n", e.what());
-    return 1;
+    // A tool's failure (rotor report, rotor export): "rotor <tool>: <why>".
+    std::fprintf(stderr, "%s: %s\n", prefix.c_str(), e.what());
+    return 2;
   }
 }

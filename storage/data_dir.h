@@ -12,6 +12,8 @@ namespace rotor::storage {
 // Creates `path` (mode 0700; missing parents get the default mode) or checks
 // the existing one as above. Throws StorageError with a message for people
 // that names the folder and the fix.
-void PrepareDataDir(const std::string& path);
+// `named` says where the path came from ("--data-dir", "ROTOR_DATA_DIR", ...)
+// and begins every message.
+void PrepareDataDir(const std::string& path, const std::string& named = "data dir");
 
 }  // namespace rotor::storage

@@ -25,6 +25,37 @@ namespace asio = boost::asio;
 using asio::use_awaitable;
 using asio::ip::tcp;
 
+namespace {
+
+// `host`: an IPv4 or IPv6 address, else a name resolved by the system's
+// resolver (getaddrinfo: /etc/hosts, DNS), whose first IPv4 address is taken
+// (IPv6 when it has none), so --host localhost listens where clients of
+// "localhost" look first. Throws std::runtime_error naming --host.
+asio::ip::address ResolveHost(asio::io_context& ioc, const std::string& host) {
+  boost::system::error_code ec;
+  asio::ip::address address = asio::ip::make_address(host, ec);
+  if (!ec) return address;
+  tcp::resolver resolver(ioc);
+  tcp::resolver::results_type results = resolver.resolve(host, "", ec);
+  if (ec || results.empty()) {
+    throw std::runtime_error("--host " + host +
+                             " is neither an IP address nor a name that resolves" +
+                             (ec ? " (" + ec.message() + ")" : std::string()));
+  }
+  for (const auto& r : results) {
+    if (r.endpoint().address().is_v4()) return r.endpoint().address();
+  }
+  return results.begin()->endpoint().address();
+}
+
+}  // namespace
+
+std::string HttpUrl(std::string_view host, uint16_t port) {
+  bool v6 = host.find(':') != std::string_view::npos && !host.starts_with('[');
+  return "http://" + std::string(v6 ? "[" : "") + std::string(host) + (v6 ? "]" : "") + ":" +
+         std::to_string(port);
+}
+
 struct HttpServer::Impl {
   Impl(RequestHandler& h, ServerOptions o)
       : handler(h),
@@ -91,9 +122,7 @@ HttpServer::~HttpServer() = default;
 
 uint16_t HttpServer::Listen() {
   boost::system::error_code ec;
-  asio::ip::address address = asio::ip::make_address(impl_->options.host, ec);
-  if (ec) throw std::runtime_error("invalid --host " + impl_->options.host + ": " + ec.message());
-  tcp::endpoint endpoint(address, impl_->options.port);
+  tcp::endpoint endpoint(ResolveHost(impl_->ioc, impl_->options.host), impl_->options.port);
   tcp::acceptor& a = impl_->acceptor;
   a.open(endpoint.protocol(), ec);
   if (!ec) a.set_option(asio::socket_base::reuse_address(true), ec);

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "server/http/request_handler.h"
 #include "server/http/session_limits.h"
@@ -21,13 +22,19 @@ struct ServerOptions {
   SessionLimits limits;
 };
 
+// "http://HOST:PORT" for people and clients: an IPv6 address in brackets
+// (RFC 3986 section 3.2.2: http://[::1]:4599), a name or IPv4 address as is.
+std::string HttpUrl(std::string_view host, uint16_t port);
+
 class HttpServer {
  public:
   HttpServer(RequestHandler& handler, ServerOptions options);
   ~HttpServer();
 
-  // Binds and listens; returns the port (useful with port 0). Throws
-  // std::runtime_error with a message for people when the port is taken.
+  // Binds and listens on ServerOptions::host (an address, or a name resolved
+  // to its first IPv4 address, else its first); returns the port (useful
+  // with port 0). Throws std::runtime_error with a message for people when
+  // the name does not resolve or the port is taken.
   uint16_t Listen();
   // Serves until SIGINT or SIGTERM, then shuts down gracefully.
   void Run();

@@ -587,7 +587,7 @@ class HardDataTest(DataDirCase):
         code, out, _ = start_expecting_failure(data)
         self.assertIsNotNone(code, out[-500:])
         self.assertNotEqual(code, 0)
-        self.assertIn(f"data dir {data} is read-only", out)
+        self.assertIn(f"rotor: --data-dir {data} is read-only", out)  # names the flag
         self.assertNotIn("not a usable SQLite database", out)
 
     # -- 8. a full disk names its cause ----------------------------------------------
@@ -662,7 +662,7 @@ class HardDataTest(DataDirCase):
             code, out, _ = start_expecting_failure(data)
             self.assertIsNotNone(code, out[-500:])
             self.assertNotEqual(code, 0)
-            self.assertIn(f"data dir {data} can be written by {who} (mode {mode:04o})", out)
+            self.assertIn(f"rotor: --data-dir {data} can be written by {who} (mode {mode:04o})", out)
             self.assertIn(f"chmod 700 {data}", out)
         os.chmod(data, 0o755)
         srv.start()

@@ -92,3 +92,114 @@ TEST_CASE("An unknown --compat names the flag or the variable") {
   CHECK_THROWS_WITH(ParseConfig({}, bad.get()),
                     "ROTOR_COMPAT must be local-kms, moto or none, not 'kms'");
 }
+
+TEST_CASE("An unknown flag names the nearest one and one hint line, not the whole usage") {
+  Env env({"HOME=/home/me"});
+  auto message = [&env](std::vector<std::string> args) {
+    try {
+      ParseConfig(args, env.get());
+    } catch (const ConfigError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  CHECK(message({"--prot", "1"}) ==
+        "unknown flag --prot (did you mean --port?)\nrun rotor --help for all flags");
+  CHECK(message({"--data-dri", "x"}) ==
+        "unknown flag --data-dri (did you mean --data-dir?)\nrun rotor --help for all flags");
+  CHECK(message({"--in-memroy"}) ==
+        "unknown flag --in-memroy (did you mean --in-memory?)\nrun rotor --help for all flags");
+  // A prefix of one flag: that flag.
+  CHECK(message({"--credentials"}) ==
+        "unknown flag --credentials (did you mean "
+        "--credentials-file?)\nrun rotor --help for all flags");
+  // Nothing near: no guess.
+  CHECK(message({"--frobnicate"}) == "unknown flag --frobnicate\nrun rotor --help for all flags");
+  CHECK(message({"stray"}) == "unexpected argument 'stray'\nrun rotor --help for its usage");
+  // The tools say their own name.
+  try {
+    server::ParseReportConfig({"--jsn"}, env.get());
+    FAIL("no error");
+  } catch (const ConfigError& e) {
+    CHECK(std::string(e.what()) ==
+          "unknown flag --jsn (did you mean --json?)\nrun rotor report --help for all flags");
+  }
+}
+
+TEST_CASE("Durations of flags take years and weeks") {
+  Env env({"HOME=/home/me"});
+  Config c =
+      ParseConfig({"--rotation-jitter", "1w", "--on-demand-rotation-delay", "1y"}, env.get());
+  CHECK(c.rotation_jitter == core::Days(7));
+  CHECK(c.on_demand_rotation_delay == core::Days(365));
+  CHECK_THROWS_WITH(ParseConfig({"--rotation-jitter", "1q"}, env.get()),
+                    "--rotation-jitter must be a duration like 1y, 2w, 24h, 30m, 1d12h or 0, not "
+                    "'1q'");
+}
+
+TEST_CASE("The data dir's source is named in its errors") {
+  Env env({"HOME=/home/me"});
+  CHECK(ParseConfig({}, env.get()).data_dir_source == "the default data dir");
+  CHECK(ParseConfig({"--data-dir", "/tmp/x"}, env.get()).data_dir_source == "--data-dir");
+  CHECK(ParseConfig({"--data-dir=/tmp/x"}, env.get()).data_dir_source == "--data-dir");
+  Env rotor_env({"HOME=/home/me", "ROTOR_DATA_DIR=/tmp/y"});
+  CHECK(ParseConfig({}, rotor_env.get()).data_dir_source == "ROTOR_DATA_DIR");
+  Env local_kms_env({"HOME=/home/me", "KMS_DATA_PATH=/tmp/z"});
+  CHECK(ParseConfig({}, local_kms_env.get()).data_dir_source == "KMS_DATA_PATH");
+  CHECK(ParseConfig({"--compat", "local-kms"}, env.get()).data_dir_source ==
+        "--compat local-kms's data dir");
+}
+
+TEST_CASE("rotor clock: the server's defaults, an action and its argument checked before sending") {
+  Env env({"HOME=/home/me"});
+  server::tools::ClockOptions show = server::ParseClockConfig({}, env.get());
+  CHECK(show.action.empty());
+  CHECK(server::tools::ClockEndpoint(show) == "http://127.0.0.1:4599");
+
+  server::tools::ClockOptions advance =
+      server::ParseClockConfig({"advance", "366d", "--port", "5001", "--json"}, env.get());
+  CHECK(advance.action == "advance");
+  CHECK(advance.value == "366d");
+  CHECK(advance.json);
+  CHECK(server::tools::ClockEndpoint(advance) == "http://127.0.0.1:5001");
+  CHECK(server::ParseClockConfig({"advance", "next"}, env.get()).value == "next");
+  CHECK(server::ParseClockConfig({"set", "2030-01-01T00:00:00Z"}, env.get()).action == "set");
+
+  // The server's variables and defaults: ROTOR_ENDPOINT, ROTOR_PORT, --compat's port, IPv6.
+  Env endpoint_env({"ROTOR_ENDPOINT=http://[::1]:7000/"});
+  CHECK(server::tools::ClockEndpoint(server::ParseClockConfig({}, endpoint_env.get())) ==
+        "http://[::1]:7000");
+  Env port_env({"ROTOR_PORT=4700", "ROTOR_HOST=::"});
+  CHECK(server::tools::ClockEndpoint(server::ParseClockConfig({}, port_env.get())) ==
+        "http://[::1]:4700");
+  CHECK(server::tools::ClockEndpoint(server::ParseClockConfig({"--compat", "moto"}, env.get())) ==
+        "http://127.0.0.1:5000");
+  CHECK(server::tools::ClockEndpoint(server::ParseClockConfig({"--host", "0.0.0.0", "--port", "9"},
+                                                              env.get())) == "http://127.0.0.1:9");
+
+  CHECK_THROWS_WITH(server::ParseClockConfig({"advance", "366x"}, env.get()),
+                    "advance takes a duration like 366d, 1y, 2w, 12h or 1d12h, or next; not "
+                    "'366x'\nrun rotor clock --help for its usage");
+  CHECK_THROWS_WITH(server::ParseClockConfig({"advance"}, env.get()),
+                    "advance needs one duration (366d, 1y, 2w, 12h) or next\nrun rotor clock "
+                    "--help for its usage");
+  CHECK_THROWS_WITH(server::ParseClockConfig({"rewind", "1d"}, env.get()),
+                    "unknown clock action 'rewind' (advance or set)\nrun rotor clock --help for "
+                    "its usage");
+  CHECK_THROWS_WITH(server::ParseClockConfig({"set", "tomorrow"}, env.get()),
+                    "set must be an ISO-8601 time like 2027-01-01T00:00:00Z");
+  CHECK_THROWS_WITH(server::ParseClockConfig({"--endpoint", "https://x"}, env.get()),
+                    "--endpoint must be an http:// URL like http://127.0.0.1:4599, not "
+                    "'https://x'");
+  CHECK_THROWS_WITH(server::ParseClockConfig({"--prot", "1"}, env.get()),
+                    "unknown flag --prot (did you mean --port?)\nrun rotor clock --help for all "
+                    "flags");
+}
+
+TEST_CASE("Every command has a usage text") {
+  for (const char* command : {"serve", "clock", "report", "export", "version", "help"}) {
+    CAPTURE(command);
+    CHECK(server::UsageText(command).starts_with("usage: rotor"));
+  }
+  CHECK(server::UsageText("nope").empty());
+}

@@ -6,6 +6,7 @@
 #include <boost/beast/http/error.hpp>
 #include <catch2/catch.hpp>
 
+#include "server/http/http_server.h"
 #include "server/http/request_framing.h"
 
 using namespace rotor;
@@ -119,4 +120,12 @@ TEST_CASE("Parser errors: malformed requests are answered, closed connections ar
   CHECK_FALSE(http::ParseFailure(bh::make_error_code(bh::error::body_limit)));
   CHECK_FALSE(http::ParseFailure(
       boost::asio::error::make_error_code(boost::asio::error::connection_reset)));
+}
+
+TEST_CASE("HttpUrl brackets an IPv6 address, as RFC 3986 writes it in a URL") {
+  CHECK(http::HttpUrl("127.0.0.1", 4599) == "http://127.0.0.1:4599");
+  CHECK(http::HttpUrl("::1", 4599) == "http://[::1]:4599");
+  CHECK(http::HttpUrl("fe80::1", 80) == "http://[fe80::1]:80");
+  CHECK(http::HttpUrl("[::1]", 1) == "http://[::1]:1");
+  CHECK(http::HttpUrl("localhost", 8080) == "http://localhost:8080");
 }

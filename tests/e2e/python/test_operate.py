@@ -1448,7 +1448,8 @@ class ComplianceReportTest(OperateTestCase):
         self.assertEqual(json.loads(p.stdout)["Account"], DEFAULT_ACCOUNT)
         p = run_rotor(["export", "--bogus"], env={"ROTOR_DATA_DIR": srv.data_dir})
         self.assertEqual(p.returncode, 2)
-        self.assertTrue(p.stderr.decode().startswith("rotor export: unknown option --bogus\n"))
+        self.assertEqual(p.stderr.decode(), "rotor export: unknown flag --bogus\n"
+                                            "run rotor export --help for all flags\n")
 
     def test_report_per_scope_and_empty(self):
         srv = self.server(VIRTUAL)

@@ -1,0 +1,240 @@
+"""Issue 15, part 4: the command line. `rotor --version` / `rotor version`, every
+command's --help and `rotor help [command]`, `rotor clock` (show, advance DURATION,
+advance next, set TIME) as a client of a running server's /_rotor/clock, durations
+with years and weeks, --host names and IPv6 addresses, an unknown flag's one-line
+suggestion, and a bad data dir named by where it came from.
+
+Every test runs the real binary: servers on loopback, `rotor clock` against them,
+boto3 to make the keys whose events the clock fires. Time moves only on the
+virtual clock.
+"""
+import json
+import os
+import re
+import socket
+import subprocess
+import tempfile
+import unittest
+
+from rotor_harness import (DEFAULT_ACCOUNT, DEFAULT_REGION, REPO_ROOT, ROTOR_BIN, RotorServer,
+                           RotorTestCase, binary_available, clean_server_env, free_port,
+                           parse_iso, run_rotor)
+
+T0_TEXT = "2030-01-01T00:00:00Z"
+VIRTUAL = ["--clock", "virtual", "--clock-start", T0_TEXT, "--rotation-jitter", "0"]
+COMMANDS = ("serve", "clock", "report", "export", "version", "help")
+
+
+def project_version() -> str:
+    with open(os.path.join(REPO_ROOT, "CMakeLists.txt")) as f:
+        return re.search(r"project\(rotor VERSION (\S+)", f.read()).group(1)
+
+
+def ipv6_loopback() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as s:
+            s.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
+
+
+@unittest.skipUnless(binary_available(), f"rotor binary not found at {ROTOR_BIN}")
+class CommandLineTest(RotorTestCase):
+    def server(self, args=(), *, in_memory=True):
+        srv = RotorServer(list(args), in_memory=in_memory)
+        self.addCleanup(srv.cleanup)
+        return srv.start()
+
+    def rotor(self, *args, env=None):
+        """Runs rotor with `args`: (exit code, stdout, stderr) as text."""
+        p = run_rotor(list(args), env=env)
+        return p.returncode, p.stdout.decode(), p.stderr.decode()
+
+    def clock(self, srv, *args, env=None):
+        return self.rotor("clock", "--port", str(srv.port), *args, env=env)
+
+    # ---------------------------------------------------------------- version and help
+    def test_version_names_the_version_and_commit(self):
+        rc, out, err = self.rotor("--version")
+        self.assertEqual((rc, err), (0, ""))
+        m = re.fullmatch(r"rotor (\S+) \(commit ([0-9a-f]{12}|unknown)\)\n", out)
+        self.assertIsNotNone(m, out)
+        self.assertEqual(m.group(1), project_version())
+        self.assertEqual(self.rotor("version"), (0, out, ""))
+        # The same version as the running server's health answer.
+        srv = self.server()
+        status, health = srv.admin("GET", "/_rotor/health")
+        self.assertEqual((status, health["version"]), (200, m.group(1)))
+
+    def test_every_command_has_help(self):
+        rc, overview, err = self.rotor("--help")
+        self.assertEqual((rc, err), (0, ""))
+        for command in COMMANDS:
+            self.assertRegex(overview, rf"\n  {command} +\S", command)
+        self.assertIn("--port N", overview)  # the server's flags follow the commands
+        self.assertEqual(self.rotor("help"), (0, overview, ""))
+        self.assertEqual(self.rotor("serve", "--help"), (0, overview, ""))
+        for command in COMMANDS[1:]:
+            rc, usage, err = self.rotor(command, "--help")
+            self.assertEqual((rc, err), (0, ""), command)
+            self.assertTrue(usage.startswith(f"usage: rotor {command}"), usage)
+            self.assertEqual(self.rotor("help", command), (0, usage, ""), command)
+        self.assertIn("rotor clock advance DURATION|next", self.rotor("clock", "-h")[1])
+        self.assertEqual(self.rotor("help", "nope"),
+                         (2, "", "rotor help: no command 'nope'\nrun rotor help for all commands\n"))
+        self.assertEqual(self.rotor("frobnicate"),
+                         (2, "", "rotor: unknown command 'frobnicate'\n"
+                                 "run rotor help for all commands\n"))
+
+    def test_unknown_flag_suggests_the_nearest_and_one_hint(self):
+        self.assertEqual(self.rotor("--prot", "4599"),
+                         (2, "", "rotor: unknown flag --prot (did you mean --port?)\n"
+                                 "run rotor --help for all flags\n"))
+        self.assertEqual(self.rotor("serve", "--in-memroy"),
+                         (2, "", "rotor: unknown flag --in-memroy (did you mean --in-memory?)\n"
+                                 "run rotor --help for all flags\n"))
+        self.assertEqual(self.rotor("clock", "--endpiont", "x"),
+                         (2, "", "rotor clock: unknown flag --endpiont (did you mean --endpoint?)\n"
+                                 "run rotor clock --help for all flags\n"))
+        self.assertEqual(self.rotor("report", "--bogus"),
+                         (2, "", "rotor report: unknown flag --bogus\n"
+                                 "run rotor report --help for all flags\n"))
+
+    def test_a_bad_data_dir_is_named_by_its_flag_or_variable(self):
+        tmp = tempfile.mkdtemp(prefix="rotor-cli-")
+        self.addCleanup(lambda: subprocess.run(["rm", "-rf", tmp]))
+        not_a_dir = os.path.join(tmp, "file")
+        with open(not_a_dir, "w") as f:
+            f.write("x")
+        port = str(free_port())
+        rc, out, err = self.rotor("--host", "127.0.0.1", "--port", port, "--data-dir", not_a_dir)
+        self.assertEqual((rc, out), (1, ""))
+        self.assertEqual(err, f"rotor: --data-dir {not_a_dir} is not a folder; choose another "
+                              "--data-dir\n")
+        rc, _, err = self.rotor("--host", "127.0.0.1", "--port", port,
+                                env={"ROTOR_DATA_DIR": os.path.join(not_a_dir, "sub")})
+        self.assertEqual(rc, 1)
+        self.assertTrue(err.startswith(f"rotor: cannot create ROTOR_DATA_DIR {not_a_dir}/sub: "), err)
+
+    # ---------------------------------------------------------------- rotor clock
+    def test_clock_shows_and_moves_the_virtual_clock(self):
+        srv = self.server(VIRTUAL)
+        self.assertEqual(self.clock(srv),
+                         (0, f"now {T0_TEXT} (virtual clock)\nnext event none scheduled\n", ""))
+        # Nothing scheduled: `advance next` is refused and the clock stays.
+        self.assertEqual(self.clock(srv, "advance", "next"),
+                         (1, "", "rotor clock: ValidationException: No event is scheduled: no key "
+                                 "has a rotation, an on-demand rotation in progress, imported key "
+                                 "material that expires or a pending deletion.\n"))
+        kms = srv.client()
+        rotating = kms.create_key()["KeyMetadata"]["KeyId"]
+        kms.enable_key_rotation(KeyId=rotating, RotationPeriodInDays=90)
+        leaving = kms.create_key()["KeyMetadata"]["KeyId"]
+        kms.schedule_key_deletion(KeyId=leaving, PendingWindowInDays=30)
+        self.assertEqual(self.clock(srv)[1],
+                         f"now {T0_TEXT} (virtual clock)\nnext event 2030-01-31T00:00:00Z\n")
+        # --json: the admin API's answer as it is.
+        rc, out, _ = self.clock(srv, "--json")
+        self.assertEqual(json.loads(out), {"now": T0_TEXT, "virtual": True,
+                                           "nextEvent": "2030-01-31T00:00:00Z"})
+
+        # To the next event: the deletion at 30 days, and nothing else.
+        rc, out, err = self.clock(srv, "advance", "next")
+        self.assertEqual((rc, err), (0, ""))
+        self.assertEqual(out, "now 2030-01-31T00:00:00Z; 1 event fired\n"
+                              f"  2030-01-31T00:00:00Z  DeleteKey  {leaving}  "
+                              f"{DEFAULT_ACCOUNT} {DEFAULT_REGION}\n")
+        # Then the rotation at 90 days.
+        rc, out, _ = self.clock(srv, "advance", "next")
+        lines = out.splitlines()
+        self.assertEqual(lines[0], "now 2030-04-01T00:00:00Z; 1 event fired")
+        self.assertRegex(lines[1], rf"^  2030-04-01T00:00:00Z  RotateKey  {rotating}  "
+                                   rf"{DEFAULT_ACCOUNT} {DEFAULT_REGION}  AUTOMATIC [0-9a-f]{{64}}$")
+        # A year (365 days) and a week: four more rotations, one period apart.
+        rc, out, _ = self.clock(srv, "advance", "1y1w")
+        self.assertEqual(rc, 0)
+        self.assertEqual(out.splitlines()[0], "now 2031-04-08T00:00:00Z; 4 events fired")
+        self.assertEqual([line.split()[0] for line in out.splitlines()[1:]],
+                         ["2030-06-30T00:00:00Z", "2030-09-28T00:00:00Z", "2030-12-27T00:00:00Z",
+                          "2031-03-27T00:00:00Z"])
+        rotations = kms.list_key_rotations(KeyId=rotating)["Rotations"]
+        self.assertEqual(len(rotations), 5)
+        # set: forwards only; the three rotations on the way.
+        rc, out, _ = self.clock(srv, "set", "2032-01-01T00:00:00Z")
+        self.assertEqual(out.splitlines()[0], "now 2032-01-01T00:00:00Z; 3 events fired")
+        self.assertEqual([line.split()[0] for line in out.splitlines()[1:]],
+                         ["2031-06-25T00:00:00Z", "2031-09-23T00:00:00Z", "2031-12-22T00:00:00Z"])
+        self.assertEqual(self.clock(srv, "set", "2031-01-01T00:00:00Z"),
+                         (1, "", "rotor clock: ValidationException: Time never moves backwards: "
+                                 "2031-01-01T00:00:00Z is before 2032-01-01T00:00:00Z\n"))
+        status, doc = srv.admin("GET", "/_rotor/clock")
+        self.assertEqual(doc["now"], "2032-01-01T00:00:00Z")
+
+    def test_clock_finds_the_server_by_endpoint_port_and_variables(self):
+        srv = self.server(VIRTUAL)
+        expected = (0, f"now {T0_TEXT} (virtual clock)\nnext event none scheduled\n", "")
+        self.assertEqual(self.rotor("clock", "--endpoint", srv.url + "/"), expected)
+        self.assertEqual(self.rotor("clock", env={"ROTOR_ENDPOINT": srv.url}), expected)
+        self.assertEqual(self.rotor("clock", env={"ROTOR_PORT": str(srv.port)}), expected)
+        self.assertEqual(self.rotor("clock", "--host", "localhost", "--port", str(srv.port)),
+                         expected)
+        # Nobody there: one line naming the URL and what to do.
+        port = free_port()
+        rc, out, err = self.rotor("clock", "--port", str(port))
+        self.assertEqual((rc, out), (1, ""))
+        self.assertEqual(err, f"rotor clock: no Rotor answers at http://127.0.0.1:{port} "
+                              "(Connection refused): start one, or name it with --endpoint or "
+                              "--port\n")
+        # A typo in the duration is told before anything is sent.
+        self.assertEqual(self.clock(srv, "advance", "366"),
+                         (2, "", "rotor clock: advance takes a duration like 366d, 1y, 2w, 12h or "
+                                 "1d12h, or next; not '366'\nrun rotor clock --help for its usage\n"))
+
+    def test_clock_of_a_system_clock_server_cannot_move(self):
+        srv = self.server()
+        rc, out, _ = self.clock(srv)
+        self.assertEqual(rc, 0)
+        self.assertRegex(out, r"^now \d{4}-\d\d-\d\dT[0-9:.]+Z \(system clock\)\nnext event none "
+                              r"scheduled\n$")
+        self.assertEqual(self.clock(srv, "advance", "1d"),
+                         (1, "", "rotor clock: ClockException: The clock is the system clock; start "
+                                 "rotor with --clock virtual to move time.\n"))
+
+    # ---------------------------------------------------------------- listen addresses
+    def test_host_names_resolve_and_the_start_line_says_where(self):
+        srv = self.server(["--host", "localhost"])
+        self.assertIn(f"listening on http://localhost:{srv.port} ", srv.start_line)
+        kms = srv.client()  # the client talks to 127.0.0.1: localhost's IPv4 address
+        self.assertEqual(kms.list_keys()["Keys"], [])
+        self.assertEqual(self.clock(srv)[0], 0)
+
+    def test_an_unresolvable_host_is_named(self):
+        rc, out, err = self.rotor("--host", "no-such-host.invalid", "--port", "0", "--in-memory")
+        self.assertEqual((rc, out), (1, ""))
+        self.assertTrue(err.startswith("rotor: --host no-such-host.invalid is neither an IP address "
+                                       "nor a name that resolves"), err)
+
+    @unittest.skipUnless(ipv6_loopback(), "no IPv6 loopback here")
+    def test_ipv6_listen_address_prints_in_brackets(self):
+        port = free_port()
+        proc = subprocess.Popen([ROTOR_BIN, "--host", "::1", "--port", str(port), "--in-memory",
+                                 *VIRTUAL], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                env=clean_server_env(), start_new_session=True)
+        try:
+            line = proc.stdout.readline().decode()
+            url = f"http://[::1]:{port}"
+            self.assertIn(f"listening on {url} ", line)
+            self.assertIn(f"aws --endpoint-url {url} kms list-keys", line)
+            self.assertEqual(self.rotor("clock", "--endpoint", url),
+                             (0, f"now {T0_TEXT} (virtual clock)\nnext event none scheduled\n", ""))
+            self.assertEqual(self.rotor("clock", "--host", "::1", "--port", str(port))[0], 0)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+            proc.stdout.close()
+            proc.stderr.close()
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -10,6 +10,15 @@ export AWS_CONFIG_FILE="$labs_dir/aws.config"
 unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL AWS_ENDPOINT_URL_KMS || true
 kms="aws --endpoint-url $ROTOR kms"                # any aws CLI (Debian's v2 2.9 is enough)
 kms1="python3 -m awscli --endpoint-url $ROTOR kms" # the v1 CLI: has the 2024-25 rotation commands
+# `rotor clock` moves the virtual clock of the Rotor at $ROTOR (ROTOR_ENDPOINT). The binary:
+# ROTOR_BIN (labs/run_all.sh sets it), else build/ or build-release/ (scripts/run.sh builds that).
+repo_dir="$(cd "$labs_dir/.." && pwd)"
+if [[ -z "${ROTOR_BIN:-}" ]]; then
+  ROTOR_BIN=$repo_dir/build/rotor
+  [[ -x "$ROTOR_BIN" ]] || ROTOR_BIN=$repo_dir/build-release/rotor
+fi
+export ROTOR_ENDPOINT=$ROTOR
+rotor() { "$ROTOR_BIN" "$@"; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/rotor-lab.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -42,17 +51,16 @@ expect_error() {  # expect_error ErrorType "message text" command...  (the comma
   ok "$type"
 }
 need_rotor() {  # need_rotor [virtual]
-  local clock
-  clock=$(curl -sf --max-time 5 "$ROTOR/_rotor/clock") ||
+  curl -sf --max-time 5 -o /dev/null "$ROTOR/_rotor/health" ||
     fail "no Rotor at $ROTOR: start one with scripts/run.sh --clock virtual --in-memory (or set ROTOR)"
-  if [[ "${1:-}" == virtual && "$clock" != *'"virtual":true'* ]]; then
-    fail "this lab moves time: start Rotor with --clock virtual (got $clock)"
+  if [[ "${1:-}" == virtual ]]; then
+    [[ -x "$ROTOR_BIN" ]] || fail "no rotor binary at $ROTOR_BIN: build it (scripts/run.sh does) or set ROTOR_BIN"
+    local clock
+    clock=$(rotor clock) || fail "rotor clock failed against $ROTOR"
+    [[ "$clock" == *"(virtual clock)"* ]] || fail "this lab moves time: start Rotor with --clock virtual (got $clock)"
   fi
 }
 need_v1_cli() {
   python3 -m awscli --version >/dev/null 2>&1 ||
     fail "the AWS CLI v1 is missing (python3 -m awscli): install it with pip install awscli"
-}
-advance() {  # advance 366d: moves the virtual clock, prints what fired
-  curl -sf --max-time 30 -X POST "$ROTOR/_rotor/clock" -d "{\"advance\":\"$1\"}"
 }

@@ -45,7 +45,7 @@ for lab in "${labs[@]}"; do
   done
   echo "=== lab $lab (rotor at ${url:-?}, clock ${clock[$lab]:-virtual})"
   start=$(date +%s%N)
-  if [[ -n "$url" ]] && ROTOR="$url" timeout -k 5 "${LAB_TIMEOUT:-120}" "$labs_dir/$lab/lab.sh"; then
+  if [[ -n "$url" ]] && ROTOR="$url" ROTOR_BIN="$ROTOR_BIN" timeout -k 5 "${LAB_TIMEOUT:-120}" "$labs_dir/$lab/lab.sh"; then
     result=passed; passed=$((passed + 1))
   else
     result=FAILED; failed+=("$lab")

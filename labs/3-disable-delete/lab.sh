@@ -45,10 +45,10 @@ expect_error DisabledException "$arn is disabled." \
 
 step "7. Schedule again and let the window run out on the virtual clock"
 $kms schedule-key-deletion --key-id "$arn" --pending-window-in-days 7 --query DeletionDate --output text
-advance 6d; echo
+rotor clock advance 6d
 expect_eq "$($kms describe-key --key-id "$arn" --query KeyMetadata.KeyState --output text)" PendingDeletion "after 6 days: still PendingDeletion"
-fired=$(advance 1d); echo "$fired"
-expect_contains "$fired" '"event":"DeleteKey"' "after 7 days: DeleteKey fired"
+fired=$(rotor clock advance 1d); echo "$fired"
+expect_contains "$fired" "DeleteKey  ${arn##*/}" "after 7 days: DeleteKey fired"
 
 step "8. Gone for good: NotFoundException"
 expect_error NotFoundException "Key '$arn' does not exist" \

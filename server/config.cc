@@ -295,6 +295,12 @@ const std::vector<Flag<Config>>& ServerFlags() {
          c.strict_auth = v == "strict";
        }},
       Text("--credentials-file", &Config::credentials_file),
+      {"--log-format", true,
+       [](Config& c, auto& n, auto& v) {
+         if (v != "text" && v != "json") throw ConfigError(n + " must be text or json");
+         c.log_json = v == "json";
+       }},
+      Switch("--quiet", &Config::quiet),
   };
   return kFlags;
 }
@@ -499,6 +505,9 @@ std::string UsageText(std::string_view command) {
            "(YAML/JSON)\n"
            "  --compat local-kms|moto       the peer's defaults (port, account, region, data, "
            "seed)\n"
+           "  --log-format text|json        stdout's lines: one per request, start and stop "
+           "(text)\n"
+           "  --quiet                       no line per request (the start and stop lines stay)\n"
            "  --version                     print the version and commit, and exit\n"
            "Durations: 1y (365 days), 2w, 400d, 12h, 30m, 45s, 1500ms, or combined (1d12h).\n"
            "Every flag is also an environment variable: --data-dir is ROTOR_DATA_DIR, etc.\n"

@@ -63,6 +63,10 @@ struct Config {
   // Access keys and their principals (YAML or JSON; server/credentials_file.h);
   // empty: strict mode knows the built-in test pairs only.
   std::string credentials_file;
+  // --log-format text|json (ROTOR_LOG_FORMAT): stdout's lines (server/request_log.h).
+  bool log_json = false;
+  // --quiet (ROTOR_QUIET=1): no line per request; the start and stop lines stay.
+  bool quiet = false;
   bool help = false;
 };
 

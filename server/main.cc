@@ -28,6 +28,7 @@
 #include "server/config.h"
 #include "server/front_dispatcher.h"
 #include "server/http/http_server.h"
+#include "server/request_log.h"
 #include "server/seed/credentials_file.h"
 #include "server/seed/seed_file.h"
 #include "server/tools/tools.h"
@@ -228,15 +229,22 @@ int Serve(const server::Config& config) {
   router_options.verifier = verifier;
   router_options.wall_clock = &system_clock;
   server::wire::Router router(service, *clock, router_options);
-  if (audit) router.SetObserver(audit.get());
+  // stdout: the start line, one line per request (unless --quiet), the stop line.
+  server::RequestLog log(config.log_json ? server::LogFormat::kJson : server::LogFormat::kText);
+  server::wire::ApiCallObservers observers;
+  observers.Add(audit.get());
+  if (!config.quiet) observers.Add(&log);
+  if (!observers.empty()) router.SetObserver(&observers);
   server::FrontDispatcher front(router, admin,
                                 server::http::HostAllowList(config.host, config.allowed_hosts));
+  server::RequestLog::Handler logged(front, log);
   server::http::ServerOptions options;
   options.host = config.host;
   options.port = config.port;
   options.io_threads = config.threads;
   options.limits.read_timeout = config.read_timeout;
-  server::http::HttpServer http_server(front, options);
+  server::http::HttpServer http_server(
+      config.quiet ? static_cast<server::http::RequestHandler&>(front) : logged, options);
   uint16_t port = http_server.Listen();
 
   std::error_code seed_missing;
@@ -266,16 +274,14 @@ int Serve(const server::Config& config) {
   worker.Start();
 
   std::string url = server::http::HttpUrl(config.host, port);
-  std::printf(
-      "rotor %s listening on %s (%saccount %s, region %s, clock %s%s, data %s); try: aws "
-      "--endpoint-url %s kms list-keys\n",
-      ROTOR_VERSION, url.c_str(),
-      config.compat.empty() ? "" : ("compat " + config.compat + ", ").c_str(),
-      config.account_id.c_str(), config.region.c_str(), clock_text.c_str(),
-      verifier ? (", auth strict, " + std::to_string(verifier->size()) + " access keys").c_str()
-               : "",
-      config.in_memory ? "in memory" : data_dir.c_str(), url.c_str());
-  std::fflush(stdout);
+  std::string start =
+      "rotor " + std::string(ROTOR_VERSION) + " listening on " + url + " (" +
+      (config.compat.empty() ? "" : "compat " + config.compat + ", ") + "account " +
+      config.account_id + ", region " + config.region + ", clock " + clock_text +
+      (verifier ? ", auth strict, " + std::to_string(verifier->size()) + " access keys" : "") +
+      ", data " + (config.in_memory ? std::string("in memory") : data_dir) +
+      "); try: aws --endpoint-url " + url + " kms list-keys";
+  log.Start(start, url);
 
   http_server.Run();
   worker.Stop();
@@ -283,7 +289,7 @@ int Serve(const server::Config& config) {
     std::fprintf(stderr, "rotor: stopped: %s\n", health.problem.c_str());  // the log says why
     return 1;
   }
-  std::fprintf(stderr, "rotor: stopped cleanly\n");
+  log.Stop("rotor stopped cleanly");
   return 0;
 }
 

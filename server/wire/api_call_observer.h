@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -28,6 +29,22 @@ class ApiCallObserver {
  public:
   virtual ~ApiCallObserver() = default;
   virtual void OnApiCall(const ApiCall& call) = 0;
+};
+
+// Several observers behind the router's one (the audit trail, the request
+// log), called in the order added. Add them all before the first call.
+class ApiCallObservers final : public ApiCallObserver {
+ public:
+  void Add(ApiCallObserver* observer) {
+    if (observer) observers_.push_back(observer);
+  }
+  bool empty() const { return observers_.empty(); }
+  void OnApiCall(const ApiCall& call) override {
+    for (ApiCallObserver* o : observers_) o->OnApiCall(call);
+  }
+
+ private:
+  std::vector<ApiCallObserver*> observers_;
 };
 
 }  // namespace rotor::server::wire

@@ -236,5 +236,100 @@ class CommandLineTest(RotorTestCase):
             proc.stderr.close()
 
 
+
+TEXT_LINE = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z) (\S+(?: /\S*)?) (\S+) (\d{3}) (\S+) (\d+)us$")
+
+
+@unittest.skipUnless(binary_available(), f"rotor binary not found at {ROTOR_BIN}")
+class RequestLogTest(RotorTestCase):
+    """stdout of a real run: a start line, one line per request, a stop line."""
+
+    PLAINTEXT = b"request log: this plaintext must never be logged"
+
+    def run_server(self, args):
+        srv = RotorServer(["--clock", "virtual", "--clock-start", T0_TEXT] + args, in_memory=True)
+        self.addCleanup(srv.cleanup)
+        srv.start()
+        kms = srv.client()
+        key = kms.create_key(Description="logged")["KeyMetadata"]["KeyId"]
+        kms.create_alias(AliasName="alias/logged", TargetKeyId=key)
+        blob = kms.encrypt(KeyId="alias/logged", Plaintext=self.PLAINTEXT)["CiphertextBlob"]
+        kms.decrypt(CiphertextBlob=blob)
+        kms.disable_key(KeyId=key)
+        self.assert_client_error(lambda: kms.decrypt(CiphertextBlob=blob, KeyId=key),
+                                 "DisabledException", status=400)
+        srv.admin("GET", "/_rotor/clock")
+        self.assertEqual(srv.stop(), 0)
+        with open(srv.log_path, "rb") as f:
+            raw = f.read()
+        # Never plaintext, ciphertext or key material.
+        self.assertNotIn(self.PLAINTEXT, raw)
+        import base64
+        self.assertNotIn(base64.b64encode(blob), raw)
+        lines = [l for l in raw.decode().splitlines() if l and not l.startswith("=== start:")]
+        return srv, key, blob, lines
+
+    def test_text_lines_of_a_real_run(self):
+        srv, key, _blob, lines = self.run_server([])
+        self.assertRegex(lines[0], r"^\d{4}-\d\d-\d\dT[\d:.]+Z rotor \S+ listening on "
+                                   rf"http://127\.0\.0\.1:{srv.port} ")
+        self.assertRegex(lines[-1], r"^\d{4}-\d\d-\d\dT[\d:.]+Z rotor stopped cleanly$")
+        requests = [TEXT_LINE.match(l) for l in lines[1:-1]]
+        self.assertTrue(all(requests), lines)
+        got = [(m.group(2), m.group(3), m.group(4), m.group(5)) for m in requests
+               if m.group(2) != "GET /_rotor/health"]
+        self.assertEqual(got, [
+            ("CreateKey", key, "200", "-"),
+            ("CreateAlias", "alias/logged", "200", "-"),
+            ("Encrypt", "alias/logged", "200", "-"),
+            ("Decrypt", f"arn:aws:kms:{DEFAULT_REGION}:{DEFAULT_ACCOUNT}:key/{key}", "200", "-"),
+            ("DisableKey", key, "200", "-"),
+            ("Decrypt", key, "400", "DisabledException"),
+            ("GET /_rotor/clock", "-", "200", "-"),
+        ])
+
+    def test_json_lines_of_a_real_run(self):
+        srv, key, _blob, lines = self.run_server(["--log-format", "json"])
+        records = [json.loads(l) for l in lines]  # every line is one JSON object
+        start, stop = records[0], records[-1]
+        self.assertEqual((start["event"], start["url"]), ("start", srv.url))
+        self.assertIn(f"listening on {srv.url} ", start["message"])
+        self.assertEqual((stop["event"], stop["message"]), ("stop", "rotor stopped cleanly"))
+        for r in records:
+            self.assertRegex(r["time"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+        requests = [r for r in records[1:-1] if r["operation"] != "GET /_rotor/health"]
+        for r in requests:
+            self.assertEqual(sorted(r), ["error", "key", "operation", "status", "time", "us"])
+            self.assertIsInstance(r["us"], int)
+        self.assertEqual([(r["operation"], r["key"], r["status"], r["error"]) for r in requests], [
+            ("CreateKey", key, 200, None),
+            ("CreateAlias", "alias/logged", 200, None),
+            ("Encrypt", "alias/logged", 200, None),
+            ("Decrypt", f"arn:aws:kms:{DEFAULT_REGION}:{DEFAULT_ACCOUNT}:key/{key}", 200, None),
+            ("DisableKey", key, 200, None),
+            ("Decrypt", key, 400, "DisabledException"),
+            ("GET /_rotor/clock", None, 200, None),
+        ])
+
+    def test_quiet_keeps_only_the_start_and_stop_lines(self):
+        for how, args, env in (("flag", ["--quiet"], {}), ("variable", [], {"ROTOR_QUIET": "1"})):
+            with self.subTest(how=how):
+                srv = RotorServer(args, in_memory=True, env=env)
+                self.addCleanup(srv.cleanup)
+                srv.start()
+                srv.client().list_keys()
+                srv.stop()
+                with open(srv.log_path) as f:
+                    lines = [l for l in f.read().splitlines() if l and not l.startswith("===")]
+                self.assertEqual(len(lines), 2, lines)
+                self.assertIn("listening on", lines[0])
+                self.assertTrue(lines[1].endswith(" rotor stopped cleanly"), lines)
+
+    def test_a_bad_log_format_is_named(self):
+        self.assertEqual(run_rotor(["--log-format", "xml"]).stderr.decode(),
+                         "rotor: --log-format must be text or json\n")
+        self.assertEqual(run_rotor([], env={"ROTOR_LOG_FORMAT": "yaml"}).stderr.decode(),
+                         "rotor: ROTOR_LOG_FORMAT must be text or json\n")
+
 if __name__ == "__main__":
     unittest.main()

@@ -225,7 +225,7 @@ class LocalProcess:
     def wait_listening(self):
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
-            m = re.search(r"^rotor \S+ listening on (http://\S+) .*$", self.output(), re.M)
+            m = re.search(r"^(?:\S+Z )?rotor \S+ listening on (http://\S+) .*$", self.output(), re.M)
             if m:
                 return m.group(0), m.group(1)
             if self.proc.poll() is not None:

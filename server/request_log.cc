@@ -1,0 +1,203 @@
+#include "server/request_log.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+
+#include "server/http/http_types.h"
+#include "server/wire/json_text.h"
+
+namespace rotor::server {
+namespace {
+
+// A key as a client typed it can be anything up to 2048 characters: the line
+// keeps its first 256 bytes, so a line stays one write under PIPE_BUF.
+constexpr size_t kMaxKey = 256;
+constexpr size_t kMaxOperation = 128;  // an operation or admin path as sent
+
+// The key named by the request the router is answering on this thread (set
+// by OnApiCall, read and cleared by the Handler around it).
+thread_local std::string t_key;
+
+// The line buffer of this thread, reused by every line it writes.
+thread_local std::string t_line;
+
+// "2026-12-01T12:00:00.123Z": the wall clock, always with milliseconds.
+std::string WallTime() {
+  using namespace std::chrono;
+  auto now = time_point_cast<milliseconds>(system_clock::now());
+  std::time_t seconds = system_clock::to_time_t(now);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[96];  // room for any int the format could hold
+  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
+                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+                static_cast<int>(now.time_since_epoch().count() % 1000));
+  return text;
+}
+
+// A field of a text line: no control characters (one line whatever a client
+// sent) and no spaces unless `spaces` (the admin API's "GET /path"), "-" when
+// empty.
+void AppendTextField(std::string& out, std::string_view value, bool spaces = false) {
+  if (value.empty()) {
+    out += '-';
+    return;
+  }
+  for (char c : value) {
+    unsigned char u = static_cast<unsigned char>(c);
+    bool bad = u < 0x20 || u == 0x7f || (u == 0x20 && !spaces);
+    out += bad ? '?' : c;
+  }
+}
+
+// The "__type" of an error answer ({"__type":"NotFoundException",...}, as
+// http::ErrorBody writes it first); empty when there is none.
+std::string_view ErrorCodeOf(const http::HttpResponse& res) {
+  constexpr std::string_view kType = "\"__type\":\"";
+  std::string_view body = res.body();
+  size_t at = body.find(kType);
+  if (at == std::string_view::npos || at > 8) return {};
+  body.remove_prefix(at + kType.size());
+  size_t end = body.find('"');
+  return end == std::string_view::npos || end > 100 ? std::string_view() : body.substr(0, end);
+}
+
+// The string member `name` of `object`, if any.
+const std::string* StringMember(const nlohmann::json* object, const char* name) {
+  if (!object || !object->is_object()) return nullptr;
+  auto it = object->find(name);
+  return it != object->end() && it->is_string() ? it->get_ptr<const std::string*>() : nullptr;
+}
+
+}  // namespace
+
+void RequestLog::Format(LogFormat format, std::string_view time, const RequestLine& line,
+                        std::string& out) {
+  std::string_view key = line.key.substr(0, kMaxKey);
+  std::string_view operation = line.operation.substr(0, kMaxOperation);
+  if (format == LogFormat::kJson) {
+    out += "{\"time\":\"";
+    out += time;
+    out += "\",\"operation\":";
+    wire::AppendJsonString(out, operation);
+    out += ",\"key\":";
+    if (key.empty()) {
+      out += "null";
+    } else {
+      wire::AppendJsonString(out, key);
+    }
+    out += ",\"status\":";
+    out += std::to_string(line.status);
+    out += ",\"error\":";
+    if (line.error_code.empty()) {
+      out += "null";
+    } else {
+      wire::AppendJsonString(out, line.error_code);
+    }
+    out += ",\"us\":";
+    out += std::to_string(line.micros);
+    out += "}\n";
+    return;
+  }
+  out += time;
+  out += ' ';
+  AppendTextField(out, operation, /*spaces=*/true);
+  out += ' ';
+  AppendTextField(out, key);
+  out += ' ';
+  out += std::to_string(line.status);
+  out += ' ';
+  AppendTextField(out, line.error_code);
+  out += ' ';
+  out += std::to_string(line.micros);
+  out += "us\n";
+}
+
+void RequestLog::Request(const RequestLine& line) {
+  t_line.clear();
+  Format(format_, WallTime(), line, t_line);
+  Write(t_line);
+}
+
+void RequestLog::Start(std::string_view message, std::string_view url) {
+  Event("start", message, url);
+}
+
+void RequestLog::Stop(std::string_view message) { Event("stop", message, {}); }
+
+void RequestLog::Event(std::string_view event, std::string_view message, std::string_view url) {
+  std::string out;
+  if (format_ == LogFormat::kJson) {
+    out = "{\"time\":\"" + WallTime() + "\",\"event\":\"" + std::string(event) + "\",\"message\":";
+    wire::AppendJsonString(out, message);
+    if (!url.empty()) {
+      out += ",\"url\":";
+      wire::AppendJsonString(out, url);
+    }
+    out += "}\n";
+  } else {
+    out = WallTime() + " " + std::string(message) + "\n";
+  }
+  Write(out);
+}
+
+void RequestLog::Write(const std::string& text) {
+  size_t done = 0;
+  // Bounded: a write that makes no progress (a closed stdout) drops the line.
+  for (int attempts = 0; done < text.size() && attempts < 100; ++attempts) {
+    ssize_t n = ::write(fd_, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    done += static_cast<size_t>(n);
+  }
+}
+
+void RequestLog::OnApiCall(const wire::ApiCall& call) {
+  for (const char* name : {"KeyId", "AliasName", "DestinationKeyId", "TargetKeyId"}) {
+    if (const std::string* key = StringMember(&call.request, name)) {
+      t_key.assign(*key, 0, kMaxKey);
+      return;
+    }
+  }
+  // A call that names no key (Decrypt of a symmetric ciphertext, CreateKey):
+  // the key of its answer.
+  const std::string* key = StringMember(call.response, "KeyId");
+  if (!key && call.response && call.response->is_object() &&
+      call.response->contains("KeyMetadata")) {
+    key = StringMember(&(*call.response)["KeyMetadata"], "KeyId");
+  }
+  if (key) t_key.assign(*key, 0, kMaxKey);
+}
+
+http::HttpResponse RequestLog::Handler::Handle(const http::HttpRequest& req, const http::Peer& peer,
+                                               const http::Route& route) {
+  t_key.clear();
+  auto started = std::chrono::steady_clock::now();
+  http::HttpResponse res = inner_.Handle(req, peer, route);
+  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                    std::chrono::steady_clock::now() - started)
+                    .count();
+  RequestLine line;
+  std::string operation;
+  std::string_view target = http::HeaderValue(req, "X-Amz-Target");
+  if (size_t dot = target.find('.'); !target.empty() && dot != std::string_view::npos) {
+    line.operation = target.substr(dot + 1);
+  } else {
+    std::string_view path(req.target().data(), req.target().size());
+    operation =
+        std::string(req.method_string()) + " " + std::string(path.substr(0, path.find('?')));
+    line.operation = operation;
+  }
+  line.key = t_key;
+  line.status = res.result_int();
+  if (line.status >= 400) line.error_code = ErrorCodeOf(res);
+  line.micros = micros;
+  log_.Request(line);
+  return res;
+}
+
+}  // namespace rotor::server

@@ -55,4 +55,19 @@ class ServiceEventListener {
   virtual void OnServiceEvent(const ServiceEvent& event) = 0;
 };
 
+// Several listeners behind the service's one (the audit trail, the metrics),
+// told in the order added. Add them all before the first event.
+class ServiceEventListeners final : public ServiceEventListener {
+ public:
+  void Add(ServiceEventListener* listener) {
+    if (listener) listeners_.push_back(listener);
+  }
+  void OnServiceEvent(const ServiceEvent& event) override {
+    for (ServiceEventListener* l : listeners_) l->OnServiceEvent(event);
+  }
+
+ private:
+  std::vector<ServiceEventListener*> listeners_;
+};
+
 }  // namespace rotor::core

@@ -5,16 +5,16 @@
 
 namespace rotor::server {
 
-// Find and Handle send a request the same way (IsAdminPath is a prefix test
-// of the same target), so each handler gets back the route it found.
+// Find and Handle send a request the same way (IsAdminRequest looks at the
+// same method and target), so each handler gets back the route it found.
 http::Route FrontDispatcher::Find(const http::HttpRequest& req) const {
-  if (admin::IsAdminPath(req.target())) return admin_.Find(req);
+  if (admin::IsAdminRequest(req.method(), req.target())) return admin_.Find(req);
   return kms_.Find(req);
 }
 
 http::HttpResponse FrontDispatcher::Handle(const http::HttpRequest& req, const http::Peer& peer,
                                            const http::Route& route) {
-  bool admin = admin::IsAdminPath(req.target());
+  bool admin = admin::IsAdminRequest(req.method(), req.target());
   const char* content_type = admin ? http::kJsonContentType : http::kAwsJsonContentType;
   if (std::optional<core::KmsError> refused = hosts_.Check(req)) {
     return http::ErrorResponse(req, *refused, "", http::status::forbidden, content_type);

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -28,6 +29,7 @@
 #include "server/config.h"
 #include "server/front_dispatcher.h"
 #include "server/http/http_server.h"
+#include "server/metrics.h"
 #include "server/request_log.h"
 #include "server/seed/credentials_file.h"
 #include "server/seed/seed_file.h"
@@ -208,8 +210,13 @@ int Serve(const server::Config& config) {
           std::optional<core::Alias> a = repo.GetAlias(scope, alias);
           return a ? a->target_key_id : std::string();
         });
-    service.SetEventListener(audit.get());
   }
+  // Service events go to the audit trail and the metrics (GET /_rotor/metrics).
+  server::Metrics metrics;
+  core::ServiceEventListeners listeners;
+  listeners.Add(audit.get());
+  listeners.Add(&metrics);
+  service.SetEventListener(&listeners);
 
   core::BackgroundWorker worker(service, *clock);
   service.SetDueNowNotifier([&worker] { worker.Wake(); });
@@ -220,6 +227,13 @@ int Serve(const server::Config& config) {
   admin_options.default_scope = {config.account_id, config.region};
   admin_options.store_health = [&repo] { return repo.Health(); };
   if (!clock_warning.empty()) admin_options.warnings.push_back(clock_warning);
+  admin_options.metrics = [&metrics, &audit](const std::map<std::string, uint64_t>& keys) {
+    server::Metrics::Gauges gauges;
+    gauges.keys_by_state = keys;
+    gauges.audit_on = audit != nullptr;
+    gauges.audit_dropped = audit ? audit->dropped() : 0;
+    return metrics.Text(gauges);
+  };
   core::KeyInventory inventory(repo);  // whole-store reads for the admin API
   server::admin::AdminEndpoints admin(service, inventory, *clock, virtual_clock.get(), audit.get(),
                                       admin_options);
@@ -237,14 +251,13 @@ int Serve(const server::Config& config) {
   if (!observers.empty()) router.SetObserver(&observers);
   server::FrontDispatcher front(router, admin,
                                 server::http::HostAllowList(config.host, config.allowed_hosts));
-  server::RequestLog::Handler logged(front, log);
+  server::RequestLog::Handler logged(front, config.quiet ? nullptr : &log, &metrics);
   server::http::ServerOptions options;
   options.host = config.host;
   options.port = config.port;
   options.io_threads = config.threads;
   options.limits.read_timeout = config.read_timeout;
-  server::http::HttpServer http_server(
-      config.quiet ? static_cast<server::http::RequestHandler&>(front) : logged, options);
+  server::http::HttpServer http_server(logged, options);
   uint16_t port = http_server.Listen();
 
   std::error_code seed_missing;

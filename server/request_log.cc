@@ -8,6 +8,7 @@
 #include <ctime>
 
 #include "server/http/http_types.h"
+#include "server/metrics.h"
 #include "server/wire/json_text.h"
 
 namespace rotor::server {
@@ -196,7 +197,8 @@ http::HttpResponse RequestLog::Handler::Handle(const http::HttpRequest& req, con
   line.status = res.result_int();
   if (line.status >= 400) line.error_code = ErrorCodeOf(res);
   line.micros = micros;
-  log_.Request(line);
+  if (log_) log_->Request(line);
+  if (metrics_) metrics_->CountRequest(line.operation, line.status, line.error_code, micros);
   return res;
 }
 

@@ -28,6 +28,8 @@
 
 namespace rotor::server {
 
+class Metrics;
+
 enum class LogFormat { kText, kJson };
 
 // One request, as its line shows it.
@@ -56,10 +58,12 @@ class RequestLog final : public wire::ApiCallObserver {
   // request's thread: the key the call named is kept for that thread's line.
   void OnApiCall(const wire::ApiCall& call) override;
 
-  // A RequestHandler that answers with `inner` and writes each request's line.
+  // A RequestHandler that answers with `inner`, writes each request's line to
+  // `log` (null: --quiet) and counts it in `metrics` (null: none).
   class Handler final : public http::RequestHandler {
    public:
-    Handler(http::RequestHandler& inner, RequestLog& log) : inner_(inner), log_(log) {}
+    Handler(http::RequestHandler& inner, RequestLog* log, Metrics* metrics = nullptr)
+        : inner_(inner), log_(log), metrics_(metrics) {}
     using http::RequestHandler::Handle;
     http::Route Find(const http::HttpRequest& req) const override { return inner_.Find(req); }
     http::HttpResponse Handle(const http::HttpRequest& req, const http::Peer& peer,
@@ -67,7 +71,8 @@ class RequestLog final : public wire::ApiCallObserver {
 
    private:
     http::RequestHandler& inner_;
-    RequestLog& log_;
+    RequestLog* log_;
+    Metrics* metrics_;
   };
 
   // The line of `line` in `format`, with `time` (ISO-8601), ending in '\n'.

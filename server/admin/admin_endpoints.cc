@@ -136,7 +136,11 @@ HttpResponse AdminEndpoints::Handle(const HttpRequest& req, const Peer& peer,
     // The one catch of the admin API.
     std::string where = "admin " + std::string(req.method_string()) + " " + std::string(path);
     core::KmsError error = http::ClientError(e, where, "");
-    return http::ErrorResponse(req, error, "", AdminStatus(error.code()), http::kJsonContentType);
+    HttpResponse res =
+        http::ErrorResponse(req, error, "", AdminStatus(error.code()), http::kJsonContentType);
+    res.body() += '\n';  // admin JSON ends with a newline, as curl users expect
+    res.prepare_payload();
+    return res;
   }
 }
 
@@ -172,6 +176,36 @@ HttpResponse AdminEndpoints::MotoHome(const HttpRequest& req, std::string_view) 
       http::JsonResponse(req, ok ? http::status::ok : http::status::service_unavailable,
                          std::move(page), "", "text/html; charset=utf-8");
   res.set(http::field::cache_control, "no-store");
+  return res;
+}
+
+HttpResponse AdminEndpoints::Metrics(const HttpRequest& req, std::string_view) {
+  if (!options_.metrics) throw core::KmsError(core::ErrorCode::kNotFound, "No metrics here.");
+  std::map<std::string, uint64_t> keys_by_state;
+  inventory_.ForEach([&keys_by_state](const core::KeyOverview& k) {
+    ++keys_by_state[std::string(core::ToString(k.key.state))];
+    return true;
+  });
+  HttpResponse res = http::JsonResponse(req, http::status::ok, options_.metrics(keys_by_state), "",
+                                        "text/plain; version=0.0.4; charset=utf-8");
+  res.set(http::field::cache_control, "no-store");
+  return res;
+}
+
+HttpResponse AdminEndpoints::Root(const HttpRequest& req, std::string_view) {
+  HttpResponse res = http::JsonResponse(
+      req, http::status::found,
+      "<!doctype html>\n<p>Rotor's dashboard is at <a href=\"/_rotor/ui\">/_rotor/ui</a>; its KMS "
+      "API answers POST / (aws --endpoint-url).</p>\n",
+      "", "text/html; charset=utf-8");
+  res.set(http::field::location, "/_rotor/ui");
+  return res;
+}
+
+HttpResponse AdminEndpoints::Favicon(const HttpRequest& req, std::string_view) {
+  HttpResponse res{http::status::no_content, req.version()};
+  res.keep_alive(req.keep_alive());
+  res.set(http::field::cache_control, "max-age=86400");
   return res;
 }
 

@@ -19,6 +19,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -50,6 +51,11 @@ struct AdminOptions {
   // Sentences GET /_rotor/health lists under "warnings" (a system clock behind
   // the data's virtual time, say).
   std::vector<std::string> warnings = {};
+  // GET /_rotor/metrics: the Prometheus text of the server's counters, given
+  // the count of keys per KeyState ("Enabled" -> 3) the admin API read from
+  // the store (server/metrics.h). Empty: the route answers 404.
+  std::function<std::string(const std::map<std::string, uint64_t>& keys_by_state)> metrics =
+      nullptr;
 };
 
 // The status of an admin error: REST's 403 and 404 for AccessDeniedException
@@ -85,6 +91,12 @@ class AdminEndpoints final : public http::RequestHandler {
   // GET /moto-api/: a short HTML page, 200 while healthy, 503 when the store
   // stopped taking writes (moto_server's home page, probed by health checks).
   HttpResponse MotoHome(const HttpRequest& req, std::string_view rest);
+  // GET /_rotor/metrics: Prometheus text exposition format 0.0.4.
+  HttpResponse Metrics(const HttpRequest& req, std::string_view rest);
+  // GET /: 302 to /_rotor/ui, for a browser pointed at the endpoint URL.
+  HttpResponse Root(const HttpRequest& req, std::string_view rest);
+  // GET /favicon.ico: 204 No Content (Rotor has no icon; browsers ask).
+  HttpResponse Favicon(const HttpRequest& req, std::string_view rest);
   // inspection_endpoints.cc
   HttpResponse ListKeys(const HttpRequest& req, std::string_view rest);
   HttpResponse KeyDetail(const HttpRequest& req, std::string_view key_id);

@@ -8,7 +8,10 @@ using http::HttpRequest;
 using http::HttpResponse;
 
 HttpResponse AdminJson(const HttpRequest& req, http::status status, const nlohmann::json& body) {
-  return http::JsonResponse(req, status, wire::WriteJsonText(body), "", http::kJsonContentType);
+  // Ends with a newline, so a curl answer leaves the prompt on its own line.
+  std::string text = wire::WriteJsonText(body);
+  text += '\n';
+  return http::JsonResponse(req, status, std::move(text), "", http::kJsonContentType);
 }
 
 std::optional<std::string> QueryParam(const HttpRequest& req, std::string_view name) {

@@ -28,6 +28,9 @@ constexpr std::array kRoutes = {
     AdminRoute{verb::get, "/_rotor/events", kExact, 0, &A::Events},
     AdminRoute{verb::get, "/_rotor/report", kExact, 0, &A::Report},
     AdminRoute{verb::get, "/_rotor/operations", kExact, 0, &A::Operations},
+    AdminRoute{verb::get, "/_rotor/metrics", kExact, 0, &A::Metrics},
+    AdminRoute{verb::get, "/", kExact, kPublic, &A::Root},
+    AdminRoute{verb::get, "/favicon.ico", kExact, kPublic, &A::Favicon},
 };
 
 }  // namespace
@@ -44,6 +47,12 @@ std::span<const AdminRoute> AdminRoutes() { return kRoutes; }
 
 bool IsAdminPath(std::string_view target) {
   return target.starts_with("/_rotor/") || target.starts_with("/moto-api/");
+}
+
+bool IsAdminRequest(http::verb method, std::string_view target) {
+  if (IsAdminPath(target)) return true;
+  std::string_view path = target.substr(0, target.find('?'));
+  return method == verb::get && (path == "/" || path == "/favicon.ico");
 }
 
 }  // namespace rotor::server::admin

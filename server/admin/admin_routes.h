@@ -17,6 +17,10 @@
 //   GET  /_rotor/events                       the audit trail
 //   GET  /_rotor/report                       the rotation compliance report
 //   GET  /_rotor/operations                   the KMS operation table's rows
+//   GET  /_rotor/metrics                      counters, Prometheus text format
+//   GET  /                           public   302 to the dashboard (a browser's
+//                                               visit; the KMS API is POST /)
+//   GET  /favicon.ico                public   204: browsers ask for it
 // docs/cli.md describes every answer.
 #pragma once
 
@@ -56,5 +60,8 @@ std::span<const AdminRoute> AdminRoutes();
 
 // True for the targets the admin API serves: /_rotor/... and /moto-api/...
 bool IsAdminPath(std::string_view target);
+// True for the requests the admin API serves: those of IsAdminPath, and a
+// GET of / (a browser's visit; the KMS API is POST /) or of /favicon.ico.
+bool IsAdminRequest(http::verb method, std::string_view target);
 
 }  // namespace rotor::server::admin

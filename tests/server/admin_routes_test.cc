@@ -81,17 +81,43 @@ TEST_CASE("Admin routes match the method and the exact path, or a prefix and its
   CHECK(admin::IsAdminPath("/moto-api/reset"));
   CHECK_FALSE(admin::IsAdminPath("/"));
   CHECK_FALSE(admin::IsAdminPath("/_rotor"));
+  // A browser's GET / and /favicon.ico are the admin API's; the KMS API is POST /.
+  CHECK(admin::IsAdminRequest(http::verb::get, "/"));
+  CHECK(admin::IsAdminRequest(http::verb::get, "/?from=bookmark"));
+  CHECK(admin::IsAdminRequest(http::verb::get, "/favicon.ico"));
+  CHECK_FALSE(admin::IsAdminRequest(http::verb::post, "/"));
+  CHECK_FALSE(admin::IsAdminRequest(http::verb::get, "/other"));
 }
 
-TEST_CASE("Only health and the dashboard's files are public; only the POSTs may block") {
+TEST_CASE(
+    "GET / points a browser to the dashboard, /favicon.ico is 204, admin JSON ends in a newline") {
+  storage::MemoryKeyRepository store;
+  AdminFixture f(store);
+  http::HttpResponse root = f.Call(http::verb::get, "/", /*loopback=*/false);
+  CHECK(root.result_int() == 302);
+  CHECK(root[http::field::location] == "/_rotor/ui");
+  http::HttpResponse icon = f.Call(http::verb::get, "/favicon.ico", false);
+  CHECK(icon.result_int() == 204);
+  CHECK(icon.body().empty());
+  http::HttpResponse clock = f.Call(http::verb::get, "/_rotor/clock");
+  CHECK(clock.body().ends_with("}\n"));
+  http::HttpResponse error = f.Call(http::verb::get, "/_rotor/nope");
+  CHECK(error.result_int() == 404);
+  CHECK(error.body().ends_with("}\n"));
+}
+
+TEST_CASE(
+    "Only health, the dashboard's files and a browser's first requests are public; only the POSTs "
+    "may block") {
   std::set<std::tuple<http::verb, std::string_view, admin::PathMatch>> seen;
   for (const admin::AdminRoute& r : admin::AdminRoutes()) {
     CAPTURE(r.path);
-    CHECK(admin::IsAdminPath(r.path));
+    CHECK(admin::IsAdminRequest(r.method, r.path));
     CHECK(seen.insert({r.method, r.path, r.match}).second);  // no row hides another
     bool is_public = (r.flags & admin::kPublic) != 0;
     CHECK(is_public == (r.path == "/_rotor/health" || r.path == "/moto-api/" ||
-                        r.path.starts_with("/_rotor/ui")));
+                        r.path.starts_with("/_rotor/ui") || r.path == "/" ||
+                        r.path == "/favicon.ico"));
     CHECK(((r.flags & admin::kBlocking) != 0) == (r.method == http::verb::post));
     CHECK(r.handler != nullptr);
   }

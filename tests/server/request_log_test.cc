@@ -109,7 +109,7 @@ TEST_CASE("The handler writes one line per request with the key the call named")
   SECTION("the request's KeyId, never another field") {
     http::HttpResponse res{http::status::ok, 11};
     FakeHandler inner(log, {{"KeyId", "alias/orders"}, {"CiphertextBlob", "c2VjcmV0"}}, res);
-    RequestLog::Handler handler(inner, log);
+    RequestLog::Handler handler(inner, &log);
     CHECK(handler.Handle(req, {"127.0.0.1", true}).result_int() == 200);
     std::string written = Drain(fds[0]);
     json j = json::parse(written);
@@ -124,7 +124,7 @@ TEST_CASE("The handler writes one line per request with the key the call named")
     core::KmsError error(core::ErrorCode::kDisabled, "arn is disabled.");
     http::HttpResponse res = http::ErrorResponse(req, error);
     FakeHandler inner(log, {{"CiphertextBlob", "c2VjcmV0"}}, res);
-    RequestLog::Handler handler(inner, log);
+    RequestLog::Handler handler(inner, &log);
     handler.Handle(req, {"127.0.0.1", true});
     json j = json::parse(Drain(fds[0]));
     CHECK(j["key"] == "arn:aws:kms:us-east-1:111122223333:key/answered");

@@ -331,5 +331,69 @@ class RequestLogTest(RotorTestCase):
         self.assertEqual(run_rotor([], env={"ROTOR_LOG_FORMAT": "yaml"}).stderr.decode(),
                          "rotor: ROTOR_LOG_FORMAT must be text or json\n")
 
+
+@unittest.skipUnless(binary_available(), f"rotor binary not found at {ROTOR_BIN}")
+class BrowserAndMetricsTest(RotorTestCase):
+    """GET / and /favicon.ico for browsers, admin JSON's last newline, GET /_rotor/metrics."""
+
+    def setUp(self):
+        self.srv = RotorServer(VIRTUAL, in_memory=True)
+        self.addCleanup(self.srv.cleanup)
+        self.srv.start()
+
+    def test_a_browser_is_pointed_to_the_dashboard(self):
+        status, headers, _ = self.srv.raw_request("GET", "/", headers={"Accept": "text/html"})
+        self.assertEqual((status, headers["location"]), (302, "/_rotor/ui"))
+        status, headers, body = self.srv.raw_request("GET", "/favicon.ico")
+        self.assertEqual((status, body), (204, b""))
+        # The KMS API is still POST /.
+        self.assertEqual(self.srv.client().list_keys()["Keys"], [])
+        # Admin JSON ends with a newline, answers and errors alike.
+        for path, want in (("/_rotor/clock", 200), ("/_rotor/nope", 404)):
+            status, _h, body = self.srv.raw_request("GET", path)
+            self.assertEqual(status, want)
+            self.assertTrue(body.endswith(b"}\n"), body)
+
+    def test_metrics_in_prometheus_text_format(self):
+        kms = self.srv.client()
+        key = kms.create_key()["KeyMetadata"]["KeyId"]
+        kms.enable_key_rotation(KeyId=key, RotationPeriodInDays=90)
+        doomed = kms.create_key()["KeyMetadata"]["KeyId"]
+        kms.schedule_key_deletion(KeyId=doomed, PendingWindowInDays=7)
+        kms.encrypt(KeyId=key, Plaintext=b"x")
+        kms.encrypt(KeyId=key, Plaintext=b"y")
+        self.assert_client_error(lambda: kms.describe_key(KeyId="alias/none"), "NotFoundException",
+                                 status=400)
+        self.assertEqual(self.rotor_clock("advance", "100d")[0], 0)  # one rotation, one deletion
+        status, headers, body = self.srv.raw_request("GET", "/_rotor/metrics")
+        self.assertEqual(status, 200)
+        self.assertEqual(headers["content-type"], "text/plain; version=0.0.4; charset=utf-8")
+        lines = body.decode().splitlines()
+        for line in (
+                'rotor_requests_total{operation="Encrypt",status="200",error=""} 2',
+                'rotor_requests_total{operation="CreateKey",status="200",error=""} 2',
+                'rotor_requests_total{operation="DescribeKey",status="400",error="NotFoundException"} 1',
+                'rotor_requests_total{operation="POST /_rotor/clock",status="200",error=""} 1',
+                'rotor_request_duration_seconds_count{operation="Encrypt"} 2',
+                'rotor_service_events_total{event="RotateKey",rotation_type="AUTOMATIC"} 1',
+                'rotor_service_events_total{event="DeleteKey",rotation_type=""} 1',
+                'rotor_keys{state="Enabled"} 1',
+                'rotor_audit_events_dropped_total 0',
+                "# TYPE rotor_request_duration_seconds histogram"):
+            self.assertIn(line, lines)
+        buckets = [l for l in lines if l.startswith('rotor_request_duration_seconds_bucket{operation="Encrypt"')]
+        self.assertEqual(buckets[-1], 'rotor_request_duration_seconds_bucket{operation="Encrypt",le="+Inf"} 2')
+        counts = [int(l.rsplit(" ", 1)[1]) for l in buckets]
+        self.assertEqual(counts, sorted(counts))  # cumulative
+        self.assertNotIn("PendingDeletion", body.decode())  # the deleted key is gone
+        # Like the other admin endpoints: not for a foreign origin.
+        status, _h, _b = self.srv.raw_request("GET", "/_rotor/metrics",
+                                              headers={"Origin": "http://evil.example"})
+        self.assertEqual(status, 403)
+
+    def rotor_clock(self, *args):
+        p = run_rotor(["clock", "--port", str(self.srv.port), *args])
+        return p.returncode, p.stdout.decode(), p.stderr.decode()
+
 if __name__ == "__main__":
     unittest.main()

@@ -6,24 +6,16 @@
 #include <catch2/catch.hpp>
 
 #include "service_fixture.h"
+#include "tests/thrown_error.h"
 
 using namespace rotor::core;
 using rotor::core::testing::ServiceFixture;
 
+using rotor::testing::ThrownError;
+
 namespace {
 
 using Op = GrantOperation;
-
-template <typename Fn>
-KmsError ErrorOf(Fn&& fn) {
-  try {
-    fn();
-  } catch (const KmsError& e) {
-    return e;
-  }
-  FAIL("no KmsError thrown");
-  return KmsError(ErrorCode::kKmsInternal, "");
-}
 
 const std::string kRole = "arn:aws:iam::111122223333:role/app";
 const std::string kOps = "arn:aws:iam::111122223333:role/ops";
@@ -62,7 +54,7 @@ TEST_CASE("Grant operations follow the key type table") {
 }
 
 TEST_CASE("CheckGrantOperations refuses what AWS refuses and drops duplicates") {
-  KmsError e = ErrorOf([] {
+  KmsError e = ThrownError([] {
     CheckGrantOperations(KeySpec::kSymmetricDefault, KeyUsage::kEncryptDecrypt,
                          {Op::kEncrypt, Op::kSign});
   });
@@ -70,7 +62,7 @@ TEST_CASE("CheckGrantOperations refuses what AWS refuses and drops duplicates") 
   CHECK(e.message() ==
         "Grant operations [Sign] are not valid for a KMS key with KeySpec SYMMETRIC_DEFAULT and "
         "KeyUsage ENCRYPT_DECRYPT.");
-  KmsError only = ErrorOf([] {
+  KmsError only = ThrownError([] {
     CheckGrantOperations(KeySpec::kSymmetricDefault, KeyUsage::kEncryptDecrypt,
                          {Op::kCreateGrant, Op::kCreateGrant});
   });
@@ -85,7 +77,7 @@ TEST_CASE("Encryption context constraints only on symmetric keys' context operat
   GrantConstraints subset{EncryptionContext{{"Dept", "IT"}}, std::nullopt};
   CHECK_NOTHROW(CheckGrantConstraints(KeySpec::kSymmetricDefault,
                                       {Op::kDecrypt, Op::kDescribeKey, Op::kRetireGrant}, subset));
-  KmsError asym = ErrorOf([&] {
+  KmsError asym = ThrownError([&] {
     CheckGrantConstraints(KeySpec::kRsa2048, {Op::kDecrypt, Op::kDescribeKey}, subset);
   });
   CHECK(asym.name() == "ValidationException");
@@ -100,11 +92,11 @@ TEST_CASE("Encryption context constraints only on symmetric keys' context operat
   // At most 8 pairs, values up to 384 characters.
   EncryptionContext nine;
   for (int i = 0; i < 9; ++i) nine["k" + std::to_string(i)] = "v";
-  CHECK(ErrorOf([&] {
+  CHECK(ThrownError([&] {
           CheckGrantConstraints(KeySpec::kSymmetricDefault, {Op::kDecrypt},
                                 GrantConstraints{std::nullopt, nine});
         }).name() == "ValidationException");
-  CHECK(ErrorOf([&] {
+  CHECK(ThrownError([&] {
           CheckGrantConstraints(
               KeySpec::kSymmetricDefault, {Op::kDecrypt},
               GrantConstraints{EncryptionContext{{"k", std::string(385, 'v')}}, std::nullopt});
@@ -126,7 +118,7 @@ TEST_CASE("Principals: accounts, IAM and STS ARNs, service principals") {
                           "arn:aws:iam:us-east-1:111122223333:role/app",
                           "arn:aws:iam::1111:role/app", "arn:aws:iam::111122223333:", "*"}) {
     CAPTURE(bad);
-    KmsError e = ErrorOf([&] { CheckPrincipal(bad); });
+    KmsError e = ThrownError([&] { CheckPrincipal(bad); });
     CHECK(e.name() == "InvalidArnException");
     CHECK(e.message() == std::string("ARN does not refer to a valid principal: ") + bad);
   }
@@ -152,7 +144,7 @@ TEST_CASE("Grant tokens name their grant and key; anything else is malformed") {
     CHECK_FALSE(ParseGrantToken(bad));
   }
   CHECK_NOTHROW(CheckGrantTokens({token, token}));
-  KmsError e = ErrorOf([&] { CheckGrantTokens({token, "t"}); });
+  KmsError e = ThrownError([&] { CheckGrantTokens({token, "t"}); });
   CHECK(e.name() == "InvalidGrantTokenException");
 }
 
@@ -233,20 +225,20 @@ TEST_CASE("CreateGrant, ListGrants, RetireGrant and RevokeGrant on the service")
   f.service.RetireGrant(f.CtxFor("RetireGrant"), retire);
   CHECK(f.service.GrantsOfKey(key.scope, key.id)->size() == 1);
   CHECK_FALSE(f.service.GrantOfToken(first.grant_token));
-  KmsError gone = ErrorOf([&] { f.service.RetireGrant(f.CtxFor("RetireGrant"), retire); });
+  KmsError gone = ThrownError([&] { f.service.RetireGrant(f.CtxFor("RetireGrant"), retire); });
   CHECK(gone.name() == "NotFoundException");
   CHECK(gone.message() == "Grant ID " + first.grant_id + " not found");
 
   // Revoke: a malformed id, an unknown one, then the grant.
   KmsError malformed =
-      ErrorOf([&] { f.service.RevokeGrant(f.CtxFor("RevokeGrant"), key.id, "abc", false); });
+      ThrownError([&] { f.service.RevokeGrant(f.CtxFor("RevokeGrant"), key.id, "abc", false); });
   CHECK(malformed.name() == "InvalidGrantIdException");
-  KmsError dry = ErrorOf(
+  KmsError dry = ThrownError(
       [&] { f.service.RevokeGrant(f.CtxFor("RevokeGrant"), key.id, second.grant_id, true); });
   CHECK(dry.name() == "DryRunOperationException");
   f.service.RevokeGrant(f.CtxFor("RevokeGrant"), key.id, second.grant_id, false);
   CHECK(f.service.GrantsOfKey(key.scope, key.id)->empty());
-  CHECK(ErrorOf([&] {
+  CHECK(ThrownError([&] {
           f.service.RevokeGrant(f.CtxFor("RevokeGrant"), key.id, second.grant_id, false);
         }).name() == "NotFoundException");
 }
@@ -262,14 +254,14 @@ TEST_CASE("CreateGrant: key state, principals, the quota and DryRun") {
   req.operations = {Op::kDecrypt};
 
   req.dry_run = true;
-  CHECK(ErrorOf([&] { f.service.CreateGrant(f.CtxFor("CreateGrant"), req); }).name() ==
+  CHECK(ThrownError([&] { f.service.CreateGrant(f.CtxFor("CreateGrant"), req); }).name() ==
         "DryRunOperationException");
   CHECK(f.service.GrantsOfKey(key.scope, key.id)->empty());
   req.dry_run = false;
 
   f.service.CreateGrant(f.CtxFor("CreateGrant"), req);
   f.service.CreateGrant(f.CtxFor("CreateGrant"), req);
-  KmsError limit = ErrorOf([&] { f.service.CreateGrant(f.CtxFor("CreateGrant"), req); });
+  KmsError limit = ThrownError([&] { f.service.CreateGrant(f.CtxFor("CreateGrant"), req); });
   CHECK(limit.name() == "LimitExceededException");
   CHECK(limit.message() ==
         "The grants limit has been reached for the given keyId. No more grants can be created "
@@ -279,7 +271,7 @@ TEST_CASE("CreateGrant: key state, principals, the quota and DryRun") {
   Key other = f.NewKey();
   req.key_id = other.id;
   req.grantee_principal = "nobody";
-  KmsError principal = ErrorOf([&] { f.service.CreateGrant(f.CtxFor("CreateGrant"), req); });
+  KmsError principal = ThrownError([&] { f.service.CreateGrant(f.CtxFor("CreateGrant"), req); });
   CHECK(principal.name() == "InvalidArnException");
 
   // Disabled keys take grants; keys pending deletion do not.
@@ -287,13 +279,13 @@ TEST_CASE("CreateGrant: key state, principals, the quota and DryRun") {
   f.service.DisableKey(f.Ctx(), other.id);
   CHECK_NOTHROW(f.service.CreateGrant(f.CtxFor("CreateGrant"), req));
   f.service.ScheduleKeyDeletion(f.Ctx(), other.id, 7);
-  KmsError pending = ErrorOf([&] { f.service.CreateGrant(f.CtxFor("CreateGrant"), req); });
+  KmsError pending = ThrownError([&] { f.service.CreateGrant(f.CtxFor("CreateGrant"), req); });
   CHECK(pending.name() == "KMSInvalidStateException");
   CHECK(pending.message() == other.Arn() + " is pending deletion.");
   // An alias does not name a key for CreateGrant.
   f.service.CreateAlias(f.Ctx(), "alias/k", key.id);
   req.key_id = "alias/k";
-  CHECK(ErrorOf([&] { f.service.CreateGrant(f.CtxFor("CreateGrant"), req); }).name() ==
+  CHECK(ThrownError([&] { f.service.CreateGrant(f.CtxFor("CreateGrant"), req); }).name() ==
         "NotFoundException");
 }
 

@@ -10,9 +10,12 @@
 #include "core/key_policy_decision.h"
 #include "core/key_policy_document.h"
 #include "service_fixture.h"
+#include "tests/thrown_error.h"
 
 using namespace rotor::core;
 using rotor::core::testing::ServiceFixture;
+
+using rotor::testing::ThrownError;
 
 namespace {
 
@@ -22,17 +25,6 @@ const std::string kKeyArn =
     "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 const std::string kApp = "arn:aws:iam::111122223333:role/app";
 const std::string kRoot = "arn:aws:iam::111122223333:root";
-
-template <typename Fn>
-KmsError ErrorOf(Fn&& fn) {
-  try {
-    fn();
-  } catch (const KmsError& e) {
-    return e;
-  }
-  FAIL("no KmsError thrown");
-  return KmsError(ErrorCode::kKmsInternal, "");
-}
 
 enum class Who { kAccountRoot, kAppRole, kAppSession, kBob, kExternal, kExternalRoot, kS3 };
 
@@ -1079,12 +1071,12 @@ TEST_CASE("Malformed policy documents are refused with their reason") {
   };
   for (const Bad& b : bad) {
     CAPTURE(b.doc);
-    KmsError e = ErrorOf([&] { CompilePolicy(b.doc, PolicyKind::kKeyPolicy); });
+    KmsError e = ThrownError([&] { CompilePolicy(b.doc, PolicyKind::kKeyPolicy); });
     CHECK(e.name() == "MalformedPolicyDocumentException");
     CHECK(e.message() == b.message);
   }
   // Identity policies have no Principal.
-  CHECK(ErrorOf([&] {
+  CHECK(ThrownError([&] {
           CompilePolicy(stmt(R"("Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*")"),
                         PolicyKind::kIdentityPolicy);
         }).message() == "Policy document should not specify a principal.");
@@ -1127,7 +1119,7 @@ TEST_CASE("The lockout safety check refuses a policy the caller could not change
           kDefault.substr(0, kDefault.size() - 1) +
               R"(,{"Effect":"Deny","Principal":"*","Action":"kms:Put*","Resource":"*"}])"}) {
     CAPTURE(statements);
-    KmsError e = ErrorOf([&] { check(statements); });
+    KmsError e = ThrownError([&] { check(statements); });
     CHECK(e.name() == "MalformedPolicyDocumentException");
     CHECK(e.message() == lockout);
   }
@@ -1137,14 +1129,15 @@ TEST_CASE("CreateKey and PutKeyPolicy validate the policy and apply the lockout 
   ServiceFixture f;
   Key k = f.NewKey();
   const std::string empty = R"({"Version":"2012-10-17","Statement":[]})";
-  CHECK(ErrorOf([&] { f.service.PutKeyPolicy(f.Ctx(), k.id, std::nullopt, empty); }).message() ==
-        "The new key policy will not allow you to update the key policy in the future.");
+  CHECK(
+      ThrownError([&] { f.service.PutKeyPolicy(f.Ctx(), k.id, std::nullopt, empty); }).message() ==
+      "The new key policy will not allow you to update the key policy in the future.");
   f.service.PutKeyPolicy(f.Ctx(), k.id, std::nullopt, empty, /*bypass_lockout_check=*/true);
   CHECK(f.service.GetKeyPolicy(f.Ctx(), k.id, std::nullopt) ==
         "{\n  \"Version\" : \"2012-10-17\",\n  \"Statement\" : [ ]\n}");
   CreateKeyRequest req;
   req.policy = Policy(kAppDecrypt);
-  CHECK(ErrorOf([&] { f.service.CreateKey(f.Ctx(), req); }).message() ==
+  CHECK(ThrownError([&] { f.service.CreateKey(f.Ctx(), req); }).message() ==
         "The new key policy will not allow you to update the key policy in the future.");
   req.bypass_policy_lockout_safety_check = true;
   Key made = f.service.CreateKey(f.Ctx(), req);
@@ -1152,6 +1145,6 @@ TEST_CASE("CreateKey and PutKeyPolicy validate the policy and apply the lockout 
         StoredKeyPolicy(Policy(kAppDecrypt)));
   req.policy = Policy(
       R"([{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::1:root"},"Action":"kms:*","Resource":"*"}])");
-  CHECK(ErrorOf([&] { f.service.CreateKey(f.Ctx(), req); }).message() ==
+  CHECK(ThrownError([&] { f.service.CreateKey(f.Ctx(), req); }).message() ==
         "Policy contains a statement with one or more invalid principals.");
 }

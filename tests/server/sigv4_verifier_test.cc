@@ -7,11 +7,13 @@
 #include "server/http/error_response.h"
 #include "server/wire/sigv4.h"
 #include "tests/server/sigv4_test_vectors.h"
+#include "tests/thrown_error.h"
 
 using namespace rotor;
 using server::http::HttpRequest;
 using server::wire::AccessKey;
 using server::wire::SigV4Verifier;
+using testing::ThrownError;
 
 namespace {
 
@@ -107,17 +109,6 @@ SigV4Verifier OurVerifier() {
 
 const core::Timestamp kNow = At("2026-12-01T06:30:00Z");
 
-// The KmsError `f` throws (fails the test when it throws none).
-core::KmsError ErrorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const core::KmsError& e) {
-    return e;
-  }
-  FAIL("no KmsError");
-  return core::KmsError(core::ErrorCode::kKmsInternal, "");
-}
-
 }  // namespace
 
 TEST_CASE("AWS's SigV4 test vectors: canonical request, string to sign, signature verified") {
@@ -211,7 +202,7 @@ TEST_CASE("A wrong secret, a changed body or header: InvalidSignatureException")
   wrong.secret = "not-the-secret";
   HttpRequest req = KmsRequest();
   wrong.Sign(req);
-  core::KmsError e = ErrorOf([&] { verifier.Verify(req, kNow); });
+  core::KmsError e = ThrownError([&] { verifier.Verify(req, kNow); });
   CHECK(e.name() == "InvalidSignatureException");
   CHECK(e.message() == kMismatch);
   CHECK(core::HttpStatus(e.code()) == 400);
@@ -219,17 +210,17 @@ TEST_CASE("A wrong secret, a changed body or header: InvalidSignatureException")
   HttpRequest body = KmsRequest();
   Signer{}.Sign(body);
   body.body() = R"({"KeyId":"alias/b"})";
-  CHECK(ErrorOf([&] { verifier.Verify(body, kNow); }).message() == kMismatch);
+  CHECK(ThrownError([&] { verifier.Verify(body, kNow); }).message() == kMismatch);
 
   HttpRequest host = KmsRequest();
   Signer{}.Sign(host);
   host.set(server::http::field::host, "localhost:4599");
-  CHECK(ErrorOf([&] { verifier.Verify(host, kNow); }).message() == kMismatch);
+  CHECK(ThrownError([&] { verifier.Verify(host, kNow); }).message() == kMismatch);
 
   HttpRequest stated = KmsRequest();
   Signer{}.Sign(stated);
   stated.set("X-Amz-Content-Sha256", server::wire::Sha256Hex("other"));
-  CHECK(ErrorOf([&] { verifier.Verify(stated, kNow); }).message() == kMismatch);
+  CHECK(ThrownError([&] { verifier.Verify(stated, kNow); }).message() == kMismatch);
 }
 
 TEST_CASE("An unknown access key: UnrecognizedClientException") {
@@ -238,7 +229,7 @@ TEST_CASE("An unknown access key: UnrecognizedClientException") {
   unknown.access_key = "AKIDNOBODY";
   HttpRequest req = KmsRequest();
   unknown.Sign(req);
-  core::KmsError e = ErrorOf([&] { verifier.Verify(req, kNow); });
+  core::KmsError e = ThrownError([&] { verifier.Verify(req, kNow); });
   CHECK(e.name() == "UnrecognizedClientException");
   CHECK(e.message() == "The security token included in the request is invalid.");
   CHECK(core::HttpStatus(e.code()) == 400);
@@ -247,7 +238,7 @@ TEST_CASE("An unknown access key: UnrecognizedClientException") {
 TEST_CASE("An unsigned request: MissingAuthenticationTokenException, 403") {
   SigV4Verifier verifier = OurVerifier();
   HttpRequest req = KmsRequest();
-  core::KmsError e = ErrorOf([&] { verifier.Verify(req, kNow); });
+  core::KmsError e = ThrownError([&] { verifier.Verify(req, kNow); });
   CHECK(e.name() == "MissingAuthenticationTokenException");
   CHECK(e.message() == "Missing Authentication Token");
   CHECK(core::HttpStatus(e.code()) == 403);
@@ -260,7 +251,7 @@ TEST_CASE("A malformed Authorization header: IncompleteSignatureException naming
   const std::string auth =
       "AWS4-HMAC-SHA256 Credential=AKIDROTORTEST/20261201/us-east-1/kms/aws4_request";
   req.set(server::http::field::authorization, auth);
-  core::KmsError e = ErrorOf([&] { verifier.Verify(req, kNow); });
+  core::KmsError e = ThrownError([&] { verifier.Verify(req, kNow); });
   CHECK(e.name() == "IncompleteSignatureException");
   CHECK(e.message() ==
         "Authorization header requires 'Signature' parameter. Authorization header requires "
@@ -269,7 +260,7 @@ TEST_CASE("A malformed Authorization header: IncompleteSignatureException naming
 
   HttpRequest undated = KmsRequest();
   undated.set(server::http::field::authorization, "AWS4-HMAC-SHA256 Signature=abc");
-  CHECK(ErrorOf([&] { verifier.Verify(undated, kNow); }).message() ==
+  CHECK(ThrownError([&] { verifier.Verify(undated, kNow); }).message() ==
         "Authorization header requires 'Credential' parameter. Authorization header requires "
         "'SignedHeaders' parameter. Authorization header requires existence of either a "
         "'X-Amz-Date' or a 'Date' header. Authorization=AWS4-HMAC-SHA256 Signature=abc");
@@ -277,12 +268,13 @@ TEST_CASE("A malformed Authorization header: IncompleteSignatureException naming
   HttpRequest scheme = KmsRequest();
   scheme.set("X-Amz-Date", "20261201T063000Z");
   scheme.set(server::http::field::authorization, "Bearer abc");
-  CHECK(ErrorOf([&] { verifier.Verify(scheme, kNow); }).name() == "IncompleteSignatureException");
+  CHECK(ThrownError([&] { verifier.Verify(scheme, kNow); }).name() ==
+        "IncompleteSignatureException");
 
   HttpRequest bad_date = KmsRequest();
   Signer{}.Sign(bad_date);
   bad_date.set("X-Amz-Date", "2026-12-01T06:30:00Z");
-  CHECK(ErrorOf([&] { verifier.Verify(bad_date, kNow); }).message() ==
+  CHECK(ThrownError([&] { verifier.Verify(bad_date, kNow); }).message() ==
         "Date must be in ISO-8601 'basic format'. Got '2026-12-01T06:30:00Z'. See "
         "http://en.wikipedia.org/wiki/ISO_8601");
 }
@@ -293,12 +285,12 @@ TEST_CASE("The request time may be up to 5 minutes from the wall clock, not more
   Signer{}.Sign(req);  // 06:30:00
   CHECK(verifier.Verify(req, At("2026-12-01T06:35:00Z")).principal);
   CHECK(verifier.Verify(req, At("2026-12-01T06:25:00Z")).principal);
-  core::KmsError late = ErrorOf([&] { verifier.Verify(req, At("2026-12-01T06:35:01Z")); });
+  core::KmsError late = ThrownError([&] { verifier.Verify(req, At("2026-12-01T06:35:01Z")); });
   CHECK(late.name() == "InvalidSignatureException");
   CHECK(late.message() ==
         "Signature expired: 20261201T063000Z is now earlier than 20261201T063001Z "
         "(20261201T063501Z - 5 min.)");
-  core::KmsError early = ErrorOf([&] { verifier.Verify(req, At("2026-12-01T06:24:59Z")); });
+  core::KmsError early = ThrownError([&] { verifier.Verify(req, At("2026-12-01T06:24:59Z")); });
   CHECK(early.name() == "InvalidSignatureException");
   CHECK(early.message() ==
         "Signature not yet current: 20261201T063000Z is still later than 20261201T062959Z "
@@ -311,7 +303,7 @@ TEST_CASE("The credential's date must be the request's") {
   s.credential_date = "20261130";
   HttpRequest req = KmsRequest();
   s.Sign(req);
-  core::KmsError e = ErrorOf([&] { verifier.Verify(req, kNow); });
+  core::KmsError e = ThrownError([&] { verifier.Verify(req, kNow); });
   CHECK(e.name() == "InvalidSignatureException");
   CHECK(e.message() ==
         "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from "
@@ -333,7 +325,8 @@ TEST_CASE("Repeated headers are signed as one comma-joined value, in order") {
   reordered.set("X-Amz-Date", "20261201T063000Z");
   reordered.set(server::http::field::authorization,
                 std::string(server::http::HeaderValue(req, "Authorization")));
-  CHECK(ErrorOf([&] { verifier.Verify(reordered, kNow); }).name() == "InvalidSignatureException");
+  CHECK(ThrownError([&] { verifier.Verify(reordered, kNow); }).name() ==
+        "InvalidSignatureException");
 }
 
 TEST_CASE("Signed headers must include host and exist in the request") {
@@ -342,7 +335,7 @@ TEST_CASE("Signed headers must include host and exist in the request") {
   no_host.signed_headers = "x-amz-date";
   HttpRequest req = KmsRequest();
   no_host.Sign(req);
-  core::KmsError e = ErrorOf([&] { verifier.Verify(req, kNow); });
+  core::KmsError e = ThrownError([&] { verifier.Verify(req, kNow); });
   CHECK(e.name() == "IncompleteSignatureException");
   CHECK(e.message() == "'Host' must be a 'SignedHeader' in the AWS Authorization.");
 
@@ -352,7 +345,7 @@ TEST_CASE("Signed headers must include host and exist in the request") {
   missing.set("X-Missing", "v");
   absent.Sign(missing);
   missing.erase("X-Missing");
-  CHECK(ErrorOf([&] { verifier.Verify(missing, kNow); }).message() ==
+  CHECK(ThrownError([&] { verifier.Verify(missing, kNow); }).message() ==
         "'x-missing' is named as a SignedHeader, but it does not exist in the HTTP request.");
 }
 
@@ -385,19 +378,19 @@ TEST_CASE("A session's key needs its session token, and only it") {
   HttpRequest wrong = KmsRequest();
   wrong.set("X-Amz-Security-Token", "token-2");
   s.Sign(wrong);
-  CHECK(ErrorOf([&] { verifier.Verify(wrong, kNow); }).name() == "UnrecognizedClientException");
+  CHECK(ThrownError([&] { verifier.Verify(wrong, kNow); }).name() == "UnrecognizedClientException");
 
   Signer no_token = s;
   no_token.signed_headers = "host;x-amz-date";
   HttpRequest none = KmsRequest();
   no_token.Sign(none);
-  CHECK(ErrorOf([&] { verifier.Verify(none, kNow); }).name() == "UnrecognizedClientException");
+  CHECK(ThrownError([&] { verifier.Verify(none, kNow); }).name() == "UnrecognizedClientException");
 
   // A long-term key with a token it does not have.
   HttpRequest extra = KmsRequest();
   extra.set("X-Amz-Security-Token", "token-1");
   Signer{}.Sign(extra);
-  CHECK(ErrorOf([&] { verifier.Verify(extra, kNow); }).name() == "UnrecognizedClientException");
+  CHECK(ThrownError([&] { verifier.Verify(extra, kNow); }).name() == "UnrecognizedClientException");
 }
 
 TEST_CASE("A presigned request past X-Amz-Expires is refused") {
@@ -409,7 +402,7 @@ TEST_CASE("A presigned request past X-Amz-Expires is refused") {
                      "arn:aws:iam::123456789012:user/example", std::string(v.session_token)));
   SigV4Verifier verifier(std::move(keys));
   CHECK(verifier.Verify(req, At("2015-08-30T13:36:00Z")).principal);  // 3600 s later
-  core::KmsError e = ErrorOf([&] { verifier.Verify(req, At("2015-08-30T13:36:01Z")); });
+  core::KmsError e = ThrownError([&] { verifier.Verify(req, At("2015-08-30T13:36:01Z")); });
   CHECK(e.name() == "InvalidSignatureException");
   CHECK(e.message().starts_with("Signature expired: "));
 }

@@ -124,6 +124,19 @@ class Reader {
     return {ref.account, ref.region};
   }
 
+  // The bare key id of `field` (a key id or a key ARN, never an alias); a
+  // key ARN also places the entry in the ARN's account and Region.
+  static std::string KeyIdOf(const json& obj, const char* field, const std::string& entry,
+                             Placement& place) {
+    std::string text = Need(obj, field, entry);
+    core::KeyReference ref = core::ParseKeyReference(text);
+    Require(!ref.IsAlias(), entry,
+            std::string(field) + " must be a key id or a key ARN, not an alias");
+    if (ref.kind != core::KeyReference::Kind::kKeyArn) return text;
+    place.Add(ArnScope(ref, entry, field), std::string(field) + " " + text);
+    return ref.id;
+  }
+
   // An Aliases entry. The alias goes where its Account/Region fields say,
   // else where the AliasName or TargetKeyId ARN says, else where this
   // document puts the key it targets, else the document's default.
@@ -136,13 +149,7 @@ class Reader {
       place.Add(ArnScope(name_ref, entry, "AliasName"), "AliasName " + name);
       name = name_ref.id;
     }
-    std::string target = Need(a, "TargetKeyId", entry);
-    core::KeyReference target_ref = core::ParseKeyReference(target);
-    Require(!target_ref.IsAlias(), entry, "TargetKeyId must be a key id or a key ARN");
-    if (target_ref.kind == core::KeyReference::Kind::kKeyArn) {
-      place.Add(ArnScope(target_ref, entry, "TargetKeyId"), "TargetKeyId " + target);
-      target = target_ref.id;
-    }
+    std::string target = KeyIdOf(a, "TargetKeyId", entry, place);
     if (place.source.empty()) {
       // A bare id: the Region of the document's key of that id, when only one has it.
       const core::SeedKey* found = nullptr;
@@ -269,14 +276,7 @@ class Reader {
     k.entry = entry;
     // A key ARN as KeyId places the key in the ARN's account and Region.
     Placement place = Place(m, entry, scope);
-    std::string key_id = Need(m, "KeyId", entry);
-    core::KeyReference ref = core::ParseKeyReference(key_id);
-    Require(!ref.IsAlias(), entry, "KeyId must be a key id or a key ARN, not an alias");
-    if (ref.kind == core::KeyReference::Kind::kKeyArn) {
-      place.Add(ArnScope(ref, entry, "KeyId"), "KeyId " + key_id);
-      key_id = ref.id;
-    }
-    k.key_id = key_id;
+    k.key_id = KeyIdOf(m, "KeyId", entry, place);
     k.scope = place.scope;
     k.description = Str(m, "Description", entry).value_or("");
     k.origin = Enum<core::Origin>(m, "Origin", entry).value_or(core::Origin::kAwsKms);

@@ -28,6 +28,9 @@ struct AccessRequest {
   // The condition keys read from the request body and the request itself
   // (kms:EncryptionAlgorithm, kms:GrantOperations, aws:CurrentTime, ...).
   std::span<const ConditionEntry> conditions;
+  // The tags the request sets (Tags of CreateKey, TagResource, ReplicateKey):
+  // aws:RequestTag/<k>.
+  std::span<const TagRef> request_tags;
   // The request's GrantTokens: grants they name are usable at once.
   std::span<const std::string_view> grant_tokens;
 };

@@ -81,13 +81,17 @@ struct CompiledValue {
   std::optional<Ipv4Net> net;      // IpAddress
 };
 
+enum class MapSource : uint8_t { kNone, kEncryptionContext, kResourceTag, kRequestTag };
+
 struct CompiledCondition {
   OperatorInfo op;
   SetQualifier qualifier = SetQualifier::kNone;
   bool if_exists = false;
-  std::string key;          // as written
-  std::string context_key;  // for kms:EncryptionContext:<k>: "<k>"; else empty
-  bool is_context_key = false;
+  std::string key;  // as written
+  // kms:EncryptionContext:<k>, aws:ResourceTag/<k> and aws:RequestTag/<k> read
+  // the value of <k> (`map_key`) from the request's context or tags.
+  MapSource map_source = MapSource::kNone;
+  std::string map_key;
   std::vector<CompiledValue> values;
 };
 
@@ -115,6 +119,7 @@ class CompiledPolicy {
  public:
   PolicyKind kind = PolicyKind::kKeyPolicy;
   std::vector<CompiledStatement> statements;
+  bool reads_resource_aliases = false;  // a condition names kms:ResourceAliases
 };
 
 namespace {
@@ -377,10 +382,15 @@ std::vector<CompiledCondition> CompileConditions(const json& v) {
       c.qualifier = qualifier;
       c.if_exists = if_exists;
       c.key = key;
-      constexpr std::string_view kContext = "kms:EncryptionContext:";
-      if (StartsWithIgnoreCase(key, kContext) && key.size() > kContext.size()) {
-        c.is_context_key = true;
-        c.context_key = key.substr(kContext.size());
+      static constexpr std::pair<std::string_view, MapSource> kMapKeys[] = {
+          {"kms:EncryptionContext:", MapSource::kEncryptionContext},
+          {"aws:ResourceTag/", MapSource::kResourceTag},
+          {"aws:RequestTag/", MapSource::kRequestTag}};
+      for (const auto& [prefix, source] : kMapKeys) {
+        if (StartsWithIgnoreCase(key, prefix) && key.size() > prefix.size()) {
+          c.map_source = source;
+          c.map_key = key.substr(prefix.size());
+        }
       }
       if (key.empty() || key.find(':') == std::string::npos) {
         Malformed("Policy contains a condition with an invalid condition key: " + key);
@@ -470,26 +480,22 @@ CompiledStatement CompileStatement(const json& s, PolicyKind kind) {
 
 // ---- Evaluation ---------------------------------------------------------------
 
-bool ActionMatches(const CompiledStatement& st, std::string_view action) {
-  bool any = false;
-  for (const std::string& a : st.actions) {
-    if (GlobMatch(a, action, /*ignore_case=*/true)) {
-      any = true;
-      break;
-    }
+// Whether any of `patterns` (IAM wildcards * and ?) matches `value`.
+bool AnyGlobMatches(const std::vector<std::string>& patterns, std::string_view value,
+                    bool ignore_case) {
+  for (const std::string& p : patterns) {
+    if (GlobMatch(p, value, ignore_case)) return true;
   }
-  return any != st.not_action;
+  return false;
+}
+
+// Action names are case-insensitive in IAM; resource ARNs are not.
+bool ActionMatches(const CompiledStatement& st, std::string_view action) {
+  return AnyGlobMatches(st.actions, action, /*ignore_case=*/true) != st.not_action;
 }
 
 bool ResourceMatches(const CompiledStatement& st, std::string_view resource) {
-  bool any = false;
-  for (const std::string& r : st.resources) {
-    if (GlobMatch(r, resource, /*ignore_case=*/false)) {
-      any = true;
-      break;
-    }
-  }
-  return any != st.not_resource;
+  return AnyGlobMatches(st.resources, resource, /*ignore_case=*/false) != st.not_resource;
 }
 
 PrincipalMatch MatchPrincipal(const CompiledPrincipal& p, const PolicyRequest& r) {
@@ -593,15 +599,28 @@ bool AnyPolicyValue(const CompiledCondition& c, std::string_view rv) {
 // f returns true to stop. Returns false when the request does not carry the key.
 template <typename F>
 bool ForEachRequestValue(const CompiledCondition& c, const PolicyRequest& r, F&& f) {
-  if (c.is_context_key) {
-    if (r.encryption_context == nullptr) return false;
-    for (const auto& [k, v] : *r.encryption_context) {
-      if (EqualsIgnoreCase(k, c.context_key)) {
-        f(std::string_view(v));
-        return true;
+  switch (c.map_source) {
+    case MapSource::kNone:
+      break;
+    case MapSource::kEncryptionContext:
+      if (r.encryption_context == nullptr) return false;
+      for (const auto& [k, v] : *r.encryption_context) {
+        if (EqualsIgnoreCase(k, c.map_key)) {
+          f(std::string_view(v));
+          return true;
+        }
       }
-    }
-    return false;
+      return false;
+    case MapSource::kResourceTag:
+    case MapSource::kRequestTag:
+      for (const TagRef& t :
+           c.map_source == MapSource::kResourceTag ? r.resource_tags : r.request_tags) {
+        if (EqualsIgnoreCase(t.key, c.map_key)) {
+          f(t.value);
+          return true;
+        }
+      }
+      return false;
   }
   for (const ConditionEntry& e : r.conditions) {
     if (EqualsIgnoreCase(e.key, c.key)) {
@@ -711,8 +730,15 @@ std::shared_ptr<const CompiledPolicy> CompileParsedPolicy(const json& doc, Polic
     }
   }
   if (!has_statement) Malformed("The new key policy has no Statement element.");
+  for (const CompiledStatement& st : policy->statements) {
+    for (const CompiledCondition& c : st.conditions) {
+      if (EqualsIgnoreCase(c.key, "kms:ResourceAliases")) policy->reads_resource_aliases = true;
+    }
+  }
   return policy;
 }
+
+bool ReadsResourceAliases(const CompiledPolicy& policy) { return policy.reads_resource_aliases; }
 
 PolicyVerdict EvaluatePolicy(const CompiledPolicy& policy, const PolicyRequest& request) {
   PolicyVerdict verdict;

@@ -37,6 +37,13 @@
 
 namespace rotor::core {
 
+// One tag of a key (aws:ResourceTag/<k>) or of a request's Tags
+// (aws:RequestTag/<k>), as views.
+struct TagRef {
+  std::string_view key;
+  std::string_view value;
+};
+
 // One condition key of a request and its values (one value for a
 // single-valued key, several for kms:EncryptionContextKeys, aws:TagKeys...).
 // `key` is compared without regard to case. Views only: they must outlive the
@@ -58,6 +65,11 @@ struct PolicyRequest {
   // which is read from `encryption_context` (nullptr: none in the request).
   std::span<const ConditionEntry> conditions;
   const EncryptionContext* encryption_context = nullptr;
+  // aws:ResourceTag/<k>: the key's tags; aws:RequestTag/<k>: the tags the
+  // request sets (CreateKey, TagResource, ReplicateKey). The tag key part of
+  // the condition key compares without regard to case, as IAM's does.
+  std::span<const TagRef> resource_tags;
+  std::span<const TagRef> request_tags;
 };
 
 // How a statement's Principal matched the request (key policies).
@@ -101,6 +113,10 @@ std::shared_ptr<const CompiledPolicy> CompileParsedPolicy(const nlohmann::ordere
 // not matter: an explicit Deny is reported whatever else matched).
 // Allocates nothing.
 PolicyVerdict EvaluatePolicy(const CompiledPolicy& policy, const PolicyRequest& request);
+
+// Whether a condition of `policy` reads kms:ResourceAliases (the aliases of the
+// key), so that the caller looks them up only for the policies that need them.
+bool ReadsResourceAliases(const CompiledPolicy& policy);
 
 // Number of statements (tests, the dashboard).
 size_t StatementCount(const CompiledPolicy& policy);

@@ -27,6 +27,10 @@
 
 namespace rotor::core {
 
+// AWS's quota of aliases per KMS key (AWS KMS Developer Guide, "Resource
+// quotas"): CreateAlias and UpdateAlias refuse more with LimitExceededException.
+constexpr size_t kMaxAliasesPerKey = 50;
+
 struct Alias {
   Scope scope;
   std::string name;  // "alias/..."

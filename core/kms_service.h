@@ -280,6 +280,12 @@ class KmsService {
   // (none given: allowed, full IAM permissions in the caller's account), on
   // resource "*".
   void AuthorizeWithoutKey(const RequestContext& ctx);
+  // CreateAlias, UpdateAlias and DeleteAlias on the alias itself: the
+  // identity policy alone decides, on the alias ARN
+  // (arn:aws:kms:<region>:<account>:alias/<name>); the key policies of the
+  // keys the alias names are checked by Authorize (AWS KMS Developer Guide,
+  // "Controlling access to aliases").
+  void AuthorizeAlias(const RequestContext& ctx, const std::string& alias_name);
   // The AWS managed key behind a predefined alias (aws_managed_keys.h): the
   // key the alias names when it has one, else a new one (32 fresh random bytes
   // of key material, rotation every 365 days) with the alias pointing at it.

@@ -12,13 +12,16 @@
 // "Policy evaluation logic", "Access denied error messages".
 #include <array>
 #include <cstdio>
+#include <vector>
 
 #include "core/access_request.h"
 #include "core/grant.h"
+#include "core/ids.h"
 #include "core/key_policy.h"
 #include "core/key_policy_decision.h"
 #include "core/kms_error.h"
 #include "core/kms_service.h"
+#include "core/tag_rules.h"
 
 namespace rotor::core {
 
@@ -36,9 +39,9 @@ std::string_view KeyArnInto(std::array<char, 256>& buf, const Key& key) {
   return {buf.data(), static_cast<size_t>(n)};
 }
 
-PolicyRequest RequestFor(const AccessCaller& caller, std::string_view action,
-                         std::string_view resource, const ConditionKeys& keys,
-                         const EncryptionContext* context) {
+PolicyRequest RequestFor(const AccessCaller& caller, const AccessRequest& access,
+                         std::string_view action, std::string_view resource,
+                         const ConditionKeys& keys, const EncryptionContext* context) {
   PolicyRequest r;
   r.action = action;
   r.resource = resource;
@@ -47,7 +50,38 @@ PolicyRequest RequestFor(const AccessCaller& caller, std::string_view action,
   r.principal_account = caller.account;
   r.conditions = keys.entries();
   r.encryption_context = context;
+  r.request_tags = access.request_tags;
   return r;
+}
+
+// The key's tags as views for aws:ResourceTag/<k> (AWS allows 50 per key).
+std::span<const TagRef> TagsInto(std::array<TagRef, kMaxTagsPerKey>& buf, const Key& key) {
+  size_t n = 0;
+  for (const Tag& t : key.tags) {
+    if (n == buf.size()) break;
+    buf[n++] = {t.key, t.value};
+  }
+  return {buf.data(), n};
+}
+
+// The identity policy's verdict on `action` over `resource` (a key ARN, an
+// alias ARN, or "*"): throws AccessDeniedException unless an Allow matches and
+// no Deny does. A caller without an identity policy has full IAM permissions
+// in its own account.
+void RequireIdentityAllows(const AccessCaller& caller, const AccessRequest& access,
+                           std::string_view action, std::string_view resource) {
+  if (caller.identity_policy == nullptr) return;
+  ConditionKeys keys;
+  keys.AddCaller(caller);
+  for (const ConditionEntry& e : access.conditions) keys.AddMany(e.key, e.values);
+  PolicyVerdict v = EvaluatePolicy(*caller.identity_policy,
+                                   RequestFor(caller, access, action, resource, keys, nullptr));
+  if (v.explicit_deny) {
+    throw AccessDeniedFor(AccessOutcome::kExplicitDenyInIdentity, caller.arn, action, resource);
+  }
+  if (!v.allow_direct && !v.allow_account) {
+    throw AccessDeniedFor(AccessOutcome::kNoIdentityPolicyAllows, caller.arn, action, resource);
+  }
 }
 
 }  // namespace
@@ -68,12 +102,25 @@ void KmsService::Authorize(const RequestContext& ctx, const Key& key, const KeyU
   keys.Add("kms:KeyOrigin", ToString(key.origin));
   keys.Add("kms:MultiRegion", key.multi_region ? "true" : "false");
   if (key.multi_region) keys.Add("kms:MultiRegionKeyType", key.IsPrimary() ? "PRIMARY" : "REPLICA");
+  // kms:ResourceAliases: the key's aliases, looked up only when a policy
+  // that decides this request reads them.
+  std::vector<Alias> aliases;
+  std::vector<std::string_view> alias_names;
+  if ((policy && ReadsResourceAliases(*policy)) ||
+      (caller.identity_policy && ReadsResourceAliases(*caller.identity_policy))) {
+    aliases = tx ? tx->AliasesOfKey(key.scope, key.id)
+                 : cache_.repository().ListAliases(key.scope, &key.id, "", kMaxAliasesPerKey);
+    for (const Alias& a : aliases) alias_names.push_back(a.name);
+    keys.AddMany("kms:ResourceAliases", alias_names);
+  }
+  std::array<TagRef, kMaxTagsPerKey> tag_buf;
 
   std::array<char, 256> arn_buf;
   std::string_view key_arn = KeyArnInto(arn_buf, key);
   AccessCheck check;
   check.key_policy = policy.get();
-  check.request = RequestFor(caller, action, key_arn, keys, use.encryption_context);
+  check.request = RequestFor(caller, access, action, key_arn, keys, use.encryption_context);
+  check.request.resource_tags = TagsInto(tag_buf, key);
   check.key_account = key.scope.account;
   check.identity_policy = caller.identity_policy;
   check.grant_operation = GrantOperationOfAction(action);
@@ -106,20 +153,13 @@ void KmsService::Authorize(const RequestContext& ctx, const Key& key, const KeyU
 
 void KmsService::AuthorizeWithoutKey(const RequestContext& ctx) {
   if (ctx.principal == nullptr || ctx.access == nullptr) return;
-  AccessCaller caller = PrincipalCaller(*ctx.principal);
-  if (caller.identity_policy == nullptr) return;  // full IAM permissions in its own account
-  std::string_view action = ctx.access->actions[0];
-  ConditionKeys keys;
-  keys.AddCaller(caller);
-  for (const ConditionEntry& e : ctx.access->conditions) keys.AddMany(e.key, e.values);
-  PolicyVerdict v =
-      EvaluatePolicy(*caller.identity_policy, RequestFor(caller, action, "*", keys, nullptr));
-  if (v.explicit_deny) {
-    throw AccessDeniedFor(AccessOutcome::kExplicitDenyInIdentity, caller.arn, action, "*");
-  }
-  if (!v.allow_direct && !v.allow_account) {
-    throw AccessDeniedFor(AccessOutcome::kNoIdentityPolicyAllows, caller.arn, action, "*");
-  }
+  RequireIdentityAllows(PrincipalCaller(*ctx.principal), *ctx.access, ctx.access->actions[0], "*");
+}
+
+void KmsService::AuthorizeAlias(const RequestContext& ctx, const std::string& alias_name) {
+  if (ctx.principal == nullptr || ctx.access == nullptr) return;
+  RequireIdentityAllows(PrincipalCaller(*ctx.principal), *ctx.access, ctx.access->actions[0],
+                        AliasArn(ctx.scope, alias_name));
 }
 
 }  // namespace rotor::core

@@ -11,8 +11,6 @@
 namespace rotor::core {
 namespace {
 
-constexpr size_t kMaxAliasesPerKey = 50;  // AWS quota
-
 // The checks AWS makes on an alias name before looking anything up.
 void RequireUserAliasName(const std::string& name) {
   if (name.rfind("alias/", 0) != 0) {
@@ -55,6 +53,7 @@ void RequireNotAwsAlias(const RequestContext& ctx, const std::string& name) {
 void KmsService::CreateAlias(const RequestContext& ctx, const std::string& alias_name,
                              const std::string& target_key_id) {
   RequireUserAliasName(alias_name);
+  AuthorizeAlias(ctx, alias_name);  // strict mode: the alias (identity policy), then the key
   cache_.Write([&](KeyTransaction& tx) {
     Key target = ResolveKeyForWrite(tx, ctx, target_key_id, AliasPolicy::kKeyIdOrArnOnly);
     RequireCustomerManaged(target, ctx.operation);  // AWS names its keys' aliases itself
@@ -76,13 +75,15 @@ void KmsService::UpdateAlias(const RequestContext& ctx, const std::string& alias
                              const std::string& target_key_id) {
   RequireNotAwsAlias(ctx, alias_name);
   RequireUserAliasName(alias_name);
+  AuthorizeAlias(ctx, alias_name);  // strict mode: the alias, the current key, the new key
   cache_.Write([&](KeyTransaction& tx) {
     std::optional<Alias> alias = tx.GetAlias(ctx.scope, alias_name);
     if (!alias) throw KmsError::AliasNotFound(AliasArn(ctx.scope, alias_name));
+    std::optional<Key> current = tx.GetKey(ctx.scope, alias->target_key_id);
+    if (current) Authorize(ctx, *current, KeyUse{}, &tx);
     Key target = ResolveKeyForWrite(tx, ctx, target_key_id, AliasPolicy::kKeyIdOrArnOnly);
     RequireCustomerManaged(target, ctx.operation);
     RequireState(target, StateRule::kManagement);  // only the new target's state matters
-    std::optional<Key> current = tx.GetKey(ctx.scope, alias->target_key_id);
     if (current && !SameKind(*current, target)) {
       throw KmsError::Validation("Alias " + alias_name + " cannot be moved to " + target.Arn() +
                                  ": the new key must have the same key type and key usage (" +
@@ -103,6 +104,7 @@ void KmsService::UpdateAlias(const RequestContext& ctx, const std::string& alias
 void KmsService::DeleteAlias(const RequestContext& ctx, const std::string& alias_name) {
   if (alias_name.rfind("alias/", 0) != 0) RequireUserAliasName(alias_name);
   RequireNotAwsAlias(ctx, alias_name);
+  AuthorizeAlias(ctx, alias_name);
   cache_.Write([&](KeyTransaction& tx) {
     std::optional<Alias> alias = tx.GetAlias(ctx.scope, alias_name);
     if (!alias) throw KmsError::AliasNotFound(AliasArn(ctx.scope, alias_name));

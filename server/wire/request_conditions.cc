@@ -34,6 +34,21 @@ size_t Strings(const json* v, std::span<std::string_view> out, std::string_view 
   return n;
 }
 
+// Fills `out` with the {TagKey, TagValue} pairs of the body's Tags; returns
+// how many.
+size_t RequestTags(const json& body, std::span<core::TagRef> out) {
+  const json* tags = Member(body, "Tags");
+  if (tags == nullptr || !tags->is_array()) return 0;
+  size_t n = 0;
+  for (const json& t : *tags) {
+    if (n == out.size()) break;
+    if (!t.is_object()) continue;
+    std::string_view key = StringOf(Member(t, "TagKey"));
+    if (!key.empty()) out[n++] = {key, StringOf(Member(t, "TagValue"))};
+  }
+  return n;
+}
+
 // Single-valued string members and the condition key each feeds.
 struct StringKey {
   std::string_view member;
@@ -121,6 +136,7 @@ RequestConditions::RequestConditions(const OperationEntry& op, const json& body,
     }
   }
   size_t tags = Strings(Member(body, "Tags"), tag_keys_, "TagKey");
+  if (tags > 0) access_.request_tags = {request_tags_.data(), RequestTags(body, request_tags_)};
   if (tags == 0) tags = Strings(Member(body, "TagKeys"), tag_keys_);
   if (tags > 0) keys_.AddMany("aws:TagKeys", {tag_keys_.data(), tags});
 

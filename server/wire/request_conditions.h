@@ -27,6 +27,7 @@
 //                            kms:KeyUsage (KeyUsage, ENCRYPT_DECRYPT), kms:KeyOrigin
 //                            (Origin, AWS_KMS), kms:MultiRegion (MultiRegion, false)
 //   aws:TagKeys              the TagKey of each of Tags, or TagKeys (UntagResource)
+//   aws:RequestTag/<k>       the TagValue of Tags' entry whose TagKey is <k>
 //   aws:CurrentTime, aws:EpochTime  the request's clock reading (ISO 8601, seconds)
 //   aws:SecureTransport      false (Rotor serves plain HTTP on loopback)
 //   aws:SourceIp             the peer's address
@@ -62,6 +63,7 @@ class RequestConditions {
   core::ConditionKeys keys_;
   std::array<std::string_view, kMaxList> grant_operations_{};
   std::array<std::string_view, kMaxList> tag_keys_{};
+  std::array<core::TagRef, kMaxList> request_tags_{};
   std::array<std::string_view, kMaxList> grant_tokens_{};
   std::array<char, 24> current_time_{};
   std::array<char, 24> epoch_time_{};

@@ -205,4 +205,88 @@ TEST_CASE("A key's policy is compiled once per copy of the key, and again after 
   CHECK(StatementCount(*KeyPolicyOf(legacy)) == 0);         // allows nothing
 }
 
+TEST_CASE("Strict mode: tags and aliases as condition keys (ABAC), alias operations on the alias") {
+  ServiceFixture f;
+  Key alpha = f.NewKey();
+  Key beta = f.NewKey();
+  f.service.TagResource(f.CtxFor("TagResource"), alpha.id, {{"Project", "alpha"}});
+  f.service.CreateAlias(f.CtxFor("CreateAlias"), "alias/finance-db", beta.id);
+
+  // aws:ResourceTag/<k>: the tag key part compares without regard to case.
+  Principal tagged = MakePrincipal("arn:aws:iam::111122223333:role/tagged", R"({"Statement":[
+      {"Effect":"Allow","Action":"kms:Encrypt","Resource":"*",
+       "Condition":{"StringEquals":{"aws:ResourceTag/project":"alpha"}}}]})");
+  f.service.Encrypt(StrictCall(f, tagged, "Encrypt", "kms:Encrypt").ctx, EncryptOf(alpha.id));
+  CHECK(MessageOf([&] {
+          f.service.Encrypt(StrictCall(f, tagged, "Encrypt", "kms:Encrypt").ctx,
+                            EncryptOf(beta.id));
+        }) == Denied(tagged.arn, "kms:Encrypt", beta.Arn(),
+                     " because no identity-based policy allows the kms:Encrypt action"));
+
+  // kms:ResourceAliases: the key's aliases, whatever the request names it by.
+  Principal finance = MakePrincipal("arn:aws:iam::111122223333:role/finance", R"({"Statement":[
+      {"Effect":"Allow","Action":"kms:Encrypt","Resource":"*",
+       "Condition":{"ForAnyValue:StringLike":{"kms:ResourceAliases":"alias/finance-*"}}}]})");
+  f.service.Encrypt(StrictCall(f, finance, "Encrypt", "kms:Encrypt").ctx, EncryptOf(beta.id));
+  CHECK(ErrorOf([&] {
+          f.service.Encrypt(StrictCall(f, finance, "Encrypt", "kms:Encrypt").ctx,
+                            EncryptOf(alpha.id));
+        }) == "AccessDeniedException");
+  // Once the alias moves away, the key loses what it gave.
+  f.service.UpdateAlias(f.CtxFor("UpdateAlias"), "alias/finance-db", alpha.id);
+  f.service.Encrypt(StrictCall(f, finance, "Encrypt", "kms:Encrypt").ctx, EncryptOf(alpha.id));
+  CHECK(ErrorOf([&] {
+          f.service.Encrypt(StrictCall(f, finance, "Encrypt", "kms:Encrypt").ctx,
+                            EncryptOf(beta.id));
+        }) == "AccessDeniedException");
+
+  // aws:RequestTag/<k>: the tags the request sets (CreateKey, on resource "*").
+  Principal owner = MakePrincipal("arn:aws:iam::111122223333:role/owner", R"({"Statement":[
+      {"Effect":"Allow","Action":"kms:CreateKey","Resource":"*",
+       "Condition":{"StringEquals":{"aws:RequestTag/Owner":"team-a"}}}]})");
+  StrictCall create(f, owner, "CreateKey", "kms:CreateKey");
+  std::array<TagRef, 1> request_tags{TagRef{"Owner", "team-b"}};
+  create.access.request_tags = request_tags;
+  CreateKeyRequest req;
+  req.tags = {{"Owner", "team-b"}};
+  req.bypass_policy_lockout_safety_check = true;
+  CHECK(MessageOf([&] { f.service.CreateKey(create.ctx, req); }) ==
+        Denied(owner.arn, "kms:CreateKey", "*",
+               " because no identity-based policy allows the kms:CreateKey action"));
+  request_tags[0].value = "team-a";
+  req.tags = {{"Owner", "team-a"}};
+  CHECK_NOTHROW(f.service.CreateKey(create.ctx, req));
+
+  // CreateAlias, UpdateAlias, DeleteAlias: the identity policy on the alias ARN,
+  // and the key policy of every key the alias names.
+  Principal aliaser = MakePrincipal("arn:aws:iam::111122223333:role/aliaser", R"({"Statement":[
+      {"Effect":"Allow","Action":["kms:CreateAlias","kms:UpdateAlias","kms:DeleteAlias"],
+       "Resource":["arn:aws:kms:us-east-1:111122223333:alias/app-*",
+                   "arn:aws:kms:us-east-1:111122223333:key/*"]}]})");
+  StrictCall create_alias(f, aliaser, "CreateAlias", "kms:CreateAlias");
+  StrictCall update_alias(f, aliaser, "UpdateAlias", "kms:UpdateAlias");
+  StrictCall delete_alias(f, aliaser, "DeleteAlias", "kms:DeleteAlias");
+  f.service.CreateAlias(create_alias.ctx, "alias/app-web", alpha.id);
+  CHECK(MessageOf([&] { f.service.CreateAlias(create_alias.ctx, "alias/ops-web", alpha.id); }) ==
+        Denied(aliaser.arn, "kms:CreateAlias", "arn:aws:kms:us-east-1:111122223333:alias/ops-web",
+               " because no identity-based policy allows the kms:CreateAlias action"));
+  f.service.UpdateAlias(update_alias.ctx, "alias/app-web", beta.id);
+  CHECK(ErrorOf([&] { f.service.DeleteAlias(delete_alias.ctx, "alias/finance-db"); }) ==
+        "AccessDeniedException");
+  f.service.DeleteAlias(delete_alias.ctx, "alias/app-web");
+
+  // UpdateAlias also needs the current key's key policy: a key whose policy
+  // denies the caller keeps its alias.
+  CreateKeyRequest locked;
+  locked.policy = R"({"Statement":[
+      {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"kms:*","Resource":"*"},
+      {"Effect":"Deny","Principal":{"AWS":"arn:aws:iam::111122223333:role/aliaser"},"Action":"kms:UpdateAlias","Resource":"*"}]})";
+  Key guarded = f.service.CreateKey(f.CtxFor("CreateKey"), locked);
+  f.service.CreateAlias(f.CtxFor("CreateAlias"), "alias/app-guarded", guarded.id);
+  CHECK(MessageOf([&] {
+          f.service.UpdateAlias(update_alias.ctx, "alias/app-guarded", alpha.id);
+        }) == Denied(aliaser.arn, "kms:UpdateAlias", guarded.Arn(),
+                     " with an explicit deny in a resource-based policy"));
+}
+
 }  // namespace rotor::core::testing

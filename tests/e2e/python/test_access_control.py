@@ -139,10 +139,13 @@ class AccessControlTest(RotorTestCase):
                                  CiphertextBlob=blob, KeyId=arn)
         self.assert_client_error(self.app.disable_key, "AccessDeniedException",
                                  denied(APP_ARN, "kms:DisableKey", arn, "identity"), KeyId=kid)
-        # DeleteAlias is authorised on the key the alias names.
+        # DeleteAlias is authorised on the alias (identity policy), then on the
+        # key the alias names: the alias is the resource the denial names.
         self.admin.create_alias(AliasName="alias/app-cannot-delete", TargetKeyId=kid)
         self.assert_client_error(self.app.delete_alias, "AccessDeniedException",
-                                 denied(APP_ARN, "kms:DeleteAlias", arn, "identity"),
+                                 denied(APP_ARN, "kms:DeleteAlias",
+                                        f"arn:aws:kms:us-east-1:{ACCOUNT}:alias/app-cannot-delete",
+                                        "identity"),
                                  AliasName="alias/app-cannot-delete")
         self.admin.delete_alias(AliasName="alias/app-cannot-delete")
         # An operation without a key: the identity policy alone, on resource "*".
@@ -297,6 +300,65 @@ class AccessControlTest(RotorTestCase):
         self.assert_client_error(self.batch.encrypt, "AccessDeniedException",
                                  denied(BATCH_ARN, "kms:Encrypt", arn, "resource"),
                                  KeyId=arn, Plaintext=b"x", EncryptionContext={"tenant": "red"})
+
+    def test_tags_and_aliases_of_the_key_as_condition_keys(self):
+        # aws:ResourceTag/<k> and kms:ResourceAliases follow the key's tags and
+        # aliases as they change (AWS takes up to five minutes; Rotor at once).
+        key = self.new_key(policy(
+            statement("Allow", ROOT, "kms:*"),
+            statement("Allow", BATCH_ROLE, "kms:Encrypt",
+                      Condition={"StringEquals": {"aws:ResourceTag/stage": "prod"}}),
+            statement("Allow", BATCH_ROLE, "kms:GenerateDataKey",
+                      Condition={"ForAnyValue:StringLike":
+                                 {"kms:ResourceAliases": "alias/shared-*"}})))
+        kid, arn = key["KeyId"], key["Arn"]
+        self.assert_client_error(self.batch.encrypt, "AccessDeniedException",
+                                 denied(BATCH_ARN, "kms:Encrypt", arn, "resource"),
+                                 KeyId=arn, Plaintext=b"x")
+        self.admin.tag_resource(KeyId=kid, Tags=[{"TagKey": "stage", "TagValue": "prod"}])
+        self.batch.encrypt(KeyId=arn, Plaintext=b"x")
+        self.admin.untag_resource(KeyId=kid, TagKeys=["stage"])
+        self.assert_client_error(self.batch.encrypt, "AccessDeniedException",
+                                 denied(BATCH_ARN, "kms:Encrypt", arn, "resource"),
+                                 KeyId=arn, Plaintext=b"x")
+
+        self.assert_client_error(self.batch.generate_data_key, "AccessDeniedException",
+                                 denied(BATCH_ARN, "kms:GenerateDataKey", arn, "resource"),
+                                 KeyId=arn, KeySpec="AES_256")
+        self.admin.create_alias(AliasName="alias/shared-reports", TargetKeyId=kid)
+        self.batch.generate_data_key(KeyId=arn, KeySpec="AES_256")
+        self.admin.delete_alias(AliasName="alias/shared-reports")
+        self.assert_client_error(self.batch.generate_data_key, "AccessDeniedException",
+                                 denied(BATCH_ARN, "kms:GenerateDataKey", arn, "resource"),
+                                 KeyId=arn, KeySpec="AES_256")
+
+    def test_request_tags_as_condition_keys(self):
+        key = self.new_key(policy(
+            statement("Allow", ROOT, "kms:*"),
+            statement("Allow", APP_ROLE, "kms:TagResource",
+                      Condition={"StringEquals": {"aws:RequestTag/owner": "app"}})))
+        kid = key["KeyId"]
+        self.app.tag_resource(KeyId=kid, Tags=[{"TagKey": "owner", "TagValue": "app"}])
+        self.assert_client_error(self.app.tag_resource, "AccessDeniedException",
+                                 KeyId=kid, Tags=[{"TagKey": "owner", "TagValue": "ops"}])
+        tags = self.admin.list_resource_tags(KeyId=kid)["Tags"]
+        self.assertEqual(tags, [{"TagKey": "owner", "TagValue": "app"}])
+
+    def test_alias_operations_are_authorised_on_the_alias_too(self):
+        # app's identity policy allows no alias operation: the alias ARN is the
+        # resource AWS names, even on a key whose key policy lets app do anything.
+        key = self.new_key(policy(statement("Allow", ROOT, "kms:*"),
+                                  statement("Allow", APP_ROLE, "kms:*")))
+        alias_arn = f"arn:aws:kms:us-east-1:{ACCOUNT}:alias/app-owned"
+        self.assert_client_error(self.app.create_alias, "AccessDeniedException",
+                                 denied(APP_ARN, "kms:CreateAlias", alias_arn, "identity"),
+                                 AliasName="alias/app-owned", TargetKeyId=key["KeyId"])
+        self.admin.create_alias(AliasName="alias/app-owned", TargetKeyId=key["KeyId"])
+        self.assert_client_error(self.app.delete_alias, "AccessDeniedException",
+                                 denied(APP_ARN, "kms:DeleteAlias", alias_arn, "identity"),
+                                 AliasName="alias/app-owned")
+        self.assertIn("alias/app-owned",
+                      [a["AliasName"] for a in self.admin.list_aliases(KeyId=key["KeyId"])["Aliases"]])
 
     def test_denials_are_in_the_audit_trail(self):
         key = self.new_key(policy(ADMIN_ALL))

@@ -1,5 +1,6 @@
 #include "server/request_log.h"
 
+#include <poll.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -147,14 +148,22 @@ void RequestLog::Event(std::string_view event, std::string_view message, std::st
 }
 
 void RequestLog::Write(const std::string& text) {
+  // Never block the request's thread: when `fd_` cannot take more now (a pipe
+  // whose reader stopped reading, as a script that read only the start line),
+  // the line is dropped. poll() reporting POLLOUT on a pipe means a page is
+  // free, and a line (under 1 KiB, under PIPE_BUF) is written whole.
   size_t done = 0;
-  // Bounded: a write that makes no progress (a closed stdout) drops the line.
   for (int attempts = 0; done < text.size() && attempts < 100; ++attempts) {
+    pollfd p{fd_, POLLOUT, 0};
+    int ready = ::poll(&p, 1, 0);
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready != 1 || (p.revents & POLLOUT) == 0) break;
     ssize_t n = ::write(fd_, text.data() + done, text.size() - done);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
+    if (n <= 0) break;
     done += static_cast<size_t>(n);
   }
+  if (done < text.size()) dropped_.fetch_add(1, std::memory_order_relaxed);
 }
 
 void RequestLog::OnApiCall(const wire::ApiCall& call) {

@@ -19,6 +19,7 @@
 // Thread safety: every method may be called concurrently.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -86,6 +87,12 @@ class RequestLog final : public wire::ApiCallObserver {
 
   LogFormat format_;
   int fd_;
+  std::atomic<uint64_t> dropped_{0};
+
+ public:
+  // Lines dropped because `fd` could not take them at once (a pipe nobody
+  // reads, a terminal paused with Ctrl-S): a request never waits for its log.
+  uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
 };
 
 }  // namespace rotor::server

@@ -134,3 +134,26 @@ TEST_CASE("The handler writes one line per request with the key the call named")
   ::close(fds[0]);
   ::close(fds[1]);
 }
+
+TEST_CASE("A log nobody reads drops lines instead of holding requests") {
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  RequestLog log(LogFormat::kText, fds[1]);
+  // 4000 lines of about 60 bytes: more than a pipe holds (64 KiB) while
+  // nothing reads it; with blocking writes this would never return.
+  for (int i = 0; i < 4000; ++i) log.Stop("rotor stopped after a very long day of serving keys");
+  CHECK(log.dropped() > 0);
+  CHECK(log.dropped() < 4000);
+  // What did go in is whole lines (read to the end once the writer is gone).
+  ::close(fds[1]);
+  std::string written = Drain(fds[0]);
+  REQUIRE(!written.empty());
+  CHECK(written.back() == '\n');
+  size_t lines = 0;
+  for (size_t at = 0, end; (end = written.find('\n', at)) != std::string::npos; at = end + 1) {
+    CHECK(std::string_view(written).substr(at, end - at).ends_with("serving keys"));
+    ++lines;
+  }
+  CHECK(lines + log.dropped() == 4000);
+  ::close(fds[0]);
+}

@@ -325,6 +325,35 @@ class RequestLogTest(RotorTestCase):
                 self.assertIn("listening on", lines[0])
                 self.assertTrue(lines[1].endswith(" rotor stopped cleanly"), lines)
 
+    def test_a_log_nobody_reads_never_holds_a_request(self):
+        # A script that reads only the start line and then leaves stdout's pipe
+        # unread: after 64 KiB of lines a blocking log would stop every request.
+        port = free_port()
+        proc = subprocess.Popen([ROTOR_BIN, "--port", str(port), "--in-memory", *VIRTUAL],
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                env=clean_server_env(), start_new_session=True)
+        try:
+            self.assertIn("listening on", proc.stdout.readline().decode())
+            import boto3
+            from botocore.config import Config
+            kms = boto3.client("kms", endpoint_url=f"http://127.0.0.1:{port}",
+                               region_name=DEFAULT_REGION,
+                               aws_access_key_id="test", aws_secret_access_key="test",
+                               config=Config(retries={"max_attempts": 1}, read_timeout=5,
+                                             connect_timeout=5))
+            key = kms.create_key()["KeyMetadata"]["KeyId"]
+            for _ in range(1500):  # about 120 KB of lines
+                kms.describe_key(KeyId=key)
+            self.assertEqual(kms.describe_key(KeyId=key)["KeyMetadata"]["KeyState"], "Enabled")
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+            logged = proc.stdout.read().decode()
+            proc.stdout.close()
+        lines = [l for l in logged.splitlines() if " DescribeKey " in l]
+        self.assertGreater(len(lines), 100)
+        self.assertLess(len(lines), 1501)  # the rest were dropped, not waited for
+
     def test_a_bad_log_format_is_named(self):
         self.assertEqual(run_rotor(["--log-format", "xml"]).stderr.decode(),
                          "rotor: --log-format must be text or json\n")

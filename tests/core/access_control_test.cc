@@ -211,34 +211,29 @@ TEST_CASE("Strict mode: tags and aliases as condition keys (ABAC), alias operati
   Key beta = f.NewKey();
   f.service.TagResource(f.CtxFor("TagResource"), alpha.id, {{"Project", "alpha"}});
   f.service.CreateAlias(f.CtxFor("CreateAlias"), "alias/finance-db", beta.id);
+  auto encrypt_as = [&](const Principal& who, const Key& key) {
+    f.service.Encrypt(StrictCall(f, who, "Encrypt", "kms:Encrypt").ctx, EncryptOf(key.id));
+  };
 
   // aws:ResourceTag/<k>: the tag key part compares without regard to case.
   Principal tagged = MakePrincipal("arn:aws:iam::111122223333:role/tagged", R"({"Statement":[
       {"Effect":"Allow","Action":"kms:Encrypt","Resource":"*",
        "Condition":{"StringEquals":{"aws:ResourceTag/project":"alpha"}}}]})");
-  f.service.Encrypt(StrictCall(f, tagged, "Encrypt", "kms:Encrypt").ctx, EncryptOf(alpha.id));
-  CHECK(MessageOf([&] {
-          f.service.Encrypt(StrictCall(f, tagged, "Encrypt", "kms:Encrypt").ctx,
-                            EncryptOf(beta.id));
-        }) == Denied(tagged.arn, "kms:Encrypt", beta.Arn(),
-                     " because no identity-based policy allows the kms:Encrypt action"));
+  encrypt_as(tagged, alpha);
+  CHECK(MessageOf([&] { encrypt_as(tagged, beta); }) ==
+        Denied(tagged.arn, "kms:Encrypt", beta.Arn(),
+               " because no identity-based policy allows the kms:Encrypt action"));
 
   // kms:ResourceAliases: the key's aliases, whatever the request names it by.
   Principal finance = MakePrincipal("arn:aws:iam::111122223333:role/finance", R"({"Statement":[
       {"Effect":"Allow","Action":"kms:Encrypt","Resource":"*",
        "Condition":{"ForAnyValue:StringLike":{"kms:ResourceAliases":"alias/finance-*"}}}]})");
-  f.service.Encrypt(StrictCall(f, finance, "Encrypt", "kms:Encrypt").ctx, EncryptOf(beta.id));
-  CHECK(ErrorOf([&] {
-          f.service.Encrypt(StrictCall(f, finance, "Encrypt", "kms:Encrypt").ctx,
-                            EncryptOf(alpha.id));
-        }) == "AccessDeniedException");
+  encrypt_as(finance, beta);
+  CHECK(ErrorOf([&] { encrypt_as(finance, alpha); }) == "AccessDeniedException");
   // Once the alias moves away, the key loses what it gave.
   f.service.UpdateAlias(f.CtxFor("UpdateAlias"), "alias/finance-db", alpha.id);
-  f.service.Encrypt(StrictCall(f, finance, "Encrypt", "kms:Encrypt").ctx, EncryptOf(alpha.id));
-  CHECK(ErrorOf([&] {
-          f.service.Encrypt(StrictCall(f, finance, "Encrypt", "kms:Encrypt").ctx,
-                            EncryptOf(beta.id));
-        }) == "AccessDeniedException");
+  encrypt_as(finance, alpha);
+  CHECK(ErrorOf([&] { encrypt_as(finance, beta); }) == "AccessDeniedException");
 
   // aws:RequestTag/<k>: the tags the request sets (CreateKey, on resource "*").
   Principal owner = MakePrincipal("arn:aws:iam::111122223333:role/owner", R"({"Statement":[

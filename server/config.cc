@@ -301,6 +301,34 @@ const std::vector<Flag<Config>>& ServerFlags() {
          c.log_json = v == "json";
        }},
       Switch("--quiet", &Config::quiet),
+      {"--cors-origin", true,
+       [](Config& c, auto& n, auto& v) {
+         // Repeatable: each flag adds one origin; the variable holds a
+         // comma-separated list, which the first flag replaces.
+         std::vector<std::string> origins;
+         std::string_view list(v);
+         while (true) {
+           size_t comma = n.starts_with("--") ? std::string_view::npos : list.find(',');
+           std::string_view origin = list.substr(0, comma);
+           while (!origin.empty() && origin.front() == ' ') origin.remove_prefix(1);
+           while (!origin.empty() && origin.back() == ' ') origin.remove_suffix(1);
+           bool scheme = origin.starts_with("http://") || origin.starts_with("https://");
+           if (!scheme ||
+               origin.find_first_of("/ ", origin.find("//") + 2) != std::string_view::npos) {
+             throw ConfigError(n +
+                               " takes an origin like http://localhost:5173 (scheme, host, "
+                               "port; no path), not '" +
+                               std::string(origin) + "'");
+           }
+           origins.emplace_back(origin);
+           if (comma == std::string_view::npos) break;
+           list.remove_prefix(comma + 1);
+         }
+         if (n.starts_with("--") && !c.cors_from_flag) c.cors_origins.clear();
+         if (n.starts_with("--")) c.cors_from_flag = true;
+         if (!n.starts_with("--")) c.cors_origins.clear();
+         c.cors_origins.insert(c.cors_origins.end(), origins.begin(), origins.end());
+       }},
   };
   return kFlags;
 }
@@ -507,6 +535,8 @@ std::string UsageText(std::string_view command) {
            "seed)\n"
            "  --log-format text|json        stdout's lines: one per request, start and stop "
            "(text)\n"
+           "  --cors-origin O               answer the KMS API to browser pages of origin O\n"
+           "                                (repeatable; http://localhost:5173); none by default\n"
            "  --quiet                       no line per request (the start and stop lines stay)\n"
            "  --version                     print the version and commit, and exit\n"
            "Durations: 1y (365 days), 2w, 400d, 12h, 30m, 45s, 1500ms, or combined (1d12h).\n"

@@ -65,6 +65,10 @@ struct Config {
   std::string credentials_file;
   // --log-format text|json (ROTOR_LOG_FORMAT): stdout's lines (server/request_log.h).
   bool log_json = false;
+  // --cors-origin O, repeatable (ROTOR_CORS_ORIGIN=O,O): browser origins the
+  // KMS API answers, preflights included (server/http/cors.h); none by default.
+  std::vector<std::string> cors_origins;
+  bool cors_from_flag = false;  // a flag replaced the variable's list
   // --quiet (ROTOR_QUIET=1): no line per request; the start and stop lines stay.
   bool quiet = false;
   bool help = false;

@@ -20,11 +20,16 @@ http::HttpResponse FrontDispatcher::Handle(const http::HttpRequest& req, const h
     return http::ErrorResponse(req, *refused, "", http::status::forbidden, content_type);
   }
   if (admin) return admin_.Handle(req, peer, route);
-  // The admin API applies the same rule to its non-public routes itself.
-  if (std::optional<core::KmsError> refused = http::ForeignOrigin(req)) {
+  if (http::CorsPolicy::IsPreflight(req)) return cors_.Preflight(req);
+  // The admin API applies the same rule to its non-public routes itself; a
+  // --cors-origin is the KMS API's only exception.
+  const bool cors = cors_.Allows(req);
+  if (std::optional<core::KmsError> refused = http::ForeignOrigin(req); refused && !cors) {
     return http::ErrorResponse(req, *refused, "", http::status::forbidden, content_type);
   }
-  return kms_.Handle(req, peer, route);
+  http::HttpResponse res = kms_.Handle(req, peer, route);
+  if (cors) cors_.Decorate(req, res);
+  return res;
 }
 
 }  // namespace rotor::server

@@ -250,7 +250,8 @@ int Serve(const server::Config& config) {
   if (!config.quiet) observers.Add(&log);
   if (!observers.empty()) router.SetObserver(&observers);
   server::FrontDispatcher front(router, admin,
-                                server::http::HostAllowList(config.host, config.allowed_hosts));
+                                server::http::HostAllowList(config.host, config.allowed_hosts),
+                                server::http::CorsPolicy(config.cors_origins));
   server::RequestLog::Handler logged(front, config.quiet ? nullptr : &log, &metrics);
   server::http::ServerOptions options;
   options.host = config.host;

@@ -203,3 +203,24 @@ TEST_CASE("Every command has a usage text") {
   }
   CHECK(server::UsageText("nope").empty());
 }
+
+TEST_CASE("CORS origins: repeatable flags, or a list in the variable the flags replace") {
+  Env env({"HOME=/home/me"});
+  CHECK(ParseConfig({}, env.get()).cors_origins.empty());  // off by default
+  Config c = ParseConfig(
+      {"--cors-origin", "http://localhost:5173", "--cors-origin=https://app.example.test"},
+      env.get());
+  CHECK(c.cors_origins ==
+        std::vector<std::string>{"http://localhost:5173", "https://app.example.test"});
+  Env var({"HOME=/home/me", "ROTOR_CORS_ORIGIN=http://a.test, http://b.test:8080"});
+  CHECK(ParseConfig({}, var.get()).cors_origins ==
+        std::vector<std::string>{"http://a.test", "http://b.test:8080"});
+  CHECK(ParseConfig({"--cors-origin", "http://c.test"}, var.get()).cors_origins ==
+        std::vector<std::string>{"http://c.test"});
+  CHECK_THROWS_WITH(ParseConfig({"--cors-origin", "localhost:5173"}, env.get()),
+                    "--cors-origin takes an origin like http://localhost:5173 (scheme, host, "
+                    "port; no path), not 'localhost:5173'");
+  CHECK_THROWS_WITH(ParseConfig({"--cors-origin", "http://a.test/app"}, env.get()),
+                    "--cors-origin takes an origin like http://localhost:5173 (scheme, host, "
+                    "port; no path), not 'http://a.test/app'");
+}

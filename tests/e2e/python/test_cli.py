@@ -424,5 +424,71 @@ class BrowserAndMetricsTest(RotorTestCase):
         p = run_rotor(["clock", "--port", str(self.srv.port), *args])
         return p.returncode, p.stdout.decode(), p.stderr.decode()
 
+
+@unittest.skipUnless(binary_available(), f"rotor binary not found at {ROTOR_BIN}")
+class CorsTest(RotorTestCase):
+    """--cors-origin: a browser page's preflight and KMS calls, never the admin API."""
+    PAGE = "http://localhost:5173"
+
+    def server(self, args):
+        srv = RotorServer(args, in_memory=True)
+        self.addCleanup(srv.cleanup)
+        return srv.start()
+
+    def preflight(self, srv, origin, path="/"):
+        return srv.raw_request("OPTIONS", path, headers={
+            "Origin": origin, "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type,x-amz-target,x-amz-date,authorization"})
+
+    def list_keys_from(self, srv, origin):
+        return srv.raw_request("POST", "/", b"{}", {
+            "Origin": origin, "X-Amz-Target": "TrentService.ListKeys",
+            "Content-Type": "application/x-amz-json-1.1"})
+
+    def test_off_by_default(self):
+        srv = self.server([])
+        status, headers, _ = self.preflight(srv, self.PAGE)
+        self.assertEqual(status, 403)
+        self.assertNotIn("access-control-allow-origin", headers)
+        status, headers, body = self.list_keys_from(srv, self.PAGE)
+        self.assertEqual(status, 403, body)
+        self.assertEqual(json.loads(body)["__type"], "AccessDeniedException")
+        self.assertNotIn("access-control-allow-origin", headers)
+
+    def test_listed_origins_reach_the_kms_api_only(self):
+        srv = self.server(["--cors-origin", self.PAGE, "--cors-origin", "http://127.0.0.1:8000"])
+        status, headers, body = self.preflight(srv, self.PAGE)
+        self.assertEqual((status, body), (204, b""))
+        self.assertEqual(headers["access-control-allow-origin"], self.PAGE)
+        self.assertEqual(headers["access-control-allow-methods"], "POST")
+        self.assertEqual(headers["access-control-allow-headers"],
+                         "content-type, x-amz-target, x-amz-date, authorization")
+        self.assertEqual(headers["vary"], "Origin")
+        status, headers, body = self.list_keys_from(srv, self.PAGE)
+        self.assertEqual((status, json.loads(body)), (200, {"Keys": [], "Truncated": False}))
+        self.assertEqual(headers["access-control-allow-origin"], self.PAGE)
+        self.assertEqual(headers["access-control-expose-headers"], "x-amzn-RequestId")
+        # An error answer carries the header too, so the page can read the error.
+        status, headers, body = srv.raw_request("POST", "/", b'{"KeyId":"alias/none"}', {
+            "Origin": self.PAGE, "X-Amz-Target": "TrentService.DescribeKey",
+            "Content-Type": "application/x-amz-json-1.1"})
+        self.assertEqual((status, json.loads(body)["__type"]), (400, "NotFoundException"))
+        self.assertEqual(headers["access-control-allow-origin"], self.PAGE)
+        # Another origin: refused, no CORS headers.
+        for other in ("http://localhost:5174", "https://localhost:5173", "null"):
+            status, headers, _ = self.preflight(srv, other)
+            self.assertEqual(status, 403, other)
+            self.assertNotIn("access-control-allow-origin", headers)
+            self.assertEqual(self.list_keys_from(srv, other)[0], 403, other)
+        # The admin API never answers a page, listed or not.
+        for method, path in (("GET", "/_rotor/clock"), ("GET", "/_rotor/keys"),
+                             ("GET", "/_rotor/metrics"), ("POST", "/_rotor/reset")):
+            status, headers, _ = srv.raw_request(method, path, headers={"Origin": self.PAGE})
+            self.assertEqual(status, 403, path)
+            self.assertNotIn("access-control-allow-origin", headers)
+        status, headers, _ = self.preflight(srv, self.PAGE, "/_rotor/reset")
+        self.assertNotIn("access-control-allow-origin", headers)
+        self.assertNotEqual(status, 204)
+
 if __name__ == "__main__":
     unittest.main()

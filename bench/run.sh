@@ -14,14 +14,20 @@
 #   scale       bench/scale.py: 1,000 vs 1,000,000 keys (BENCH_SCALE_KEYS), a key with
 #               10,000 versions, ten years of rotation over 100,000 keys. -> scale.md
 #   compare     an A/B of two rotor binaries in one run: both --in-memory with their
-#               defaults (audit trail on), the same prepared bodies; per round, per
+#               defaults (audit trail on) plus BENCH_A_ARGS / BENCH_B_ARGS (e.g.
+#               BENCH_B_ARGS="--audit-max-events 0" with the same binary twice: audit on
+#               against off), the same prepared bodies; per round, per
 #               connection count (32, then 1) and per operation (BENCH_COMPARE_OPS,
 #               default "Encrypt Decrypt DescribeKey") wrk drives A then B, the next round
 #               B then A, BENCH_COMPARE_ROUNDS rounds (default 3). -> compare.md: per
 #               operation the median req/s, p50, p99 and CPU time per request (rotor's
 #               user+system time over the run / requests answered: the figure least moved
 #               by other load on the box) of each, and B/A with the spread of the per-round
-#               ratios (how noisy the box was). Needs only wrk.
+#               ratios (how noisy the box was). Needs only wrk. A or B may also be a git
+#               revision written rev:REV (rev:main): that commit is checked out in a temporary
+#               worktree and its rotor built (BENCH_REV_BUILD_TYPE, default Release; with
+#               . /work/notes/ccache.env a rebuild is cheap) in build-compare-<sha>, so a
+#               branch is A/B'd against main with `bench/run.sh compare rev:main build/rotor`.
 #   access      issue 14: strict mode against open mode, one binary ($BENCH_BUILD_DIR/rotor),
 #               one run: both --in-memory with the same credentials file, each with a key of a
 #               5-statement key policy and 10 grants for other grantees (bench/prepare_access.py);
@@ -34,16 +40,31 @@
 #
 # Environment: BENCH_BUILD_DIR (build-release), BENCH_DURATION (10s), BENCH_SCALE_KEYS
 # (1000000), BENCH_SCALE_PARTS (keys,versions,tenyears), BENCH_SKIP_BUILD=1,
-# BENCH_COMPARE_OPS, BENCH_COMPARE_ROUNDS.
+# BENCH_COMPARE_OPS, BENCH_COMPARE_ROUNDS, BENCH_A_ARGS, BENCH_B_ARGS.
 # Everything listens on 127.0.0.1 only, every load is
 # bounded in time, and only processes this script started are stopped (by PID).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
 what=${1:-all}
+# rev:REV -> the rotor binary of that commit, built once in build-compare-<sha> (Release).
+binary_of() {
+  if [[ $1 != rev:* ]]; then realpath "$1"; return; fi
+  local sha dir tree
+  sha=$(git rev-parse --short=12 "${1#rev:}^{commit}")
+  dir=$repo/build-compare-$sha
+  if [[ ! -x $dir/rotor ]]; then
+    tree=$(mktemp -d /tmp/rotor-compare-src-XXXXXX)
+    git worktree add -q --detach "$tree" "$sha" >&2
+    (cd "$tree" && ROTOR_BUILD_TARGETS=rotor nice -n 5 scripts/build.sh "$dir" "${BENCH_REV_BUILD_TYPE:-Release}" \
+      -DBUILD_TESTING=OFF >&2)
+    git worktree remove --force "$tree" >&2
+  fi
+  echo "$dir/rotor"
+}
 if [[ $what == compare ]]; then
-  bin_a=$(realpath "${2:?usage: bench/run.sh compare A_BINARY B_BINARY [output dir]}")
-  bin_b=$(realpath "${3:?usage: bench/run.sh compare A_BINARY B_BINARY [output dir]}")
+  bin_a=$(binary_of "${2:?usage: bench/run.sh compare A_BINARY|rev:REV B_BINARY|rev:REV [output dir]}")
+  bin_b=$(binary_of "${3:?usage: bench/run.sh compare A_BINARY|rev:REV B_BINARY|rev:REV [output dir]}")
   set -- "$1" "${4:-}"
   [[ -n $2 ]] || set -- "$1" "$repo/bench/out/compare-$(date +%Y%m%d-%H%M%S)"
 fi
@@ -313,9 +334,12 @@ compare() {
   echo "== compare: A=$bin_a B=$bin_b ($rounds rounds, $duration per run)"
   local port_a port_b
   port_a=$(free_port); port_b=$(free_port)
-  start_bg "$out/rotor-A.log" "$bin_a" --port "$port_a" --in-memory --on-demand-rotation-limit 100000
+  local args_a args_b
+  read -ra args_a <<<"${BENCH_A_ARGS:-}"
+  read -ra args_b <<<"${BENCH_B_ARGS:-}"
+  start_bg "$out/rotor-A.log" "$bin_a" --port "$port_a" --in-memory --on-demand-rotation-limit 100000 "${args_a[@]}"
   local pid_a=$last_pid
-  start_bg "$out/rotor-B.log" "$bin_b" --port "$port_b" --in-memory --on-demand-rotation-limit 100000
+  start_bg "$out/rotor-B.log" "$bin_b" --port "$port_b" --in-memory --on-demand-rotation-limit 100000 "${args_b[@]}"
   local pid_b=$last_pid
   wait_http "$port_a" /_rotor/health
   wait_http "$port_b" /_rotor/health
@@ -346,6 +370,7 @@ compare() {
     echo "- A: \`$bin_a\` ($(sha256sum "$bin_a" | cut -c1-12))"
     echo "- B: \`$bin_b\` ($(sha256sum "$bin_b" | cut -c1-12))"
     echo "- both \`--in-memory --on-demand-rotation-limit 100000\`, audit trail on (the default);"
+    echo "  A's extra arguments: \`${BENCH_A_ARGS:-}\`; B's: \`${BENCH_B_ARGS:-}\`"
     echo "  \`wrk -t2 -c32 -d$duration\` and \`wrk -t1 -c1 -d$duration\`, bench/kms.lua, bodies of bench/prepare.py"
     echo "  (Encrypt: 4 KiB plaintext); $rounds rounds, A first in odd rounds and B first in even ones"
     echo "- load average at the start of each round:$loads"

@@ -4,8 +4,12 @@
 // Thread safety: implementations must allow concurrent Append and Query.
 #pragma once
 
+#include <algorithm>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/clock.h"
@@ -32,6 +36,31 @@ struct AuditQuery {
   std::optional<Timestamp> since;
   size_t limit = 100;
 };
+
+// Whether an event with these fields is one `query` asks for (every filter
+// that is set matches). The stores kept in memory filter with it.
+inline bool AuditQueryMatches(const AuditQuery& query, const Scope& scope, std::string_view key_id,
+                              std::string_view event_name, Timestamp time,
+                              std::string_view error_code) {
+  if (query.scope && (scope.account != query.scope->account || scope.region != query.scope->region))
+    return false;
+  if (!query.key_id.empty() && key_id != query.key_id) return false;
+  if (!query.event_name.empty() && event_name != query.event_name) return false;
+  if (query.since && time < *query.since) return false;
+  if (!query.error_code.empty() && error_code != query.error_code) return false;
+  return true;
+}
+
+// Orders matches as AuditStore::Query answers: keeps the newest `limit` of
+// `found` ((time, arrival index) of each match) by time, then arrival, and
+// leaves them oldest first.
+inline void KeepNewestMatches(std::vector<std::pair<Timestamp, size_t>>& found, size_t limit) {
+  size_t keep = std::min(found.size(), limit);
+  std::partial_sort(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(keep), found.end(),
+                    std::greater<>());
+  found.resize(keep);
+  std::reverse(found.begin(), found.end());
+}
 
 class AuditStore {
  public:

@@ -36,6 +36,7 @@
 #include "server/tools/tools.h"
 #include "server/wire/router.h"
 #include "storage/data_dir.h"
+#include "storage/memory_audit_store.h"
 #include "storage/root_key_file.h"
 #include "storage/sqlite_audit_store.h"
 #include "storage/sqlite_key_repository.h"
@@ -199,17 +200,31 @@ int Serve(const server::Config& config) {
 
   // Every API call and service event, CloudTrail-shaped, off the request path.
   // --audit-max-events 0 turns it off (no audit.db writes at all).
-  std::unique_ptr<storage::SqliteAuditStore> audit_store;
+  // --in-memory keeps its events in memory (nothing of the run survives it
+  // anyway): without --audit-log, as the snapshots the calls left (records
+  // are built when a query asks for them); with it, as the records the
+  // writer thread also appends to the file. A data dir keeps them in audit.db.
+  std::unique_ptr<core::AuditStore> audit_store;
   std::unique_ptr<server::audit::AuditTrail> audit;
   if (config.audit_max_events > 0) {
-    audit_store = std::make_unique<storage::SqliteAuditStore>(
-        data_dir, /*durable=*/!config.in_memory, config.audit_max_events);
-    audit = std::make_unique<server::audit::AuditTrail>(
-        *audit_store, config.audit_log,
-        [&repo](const core::Scope& scope, const std::string& alias) {
-          std::optional<core::Alias> a = repo.GetAlias(scope, alias);
-          return a ? a->target_key_id : std::string();
-        });
+    server::audit::AuditTrail::AliasResolver resolve_alias = [&repo](const core::Scope& scope,
+                                                                     const std::string& alias) {
+      std::optional<core::Alias> a = repo.GetAlias(scope, alias);
+      return a ? a->target_key_id : std::string();
+    };
+    if (config.in_memory && config.audit_log.empty()) {
+      audit = std::make_unique<server::audit::AuditTrail>(
+          static_cast<size_t>(config.audit_max_events), std::move(resolve_alias));
+    } else {
+      if (config.in_memory) {
+        audit_store = std::make_unique<storage::MemoryAuditStore>(config.audit_max_events);
+      } else {
+        audit_store = std::make_unique<storage::SqliteAuditStore>(data_dir, /*durable=*/true,
+                                                                  config.audit_max_events);
+      }
+      audit = std::make_unique<server::audit::AuditTrail>(*audit_store, config.audit_log,
+                                                          std::move(resolve_alias));
+    }
   }
   // Service events go to the audit trail and the metrics (GET /_rotor/metrics).
   server::Metrics metrics;

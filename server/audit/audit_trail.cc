@@ -12,7 +12,7 @@ namespace rotor::server::audit {
 
 AuditTrail::AuditTrail(core::AuditStore& store, const std::string& jsonl_path,
                        AliasResolver resolve_alias, size_t capacity)
-    : store_(store), resolve_alias_(std::move(resolve_alias)), capacity_(capacity) {
+    : store_(&store), resolve_alias_(std::move(resolve_alias)), capacity_(capacity) {
   if (!jsonl_path.empty()) {
     // A new file is made 0600 whatever the umask (open's mode only loses
     // bits to it): request members and key ids are nobody else's business.
@@ -27,7 +27,15 @@ AuditTrail::AuditTrail(core::AuditStore& store, const std::string& jsonl_path,
   writer_ = std::thread([this] { WriterLoop(); });
 }
 
+AuditTrail::AuditTrail(size_t max_events, AliasResolver resolve_alias)
+    : store_(nullptr),
+      resolve_alias_(std::move(resolve_alias)),
+      capacity_(max_events < 1 ? 1 : max_events) {
+  ids_.Fill(reinterpret_cast<uint8_t*>(id_salt_), sizeof id_salt_);
+}
+
 AuditTrail::~AuditTrail() {
+  if (!writer_.joinable()) return;  // kept in memory
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
@@ -37,21 +45,43 @@ AuditTrail::~AuditTrail() {
   if (jsonl_) std::fclose(jsonl_);
 }
 
-void AuditTrail::OnApiCall(const wire::ApiCall& call) { Enqueue(SnapshotOf(call)); }
+void AuditTrail::OnApiCall(const wire::ApiCall& call) {
+  ApiCallSnapshot snapshot = SnapshotOf(call);
+  // Now, on the request's thread: by the time the writer (or a query) gets
+  // to it, the alias may point at another key.
+  ResolveAlias(snapshot);
+  Enqueue(std::move(snapshot));
+}
 
 void AuditTrail::OnServiceEvent(const core::ServiceEvent& event) { Enqueue(event); }
 
 void AuditTrail::Enqueue(Item item) {
   std::lock_guard lock(mu_);
+  if (!store_) {
+    ring_.push_back(std::move(item));
+    ++enqueued_;
+    ++processed_;
+    if (ring_.size() > capacity_) {
+      ring_.pop_front();
+      ++ring_first_seq_;
+    }
+    written_.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
   if (queue_.size() >= capacity_) {
     dropped_.fetch_add(1);  // counted and reported, never blocking the caller
     return;
   }
   queue_.push_back(std::move(item));
   ++enqueued_;
-  // The writer wakes on its own every few milliseconds; waking it per event
-  // would cost a futex call on every request. A big backlog wakes it early.
-  if (queue_.size() == kEarlyWake) work_cv_.notify_one();
+  // While calls keep coming the writer wakes on its own once a period;
+  // waking it per event would cost a futex call on every request. Only the
+  // first event after a quiet spell wakes it (it then sleeps without a
+  // timer: an idle server has no wake-ups), and so does a big backlog.
+  if (writer_idle_ || queue_.size() == kEarlyWake) {
+    writer_idle_ = false;
+    work_cv_.notify_one();
+  }
 }
 
 void AuditTrail::WriterLoop() {
@@ -59,9 +89,16 @@ void AuditTrail::WriterLoop() {
     std::deque<Item> batch;
     {
       std::unique_lock lock(mu_);
-      while (!stopping_ && queue_.empty() && !flush_requested_) {
-        work_cv_.wait_for(lock, kWriterPeriod);
+      auto woken = [this] { return stopping_ || flush_requested_ || queue_.size() >= kEarlyWake; };
+      if (queue_.empty() && !woken()) {
+        writer_idle_ = true;  // the next Enqueue wakes the writer
+        work_cv_.wait(lock, [&] { return !writer_idle_ || woken(); });
+        writer_idle_ = false;
       }
+      // One period's events go in one batch: short bursts of work (a small
+      // batch takes well under a millisecond) that never hold a core long
+      // enough to delay a request's thread, and few wake-ups.
+      work_cv_.wait_for(lock, kWriterPeriod, woken);
       flush_requested_ = false;
       if (queue_.empty()) {
         if (stopping_) return;  // stopping and drained
@@ -72,28 +109,9 @@ void AuditTrail::WriterLoop() {
     }
     std::vector<core::AuditEvent> events;
     events.reserve(batch.size());
-    for (Item& item : batch) {
-      std::string id = ids_.Uuid();
-      if (auto* call = std::get_if<ApiCallSnapshot>(&item)) {
-        if (call->key_id.empty() && resolve_alias_) {
-          for (const char* member : {"KeyId", "TargetKeyId", "SourceKeyId", "DestinationKeyId"}) {
-            auto it = call->request.find(member);
-            if (it == call->request.end() || !it->is_string()) continue;
-            core::KeyReference ref = core::ParseKeyReference(it->get<std::string>());
-            if (!ref.IsAlias()) continue;
-            core::Scope scope =
-                ref.account.empty() ? call->ctx.scope : core::Scope{ref.account, ref.region};
-            call->key_id = resolve_alias_(scope, ref.id);
-            if (!call->key_id.empty()) break;
-          }
-        }
-        events.push_back(ApiCallEvent(*call, id));
-      } else {
-        events.push_back(ServiceEventRecord(std::get<core::ServiceEvent>(item), id));
-      }
-    }
+    for (const Item& item : batch) events.push_back(Record(item, ids_.Uuid()));
     try {
-      store_.Append(events);
+      store_->Append(events);
       if (jsonl_) {
         for (const core::AuditEvent& e : events) std::fprintf(jsonl_, "%s\n", e.record.c_str());
         std::fflush(jsonl_);
@@ -112,6 +130,86 @@ void AuditTrail::WriterLoop() {
   }
 }
 
+void AuditTrail::ResolveAlias(ApiCallSnapshot& call) const {
+  if (!call.key_id.empty() || !resolve_alias_) return;
+  for (const char* member : {"KeyId", "TargetKeyId", "SourceKeyId", "DestinationKeyId"}) {
+    auto it = call.request.find(member);
+    if (it == call.request.end() || !it->is_string()) continue;
+    core::KeyReference ref = core::ParseKeyReference(it->get<std::string>());
+    if (!ref.IsAlias()) continue;
+    core::Scope scope = ref.account.empty() ? call.ctx.scope : core::Scope{ref.account, ref.region};
+    call.key_id = resolve_alias_(scope, ref.id);
+    if (!call.key_id.empty()) break;
+  }
+}
+
+core::AuditEvent AuditTrail::Record(const Item& item, const std::string& event_id) const {
+  if (const auto* call = std::get_if<ApiCallSnapshot>(&item)) return ApiCallEvent(*call, event_id);
+  return ServiceEventRecord(std::get<core::ServiceEvent>(item), event_id);
+}
+
+namespace {
+
+// A UUID-shaped event id (version 4 layout) unique within the process: a
+// random salt drawn at start, with the event's arrival number in its last 48
+// bits. Ids are unique, not secret, as CloudTrail's eventID.
+std::string EventId(const uint64_t salt[2], uint64_t seq) {
+  uint8_t b[16];
+  for (int i = 0; i < 8; ++i) b[i] = static_cast<uint8_t>(salt[0] >> (8 * i));
+  for (int i = 0; i < 2; ++i) b[8 + i] = static_cast<uint8_t>(salt[1] >> (8 * i));
+  for (int i = 0; i < 6; ++i) b[10 + i] = static_cast<uint8_t>(seq >> (8 * (5 - i)));
+  b[6] = static_cast<uint8_t>((b[6] & 0x0f) | 0x40);
+  b[8] = static_cast<uint8_t>((b[8] & 0x3f) | 0x80);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(36);
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
+    out.push_back(kHex[b[i] >> 4]);
+    out.push_back(kHex[b[i] & 0x0f]);
+  }
+  return out;
+}
+
+struct Facts {
+  const core::Scope& scope;
+  std::string_view key_id, name;
+  core::Timestamp time;
+  std::string_view error_code;
+};
+
+Facts FactsOf(const std::variant<ApiCallSnapshot, core::ServiceEvent>& item) {
+  if (const auto* call = std::get_if<ApiCallSnapshot>(&item)) {
+    return {call->ctx.scope, call->key_id, call->operation, call->ctx.now, call->error_code};
+  }
+  const auto& e = std::get<core::ServiceEvent>(item);
+  return {e.scope, e.key_id, core::ToString(e.kind), e.time, ""};
+}
+
+}  // namespace
+
+std::vector<core::AuditEvent> AuditTrail::QueryRing(const core::AuditQuery& query) {
+  // The matches are copied out under the lock and their records built
+  // after it, so request threads wait only for the scan.
+  std::vector<std::pair<uint64_t, Item>> picked;
+  {
+    std::lock_guard lock(mu_);
+    std::vector<std::pair<core::Timestamp, size_t>> found;
+    for (size_t i = 0; i < ring_.size(); ++i) {
+      Facts f = FactsOf(ring_[i]);
+      if (core::AuditQueryMatches(query, f.scope, f.key_id, f.name, f.time, f.error_code))
+        found.emplace_back(f.time, i);
+    }
+    core::KeepNewestMatches(found, query.limit);
+    picked.reserve(found.size());
+    for (const auto& [time, i] : found) picked.emplace_back(ring_first_seq_ + i, ring_[i]);
+  }
+  std::vector<core::AuditEvent> out;
+  out.reserve(picked.size());
+  for (const auto& [seq, item] : picked) out.push_back(Record(item, EventId(id_salt_, seq)));
+  return out;
+}
+
 void AuditTrail::Flush() {
   std::unique_lock lock(mu_);
   uint64_t target = enqueued_;
@@ -121,13 +219,20 @@ void AuditTrail::Flush() {
 }
 
 std::vector<core::AuditEvent> AuditTrail::Query(const core::AuditQuery& query) {
+  if (!store_) return QueryRing(query);
   Flush();
-  return store_.Query(query);
+  return store_->Query(query);
 }
 
 void AuditTrail::Clear() {
+  if (!store_) {
+    std::lock_guard lock(mu_);
+    ring_first_seq_ += ring_.size();
+    ring_.clear();
+    return;
+  }
   Flush();
-  store_.Clear();
+  store_->Clear();
 }
 
 }  // namespace rotor::server::audit

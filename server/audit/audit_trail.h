@@ -5,6 +5,11 @@
 // When the queue is full the event is dropped, never blocking a request, and
 // the drop is counted: /_rotor/health and /_rotor/events report it.
 //
+// Kept in memory (--in-memory without --audit-log), there is nothing to
+// write: the snapshots themselves are the trail, a ring of the newest
+// `max_events`, and a record is built only when a query returns it. No
+// writer thread then, and a call costs only its snapshot.
+//
 // Thread safety: all public methods may be called concurrently.
 #pragma once
 
@@ -36,6 +41,9 @@ class AuditTrail final : public wire::ApiCallObserver, public core::ServiceEvent
   // `jsonl_path` empty: no file. Throws std::runtime_error if the file cannot be opened.
   AuditTrail(core::AuditStore& store, const std::string& jsonl_path,
              AliasResolver resolve_alias = {}, size_t capacity = 100000);
+  // The trail kept in memory: the newest `max_events` events (at least 1),
+  // answered as an AuditStore answers (same records, same order).
+  AuditTrail(size_t max_events, AliasResolver resolve_alias);
   ~AuditTrail() override;
 
   void OnApiCall(const wire::ApiCall& call) override;
@@ -54,8 +62,14 @@ class AuditTrail final : public wire::ApiCallObserver, public core::ServiceEvent
   void Enqueue(Item item);
   void WriterLoop();
   void Flush();
+  // Names the key of a call made through an alias (when the answer did not),
+  // as the alias points when the call is answered.
+  void ResolveAlias(ApiCallSnapshot& call) const;
+  // The record of one item, as stored.
+  core::AuditEvent Record(const Item& item, const std::string& event_id) const;
+  std::vector<core::AuditEvent> QueryRing(const core::AuditQuery& query);
 
-  core::AuditStore& store_;
+  core::AuditStore* const store_;  // null: kept in memory (ring_)
   AliasResolver resolve_alias_;
   std::FILE* jsonl_ = nullptr;
   const size_t capacity_;
@@ -65,12 +79,16 @@ class AuditTrail final : public wire::ApiCallObserver, public core::ServiceEvent
   std::condition_variable work_cv_;
   std::condition_variable idle_cv_;
   std::deque<Item> queue_;        // guarded by mu_
+  std::deque<Item> ring_;         // in memory: the newest events, oldest first; guarded by mu_
+  uint64_t ring_first_seq_ = 0;   // the arrival number of ring_.front(); guarded by mu_
+  uint64_t id_salt_[2] = {0, 0};  // in memory: event ids are this salt and the arrival number
   uint64_t enqueued_ = 0;         // guarded by mu_
   uint64_t processed_ = 0;        // guarded by mu_
   bool stopping_ = false;         // guarded by mu_
   bool flush_requested_ = false;  // guarded by mu_
+  bool writer_idle_ = false;      // the writer waits for a first event; guarded by mu_
   static constexpr size_t kEarlyWake = 1024;
-  static constexpr std::chrono::milliseconds kWriterPeriod{50};
+  static constexpr std::chrono::milliseconds kWriterPeriod{5};
   std::atomic<uint64_t> dropped_{0};
   std::atomic<uint64_t> written_{0};
   std::thread writer_;

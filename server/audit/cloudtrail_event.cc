@@ -137,6 +137,8 @@ ApiCallSnapshot SnapshotOf(const wire::ApiCall& call) {
                            std::string(call.error_message),
                            KeyIdOfCall(call.request, call.response),
                            op && op->read_only()};
+  // What access control read of the request lives as long as the request.
+  snapshot.ctx.access = nullptr;
   // A grant token lets its holder use the grant at once (a bearer
   // credential): Rotor's records never hold one (RetireGrant's GrantToken,
   // the GrantTokens of the operations that take them).

@@ -1282,6 +1282,70 @@ class AuditTrailTest(OperateTestCase):
             rows = db.execute("SELECT COUNT(*) FROM audit_events").fetchone()[0]
         self.assertLessEqual(rows, 44)
 
+    def test_in_memory_trail_answers_as_audit_db(self):
+        """--in-memory keeps its trail as the snapshots the calls left and builds
+        a record only when a query returns it: the same calls must give the same
+        events as audit.db gives (aliases resolved at the call, service events,
+        filters, order), with UUID-shaped event ids that stay the same."""
+        def script(srv):
+            kms = srv.client()
+            kid = kms.create_key(Description="twin")["KeyMetadata"]["KeyId"]
+            other = kms.create_key(Description="other")["KeyMetadata"]["KeyId"]
+            kms.create_alias(AliasName="alias/twin", TargetKeyId=kid)
+            kms.enable_key_rotation(KeyId=kid, RotationPeriodInDays=90)
+            blob = kms.encrypt(KeyId="alias/twin", Plaintext=b"twin-secret",
+                               EncryptionContext={"team": "a"})["CiphertextBlob"]
+            kms.decrypt(CiphertextBlob=blob, EncryptionContext={"team": "a"})
+            kms.disable_key(KeyId=kid)
+            self.assert_client_error(kms.encrypt, "DisabledException", f"{key_arn(kid)} is disabled.",
+                                     KeyId="alias/twin", Plaintext=b"x")
+            # The failed call stays on the timeline of the key the alias named then.
+            kms.update_alias(AliasName="alias/twin", TargetKeyId=other)
+            kms.enable_key(KeyId=kid)
+            srv.advance_clock("91d")
+            kms.describe_key(KeyId="alias/twin")
+            return kid, other
+
+        def normalised(events, kid, other):
+            text = json.dumps([{k: v for k, v in e.items() if k not in ("eventID", "requestID")}
+                               for e in events], sort_keys=True)
+            text = text.replace(kid, "KID").replace(other, "OTHER")
+            return re.sub(r"[0-9a-f]{64}", "MATERIAL", text)
+
+        answers = {}
+        for name, in_memory in (("memory", True), ("audit.db", False)):
+            srv = self.server(VIRTUAL, in_memory=in_memory)
+            kid, other = script(srv)
+            queries = [{"limit": 1000}, {"key": kid}, {"key": other}, {"key": kid, "name": "Encrypt"},
+                       {"since": z(T0 + 90 * DAY)}, {"limit": 3}, {"key": key_arn(kid), "limit": 2}]
+            answers[name] = [normalised(self.events(srv, **q), kid, other) for q in queries]
+            if in_memory:
+                first = [e["eventID"] for e in self.events(srv, limit=1000)]
+                self.assertEqual(len(first), len(set(first)))
+                for event_id in first:
+                    self.assertRegex(event_id, r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+                self.assertEqual([e["eventID"] for e in self.events(srv, limit=1000)], first)
+                self.assertNotIn(b"twin-secret", json.dumps(self.events(srv, limit=1000)).encode())
+                self.assertNotIn(base64.b64encode(b"twin-secret"),
+                                 json.dumps(self.events(srv, limit=1000)).encode())
+                names = [e["eventName"] for e in self.events(srv, key=kid)]
+                self.assertIn("RotateKey", names)
+                self.assertEqual(names.count("Encrypt"), 2)
+        for i, (memory, db) in enumerate(zip(answers["memory"], answers["audit.db"])):
+            self.assertEqual(json.loads(memory), json.loads(db), f"query {i}")
+
+    def test_in_memory_trail_keeps_exactly_its_budget(self):
+        srv = self.server(["--audit-max-events", "40"], in_memory=True)
+        kms = srv.client()
+        kid = kms.create_key(Description="budget")["KeyMetadata"]["KeyId"]
+        for i in range(150):
+            kms.tag_resource(KeyId=kid, Tags=[{"TagKey": "n", "TagValue": str(i)}])
+        events = self.events(srv, limit=1000)
+        self.assertEqual([e["requestParameters"]["tags"][0]["tagValue"] for e in events],
+                         [str(i) for i in range(110, 150)])
+        status, health = srv.admin("GET", "/_rotor/health")
+        self.assertEqual(health["auditEvents"], {"written": 151, "dropped": 0})
+
     def test_audit_trail_off(self):
         srv = self.server(["--audit-max-events", "0"])
         kms = srv.client()

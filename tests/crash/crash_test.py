@@ -14,7 +14,11 @@ at a random moment, restart it on the same data dir and verify that
   * every acknowledged ScheduleKeyDeletion left its key PendingDeletion,
   * every acknowledged TagResource is visible (its value, or the in-flight one),
   * every acknowledged ciphertext decrypts to its plaintext,
-  * SQLite's integrity_check says ok.
+  * every audit event that GET /_rotor/events returned before the kill is
+    still in audit.db (the audit trail's promise, docs/cli.md: an event is
+    kept once the trail has stored it, which /_rotor/events waits for; the
+    events of the last few milliseconds of calls before a kill may be lost),
+  * SQLite's integrity_check says ok, for rotor.db and audit.db.
 
 Every thread has at most one request in flight, which is what makes the "or
 the in-flight one" rules exact. Everything is bounded: --cycles, a per-cycle
@@ -62,13 +66,18 @@ class Kms:
     def call(self, op: str, body: dict) -> tuple[int, dict]:
         """Returns (status, parsed body). Raises OSError/HTTPException when the
         server is gone (no answer = not acknowledged)."""
+        return self._exchange("POST", "/", json.dumps(body).encode(), {
+            "Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "TrentService." + op})
+
+    def get(self, path: str) -> tuple[int, dict]:
+        """GET of an admin endpoint (loopback needs no token)."""
+        return self._exchange("GET", path, None, {})
+
+    def _exchange(self, method: str, path: str, data: bytes | None, headers: dict) -> tuple[int, dict]:
         if self.conn is None:
             self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=HTTP_TIMEOUT)
-        data = json.dumps(body).encode()
         try:
-            self.conn.request("POST", "/", body=data, headers={
-                "Content-Type": "application/x-amz-json-1.1",
-                "X-Amz-Target": "TrentService." + op})
+            self.conn.request(method, path, body=data, headers=headers)
             resp = self.conn.getresponse()
             raw = resp.read()
         except Exception:
@@ -111,6 +120,7 @@ class Ledger:
         self.tags_acked: dict[tuple[str, str], str] = {}  # (key, tag key) -> last acked value
         self.tags_inflight: dict[tuple[str, str], str] = {}
         self.ciphertexts: list[tuple[str, str, dict, str]] = []  # (blob b64, sha256, context, key)
+        self.audit_seen: set[str] = set()                 # eventIDs /_rotor/events returned this cycle
         self.counts: dict[str, int] = {}
         self.errors: list[str] = []                       # non-200 answers (not losses; reported)
 
@@ -277,6 +287,20 @@ class Workload:
         elif doc.get("__type") != "KMSInvalidStateException":  # a key just scheduled for deletion
             self._error("Encrypt", status, doc)
 
+    # -- audit reader --------------------------------------------------------
+    def auditor(self, kms: Kms, rng):
+        # /_rotor/events answers once everything queued before it is stored:
+        # what it returns is what the trail promises to keep across a kill.
+        status, doc = kms.get("/_rotor/events?limit=20")
+        if status == 200:
+            ids = [e["eventID"] for e in doc.get("events", [])]
+            with self.ledger.lock:
+                self.ledger.audit_seen.update(ids)
+            self.ledger.count("AuditEventsSeen", len(ids))
+        else:
+            self._error("GET /_rotor/events", status, doc)
+        time.sleep(rng.uniform(0.01, 0.05))
+
     def _error(self, op, status, doc):
         with self.ledger.lock:
             self.ledger.errors.append(f"cycle {self.cycle}: {op} -> {status} {doc}")
@@ -287,7 +311,8 @@ class Workload:
                 ("rotate-a", self.rotator(self.rotation_keys[:half])),
                 ("rotate-b", self.rotator(self.rotation_keys[half:])),
                 ("tag-0", self.tagger(0)), ("tag-1", self.tagger(1)),
-                ("encrypt-0", self.encrypter), ("encrypt-1", self.encrypter)]
+                ("encrypt-0", self.encrypter), ("encrypt-1", self.encrypter),
+                ("audit", self.auditor)]
         plan += [(f"alias-{i}", self.aliaser(a)) for i, a in enumerate(self.aliases)]
         for name, step in plan:
             t = threading.Thread(target=self._loop, args=(name, step), name=name, daemon=True)
@@ -391,8 +416,23 @@ def verify(port: int, ledger: Ledger, rng: random.Random, cycle: int, sample_old
     return losses
 
 
-def integrity_check(data_dir: str) -> str:
-    db = os.path.join(data_dir, "rotor.db")
+def audit_losses(data_dir: str, seen: set[str]) -> list[str]:
+    """The event ids of `seen` that audit.db no longer holds."""
+    conn = sqlite3.connect(f"file:{os.path.join(data_dir, 'audit.db')}?mode=ro", uri=True, timeout=10)
+    try:
+        kept = set()
+        ids = sorted(seen)
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            kept.update(r[0] for r in conn.execute(
+                f"SELECT event_id FROM audit_events WHERE event_id IN ({','.join('?' * len(chunk))})", chunk))
+    finally:
+        conn.close()
+    return [f"audit event {e} returned by /_rotor/events before the kill is gone" for e in ids if e not in kept]
+
+
+def integrity_check(data_dir: str, name: str = "rotor.db") -> str:
+    db = os.path.join(data_dir, name)
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10)
     try:
         return conn.execute("PRAGMA integrity_check").fetchone()[0]
@@ -440,9 +480,15 @@ def run(args) -> int:
                         alias = next(iter(ledger.alias_acked))
                         ledger.alias_acked[alias] = ledger.created[-1]
             losses = verify(server.port, ledger, rng, cycle, args.sample_old)
-            check = integrity_check(server.data_dir)
-            if check != "ok":
-                losses.append(f"integrity_check: {check}")
+            with ledger.lock:
+                seen, ledger.audit_seen = ledger.audit_seen, set()
+                if args.inject_loss and cycle == 1:
+                    seen.add(str(uuid.uuid4()))  # negative control: an event never stored
+            losses += audit_losses(server.data_dir, seen)
+            for name in ("rotor.db", "audit.db"):
+                check = integrity_check(server.data_dir, name)
+                if check != "ok":
+                    losses.append(f"integrity_check {name}: {check}")
             with ledger.lock:
                 done = {k: v - before.get(k, 0) for k, v in ledger.counts.items() if not k.startswith("_")}
             line = (f"cycle {cycle}/{args.cycles}: killed after {delay:.2f}s, acknowledged "

@@ -50,6 +50,34 @@ constexpr std::array kErrorTable = {
     ErrorInfo{ErrorCode::kNotFound, "NotFoundException", 400},
     ErrorInfo{ErrorCode::kTag, "TagException", 400},
     ErrorInfo{ErrorCode::kUnsupportedOperation, "UnsupportedOperationException", 400},
+    ErrorInfo{ErrorCode::kCloudHsmClusterInUse, "CloudHsmClusterInUseException", 400},
+    ErrorInfo{ErrorCode::kCloudHsmClusterInvalidConfiguration,
+              "CloudHsmClusterInvalidConfigurationException", 400},
+    ErrorInfo{ErrorCode::kCloudHsmClusterNotActive, "CloudHsmClusterNotActiveException", 400},
+    ErrorInfo{ErrorCode::kCloudHsmClusterNotFound, "CloudHsmClusterNotFoundException", 400},
+    ErrorInfo{ErrorCode::kCloudHsmClusterNotRelated, "CloudHsmClusterNotRelatedException", 400},
+    ErrorInfo{ErrorCode::kCustomKeyStoreHasCmks, "CustomKeyStoreHasCMKsException", 400},
+    ErrorInfo{ErrorCode::kCustomKeyStoreInvalidState, "CustomKeyStoreInvalidStateException", 400},
+    ErrorInfo{ErrorCode::kCustomKeyStoreNameInUse, "CustomKeyStoreNameInUseException", 400},
+    ErrorInfo{ErrorCode::kIncorrectTrustAnchor, "IncorrectTrustAnchorException", 400},
+    ErrorInfo{ErrorCode::kXksKeyAlreadyInUse, "XksKeyAlreadyInUseException", 400},
+    ErrorInfo{ErrorCode::kXksKeyInvalidConfiguration, "XksKeyInvalidConfigurationException", 400},
+    ErrorInfo{ErrorCode::kXksKeyNotFound, "XksKeyNotFoundException", 400},
+    ErrorInfo{ErrorCode::kXksProxyIncorrectAuthenticationCredential,
+              "XksProxyIncorrectAuthenticationCredentialException", 400},
+    ErrorInfo{ErrorCode::kXksProxyInvalidConfiguration, "XksProxyInvalidConfigurationException",
+              400},
+    ErrorInfo{ErrorCode::kXksProxyInvalidResponse, "XksProxyInvalidResponseException", 400},
+    ErrorInfo{ErrorCode::kXksProxyUriEndpointInUse, "XksProxyUriEndpointInUseException", 400},
+    ErrorInfo{ErrorCode::kXksProxyUriInUse, "XksProxyUriInUseException", 400},
+    ErrorInfo{ErrorCode::kXksProxyUriUnreachable, "XksProxyUriUnreachableException", 400},
+    ErrorInfo{ErrorCode::kXksProxyVpcEndpointServiceInUse,
+              "XksProxyVpcEndpointServiceInUseException", 400},
+    ErrorInfo{ErrorCode::kXksProxyVpcEndpointServiceInvalidConfiguration,
+              "XksProxyVpcEndpointServiceInvalidConfigurationException", 400},
+    ErrorInfo{ErrorCode::kXksProxyVpcEndpointServiceNotFound,
+              "XksProxyVpcEndpointServiceNotFoundException", 400},
+    ErrorInfo{ErrorCode::kThrottling, "ThrottlingException", 400},
     ErrorInfo{ErrorCode::kRequestHeaderFieldsTooLarge, "RequestHeaderFieldsTooLargeException", 431},
     ErrorInfo{ErrorCode::kBadRequest, "BadRequestException", 400},
     ErrorInfo{ErrorCode::kNotImplemented, "NotImplementedException", 501},
@@ -84,6 +112,18 @@ int HttpStatus(ErrorCode code) { return Lookup(code).status; }
 const ErrorCode* AllErrorCodes(size_t* count) {
   *count = kAllCodes.size();
   return kAllCodes.data();
+}
+std::optional<ErrorCode> ErrorCodeNamed(std::string_view name) {
+  for (const auto& info : kErrorTable) {
+    if (info.name == name) return info.code;  // kKmsInternal comes before kStoreUnavailable
+  }
+  return std::nullopt;
+}
+
+KmsError KmsError::Throttled() {
+  return {ErrorCode::kThrottling,
+          "You have exceeded the rate at which you may call KMS. Reduce the frequency of your "
+          "calls."};
 }
 
 KmsError KmsError::UnrecognizedClient() {

@@ -7,6 +7,7 @@
 // factory below, so the wording cannot drift between operations.
 #pragma once
 
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -54,6 +55,33 @@ enum class ErrorCode {
   kNotFound,
   kTag,
   kUnsupportedOperation,
+  // The model's other error shapes: custom key stores (CloudHSM and external),
+  // which Rotor does not implement; fault rules may still inject them
+  // (core/fault_rules.h).
+  kCloudHsmClusterInUse,
+  kCloudHsmClusterInvalidConfiguration,
+  kCloudHsmClusterNotActive,
+  kCloudHsmClusterNotFound,
+  kCloudHsmClusterNotRelated,
+  kCustomKeyStoreHasCmks,
+  kCustomKeyStoreInvalidState,
+  kCustomKeyStoreNameInUse,
+  kIncorrectTrustAnchor,
+  kXksKeyAlreadyInUse,
+  kXksKeyInvalidConfiguration,
+  kXksKeyNotFound,
+  kXksProxyIncorrectAuthenticationCredential,
+  kXksProxyInvalidConfiguration,
+  kXksProxyInvalidResponse,
+  kXksProxyUriEndpointInUse,
+  kXksProxyUriInUse,
+  kXksProxyUriUnreachable,
+  kXksProxyVpcEndpointServiceInUse,
+  kXksProxyVpcEndpointServiceInvalidConfiguration,
+  kXksProxyVpcEndpointServiceNotFound,
+  // AWS's common error for a request over a request quota (not in the KMS
+  // model; AWS KMS Developer Guide, "Throttling AWS KMS requests").
+  kThrottling,
   // Rotor's own surfaces (the HTTP session's limits, the admin API).
   kRequestHeaderFieldsTooLarge,
   kBadRequest,      // a request whose HTTP framing is malformed (RFC 9112)
@@ -92,6 +120,9 @@ std::string_view ErrorName(ErrorCode code);
 int HttpStatus(ErrorCode code);
 // Every code, for tests that walk the table.
 const ErrorCode* AllErrorCodes(size_t* count);
+// The code whose AWS name is `name` exactly ("ThrottlingException"), or
+// nullopt. KMSInternalException is kKmsInternal.
+std::optional<ErrorCode> ErrorCodeNamed(std::string_view name);
 
 class KmsError : public std::runtime_error {
  public:
@@ -165,6 +196,10 @@ class KmsError : public std::runtime_error {
   static KmsError IncompleteSignature(std::string message) {
     return {ErrorCode::kIncompleteSignature, std::move(message)};
   }
+  // ThrottlingException (400): "You have exceeded the rate at which you may
+  // call KMS. Reduce the frequency of your calls." (AWS KMS Developer Guide,
+  // "Throttling AWS KMS requests").
+  static KmsError Throttled();
   // AWS sends InvalidCiphertextException with an empty message.
   static KmsError InvalidCiphertext();
   // "The key material in the request is, expired, invalid, or is not the same

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/bytes.h"
+#include "core/fault_rules.h"
 #include "core/grant.h"
 #include "core/key_metadata.h"
 #include "core/key_ring.h"
@@ -73,6 +74,9 @@ struct SeedAlias {
 struct SeedDocument {
   std::vector<SeedKey> keys;
   std::vector<SeedAlias> aliases;
+  // The seed file's `faults:` section: rules the server starts with
+  // (core/fault_rules.h); LoadSeed leaves them to the caller.
+  std::vector<FaultRule> faults;
 };
 
 struct SeedResult {

@@ -249,6 +249,8 @@ int Serve(const server::Config& config) {
     gauges.audit_dropped = audit ? audit->dropped() : 0;
     return metrics.Text(gauges);
   };
+  core::FaultRules faults;  // injected faults: /_rotor/faults and the seed file's faults:
+  admin_options.faults = &faults;
   core::KeyInventory inventory(repo);  // whole-store reads for the admin API
   server::admin::AdminEndpoints admin(service, inventory, *clock, virtual_clock.get(), audit.get(),
                                       admin_options);
@@ -257,6 +259,7 @@ int Serve(const server::Config& config) {
   router_options.default_region = config.region;
   router_options.verifier = verifier;
   router_options.wall_clock = &system_clock;
+  router_options.faults = &faults;
   server::wire::Router router(service, *clock, router_options);
   // stdout: the start line, one line per request (unless --quiet), the stop line.
   server::RequestLog log(config.log_json ? server::LogFormat::kJson : server::LogFormat::kText);
@@ -290,11 +293,12 @@ int Serve(const server::Config& config) {
     } catch (const core::SeedError& e) {
       throw core::SeedError(config.seed_file + ": " + e.what());
     }
+    for (const core::FaultRule& rule : seed.faults) faults.Add(rule);
     std::fprintf(stderr,
                  "rotor: seed %s: %d keys created, %d already present; %d aliases created, %d "
-                 "already present\n",
+                 "already present; %zu fault rules\n",
                  config.seed_file.c_str(), loaded.keys_created, loaded.keys_already_present,
-                 loaded.aliases_created, loaded.aliases_already_present);
+                 loaded.aliases_created, loaded.aliases_already_present, seed.faults.size());
   }
 
   // Rotations that fell due while the server was down fire now, once each,

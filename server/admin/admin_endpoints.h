@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/fault_rules.h"
 #include "core/key_inventory.h"
 #include "core/kms_error.h"
 #include "core/kms_service.h"
@@ -56,6 +57,9 @@ struct AdminOptions {
   // the store (server/metrics.h). Empty: the route answers 404.
   std::function<std::string(const std::map<std::string, uint64_t>& keys_by_state)> metrics =
       nullptr;
+  // The KMS API's injected faults (/_rotor/faults); null: those routes
+  // answer 404.
+  core::FaultRules* faults = nullptr;
 };
 
 // The status of an admin error: REST's 403 and 404 for AccessDeniedException
@@ -105,11 +109,20 @@ class AdminEndpoints final : public http::RequestHandler {
   // The KMS operation table's rows (server/wire/operation_table.h) and the
   // service events', as the dashboard reads them.
   HttpResponse Operations(const HttpRequest& req, std::string_view rest);
+  // fault_endpoints.cc: the injected fault rules (core/fault_rules.h,
+  // server/wire/fault_rule_json.h). POST adds one and answers it with its id;
+  // GET lists them with their counts; DELETE removes one (404 when unknown)
+  // or all.
+  HttpResponse ListFaults(const HttpRequest& req, std::string_view rest);
+  HttpResponse AddFault(const HttpRequest& req, std::string_view rest);
+  HttpResponse ClearFaults(const HttpRequest& req, std::string_view rest);
+  HttpResponse RemoveFault(const HttpRequest& req, std::string_view id);
   HttpResponse UiIndex(const HttpRequest& req, std::string_view rest);
   HttpResponse UiFile(const HttpRequest& req, std::string_view file);
 
  private:
   bool Authorized(const HttpRequest& req, const Peer& peer) const;
+  core::FaultRules& Faults() const;  // throws NotFoundException when not wired
 
   core::KmsService& service_;
   core::KeyInventory& inventory_;

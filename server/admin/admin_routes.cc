@@ -31,6 +31,10 @@ constexpr std::array kRoutes = {
     AdminRoute{verb::get, "/_rotor/metrics", kExact, 0, &A::Metrics},
     AdminRoute{verb::get, "/", kExact, kPublic, &A::Root},
     AdminRoute{verb::get, "/favicon.ico", kExact, kPublic, &A::Favicon},
+    AdminRoute{verb::get, "/_rotor/faults", kExact, 0, &A::ListFaults},
+    AdminRoute{verb::post, "/_rotor/faults", kExact, kBlocking, &A::AddFault},
+    AdminRoute{verb::delete_, "/_rotor/faults", kExact, 0, &A::ClearFaults},
+    AdminRoute{verb::delete_, "/_rotor/faults/", kPrefix, 0, &A::RemoveFault},
 };
 
 }  // namespace

@@ -21,6 +21,10 @@
 //   GET  /                           public   302 to the dashboard (a browser's
 //                                               visit; the KMS API is POST /)
 //   GET  /favicon.ico                public   204: browsers ask for it
+//   GET  /_rotor/faults                       the injected fault rules, with counts
+//   POST /_rotor/faults                       add a fault rule
+//   DELETE /_rotor/faults                     remove every fault rule
+//   DELETE /_rotor/faults/<id>                remove one
 // docs/cli.md describes every answer.
 #pragma once
 

@@ -5,6 +5,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -101,13 +102,33 @@ asio::awaitable<void> RunHttpSession(asio::ip::tcp::socket socket, RequestHandle
     HttpRequest req = parser.release();
     HttpResponse res;
     Route route = handler.Find(req);
+    Hold hold;
+    route.hold = &hold;
+    auto home = co_await asio::this_coro::executor;
     if (route.blocking) {
-      auto home = co_await asio::this_coro::executor;
       co_await asio::post(blocking, use_awaitable);
       res = handler.Handle(req, peer, route);
       co_await asio::post(home, use_awaitable);
     } else {
       res = handler.Handle(req, peer, route);
+    }
+    if (hold.drop) {
+      // No answer: the client sees the connection close (or reset).
+      stream.socket().close(ec);
+      co_return;
+    }
+    if (hold.resume) {
+      // The request waits on a timer; the thread serves other connections.
+      asio::steady_timer timer(home, hold.delay);
+      co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
+      ec = {};
+      if (route.blocking) {
+        co_await asio::post(blocking, use_awaitable);
+        res = hold.resume();
+        co_await asio::post(home, use_awaitable);
+      } else {
+        res = hold.resume();
+      }
     }
     bool keep_alive = req.keep_alive() && !state.stopping();
     res.keep_alive(keep_alive);

@@ -11,9 +11,24 @@
 // Thread safety: all methods may be called concurrently.
 #pragma once
 
+#include <chrono>
+#include <functional>
+
 #include "server/http/http_types.h"
 
 namespace rotor::server::http {
+
+// What a handler may ask of the transport instead of an answer now (the KMS
+// API's injected faults, core/fault_rules.h): close the connection without
+// an answer, or wait `delay` on a timer (holding no thread) and then send
+// what `resume` returns. `resume` runs on the same kind of thread Handle ran
+// on (the blocking pool for a blocking route); the request it was handed
+// stays alive until then.
+struct Hold {
+  bool drop = false;
+  std::chrono::milliseconds delay{0};
+  std::function<HttpResponse()> resume;  // set: answer later; unset: answer now
+};
 
 // The answer of one lookup, carried from Find to Handle.
 struct Route {
@@ -23,6 +38,10 @@ struct Route {
   // The matching row of the handler's own table, or nullptr when none
   // matches. Opaque to the transport: only the handler that found it reads it.
   const void* row = nullptr;
+  // Set by a transport that can hold a request (the HTTP session): where
+  // Handle records a Hold, after which its response is ignored. Null for
+  // callers that cannot (tests, fuzzers): a handler then answers at once.
+  Hold* hold = nullptr;
 };
 
 class RequestHandler {

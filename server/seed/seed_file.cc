@@ -9,6 +9,7 @@
 
 #include "core/bytes.h"
 #include "core/key_spec_info.h"
+#include "server/wire/fault_rule_json.h"
 #include "server/wire/json_io.h"
 #include "server/wire/json_text.h"
 
@@ -45,7 +46,7 @@ class Reader {
 
   core::SeedDocument Document(const json& root) {
     Require(root.is_object(), "the top level", "must be a mapping with Keys and/or Aliases");
-    Only(root, "the top level", {"Keys", "Aliases", "Account", "Region"});
+    Only(root, "the top level", {"Keys", "Aliases", "Account", "Region", "faults"});
     core::Scope scope{Str(root, "Account", "the top level").value_or(default_scope_.account),
                       Str(root, "Region", "the top level").value_or(default_scope_.region)};
     core::SeedDocument doc;
@@ -65,6 +66,17 @@ class Reader {
       if (keys.contains("Hmac")) {
         json wrapper = {{"Hmac", keys["Hmac"]}};
         Entries(wrapper, "Hmac", "Keys.Hmac", scope, Kind::kHmac, doc);
+      }
+    }
+    if (root.contains("faults")) {
+      const json& faults = root["faults"];
+      Require(faults.is_array(), "faults", "must be a list of fault rules");
+      for (size_t i = 0; i < faults.size(); ++i) {
+        try {
+          doc.faults.push_back(wire::FaultRuleFromJson(faults[i]));
+        } catch (const core::KmsError& e) {
+          throw SeedError("faults[" + std::to_string(i) + "]: " + e.message());
+        }
       }
     }
     if (root.contains("Aliases")) {

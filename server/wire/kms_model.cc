@@ -96,6 +96,7 @@ KmsModel::KmsModel(std::string_view json_text) {
     auto kind = kKinds.find(type);
     if (kind == kKinds.end()) throw std::runtime_error("unknown shape type in KMS model: " + type);
     shape.kind = kind->second;
+    if (s.value("exception", false)) errors_.insert(name);
     if (s.contains("min")) shape.min = s["min"].get<int64_t>();
     if (s.contains("max")) shape.max = s["max"].get<int64_t>();
     if (s.contains("sensitive")) shape.sensitive = s["sensitive"].get<bool>();

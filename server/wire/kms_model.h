@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -77,6 +78,9 @@ class KmsModel {
   const Shape* Output(std::string_view operation) const;
   // Every operation of the model, sorted by name.
   std::vector<std::string_view> Operations() const;
+  // The model's error shapes (those marked `exception`), sorted by name
+  // ("AlreadyExistsException", ...): the errors a KMS client knows by name.
+  const std::set<std::string, std::less<>>& Errors() const { return errors_; }
 
  private:
   struct Operation {
@@ -86,6 +90,7 @@ class KmsModel {
   std::unordered_map<std::string, Shape> shapes_;  // node-based: Shape pointers stay valid
   std::map<std::string, Operation, std::less<>> operations_;
   std::vector<std::unique_ptr<ShapePattern>> patterns_;
+  std::set<std::string, std::less<>> errors_;
 };
 
 // A member name with its first letter in lower case, as the wire's validation

@@ -19,6 +19,13 @@ using http::HttpResponse;
 
 constexpr std::string_view kTargetPrefix = "TrentService.";
 
+// An error a fault rule injects: answered as the rule says, even a
+// KMSInternalException (whose message http::ClientError otherwise replaces).
+class InjectedError final : public core::KmsError {
+ public:
+  using core::KmsError::KmsError;
+};
+
 std::string_view OperationName(const HttpRequest& req) {
   std::string_view target = http::HeaderValue(req, "X-Amz-Target");
   if (target.substr(0, kTargetPrefix.size()) != kTargetPrefix) return {};
@@ -35,10 +42,34 @@ http::Route Router::Find(const HttpRequest& req) const {
   return {op && op->blocking(), op};
 }
 
+// Everything one request carries from parse to answer; moved to the heap
+// only when a delay holds it.
+struct Router::Call {
+  const OperationEntry* op = nullptr;
+  std::string_view name;  // as the request named it (X-Amz-Target)
+  core::RequestContext ctx;
+  bool verified = false;  // strict mode: the signature was verified
+  nlohmann::json body;
+  DecodedBlobs blobs;
+};
+
 HttpResponse Router::Handle(const HttpRequest& req, const http::Peer& peer,
                             const http::Route& route) {
-  const auto* op = static_cast<const OperationEntry*>(route.row);
-  core::RequestContext ctx;
+  Call call;
+  call.op = static_cast<const OperationEntry*>(route.row);
+  call.name = OperationName(req);
+  try {
+    Prepare(req, peer, call);
+    // With no fault rules this is one atomic load (FaultRules::any).
+    if (options_.faults && options_.faults->any() && ApplyFault(req, call, route.hold)) return {};
+  } catch (const std::exception& e) {
+    return Fail(req, call, e);
+  }
+  return Run(req, call);
+}
+
+void Router::Prepare(const HttpRequest& req, const http::Peer& peer, Call& call) {
+  core::RequestContext& ctx = call.ctx;
   ctx.request_id = ids_.Uuid();
   ctx.now = clock_.Now();
   const SigV4Verifier* verifier = options_.verifier.get();
@@ -49,67 +80,114 @@ HttpResponse Router::Handle(const HttpRequest& req, const http::Peer& peer,
   }
   ctx.source_ip = peer.address;
   ctx.user_agent = std::string(http::HeaderValue(req, "User-Agent"));
-  std::string_view name = OperationName(req);
-  nlohmann::json body;
-  nlohmann::json response;
+  std::optional<VerifiedCaller> caller;
+  if (verifier) caller = verifier->Verify(req, ctx.wall_now);  // before all else, as AWS
+  std::string_view target(req.target().data(), req.target().size());
+  // A presigned request (strict mode) carries its signature in the query.
+  if (caller) target = target.substr(0, target.find('?'));
+  if (req.method() != http::verb::post || target != "/") {
+    throw core::KmsError(
+        core::ErrorCode::kUnknownOperation,
+        "Rotor serves the KMS JSON 1.1 protocol: POST / with an X-Amz-Target header.");
+  }
+  const OperationEntry* op = call.op;
+  if (!op) {
+    if (!call.name.empty() && validator_.HasOperation(call.name)) {
+      throw core::KmsError::Unsupported("Rotor does not implement " + std::string(call.name) + ".");
+    }
+    throw core::KmsError(core::ErrorCode::kUnknownOperation, "");
+  }
+  ctx.operation = op->name;  // the row's name: static storage, outlives the request
+  if (caller) {
+    call.verified = true;
+    ctx.principal = caller->principal;
+    ctx.scope = core::Scope{caller->principal->account, std::move(caller->region)};
+    ctx.access_key_id = caller->principal->access_key_id;
+  } else {
+    std::optional<SigV4Credential> credential =
+        ParseAuthorization(http::HeaderValue(req, "Authorization"));
+    ctx.scope = ScopeFor(credential, options_.default_account, options_.default_region);
+    if (credential) ctx.access_key_id = credential->access_key_id;
+  }
+  call.body = ParseRequestBody(req.body());
+  call.blobs = validator_.Validate(op->name, call.body);
+  // Every operation whose model input has GrantTokens takes them; a token
+  // that is not a grant token is InvalidGrantTokenException (core/grant.h).
+  if (const Shape* input = KmsModel::Embedded().Input(op->name);
+      input && input->Member("GrantTokens")) {
+    core::CheckGrantTokens(fields::StringList(call.body, "GrantTokens"));
+  }
+}
+
+bool Router::ApplyFault(const HttpRequest& req, Call& call, http::Hold* hold) {
+  // The members that name keys, as sent: a rule's key matches any of them.
+  std::vector<std::string> keys;
+  for (const char* member : {"KeyId", "SourceKeyId", "DestinationKeyId", "TargetKeyId"}) {
+    auto it = call.body.find(member);
+    if (it != call.body.end() && it->is_string()) keys.push_back(it->get<std::string>());
+  }
+  const core::RequestContext& ctx = call.ctx;
+  core::FaultRequest facts;
+  facts.operation = ctx.operation;
+  facts.keys = keys;
+  facts.account = ctx.scope.account;
+  facts.region = ctx.scope.region;
+  facts.principal_arn = ctx.principal ? std::string_view(ctx.principal->arn) : "";
+  facts.access_key_id = ctx.access_key_id;
+  facts.now = ctx.now;
+  std::optional<core::FaultDecision> fault = options_.faults->Decide(facts);
+  if (!fault) return false;
+  switch (fault->action.kind) {
+    case core::FaultKind::kError:
+      throw InjectedError(fault->action.error, fault->action.message);
+    case core::FaultKind::kDrop:
+      if (!hold) return false;  // a caller that cannot drop gets the answer
+      hold->drop = true;
+      return true;
+    case core::FaultKind::kDelay: {
+      if (!hold) return false;  // nor hold: answered at once
+      auto held = std::make_shared<Call>(std::move(call));
+      hold->delay = fault->action.delay;
+      hold->resume = [this, &req, held] { return Run(req, *held); };
+      return true;
+    }
+  }
+  return false;
+}
+
+HttpResponse Router::Run(const HttpRequest& req, Call& call) {
   std::optional<RequestConditions> conditions;  // strict mode: what access control reads
   try {
-    std::optional<VerifiedCaller> caller;
-    if (verifier) caller = verifier->Verify(req, ctx.wall_now);  // before all else, as AWS
-    std::string_view target(req.target().data(), req.target().size());
-    // A presigned request (strict mode) carries its signature in the query.
-    if (caller) target = target.substr(0, target.find('?'));
-    if (req.method() != http::verb::post || target != "/") {
-      throw core::KmsError(
-          core::ErrorCode::kUnknownOperation,
-          "Rotor serves the KMS JSON 1.1 protocol: POST / with an X-Amz-Target header.");
-    }
-    if (!op) {
-      if (!name.empty() && validator_.HasOperation(name)) {
-        throw core::KmsError::Unsupported("Rotor does not implement " + std::string(name) + ".");
-      }
-      throw core::KmsError(core::ErrorCode::kUnknownOperation, "");
-    }
-    ctx.operation = op->name;  // the row's name: static storage, outlives the request
-    if (caller) {
-      ctx.principal = caller->principal;
-      ctx.scope = core::Scope{caller->principal->account, std::move(caller->region)};
-      ctx.access_key_id = caller->principal->access_key_id;
-    } else {
-      std::optional<SigV4Credential> credential =
-          ParseAuthorization(http::HeaderValue(req, "Authorization"));
-      ctx.scope = ScopeFor(credential, options_.default_account, options_.default_region);
-      if (credential) ctx.access_key_id = credential->access_key_id;
-    }
-    body = ParseRequestBody(req.body());
-    DecodedBlobs blobs = validator_.Validate(op->name, body);
-    // Every operation whose model input has GrantTokens takes them; a token
-    // that is not a grant token is InvalidGrantTokenException (core/grant.h).
-    if (const Shape* input = KmsModel::Embedded().Input(op->name);
-        input && input->Member("GrantTokens")) {
-      core::CheckGrantTokens(fields::StringList(body, "GrantTokens"));
-    }
-    if (caller) {
+    if (call.verified) {
       // Strict mode: the request's IAM actions and condition keys, read once
       // for every access decision the operation makes (core/access_request.h).
-      conditions.emplace(*op, body, ctx);
-      ctx.access = &conditions->access();
+      conditions.emplace(*call.op, call.body, call.ctx);
+      call.ctx.access = &conditions->access();
     }
-    operations::OperationContext op_ctx{service_, ctx, body, blobs};
-    response = op->handler(op_ctx);
+    operations::OperationContext op_ctx{service_, call.ctx, call.body, call.blobs};
+    nlohmann::json response = call.op->handler(op_ctx);
     std::string text = WriteJsonText(response);
-    if (observer_) observer_->OnApiCall(ApiCall{ctx, op->name, op, body, &response, "", ""});
-    return http::JsonResponse(req, http::status::ok, std::move(text), ctx.request_id);
-  } catch (const std::exception& e) {
-    // The one catch of the KMS API. Storage failures (disk full, read-only
-    // dir) and bugs: the client gets a 500 KMSInternalException; the detail
-    // goes to the log only.
-    core::KmsError error = http::ClientError(e, name, ctx.request_id);
-    if (observer_ && !name.empty()) {
-      observer_->OnApiCall(ApiCall{ctx, name, op, body, nullptr, error.name(), error.message()});
+    if (observer_) {
+      observer_->OnApiCall(ApiCall{call.ctx, call.op->name, call.op, call.body, &response, "", ""});
     }
-    return http::ErrorResponse(req, error, ctx.request_id);
+    return http::JsonResponse(req, http::status::ok, std::move(text), call.ctx.request_id);
+  } catch (const std::exception& e) {
+    return Fail(req, call, e);
   }
+}
+
+HttpResponse Router::Fail(const HttpRequest& req, Call& call, const std::exception& e) {
+  // The one catch of the KMS API. Storage failures (disk full, read-only
+  // dir) and bugs: the client gets a 500 KMSInternalException; the detail
+  // goes to the log only.
+  const auto* injected = dynamic_cast<const InjectedError*>(&e);
+  core::KmsError error =
+      injected ? core::KmsError(*injected) : http::ClientError(e, call.name, call.ctx.request_id);
+  if (observer_ && !call.name.empty()) {
+    observer_->OnApiCall(
+        ApiCall{call.ctx, call.name, call.op, call.body, nullptr, error.name(), error.message()});
+  }
+  return http::ErrorResponse(req, error, call.ctx.request_id);
 }
 
 }  // namespace rotor::server::wire

@@ -6,7 +6,9 @@
 // operation table (Find, whose row the transport hands back to Handle), SigV4
 // scope (in strict mode: the signature verified first, server/wire/sigv4_verifier.h),
 // one clock reading (two in strict mode on a virtual clock: the wall clock's
-// too, for the signature's time), body parsing and model validation, then the
+// too, for the signature's time), body parsing and model validation, the
+// injected faults (an error is thrown like any other; a delay or a dropped
+// connection is handed to the transport through http::Hold), then the
 // handler. Errors are caught here and only here and
 // written by the one JSON error writer (server/http/error_response.h): a
 // KmsError becomes {"__type","message"} with AWS's status; an internal error
@@ -20,6 +22,7 @@
 #include <string>
 
 #include "core/clock.h"
+#include "core/fault_rules.h"
 #include "core/kms_error.h"
 #include "core/kms_service.h"
 #include "core/random.h"
@@ -40,6 +43,10 @@ struct RouterOptions {
   // open mode (no check, no extra clock reading).
   std::shared_ptr<const SigV4Verifier> verifier;
   const core::Clock* wall_clock = nullptr;
+  // Injected faults (core/fault_rules.h), tried once the request is parsed
+  // and validated and before its handler runs, so a fault never leaves a
+  // half-done write. Null or empty: the request path checks one atomic.
+  core::FaultRules* faults = nullptr;
 };
 
 class Router final : public http::RequestHandler {
@@ -56,6 +63,17 @@ class Router final : public http::RequestHandler {
   void SetObserver(ApiCallObserver* observer) { observer_ = observer; }
 
  private:
+  struct Call;  // one request from parse to answer
+  // Parses, verifies and validates `req` into `call` (throws KmsError).
+  void Prepare(const http::HttpRequest& req, const http::Peer& peer, Call& call);
+  // The fault rule `call` meets, if any, applied: throws its error, or
+  // records a drop or a delay in `hold` (moving `call` into the delay's
+  // resumption) and returns true: the answer comes later or never.
+  bool ApplyFault(const http::HttpRequest& req, Call& call, http::Hold* hold);
+  // Runs the operation's handler and writes its answer or its error.
+  http::HttpResponse Run(const http::HttpRequest& req, Call& call);
+  http::HttpResponse Fail(const http::HttpRequest& req, Call& call, const std::exception& e);
+
   core::KmsService& service_;
   const core::Clock& clock_;
   RouterOptions options_;

@@ -236,6 +236,20 @@ export async function postClockRaw(endpoint, body) {
   return adminJson('POST', `${endpoint}/_rotor/clock`, body);
 }
 
+/** POST /_rotor/faults with a fault rule (docs/faults.md); returns the rule as listed, with its id. */
+export async function addFault(endpoint, rule) {
+  const r = await adminJson('POST', `${endpoint}/_rotor/faults`, rule);
+  if (r.status !== 200) throw new Error(`POST /_rotor/faults -> ${r.status}: ${r.text}`);
+  return r.json;
+}
+
+/** GET /_rotor/faults: the rules with their counts, by id. */
+export async function listFaults(endpoint) {
+  const r = await adminJson('GET', `${endpoint}/_rotor/faults`);
+  if (r.status !== 200) throw new Error(`GET /_rotor/faults -> ${r.status}: ${r.text}`);
+  return Object.fromEntries(r.json.faults.map((f) => [f.id, f]));
+}
+
 /** POST /_rotor/reset */
 export async function resetRotor(endpoint) {
   const r = await adminJson('POST', `${endpoint}/_rotor/reset`, {});

@@ -1,0 +1,259 @@
+"""Issue 17: injected faults. Rules added through POST /_rotor/faults (and a
+seed file's `faults:` section) make the real binary answer AWS's errors, hold
+a request, or drop its connection; boto3's own retry logic is what gets
+through them. Time-window rules move with the virtual clock, never with
+sleeps.
+"""
+import concurrent.futures
+import os
+import shutil
+import tempfile
+import textwrap
+import unittest
+
+import boto3
+import botocore.exceptions
+from botocore.config import Config
+
+from rotor_harness import (DEFAULT_REGION, DUMMY_ACCESS_KEY, DUMMY_SECRET, ROTOR_BIN, RotorServer,
+                           RotorTestCase, binary_available)
+
+THROTTLED = ("You have exceeded the rate at which you may call KMS. "
+             "Reduce the frequency of your calls.")
+INTERNAL = ("The request was rejected because an internal exception occurred. "
+            "The request can be retried.")
+VIRTUAL = ["--clock", "virtual", "--clock-start", "2027-01-01T00:00:00Z"]
+
+
+class FaultsTestCase(RotorTestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        if not binary_available():
+            raise unittest.SkipTest(f"rotor binary not found at {ROTOR_BIN}")
+
+    def server(self, args=()):
+        srv = RotorServer(list(args), in_memory=True)
+        self.addCleanup(srv.cleanup)
+        return srv.start()
+
+    def client(self, srv, attempts, read_timeout=15.0):
+        """A boto3 client with botocore's standard retry mode and `attempts` attempts in all
+        (botocore's `total_max_attempts`; its `max_attempts` counts retries only)."""
+        return boto3.client(
+            "kms", endpoint_url=srv.url, region_name=DEFAULT_REGION,
+            aws_access_key_id=DUMMY_ACCESS_KEY, aws_secret_access_key=DUMMY_SECRET,
+            config=Config(retries={"mode": "standard", "total_max_attempts": attempts},
+                          connect_timeout=5, read_timeout=read_timeout))
+
+    def add_fault(self, srv, rule):
+        status, doc = srv.admin("POST", "/_rotor/faults", rule)
+        self.assertEqual(status, 200, doc)
+        return doc
+
+    def faults(self, srv):
+        status, doc = srv.admin("GET", "/_rotor/faults")
+        self.assertEqual(status, 200, doc)
+        return {f["id"]: f for f in doc["faults"]}
+
+
+class InjectedErrorsTest(FaultsTestCase):
+
+    def test_standard_retries_get_through_a_30_percent_throttling_rate(self):
+        srv = self.server()
+        key_id = srv.client().create_key()["KeyMetadata"]["KeyId"]
+        rule = self.add_fault(srv, {"match": {"operations": ["Encrypt"]},
+                                    "action": {"error": "ThrottlingException"},
+                                    "frequency": {"probability": 0.3, "seed": 17}})
+        # Standard mode retries ThrottlingException; 8 attempts leave a call a
+        # 0.3^8 (7e-5) chance of failing, and the seed fixes the draws anyway.
+        kms = self.client(srv, attempts=8)
+        calls = 40
+        for i in range(calls):
+            blob = kms.encrypt(KeyId=key_id, Plaintext=b"data %d" % i)["CiphertextBlob"]
+            self.assertEqual(kms.decrypt(CiphertextBlob=blob)["Plaintext"], b"data %d" % i)
+        counts = self.faults(srv)[rule["id"]]
+        # Every throttled attempt was retried until the call succeeded.
+        self.assertEqual(counts["matched"], calls + counts["fired"])
+        self.assertGreater(counts["fired"], 4)
+        self.assertLess(counts["fired"], 30)
+
+    def test_without_retries_the_error_surfaces_with_awss_name_message_and_status(self):
+        srv = self.server()
+        kms = self.client(srv, attempts=1)  # no retries
+        key_id = kms.create_key()["KeyMetadata"]["KeyId"]
+        self.add_fault(srv, {"match": {"operations": ["Encrypt"], "keyId": key_id},
+                             "action": {"error": "ThrottlingException"}})
+        self.assert_client_error(kms.encrypt, "ThrottlingException", THROTTLED, 400,
+                                 KeyId=key_id, Plaintext=b"x")
+        # The same key by its ARN is the same key; another key is not matched.
+        arn = kms.describe_key(KeyId=key_id)["KeyMetadata"]["Arn"]
+        self.assert_client_error(kms.encrypt, "ThrottlingException", THROTTLED, 400,
+                                 KeyId=arn, Plaintext=b"x")
+        other = kms.create_key()["KeyMetadata"]["KeyId"]
+        kms.encrypt(KeyId=other, Plaintext=b"x")
+
+        srv.admin("DELETE", "/_rotor/faults")
+        self.add_fault(srv, {"match": {"operations": ["Decrypt"]},
+                             "action": {"error": "KMSInternalException"}})
+        blob = kms.encrypt(KeyId=key_id, Plaintext=b"x")["CiphertextBlob"]
+        self.assert_client_error(kms.decrypt, "KMSInternalException", INTERNAL, 500,
+                                 CiphertextBlob=blob)
+        self.add_fault(srv, {"match": {"operations": ["GenerateDataKey"]},
+                             "action": {"error": "KeyUnavailableException",
+                                        "message": "try later"}})
+        self.assert_client_error(kms.generate_data_key, "KeyUnavailableException", "try later",
+                                 500, KeyId=key_id, KeySpec="AES_256")
+
+    def test_an_injected_error_changes_nothing_and_is_in_the_audit_trail(self):
+        srv = self.server()
+        kms = self.client(srv, attempts=1)
+        self.add_fault(srv, {"match": {"operations": ["CreateKey", "CreateAlias"]},
+                             "action": {"error": "DependencyTimeoutException"}})
+        self.assert_client_error(kms.create_key, "DependencyTimeoutException",
+                                 "The system timed out while trying to fulfill the request. "
+                                 "You can retry the request.", 500, Description="never")
+        self.assertEqual(kms.list_keys()["Keys"], [])
+        status, _ = srv.admin("DELETE", "/_rotor/faults")
+        self.assertEqual(status, 200)
+        key_id = kms.create_key()["KeyMetadata"]["KeyId"]
+        self.add_fault(srv, {"match": {"operations": ["CreateAlias"]},
+                             "action": {"error": "LimitExceededException"}})
+        self.assert_client_error(kms.create_alias, "LimitExceededException", "", 400,
+                                 AliasName="alias/never", TargetKeyId=key_id)
+        self.assertEqual([a["AliasName"] for a in kms.list_aliases()["Aliases"]
+                          if a["AliasName"] == "alias/never"], [])
+        status, doc = srv.admin("GET", "/_rotor/events?name=CreateKey")
+        self.assertEqual(status, 200, doc)
+        codes = [e.get("errorCode") for e in doc["events"]]
+        self.assertIn("DependencyTimeoutException", codes)
+        self.assertIn(None, codes)  # the successful CreateKey
+        status, doc = srv.admin("GET", "/_rotor/events?name=CreateAlias")
+        self.assertEqual([e.get("errorCode") for e in doc["events"]], ["LimitExceededException"])
+
+    def test_next_n_matches(self):
+        srv = self.server()
+        kms = self.client(srv, attempts=1)
+        key_id = kms.create_key()["KeyMetadata"]["KeyId"]
+        rule = self.add_fault(srv, {"match": {"operations": ["DescribeKey"]},
+                                    "action": {"error": "KMSInternalException"},
+                                    "frequency": {"next": 2}})
+        self.assertEqual(rule["remaining"], 2)
+        kms.encrypt(KeyId=key_id, Plaintext=b"x")  # not matched, not counted
+        for _ in range(2):
+            self.assert_client_error(kms.describe_key, "KMSInternalException", INTERNAL, 500,
+                                     KeyId=key_id)
+        kms.describe_key(KeyId=key_id)
+        counts = self.faults(srv)[rule["id"]]
+        self.assertEqual((counts["fired"], counts["matched"], counts["remaining"]), (2, 3, 0))
+
+    def test_every_match_between_two_times_of_the_virtual_clock(self):
+        srv = self.server(VIRTUAL)
+        kms = self.client(srv, attempts=1)
+        key_id = kms.create_key()["KeyMetadata"]["KeyId"]
+        self.add_fault(srv, {"match": {"operations": ["Encrypt"]},
+                             "action": {"error": "ThrottlingException"},
+                             "frequency": {"from": "2027-01-01T01:00:00Z",
+                                           "until": "2027-01-01T02:00:00Z"}})
+        kms.encrypt(KeyId=key_id, Plaintext=b"x")
+        srv.advance_clock("1h")
+        for _ in range(3):
+            self.assert_client_error(kms.encrypt, "ThrottlingException", THROTTLED, 400,
+                                     KeyId=key_id, Plaintext=b"x")
+        srv.advance_clock("59m")
+        self.assert_client_error(kms.encrypt, "ThrottlingException", THROTTLED, 400,
+                                 KeyId=key_id, Plaintext=b"x")
+        srv.advance_clock("1m")  # 02:00: the window's end is not in it
+        kms.encrypt(KeyId=key_id, Plaintext=b"x")
+
+    def test_unknown_error_names_and_bad_rules_are_refused_with_400(self):
+        srv = self.server()
+        for rule, message in (
+                ({"action": {"error": "TotallyMadeUpException"}},
+                 "action.error: TotallyMadeUpException is not an error of the KMS model "
+                 "(nor ThrottlingException)"),
+                ({"match": {"operations": ["Encrpyt"]}, "action": {"drop": True}},
+                 "match.operations: Encrpyt is not an operation of the KMS model"),
+                ({"action": {"error": "ThrottlingException"}, "frequency": {"probability": 2}},
+                 "frequency.probability must be between 0 and 1"),
+                ({"match": {"operations": ["Encrypt"]}},
+                 "A fault rule needs an action")):
+            status, doc = srv.admin("POST", "/_rotor/faults", rule)
+            self.assertEqual(status, 400, doc)
+            self.assertEqual(doc, {"__type": "ValidationException", "message": message})
+        self.assertEqual(self.faults(srv), {})
+        status, doc = srv.admin("DELETE", "/_rotor/faults/fault-42")
+        self.assertEqual(status, 404, doc)
+
+    def test_a_seed_file_starts_the_server_with_its_faults(self):
+        d = tempfile.mkdtemp(prefix="rotor-faults-")
+        self.addCleanup(shutil.rmtree, d, True)
+        seed = os.path.join(d, "seed.yaml")
+        with open(seed, "w") as f:
+            f.write(textwrap.dedent("""\
+                Keys:
+                  Symmetric:
+                    Aes:
+                      - Metadata:
+                          KeyId: 0f8c8c2a-7a0e-4d5e-9d63-3c8c3c8c3c8c
+                        BackingKeys:
+                          - 5cdaead27fe7da2de47945d73cd6d79e36494e73802f3cd3869f1d2cb0b5d7a9
+                faults:
+                  - match:
+                      operations: [Encrypt]
+                    action:
+                      error: ThrottlingException
+                    frequency:
+                      next: 1
+                """))
+        srv = self.server(["--seed-file", seed])
+        (rule,) = self.faults(srv).values()
+        self.assertEqual(rule["action"]["error"], "ThrottlingException")
+        kms = self.client(srv, attempts=1)
+        key_id = "0f8c8c2a-7a0e-4d5e-9d63-3c8c3c8c3c8c"
+        self.assert_client_error(kms.encrypt, "ThrottlingException", THROTTLED, 400,
+                                 KeyId=key_id, Plaintext=b"x")
+        kms.encrypt(KeyId=key_id, Plaintext=b"x")
+
+
+class DelayAndDropTest(FaultsTestCase):
+
+    def test_a_delay_holds_only_that_request(self):
+        # One I/O thread: were the delay a sleep on it, every other request
+        # would wait behind the held one.
+        srv = self.server(["--threads", "1"])
+        kms = self.client(srv, attempts=1)
+        key_id = kms.create_key()["KeyMetadata"]["KeyId"]
+        self.add_fault(srv, {"match": {"operations": ["DescribeKey"]},
+                             "action": {"delay": "4s"}, "frequency": {"next": 2}})
+        # A client that waits 1 s gives up on the held request.
+        impatient = self.client(srv, attempts=1, read_timeout=1)
+        with self.assertRaises(botocore.exceptions.ReadTimeoutError):
+            impatient.describe_key(KeyId=key_id)
+        # A patient client gets its answer after the delay, and meanwhile other
+        # requests are answered on the same I/O thread.
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            held = pool.submit(self.client(srv, attempts=1).describe_key,
+                               KeyId=key_id)
+            for i in range(5):
+                kms.encrypt(KeyId=key_id, Plaintext=b"%d" % i)
+                self.assertFalse(held.done())
+            self.assertEqual(held.result(timeout=30)["KeyMetadata"]["KeyId"], key_id)
+
+    def test_a_dropped_connection_and_a_retry_through_it(self):
+        srv = self.server()
+        kms = self.client(srv, attempts=1)
+        key_id = kms.create_key()["KeyMetadata"]["KeyId"]
+        self.add_fault(srv, {"match": {"operations": ["Encrypt"]}, "action": {"drop": True},
+                             "frequency": {"next": 2}})
+        with self.assertRaises(botocore.exceptions.HTTPClientError):
+            kms.encrypt(KeyId=key_id, Plaintext=b"x")
+        # Standard retries treat a closed connection as transient.
+        blob = self.client(srv, attempts=3).encrypt(
+            KeyId=key_id, Plaintext=b"x")["CiphertextBlob"]
+        self.assertEqual(kms.decrypt(CiphertextBlob=blob)["Plaintext"], b"x")
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,202 @@
+// Injected faults through the admin API and the KMS API's router: rules from
+// JSON, validated against the KMS model, applied before any state change.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "core/fault_rules.h"
+#include "core/key_inventory.h"
+#include "core/key_sealer.h"
+#include "server/front_dispatcher.h"
+#include "server/wire/fault_rule_json.h"
+#include "server/wire/kms_model.h"
+#include "server/wire/router.h"
+#include "storage/memory_key_repository.h"
+
+using namespace rotor;
+using nlohmann::json;
+namespace http = server::http;
+
+namespace {
+
+server::admin::AdminOptions AdminWithFaults(core::FaultRules* faults) {
+  server::admin::AdminOptions o{"", "test"};
+  o.faults = faults;
+  return o;
+}
+
+server::wire::RouterOptions RouterWithFaults(core::FaultRules* faults) {
+  server::wire::RouterOptions o;
+  o.faults = faults;
+  return o;
+}
+
+struct FaultFixture {
+  FaultFixture()
+      : sealer(random.Secret(32), random),
+        service(repo, sealer, random, core::ServiceConfig{}),
+        admin(service, inventory, clock, &clock, nullptr, AdminWithFaults(&faults)),
+        router(service, clock, RouterWithFaults(&faults)),
+        front(router, admin) {}
+
+  http::HttpResponse Kms(const std::string& op, const json& body, http::Hold* hold = nullptr) {
+    http::HttpRequest req{http::verb::post, "/", 11};
+    req.set("X-Amz-Target", "TrentService." + op);
+    req.set("Content-Type", "application/x-amz-json-1.1");
+    req.body() = body.dump();
+    req.prepare_payload();
+    http::Route route = front.Find(req);
+    route.hold = hold;
+    return front.Handle(req, {"127.0.0.1", true}, route);
+  }
+  http::HttpResponse Admin(http::verb verb, const std::string& path, const std::string& body = "") {
+    http::HttpRequest req{verb, path, 11};
+    req.body() = body;
+    req.prepare_payload();
+    return front.Handle(req, {"127.0.0.1", true});
+  }
+
+  core::SeededRandom random{11};
+  core::VirtualClock clock{*core::ParseIso8601("2026-01-01T00:00:00Z")};
+  storage::MemoryKeyRepository repo;
+  core::KeySealer sealer;
+  core::KmsService service;
+  core::KeyInventory inventory{repo};
+  core::FaultRules faults;
+  server::admin::AdminEndpoints admin;
+  server::wire::Router router;
+  server::FrontDispatcher front;
+};
+
+}  // namespace
+
+TEST_CASE("Every error shape of the KMS model has a row in core's error table") {
+  for (const std::string& name : server::wire::KmsModel::Embedded().Errors()) {
+    INFO(name);
+    std::optional<core::ErrorCode> code = core::ErrorCodeNamed(name);
+    REQUIRE(code.has_value());
+    CHECK(core::ErrorName(*code) == name);
+  }
+  CHECK(server::wire::KmsModel::Embedded().Errors().size() >= 40);
+  // The model's faults (retryable server errors) are 500s.
+  for (const char* fault :
+       {"KMSInternalException", "DependencyTimeoutException", "KeyUnavailableException"}) {
+    CHECK(core::HttpStatus(*core::ErrorCodeNamed(fault)) == 500);
+  }
+  CHECK(core::HttpStatus(*core::ErrorCodeNamed("ThrottlingException")) == 400);
+}
+
+TEST_CASE("Fault rules from JSON: errors by model name, AWS's default wording, YAML strings") {
+  core::FaultRule r = server::wire::FaultRuleFromJson(json::parse(
+      R"({"match":{"operations":["Encrypt"]},"action":{"error":"ThrottlingException"},
+          "frequency":{"probability":0.3,"seed":7}})"));
+  CHECK(r.action.error == core::ErrorCode::kThrottling);
+  CHECK(r.action.message ==
+        "You have exceeded the rate at which you may call KMS. Reduce the frequency of your "
+        "calls.");
+  CHECK(r.frequency.kind == core::FaultFrequencyKind::kProbability);
+  CHECK(r.frequency.seed == 7);
+
+  // A seed file's YAML hands every scalar over as a string.
+  r = server::wire::FaultRuleFromJson(
+      json::parse(R"({"action":{"delay":"1500ms"},"frequency":{"next":"3"}})"));
+  CHECK(r.action.kind == core::FaultKind::kDelay);
+  CHECK(r.action.delay == core::Millis(1500));
+  CHECK(r.frequency.count == 3);
+  r = server::wire::FaultRuleFromJson(json::parse(R"({"action":{"drop":"true"}})"));
+  CHECK(r.action.kind == core::FaultKind::kDrop);
+
+  auto refused = [](const char* text) {
+    try {
+      server::wire::FaultRuleFromJson(json::parse(text));
+    } catch (const core::KmsError& e) {
+      CHECK(e.code() == core::ErrorCode::kValidation);
+      return e.message();
+    }
+    return std::string("accepted");
+  };
+  CHECK(refused(R"({"action":{"error":"NoSuchException"}})") ==
+        "action.error: NoSuchException is not an error of the KMS model (nor "
+        "ThrottlingException)");
+  // In core's table for Rotor's own surfaces, but not an error of the model.
+  CHECK(refused(R"({"action":{"error":"ClockException"}})").starts_with("action.error:"));
+  CHECK(refused(R"({"match":{"operations":["Encrypts"]},"action":{"drop":true}})") ==
+        "match.operations: Encrypts is not an operation of the KMS model");
+  CHECK(refused(R"({"action":{"drop":true,"delay":"1s"}})") ==
+        "action must have exactly one of error, delay and drop");
+  CHECK(refused(R"({"action":{"delay":"11m"}})").starts_with("action.delay"));
+  CHECK(refused(R"({"action":{"drop":true},"frequency":{"probability":1.5}})") ==
+        "frequency.probability must be between 0 and 1");
+  CHECK(refused(R"({"action":{"drop":true},"frequency":{"from":"2026-01-02T00:00:00Z",
+                   "until":"2026-01-01T00:00:00Z"}})") ==
+        "frequency.from must be before frequency.until");
+  CHECK(refused(R"({"action":{"drop":true},"frequency":{"next":3,"probability":0.5}})")
+            .starts_with("frequency must be one of"));
+}
+
+TEST_CASE("POST /_rotor/faults adds a rule; GET lists it with counts; DELETE removes") {
+  FaultFixture f;
+  auto added = f.Admin(http::verb::post, "/_rotor/faults",
+                       R"({"match":{"operations":["CreateKey"]},
+                           "action":{"error":"KMSInternalException"}})");
+  REQUIRE(added.result() == http::status::ok);
+  json rule = json::parse(added.body());
+  CHECK(rule["id"] == "fault-1");
+  CHECK(rule["action"]["status"] == 500);
+
+  // The faulted CreateKey answers AWS's error and creates nothing.
+  auto res = f.Kms("CreateKey", json::object());
+  CHECK(res.result_int() == 500);
+  json err = json::parse(res.body());
+  CHECK(err["__type"] == "KMSInternalException");
+  CHECK(err["message"] ==
+        "The request was rejected because an internal exception occurred. The request can be "
+        "retried.");
+  CHECK(json::parse(f.Kms("ListKeys", json::object()).body())["Keys"].empty());
+
+  json listed = json::parse(f.Admin(http::verb::get, "/_rotor/faults").body());
+  REQUIRE(listed["faults"].size() == 1);
+  CHECK(listed["faults"][0]["fired"] == 1);
+  CHECK(listed["faults"][0]["matched"] == 1);
+
+  CHECK(f.Admin(http::verb::delete_, "/_rotor/faults/fault-9").result() == http::status::not_found);
+  CHECK(f.Admin(http::verb::delete_, "/_rotor/faults/fault-1").result() == http::status::ok);
+  CHECK(f.Kms("CreateKey", json::object()).result() == http::status::ok);
+
+  CHECK(f.Admin(http::verb::post, "/_rotor/faults", R"({"action":{"drop":true}})").result() ==
+        http::status::ok);
+  CHECK(json::parse(f.Admin(http::verb::delete_, "/_rotor/faults").body())["removed"] == 1);
+  CHECK(json::parse(f.Admin(http::verb::get, "/_rotor/faults").body())["faults"].empty());
+
+  auto bad = f.Admin(http::verb::post, "/_rotor/faults", R"({"action":{"error":"Nope"}})");
+  CHECK(bad.result() == http::status::bad_request);
+  CHECK(json::parse(bad.body())["__type"] == "ValidationException");
+}
+
+TEST_CASE("A delay or a drop is handed to the transport before the handler runs") {
+  FaultFixture f;
+  core::FaultRule delay;
+  delay.match.operations = {"CreateKey"};
+  delay.action.kind = core::FaultKind::kDelay;
+  delay.action.delay = core::Millis(300);
+  f.faults.Add(delay);
+
+  http::Hold hold;
+  f.Kms("CreateKey", json::object(), &hold);
+  CHECK_FALSE(hold.drop);
+  CHECK(hold.delay == core::Millis(300));
+  REQUIRE(hold.resume);
+  // Nothing is created until the transport resumes the request.
+  CHECK(json::parse(f.Kms("ListKeys", json::object()).body())["Keys"].empty());
+  http::HttpResponse res = hold.resume();
+  CHECK(res.result() == http::status::ok);
+  CHECK(json::parse(f.Kms("ListKeys", json::object()).body())["Keys"].size() == 1);
+
+  f.faults.Clear();
+  core::FaultRule drop;
+  drop.action.kind = core::FaultKind::kDrop;
+  f.faults.Add(drop);
+  http::Hold dropped;
+  f.Kms("CreateKey", json::object(), &dropped);
+  CHECK(dropped.drop);
+  CHECK(json::parse(f.Kms("ListKeys", json::object()).body())["Keys"].size() == 1);
+}

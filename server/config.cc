@@ -10,6 +10,9 @@
 #include <string_view>
 #include <vector>
 
+#include "core/request_quotas.h"
+#include "server/wire/operation_table.h"
+
 namespace rotor::server {
 namespace {
 
@@ -202,6 +205,40 @@ Flag<T> Count(const char* name, int T::*member) {
           }};
 }
 
+// --quota NAME=RATE[,NAME=RATE...]: a request quota's name (an operation's
+// AWS name or a shared quota's, core/request_quotas.h) and a rate > 0 in
+// requests per second. Repeated, the flag adds to the list.
+void ParseQuotaOverrides(const std::string& flag, const std::string& value,
+                         std::map<std::string, double, std::less<>>& out) {
+  std::string_view list(value);
+  while (!list.empty()) {
+    size_t comma = list.find(',');
+    std::string item(list.substr(0, comma));
+    size_t eq = item.find('=');
+    std::string name = item.substr(0, eq);
+    bool known =
+        core::AwsQuotaRate(name, "us-east-1").has_value() || wire::FindOperation(name) != nullptr;
+    double rate = 0;
+    if (eq != std::string::npos) {
+      const char* begin = item.c_str() + eq + 1;
+      char* end = nullptr;
+      rate = std::strtod(begin, &end);
+      if (end == begin || *end != '\0') rate = 0;
+    }
+    if (!known || !(rate > 0)) {
+      throw ConfigError(
+          flag +
+          " is NAME=RATE: a KMS operation (CreateKey) or a shared quota "
+          "(CryptographicSymmetric, CryptographicRSA, CryptographicECC, "
+          "GenerateDataKeyPair:RSA_2048, ...) and requests per second above 0, not '" +
+          item + "'");
+    }
+    out[name] = rate;
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
+  }
+}
+
 const std::vector<Flag<Config>>& ServerFlags() {
   static const std::vector<Flag<Config>> kFlags = {
       Text("--host", &Config::host),
@@ -329,6 +366,13 @@ const std::vector<Flag<Config>>& ServerFlags() {
          if (!n.starts_with("--")) c.cors_origins.clear();
          c.cors_origins.insert(c.cors_origins.end(), origins.begin(), origins.end());
        }},
+      {"--quotas", true,
+       [](Config& c, auto& n, auto& v) {
+         if (v != "off" && v != "aws") throw ConfigError(n + " must be off or aws");
+         c.quotas = v == "aws";
+       }},
+      {"--quota", true,
+       [](Config& c, auto& n, auto& v) { ParseQuotaOverrides(n, v, c.quota_overrides); }},
   };
   return kFlags;
 }
@@ -454,6 +498,9 @@ Config ParseConfig(const std::vector<std::string>& args, char** environ) {
   if (compat_in_memory && c.data_dir.empty()) c.in_memory = true;
   if (c.data_dir.empty() && !c.in_memory) c.data_dir = DefaultDataDir(environ);
   if (c.data_dir_source.empty()) c.data_dir_source = "the default data dir";
+  if (!c.quota_overrides.empty() && !c.quotas) {
+    throw ConfigError("--quota needs --quotas aws (request quotas are off by default)");
+  }
   return c;
 }
 
@@ -538,6 +585,10 @@ std::string UsageText(std::string_view command) {
            "  --cors-origin O               answer the KMS API to browser pages of origin O\n"
            "                                (repeatable; http://localhost:5173); none by default\n"
            "  --quiet                       no line per request (the start and stop lines stay)\n"
+           "  --quotas off|aws              aws: AWS KMS's request quotas, ThrottlingException "
+           "over them (off)\n"
+           "  --quota NAME=RATE             one quota's rate per second (CreateKey=2), "
+           "repeatable\n"
            "  --version                     print the version and commit, and exit\n"
            "Durations: 1y (365 days), 2w, 400d, 12h, 30m, 45s, 1500ms, or combined (1d12h).\n"
            "Every flag is also an environment variable: --data-dir is ROTOR_DATA_DIR, etc.\n"

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -71,6 +72,10 @@ struct Config {
   bool cors_from_flag = false;  // a flag replaced the variable's list
   // --quiet (ROTOR_QUIET=1): no line per request; the start and stop lines stay.
   bool quiet = false;
+  // --quotas aws: AWS KMS's request quotas (core/request_quotas.h, docs/quotas.md);
+  // --quota NAME=RATE (repeatable) overrides one, in requests per second.
+  bool quotas = false;
+  std::map<std::string, double, std::less<>> quota_overrides;
   bool help = false;
 };
 

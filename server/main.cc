@@ -260,6 +260,9 @@ int Serve(const server::Config& config) {
   router_options.verifier = verifier;
   router_options.wall_clock = &system_clock;
   router_options.faults = &faults;
+  std::unique_ptr<core::RequestQuotas> quotas;  // --quotas aws
+  if (config.quotas) quotas = std::make_unique<core::RequestQuotas>(config.quota_overrides);
+  router_options.quotas = quotas.get();
   server::wire::Router router(service, *clock, router_options);
   // stdout: the start line, one line per request (unless --quiet), the stop line.
   server::RequestLog log(config.log_json ? server::LogFormat::kJson : server::LogFormat::kText);

@@ -60,6 +60,7 @@ HttpResponse Router::Handle(const HttpRequest& req, const http::Peer& peer,
   call.name = OperationName(req);
   try {
     Prepare(req, peer, call);
+    if (options_.quotas) CheckQuota(call);
     // With no fault rules this is one atomic load (FaultRules::any).
     if (options_.faults && options_.faults->any() && ApplyFault(req, call, route.hold)) return {};
   } catch (const std::exception& e) {
@@ -116,6 +117,30 @@ void Router::Prepare(const HttpRequest& req, const http::Peer& peer, Call& call)
   if (const Shape* input = KmsModel::Embedded().Input(op->name);
       input && input->Member("GrantTokens")) {
     core::CheckGrantTokens(fields::StringList(call.body, "GrantTokens"));
+  }
+}
+
+void Router::CheckQuota(Call& call) {
+  std::string_view op = call.ctx.operation;
+  core::QuotaKeyKind kind = core::QuotaKeyKind::kSymmetric;
+  if (core::QuotaDependsOnKey(op)) {
+    // ReEncrypt uses its destination key to encrypt; the others their KeyId.
+    // Decrypt without KeyId decrypts under a symmetric key.
+    std::string key_id =
+        fields::OptString(call.body, op == "ReEncrypt" ? "DestinationKeyId" : "KeyId").value_or("");
+    // An AWS managed key is symmetric; looking it up could create it.
+    if (!key_id.empty() && key_id.find("alias/aws/") == std::string::npos) {
+      try {
+        kind = core::QuotaKeyKindOf(service_.DescribeKey(call.ctx, key_id).spec);
+      } catch (const core::KmsError&) {
+        // Its handler answers the error.
+      }
+    }
+  }
+  std::string pair_spec = fields::OptString(call.body, "KeyPairSpec").value_or("");
+  std::string quota = core::QuotaNameOf(op, kind, pair_spec);
+  if (!quota.empty() && !options_.quotas->Admit(quota, call.ctx.scope, call.ctx.now)) {
+    throw core::KmsError::Throttled();
   }
 }
 

@@ -26,6 +26,7 @@
 #include "core/kms_error.h"
 #include "core/kms_service.h"
 #include "core/random.h"
+#include "core/request_quotas.h"
 #include "server/http/http_types.h"
 #include "server/http/request_handler.h"
 #include "server/wire/api_call_observer.h"
@@ -47,6 +48,10 @@ struct RouterOptions {
   // and validated and before its handler runs, so a fault never leaves a
   // half-done write. Null or empty: the request path checks one atomic.
   core::FaultRules* faults = nullptr;
+  // --quotas aws: AWS's request quotas (core/request_quotas.h), checked
+  // before the injected faults; a request over its quota is answered
+  // ThrottlingException and its handler never runs. Null: no quotas.
+  core::RequestQuotas* quotas = nullptr;
 };
 
 class Router final : public http::RequestHandler {
@@ -66,6 +71,10 @@ class Router final : public http::RequestHandler {
   struct Call;  // one request from parse to answer
   // Parses, verifies and validates `req` into `call` (throws KmsError).
   void Prepare(const http::HttpRequest& req, const http::Peer& peer, Call& call);
+  // Throws ThrottlingException when `call` is over its request quota. The
+  // operations whose quota depends on their key's kind look the key up
+  // (a read; an unknown key counts as symmetric and fails in its handler).
+  void CheckQuota(Call& call);
   // The fault rule `call` meets, if any, applied: throws its error, or
   // records a drop or a delay in `hold` (moving `call` into the delay's
   // resumption) and returns true: the answer comes later or never.

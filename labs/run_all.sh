@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Runs the four labs the way CI does: each lab.sh against its own fresh Rotor (free loopback
+# Runs the five labs the way CI does: each lab.sh against its own fresh Rotor (free loopback
 # port, --in-memory; --clock virtual for the labs that move time; strict mode with its credentials
 # file for lab 4). Exits non-zero if any lab fails.
-#   labs/run_all.sh [1-alias-swap 2-rotation 3-disable-delete 4-least-privilege]
+#   labs/run_all.sh [1-alias-swap 2-rotation 3-disable-delete 4-least-privilege 5-retries]
 # Env: ROTOR_BIN (default <repo>/build/rotor), LAB_TIMEOUT seconds per lab (120).
 set -uo pipefail
 labs_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -10,10 +10,10 @@ repo="$(cd "$labs_dir/.." && pwd)"
 ROTOR_BIN=${ROTOR_BIN:-$repo/build/rotor}
 [[ -x "$ROTOR_BIN" ]] || { echo "run_all.sh: no rotor binary at $ROTOR_BIN (build it or set ROTOR_BIN)" >&2; exit 2; }
 labs=("$@")
-((${#labs[@]})) || labs=(1-alias-swap 2-rotation 3-disable-delete 4-least-privilege)
+((${#labs[@]})) || labs=(1-alias-swap 2-rotation 3-disable-delete 4-least-privilege 5-retries)
 
 declare -A clock=([1-alias-swap]=system [2-rotation]=virtual [3-disable-delete]=virtual
-                  [4-least-privilege]=system)
+                  [4-least-privilege]=system [5-retries]=system)
 # Further server flags a lab needs.
 declare -A flags=([4-least-privilege]="--auth strict --credentials-file $labs_dir/4-least-privilege/credentials.yaml")
 rotor_pid=""

@@ -104,8 +104,8 @@ asio::awaitable<void> RunHttpSession(asio::ip::tcp::socket socket, RequestHandle
     Route route = handler.Find(req);
     Hold hold;
     route.hold = &hold;
-    auto home = co_await asio::this_coro::executor;
     if (route.blocking) {
+      auto home = co_await asio::this_coro::executor;
       co_await asio::post(blocking, use_awaitable);
       res = handler.Handle(req, peer, route);
       co_await asio::post(home, use_awaitable);
@@ -119,6 +119,7 @@ asio::awaitable<void> RunHttpSession(asio::ip::tcp::socket socket, RequestHandle
     }
     if (hold.resume) {
       // The request waits on a timer; the thread serves other connections.
+      auto home = co_await asio::this_coro::executor;
       asio::steady_timer timer(home, hold.delay);
       co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
       ec = {};

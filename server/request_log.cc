@@ -188,6 +188,25 @@ http::HttpResponse RequestLog::Handler::Handle(const http::HttpRequest& req, con
   t_key.clear();
   auto started = std::chrono::steady_clock::now();
   http::HttpResponse res = inner_.Handle(req, peer, route);
+  if (http::Hold* hold = route.hold; hold && hold->resume) {
+    // An injected delay (server/wire/router.h): the line is written when the
+    // request is answered, with the time it was held.
+    hold->resume = [this, &req, started, resume = std::move(hold->resume)] {
+      t_key.clear();
+      http::HttpResponse held = resume();
+      Write(req, held, started, "");
+      return held;
+    };
+    return res;
+  }
+  // An injected dropped connection: no status, the fault named instead.
+  Write(req, res, started, route.hold && route.hold->drop ? "ConnectionDropped" : "");
+  return res;
+}
+
+void RequestLog::Handler::Write(const http::HttpRequest& req, const http::HttpResponse& res,
+                                std::chrono::steady_clock::time_point started,
+                                std::string_view dropped) {
   auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                     std::chrono::steady_clock::now() - started)
                     .count();
@@ -203,12 +222,12 @@ http::HttpResponse RequestLog::Handler::Handle(const http::HttpRequest& req, con
     line.operation = operation;
   }
   line.key = t_key;
-  line.status = res.result_int();
+  line.status = dropped.empty() ? res.result_int() : 0;
   if (line.status >= 400) line.error_code = ErrorCodeOf(res);
+  if (!dropped.empty()) line.error_code = dropped;
   line.micros = micros;
   if (log_) log_->Request(line);
   if (metrics_) metrics_->CountRequest(line.operation, line.status, line.error_code, micros);
-  return res;
 }
 
 }  // namespace rotor::server

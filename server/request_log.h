@@ -20,6 +20,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -71,6 +72,11 @@ class RequestLog final : public wire::ApiCallObserver {
                               const http::Route& route) override;
 
    private:
+    // Writes the line of `req` answered with `res`; `dropped` names an
+    // injected dropped connection (status 0) instead.
+    void Write(const http::HttpRequest& req, const http::HttpResponse& res,
+               std::chrono::steady_clock::time_point started, std::string_view dropped);
+
     http::RequestHandler& inner_;
     RequestLog* log_;
     Metrics* metrics_;

@@ -5,6 +5,7 @@ through them. Time-window rules move with the virtual clock, never with
 sleeps.
 """
 import concurrent.futures
+import json
 import os
 import shutil
 import tempfile
@@ -51,6 +52,12 @@ class FaultsTestCase(RotorTestCase):
         status, doc = srv.admin("POST", "/_rotor/faults", rule)
         self.assertEqual(status, 200, doc)
         return doc
+
+    def log_lines(self, srv, operation):
+        """The server's JSON request-log lines (--log-format json) for `operation`."""
+        with open(srv.log_path, "rb") as f:
+            lines = [json.loads(l) for l in f.read().decode().splitlines() if l.startswith("{")]
+        return [l for l in lines if l.get("operation") == operation]
 
     def faults(self, srv):
         status, doc = srv.admin("GET", "/_rotor/faults")
@@ -222,7 +229,7 @@ class DelayAndDropTest(FaultsTestCase):
     def test_a_delay_holds_only_that_request(self):
         # One I/O thread: were the delay a sleep on it, every other request
         # would wait behind the held one.
-        srv = self.server(["--threads", "1"])
+        srv = self.server(["--threads", "1", "--log-format", "json"])
         kms = self.client(srv, attempts=1)
         key_id = kms.create_key()["KeyMetadata"]["KeyId"]
         self.add_fault(srv, {"match": {"operations": ["DescribeKey"]},
@@ -240,9 +247,12 @@ class DelayAndDropTest(FaultsTestCase):
                 kms.encrypt(KeyId=key_id, Plaintext=b"%d" % i)
                 self.assertFalse(held.done())
             self.assertEqual(held.result(timeout=30)["KeyMetadata"]["KeyId"], key_id)
+        # The request log writes a held request's line when it is answered.
+        held_lines = [l for l in self.log_lines(srv, "DescribeKey") if l["us"] >= 4_000_000]
+        self.assertEqual([l["status"] for l in held_lines], [200, 200])
 
     def test_a_dropped_connection_and_a_retry_through_it(self):
-        srv = self.server()
+        srv = self.server(["--log-format", "json"])
         kms = self.client(srv, attempts=1)
         key_id = kms.create_key()["KeyMetadata"]["KeyId"]
         self.add_fault(srv, {"match": {"operations": ["Encrypt"]}, "action": {"drop": True},
@@ -253,6 +263,8 @@ class DelayAndDropTest(FaultsTestCase):
         blob = self.client(srv, attempts=3).encrypt(
             KeyId=key_id, Plaintext=b"x")["CiphertextBlob"]
         self.assertEqual(kms.decrypt(CiphertextBlob=blob)["Plaintext"], b"x")
+        dropped = [l for l in self.log_lines(srv, "Encrypt") if l["error"] == "ConnectionDropped"]
+        self.assertEqual([l["status"] for l in dropped], [0, 0])
 
 
 if __name__ == "__main__":

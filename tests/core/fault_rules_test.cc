@@ -95,7 +95,7 @@ TEST_CASE("Account, Region and principal narrow a rule") {
   CHECK(by_access_key.Decide(req).has_value());
 }
 
-TEST_CASE("A key named by id or ARN matches requests naming it either way; aliases likewise") {
+TEST_CASE("A key named by id or ARN matches requests naming it either way, and aliases likewise") {
   FaultRules rules;
   FaultRule r = ThrottleEncrypt();
   r.match.key = kKeyArn;
@@ -117,8 +117,13 @@ TEST_CASE("A key named by id or ARN matches requests naming it either way; alias
   CHECK_FALSE(aliases.Decide(Request("Encrypt", by_id)).has_value());
 
   // ReEncrypt names two keys: either one matches.
+  FaultRules reencrypt;
+  r.match.operations = {"ReEncrypt"};
+  reencrypt.Add(r);
   std::vector<std::string> two = {"alias/other", "alias/app"};
-  CHECK(aliases.Decide(Request("ReEncrypt", two)).has_value());
+  std::vector<std::string> neither = {"alias/other", kKeyId};
+  CHECK(reencrypt.Decide(Request("ReEncrypt", two)).has_value());
+  CHECK_FALSE(reencrypt.Decide(Request("ReEncrypt", neither)).has_value());
   CHECK(FaultKeyOf(kKeyId) == FaultKeyOf(kKeyArn));
 }
 
@@ -140,7 +145,7 @@ TEST_CASE("Next N fires on the next N matching requests, then never") {
   CHECK(s.remaining == 0);
 }
 
-TEST_CASE("A clock window fires on requests whose clock reading is in [from, until)") {
+TEST_CASE("A clock window fires on requests from its start up to, not including, its end") {
   FaultRules rules;
   FaultRule r = ThrottleEncrypt();
   r.frequency.kind = FaultFrequencyKind::kWindow;
@@ -175,7 +180,7 @@ TEST_CASE("A probability with a seed gives the same outcomes for the same reques
   CHECK(fired < 350);
 }
 
-TEST_CASE("The first rule that matches and fires decides; removed rules are gone") {
+TEST_CASE("The first rule that matches and fires decides, removed rules are gone") {
   FaultRules rules;
   FaultRule never = ThrottleEncrypt();
   never.frequency.kind = FaultFrequencyKind::kNextN;

@@ -23,7 +23,26 @@ run() {
 
 export ROTOR_BIN=$PWD/build/rotor
 run "format: every C++ file as .clang-format says" scripts/check_format.sh
-run "unit tests (ctest)" ctest --test-dir build --output-on-failure -j2 --timeout 300
+# ctest runs what catch_discover_tests registered; a test name CMake's list
+# syntax mangles (a ';' or an unbalanced '[') is registered wrongly and then
+# "passes" without running. So the count of registered tests must equal what
+# each binary lists, or the step fails naming the binary.
+unit_tests() {
+  ctest --test-dir build --output-on-failure -j2 --timeout 300 || return 1
+  local bin name listed registered rc=0
+  for bin in build/tests/*_tests; do
+    name=$(basename "$bin")
+    listed=$("$bin" --list-test-names-only 2>/dev/null | grep -c .)
+    registered=$(ctest --test-dir build -N | grep -c "Test *#[0-9]*: $name:")
+    if ((listed != registered)); then
+      echo "unit tests: $name lists $listed tests but ctest registered $registered" \
+        "(a test name with ';' or an unbalanced '['?)"
+      rc=1
+    fi
+  done
+  return $rc
+}
+run "unit tests (ctest)" unit_tests
 # The same crypto against every OpenSSL 3.0.x runtime in ROTOR_OPENSSL_RUNTIMES
 # (default: the shared folder beside the checkout): OpenSSL's behaviour differs
 # between patch releases (SM2 distinguishing IDs: 3.0.19 vs 3.0.22). Each run

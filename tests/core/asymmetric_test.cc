@@ -145,7 +145,7 @@ TEST_CASE("An algorithm the key spec does not offer is InvalidKeyUsageException"
         "InvalidKeyUsageException");
 }
 
-TEST_CASE("Ed25519 signs raw messages that OpenSSL verifies; pre-hash is refused clearly") {
+TEST_CASE("Ed25519 signs raw messages that OpenSSL verifies, pre-hash is refused clearly") {
   ServiceFixture f;
   Key key = NewAsymmetricKey(f, "ECC_NIST_EDWARDS25519", "SIGN_VERIFY");
   oracle::Pkey pub = PublicKeyOf(f, key);
@@ -255,7 +255,7 @@ TEST_CASE("RSA encryption limits for 3072 and 4096-bit keys are AWS's") {
   }
 }
 
-TEST_CASE("RSA ciphertexts need the KeyId and an RSA algorithm; no encryption context") {
+TEST_CASE("RSA ciphertexts need the KeyId and an RSA algorithm, no encryption context") {
   ServiceFixture f;
   Key key = NewAsymmetricKey(f, "RSA_2048", "ENCRYPT_DECRYPT");
   EncryptRequest enc;
@@ -450,7 +450,7 @@ TEST_CASE("The private key is parsed once and then served from the cache") {
   CHECK(f.repo.material_reads() == reads);
 }
 
-TEST_CASE("Sign on a disabled key is DisabledException; DryRun answers after the checks") {
+TEST_CASE("Sign on a disabled key is DisabledException, DryRun answers after the checks") {
   ServiceFixture f;
   Key key = NewAsymmetricKey(f, "ECC_NIST_P256", "SIGN_VERIFY");
   SignRequest req;

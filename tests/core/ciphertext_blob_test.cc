@@ -102,7 +102,7 @@ TEST_CASE("Canonical contexts never collide across key/value boundaries") {
   CHECK(CanonicalEncryptionContext({}) != CanonicalEncryptionContext({{"", ""}}));
 }
 
-TEST_CASE("UUIDs convert to 16 bytes and back; malformed ones are refused") {
+TEST_CASE("UUIDs convert to 16 bytes and back, malformed ones are refused") {
   auto b = UuidToBytes(kKeyId);
   REQUIRE(b);
   CHECK(UuidFromBytes(b->data()) == kKeyId);

@@ -124,7 +124,7 @@ TEST_CASE("Principals: accounts, IAM and STS ARNs, service principals") {
   }
 }
 
-TEST_CASE("Grant tokens name their grant and key; anything else is malformed") {
+TEST_CASE("Grant tokens name their grant and key, anything else is malformed") {
   Grant g;
   g.scope = {"111122223333", "us-east-1"};
   g.key_id = "1234abcd-12ab-34cd-56ef-1234567890ab";

@@ -460,7 +460,7 @@ TEST_CASE("RFC 5649 test vectors unwrap, and tampering is detected") {
 }
 
 TEST_CASE(
-    "Expiry of pending-rotation material leaves the key usable; a disabled key still loses its "
+    "Expiry of pending-rotation material leaves the key usable, a disabled key still loses its "
     "material") {
   ServiceFixture f;
   Key key = NewExternalKey(f);

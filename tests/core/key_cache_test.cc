@@ -188,7 +188,7 @@ TEST_CASE("KeyCache: the cached copy is what was loaded, even if storage changes
   CHECK(repo.key_reads == 2);
 }
 
-TEST_CASE("KeyCache: alias targets are cached; a missing alias is not") {
+TEST_CASE("KeyCache: alias targets are cached, a missing alias is not") {
   ProbeRepository repo;
   KeyCache cache(repo, 100);
   repo.WriteBehind(
@@ -324,7 +324,7 @@ TEST_CASE("KeyCache: PutAlias and DeleteAlias through Write update the alias tar
   CHECK(repo.alias_reads == 1);
 }
 
-TEST_CASE("KeyCache: material removed from a version is dropped; a new version drops nothing") {
+TEST_CASE("KeyCache: material removed from a version is dropped, a new version drops nothing") {
   ProbeRepository repo;
   KeyCache cache(repo, 100);
   SeedMaterial(repo, kScope, KeyIdOf(1), 1, 0x11);

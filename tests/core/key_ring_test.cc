@@ -409,7 +409,7 @@ TEST_CASE("Expiry of pending material leaves the key usable and nothing to rotat
   CHECK(ThrownBy([&] { ring.PromotePending(valid_to); }).name == "KMSInvalidStateException");
 }
 
-TEST_CASE("The earliest ValidTo is the key's next expiry; each expiry takes what is due") {
+TEST_CASE("The earliest ValidTo is the key's next expiry, each expiry takes what is due") {
   KeyRing ring = ImportedRing(kT0 + Days(5));
   ring.Import(Material(Id('b'), kT0, ImportType::kNewKeyMaterial, kT0 + Days(3)));
   CHECK(ring.key().material_valid_to == kT0 + Days(3));

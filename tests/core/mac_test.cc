@@ -114,7 +114,7 @@ TEST_CASE("MAC operations need a GENERATE_VERIFY_MAC key, and HMAC keys do nothi
         "UnsupportedOperationException");
 }
 
-TEST_CASE("GenerateMac on a disabled HMAC key is DisabledException; DryRun after the checks") {
+TEST_CASE("GenerateMac on a disabled HMAC key is DisabledException, DryRun after the checks") {
   ServiceFixture f;
   Key key = NewHmacKey(f, "HMAC_384");
   MacRequest req = Mac(key.id, "HMAC_SHA_384", oracle::Text("m"));

@@ -58,7 +58,7 @@ TEST_CASE("A bucket admits its rate in a burst, then refills with the clock") {
   CHECK(admitted == 40);
 }
 
-TEST_CASE("Buckets are per account, Region and quota; rates below 1 hold one request") {
+TEST_CASE("Buckets are per account, Region and quota, rates below 1 hold one request") {
   RequestQuotas quotas;
   CHECK(quotas.Admit("GetParametersForImport", kScope, kT0));
   CHECK_FALSE(quotas.Admit("GetParametersForImport", kScope, kT0 + Millis(3999)));

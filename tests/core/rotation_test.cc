@@ -106,7 +106,7 @@ TEST_CASE("Disabled keys do not rotate and rotate at once when re-enabled overdu
   CHECK(f.service.GetKeyRotationStatus(f.Ctx(), k.id).next_rotation == f.clock.Now() + Days(90));
 }
 
-TEST_CASE("Pending deletion reports rotation off; cancelling restores it") {
+TEST_CASE("Pending deletion reports rotation off, cancelling restores it") {
   ServiceFixture f;
   Key k = f.NewKey();
   f.service.EnableKeyRotation(f.Ctx(), k.id, 90);

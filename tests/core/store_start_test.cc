@@ -38,7 +38,7 @@ void PutSealedKey(KeyRepository& repo, const KeySealer& sealer) {
 
 }  // namespace
 
-TEST_CASE("A new store records its root key's check value; another root key is refused") {
+TEST_CASE("A new store records its root key's check value, another root key is refused") {
   storage::MemoryKeyRepository repo;
   SeededRandom random(1);
   KeySealer mine(RootKey(1), random);
@@ -93,7 +93,7 @@ TEST_CASE("A virtual clock resumes the stored time, and every move is stored fir
   CHECK_FALSE(later.resumed);
 }
 
-TEST_CASE("A system clock over data dated ahead of it is told so; a report uses the stored time") {
+TEST_CASE("A system clock over data dated ahead of it is told so, a report uses the stored time") {
   storage::MemoryKeyRepository repo;
   Timestamp wall = At("2026-06-01T00:00:00Z");
   ResumeClock(repo, true, At("2031-02-05T00:00:00Z"), wall);

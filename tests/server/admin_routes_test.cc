@@ -107,7 +107,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "Only health, the dashboard's files and a browser's first requests are public; only the POSTs "
+    "Only health, the dashboard's files and a browser's first requests are public, only the POSTs "
     "may block") {
   std::set<std::tuple<http::verb, std::string_view, admin::PathMatch>> seen;
   for (const admin::AdminRoute& r : admin::AdminRoutes()) {

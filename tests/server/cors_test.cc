@@ -56,7 +56,7 @@ TEST_CASE("A listed origin's preflight is answered with what the SDK needs") {
             .result_int() == 403);
 }
 
-TEST_CASE("A listed origin's request gets Access-Control-Allow-Origin; others get nothing") {
+TEST_CASE("A listed origin's request gets Access-Control-Allow-Origin, others get nothing") {
   http::CorsPolicy cors({"http://localhost:5173"});
   http::HttpRequest req{http::verb::post, "/", 11};
   req.set(http::field::origin, "http://localhost:5173");

@@ -133,7 +133,7 @@ TEST_CASE("Fault rules from JSON: errors by model name, AWS's default wording, Y
             .starts_with("frequency must be one of"));
 }
 
-TEST_CASE("POST /_rotor/faults adds a rule; GET lists it with counts; DELETE removes") {
+TEST_CASE("POST /_rotor/faults adds a rule, GET lists it with counts, DELETE removes") {
   FaultFixture f;
   auto added = f.Admin(http::verb::post, "/_rotor/faults",
                        R"({"match":{"operations":["CreateKey"]},

@@ -57,7 +57,7 @@ TEST_CASE("Nested members follow the model too: list elements, structures, map v
         json{{"EncryptionContext", {{"a", "1"}}}});
 }
 
-TEST_CASE("A body that is not an object logs nothing; responses follow the output shape") {
+TEST_CASE("A body that is not an object logs nothing, responses follow the output shape") {
   CHECK(Request("Encrypt", json::array({1, 2})) == json::object());
   CHECK(Request("Encrypt", nullptr) == json::object());
   const OperationEntry* create = FindOperation("CreateKey");

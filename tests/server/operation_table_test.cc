@@ -66,7 +66,7 @@ const std::set<std::string> kNotImplemented = {
 
 }  // namespace
 
-TEST_CASE("Every row is a model operation, once; every other model operation is one not done yet") {
+TEST_CASE("Every row is a model operation, once, every other model operation is one not done yet") {
   std::set<std::string> rows;
   for (const OperationEntry& op : AllOperations()) {
     CAPTURE(op.name);
@@ -133,7 +133,7 @@ TEST_CASE("Cryptographic: the KMS Developer Guide's list of cryptographic operat
   CHECK(flagged == guide);
 }
 
-TEST_CASE("Every operation that changes state may block; cryptography stays inline but key pairs") {
+TEST_CASE("Every operation that changes state may block, cryptography stays inline but key pairs") {
   for (const OperationEntry& op : AllOperations()) {
     CAPTURE(op.name);
     if (!op.read_only() && !op.cryptographic()) CHECK(op.blocking());
@@ -148,7 +148,7 @@ TEST_CASE("Every operation that changes state may block; cryptography stays inli
   CHECK_FALSE(FindOperation("DescribeKey")->blocking());
 }
 
-TEST_CASE("Policy actions are kms:<Operation>; ReEncrypt is authorised from and to") {
+TEST_CASE("Policy actions are kms:<Operation>, ReEncrypt is authorised from and to") {
   for (const OperationEntry& op : AllOperations()) {
     CAPTURE(op.name);
     if (op.name == "ReEncrypt") continue;

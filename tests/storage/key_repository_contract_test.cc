@@ -144,7 +144,7 @@ TEMPLATE_TEST_CASE("Store contract: related multi-Region keys are one id in seve
 }
 
 TEMPLATE_TEST_CASE(
-    "Store contract: a failing write rolls back alone; others in the same commit land",
+    "Store contract: a failing write rolls back alone, others in the same commit land",
     "[contract]", ROTOR_STORES) {
   TestType store;
   core::KeyRepository& repo = store.repo;
@@ -435,7 +435,7 @@ TEMPLATE_TEST_CASE(
   CHECK(repo.ListRetirableGrants(kScope, ops, "", "", 10).size() == 1);
 }
 
-TEMPLATE_TEST_CASE("Store contract: deleting a key deletes its grants; a rollback keeps them",
+TEMPLATE_TEST_CASE("Store contract: deleting a key deletes its grants, a rollback keeps them",
                    "[contract]", ROTOR_STORES) {
   TestType store;
   core::KeyRepository& repo = store.repo;

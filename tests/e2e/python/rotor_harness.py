@@ -295,7 +295,7 @@ class RotorServer:
                                         aws_secret_access_key=secret,
                                         aws_session_token=session_token,
                                         region_name=region)
-        cfg = Config(retries={"max_attempts": 1, "mode": "standard"},
+        cfg = Config(retries={"total_max_attempts": 1, "mode": "standard"},
                      connect_timeout=5, read_timeout=timeout,
                      parameter_validation=validate, max_pool_connections=16)
         return session.client("kms", endpoint_url=self.url, config=cfg)

@@ -339,7 +339,7 @@ class RequestLogTest(RotorTestCase):
             kms = boto3.client("kms", endpoint_url=f"http://127.0.0.1:{port}",
                                region_name=DEFAULT_REGION,
                                aws_access_key_id="test", aws_secret_access_key="test",
-                               config=Config(retries={"max_attempts": 1}, read_timeout=5,
+                               config=Config(retries={"total_max_attempts": 1}, read_timeout=5,
                                              connect_timeout=5))
             key = kms.create_key()["KeyMetadata"]["KeyId"]
             for _ in range(1500):  # about 120 KB of lines

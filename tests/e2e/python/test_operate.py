@@ -259,7 +259,7 @@ def kms_client(url, region=DEFAULT_REGION, access_key=DUMMY_ACCESS_KEY):
     session = boto3.session.Session(aws_access_key_id=access_key, aws_secret_access_key="x",
                                     region_name=region)
     return session.client("kms", endpoint_url=url, config=Config(
-        retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=5, read_timeout=15,
+        retries={"total_max_attempts": 1, "mode": "standard"}, connect_timeout=5, read_timeout=15,
         parameter_validation=False))
 
 
@@ -1750,7 +1750,7 @@ class MotoDropInTest(OperateTestCase):
                     self.assertEqual(r.status, 200)
                 self.client = boto3.client("kms", region_name="us-east-1", endpoint_url=endpoint,
                                            aws_access_key_id="testing", aws_secret_access_key="testing",
-                                           config=Config(retries={"max_attempts": 1}))
+                                           config=Config(retries={"total_max_attempts": 1}))
 
             def _fresh_key_with_alias(self):
                 self.assertEqual(self.client.list_keys()["Keys"], [])

@@ -1,6 +1,7 @@
 // Injected faults through the admin API and the KMS API's router: rules from
 // JSON, validated against the KMS model, applied before any state change.
 #include <catch2/catch.hpp>
+#include <deque>
 #include <nlohmann/json.hpp>
 
 #include "core/fault_rules.h"
@@ -38,8 +39,10 @@ struct FaultFixture {
         router(service, clock, RouterWithFaults(&faults)),
         front(router, admin) {}
 
+  // Each request is kept until the fixture ends, as the HTTP session keeps a
+  // held request alive until it resumes it (a Hold's resume reads it).
   http::HttpResponse Kms(const std::string& op, const json& body, http::Hold* hold = nullptr) {
-    http::HttpRequest req{http::verb::post, "/", 11};
+    http::HttpRequest& req = requests.emplace_back(http::verb::post, "/", 11);
     req.set("X-Amz-Target", "TrentService." + op);
     req.set("Content-Type", "application/x-amz-json-1.1");
     req.body() = body.dump();
@@ -55,6 +58,7 @@ struct FaultFixture {
     return front.Handle(req, {"127.0.0.1", true});
   }
 
+  std::deque<http::HttpRequest> requests;
   core::SeededRandom random{11};
   core::VirtualClock clock{*core::ParseIso8601("2026-01-01T00:00:00Z")};
   storage::MemoryKeyRepository repo;

@@ -55,9 +55,9 @@ std::optional<KeyOverview> KeyInventory::Find(const Scope& scope, const std::str
   return KeyOverview{*key, AliasesOf(scope, key_id)};
 }
 
-std::vector<KeyMaterialVersion> KeyInventory::Versions(const Key& key, size_t limit) {
+std::vector<KeyMaterialVersion> KeyInventory::Versions(const Key& key, size_t limit,
+                                                       uint32_t after) {
   std::vector<KeyMaterialVersion> out;
-  uint32_t after = 0;
   while (out.size() < limit) {
     std::vector<KeyMaterialVersion> page =
         repo_.ListMaterialVersions(key.scope, key.id, after, std::min(kPage, limit - out.size()));

@@ -25,8 +25,9 @@ class KeyInventory {
   // Calls `fn` for each key in (account, region, id) order until it returns false.
   void ForEach(const std::function<bool(const KeyOverview&)>& fn);
   std::optional<KeyOverview> Find(const Scope& scope, const std::string& key_id);
-  // All versions of a key's ring, oldest first (bounded by `limit`).
-  std::vector<KeyMaterialVersion> Versions(const Key& key, size_t limit);
+  // The versions of a key's ring after version `after` (0: from the first),
+  // oldest first, at most `limit` of them.
+  std::vector<KeyMaterialVersion> Versions(const Key& key, size_t limit, uint32_t after = 0);
   // Every grant of the key (core/grant.h), ordered by grant id.
   std::vector<Grant> Grants(const Key& key) { return repo_.ListGrants(key.scope, key.id); }
 

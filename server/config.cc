@@ -290,6 +290,12 @@ const std::vector<Flag<Config>>& ServerFlags() {
          c.read_timeout = t;
        }},
       Text("--admin-token", &Config::admin_token),
+      {"--dashboard-login", true,
+       [](Config& c, auto& n, auto& v) {
+         if (v != "auto" && v != "on" && v != "off")
+           throw ConfigError(n + " must be auto, on or off");
+         c.dashboard_login = v;
+       }},
       {"--allowed-hosts", true,
        [](Config& c, auto& n, auto& v) {
          // A comma-separated list; given again (the flag over its variable), it replaces.
@@ -381,7 +387,26 @@ const std::vector<Flag<tools::ReportOptions>>& ReportFlags() {
   using R = tools::ReportOptions;
   static const std::vector<Flag<R>> kFlags = {
       Text("--data-dir", &R::data_dir),
-      Switch("--json", &R::json),
+      {"--json", false,
+       [](R& r, auto& n, auto& v) {
+         if (ParseBool(n, v)) {
+           r.format = tools::ReportFormat::kJson;
+         } else if (r.format == tools::ReportFormat::kJson) {
+           r.format = tools::ReportFormat::kText;
+         }
+       }},
+      {"--format", true,
+       [](R& r, auto& n, auto& v) {
+         if (v == "text") {
+           r.format = tools::ReportFormat::kText;
+         } else if (v == "json") {
+           r.format = tools::ReportFormat::kJson;
+         } else if (v == "markdown") {
+           r.format = tools::ReportFormat::kMarkdown;
+         } else {
+           throw ConfigError(n + " must be text, json or markdown");
+         }
+       }},
       Count("--max-material-age-days", &R::max_material_age_days),
       Count("--expiry-warning-days", &R::expiry_warning_days),
       {"--at", true, [](R& r, auto& n, auto& v) { r.at = ParseTime(n, v); }},
@@ -567,6 +592,8 @@ std::string UsageText(std::string_view command) {
            "  --threads N                   I/O threads (one per core)\n"
            "  --read-timeout D              time a client has to send a whole request (30s)\n"
            "  --admin-token T               token for admin endpoints from non-loopback clients\n"
+           "  --dashboard-login auto|on|off a one-time dashboard link in the start line (auto:\n"
+           "                                when --host is not loopback, as in a container)\n"
            "  --allowed-hosts H,H           Host names answered besides localhost, 127.0.0.1,\n"
            "                                [::1] and --host (a compose service name; .domain;\n"
            "                                * for any, which turns off the DNS rebinding check)\n"
@@ -609,11 +636,14 @@ std::string UsageText(std::string_view command) {
            "Each flag is also a variable (ROTOR_PORT, ...), as the server's are.\n";
   }
   if (command == "report") {
-    return "usage: rotor report [--data-dir D] [--json] [--max-material-age-days N]\n"
-           "                    [--expiry-warning-days N] [--at TIME] [--fail-under PCT]\n"
+    return "usage: rotor report [--data-dir D] [--format text|json|markdown] [--json]\n"
+           "                    [--max-material-age-days N] [--expiry-warning-days N]\n"
+           "                    [--at TIME] [--fail-under PCT]\n"
            "The rotation compliance report of a data dir (read-only: works while a server\n"
-           "runs on it). Exit code 3 when the coverage is under --fail-under. Each flag is\n"
-           "also a variable (--fail-under is ROTOR_FAIL_UNDER).\n";
+           "runs on it). --format markdown is for CI job summaries (GitHub Actions:\n"
+           ">> \"$GITHUB_STEP_SUMMARY\"); --json is --format json. Exit code 3 when the\n"
+           "coverage is under --fail-under. Each flag is also a variable (--fail-under is\n"
+           "ROTOR_FAIL_UNDER).\n";
   }
   if (command == "export") {
     return "usage: rotor export [--data-dir D] [--format yaml|json] [--include-material]\n"

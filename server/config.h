@@ -49,6 +49,9 @@ struct Config {
   int threads = 0;
   std::chrono::seconds read_timeout{30};  // a whole request must arrive within this
   std::string admin_token;
+  // --dashboard-login auto|on|off: print a one-time dashboard link
+  // (server/admin/dashboard_login.h); auto: when --host is not loopback.
+  std::string dashboard_login = "auto";
   // Host names answered besides localhost, 127.0.0.1, [::1] and `host`
   // (--allowed-hosts a,b: a name, ".domain" for it and its subdomains, or "*").
   std::vector<std::string> allowed_hosts;

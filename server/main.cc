@@ -251,6 +251,12 @@ int Serve(const server::Config& config) {
   };
   core::FaultRules faults;  // injected faults: /_rotor/faults and the seed file's faults:
   admin_options.faults = &faults;
+  std::unique_ptr<server::admin::DashboardLogin> dashboard_login;  // the one-time link
+  if (config.dashboard_login == "on" ||
+      (config.dashboard_login == "auto" && !server::admin::IsLoopbackHost(config.host))) {
+    dashboard_login = std::make_unique<server::admin::DashboardLogin>();
+    admin_options.dashboard_login = dashboard_login.get();
+  }
   core::KeyInventory inventory(repo);  // whole-store reads for the admin API
   server::admin::AdminEndpoints admin(service, inventory, *clock, virtual_clock.get(), audit.get(),
                                       admin_options);
@@ -316,7 +322,11 @@ int Serve(const server::Config& config) {
       config.account_id + ", region " + config.region + ", clock " + clock_text +
       (verifier ? ", auth strict, " + std::to_string(verifier->size()) + " access keys" : "") +
       ", data " + (config.in_memory ? std::string("in memory") : data_dir) +
-      "); try: aws --endpoint-url " + url + " kms list-keys";
+      "); try: aws --endpoint-url " + url + " kms list-keys" +
+      // The only place the one-time token is ever written.
+      (dashboard_login ? "; dashboard (one-time link): " + url +
+                             "/_rotor/login?token=" + dashboard_login->token()
+                       : "");
   log.Start(start, url);
 
   http_server.Run();

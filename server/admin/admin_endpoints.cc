@@ -101,6 +101,7 @@ bool AdminEndpoints::Authorized(const HttpRequest& req, const Peer& peer) const 
   // loopback.
   if (!http::IsSameOrigin(req)) return false;
   if (peer.loopback) return true;
+  if (options_.dashboard_login && options_.dashboard_login->HasSession(req)) return true;
   if (options_.admin_token.empty()) return false;
   auto it = req.find("X-Rotor-Admin-Token");
   return it != req.end() && it->value().size() == options_.admin_token.size() &&
@@ -121,8 +122,9 @@ HttpResponse AdminEndpoints::Handle(const HttpRequest& req, const Peer& peer,
     if (!(route && (route->flags & kPublic)) && !Authorized(req, peer)) {
       throw core::KmsError(
           core::ErrorCode::kAccessDenied,
-          "Rotor's admin endpoints answer same-origin requests from loopback clients, or "
-          "requests carrying the X-Rotor-Admin-Token header when --admin-token is set.");
+          "Rotor's admin endpoints answer same-origin requests from loopback clients, "
+          "requests carrying the X-Rotor-Admin-Token header when --admin-token is set, or a "
+          "browser that opened the one-time dashboard link of Rotor's start line.");
     }
     if (!route) {
       throw core::KmsError(core::ErrorCode::kNotFound, "No admin endpoint " +
@@ -199,6 +201,30 @@ HttpResponse AdminEndpoints::Root(const HttpRequest& req, std::string_view) {
       "API answers POST / (aws --endpoint-url).</p>\n",
       "", "text/html; charset=utf-8");
   res.set(http::field::location, "/_rotor/ui");
+  return res;
+}
+
+HttpResponse AdminEndpoints::Login(const HttpRequest& req, std::string_view) {
+  if (!options_.dashboard_login) {
+    throw core::KmsError(core::ErrorCode::kNotFound,
+                         "This Rotor listens on loopback only: open /_rotor/ui, no login needed.");
+  }
+  std::optional<std::string> cookie =
+      options_.dashboard_login->Redeem(QueryParam(req, "token").value_or(""));
+  if (!cookie) {
+    // The token is not echoed: this answer may end up in a proxy's log.
+    throw core::KmsError(core::ErrorCode::kAccessDenied,
+                         "This dashboard link is not valid or was already used: each start of "
+                         "Rotor prints one link that opens the dashboard once. Restart Rotor for "
+                         "a new one, or open /_rotor/ui from loopback.");
+  }
+  HttpResponse res = http::JsonResponse(req, http::status::see_other,
+                                        "<!doctype html>\n<p>Signed in: the dashboard is at <a "
+                                        "href=\"/_rotor/ui/\">/_rotor/ui/</a>.</p>\n",
+                                        "", "text/html; charset=utf-8");
+  res.set(http::field::location, "/_rotor/ui/");
+  res.set(http::field::set_cookie, *cookie);
+  res.set(http::field::cache_control, "no-store");
   return res;
 }
 

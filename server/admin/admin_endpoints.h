@@ -5,8 +5,9 @@
 // REST API it answers AccessDeniedException with 403 and NotFoundException
 // with 404. Internal errors are logged, never shown.
 //
-// Who may call: loopback clients, or any client carrying the configured admin
-// token in X-Rotor-Admin-Token (for containers listening on 0.0.0.0).
+// Who may call: loopback clients, any client carrying the configured admin
+// token in X-Rotor-Admin-Token (for containers listening on 0.0.0.0), or a
+// browser holding the dashboard's session cookie (dashboard_login.h).
 // Requests whose Origin header names another site are refused (a browser page
 // must not be able to reset or move the clock of a local Rotor). Health and
 // the dashboard's static files need no authorization.
@@ -30,6 +31,7 @@
 #include "core/key_inventory.h"
 #include "core/kms_error.h"
 #include "core/kms_service.h"
+#include "server/admin/dashboard_login.h"
 #include "server/audit/audit_trail.h"
 #include "server/http/http_types.h"
 #include "server/http/request_handler.h"
@@ -60,6 +62,9 @@ struct AdminOptions {
   // The KMS API's injected faults (/_rotor/faults); null: those routes
   // answer 404.
   core::FaultRules* faults = nullptr;
+  // The one-time dashboard link and its session cookie; null: GET
+  // /_rotor/login answers 404 (a server only loopback clients can reach).
+  DashboardLogin* dashboard_login = nullptr;
 };
 
 // The status of an admin error: REST's 403 and 404 for AccessDeniedException
@@ -101,6 +106,10 @@ class AdminEndpoints final : public http::RequestHandler {
   HttpResponse Root(const HttpRequest& req, std::string_view rest);
   // GET /favicon.ico: 204 No Content (Rotor has no icon; browsers ask).
   HttpResponse Favicon(const HttpRequest& req, std::string_view rest);
+  // GET /_rotor/login?token=T: redeems the one-time token of the start line;
+  // 303 to /_rotor/ui/ with the session cookie, once. A wrong or used token:
+  // AccessDeniedException (403); no dashboard login on this server: 404.
+  HttpResponse Login(const HttpRequest& req, std::string_view rest);
   // inspection_endpoints.cc
   HttpResponse ListKeys(const HttpRequest& req, std::string_view rest);
   HttpResponse KeyDetail(const HttpRequest& req, std::string_view key_id);

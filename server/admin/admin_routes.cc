@@ -18,6 +18,7 @@ constexpr std::array kRoutes = {
     AdminRoute{verb::get, "/_rotor/ui", kExact, kPublic, &A::UiIndex},
     AdminRoute{verb::get, "/_rotor/ui/", kExact, kPublic, &A::UiIndex},
     AdminRoute{verb::get, "/_rotor/ui/", kPrefix, kPublic, &A::UiFile},
+    AdminRoute{verb::get, "/_rotor/login", kExact, kPublic, &A::Login},
     AdminRoute{verb::get, "/_rotor/clock", kExact, 0, &A::GetClock},
     AdminRoute{verb::post, "/_rotor/clock", kExact, kBlocking, &A::MoveClock},
     AdminRoute{verb::post, "/_rotor/reset", kExact, kBlocking, &A::Reset},

@@ -22,6 +22,9 @@ using nlohmann::json;
 constexpr size_t kMaxKeysListed = 1000;
 constexpr size_t kMaxVersionsListed = 10000;
 constexpr size_t kMaxDenialsListed = 20;
+// GET /_rotor/keys?versions=1: the newest versions of each key, for the
+// dashboard's rotation calendar.
+constexpr uint32_t kMaxVersionsPerKeyListed = 200;
 
 json Iso(const std::optional<core::Timestamp>& t) {
   return t ? json(core::FormatIso8601(*t)) : json(nullptr);
@@ -76,11 +79,25 @@ std::optional<size_t> LimitParam(const HttpRequest& req, size_t fallback, size_t
   }
 }
 
+// One material version as the admin API shows it. `imported`: the material
+// came from ImportKeyMaterial (Origin EXTERNAL), so a version of an imported key
+// is told apart from AWS KMS's own automatic and on-demand rotations.
+json VersionJson(const core::Key& k, const core::KeyMaterialVersion& v) {
+  return {{"version", v.version},
+          {"keyMaterialId", v.material_id},
+          {"createdAt", core::FormatIso8601(v.created)},
+          {"rotationType",
+           v.rotation_type ? json(std::string(core::ToString(*v.rotation_type))) : json(nullptr)},
+          {"imported", v.import_state.has_value()},
+          {"state", std::string(core::ToString(core::KeyRing::StateOf(k, v.version)))}};
+}
+
 }  // namespace
 
 HttpResponse AdminEndpoints::ListKeys(const HttpRequest& req, std::string_view) {
   std::optional<size_t> limit = LimitParam(req, kMaxKeysListed, kMaxKeysListed);
   if (!limit) throw core::KmsError::Validation("limit must be a positive integer");
+  bool with_versions = QueryParam(req, "versions").value_or("") == "1";
   json keys = json::array();
   bool truncated = false;
   inventory_.ForEach([&](const core::KeyOverview& o) {
@@ -88,7 +105,20 @@ HttpResponse AdminEndpoints::ListKeys(const HttpRequest& req, std::string_view) 
       truncated = true;
       return false;
     }
-    keys.push_back(KeySummary(o));
+    json summary = KeySummary(o);
+    if (with_versions) {
+      // The newest kMaxVersionsPerKeyListed, oldest first.
+      const core::Key& k = o.key;
+      uint32_t after = k.version_count > kMaxVersionsPerKeyListed
+                           ? k.version_count - kMaxVersionsPerKeyListed
+                           : 0;
+      json versions = json::array();
+      for (const core::KeyMaterialVersion& v :
+           inventory_.Versions(k, kMaxVersionsPerKeyListed, after))
+        versions.push_back(VersionJson(k, v));
+      summary["materialVersions"] = std::move(versions);
+    }
+    keys.push_back(std::move(summary));
     return true;
   });
   return AdminJson(req, http::status::ok,
@@ -105,16 +135,8 @@ HttpResponse AdminEndpoints::KeyDetail(const HttpRequest& req, std::string_view 
   if (!overview) throw core::KmsError::KeyDoesNotExist(core::KeyArn(scope, key_id));
   const core::Key& k = overview->key;
   json versions = json::array();
-  for (const core::KeyMaterialVersion& v : inventory_.Versions(k, kMaxVersionsListed)) {
-    core::KeyMaterialState state = core::KeyRing::StateOf(k, v.version);
-    versions.push_back(
-        {{"version", v.version},
-         {"keyMaterialId", v.material_id},
-         {"createdAt", core::FormatIso8601(v.created)},
-         {"rotationType",
-          v.rotation_type ? json(std::string(core::ToString(*v.rotation_type))) : json(nullptr)},
-         {"state", std::string(core::ToString(state))}});
-  }
+  for (const core::KeyMaterialVersion& v : inventory_.Versions(k, kMaxVersionsListed))
+    versions.push_back(VersionJson(k, v));
   json events = json::array();
   if (audit_) {
     core::AuditQuery q;
@@ -229,8 +251,21 @@ HttpResponse AdminEndpoints::Report(const HttpRequest& req, std::string_view) {
   } catch (const std::exception&) {
     throw core::KmsError::Validation("maxMaterialAgeDays and expiryWarningDays must be integers");
   }
-  return AdminJson(req, http::status::ok,
-                   tools::ReportJson(core::BuildComplianceReport(inventory_, options)));
+  core::ComplianceReport report = core::BuildComplianceReport(inventory_, options);
+  // ?format=text|markdown: what `rotor report --format` prints; default JSON.
+  std::optional<std::string> format = QueryParam(req, "format");
+  if (!format || *format == "json")
+    return AdminJson(req, http::status::ok, tools::ReportJson(report));
+  if (*format != "text" && *format != "markdown")
+    throw core::KmsError::Validation("format must be json, text or markdown");
+  bool markdown = *format == "markdown";
+  HttpResponse res = http::JsonResponse(
+      req, http::status::ok,
+      tools::RenderReport(report,
+                          markdown ? tools::ReportFormat::kMarkdown : tools::ReportFormat::kText),
+      "", markdown ? "text/markdown; charset=utf-8" : "text/plain; charset=utf-8");
+  res.set(http::field::cache_control, "no-store");
+  return res;
 }
 
 HttpResponse AdminEndpoints::UiIndex(const HttpRequest& req, std::string_view) {

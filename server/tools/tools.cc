@@ -59,11 +59,7 @@ int RunReport(const ReportOptions& options, core::KeyRepository& repo) {
   report_options.expiry_warning_days = options.expiry_warning_days;
   core::KeyInventory inventory(repo);
   core::ComplianceReport report = core::BuildComplianceReport(inventory, report_options);
-  if (options.json) {
-    std::printf("%s\n", ReportJson(report).dump(2).c_str());
-  } else {
-    std::fputs(ReportText(report).c_str(), stdout);
-  }
+  std::fputs(RenderReport(report, options.format).c_str(), stdout);
   if (options.fail_under && report.coverage_pct < *options.fail_under) {
     std::fprintf(stderr, "rotor report: rotation coverage %.1f%% is under %.1f%%\n",
                  report.coverage_pct, *options.fail_under);

@@ -10,14 +10,15 @@
 #include "core/clock.h"
 #include "core/key_repository.h"
 #include "core/key_sealer.h"
+#include "server/tools/report_format.h"
 
 namespace rotor::server::tools {
 
 struct ReportOptions {
   std::string data_dir;
-  bool json = false;                // --json: JSON for machines, else a text table
-  int max_material_age_days = 365;  // material older than this is stale
-  int expiry_warning_days = 30;     // imported material expiring within this many days
+  ReportFormat format = ReportFormat::kText;  // --format text|json|markdown (--json: json)
+  int max_material_age_days = 365;            // material older than this is stale
+  int expiry_warning_days = 30;               // imported material expiring within this many days
   // The report's "now". Default: the stored time of a data dir last served by
   // a virtual clock (core/clock_resume.h), else the system clock.
   std::optional<core::Timestamp> at;
@@ -36,8 +37,8 @@ struct ExportOptions {
   bool help = false;
 };
 
-// Prints the rotation compliance report of `repo` (text, or JSON with --json)
-// to stdout. Returns the exit code: 0, or 3 (after a line on stderr) when the
+// Prints the rotation compliance report of `repo` to stdout in options.format
+// (text, JSON or Markdown). Returns the exit code: 0, or 3 (after a line on stderr) when the
 // coverage is under --fail-under. Throws on a storage failure.
 int RunReport(const ReportOptions& options, core::KeyRepository& repo);
 

@@ -56,6 +56,14 @@ class Store {
   void Alias(const Scope& scope, const std::string& name, const std::string& key_id) {
     repo_.Write([&](KeyTransaction& tx) { tx.PutAlias({scope, name, key_id, kNow, kNow}); }, {});
   }
+  void Versions(const Key& key, const std::vector<KeyMaterialVersion>& versions) {
+    repo_.Write(
+        [&](KeyTransaction& tx) {
+          for (const KeyMaterialVersion& v : versions)
+            tx.PutMaterial(key.scope, key.id, v, nullptr);
+        },
+        {});
+  }
   ComplianceReport Report(int max_age_days = 365, int expiry_warning_days = 30) {
     KeyInventory inventory(repo_);
     ReportOptions options;
@@ -267,19 +275,106 @@ TEST_CASE("Compliance report: imported material expiring within the warning wind
   ComplianceReport r = store.Report();
   REQUIRE(r.scopes.size() == 1);
   const ScopeReport& s = r.scopes[0];
-  CHECK(Ids(s.imported_expiring) == std::set<std::string>{"edge", "past", "soon"});
+  CHECK(Ids(s.imported_expiring) == std::set<std::string>{"edge", "soon"});
   for (const ReportEntry& e : s.imported_expiring) {
-    CHECK(e.date == (e.key_id == "soon"   ? kNow + Days(10)
-                     : e.key_id == "edge" ? kNow + Days(30)
-                                          : kNow - Days(1)));
+    CHECK(e.date == (e.key_id == "soon" ? kNow + Days(10) : kNow + Days(30)));
+    CHECK(e.origin == "EXTERNAL");
   }
+  // ValidTo has passed, the scheduler has not deleted it yet: expired, on its own.
+  const ReportEntry& past = Only(s.imported_expired);
+  CHECK(past.key_id == "past");
+  CHECK(past.date == kNow - Days(1));
   // Every imported key is also listed as unable to rotate automatically,
   // without the expiry date on that entry.
   CHECK(Ids(s.cannot_rotate_automatically) ==
         std::set<std::string>{"edge", "later", "never", "past", "soon"});
   for (const ReportEntry& e : s.cannot_rotate_automatically) CHECK_FALSE(e.date.has_value());
 
-  CHECK(Ids(store.Report(365, 5).scopes[0].imported_expiring) == std::set<std::string>{"past"});
+  CHECK(store.Report(365, 5).scopes[0].imported_expiring.empty());
+  CHECK(Ids(store.Report(365, 10).scopes[0].imported_expiring) == std::set<std::string>{"soon"});
+  CHECK(s.keys_with_problems == 4);  // soon, edge, past; not-imported (rotation off)
+  CHECK(s.excluded.imported == 5);
+}
+
+TEST_CASE("Compliance report: expired imported material, from the key's versions once deleted") {
+  Store store;
+  // KMS deleted the material at its ValidTo (core/scheduler.cc): the key is
+  // PendingImport and only the version rows keep the date.
+  Key gone = ImportedKey(kEast, "gone", std::nullopt);
+  gone.state = KeyState::kPendingImport;
+  gone.version_count = 2;
+  store.Put(gone);
+  KeyMaterialVersion v1{1,  std::string(64, '1'),        kNow - Days(300), std::nullopt,
+                        "", ImportState::kPendingImport, kNow - Days(40)};
+  KeyMaterialVersion v2{2,  std::string(64, '2'),        kNow - Days(200), RotationType::kOnDemand,
+                        "", ImportState::kPendingImport, kNow - Days(20)};
+  store.Versions(gone, {v1, v2});
+  // Deleted by hand (DeleteImportedKeyMaterial) before its ValidTo: not expired.
+  Key deleted = ImportedKey(kEast, "deleted", std::nullopt);
+  deleted.state = KeyState::kPendingImport;
+  store.Put(deleted);
+  KeyMaterialVersion d1{1,  std::string(64, '3'),        kNow - Days(10), std::nullopt,
+                        "", ImportState::kPendingImport, kNow + Days(100)};
+  store.Versions(deleted, {d1});
+
+  ComplianceReport r = store.Report();
+  REQUIRE(r.scopes.size() == 1);
+  const ScopeReport& s = r.scopes[0];
+  const ReportEntry& e = Only(s.imported_expired);
+  CHECK(e.key_id == "gone");
+  CHECK(e.date == kNow - Days(20));  // the latest expiry
+  CHECK_FALSE(e.age_days.has_value());
+  CHECK(s.imported_expiring.empty());
+  CHECK(s.keys_with_problems == 1);
+  CHECK(r.keys_with_problems == 1);
+}
+
+TEST_CASE("Compliance report: manual rotation due for old keys that cannot rotate automatically") {
+  Store store;
+  Key rsa = SymmetricKey(kEast, "rsa-old");
+  rsa.spec = KeySpec::kRsa2048;
+  rsa.usage = KeyUsage::kSignVerify;
+  rsa.current_material_since = kNow - Days(400);
+  store.Put(rsa);
+  Key hmac = SymmetricKey(kEast, "hmac-young");
+  hmac.spec = KeySpec::kHmac256;
+  hmac.usage = KeyUsage::kGenerateVerifyMac;
+  store.Put(hmac);
+  Key imported = ImportedKey(kEast, "imported-old", std::nullopt);
+  imported.current_material_since = kNow - Days(366);
+  store.Put(imported);
+  Key symmetric = SymmetricKey(kEast, "symmetric-old");  // can rotate: stale, not manual
+  symmetric.current_material_since = kNow - Days(500);
+  store.Put(symmetric);
+  Key managed = SymmetricKey(kEast, "aws-managed");
+  managed.manager = KeyManager::kAws;
+  store.Put(managed);
+  Key going = SymmetricKey(kEast, "going");
+  going.state = KeyState::kPendingDeletion;
+  going.deletion_date = kNow + Days(7);
+  store.Put(going);
+
+  ComplianceReport r = store.Report();
+  REQUIRE(r.scopes.size() == 1);
+  const ScopeReport& s = r.scopes[0];
+  CHECK(Ids(s.manual_rotation_due) == std::set<std::string>{"imported-old", "rsa-old"});
+  CHECK(Ids(s.stale_material) == std::set<std::string>{"imported-old", "rsa-old", "symmetric-old"});
+  // What the coverage figure leaves out, and why.
+  CHECK(s.excluded.asymmetric == 1);
+  CHECK(s.excluded.hmac == 1);
+  CHECK(s.excluded.imported == 1);
+  CHECK(s.excluded.pending_deletion == 1);
+  CHECK(s.excluded.aws_managed == 1);
+  CHECK(s.excluded.Total() == 5);
+  CHECK(s.symmetric_customer_keys == 1);
+  CHECK(r.excluded.Total() == 5);
+  // Distinct keys with problems: symmetric-old (rotation off, stale),
+  // rsa-old and imported-old (manual rotation due, stale), going (pending
+  // deletion); hmac-young is only "cannot rotate automatically".
+  CHECK(s.keys_with_problems == 4);
+  CHECK(r.keys_with_problems == 4);
+  CHECK(Ids(s.cannot_rotate_automatically) ==
+        std::set<std::string>{"hmac-young", "imported-old", "rsa-old"});
 }
 
 TEST_CASE("Compliance report: keys pending deletion are listed and left out of coverage") {

@@ -22,15 +22,18 @@ using nlohmann::json;
 namespace {
 
 struct AdminFixture {
-  explicit AdminFixture(core::KeyRepository& store, bool virtual_clock = true)
+  explicit AdminFixture(core::KeyRepository& store, bool virtual_clock = true,
+                        admin::AdminOptions options = {"", "test"})
       : sealer(random.Secret(32), random),
         service(store, sealer, random, core::ServiceConfig{}),
         inventory(store),
-        admin(service, inventory, clock, virtual_clock ? &clock : nullptr, nullptr, {"", "test"}) {}
+        admin(service, inventory, clock, virtual_clock ? &clock : nullptr, nullptr,
+              std::move(options)) {}
 
   http::HttpResponse Call(http::verb verb, const std::string& target, bool loopback = true,
-                          const std::string& body = "") {
+                          const std::string& body = "", const std::string& cookie = "") {
     http::HttpRequest req{verb, target, 11};
+    if (!cookie.empty()) req.set(http::field::cookie, cookie);
     req.body() = body;
     req.prepare_payload();
     return admin.Handle(req, {"10.9.8.7", loopback});
@@ -116,8 +119,8 @@ TEST_CASE(
     CHECK(seen.insert({r.method, r.path, r.match}).second);  // no row hides another
     bool is_public = (r.flags & admin::kPublic) != 0;
     CHECK(is_public == (r.path == "/_rotor/health" || r.path == "/moto-api/" ||
-                        r.path.starts_with("/_rotor/ui") || r.path == "/" ||
-                        r.path == "/favicon.ico"));
+                        r.path.starts_with("/_rotor/ui") || r.path == "/_rotor/login" ||
+                        r.path == "/" || r.path == "/favicon.ico"));
     CHECK(((r.flags & admin::kBlocking) != 0) == (r.method == http::verb::post));
     CHECK(r.handler != nullptr);
   }
@@ -213,4 +216,73 @@ TEST_CASE("GET /_rotor/clock names the next event, and {\"advance\":\"next\"} mo
   // Durations take years and weeks too.
   json year = f.Body(f.Call(http::verb::post, "/_rotor/clock", true, R"({"advance":"1y1w"})"));
   CHECK(year["now"] == "2027-01-15T00:00:00Z");
+}
+
+TEST_CASE("The one-time dashboard link sets a session cookie the admin API accepts from afar") {
+  storage::MemoryKeyRepository store;
+  admin::DashboardLogin login;
+  admin::AdminOptions options{"", "test"};
+  options.dashboard_login = &login;
+  AdminFixture f(store, true, options);
+  const std::string token = login.token();
+  CHECK(f.Call(http::verb::get, "/_rotor/keys", false).result_int() == 403);
+  // A wrong token is refused without naming it, and does not use the link up.
+  http::HttpResponse wrong =
+      f.Call(http::verb::get, "/_rotor/login?token=" + std::string(64, '0'), false);
+  CHECK(wrong.result_int() == 403);
+  CHECK(f.Body(wrong)["__type"] == "AccessDeniedException");
+  CHECK(f.Call(http::verb::get, "/_rotor/login", false).result_int() == 403);
+  // The right one: 303 to the dashboard with an HttpOnly, SameSite=Strict cookie.
+  http::HttpResponse ok = f.Call(http::verb::get, "/_rotor/login?token=" + token, false);
+  CHECK(ok.result_int() == 303);
+  CHECK(ok[http::field::location] == "/_rotor/ui/");
+  std::string set_cookie(ok[http::field::set_cookie]);
+  REQUIRE(set_cookie.starts_with("rotor_dashboard="));
+  CHECK(set_cookie.ends_with("; Path=/_rotor; HttpOnly; SameSite=Strict"));
+  std::string cookie = set_cookie.substr(0, set_cookie.find(';'));
+  CHECK(cookie.size() == std::string("rotor_dashboard=").size() + 64);
+  CHECK(cookie.find(token) == std::string::npos);  // the session is not the token
+  // Single use.
+  CHECK(f.Call(http::verb::get, "/_rotor/login?token=" + token, false).result_int() == 403);
+  // The cookie opens the admin API from outside loopback, among other cookies too.
+  CHECK(f.Call(http::verb::get, "/_rotor/keys", false, "", cookie).result_int() == 200);
+  CHECK(f.Call(http::verb::get, "/_rotor/report", false, "", "a=b; " + cookie + "; c=d")
+            .result_int() == 200);
+  // Not the token, not another value, not an empty one.
+  CHECK(
+      f.Call(http::verb::get, "/_rotor/keys", false, "", "rotor_dashboard=" + token).result_int() ==
+      403);
+  std::string other = cookie;
+  other.back() = other.back() == '0' ? '1' : '0';
+  CHECK(f.Call(http::verb::get, "/_rotor/keys", false, "", other).result_int() == 403);
+  CHECK(f.Call(http::verb::get, "/_rotor/keys", false, "", "rotor_dashboard=").result_int() == 403);
+}
+
+TEST_CASE("Without a dashboard login (loopback servers) /_rotor/login is 404 and no cookie works") {
+  storage::MemoryKeyRepository store;
+  AdminFixture f(store);
+  CHECK(f.Call(http::verb::get, "/_rotor/login?token=x").result_int() == 404);
+  CHECK(f.Call(http::verb::get, "/_rotor/keys", false, "", "rotor_dashboard=").result_int() == 403);
+}
+
+TEST_CASE("Dashboard login: unguessable tokens, no session before the link is opened") {
+  admin::DashboardLogin a;
+  admin::DashboardLogin b;
+  CHECK(a.token().size() == 64);
+  CHECK(a.token().find_first_not_of("0123456789abcdef") == std::string::npos);
+  CHECK(a.token() != b.token());
+  http::HttpRequest req{http::verb::get, "/_rotor/keys", 11};
+  req.set(http::field::cookie, "rotor_dashboard=");
+  CHECK_FALSE(a.HasSession(req));
+  CHECK_FALSE(a.Redeem(b.token()).has_value());
+  CHECK_FALSE(a.Redeem("").has_value());
+  CHECK(a.Redeem(a.token()).has_value());
+  CHECK_FALSE(a.Redeem(a.token()).has_value());
+}
+
+TEST_CASE("Dashboard login: which --host values are loopback") {
+  for (const char* host : {"127.0.0.1", "127.0.0.2", "::1", "localhost", "::ffff:127.0.0.1"})
+    CHECK(admin::IsLoopbackHost(host));
+  for (const char* host : {"0.0.0.0", "::", "192.168.1.4", "rotor", "fe80::1"})
+    CHECK_FALSE(admin::IsLoopbackHost(host));
 }

@@ -7,6 +7,7 @@
 //      ROTOR_SCREENSHOT_DIR (default: a new temp dir; the path is printed).
 
 import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -279,5 +280,167 @@ test('in strict mode the key page shows the key policy as text and the recent de
     app.destroy();
     if (strict.proc.exitCode === null) strict.proc.kill('SIGTERM');
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// ---------------------------------------------------------------- rotation calendar
+// A rotor of its own: a symmetric key rotating every 90 days and rotated on demand, an RSA key, an
+// HMAC key, an imported key, a multi-Region key with a replica and an AWS managed key. The calendar
+// draws one lane per key; after the clock moves, its marks are those of /_rotor/keys.
+
+// Imports 32 random bytes into `keyId` (RSAES_OAEP_SHA_256 under the import token's public key).
+async function importMaterial(keyId) {
+  const params = await kms('GetParametersForImport', { KeyId: keyId, WrappingAlgorithm: 'RSAES_OAEP_SHA_256', WrappingKeySpec: 'RSA_2048' });
+  const publicKey = crypto.createPublicKey({ key: Buffer.from(params.PublicKey, 'base64'), format: 'der', type: 'spki' });
+  const wrapped = crypto.publicEncrypt({ key: publicKey, oaepHash: 'sha256', padding: crypto.constants.RSA_PKCS1_OAEP_PADDING },
+    crypto.randomBytes(32));
+  await kms('ImportKeyMaterial', { KeyId: keyId, ImportToken: params.ImportToken, EncryptedKeyMaterial: wrapped.toString('base64'),
+    ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE' });
+}
+
+// The calendar's marks by lane (account/region/keyId): [{kind, time, version}], in DOM order.
+const calendarMarks = (page) => page.$$eval('#calendar-svg g.lane', (lanes) => Object.fromEntries(lanes.map((g) =>
+  [`${g.dataset.account}/${g.dataset.region}/${g.dataset.keyId}`, [...g.querySelectorAll('g.mark')].map((m) =>
+    ({ kind: m.dataset.kind, time: m.dataset.time, version: m.dataset.version ? Number(m.dataset.version) : null }))])));
+
+// What the marks must be, from GET /_rotor/keys?versions=1, within the calendar's window.
+function expectedMarks(keys, from, to) {
+  const inWindow = (t) => Date.parse(t) >= Date.parse(from) && Date.parse(t) <= Date.parse(to);
+  const kindOf = (v) => (v.imported ? 'imported' : v.rotationType === 'AUTOMATIC' ? 'automatic'
+    : v.rotationType === 'ON_DEMAND' ? 'on-demand' : 'first');
+  return Object.fromEntries(keys.map((k) => [`${k.account}/${k.region}/${k.keyId}`, [
+    { kind: 'create', time: k.createdAt, version: null },
+    ...k.materialVersions.map((v) => ({ kind: kindOf(v), time: v.createdAt, version: v.version })),
+    ...(k.rotation.nextRotationDate && k.keyState === 'Enabled' ? [{ kind: 'next', time: k.rotation.nextRotationDate, version: null }] : []),
+    ...(k.deletionDate ? [{ kind: 'deletion', time: k.deletionDate, version: null }] : []),
+  ].filter((m) => inWindow(m.time))]));
+}
+
+test('the rotation calendar draws every key, its versions by kind, and a now line that moves with the clock', async () => {
+  const cal = await startRotor();
+  const saved = base;
+  base = cal.base;
+  const shots = process.env.ROTOR_SCREENSHOT_DIR || mkdtempSync(path.join(os.tmpdir(), 'rotor-calendar-shots-'));
+  try {
+    // No keys yet: the hint names this page's own address (a random port here), not a fixed one.
+    let page = await openDashboard(`${base}/_rotor/ui`);
+    await page.waitForSelector('#create-hint');
+    assert.equal(await page.$eval('#create-hint', (e) => e.textContent), `aws --endpoint-url ${base} kms create-key`);
+    await page.close();
+
+    const sym = (await kms('CreateKey', {})).KeyMetadata.KeyId;
+    await kms('CreateAlias', { AliasName: 'alias/calendar-sym', TargetKeyId: sym });
+    await kms('EnableKeyRotation', { KeyId: sym, RotationPeriodInDays: 90 });
+    await kms('RotateKeyOnDemand', { KeyId: sym });
+    const rsa = (await kms('CreateKey', { KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY' })).KeyMetadata.KeyId;
+    const mac = (await kms('CreateKey', { KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' })).KeyMetadata.KeyId;
+    const ext = (await kms('CreateKey', { Origin: 'EXTERNAL' })).KeyMetadata.KeyId;
+    await importMaterial(ext);
+    const mrk = (await kms('CreateKey', { MultiRegion: true })).KeyMetadata.KeyId;
+    await kms('ReplicateKey', { KeyId: mrk, ReplicaRegion: 'eu-west-1' });
+    await kms('EnableKeyRotation', { KeyId: mrk, RotationPeriodInDays: 180 });
+    const managed = (await kms('DescribeKey', { KeyId: 'alias/aws/s3' })).KeyMetadata.KeyId;
+    const gone = (await kms('CreateKey', {})).KeyMetadata.KeyId;
+    await kms('ScheduleKeyDeletion', { KeyId: gone, PendingWindowInDays: 30 });
+
+    page = await openDashboard(`${base}/_rotor/ui`);
+    await page.setViewport({ width: 1366, height: 900 });
+    await page.waitForSelector('#calendar-svg g.lane');
+    // Keys that cannot rotate automatically say why instead of "Off".
+    const rotationCell = (id) => page.$eval(`#keys tr[data-key-id="${id}"] td.rotation`, (e) => e.innerText.trim());
+    assert.equal(await rotationCell(rsa), 'n/a: RSA_2048');
+    assert.equal(await rotationCell(mac), 'n/a: HMAC_256');
+    assert.equal(await rotationCell(ext), 'n/a: imported');
+    assert.match(await rotationCell(sym), /^On, every 90 d\n1 on demand$/);
+    // The report's coverage figure: sym and mrk rotate (the replica counts too); gone is pending deletion.
+    const report = await (await fetch(`${base}/_rotor/report`)).json();
+    assert.equal(report.rotationCoveragePct, 100);
+    assert.match(await page.$eval('#coverage', (e) => e.innerText),
+      /Automatic rotation coverage 100\.0% \(3 of 3 symmetric customer keys\) · not counted: 1 asymmetric, 1 HMAC, 1 imported, 1 pending deletion, 1 AWS managed/);
+
+    // Every key has a lane, AWS managed and both Regions of the multi-Region key included.
+    let keys = (await (await fetch(`${base}/_rotor/keys?versions=1`)).json()).keys;
+    assert.equal(keys.length, 8);
+    const lanes = await page.$$eval('#calendar-svg g.lane', (gs) => gs.map((g) => `${g.dataset.region}/${g.dataset.keyId}`));
+    assert.deepEqual([...lanes].sort(), keys.map((k) => `${k.region}/${k.keyId}`).sort());
+    assert.ok(lanes.includes(`us-east-1/${managed}`) && lanes.includes(`eu-west-1/${mrk}`), lanes.join(' '));
+
+    // Same instant, causal order: CreateKey, first material, then later versions.
+    let marks = await calendarMarks(page);
+    const symMarks = marks[`111122223333/us-east-1/${sym}`];
+    assert.deepEqual(symMarks.slice(0, 3).map((m) => m.kind), ['create', 'first', 'on-demand']);
+    assert.equal(marks[`111122223333/us-east-1/${ext}`][1].kind, 'imported');
+    assert.deepEqual(marks[`111122223333/us-east-1/${gone}`].map((m) => m.kind), ['create', 'first', 'deletion']);
+    const window0 = await page.$eval('#calendar-svg', (s) => [s.dataset.from, s.dataset.to]);
+    assert.deepEqual(marks, expectedMarks(keys, ...window0));
+    const nowX = () => page.$eval('#now-line line', (l) => Number(l.getAttribute('x1')));
+    const x0 = await nowX();
+    assert.equal(await page.$eval('#now-line', (g) => g.dataset.time), (await (await fetch(`${base}/_rotor/clock`)).json()).now);
+
+    // Move the clock 30 days: the now line moves right within the same window.
+    await page.click('button[data-advance="30d"]');
+    await page.waitForFunction((t0) => document.querySelector('#now-line')?.dataset.time !== t0 &&
+      !document.querySelector('#banner').hidden, {}, await page.$eval('#now-line', (g) => g.dataset.time));
+    assert.deepEqual(await page.$eval('#calendar-svg', (s) => [s.dataset.from, s.dataset.to]), window0);
+    assert.ok(await nowX() > x0 + 50, `now line moved from ${x0} to ${await nowX()}`);
+
+    // A year on: the marks are the versions /_rotor/keys lists (automatic rotations included).
+    await page.click('button[data-advance="365d"]');
+    await page.waitForFunction(() => /Clock advanced by 365d/.test(document.querySelector('#banner').innerText));
+    keys = (await (await fetch(`${base}/_rotor/keys?versions=1`)).json()).keys;
+    const window1 = await page.$eval('#calendar-svg', (s) => [s.dataset.from, s.dataset.to]);
+    marks = await calendarMarks(page);
+    assert.deepEqual(marks, expectedMarks(keys, ...window1));
+    assert.ok(marks[`111122223333/us-east-1/${sym}`].some((m) => m.kind === 'automatic'),
+      JSON.stringify(marks[`111122223333/us-east-1/${sym}`]));
+    assert.ok(marks[`111122223333/eu-west-1/${mrk}`].some((m) => m.kind === 'automatic'), 'the replica shares its primary\'s rotations');
+    // Dates never wrap.
+    const wrapped = await page.$$eval('time.date', (ts) => ts.filter((t) => t.getClientRects().length > 1).map((t) => t.textContent));
+    assert.deepEqual(wrapped, []);
+    // Nothing is wider than the window (no sideways scrolling), and no error is shown.
+    const fits = async () => {
+      const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+      assert.ok(scroll <= inner, `the page is ${scroll} px wide in a ${inner} px window`);
+    };
+    await fits();
+    assert.equal(await page.$eval('#error', (e) => e.hidden), true);
+    await page.screenshot({ path: path.join(shots, 'calendar-1366.png'), fullPage: true });
+
+    // Zoom from a month to ten years.
+    const spanDays = () => page.$eval('#calendar-svg', (s) => (Date.parse(s.dataset.to) - Date.parse(s.dataset.from)) / 86400000);
+    await page.click('button[data-zoom="1m"]');
+    assert.equal(await spanDays(), 31);
+    await page.click('button[data-zoom="10y"]');
+    assert.equal(await spanDays(), 3653);
+    marks = await calendarMarks(page);
+    assert.deepEqual(marks, expectedMarks(keys, ...await page.$eval('#calendar-svg', (s) => [s.dataset.from, s.dataset.to])));
+    // Ten years hold every version made so far.
+    assert.equal(marks[`111122223333/us-east-1/${sym}`].filter((m) => m.version).length,
+      keys.find((k) => k.keyId === sym).versions);
+    await (await page.$('#calendar')).screenshot({ path: path.join(shots, 'calendar-10y-1366-detail.png') });
+    await page.setViewport({ width: 1024, height: 900 });
+    await page.waitForFunction(() => Number(document.querySelector('#calendar-svg').getAttribute('width')) <= 1024);
+    assert.deepEqual(await page.$$eval('time.date', (ts) => ts.filter((t) => t.getClientRects().length > 1).map((t) => t.textContent)), []);
+    await fits();
+    await page.screenshot({ path: path.join(shots, 'calendar-1024.png'), fullPage: true });
+
+    // The key's timeline, newest first: at the creation instant, version 1 above CreateKey.
+    await page.click(`#keys tr[data-key-id="${rsa}"]`);
+    await page.waitForSelector('#timeline li');
+    const items = await page.$$eval('#timeline li .what', (ws) => ws.map((w) => w.innerText));
+    assert.deepEqual(items.slice(-2), ['Version 1: first key material', 'CreateKey'], items.join(' | '));
+    assert.match(await page.$eval('#detail', (e) => e.innerText), /n\/a: RSA_2048: AWS KMS cannot rotate this key automatically/);
+    // The key made, rotated on demand and aliased at one instant: read upwards, cause before effect.
+    await page.click(`#keys tr[data-key-id="${sym}"]`);
+    await page.waitForFunction(() => /ON_DEMAND rotation/.test(document.querySelector('#timeline')?.innerText || ''));
+    const symItems = await page.$$eval('#timeline li .what', (ws) => ws.map((w) => w.innerText));
+    assert.deepEqual(symItems.slice(-6), ['Version 2: ON_DEMAND rotation', 'RotateKeyOnDemand', 'EnableKeyRotation',
+      'CreateAlias', 'Version 1: first key material', 'CreateKey'], symItems.join(' | '));
+    await page.close();
+    console.log(`calendar screenshots: ${shots}`);
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    base = saved;
+    if (cal.proc.exitCode === null) cal.proc.kill('SIGTERM');
   }
 });

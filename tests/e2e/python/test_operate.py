@@ -1370,7 +1370,7 @@ class ComplianceReportTest(OperateTestCase):
         md = kms.describe_key(KeyId=kid)["KeyMetadata"]
         aliases = sorted(a["AliasName"] for a in kms.list_aliases(KeyId=kid)["Aliases"])
         return {"keyId": kid, "arn": md["Arn"], "aliases": aliases, "keySpec": md["KeySpec"],
-                "keyState": md["KeyState"], "date": date, "materialAgeDays": age}
+                "keyState": md["KeyState"], "origin": md["Origin"], "date": date, "materialAgeDays": age}
 
     def test_report_kpis_endpoint_and_cli(self):
         srv = self.server(VIRTUAL)
@@ -1428,7 +1428,8 @@ class ComplianceReportTest(OperateTestCase):
         self.assertEqual(rc, 0, err)
         self.assertIn("Automatic rotation coverage (symmetric customer keys): 33.3% (1 of 3)\n", out)
         self.assertIn(f"{DEFAULT_ACCOUNT} {DEFAULT_REGION}: 8 keys, rotation coverage 33.3% (1 of 3)", out)
-        for title in ("Automatic rotation disabled (2)", "Imported material expiring (1)", "Pending deletion (1)",
+        for title in ("Automatic rotation disabled (2)", "Imported material expiring within 30 days (1)",
+                      "Pending deletion (1)",
                       "Disabled keys still referenced by aliases (1)",
                       "Cannot rotate automatically (asymmetric, HMAC, imported) (4)"):
             self.assertIn(title, out)
@@ -1488,6 +1489,81 @@ class ComplianceReportTest(OperateTestCase):
         s = self.admin_ok(srv, "GET", "/_rotor/report")["scopes"][0]
         self.assertEqual(s["staleMaterial"], [])
         self.assertEqual(s["cannotRotateAutomatically"], [self.entry(kms, ext, age=None)])
+        # It has its own section, dated by its ValidTo, and is a problem.
+        self.assertEqual(s["importedMaterialExpired"], [self.entry(kms, ext, date=z(T0 + 10 * DAY), age=None)])
+        self.assertEqual(s["importedMaterialExpiring"], [])
+        self.assertEqual(s["keysWithProblems"], 1)
+
+    def test_report_formats_findings_and_manual_rotation(self):
+        """`rotor report --format text|json|markdown` and GET /_rotor/report?format=
+        print the same report: what the coverage figure leaves out and why, one
+        line per finding, the distinct keys with problems, tables with headers,
+        manual rotation due for old keys that cannot rotate automatically, and
+        expired imported material on its own."""
+        srv = self.server(VIRTUAL)
+        kms = srv.client()
+        sym = kms.create_key()["KeyMetadata"]["KeyId"]
+        kms.create_alias(AliasName="alias/app", TargetKeyId=sym)
+        rot = kms.create_key()["KeyMetadata"]["KeyId"]
+        kms.enable_key_rotation(KeyId=rot, RotationPeriodInDays=90)  # rotated at days 90 and 180
+        rsa = kms.create_key(KeySpec="RSA_2048", KeyUsage="SIGN_VERIFY")["KeyMetadata"]["KeyId"]
+        mac = kms.create_key(KeySpec="HMAC_256", KeyUsage="GENERATE_VERIFY_MAC")["KeyMetadata"]["KeyId"]
+        ext = kms.create_key(Origin="EXTERNAL")["KeyMetadata"]["KeyId"]
+        import_material(kms, ext, os.urandom(32), ValidTo=T0 + 100 * DAY, ExpirationModel="KEY_MATERIAL_EXPIRES")
+        srv.advance_clock("200d")
+        later = z(T0 + 200 * DAY)
+        self.assertEqual(kms.describe_key(KeyId=ext)["KeyMetadata"]["KeyState"], "PendingImport")
+
+        rep = self.admin_ok(srv, "GET", "/_rotor/report?maxMaterialAgeDays=100")
+        s = rep["scopes"][0]
+        self.assertEqual(s["manualRotationDue"], [self.entry(kms, rsa, age=200), self.entry(kms, mac, age=200)]
+                         if rsa < mac else [self.entry(kms, mac, age=200), self.entry(kms, rsa, age=200)])
+        self.assertEqual(s["importedMaterialExpired"], [self.entry(kms, ext, date=z(T0 + 100 * DAY), age=None)])
+        self.assertEqual(rep["coverageExcludes"],
+                         {"asymmetric": 1, "hmac": 1, "imported": 1, "pendingDeletion": 0, "awsManaged": 0})
+        # sym: rotation off and stale; rsa, mac: manual rotation due; ext: expired.
+        self.assertEqual(rep["keysWithProblems"], 4)
+        self.assertEqual(rep["findings"]["manualRotationDue"], 2)
+        self.assertEqual(rep["findings"]["rotationDisabled"], 1)
+
+        args = ("--at", later, "--max-material-age-days", "100")
+        rc, text, err = self.report_cli(srv, *args)
+        self.assertEqual((rc, err), (0, ""))
+        self.assertIn("Automatic rotation coverage (symmetric customer keys): 50.0% (1 of 2)\n"
+                      "Left out of the coverage figure: 1 asymmetric, 1 HMAC and 1 imported keys (AWS KMS rotates "
+                      "only symmetric keys with its own material automatically)\n"
+                      "Findings: 4 keys with problems\n"
+                      "  1 key: Automatic rotation disabled\n"
+                      "  2 keys: Manual rotation due (cannot rotate automatically, material older than 100 days)\n"
+                      "  3 keys: Material older than 100 days\n"
+                      "  1 key: Imported material expired (key unusable until reimported)\n\n", text)
+        lines = text.splitlines()
+        head = lines.index("  Imported material expired (key unusable until reimported) (1)")
+        self.assertEqual(lines[head + 1].split(), ["KEY", "ID", "ALIAS", "SPEC", "ORIGIN", "STATE", "EXPIRED", "AGE"])
+        self.assertEqual(lines[head + 2].split(),
+                         [ext, "-", "SYMMETRIC_DEFAULT", "EXTERNAL", "PendingImport", z(T0 + 100 * DAY)[:10], "-"])
+        # Columns line up under their headers.
+        self.assertEqual(lines[head + 1].index("ORIGIN"), lines[head + 2].index("EXTERNAL"))
+        head = lines.index("  Automatic rotation disabled (1)")
+        self.assertEqual(lines[head + 2].split(), [sym, "alias/app", "SYMMETRIC_DEFAULT", "AWS_KMS", "Enabled", "200d"])
+        self.assertEqual(srv.raw_request("GET", "/_rotor/report?format=text&maxMaterialAgeDays=100")[2].decode(), text)
+
+        rc, md, err = self.report_cli(srv, "--format", "markdown", *args)
+        self.assertEqual((rc, err), (0, ""))
+        self.assertTrue(md.startswith("## Rotor key rotation report\n"), md)
+        self.assertIn("| Finding | Keys |\n| --- | --- |\n| Automatic rotation disabled | 1 |\n", md)
+        self.assertIn(f"| {ext} | - | SYMMETRIC\\_DEFAULT | EXTERNAL | PendingImport | {z(T0 + 100 * DAY)[:10]} | - |\n", md)
+        code, hdrs, body = srv.raw_request("GET", "/_rotor/report?format=markdown&maxMaterialAgeDays=100")
+        self.assertEqual((code, hdrs["content-type"], body.decode()), (200, "text/markdown; charset=utf-8", md))
+
+        rc, js, err = self.report_cli(srv, "--format", "json", *args)
+        self.assertEqual(json.loads(js), rep)
+        p = run_rotor(["report", "--data-dir", srv.data_dir, "--format", "html"])
+        self.assertEqual((p.returncode, p.stderr.decode()),
+                         (2, "rotor report: --format must be text, json or markdown\n"))
+        status, doc = srv.admin("GET", "/_rotor/report?format=html")
+        self.assertEqual((status, doc["__type"], doc["message"]),
+                         (400, "ValidationException", "format must be json, text or markdown"))
 
     def test_tool_flags_are_environment_variables_like_the_servers(self):
         """The tools read their flags with the server's parser: --fail-under is
@@ -1519,7 +1595,8 @@ class ComplianceReportTest(OperateTestCase):
         srv = self.server(VIRTUAL)
         rc, out, _ = self.report_cli(srv, "--at", T0_TEXT)
         self.assertEqual(rc, 0)
-        self.assertIn("Automatic rotation coverage (symmetric customer keys): 100.0% (0 of 0)\nNo keys.\n", out)
+        self.assertIn("Automatic rotation coverage (symmetric customer keys): 100.0% (0 of 0)\n"
+                      "Left out of the coverage figure: none\nNo keys.\n", out)
         self.assertEqual(self.admin_ok(srv, "GET", "/_rotor/report")["scopes"], [])
         a = srv.client(access_key="100000000001")
         b = srv.client(access_key="100000000002", region="eu-west-1")
@@ -1542,6 +1619,41 @@ EVIL = {"Origin": "http://evil.example"}
 
 
 class DashboardTest(OperateTestCase):
+
+    def test_one_time_dashboard_link(self):
+        """--dashboard-login on (auto does it when --host is not loopback, as in a container):
+        the start line prints a one-time link; opening it sets an HttpOnly, SameSite=Strict
+        session cookie and redirects to the dashboard; the link works once, and its token
+        appears nowhere else in the log."""
+        srv = self.server(["--dashboard-login", "on"])
+        m = re.search(r"; dashboard \(one-time link\): (http://127\.0\.0\.1:\d+)/_rotor/login\?token=([0-9a-f]{64})$",
+                      srv.start_line)
+        self.assertTrue(m, srv.start_line)
+        self.assertEqual(m.group(1), srv.url)
+        token = m.group(2)
+        code, hdrs, _ = srv.raw_request("GET", "/_rotor/login?token=" + "0" * 64)
+        self.assertEqual(code, 403)
+        code, hdrs, _ = srv.raw_request("GET", "/_rotor/login?token=" + token)
+        self.assertEqual((code, hdrs["location"]), (303, "/_rotor/ui/"))
+        cookie = hdrs["set-cookie"]
+        self.assertRegex(cookie, r"^rotor_dashboard=[0-9a-f]{64}; Path=/_rotor; HttpOnly; SameSite=Strict$")
+        self.assertNotIn(token, cookie)
+        code, _h, body = srv.raw_request("GET", "/_rotor/login?token=" + token)
+        self.assertEqual(code, 403)
+        self.assertEqual(json.loads(body)["message"],
+                         "This dashboard link is not valid or was already used: each start of Rotor prints one "
+                         "link that opens the dashboard once. Restart Rotor for a new one, or open /_rotor/ui "
+                         "from loopback.")
+        # The cookie is accepted (loopback is anyway; tests/server covers a remote peer).
+        code, _h, _b = srv.raw_request("GET", "/_rotor/keys", headers={"Cookie": cookie.split(";")[0]})
+        self.assertEqual(code, 200)
+        log = self.log(srv)
+        self.assertEqual(log.count(token), 1, "the token is written in the start line only")
+        self.assertIn("GET /_rotor/login", log)
+        # A loopback server prints no link and has no login.
+        plain = self.server()
+        self.assertNotIn("one-time link", plain.start_line)
+        self.assertEqual(plain.raw_request("GET", "/_rotor/login?token=" + token)[0], 404)
 
     def get_json(self, srv, path, headers=None, status=200):
         code, hdrs, body = srv.raw_request("GET", path, headers=headers or {})
@@ -1602,14 +1714,18 @@ class DashboardTest(OperateTestCase):
         self.assertEqual(detail["key"], expected)
         self.assertEqual(detail["versions"], [
             {"version": 1, "keyMaterialId": every[0]["KeyMaterialId"], "createdAt": T0_TEXT, "rotationType": None,
-             "state": "NON_CURRENT"},
+             "imported": False, "state": "NON_CURRENT"},
             {"version": 2, "keyMaterialId": every[1]["KeyMaterialId"], "createdAt": z(T0 + 90 * DAY),
-             "rotationType": "AUTOMATIC", "state": "NON_CURRENT"},
+             "rotationType": "AUTOMATIC", "imported": False, "state": "NON_CURRENT"},
             {"version": 3, "keyMaterialId": every[2]["KeyMaterialId"], "createdAt": z(T0 + 180 * DAY),
-             "rotationType": "AUTOMATIC", "state": "NON_CURRENT"},
+             "rotationType": "AUTOMATIC", "imported": False, "state": "NON_CURRENT"},
             {"version": 4, "keyMaterialId": md["CurrentKeyMaterialId"], "createdAt": z(T0 + 181 * DAY),
-             "rotationType": "ON_DEMAND", "state": "CURRENT"}])
+             "rotationType": "ON_DEMAND", "imported": False, "state": "CURRENT"}])
         self.assertEqual([r.get("RotationType") for r in every], [None, "AUTOMATIC", "AUTOMATIC", "ON_DEMAND"])
+        # ?versions=1 adds the same versions to each key of the list (the dashboard's calendar).
+        listed = {k["keyId"]: k for k in self.get_json(srv, "/_rotor/keys?versions=1")["keys"]}
+        self.assertEqual(listed[kid]["materialVersions"], detail["versions"])
+        self.assertNotIn("materialVersions", self.get_json(srv, "/_rotor/keys")["keys"][0])
         events = detail["events"]
         self.assertEqual([e["time"] for e in events], sorted(e["time"] for e in events))  # oldest first
         rotations = [e for e in events if e["eventName"] == "RotateKey" and e["detail"].startswith("AUTOMATIC")]

@@ -66,8 +66,11 @@ function fmtRelative(iso) {
   if (days === 0) return 'today';
   return days > 0 ? `in ${days} d` : `${-days} d ago`;
 }
-// An AWS name that may break after its underscores on a narrow screen ("SYMMETRIC_" / "DEFAULT").
-const breakable = (name) => String(name || '').split('_').flatMap((part, i, all) => (i < all.length - 1 ? [`${part}_`, el('wbr')] : [part]));
+// An AWS name that may break after its underscores on a narrow screen ("SYMMETRIC_" / "DEFAULT"),
+// and nowhere on a wide one (Chromium breaks at <wbr> even under white-space: nowrap).
+const NARROW = window.matchMedia('(max-width: 1150px)');
+const breakable = (name) => (!NARROW.matches ? String(name || '')
+  : String(name || '').split('_').flatMap((part, i, all) => (i < all.length - 1 ? [`${part}_`, el('wbr')] : [part])));
 const shortId = (id) => (id ? id.slice(0, 8) + '…' : '—');
 const keyRef = (k) => `${k.account}/${k.region}/${k.keyId}`;
 const keyName = (k) => (k.aliases && k.aliases.length ? k.aliases.join(', ') : shortId(k.keyId));
@@ -206,10 +209,10 @@ function keyRow(k) {
     k.multiRegion ? el('div', { class: 'small' }, multiRegionText(k)) : null),
   el('td', {}, el('span', { class: `state state-${k.keyState}` }, k.keyState),
     k.deletionDate ? el('div', { class: 'small' }, 'deletion ', dateEl(k.deletionDate)) : null),
-  el('td', {}, el('div', {}, breakable(k.keySpec)), el('div', { class: 'small' }, breakable(k.keyUsage)),
+  el('td', { class: 'spec' }, el('div', {}, breakable(k.keySpec)), el('div', { class: 'small' }, breakable(k.keyUsage)),
     k.keyManager === 'AWS' ? el('div', { class: 'small managed' }, 'AWS managed') : null),
   el('td', { class: 'rotation' }, !canRotate(k) ? el('span', { class: 'na' }, noRotationText(k))
-    : rot.enabled ? `On, every ${rot.periodDays} d` : 'Off',
+    : el('span', { class: 'nowrap' }, rot.enabled ? `On, every ${rot.periodDays} d` : 'Off'),
     k.keyManager === 'AWS' ? el('div', { class: 'small' }, 'by AWS, always') : null,
     rot.onDemandRotations ? el('div', { class: 'small' }, `${rot.onDemandRotations} on demand`) : null),
   el('td', { class: 'next' }, rot.nextRotationDate ? [el('div', {}, dateEl(rot.nextRotationDate)),
@@ -626,6 +629,7 @@ function start() {
   }));
   let resizing = null;
   window.addEventListener('resize', () => { clearTimeout(resizing); resizing = setTimeout(renderCalendar, 100); });
+  NARROW.addEventListener('change', renderKeys);
   $('#advance-form').addEventListener('submit', (e) => { e.preventDefault(); advance($('#advance-by').value); });
   refresh();
   // A system clock moves by itself: keep the page current while it is visible.

@@ -37,8 +37,8 @@ function startRotor(extraArgs = []) {
     const timer = setTimeout(() => { proc.kill('SIGKILL'); reject(new Error(`rotor did not start: ${out}`)); }, 10_000);
     const onData = (d) => {
       out += d;
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) { clearTimeout(timer); resolve({ proc, base: m[1] }); }
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)[^\n]*\n/.exec(out);
+      if (m) { clearTimeout(timer); resolve({ proc, base: m[1], startLine: m[0].trim() }); }
     };
     proc.stdout.on('data', onData);
     proc.stderr.on('data', onData);
@@ -442,5 +442,36 @@ test('the rotation calendar draws every key, its versions by kind, and a now lin
   } finally {
     base = saved;
     if (cal.proc.exitCode === null) cal.proc.kill('SIGTERM');
+  }
+});
+
+test('the one-time link of the start line signs a browser in with an HttpOnly, SameSite=Strict cookie, once', async () => {
+  const srv = await startRotor(['--dashboard-login', 'on']);
+  try {
+    const m = /; dashboard \(one-time link\): (http:\/\/127\.0\.0\.1:\d+\/_rotor\/login\?token=[0-9a-f]{64})$/.exec(srv.startLine);
+    assert.ok(m, srv.startLine);
+    const page = await browser.newPage();
+    page.setDefaultTimeout(15_000);
+    const res = await page.goto(m[1], { waitUntil: 'load' });
+    // Redirected to the dashboard, which loads its data.
+    assert.equal(res.status(), 200);
+    assert.equal(new URL(page.url()).pathname, '/_rotor/ui/');
+    await page.waitForSelector('#coverage:not([hidden])');
+    const cookies = await page.cookies();
+    const session = cookies.find((c) => c.name === 'rotor_dashboard');
+    assert.ok(session, JSON.stringify(cookies));
+    assert.equal(session.httpOnly, true);
+    assert.equal(session.sameSite, 'Strict');
+    assert.equal(session.path, '/_rotor');
+    assert.match(session.value, /^[0-9a-f]{64}$/);
+    // Not readable from the page's script.
+    assert.equal(await page.evaluate(() => document.cookie.includes('rotor_dashboard')), false);
+    // The link works once.
+    const again = await page.goto(m[1], { waitUntil: 'load' });
+    assert.equal(again.status(), 403);
+    assert.match(await page.evaluate(() => document.body.innerText), /AccessDeniedException/);
+    await page.close();
+  } finally {
+    if (srv.proc.exitCode === null) srv.proc.kill('SIGTERM');
   }
 });

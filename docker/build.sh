@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Builds the Rotor image with podman and smoke-tests it. Slow (a full C++ build inside the
-# image) and large (hundreds of MB): not part of scripts/test.sh; run it when docker/ changes.
+# Builds the Rotor image from source inside the image (the Dockerfile's path without prebuilt
+# binaries; scripts/package.sh builds it with them) with podman and smoke-tests it. Slow (a full
+# C++ build inside the image) and large (hundreds of MB): not part of scripts/test.sh; run it when docker/ changes.
 #   docker/build.sh
 # Env:
 #   ROTOR_IMAGE       tag to build (localhost/rotor:dev)
-#   ROTOR_BASE_IMAGE  base image (localhost/debian:bookworm, made with mmdebstrap when missing;
-#                     set debian:bookworm where a registry is reachable)
+#   ROTOR_BASE_IMAGE  base image (localhost/debian:bookworm-slim, made by docker/base_image.sh
+#                     when missing; set debian:bookworm-slim where a registry is reachable)
 #   ROTOR_DOCKER_CONTEXT  "head" (default): build the committed HEAD (git archive), so
 #                     uncommitted edits never reach the image; "worktree": the files as they are
 #   ROTOR_SKIP_SMOKE=1  build only
@@ -15,7 +16,7 @@
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 image=${ROTOR_IMAGE:-localhost/rotor:dev}
-base=${ROTOR_BASE_IMAGE:-localhost/debian:bookworm}
+base=${ROTOR_BASE_IMAGE:-localhost/debian:bookworm-slim}
 context_mode=${ROTOR_DOCKER_CONTEXT:-head}
 run_opts=(--runtime runc)
 limits=(--ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
@@ -40,18 +41,10 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-if ! podman image exists "$base"; then
-  if [[ "$base" == localhost/* ]]; then
-    step "making base image $base with mmdebstrap (minbase bookworm, about 2 minutes)"
-    timeout 900 mmdebstrap --variant=minbase bookworm "$work/rootfs.tar" \
-      "deb http://deb.debian.org/debian bookworm main" \
-      "deb http://deb.debian.org/debian bookworm-updates main" \
-      "deb http://deb.debian.org/debian-security bookworm-security main"
-    podman import "$work/rootfs.tar" "$base" >/dev/null
-    rm -f "$work/rootfs.tar"
-  else
-    podman pull "$base"
-  fi
+if [[ "$base" == localhost/* ]]; then
+  "$repo/docker/base_image.sh" "$base"
+elif ! podman image exists "$base"; then
+  podman pull "$base"
 fi
 
 step "build context: $context_mode"
@@ -60,7 +53,7 @@ if [[ "$context_mode" == head ]]; then
   git -C "$repo" archive --format=tar HEAD | tar -x -C "$work/ctx"
 else
   tar -C "$repo" --exclude=.git --exclude='./build*' --exclude=node_modules --exclude=__pycache__ \
-      --exclude=.rotor-data -cf - . | tar -x -C "$work/ctx"
+      --exclude=.rotor-data --exclude=./dist -cf - . | tar -x -C "$work/ctx"
 fi
 
 step "podman build $image (from $base)"

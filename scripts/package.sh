@@ -114,7 +114,8 @@ if [[ "${ROTOR_SKIP_IMAGE:-}" != 1 ]]; then
   podman manifest create "$image:$version" >/dev/null
   for a in "${arches[@]}"; do
     from=$base; [[ "$a" == "$arch" ]] || from="$base-$a"
-    timeout 1800 podman build --isolation=chroot --format oci --arch "$a" --build-arg TARGETARCH="$a" \
+    # --format docker: the OCI image format has no HEALTHCHECK, and podman drops it.
+    timeout 1800 podman build --isolation=chroot --format docker --arch "$a" --build-arg TARGETARCH="$a" \
       --build-arg BASE_IMAGE="$from" --build-arg ROTOR_VERSION="$version" --build-arg ROTOR_REVISION="$commit" \
       --build-arg ROTOR_SOURCE_URL="$source_url" --build-arg ROTOR_LICENSE="$license" \
       --ignorefile "$src/docker/Dockerfile.dockerignore" -f "$src/docker/Dockerfile" \
@@ -124,7 +125,7 @@ if [[ "${ROTOR_SKIP_IMAGE:-}" != 1 ]]; then
   podman tag "$image:$version-$arch" "$image:latest"
   podman image inspect "$image:$version-$arch" --format "image $image:$version-$arch: {{.Size}} bytes"
   rm -f "$dist/rotor-$version-oci.tar"
-  podman manifest push --all "$image:$version" "oci-archive:$dist/rotor-$version-oci.tar:$version" >/dev/null
+  podman manifest push --all --format v2s2 "$image:$version" "oci-archive:$dist/rotor-$version-oci.tar:$version" >/dev/null
 fi
 
 step "checksums"

@@ -2,7 +2,7 @@
 #   cmake --install BUILD --prefix STAGE      the tarball's files
 #   cpack -G DEB --config BUILD/CPackConfig.cmake
 # The package holds /usr/bin/rotor, /usr/share/man/man1/rotor.1.gz (generated from `rotor --help`
-# by scripts/package.sh before cpack runs, in BUILD/man/), /lib/systemd/system/rotor.service
+# by scripts/package.sh before cpack runs, in BUILD/man/), /usr/lib/systemd/system/rotor.service
 # (installed, not enabled) and the README and docs under /usr/share/doc/rotor.
 include(GNUInstallDirs)
 install(TARGETS rotor RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})

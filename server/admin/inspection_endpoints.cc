@@ -56,6 +56,9 @@ json KeySummary(const core::KeyOverview& o) {
       {"versions", k.version_count},
       {"deletionDate",
        k.state == core::KeyState::kPendingDeletion ? Iso(k.deletion_date) : json(nullptr)},
+      // Imported material: when the earliest of its versions expires (ValidTo).
+      {"materialValidTo",
+       k.origin == core::Origin::kExternal ? Iso(k.material_valid_to) : json(nullptr)},
       // Multi-Region keys: the role and the Regions of the related keys (one
       // key id), so the dashboard shows related keys together.
       {"multiRegion", k.multi_region

@@ -461,7 +461,8 @@ function versionKind(v) {
 }
 const KIND_TEXT = {
   create: 'CreateKey', first: 'first key material', automatic: 'automatic rotation', 'on-demand': 'on-demand rotation',
-  imported: 'imported key material', next: 'next scheduled rotation', deletion: 'deletion date',
+  imported: 'imported key material', expiry: 'imported material expires', next: 'next scheduled rotation',
+  deletion: 'deletion date',
 };
 
 // A mark's shape, centred on (x, y).
@@ -472,6 +473,7 @@ function markShape(kind, x, y) {
     case 'on-demand': return svg('path', { d: `M${x} ${y - 8}L${x + 8} ${y}L${x} ${y + 8}L${x - 8} ${y}Z` });
     case 'imported': return svg('rect', { x: x - 6, y: y - 6, width: 12, height: 12 });
     case 'next': return svg('circle', { cx: x, cy: y, r: 7 });
+    case 'expiry': return svg('path', { d: `M${x - 7} ${y - 7}L${x + 7} ${y - 7}L${x} ${y + 1}Z M${x - 7} ${y + 8}L${x + 7} ${y + 8}L${x} ${y}Z` });
     case 'deletion': return svg('path', { d: `M${x - 7} ${y - 7}L${x + 7} ${y + 7}M${x + 7} ${y - 7}L${x - 7} ${y + 7}` });
     default: return svg('circle', { cx: x, cy: y, r: 5 });  // first material
   }
@@ -525,6 +527,7 @@ function laneMarks(k, from, to) {
   const marks = [{ kind: 'create', time: k.createdAt }];
   for (const v of k.materialVersions || []) marks.push({ kind: versionKind(v), time: v.createdAt, version: v.version });
   if (k.rotation && k.rotation.nextRotationDate && k.keyState === 'Enabled') marks.push({ kind: 'next', time: k.rotation.nextRotationDate });
+  if (k.materialValidTo) marks.push({ kind: 'expiry', time: k.materialValidTo });
   if (k.deletionDate) marks.push({ kind: 'deletion', time: k.deletionDate });
   return marks.filter((m) => { const t = Date.parse(m.time); return t >= from && t <= to; });
 }
@@ -539,7 +542,7 @@ function renderCalendar() {
   const legend = $('#calendar-legend');
   document.querySelectorAll('[data-zoom]').forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.zoom === cal.zoom)));
   if (!legend.childElementCount) {
-    legend.replaceChildren(...['create', 'first', 'automatic', 'on-demand', 'imported', 'next', 'deletion'].map((kind) =>
+    legend.replaceChildren(...['create', 'first', 'automatic', 'on-demand', 'imported', 'expiry', 'next', 'deletion'].map((kind) =>
       el('li', {}, (() => { const s = svg('svg', { width: 20, height: 20, viewBox: '-10 -10 20 20', class: `mark mark-${kind}`, 'aria-hidden': 'true' }); s.append(markShape(kind, 0, 0)); return s; })(),
         KIND_TEXT[kind])));
   }

@@ -288,14 +288,15 @@ test('in strict mode the key page shows the key policy as text and the recent de
 // HMAC key, an imported key, a multi-Region key with a replica and an AWS managed key. The calendar
 // draws one lane per key; after the clock moves, its marks are those of /_rotor/keys.
 
-// Imports 32 random bytes into `keyId` (RSAES_OAEP_SHA_256 under the import token's public key).
-async function importMaterial(keyId) {
+// Imports 32 random bytes into `keyId` (RSAES_OAEP_SHA_256 under the import token's public key),
+// expiring at `validTo` (ISO-8601).
+async function importMaterial(keyId, validTo) {
   const params = await kms('GetParametersForImport', { KeyId: keyId, WrappingAlgorithm: 'RSAES_OAEP_SHA_256', WrappingKeySpec: 'RSA_2048' });
   const publicKey = crypto.createPublicKey({ key: Buffer.from(params.PublicKey, 'base64'), format: 'der', type: 'spki' });
   const wrapped = crypto.publicEncrypt({ key: publicKey, oaepHash: 'sha256', padding: crypto.constants.RSA_PKCS1_OAEP_PADDING },
     crypto.randomBytes(32));
   await kms('ImportKeyMaterial', { KeyId: keyId, ImportToken: params.ImportToken, EncryptedKeyMaterial: wrapped.toString('base64'),
-    ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE' });
+    ExpirationModel: 'KEY_MATERIAL_EXPIRES', ValidTo: Date.parse(validTo) / 1000 });
 }
 
 // The calendar's marks by lane (account/region/keyId): [{kind, time, version}], in DOM order.
@@ -312,6 +313,7 @@ function expectedMarks(keys, from, to) {
     { kind: 'create', time: k.createdAt, version: null },
     ...k.materialVersions.map((v) => ({ kind: kindOf(v), time: v.createdAt, version: v.version })),
     ...(k.rotation.nextRotationDate && k.keyState === 'Enabled' ? [{ kind: 'next', time: k.rotation.nextRotationDate, version: null }] : []),
+    ...(k.materialValidTo ? [{ kind: 'expiry', time: k.materialValidTo, version: null }] : []),
     ...(k.deletionDate ? [{ kind: 'deletion', time: k.deletionDate, version: null }] : []),
   ].filter((m) => inWindow(m.time))]));
 }
@@ -335,7 +337,8 @@ test('the rotation calendar draws every key, its versions by kind, and a now lin
     const rsa = (await kms('CreateKey', { KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY' })).KeyMetadata.KeyId;
     const mac = (await kms('CreateKey', { KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' })).KeyMetadata.KeyId;
     const ext = (await kms('CreateKey', { Origin: 'EXTERNAL' })).KeyMetadata.KeyId;
-    await importMaterial(ext);
+    const t0 = (await (await fetch(`${base}/_rotor/clock`)).json()).now;
+    await importMaterial(ext, new Date(Date.parse(t0) + 200 * 86400000).toISOString());
     const mrk = (await kms('CreateKey', { MultiRegion: true })).KeyMetadata.KeyId;
     await kms('ReplicateKey', { KeyId: mrk, ReplicaRegion: 'eu-west-1' });
     await kms('EnableKeyRotation', { KeyId: mrk, RotationPeriodInDays: 180 });
@@ -369,7 +372,7 @@ test('the rotation calendar draws every key, its versions by kind, and a now lin
     let marks = await calendarMarks(page);
     const symMarks = marks[`111122223333/us-east-1/${sym}`];
     assert.deepEqual(symMarks.slice(0, 3).map((m) => m.kind), ['create', 'first', 'on-demand']);
-    assert.equal(marks[`111122223333/us-east-1/${ext}`][1].kind, 'imported');
+    assert.deepEqual(marks[`111122223333/us-east-1/${ext}`].map((m) => m.kind), ['create', 'imported', 'expiry']);
     assert.deepEqual(marks[`111122223333/us-east-1/${gone}`].map((m) => m.kind), ['create', 'first', 'deletion']);
     const window0 = await page.$eval('#calendar-svg', (s) => [s.dataset.from, s.dataset.to]);
     assert.deepEqual(marks, expectedMarks(keys, ...window0));

@@ -1697,7 +1697,7 @@ class DashboardTest(OperateTestCase):
             "rotation": {"enabled": True, "periodDays": 90, "nextRotationDate": z(T0 + 270 * DAY),
                          "onDemandRotations": 1},
             "currentKeyMaterialId": md["CurrentKeyMaterialId"], "currentMaterialSince": z(T0 + 181 * DAY),
-            "versions": 4, "deletionDate": None, "multiRegion": None}
+            "versions": 4, "deletionDate": None, "materialValidTo": None, "multiRegion": None}
         self.assertEqual(keys[kid], expected)
         self.assertEqual(kms.get_key_rotation_status(KeyId=kid)["NextRotationDate"], T0 + 270 * DAY)
         gone = keys[leaving]

@@ -63,6 +63,8 @@ for lib in $needed; do
     *) fail "rotor needs $lib (only glibc's libraries are allowed)" ;;
   esac
 done
+# The oldest glibc it runs on: the newest symbol version it uses (arc4random makes it 2.36).
+echo "glibc symbols up to $(objdump -T "$build/rotor" | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -n 1)"
 "$build/rotor" --version
 
 step "man page from --help (help2man)"

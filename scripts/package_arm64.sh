@@ -92,8 +92,10 @@ done
 cp /simdjson/LICENSE "$stage/licenses/simdjson.LICENSE"
 tar -C "$work/stage" --owner=0 --group=0 --numeric-owner --sort=name -czf "/dist/$name.tar.gz" "$name"
 install -D -m 0755 "$stage/rotor" /dist/image/rotor-linux-arm64
-# dpkg-shlibdeps cannot read a foreign binary here; it needs only glibc, so Depends is written.
+# dpkg-shlibdeps cannot read a foreign binary here; it needs only glibc, so Depends is written
+# from the newest glibc symbol version the binary uses (2.36: arc4random).
+glibc=$(aarch64-linux-gnu-objdump -T "$build/rotor" | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -n 1)
 (cd "$build" && cpack -G DEB -B "$work/deb" -D CPACK_DEBIAN_PACKAGE_SHLIBDEPS=OFF \
-   -D CPACK_DEBIAN_PACKAGE_DEPENDS="libc6 (>= 2.34)" >/dev/null)
+   -D CPACK_DEBIAN_PACKAGE_DEPENDS="libc6 (>= ${glibc#GLIBC_})" >/dev/null)
 cp "$work/deb/rotor_${version}_arm64.deb" /dist/
 dpkg-deb -f "/dist/rotor_${version}_arm64.deb" Package Version Architecture Depends

@@ -1,6 +1,11 @@
 #include "server/metrics.h"
 
 #include <cstdio>
+#include <optional>
+#include <span>
+#include <unordered_map>
+
+#include "server/wire/operation_table.h"
 
 namespace rotor::server {
 namespace {
@@ -30,14 +35,52 @@ std::string Seconds(int64_t micros) {
 
 }  // namespace
 
+Metrics::Metrics()
+    : operations_(std::make_unique<OperationCounters[]>(wire::AllOperations().size())) {}
+
+Metrics::~Metrics() = default;
+
+int Metrics::OperationIndex(std::string_view operation) {
+  static const std::unordered_map<std::string_view, int> kIndex = [] {
+    std::unordered_map<std::string_view, int> index;
+    std::span<const wire::OperationEntry> rows = wire::AllOperations();
+    for (size_t i = 0; i < rows.size(); ++i) index.emplace(rows[i].name, static_cast<int>(i));
+    return index;
+  }();
+  auto it = kIndex.find(operation);
+  return it == kIndex.end() ? -1 : it->second;
+}
+
+size_t Metrics::Bucket(int64_t micros) {
+  size_t bucket = 0;
+  while (bucket < kBucketsMicros.size() && micros > kBucketsMicros[bucket]) ++bucket;
+  return bucket;
+}
+
 void Metrics::CountRequest(std::string_view operation, unsigned status, std::string_view error_code,
                            int64_t micros) {
+  if (int index = OperationIndex(operation); index >= 0) {
+    std::optional<size_t> slot;
+    if (error_code.empty() && status == 200) {
+      slot = 0;
+    } else if (std::optional<core::ErrorCode> code = core::ErrorCodeNamed(error_code);
+               code && static_cast<int>(status) == core::HttpStatus(*code)) {
+      slot = 1 + static_cast<size_t>(*code);
+    }
+    if (slot) {
+      OperationCounters& c = operations_[static_cast<size_t>(index)];
+      constexpr auto kRelaxed = std::memory_order_relaxed;
+      c.answered[*slot].fetch_add(1, kRelaxed);
+      c.buckets[Bucket(micros)].fetch_add(1, kRelaxed);
+      c.count.fetch_add(1, kRelaxed);
+      c.sum_micros.fetch_add(micros, kRelaxed);
+      return;
+    }
+  }
   std::lock_guard lock(mu_);
   ++requests_[{std::string(operation), status, std::string(error_code)}];
   Histogram& h = durations_[std::string(operation)];
-  size_t bucket = 0;
-  while (bucket < kBucketsMicros.size() && micros > kBucketsMicros[bucket]) ++bucket;
-  ++h.buckets[bucket];
+  ++h.buckets[Bucket(micros)];
   ++h.count;
   h.sum_micros += micros;
 }
@@ -54,11 +97,38 @@ void Metrics::OnServiceEvent(const core::ServiceEvent& event) {
 std::string Metrics::Text(const Gauges& gauges) const {
   std::string out;
   std::lock_guard lock(mu_);
+  // The table's counts merged into copies of the maps, in their order.
+  std::map<std::tuple<std::string, unsigned, std::string>, uint64_t> requests = requests_;
+  std::map<std::string, Histogram> durations = durations_;
+  std::span<const wire::OperationEntry> rows = wire::AllOperations();
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const OperationCounters& c = operations_[i];
+    uint64_t count = c.count.load(std::memory_order_relaxed);
+    if (count == 0) continue;
+    std::string name(rows[i].name);
+    for (size_t slot = 0; slot < kAnswerSlots; ++slot) {
+      uint64_t n = c.answered[slot].load(std::memory_order_relaxed);
+      if (n == 0) continue;
+      if (slot == 0) {
+        requests[{name, 200, ""}] += n;
+      } else {
+        auto code = static_cast<core::ErrorCode>(slot - 1);
+        requests[{name, static_cast<unsigned>(core::HttpStatus(code)),
+                  std::string(core::ErrorName(code))}] += n;
+      }
+    }
+    Histogram& h = durations[name];
+    for (size_t b = 0; b < h.buckets.size(); ++b) {
+      h.buckets[b] += c.buckets[b].load(std::memory_order_relaxed);
+    }
+    h.count += count;
+    h.sum_micros += c.sum_micros.load(std::memory_order_relaxed);
+  }
   out +=
       "# HELP rotor_requests_total Requests answered, by operation (KMS API) or method and path "
       "(admin API), HTTP status and error code.\n"
       "# TYPE rotor_requests_total counter\n";
-  for (const auto& [labels, n] : requests_) {
+  for (const auto& [labels, n] : requests) {
     const auto& [operation, status, error] = labels;
     out += "rotor_requests_total{operation=\"" + Label(operation) + "\",status=\"" +
            std::to_string(status) + "\",error=\"" + Label(error) + "\"} " + std::to_string(n) +
@@ -67,7 +137,7 @@ std::string Metrics::Text(const Gauges& gauges) const {
   out +=
       "# HELP rotor_request_duration_seconds Time the handler took to answer, by operation.\n"
       "# TYPE rotor_request_duration_seconds histogram\n";
-  for (const auto& [operation, h] : durations_) {
+  for (const auto& [operation, h] : durations) {
     std::string op = "operation=\"" + Label(operation) + "\"";
     uint64_t cumulative = 0;
     for (size_t i = 0; i < h.buckets.size(); ++i) {

@@ -54,3 +54,25 @@ TEST_CASE("Metrics: a label a client sent is escaped") {
   m.CountRequest("GET /a\"b\\c\nd", 404, "NotFoundException", 1);
   CHECK(m.Text({}).find(R"(operation="GET /a\"b\\c\nd")") != std::string::npos);
 }
+
+TEST_CASE("Metrics: the operation table and the maps count the same operation together") {
+  server::Metrics m;
+  m.CountRequest("Decrypt", 200, "", 10);                      // the table
+  m.CountRequest("Decrypt", 0, "ConnectionDropped", 20);       // a map: not an AWS answer
+  m.CountRequest("Decrypt", 500, "KMSInternalException", 30);  // the table, the error's row
+  m.CountRequest("Decrypt", 413, "ValidationException", 40);   // a map: not the table's status
+  std::string text = m.Text({});
+  INFO(text);
+  for (const char* line :
+       {R"(rotor_requests_total{operation="Decrypt",status="0",error="ConnectionDropped"} 1)",
+        R"(rotor_requests_total{operation="Decrypt",status="200",error=""} 1)",
+        R"(rotor_requests_total{operation="Decrypt",status="413",error="ValidationException"} 1)",
+        R"(rotor_requests_total{operation="Decrypt",status="500",error="KMSInternalException"} 1)",
+        R"(rotor_request_duration_seconds_count{operation="Decrypt"} 4)",
+        R"(rotor_request_duration_seconds_sum{operation="Decrypt"} 0.0001)"}) {
+    CHECK(text.find(std::string(line) + "\n") != std::string::npos);
+  }
+  // In the maps' order: by status within an operation.
+  CHECK(text.find(R"(status="0")") < text.find(R"(status="200")"));
+  CHECK(text.find(R"(status="413")") < text.find(R"(status="500")"));
+}

@@ -60,39 +60,34 @@ TEST_CASE("An always-rule fires on its operations only and counts its fires") {
 }
 
 TEST_CASE("Account, Region and principal narrow a rule") {
-  FaultRules rules;
-  FaultRule r = ThrottleEncrypt();
-  r.match.account = "444455556666";
-  rules.Add(r);
+  // Each narrows the rule by one member; a request meets it once it has that member.
+  struct Case {
+    const char* what;
+    void (*narrow)(FaultMatch&);
+    void (*meet)(FaultRequest&);
+  };
+  const Case cases[] = {
+      {"account", [](FaultMatch& m) { m.account = "444455556666"; },
+       [](FaultRequest& q) { q.account = "444455556666"; }},
+      {"Region", [](FaultMatch& m) { m.region = "eu-west-1"; },
+       [](FaultRequest& q) { q.region = "eu-west-1"; }},
+      {"principal ARN", [](FaultMatch& m) { m.principal = "arn:aws:iam::111122223333:user/app"; },
+       [](FaultRequest& q) { q.principal_arn = "arn:aws:iam::111122223333:user/app"; }},
+      {"access key id", [](FaultMatch& m) { m.principal = "AKIAEXAMPLE"; },
+       [](FaultRequest& q) { q.access_key_id = "AKIAEXAMPLE"; }},
+  };
   std::vector<std::string> keys;
-  FaultRequest req = Request("Encrypt", keys);
-  CHECK_FALSE(rules.Decide(req).has_value());
-  req.account = "444455556666";
-  CHECK(rules.Decide(req).has_value());
-
-  FaultRules by_region;
-  r = ThrottleEncrypt();
-  r.match.region = "eu-west-1";
-  by_region.Add(r);
-  req = Request("Encrypt", keys);
-  CHECK_FALSE(by_region.Decide(req).has_value());
-  req.region = "eu-west-1";
-  CHECK(by_region.Decide(req).has_value());
-
-  FaultRules by_principal;
-  r = ThrottleEncrypt();
-  r.match.principal = "arn:aws:iam::111122223333:user/app";
-  by_principal.Add(r);
-  req = Request("Encrypt", keys);
-  CHECK_FALSE(by_principal.Decide(req).has_value());
-  req.principal_arn = "arn:aws:iam::111122223333:user/app";
-  CHECK(by_principal.Decide(req).has_value());
-  r.match.principal = "AKIAEXAMPLE";
-  FaultRules by_access_key;
-  by_access_key.Add(r);
-  req = Request("Encrypt", keys);
-  req.access_key_id = "AKIAEXAMPLE";
-  CHECK(by_access_key.Decide(req).has_value());
+  for (const Case& c : cases) {
+    INFO(c.what);
+    FaultRules rules;
+    FaultRule r = ThrottleEncrypt();
+    c.narrow(r.match);
+    rules.Add(r);
+    FaultRequest req = Request("Encrypt", keys);
+    CHECK_FALSE(rules.Decide(req).has_value());
+    c.meet(req);
+    CHECK(rules.Decide(req).has_value());
+  }
 }
 
 TEST_CASE("A key named by id or ARN matches requests naming it either way, and aliases likewise") {

@@ -220,6 +220,16 @@ KmsError KmsError::GrantLimitExceeded(std::string_view key_arn) {
                   "created for this key: ",
                   key_arn})};
 }
+KmsError KmsError::KeyQuotaExceeded(size_t limit, size_t usage) {
+  return {ErrorCode::kLimitExceeded,
+          Concat({"Key quota for this account in this region is ", std::to_string(limit),
+                  " but the current usage is ", std::to_string(usage), "."})};
+}
+KmsError KmsError::AliasesPerKeyExceeded(size_t limit, size_t usage) {
+  return {ErrorCode::kLimitExceeded,
+          Concat({"Aliases per key quota for this account in this region is ",
+                  std::to_string(limit), ", current usage is ", std::to_string(usage), "."})};
+}
 KmsError KmsError::InvalidPrincipal(std::string_view principal) {
   return {ErrorCode::kInvalidArn, Concat({"ARN does not refer to a valid principal: ", principal})};
 }

@@ -127,11 +127,26 @@ std::optional<ErrorCode> ErrorCodeNamed(std::string_view name);
 class KmsError : public std::runtime_error {
  public:
   KmsError(ErrorCode code, std::string message)
-      : std::runtime_error(message), code_(code), message_(std::move(message)) {}
+      : std::runtime_error(message),
+        code_(code),
+        message_(std::move(message)),
+        client_facing_(code != ErrorCode::kKmsInternal) {}
 
   ErrorCode code() const { return code_; }
   const std::string& message() const { return message_; }
   std::string_view name() const { return ErrorName(code_); }
+  // Whether a client reads this error as it is (server/http/error_response.h).
+  // Every error is, except a KMSInternalException, which reports an internal
+  // failure whose text stays in the log, unless it was made by ForClient.
+  bool client_facing() const { return client_facing_; }
+
+  // An error meant for the client whatever its code, answered with this name
+  // and message: an injected fault's KMSInternalException (core/fault_rules.h).
+  static KmsError ForClient(ErrorCode code, std::string message) {
+    KmsError e(code, std::move(message));
+    e.client_facing_ = true;
+    return e;
+  }
 
   // --- Named factories, one per AWS message format. ---
   // "Invalid keyId '<id>'"
@@ -228,6 +243,14 @@ class KmsError : public std::runtime_error {
   // "The grants limit has been reached for the given keyId. No more grants can
   // be created for this key: <key-arn>" (LimitExceededException).
   static KmsError GrantLimitExceeded(std::string_view key_arn);
+  // "Key quota for this account in this region is <limit> but the current
+  // usage is <usage>." (LimitExceededException; AWS's answer to CreateKey,
+  // quoted in convox/rack#347)
+  static KmsError KeyQuotaExceeded(size_t limit, size_t usage);
+  // "Aliases per key quota for this account in this region is <limit>,
+  // current usage is <usage>." (LimitExceededException; AWS's answer to
+  // CreateAlias, quoted in scylladb/scylla-cluster-tests#7611)
+  static KmsError AliasesPerKeyExceeded(size_t limit, size_t usage);
   // "ARN does not refer to a valid principal: <principal>" (InvalidArnException,
   // recorded from AWS for CreateGrant).
   static KmsError InvalidPrincipal(std::string_view principal);
@@ -260,6 +283,7 @@ class KmsError : public std::runtime_error {
  private:
   ErrorCode code_;
   std::string message_;
+  bool client_facing_;
 };
 
 }  // namespace rotor::core

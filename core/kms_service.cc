@@ -83,6 +83,23 @@ std::shared_ptr<const Key> KmsService::ResolveKey(const RequestContext& ctx,
   return key;
 }
 
+std::shared_ptr<const Key> KmsService::PeekKey(const RequestContext& ctx,
+                                               const std::string& key_id) {
+  Target target;
+  try {
+    target = Classify(ctx, key_id, /*allow_alias=*/true);
+  } catch (const KmsError&) {
+    return nullptr;
+  }
+  if (target.other_account) return nullptr;
+  if (!target.alias_name.empty()) {
+    std::optional<std::string> id = cache_.GetAliasTarget(ctx.scope, target.alias_name);
+    if (!id) return nullptr;
+    target.key_id = std::move(*id);
+  }
+  return cache_.GetKey(ctx.scope, target.key_id);
+}
+
 Key KmsService::ResolveKeyForWrite(KeyTransaction& tx, const RequestContext& ctx,
                                    const std::string& text, AliasPolicy aliases,
                                    const KeyUse& use) {

@@ -76,6 +76,12 @@ struct ServiceConfig {
   // AWS's quota of grants per key (core/grant.h); lowered only by tests
   // (--grants-per-key-limit).
   size_t grants_per_key_limit = kMaxGrantsPerKey;
+  // AWS's quota of customer managed keys per account and Region (AWS KMS
+  // Developer Guide, "Resource quotas": 100,000, AWS managed keys not
+  // counted); CreateKey and ReplicateKey refuse more with
+  // LimitExceededException. 0: no limit, the default (rotor sets it with
+  // --quotas aws, so a store of a million keys runs without it).
+  size_t keys_per_region_limit = 0;
 };
 
 class KmsService {
@@ -88,6 +94,14 @@ class KmsService {
   // re-enabled, say), so the background worker runs without waiting a tick.
   void SetDueNowNotifier(std::function<void()> notify) { due_now_ = std::move(notify); }
   const ServiceConfig& config() const { return config_; }
+
+  // ---- Look-up for the transport (request quotas, injected faults)
+  // The key `key_id` names (key id, key ARN, alias name or alias ARN, in
+  // ctx.scope), read from the key cache: no authorization, no AWS managed key
+  // created, nothing written, no error. Nullptr when it names no key (or is
+  // malformed, or an ARN of another account or Region): the operation's own
+  // handler then answers AWS's error.
+  std::shared_ptr<const Key> PeekKey(const RequestContext& ctx, const std::string& key_id);
 
   // ---- Key lifecycle
   Key CreateKey(const RequestContext& ctx, const CreateKeyRequest& req);
@@ -266,6 +280,13 @@ class KmsService {
                                         AliasPolicy aliases, const KeyUse& use = {});
   Key ResolveKeyForWrite(KeyTransaction& tx, const RequestContext& ctx, const std::string& text,
                          AliasPolicy aliases, const KeyUse& use = {});
+
+  // Throws LimitExceededException (KmsError::KeyQuotaExceeded) when `scope`
+  // already holds config_.keys_per_region_limit customer managed keys;
+  // nothing when there is no limit. Counts by reading the scope's keys (at
+  // most the limit's worth, in pages) outside the write: concurrent creations
+  // may pass the limit by their number.
+  void RequireKeyQuota(const Scope& scope);
 
   // ---- Access control in strict mode (kms_service_access.cc)
   // Throws AccessDeniedException with AWS's wording (key_policy_decision.h)

@@ -63,9 +63,8 @@ void KmsService::CreateAlias(const RequestContext& ctx, const std::string& alias
           ErrorCode::kAlreadyExists,
           "An alias with the name " + AliasArn(ctx.scope, alias_name) + " already exists");
     }
-    if (tx.AliasesOfKey(ctx.scope, target.id).size() >= kMaxAliasesPerKey) {
-      throw KmsError(ErrorCode::kLimitExceeded,
-                     "A KMS key can have at most 50 aliases: " + target.Arn());
+    if (size_t usage = tx.AliasesOfKey(ctx.scope, target.id).size(); usage >= kMaxAliasesPerKey) {
+      throw KmsError::AliasesPerKeyExceeded(kMaxAliasesPerKey, usage);
     }
     tx.PutAlias(Alias{ctx.scope, alias_name, target.id, ctx.now, ctx.now});
   });
@@ -90,10 +89,10 @@ void KmsService::UpdateAlias(const RequestContext& ctx, const std::string& alias
                                  std::string(ToString(current->spec)) + ", " +
                                  std::string(ToString(current->usage)) + ") as the current one.");
     }
-    if (alias->target_key_id != target.id &&
-        tx.AliasesOfKey(ctx.scope, target.id).size() >= kMaxAliasesPerKey) {
-      throw KmsError(ErrorCode::kLimitExceeded,
-                     "A KMS key can have at most 50 aliases: " + target.Arn());
+    if (alias->target_key_id != target.id) {
+      size_t usage = tx.AliasesOfKey(ctx.scope, target.id).size();
+      if (usage >= kMaxAliasesPerKey)
+        throw KmsError::AliasesPerKeyExceeded(kMaxAliasesPerKey, usage);
     }
     alias->target_key_id = target.id;
     alias->last_updated_date = ctx.now;

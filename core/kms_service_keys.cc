@@ -74,6 +74,7 @@ Key KmsService::CreateKey(const RequestContext& ctx, const CreateKeyRequest& req
         std::string(OpenSslVersionText()) + ") cannot " +
         (spec == KeySpec::kSm2 ? "do SM2." : "do ML-DSA; it needs OpenSSL 3.5 or later."));
   }
+  RequireKeyQuota(ctx.scope);
   Key key;
   key.scope = ctx.scope;
   // A multi-Region primary key: any spec and origin AWS offers, an "mrk-" id
@@ -118,6 +119,23 @@ Key KmsService::CreateKey(const RequestContext& ctx, const CreateKeyRequest& req
     key = std::move(k);
   });
   return key;
+}
+
+void KmsService::RequireKeyQuota(const Scope& scope) {
+  const size_t limit = config_.keys_per_region_limit;
+  if (limit == 0) return;
+  constexpr size_t kPage = 1000;
+  size_t count = 0;
+  std::string after;
+  // Every page but the last is full and holds at most a few AWS managed keys
+  // (one per predefined alias), so limit / (kPage - 100) + 1 pages reach the limit.
+  for (size_t pages = 0; pages <= limit / (kPage - 100) + 1; ++pages) {
+    std::vector<Key> keys = repo_.ListKeys(scope, after, kPage);
+    for (const Key& k : keys) count += k.manager == KeyManager::kCustomer ? 1 : 0;
+    if (count >= limit) throw KmsError::KeyQuotaExceeded(limit, count);
+    if (keys.size() < kPage) return;
+    after = keys.back().id;
+  }
 }
 
 Key KmsService::DescribeKey(const RequestContext& ctx, const std::string& key_id) {

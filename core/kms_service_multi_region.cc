@@ -127,6 +127,7 @@ void KmsService::ForgetRelated(KeyTransaction& tx, const Key& deleted, Timestamp
 Key KmsService::ReplicateKey(const RequestContext& ctx, const ReplicateKeyRequest& req) {
   std::shared_ptr<const Key> seen = ResolveKey(ctx, req.key_id, AliasPolicy::kKeyIdOrArnOnly);
   RequireReplicable(*seen, req.replica_region);
+  RequireKeyQuota(Scope{ctx.scope.account, req.replica_region});
 
   Key replica;
   replica.scope = {ctx.scope.account, req.replica_region};

@@ -34,6 +34,13 @@
 
 namespace rotor::core {
 
+// The resource quota of customer managed keys per account and Region, which
+// --quotas aws enforces with the request quotas (ServiceConfig's
+// keys_per_region_limit): its name for --quota (KmsKeys=N) and AWS's default
+// (AWS KMS Developer Guide, "Resource quotas").
+inline constexpr std::string_view kKeyQuotaName = "KmsKeys";
+inline constexpr size_t kAwsKeysPerRegion = 100000;
+
 // What decides the quota of a cryptographic operation: the kind of key it
 // uses (AWS counts symmetric encryption and HMAC keys together).
 enum class QuotaKeyKind { kSymmetric, kRsa, kEcc, kOther };

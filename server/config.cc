@@ -216,8 +216,8 @@ void ParseQuotaOverrides(const std::string& flag, const std::string& value,
     std::string item(list.substr(0, comma));
     size_t eq = item.find('=');
     std::string name = item.substr(0, eq);
-    bool known =
-        core::AwsQuotaRate(name, "us-east-1").has_value() || wire::FindOperation(name) != nullptr;
+    bool known = core::AwsQuotaRate(name, "us-east-1").has_value() ||
+                 wire::FindOperation(name) != nullptr || name == core::kKeyQuotaName;
     double rate = 0;
     if (eq != std::string::npos) {
       const char* begin = item.c_str() + eq + 1;
@@ -226,12 +226,12 @@ void ParseQuotaOverrides(const std::string& flag, const std::string& value,
       if (end == begin || *end != '\0') rate = 0;
     }
     if (!known || !(rate > 0)) {
-      throw ConfigError(
-          flag +
-          " is NAME=RATE: a KMS operation (CreateKey) or a shared quota "
-          "(CryptographicSymmetric, CryptographicRSA, CryptographicECC, "
-          "GenerateDataKeyPair:RSA_2048, ...) and requests per second above 0, not '" +
-          item + "'");
+      throw ConfigError(flag +
+                        " is NAME=RATE: a KMS operation (CreateKey) or a shared quota "
+                        "(CryptographicSymmetric, CryptographicRSA, CryptographicECC, "
+                        "GenerateDataKeyPair:RSA_2048, ...) and requests per second above 0, "
+                        "or KmsKeys=N (keys per account and Region), not '" +
+                        item + "'");
     }
     out[name] = rate;
     if (comma == std::string_view::npos) break;
@@ -440,28 +440,74 @@ const std::vector<Flag<tools::ExportOptions>>& ExportFlags() {
   return kFlags;
 }
 
-const std::vector<Flag<tools::ClockOptions>>& ClockFlags() {
-  using C = tools::ClockOptions;
-  static const std::vector<Flag<C>> kFlags = {
+// Where the server is, for every client of its admin API (`rotor clock`,
+// `rotor faults`): options deriving from tools::AdminClientOptions.
+template <typename T>
+std::vector<Flag<T>> AdminClientFlags() {
+  return {
       {"--endpoint", true,
-       [](C& c, auto& n, auto& v) {
+       [](T& c, auto& n, auto& v) {
          if (!v.starts_with("http://")) {
            throw ConfigError(n + " must be an http:// URL like http://127.0.0.1:4599, not '" + v +
                              "'");
          }
          c.endpoint = v;
        }},
-      Text("--host", &C::host),
-      {"--port", true, [](C& c, auto& n, auto& v) { c.port = ParsePort(n, v); }},
-      Text("--admin-token", &C::admin_token),
-      Switch("--json", &C::json),
+      {"--host", true, [](T& c, auto&, auto& v) { c.host = v; }},
+      {"--port", true, [](T& c, auto& n, auto& v) { c.port = ParsePort(n, v); }},
+      {"--admin-token", true, [](T& c, auto&, auto& v) { c.admin_token = v; }},
+      {"--json", false, [](T& c, auto& n, auto& v) { c.json = ParseBool(n, v); }},
       // The server's --compat, so the client finds a server on the peer's port.
       {"--compat", true,
-       [](C&, auto& n, auto& v) {
+       [](T&, auto& n, auto& v) {
          if (v != "local-kms" && v != "moto" && v != "none")
            throw ConfigError(n + " must be local-kms, moto or none, not '" + v + "'");
        }},
   };
+}
+
+const std::vector<Flag<tools::ClockOptions>>& ClockFlags() {
+  static const std::vector<Flag<tools::ClockOptions>> kFlags =
+      AdminClientFlags<tools::ClockOptions>();
+  return kFlags;
+}
+
+// `rotor faults add`'s rule flags, each setting one member of the rule's JSON
+// (docs/faults.md), then the connection's flags.
+const std::vector<Flag<tools::FaultsOptions>>& FaultsFlags() {
+  using F = tools::FaultsOptions;
+  auto member = [](const char* flag, const char* part, const char* name) -> Flag<F> {
+    return {flag, true, [part, name](F& f, auto&, auto& v) { f.rule[part][name] = v; }};
+  };
+  static const std::vector<Flag<F>> kFlags = [&] {
+    std::vector<Flag<F>> flags = {
+        {"--operations", true,
+         [](F& f, auto&, auto& v) {
+           for (size_t start = 0; start <= v.size();) {
+             size_t comma = std::min(v.find(',', start), v.size());
+             if (comma > start)
+               f.rule["match"]["operations"].push_back(v.substr(start, comma - start));
+             start = comma + 1;
+           }
+         }},
+        member("--key-id", "match", "keyId"),
+        member("--account", "match", "account"),
+        member("--region", "match", "region"),
+        member("--principal", "match", "principal"),
+        member("--error", "action", "error"),
+        member("--message", "action", "message"),
+        member("--delay", "action", "delay"),
+        {"--drop", false,
+         [](F& f, auto& n, auto& v) { f.rule["action"]["drop"] = ParseBool(n, v); }},
+        member("--probability", "frequency", "probability"),
+        member("--seed", "frequency", "seed"),
+        member("--next", "frequency", "next"),
+        member("--from", "frequency", "from"),
+        member("--until", "frequency", "until"),
+    };
+    for (Flag<F>& f : AdminClientFlags<F>()) flags.push_back(std::move(f));
+    return flags;
+  }();
   return kFlags;
 }
 
@@ -543,13 +589,30 @@ tools::ExportOptions ParseExportConfig(const std::vector<std::string>& args, cha
   return e;
 }
 
-tools::ClockOptions ParseClockConfig(const std::vector<std::string>& args, char** environ) {
-  tools::ClockOptions c;
+namespace {
+
+// Parses the flags of an admin API client `command` ("rotor clock") into
+// `out`, its port first the one of --compat's peer; returns the words after
+// the flags.
+template <typename T>
+std::vector<std::string> ParseAdminClientFlags(const std::vector<Flag<T>>& flags,
+                                               const std::string& command,
+                                               const std::vector<std::string>& args, char** environ,
+                                               T& out) {
   Config compat;
   ApplyCompatDefaults(compat, CompatOf(args, environ), false);
-  c.port = compat.port;
+  out.port = compat.port;
   std::vector<std::string> words;
-  ParseFlags(ClockFlags(), "rotor clock", args, environ, c, &c.help, &words);
+  ParseFlags(flags, command, args, environ, out, &out.help, &words);
+  return words;
+}
+
+}  // namespace
+
+tools::ClockOptions ParseClockConfig(const std::vector<std::string>& args, char** environ) {
+  tools::ClockOptions c;
+  std::vector<std::string> words =
+      ParseAdminClientFlags(ClockFlags(), "rotor clock", args, environ, c);
   if (c.help) return c;
   auto usage = [](const std::string& why) {
     return ConfigError(why + "\nrun rotor clock --help for its usage");
@@ -571,6 +634,53 @@ tools::ClockOptions ParseClockConfig(const std::vector<std::string>& args, char*
   if (c.action == "set") ParseTime("set", c.value);
   return c;
 }
+
+tools::FaultsOptions ParseFaultsConfig(const std::vector<std::string>& args, char** environ) {
+  tools::FaultsOptions f;
+  // Only the connection's variables: a rule's flags are not read from the
+  // environment (ROTOR_REGION and ROTOR_SEED are the server's).
+  std::vector<std::string> kept;
+  for (char** e = environ; e && *e; ++e) {
+    std::string_view entry(*e);
+    for (const auto& flag : AdminClientFlags<tools::FaultsOptions>()) {
+      if (entry.starts_with(VariableOf(flag.name) + "=")) kept.emplace_back(entry);
+    }
+    if (entry.starts_with("PORT=")) kept.emplace_back(entry);
+  }
+  std::vector<char*> env;
+  for (std::string& e : kept) env.push_back(e.data());
+  env.push_back(nullptr);
+  std::vector<std::string> words =
+      ParseAdminClientFlags(FaultsFlags(), "rotor faults", args, env.data(), f);
+  if (f.help) return f;
+  auto usage = [](const std::string& why) {
+    return ConfigError(why + "\nrun rotor faults --help for its usage");
+  };
+  f.action = words.empty() ? "list" : words[0];
+  if (f.action != "add" && f.action != "list" && f.action != "clear")
+    throw usage("unknown faults action '" + f.action + "' (add, list or clear)");
+  if (f.action == "clear" && words.size() == 2) f.id = words[1];
+  if (words.size() > (f.action == "clear" ? 2u : 1u))
+    throw usage("unexpected argument '" + words.back() + "'");
+  if (f.action != "add" && !f.rule.empty())
+    throw usage("a rule's flags (--error, --operations, ...) go with add only");
+  if (f.action == "add" && !f.rule.contains("action"))
+    throw usage("add needs what the rule does: --error NAME, --delay D or --drop");
+  return f;
+}
+
+namespace {
+
+// The flags of every admin API client (AdminClientFlags), in its usage.
+constexpr std::string_view kAdminClientUsage =
+    "  --endpoint URL                the server (http://127.0.0.1:4599; ROTOR_ENDPOINT)\n"
+    "  --host H                      its host, when --endpoint is not given (127.0.0.1)\n"
+    "  --port N                      its port, when --endpoint is not given (4599)\n"
+    "  --compat local-kms|moto       the peer's port (8080, 5000), as the server's flag\n"
+    "  --admin-token T               the server's --admin-token (non-loopback servers)\n"
+    "  --json                        print the admin API's JSON answer as it is\n";
+
+}  // namespace
 
 std::string UsageText(std::string_view command) {
   if (command == "serve") {
@@ -626,14 +736,35 @@ std::string UsageText(std::string_view command) {
            "       rotor clock advance DURATION|next  move a virtual clock (366d, 1y, 2w, 12h) or\n"
            "                                          to the next rotation, expiry or deletion\n"
            "       rotor clock set TIME               move a virtual clock to an ISO-8601 time\n"
-           "A move fires every rotation and deletion that falls due on the way and lists them.\n"
-           "  --endpoint URL                the server (http://127.0.0.1:4599; ROTOR_ENDPOINT)\n"
-           "  --host H                      its host, when --endpoint is not given (127.0.0.1)\n"
-           "  --port N                      its port, when --endpoint is not given (4599)\n"
-           "  --compat local-kms|moto       the peer's port (8080, 5000), as the server's flag\n"
-           "  --admin-token T               the server's --admin-token (non-loopback servers)\n"
-           "  --json                        print the admin API's JSON answer as it is\n"
+           "A move fires every rotation and deletion that falls due on the way and lists them.\n" +
+           std::string(kAdminClientUsage) +
            "Each flag is also a variable (ROTOR_PORT, ...), as the server's are.\n";
+  }
+  if (command == "faults") {
+    return "usage: rotor faults add RULE-FLAGS [flags]  add an injected fault rule "
+           "(docs/faults.md)\n"
+           "       rotor faults [list] [flags]          the rules, how often each matched and "
+           "fired\n"
+           "       rotor faults clear [ID] [flags]      remove one rule (fault-1) or every rule\n"
+           "Which requests a rule matches (each optional; none: every KMS request):\n"
+           "  --operations OP,OP            AWS operation names (Encrypt,Decrypt)\n"
+           "  --key-id K                    a key id, key ARN, alias name or alias ARN\n"
+           "  --account A                   the request's account\n"
+           "  --region R                    the request's Region\n"
+           "  --principal P                 the caller's ARN (--auth strict) or access key id\n"
+           "What it does (exactly one):\n"
+           "  --error NAME [--message M]    an error of the KMS model, or ThrottlingException,\n"
+           "                                with AWS's status (and message, where AWS has one)\n"
+           "  --delay D                     hold the request, then run it (250ms, 2s; at most "
+           "10m)\n"
+           "  --drop                        close the connection without an answer\n"
+           "How often (at most one; none: every matching request):\n"
+           "  --probability P [--seed N]    each match with probability P (0 to 1), seeded\n"
+           "  --next N                      the next N matching requests\n"
+           "  --from T --until T            matches whose clock reading is in [from, until)\n"
+           "Where the server is:\n" +
+           std::string(kAdminClientUsage) +
+           "The server's flags are also variables (ROTOR_PORT, ...); a rule's are not.\n";
   }
   if (command == "report") {
     return "usage: rotor report [--data-dir D] [--format text|json|markdown] [--json]\n"

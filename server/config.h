@@ -18,6 +18,7 @@
 
 #include "core/clock.h"
 #include "server/tools/clock_client.h"
+#include "server/tools/faults_client.h"
 #include "server/tools/tools.h"
 
 namespace rotor::server {
@@ -96,6 +97,10 @@ tools::ExportOptions ParseExportConfig(const std::vector<std::string>& args, cha
 // name the action; a malformed duration or time is a ConfigError here, before
 // anything is sent.
 tools::ClockOptions ParseClockConfig(const std::vector<std::string>& args, char** environ);
+// `rotor faults add RULE-FLAGS | list | clear [ID]`: a rule's flags build its
+// JSON (checked by the server); they go with add only and are not read from
+// the environment.
+tools::FaultsOptions ParseFaultsConfig(const std::vector<std::string>& args, char** environ);
 
 // Sets the defaults of --compat `compat` ("local-kms", "moto"; anything else
 // changes nothing) in `c`, before any flag or variable is read.
@@ -105,7 +110,7 @@ void ApplyCompatDefaults(Config& c, const std::string& compat, bool data_volume)
 
 // $XDG_DATA_HOME/rotor, else ~/.local/share/rotor, else ./.rotor-data.
 std::string DefaultDataDir(char** environ);
-// The usage of `command` ("serve": rotor's own flags, "clock", "report",
+// The usage of `command` ("serve": rotor's own flags, "clock", "faults", "report",
 // "export", "version", "help"); empty for any other.
 std::string UsageText(std::string_view command);
 

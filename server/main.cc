@@ -195,6 +195,12 @@ int Serve(const server::Config& config) {
   service_config.on_demand_rotation_limit = config.on_demand_rotation_limit;
   service_config.grants_per_key_limit = static_cast<size_t>(config.grants_per_key_limit);
   service_config.on_demand_rotation_delay = config.on_demand_rotation_delay;
+  if (config.quotas) {  // --quotas aws: the resource quota of keys too (docs/quotas.md)
+    auto keys = config.quota_overrides.find(core::kKeyQuotaName);
+    service_config.keys_per_region_limit = keys == config.quota_overrides.end()
+                                               ? core::kAwsKeysPerRegion
+                                               : static_cast<size_t>(keys->second);
+  }
   service_config.jitter = core::JitterModel(config.seed, config.rotation_jitter);
   core::KmsService service(repo, sealer, random, service_config);
 
@@ -376,6 +382,13 @@ int RunClockTool(const std::vector<std::string>& args) {
   return server::tools::RunClock(options);
 }
 
+// `rotor faults`: a client of a running server's /_rotor/faults.
+int RunFaultsTool(const std::vector<std::string>& args) {
+  server::tools::FaultsOptions options = server::ParseFaultsConfig(args, environ);
+  if (options.help) return PrintUsage("faults");
+  return server::tools::RunFaults(options);
+}
+
 int RunVersion(const std::vector<std::string>& args) {
   if (!args.empty() && (args[0] == "-h" || args[0] == "--help")) return PrintUsage("version");
   if (!args.empty()) {
@@ -400,6 +413,7 @@ struct Command {
 constexpr Command kCommands[] = {
     {"serve", "run the KMS emulator (the default command)", &RunServe},
     {"clock", "show or move a running server's clock (rotor clock advance 366d)", &RunClockTool},
+    {"faults", "add, list or clear injected faults of a running server", &RunFaultsTool},
     {"report", "the rotation compliance report of a data dir", &RunReportTool},
     {"export", "write a data dir's keys and aliases as a seed file", &RunExportTool},
     {"version", "print the version and the git commit", &RunVersion},

@@ -9,7 +9,7 @@ namespace rotor::server::http {
 core::KmsError ClientError(const std::exception& e, std::string_view where,
                            std::string_view request_id) {
   const auto* kms = dynamic_cast<const core::KmsError*>(&e);
-  if (kms && kms->code() != core::ErrorCode::kKmsInternal) return *kms;
+  if (kms && kms->client_facing()) return *kms;
   if (request_id.empty()) {
     std::fprintf(stderr, "rotor: internal error in %.*s: %s\n", static_cast<int>(where.size()),
                  where.data(), e.what());

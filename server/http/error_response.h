@@ -20,9 +20,10 @@ namespace rotor::server::http {
 inline constexpr std::string_view kInternalErrorMessage =
     "The request failed because of an internal error.";
 
-// The error a client may see for an exception that ended a request. A KmsError
-// of a client-facing kind is returned as it is. An internal one
-// (KMSInternalException) or any other exception (storage failures such as a
+// The error a client may see for an exception that ended a request. A
+// client-facing KmsError (KmsError::client_facing) is returned as it is. An
+// internal one (a KMSInternalException not made by KmsError::ForClient) or any
+// other exception (storage failures such as a
 // full disk, bugs) is logged to stderr with `where` and `request_id`, and
 // becomes KMSInternalException with kInternalErrorMessage: internal text (an
 // SQLite message, a key ARN in an invariant) never reaches a client.

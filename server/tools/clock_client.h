@@ -4,20 +4,13 @@
 // server's parser (server/config.h).
 #pragma once
 
-#include <cstdint>
 #include <string>
+
+#include "server/tools/admin_client.h"
 
 namespace rotor::server::tools {
 
-struct ClockOptions {
-  // --endpoint http://HOST:PORT (ROTOR_ENDPOINT); empty: from --host and --port.
-  std::string endpoint;
-  // The server's defaults, so a client run beside `rotor` finds it; an
-  // unspecified listen address (0.0.0.0, ::) is reached on loopback.
-  std::string host = "127.0.0.1";
-  uint16_t port = 4599;
-  std::string admin_token;  // sent as X-Rotor-Admin-Token when set
-  bool json = false;        // --json: the admin API's JSON as it answered
+struct ClockOptions : AdminClientOptions {
   // "" (show the clock), "advance" (`value`: a duration or "next") or "set"
   // (`value`: an ISO-8601 time).
   std::string action;
@@ -25,12 +18,7 @@ struct ClockOptions {
   bool help = false;
 };
 
-// The URL the options name: --endpoint (its trailing slash removed), else
-// http://HOST:PORT with an unspecified address mapped to loopback and an IPv6
-// address in brackets.
-std::string ClockEndpoint(const ClockOptions& options);
-
-// Shows or moves the clock of the Rotor at ClockEndpoint(options) and prints
+// Shows or moves the clock of the Rotor at AdminEndpoint(options) and prints
 // the answer to stdout: the time, the next scheduled event and, after a move,
 // each event fired (or the JSON with --json). Returns 0, or 1 after a line on
 // stderr ("rotor clock: ...") when the server cannot be reached or refuses

@@ -3,6 +3,7 @@
 #include "server/wire/request_conditions.h"
 
 #include "core/grant.h"
+#include "core/ids.h"
 #include "core/kms_error.h"
 #include "server/http/error_response.h"
 #include "server/wire/json_body.h"
@@ -18,13 +19,6 @@ using http::HttpRequest;
 using http::HttpResponse;
 
 constexpr std::string_view kTargetPrefix = "TrentService.";
-
-// An error a fault rule injects: answered as the rule says, even a
-// KMSInternalException (whose message http::ClientError otherwise replaces).
-class InjectedError final : public core::KmsError {
- public:
-  using core::KmsError::KmsError;
-};
 
 std::string_view OperationName(const HttpRequest& req) {
   std::string_view target = http::HeaderValue(req, "X-Amz-Target");
@@ -128,12 +122,12 @@ void Router::CheckQuota(Call& call) {
     // Decrypt without KeyId decrypts under a symmetric key.
     std::string key_id =
         fields::OptString(call.body, op == "ReEncrypt" ? "DestinationKeyId" : "KeyId").value_or("");
-    // An AWS managed key is symmetric; looking it up could create it.
-    if (!key_id.empty() && key_id.find("alias/aws/") == std::string::npos) {
-      try {
-        kind = core::QuotaKeyKindOf(service_.DescribeKey(call.ctx, key_id).spec);
-      } catch (const core::KmsError&) {
-        // Its handler answers the error.
+    // The key cache's look-up: no copy of the key, and an AWS managed key
+    // not created yet (symmetric) stays uncreated. A key that is not found
+    // counts as symmetric; its handler answers the error.
+    if (!key_id.empty()) {
+      if (std::shared_ptr<const core::Key> key = service_.PeekKey(call.ctx, key_id)) {
+        kind = core::QuotaKeyKindOf(key->spec);
       }
     }
   }
@@ -145,11 +139,20 @@ void Router::CheckQuota(Call& call) {
 }
 
 bool Router::ApplyFault(const HttpRequest& req, Call& call, http::Hold* hold) {
-  // The members that name keys, as sent: a rule's key matches any of them.
+  // The members that name keys, as sent, and the key id each alias points
+  // to (read from the key cache, nothing written): a rule's key matches any
+  // of them, so a rule naming a key id meets requests naming it by alias.
   std::vector<std::string> keys;
   for (const char* member : {"KeyId", "SourceKeyId", "DestinationKeyId", "TargetKeyId"}) {
     auto it = call.body.find(member);
-    if (it != call.body.end() && it->is_string()) keys.push_back(it->get<std::string>());
+    if (it == call.body.end() || !it->is_string()) continue;
+    const std::string& named = it->get_ref<const std::string&>();
+    if (core::ParseKeyReference(named).IsAlias()) {
+      if (std::shared_ptr<const core::Key> key = service_.PeekKey(call.ctx, named)) {
+        keys.push_back(key->id);
+      }
+    }
+    keys.push_back(named);
   }
   const core::RequestContext& ctx = call.ctx;
   core::FaultRequest facts;
@@ -164,7 +167,8 @@ bool Router::ApplyFault(const HttpRequest& req, Call& call, http::Hold* hold) {
   if (!fault) return false;
   switch (fault->action.kind) {
     case core::FaultKind::kError:
-      throw InjectedError(fault->action.error, fault->action.message);
+      // Answered as the rule says, even a KMSInternalException.
+      throw core::KmsError::ForClient(fault->action.error, fault->action.message);
     case core::FaultKind::kDrop:
       if (!hold) return false;  // a caller that cannot drop gets the answer
       hold->drop = true;
@@ -205,9 +209,7 @@ HttpResponse Router::Fail(const HttpRequest& req, Call& call, const std::excepti
   // The one catch of the KMS API. Storage failures (disk full, read-only
   // dir) and bugs: the client gets a 500 KMSInternalException; the detail
   // goes to the log only.
-  const auto* injected = dynamic_cast<const InjectedError*>(&e);
-  core::KmsError error =
-      injected ? core::KmsError(*injected) : http::ClientError(e, call.name, call.ctx.request_id);
+  core::KmsError error = http::ClientError(e, call.name, call.ctx.request_id);
   if (observer_ && !call.name.empty()) {
     observer_->OnApiCall(
         ApiCall{call.ctx, call.name, call.op, call.body, nullptr, error.name(), error.message()});

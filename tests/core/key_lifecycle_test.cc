@@ -173,3 +173,59 @@ TEST_CASE("Aliases: reserved prefix, duplicates, swaps between keys of one kind"
   f.service.DeleteAlias(f.Ctx(), "alias/app");
   CHECK(ErrorOf([&] { f.service.DeleteAlias(f.Ctx(), "alias/app"); }) == "NotFoundException");
 }
+
+TEST_CASE("The keys-per-Region quota: customer managed keys only, per account and Region") {
+  ServiceConfig config = ServiceFixture::DefaultConfig();
+  config.keys_per_region_limit = 2;
+  ServiceFixture f(config);
+  f.NewKey();
+  CreateKeyRequest multi;
+  multi.multi_region = true;
+  Key primary = f.service.CreateKey(f.Ctx(), multi);
+  // AWS managed keys are not counted: the first use of alias/aws/ebs creates one.
+  EncryptRequest enc;
+  enc.key_id = "alias/aws/ebs";
+  enc.plaintext = SecretBytes(reinterpret_cast<const uint8_t*>("x"), 1);
+  f.service.Encrypt(f.CtxFor("Encrypt"), enc);
+  try {
+    f.NewKey();
+    FAIL("a third customer managed key was created");
+  } catch (const KmsError& e) {
+    CHECK(e.name() == "LimitExceededException");
+    CHECK(e.message() ==
+          "Key quota for this account in this region is 2 but the current usage is 2.");
+  }
+  CHECK(f.service.ListKeys(f.Ctx(), Page{}).keys.size() == 3);  // two, and the AWS managed one
+  // Another Region, another account: their own quota.
+  f.service.CreateKey(f.Ctx({"111122223333", "eu-west-1"}), CreateKeyRequest{});
+  f.service.CreateKey(f.Ctx({"444455556666", "us-east-1"}), CreateKeyRequest{});
+  // A replica is a key of its Region: eu-west-1 holds one, so one more fits, then none.
+  ReplicateKeyRequest rep;
+  rep.key_id = primary.id;
+  rep.replica_region = "eu-west-1";
+  f.service.ReplicateKey(f.Ctx(), rep);
+  f.service.CreateKey(f.Ctx({"111122223333", "eu-west-2"}), CreateKeyRequest{});
+  f.service.CreateKey(f.Ctx({"111122223333", "eu-west-2"}), CreateKeyRequest{});
+  rep.replica_region = "eu-west-2";
+  CHECK(ErrorOf([&] { f.service.ReplicateKey(f.Ctx(), rep); }) == "LimitExceededException");
+}
+
+TEST_CASE("Aliases per key: AWS's quota of 50, and AWS's text") {
+  ServiceFixture f;
+  Key key = f.NewKey();
+  Key other = f.NewKey();
+  for (int i = 0; i < 50; ++i) {
+    f.service.CreateAlias(f.Ctx(), "alias/a" + std::to_string(i), key.id);
+  }
+  f.service.CreateAlias(f.Ctx(), "alias/elsewhere", other.id);
+  try {
+    f.service.CreateAlias(f.Ctx(), "alias/a50", key.id);
+    FAIL("a 51st alias was created");
+  } catch (const KmsError& e) {
+    CHECK(e.name() == "LimitExceededException");
+    CHECK(e.message() ==
+          "Aliases per key quota for this account in this region is 50, current usage is 50.");
+  }
+  CHECK(ErrorOf([&] { f.service.UpdateAlias(f.Ctx(), "alias/elsewhere", key.id); }) ==
+        "LimitExceededException");
+}

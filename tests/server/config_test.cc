@@ -154,27 +154,27 @@ TEST_CASE("rotor clock: the server's defaults, an action and its argument checke
   Env env({"HOME=/home/me"});
   server::tools::ClockOptions show = server::ParseClockConfig({}, env.get());
   CHECK(show.action.empty());
-  CHECK(server::tools::ClockEndpoint(show) == "http://127.0.0.1:4599");
+  CHECK(server::tools::AdminEndpoint(show) == "http://127.0.0.1:4599");
 
   server::tools::ClockOptions advance =
       server::ParseClockConfig({"advance", "366d", "--port", "5001", "--json"}, env.get());
   CHECK(advance.action == "advance");
   CHECK(advance.value == "366d");
   CHECK(advance.json);
-  CHECK(server::tools::ClockEndpoint(advance) == "http://127.0.0.1:5001");
+  CHECK(server::tools::AdminEndpoint(advance) == "http://127.0.0.1:5001");
   CHECK(server::ParseClockConfig({"advance", "next"}, env.get()).value == "next");
   CHECK(server::ParseClockConfig({"set", "2030-01-01T00:00:00Z"}, env.get()).action == "set");
 
   // The server's variables and defaults: ROTOR_ENDPOINT, ROTOR_PORT, --compat's port, IPv6.
   Env endpoint_env({"ROTOR_ENDPOINT=http://[::1]:7000/"});
-  CHECK(server::tools::ClockEndpoint(server::ParseClockConfig({}, endpoint_env.get())) ==
+  CHECK(server::tools::AdminEndpoint(server::ParseClockConfig({}, endpoint_env.get())) ==
         "http://[::1]:7000");
   Env port_env({"ROTOR_PORT=4700", "ROTOR_HOST=::"});
-  CHECK(server::tools::ClockEndpoint(server::ParseClockConfig({}, port_env.get())) ==
+  CHECK(server::tools::AdminEndpoint(server::ParseClockConfig({}, port_env.get())) ==
         "http://[::1]:4700");
-  CHECK(server::tools::ClockEndpoint(server::ParseClockConfig({"--compat", "moto"}, env.get())) ==
+  CHECK(server::tools::AdminEndpoint(server::ParseClockConfig({"--compat", "moto"}, env.get())) ==
         "http://127.0.0.1:5000");
-  CHECK(server::tools::ClockEndpoint(server::ParseClockConfig({"--host", "0.0.0.0", "--port", "9"},
+  CHECK(server::tools::AdminEndpoint(server::ParseClockConfig({"--host", "0.0.0.0", "--port", "9"},
                                                               env.get())) == "http://127.0.0.1:9");
 
   CHECK_THROWS_WITH(server::ParseClockConfig({"advance", "366x"}, env.get()),
@@ -223,4 +223,37 @@ TEST_CASE("CORS origins: repeatable flags, or a list in the variable the flags r
   CHECK_THROWS_WITH(ParseConfig({"--cors-origin", "http://a.test/app"}, env.get()),
                     "--cors-origin takes an origin like http://localhost:5173 (scheme, host, "
                     "port; no path), not 'http://a.test/app'");
+}
+
+TEST_CASE("rotor faults: a rule's flags build its JSON, with add only, never from variables") {
+  Env env({"HOME=/home/me", "ROTOR_PORT=4700", "ROTOR_REGION=eu-west-1", "ROTOR_SEED=5",
+           "KMS_REGION=eu-west-2"});
+  server::tools::FaultsOptions add = server::ParseFaultsConfig(
+      {"add", "--operations", "Encrypt,Decrypt", "--key-id", "alias/app", "--error",
+       "ThrottlingException", "--probability", "0.3", "--seed=7"},
+      env.get());
+  CHECK(add.action == "add");
+  CHECK(add.rule == nlohmann::json::parse(R"({"match":{"operations":["Encrypt","Decrypt"],
+      "keyId":"alias/app"},"action":{"error":"ThrottlingException"},
+      "frequency":{"probability":"0.3","seed":"7"}})"));
+  CHECK(server::tools::AdminEndpoint(add) == "http://127.0.0.1:4700");  // ROTOR_PORT is read
+  server::tools::FaultsOptions drop =
+      server::ParseFaultsConfig({"add", "--drop", "--region", "us-west-2"}, env.get());
+  CHECK(drop.rule == nlohmann::json::parse(R"({"match":{"region":"us-west-2"},
+      "action":{"drop":true}})"));
+
+  CHECK(server::ParseFaultsConfig({}, env.get()).action == "list");
+  server::tools::FaultsOptions clear = server::ParseFaultsConfig({"clear", "fault-2"}, env.get());
+  CHECK(clear.action == "clear");
+  CHECK(clear.id == "fault-2");
+  CHECK(server::ParseFaultsConfig({"clear"}, env.get()).id.empty());
+
+  CHECK_THROWS_WITH(server::ParseFaultsConfig({"add", "--next", "2"}, env.get()),
+                    "add needs what the rule does: --error NAME, --delay D or --drop\nrun rotor "
+                    "faults --help for its usage");
+  CHECK_THROWS_WITH(server::ParseFaultsConfig({"list", "--drop"}, env.get()),
+                    "a rule's flags (--error, --operations, ...) go with add only\nrun rotor "
+                    "faults --help for its usage");
+  CHECK_THROWS_WITH(server::ParseFaultsConfig({"clear", "fault-1", "fault-2"}, env.get()),
+                    "unexpected argument 'fault-2'\nrun rotor faults --help for its usage");
 }

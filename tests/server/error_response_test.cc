@@ -48,6 +48,13 @@ TEST_CASE("Internal errors reach the client as a generic message only") {
   core::KmsError disabled = core::KmsError::Disabled("arn");
   CHECK(http::ClientError(disabled, "Encrypt", "").message() == "arn is disabled.");
   CHECK(http::ClientError(disabled, "Encrypt", "").code() == core::ErrorCode::kDisabled);
+  // A KMSInternalException made for the client (an injected fault) passes too.
+  core::KmsError injected =
+      core::KmsError::ForClient(core::ErrorCode::kKmsInternal, "try again, said the rule");
+  CHECK(injected.client_facing());
+  CHECK_FALSE(internal.client_facing());
+  CHECK(http::ClientError(injected, "Encrypt", "").message() == "try again, said the rule");
+  CHECK(http::ClientError(injected, "Encrypt", "").code() == core::ErrorCode::kKmsInternal);
 }
 
 TEST_CASE("A storage failure under the KMS API is a 500 without the storage's text") {

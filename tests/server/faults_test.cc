@@ -204,3 +204,70 @@ TEST_CASE("A delay or a drop is handed to the transport before the handler runs"
   CHECK(dropped.drop);
   CHECK(json::parse(f.Kms("ListKeys", json::object()).body())["Keys"].size() == 1);
 }
+
+TEST_CASE("A rule naming a key id meets requests naming it by key ARN, alias name or alias ARN") {
+  FaultFixture f;
+  std::string key_id =
+      json::parse(f.Kms("CreateKey", json::object()).body())["KeyMetadata"]["KeyId"];
+  std::string other =
+      json::parse(f.Kms("CreateKey", json::object()).body())["KeyMetadata"]["KeyId"];
+  REQUIRE(f.Kms("CreateAlias", {{"AliasName", "alias/app"}, {"TargetKeyId", key_id}}).result() ==
+          http::status::ok);
+  REQUIRE(f.Kms("CreateAlias", {{"AliasName", "alias/other"}, {"TargetKeyId", other}}).result() ==
+          http::status::ok);
+  core::FaultRule rule;
+  rule.match.operations = {"Encrypt"};
+  rule.match.key = key_id;
+  rule.action.error = core::ErrorCode::kKeyUnavailable;
+  f.faults.Add(rule);
+
+  auto status_of = [&](const std::string& named) {
+    return f.Kms("Encrypt", {{"KeyId", named}, {"Plaintext", "eA=="}}).result_int();
+  };
+  const std::string arn_prefix = "arn:aws:kms:us-east-1:111122223333:";
+  for (const std::string& named :
+       {key_id, arn_prefix + "key/" + key_id, std::string("alias/app"), arn_prefix + "alias/app"}) {
+    INFO(named);
+    CHECK(status_of(named) == 500);
+  }
+  // Another key, its alias, an alias naming nothing and an alias ARN of another
+  // Region are not matched (the last two answer their own NotFoundException).
+  CHECK(status_of(other) == 200);
+  CHECK(status_of("alias/other") == 200);
+  CHECK(status_of("alias/nothing") == 400);
+  CHECK(status_of("arn:aws:kms:eu-west-1:111122223333:alias/app") == 400);
+  std::vector<core::FaultRuleStatus> listed = f.faults.List();
+  REQUIRE(listed.size() == 1);
+  CHECK(listed[0].fired == 4);
+  CHECK(listed[0].matched == 4);
+
+  // The alias is read when the request arrives: moved to the other key, it
+  // meets a rule naming that key instead.
+  REQUIRE(f.Kms("UpdateAlias", {{"AliasName", "alias/app"}, {"TargetKeyId", other}}).result() ==
+          http::status::ok);
+  CHECK(status_of("alias/app") == 200);
+}
+
+TEST_CASE("KmsService::PeekKey reads a key by any of its names and creates nothing") {
+  FaultFixture f;
+  std::string key_id =
+      json::parse(f.Kms("CreateKey", json::object()).body())["KeyMetadata"]["KeyId"];
+  REQUIRE(f.Kms("CreateAlias", {{"AliasName", "alias/app"}, {"TargetKeyId", key_id}}).result() ==
+          http::status::ok);
+  core::RequestContext ctx;
+  ctx.scope = core::Scope{"111122223333", "us-east-1"};
+  const std::string arn_prefix = "arn:aws:kms:us-east-1:111122223333:";
+  for (const std::string& named :
+       {key_id, arn_prefix + "key/" + key_id, std::string("alias/app"), arn_prefix + "alias/app"}) {
+    INFO(named);
+    std::shared_ptr<const core::Key> key = f.service.PeekKey(ctx, named);
+    REQUIRE(key);
+    CHECK(key->id == key_id);
+  }
+  CHECK_FALSE(f.service.PeekKey(ctx, "alias/nothing"));
+  CHECK_FALSE(f.service.PeekKey(ctx, "not a key"));
+  CHECK_FALSE(f.service.PeekKey(ctx, "arn:aws:kms:eu-west-1:111122223333:key/" + key_id));
+  // A predefined alias whose AWS managed key does not exist yet stays so.
+  CHECK_FALSE(f.service.PeekKey(ctx, "alias/aws/ebs"));
+  CHECK(json::parse(f.Kms("ListKeys", json::object()).body())["Keys"].size() == 1);
+}

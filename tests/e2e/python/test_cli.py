@@ -22,7 +22,7 @@ from rotor_harness import (DEFAULT_ACCOUNT, DEFAULT_REGION, REPO_ROOT, ROTOR_BIN
 
 T0_TEXT = "2030-01-01T00:00:00Z"
 VIRTUAL = ["--clock", "virtual", "--clock-start", T0_TEXT, "--rotation-jitter", "0"]
-COMMANDS = ("serve", "clock", "report", "export", "version", "help")
+COMMANDS = ("serve", "clock", "faults", "report", "export", "version", "help")
 
 
 def project_version() -> str:

@@ -17,7 +17,7 @@ import botocore.exceptions
 from botocore.config import Config
 
 from rotor_harness import (DEFAULT_REGION, DUMMY_ACCESS_KEY, DUMMY_SECRET, ROTOR_BIN, RotorServer,
-                           RotorTestCase, binary_available)
+                           RotorTestCase, alias_arn, binary_available, run_rotor)
 
 THROTTLED = ("You have exceeded the rate at which you may call KMS. "
              "Reduce the frequency of your calls.")
@@ -138,6 +138,40 @@ class InjectedErrorsTest(FaultsTestCase):
         self.assertIn(None, codes)  # the successful CreateKey
         status, doc = srv.admin("GET", "/_rotor/events?name=CreateAlias")
         self.assertEqual([e.get("errorCode") for e in doc["events"]], ["LimitExceededException"])
+
+    def test_a_rule_naming_a_key_id_meets_its_arn_alias_name_and_alias_arn(self):
+        srv = self.server()
+        kms = self.client(srv, attempts=1)
+        key_id = kms.create_key()["KeyMetadata"]["KeyId"]
+        arn = kms.describe_key(KeyId=key_id)["KeyMetadata"]["Arn"]
+        kms.create_alias(AliasName="alias/app", TargetKeyId=key_id)
+        other = kms.create_key()["KeyMetadata"]["KeyId"]
+        kms.create_alias(AliasName="alias/other", TargetKeyId=other)
+        rule = self.add_fault(srv, {"match": {"keyId": key_id},
+                                    "action": {"error": "KMSInternalException"}})
+        for named in (key_id, arn, "alias/app", alias_arn("app")):
+            self.assert_client_error(kms.encrypt, "KMSInternalException", INTERNAL, 500,
+                                     KeyId=named, Plaintext=b"x")
+        # ReEncrypt's destination by alias; the source key is another one.
+        blob = self.client(srv, attempts=1).encrypt(KeyId="alias/other",
+                                                    Plaintext=b"x")["CiphertextBlob"]
+        self.assert_client_error(kms.re_encrypt, "KMSInternalException", INTERNAL, 500,
+                                 CiphertextBlob=blob, DestinationKeyId="alias/app")
+        self.assert_client_error(kms.describe_key, "KMSInternalException", INTERNAL, 500,
+                                 KeyId=alias_arn("app"))
+        counts = self.faults(srv)[rule["id"]]
+        self.assertEqual((counts["matched"], counts["fired"]), (6, 6))
+        # Another key, by id or alias, and an alias that names nothing are not matched.
+        srv.admin("DELETE", "/_rotor/faults")
+        rule = self.add_fault(srv, {"match": {"keyId": key_id, "operations": ["Encrypt"]},
+                                    "action": {"error": "KMSInternalException"}})
+        kms.encrypt(KeyId=other, Plaintext=b"x")
+        kms.encrypt(KeyId="alias/other", Plaintext=b"x")
+        self.assert_client_error(kms.encrypt, "NotFoundException",
+                                 f"Alias {alias_arn('nothing')} is not found.", 400,
+                                 KeyId="alias/nothing", Plaintext=b"x")
+        counts = self.faults(srv)[rule["id"]]
+        self.assertEqual((counts["matched"], counts["fired"]), (0, 0))
 
     def test_next_n_matches(self):
         srv = self.server()
@@ -265,6 +299,91 @@ class DelayAndDropTest(FaultsTestCase):
         self.assertEqual(kms.decrypt(CiphertextBlob=blob)["Plaintext"], b"x")
         dropped = [l for l in self.log_lines(srv, "Encrypt") if l["error"] == "ConnectionDropped"]
         self.assertEqual([l["status"] for l in dropped], [0, 0])
+
+
+class FaultsCommandLineTest(FaultsTestCase):
+    """`rotor faults add|list|clear`, the real binary against a running server."""
+
+    def faults_cli(self, srv, *args, env=None):
+        p = run_rotor(["faults", "--port", str(srv.port), *args], env=env)
+        return p.returncode, p.stdout.decode(), p.stderr.decode()
+
+    def test_add_list_and_clear_from_the_command_line(self):
+        srv = self.server()
+        kms = self.client(srv, attempts=1)
+        key_id = kms.create_key()["KeyMetadata"]["KeyId"]
+        self.assertEqual(self.faults_cli(srv, "list"), (0, "no fault rules\n", ""))
+        self.assertEqual(
+            self.faults_cli(srv, "add", "--operations", "Encrypt,Decrypt", "--key-id", key_id,
+                            "--error", "ThrottlingException", "--next", "2"),
+            (0, f"added fault-1  Encrypt,Decrypt key={key_id}  error ThrottlingException (400)"
+                "  next 2  matched 0 fired 0 remaining 2\n", ""))
+        rc, out, err = self.faults_cli(srv, "add", "--operations", "GenerateRandom", "--delay",
+                                       "250ms", "--probability", "0.5", "--seed", "9")
+        self.assertEqual((rc, err), (0, ""))
+        self.assertEqual(out, "added fault-2  GenerateRandom  delay 250ms  probability 0.5 seed 9"
+                              "  matched 0 fired 0\n")
+        # The rules act on the KMS API as POST /_rotor/faults's do.
+        self.assert_client_error(kms.encrypt, "ThrottlingException", THROTTLED, 400,
+                                 KeyId=key_id, Plaintext=b"x")
+        self.assertEqual(self.faults_cli(srv)[1],  # list is the default action
+                         f"fault-1  Encrypt,Decrypt key={key_id}  error ThrottlingException (400)"
+                         "  next 2  matched 1 fired 1 remaining 1\n"
+                         "fault-2  GenerateRandom  delay 250ms  probability 0.5 seed 9"
+                         "  matched 0 fired 0\n")
+        rc, out, _ = self.faults_cli(srv, "list", "--json")
+        self.assertEqual(json.loads(out), srv.admin("GET", "/_rotor/faults")[1])
+        self.assertEqual(self.faults_cli(srv, "clear", "fault-1"), (0, "removed 1 rule\n", ""))
+        kms.encrypt(KeyId=key_id, Plaintext=b"x")
+        self.assertEqual(self.faults_cli(srv, "clear", "fault-1"),
+                         (1, "", "rotor faults: NotFoundException: No fault rule fault-1\n"))
+        self.assertEqual(self.faults_cli(srv, "add", "--drop", "--region", "eu-west-1",
+                                         "--account", "444455556666")[1],
+                         "added fault-3  account=444455556666 region=eu-west-1  drop  always"
+                         "  matched 0 fired 0\n")
+        self.assertEqual(self.faults_cli(srv, "clear"), (0, "removed 2 rules\n", ""))
+        self.assertEqual(self.faults(srv), {})
+
+    def test_the_server_refuses_a_bad_rule_and_the_parser_a_misuse(self):
+        srv = self.server()
+        self.assertEqual(
+            self.faults_cli(srv, "add", "--error", "TotallyMadeUpException"),
+            (1, "", "rotor faults: ValidationException: action.error: TotallyMadeUpException is "
+                    "not an error of the KMS model (nor ThrottlingException)\n"))
+        self.assertEqual(
+            self.faults_cli(srv, "add", "--error", "ThrottlingException", "--probability", "2"),
+            (1, "", "rotor faults: ValidationException: frequency.probability must be between "
+                    "0 and 1\n"))
+        self.assertEqual(self.faults_cli(srv, "add", "--operations", "Encrypt"),
+                         (2, "", "rotor faults: add needs what the rule does: --error NAME, "
+                                 "--delay D or --drop\nrun rotor faults --help for its usage\n"))
+        self.assertEqual(self.faults_cli(srv, "list", "--error", "KMSInternalException"),
+                         (2, "", "rotor faults: a rule's flags (--error, --operations, ...) go "
+                                 "with add only\nrun rotor faults --help for its usage\n"))
+        self.assertEqual(self.faults_cli(srv, "remove"),
+                         (2, "", "rotor faults: unknown faults action 'remove' (add, list or "
+                                 "clear)\nrun rotor faults --help for its usage\n"))
+        self.assertEqual(self.faults(srv), {})
+
+    def test_the_server_is_found_as_rotor_clock_finds_it_and_rule_flags_ignore_variables(self):
+        srv = self.server()
+        # ROTOR_PORT finds the server; ROTOR_REGION (the server's) is not a rule's --region.
+        p = run_rotor(["faults", "add", "--error", "KMSInternalException", "--next", "1"],
+                      env={"ROTOR_PORT": str(srv.port), "ROTOR_REGION": "eu-west-1",
+                           "ROTOR_SEED": "5"})
+        self.assertEqual((p.returncode, p.stderr.decode()), (0, ""))
+        self.assertEqual(p.stdout.decode(), "added fault-1  every request  error "
+                                            "KMSInternalException (500)  next 1  matched 0 "
+                                            "fired 0 remaining 1\n")
+        p = run_rotor(["faults", "list", "--endpoint", srv.url + "/"])
+        self.assertEqual(p.returncode, 0)
+        self.assertTrue(p.stdout.decode().startswith("fault-1  every request"))
+        rc, out, err = self.faults_cli(srv, "--help")
+        self.assertEqual((rc, err), (0, ""))
+        self.assertTrue(out.startswith("usage: rotor faults add RULE-FLAGS"), out)
+        for flag in ("--operations", "--key-id", "--error", "--delay", "--drop", "--probability",
+                     "--next", "--from", "--until", "--endpoint", "--admin-token"):
+            self.assertIn(flag, out)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ import unittest
 
 from botocore.exceptions import ClientError
 
-from rotor_harness import run_rotor
+from rotor_harness import ANY_MESSAGE, run_rotor
 from test_faults import THROTTLED, VIRTUAL, FaultsTestCase
 
 
@@ -60,6 +60,38 @@ class QuotasTest(FaultsTestCase):
         # The shared symmetric quota (50,000/s in us-east-1) is far away.
         for _ in range(50):
             kms.encrypt(KeyId=key_id, Plaintext=b"x")
+
+    def test_the_keys_per_region_quota_with_quotas_aws_lowered_by_quota(self):
+        srv = self.server(VIRTUAL + ["--quotas", "aws", "--quota", "KmsKeys=3"])
+        kms = self.client(srv, attempts=1)
+        self.assertEqual(self.create_keys(kms, 3), (3, 0))
+        # An AWS managed key is not counted (the first use of alias/aws/ebs creates one).
+        kms.encrypt(KeyId="alias/aws/ebs", Plaintext=b"x")
+        srv.advance_clock("1s")  # CreateKey's request quota (5/s) is not what answers
+        self.assert_client_error(
+            kms.create_key, "LimitExceededException",
+            "Key quota for this account in this region is 3 but the current usage is 3.", 400)
+        self.assertEqual(len(kms.list_keys()["Keys"]), 4)
+        # A key pending deletion still counts (AWS: "regardless of ... key state").
+        key_id = kms.list_keys()["Keys"][0]["KeyId"]
+        kms.schedule_key_deletion(KeyId=key_id, PendingWindowInDays=7)
+        self.assert_client_error(kms.create_key, "LimitExceededException", ANY_MESSAGE, 400)
+        # Another Region has its own quota.
+        srv.client(region="eu-west-1").create_key()
+        status, doc = srv.admin("GET", "/_rotor/events?name=CreateKey")
+        self.assertEqual([e.get("errorCode") for e in doc["events"]]
+                         .count("LimitExceededException"), 2)
+
+    def test_aliases_per_key_answer_awss_text(self):
+        srv = self.server()
+        kms = self.client(srv, attempts=1)
+        key_id = kms.create_key()["KeyMetadata"]["KeyId"]
+        for i in range(50):
+            kms.create_alias(AliasName=f"alias/k{i}", TargetKeyId=key_id)
+        self.assert_client_error(
+            kms.create_alias, "LimitExceededException",
+            "Aliases per key quota for this account in this region is 50, current usage is 50.",
+            400, AliasName="alias/k50", TargetKeyId=key_id)
 
     def test_quotas_are_off_by_default(self):
         srv = self.server(VIRTUAL)

@@ -1,17 +1,11 @@
 // Injected faults through the admin API and the KMS API's router: rules from
 // JSON, validated against the KMS model, applied before any state change.
 #include <catch2/catch.hpp>
-#include <deque>
 #include <nlohmann/json.hpp>
 
-#include "core/fault_rules.h"
-#include "core/key_inventory.h"
-#include "core/key_sealer.h"
-#include "server/front_dispatcher.h"
+#include "front_fixture.h"
 #include "server/wire/fault_rule_json.h"
 #include "server/wire/kms_model.h"
-#include "server/wire/router.h"
-#include "storage/memory_key_repository.h"
 
 using namespace rotor;
 using nlohmann::json;
@@ -19,56 +13,10 @@ namespace http = server::http;
 
 namespace {
 
-server::admin::AdminOptions AdminWithFaults(core::FaultRules* faults) {
-  server::admin::AdminOptions o{"", "test"};
-  o.faults = faults;
-  return o;
-}
-
-server::wire::RouterOptions RouterWithFaults(core::FaultRules* faults) {
-  server::wire::RouterOptions o;
-  o.faults = faults;
-  return o;
-}
-
-struct FaultFixture {
-  FaultFixture()
-      : sealer(random.Secret(32), random),
-        service(repo, sealer, random, core::ServiceConfig{}),
-        admin(service, inventory, clock, &clock, nullptr, AdminWithFaults(&faults)),
-        router(service, clock, RouterWithFaults(&faults)),
-        front(router, admin) {}
-
-  // Each request is kept until the fixture ends, as the HTTP session keeps a
-  // held request alive until it resumes it (a Hold's resume reads it).
+struct FaultFixture : rotor::testing::FrontFixture {
   http::HttpResponse Kms(const std::string& op, const json& body, http::Hold* hold = nullptr) {
-    http::HttpRequest& req = requests.emplace_back(http::verb::post, "/", 11);
-    req.set("X-Amz-Target", "TrentService." + op);
-    req.set("Content-Type", "application/x-amz-json-1.1");
-    req.body() = body.dump();
-    req.prepare_payload();
-    http::Route route = front.Find(req);
-    route.hold = hold;
-    return front.Handle(req, {"127.0.0.1", true}, route);
+    return Call(op, body.dump(), "", true, hold);
   }
-  http::HttpResponse Admin(http::verb verb, const std::string& path, const std::string& body = "") {
-    http::HttpRequest req{verb, path, 11};
-    req.body() = body;
-    req.prepare_payload();
-    return front.Handle(req, {"127.0.0.1", true});
-  }
-
-  std::deque<http::HttpRequest> requests;
-  core::SeededRandom random{11};
-  core::VirtualClock clock{*core::ParseIso8601("2026-01-01T00:00:00Z")};
-  storage::MemoryKeyRepository repo;
-  core::KeySealer sealer;
-  core::KmsService service;
-  core::KeyInventory inventory{repo};
-  core::FaultRules faults;
-  server::admin::AdminEndpoints admin;
-  server::wire::Router router;
-  server::FrontDispatcher front;
 };
 
 }  // namespace

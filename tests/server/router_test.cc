@@ -3,55 +3,18 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "core/key_inventory.h"
-#include "core/key_sealer.h"
-#include "server/front_dispatcher.h"
+#include "front_fixture.h"
 #include "server/wire/sigv4.h"
-#include "storage/memory_key_repository.h"
 
 using namespace rotor;
 using nlohmann::json;
 
 namespace {
 
-struct RouterFixture {
-  RouterFixture()
-      : sealer(random.Secret(32), random),
-        service(repo, sealer, random, core::ServiceConfig{}),
-        admin(service, inventory, clock, &clock, nullptr, {"", "test"}),
-        router(service, clock, {}),
-        front(router, admin) {}
-
-  server::http::HttpResponse Call(const std::string& op, const std::string& body,
-                                  const std::string& auth = "", bool loopback = true) {
-    server::http::HttpRequest req{server::http::verb::post, "/", 11};
-    req.set("X-Amz-Target", "TrentService." + op);
-    req.set("Content-Type", "application/x-amz-json-1.1");
-    if (!auth.empty()) req.set("Authorization", auth);
-    req.body() = body;
-    req.prepare_payload();
-    return front.Handle(req, {"127.0.0.1", loopback});
-  }
+struct RouterFixture : rotor::testing::FrontFixture {
   json CallJson(const std::string& op, const json& body, const std::string& auth = "") {
     return json::parse(Call(op, body.dump(), auth).body());
   }
-  server::http::HttpResponse Admin(server::http::verb verb, const std::string& path,
-                                   const std::string& body, bool loopback = true) {
-    server::http::HttpRequest req{verb, path, 11};
-    req.body() = body;
-    req.prepare_payload();
-    return front.Handle(req, {"10.0.0.5", loopback});
-  }
-
-  core::SeededRandom random{11};
-  core::VirtualClock clock{*core::ParseIso8601("2026-01-01T00:00:00Z")};
-  storage::MemoryKeyRepository repo;
-  core::KeySealer sealer;
-  core::KmsService service;
-  core::KeyInventory inventory{repo};
-  server::admin::AdminEndpoints admin;
-  server::wire::Router router;
-  server::FrontDispatcher front;
 };
 
 const std::string kAuth =

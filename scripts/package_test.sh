@@ -17,9 +17,17 @@ dist=${ROTOR_DIST:-$repo/dist}
 image=${ROTOR_IMAGE:-localhost/rotor}
 arch=$(dpkg --print-architecture)
 tmp=$(mktemp -d /tmp/rotor-package-test.XXXXXX)
-containers=()
+tag=$$
+# Every container started here carries this label, so cleanup finds them (run_image runs in a
+# command substitution, whose variables do not reach this shell); -v removes their anonymous
+# /data volumes too.
+label="rotor-package-test=$tag"
 cleanup() {
-  for c in "${containers[@]}"; do podman --runtime runc rm -f "$c" >/dev/null 2>&1 || true; done
+  local c
+  for c in $(podman ps -a -q --filter "label=$label" 2>/dev/null); do
+    podman --runtime runc rm -f -v "$c" >/dev/null 2>&1 || true
+  done
+  podman volume rm -f "rotor-package-test-$tag" >/dev/null 2>&1 || true
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -90,9 +98,8 @@ run_image() {
   while [[ $# -gt 0 && "$1" != -- ]]; do opts+=("$1"); shift; done
   shift
   hport=$(free_port)
-  podman --runtime runc run -d --name "$name" --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
-    -p "127.0.0.1:$hport:$cport" "${opts[@]}" "$image:$version-$arch" "$@" >/dev/null
-  containers+=("$name")
+  podman --runtime runc run -d --name "$name" --label "$label" --ulimit nofile=1024:1024 \
+    --ulimit nproc=1024:1024 -p "127.0.0.1:$hport:$cport" "${opts[@]}" "$image:$version-$arch" "$@" >/dev/null
   for _ in $(seq 60); do
     curl -sf "http://127.0.0.1:$hport/_rotor/health" >/dev/null 2>&1 && { echo "$hport"; return 0; }
     sleep 0.5
@@ -111,7 +118,6 @@ exec(script)
 PY
 }
 
-tag=$$
 vol="rotor-package-test-$tag"
 port=$(run_image "rotor-pt-$tag" 4599 -v "$vol:/data" -e ROTOR_ADMIN_TOKEN=t0ken -- --clock virtual)
 c="rotor-pt-$tag"
@@ -127,11 +133,11 @@ print(blob.hex())')
 echo "boto3: CreateKey, CreateAlias, Encrypt, Decrypt"
 code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/_rotor/clock")
 [[ "$code" == 403 ]] || fail "admin endpoint without the token answered $code"
-podman --runtime runc rm -f "$c" >/dev/null
+podman --runtime runc rm -f -v "$c" >/dev/null
 port=$(run_image "rotor-pt2-$tag" 4599 -v "$vol:/data" -- )
 boto "$port" us-east-1 "assert kms.decrypt(CiphertextBlob=bytes.fromhex('$blob'))['Plaintext'] == b'hello'"
 echo "a new container on the same volume decrypts the old ciphertext"
-podman --runtime runc rm -f "rotor-pt2-$tag" >/dev/null
+podman --runtime runc rm -f -v "rotor-pt2-$tag" >/dev/null
 podman volume rm -f "$vol" >/dev/null
 
 step "local-kms drop-in: only the image name and ROTOR_COMPAT change"
@@ -166,7 +172,7 @@ assert m['Arn'] == 'arn:aws:kms:eu-west-2:111122223333:key/$key_id', m['Arn']
 blob = kms.encrypt(KeyId='alias/testing', Plaintext=b'x')['CiphertextBlob']
 assert kms.decrypt(CiphertextBlob=blob)['Plaintext'] == b'x'"
   echo "$c: listens on 8080, seed key in eu-west-2/111122223333"
-  podman --runtime runc rm -f "$c" >/dev/null
+  podman --runtime runc rm -f -v "$c" >/dev/null
 done
 
 step "moto drop-in"
@@ -179,7 +185,7 @@ boto "$port" us-east-1 "
 arn = kms.create_key()['KeyMetadata']['Arn']
 assert arn.startswith('arn:aws:kms:us-east-1:123456789012:key/'), arn"
 echo "$c: listens on 5000, account 123456789012, GET /moto-api/ 200"
-podman --runtime runc rm -f "$c" >/dev/null
+podman --runtime runc rm -f -v "$c" >/dev/null
 
 step "docs/integrations.md's compose file with podman-compose"
 if ! command -v podman-compose >/dev/null; then

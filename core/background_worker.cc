@@ -7,8 +7,9 @@
 
 namespace rotor::core {
 
-BackgroundWorker::BackgroundWorker(KmsService& service, const Clock& clock, Millis tick)
-    : service_(service), clock_(clock), tick_(tick) {}
+BackgroundWorker::BackgroundWorker(KmsService& service, const Clock& clock, Millis tick,
+                                   std::function<bool()> may_fire)
+    : service_(service), clock_(clock), tick_(tick), may_fire_(std::move(may_fire)) {}
 
 BackgroundWorker::~BackgroundWorker() { Stop(); }
 
@@ -34,7 +35,7 @@ void BackgroundWorker::Stop() {
 void BackgroundWorker::Run() {
   for (;;) {
     try {
-      AdvanceTime(service_, clock_.Now());
+      if (!may_fire_ || may_fire_()) AdvanceTime(service_, clock_.Now());
       service_.FlushUsage();
     } catch (const std::exception& e) {
       // The next tick retries; a failing disk must not kill the worker.

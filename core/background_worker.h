@@ -9,6 +9,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -19,7 +20,11 @@ namespace rotor::core {
 
 class BackgroundWorker {
  public:
-  BackgroundWorker(KmsService& service, const Clock& clock, Millis tick = std::chrono::seconds(1));
+  // `may_fire` (optional) is asked before every pass that fires due events:
+  // false (another replica runs them: KeyRepository::HoldsWorkerLease) skips
+  // the firing and keeps flushing this process's usage records.
+  BackgroundWorker(KmsService& service, const Clock& clock, Millis tick = std::chrono::seconds(1),
+                   std::function<bool()> may_fire = nullptr);
   ~BackgroundWorker();
 
   void Start();
@@ -33,6 +38,7 @@ class BackgroundWorker {
   KmsService& service_;
   const Clock& clock_;
   const Millis tick_;
+  const std::function<bool()> may_fire_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;  // guarded by mu_

@@ -13,9 +13,29 @@ Timestamp SystemClock::Now() const {
   return std::chrono::time_point_cast<Millis>(std::chrono::system_clock::now());
 }
 
+Timestamp VirtualClock::Now() const {
+  int64_t current = now_ms_.load(std::memory_order_acquire);
+  if (source_) {
+    std::optional<Timestamp> shared;
+    try {
+      shared = source_();
+    } catch (const std::exception&) {
+      // The store cannot be read now: this process's latest reading stands.
+    }
+    if (shared) {
+      int64_t later = shared->time_since_epoch().count();
+      while (later > current &&
+             !now_ms_.compare_exchange_weak(current, later, std::memory_order_acq_rel)) {
+      }
+      if (later > current) current = later;
+    }
+  }
+  return Timestamp(Millis(current));
+}
+
 bool VirtualClock::AdvanceTo(Timestamp t) {
   int64_t target = t.time_since_epoch().count();
-  int64_t current = now_ms_.load(std::memory_order_acquire);
+  int64_t current = Now().time_since_epoch().count();
   if (target < current) return false;
   if (keeper_ && target != current) keeper_(t);
   while (target >= current) {

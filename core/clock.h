@@ -51,9 +51,8 @@ class VirtualClock final : public Clock {
  public:
   explicit VirtualClock(Timestamp start) : now_ms_(start.time_since_epoch().count()) {}
 
-  Timestamp Now() const override {
-    return Timestamp(Millis(now_ms_.load(std::memory_order_acquire)));
-  }
+  // The clock's time; with a source (below), the source's when it is later.
+  Timestamp Now() const override;
   bool IsVirtual() const override { return true; }
 
   // Moves the clock to `t`. Returns false (and leaves the clock alone) when `t`
@@ -67,9 +66,16 @@ class VirtualClock final : public Clock {
   // time recorded last is the clock's.
   void SetKeeper(std::function<void(Timestamp)> keep) { keeper_ = std::move(keep); }
 
+  // `source` is read at every Now(): the time other processes moved a clock
+  // shared through the store to (nullopt: none). The clock follows it forward,
+  // never back. A source that throws is ignored for that reading. Set it
+  // before the clock is shared.
+  void SetSource(std::function<std::optional<Timestamp>()> source) { source_ = std::move(source); }
+
  private:
-  std::atomic<int64_t> now_ms_;
+  mutable std::atomic<int64_t> now_ms_;  // raised by Now() when the source is later
   std::function<void(Timestamp)> keeper_;
+  std::function<std::optional<Timestamp>()> source_;
 };
 
 }  // namespace rotor::core

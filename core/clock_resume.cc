@@ -26,6 +26,14 @@ ClockResume ResumeClock(KeyRepository& repo, bool virtual_clock,
 
 void KeepClockInStore(VirtualClock& clock, KeyRepository& repo) {
   clock.SetKeeper([&repo](Timestamp t) { repo.PutStoredClock(StoredClock{true, t}); });
+  // Replicas on one shared store share one clock: each reading takes the
+  // latest time any of them moved it to.
+  if (repo.SharedGeneration()) {
+    clock.SetSource([&repo]() -> std::optional<Timestamp> {
+      std::optional<StoredClock> stored = repo.GetStoredClock();
+      return stored && stored->is_virtual ? stored->virtual_time : std::nullopt;
+    });
+  }
 }
 
 Timestamp StoreNow(KeyRepository& repo, Timestamp wall_now) {

@@ -37,7 +37,9 @@ ClockResume ResumeClock(KeyRepository& repo, bool virtual_clock,
                         std::optional<Timestamp> clock_start, Timestamp wall_now);
 
 // Makes every move of `clock` record its new time in `repo` first (a move
-// whose time cannot be stored fails and leaves the clock where it was).
+// whose time cannot be stored fails and leaves the clock where it was). On a
+// store other processes share (KeyRepository::SharedGeneration), the clock
+// also follows the stored time, so a move on any replica is every replica's.
 // `repo` must outlive `clock`'s moves.
 void KeepClockInStore(VirtualClock& clock, KeyRepository& repo);
 

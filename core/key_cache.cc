@@ -118,6 +118,7 @@ void KeyCache::TrimLocked(Map& map) {
 }
 
 std::shared_ptr<const Key> KeyCache::GetKey(const Scope& scope, const std::string& key_id) {
+  Revalidate();
   std::string ck = CacheKey(scope, key_id);
   {
     std::shared_lock lock(mutex_);
@@ -138,6 +139,7 @@ std::shared_ptr<const Key> KeyCache::GetKey(const Scope& scope, const std::strin
 
 std::optional<std::string> KeyCache::GetAliasTarget(const Scope& scope,
                                                     const std::string& alias_name) {
+  Revalidate();
   std::string ck = CacheKey(scope, alias_name);
   {
     std::shared_lock lock(mutex_);
@@ -157,6 +159,7 @@ std::shared_ptr<const UnsealedMaterial> KeyCache::GetMaterial(const Scope& scope
                                                               const std::string& key_id,
                                                               uint32_t version,
                                                               const Unsealer& unseal) {
+  Revalidate();
   std::string ck = CacheKey(scope, key_id);
   {
     std::shared_lock lock(mutex_);
@@ -181,6 +184,7 @@ std::shared_ptr<const UnsealedMaterial> KeyCache::GetMaterial(const Scope& scope
 
 std::shared_ptr<const std::vector<Grant>> KeyCache::GetGrants(const Scope& scope,
                                                               const std::string& key_id) {
+  Revalidate();
   std::string ck = CacheKey(scope, key_id);
   {
     std::shared_lock lock(mutex_);
@@ -232,6 +236,26 @@ void KeyCache::Apply(const std::vector<Change>& changes) {
         break;
     }
   }
+}
+
+void KeyCache::Revalidate() {
+  std::optional<uint64_t> now = repo_.SharedGeneration();
+  if (!now) return;  // only this process writes: Write keeps the cache right
+  {
+    std::shared_lock lock(mutex_);
+    if (generation_ && *generation_ >= *now) return;
+  }
+  // Another process wrote (or this one did: its own changes are already
+  // applied, and a clear costs a reload). Loads in flight finish first, then
+  // everything is forgotten; loads after this read the store at `now` or later.
+  std::unique_lock load(load_mutex_);
+  std::unique_lock lock(mutex_);
+  if (generation_ && *generation_ >= *now) return;  // another thread cleared for it
+  keys_.clear();
+  alias_targets_.clear();
+  materials_.clear();
+  grants_.clear();
+  generation_ = now;
 }
 
 void KeyCache::Clear() {

@@ -9,6 +9,13 @@
 // it exclusively, so a load that began before a commit can never overwrite the
 // newer value that commit installs.
 //
+// Several processes on one store (replicas on PostgreSQL): the store reports
+// a generation that every commit of any process changes
+// (KeyRepository::SharedGeneration). Every lookup reads it first and, when it
+// moved, forgets everything before answering, so a request that starts after
+// another replica acknowledged a write sees that write (docs/scaling.md). A
+// store only this process writes reports none and costs nothing.
+//
 // Thread safety: all methods may be called concurrently.
 #pragma once
 
@@ -62,6 +69,8 @@ class KeyCache {
 
   static std::string CacheKey(const Scope& scope, const std::string& id);
   void Apply(const std::vector<Change>& changes);
+  // Forgets everything when the store's shared generation moved (see above).
+  void Revalidate();
   template <typename Map>
   void TrimLocked(Map& map);
 
@@ -74,6 +83,8 @@ class KeyCache {
   std::unordered_map<std::string, std::string> alias_targets_;
   std::unordered_map<std::string, MaterialMap> materials_;
   std::unordered_map<std::string, std::shared_ptr<const std::vector<Grant>>> grants_;
+  // The store's shared generation the maps hold data of; guarded by mutex_.
+  std::optional<uint64_t> generation_;
 };
 
 }  // namespace rotor::core

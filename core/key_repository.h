@@ -1,5 +1,5 @@
 // KeyRepository: the storage port. Core defines it; storage/ implements it
-// on SQLite. Nothing here knows SQL, and storage knows no KMS rules: every
+// on SQLite and on PostgreSQL. Nothing here knows SQL, and storage knows no KMS rules: every
 // decision (state checks, rotation, deletion) is made in core and storage
 // only persists the outcome.
 //
@@ -181,6 +181,20 @@ class KeyRepository {
 
   // Whether the store still takes writes. May be called from any thread.
   virtual StoreHealth Health() const { return {}; }
+
+  // For a store that other processes write too (PostgreSQL shared by several
+  // replicas): a number, read from the store at the call, that changes with
+  // every committed write of keys, aliases, grants or material by any process.
+  // A cache compares it to notice writes it did not make (core/key_cache.h).
+  // nullopt for a store only this process writes (SQLite, memory).
+  virtual std::optional<uint64_t> SharedGeneration() { return std::nullopt; }
+
+  // Whether this process is the one that runs the rotation and deletion
+  // worker now (core/background_worker.h). A shared store grants it to one
+  // process at a time and to another within seconds after the holder dies
+  // (PostgreSQL: a session advisory lock); a store only this process writes
+  // always grants it. Never throws: a store it cannot ask answers false.
+  virtual bool HoldsWorkerLease() { return true; }
 };
 
 }  // namespace rotor::core

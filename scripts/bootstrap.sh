@@ -7,8 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build_packages=(cmake g++ ninja-build libboost-dev libssl-dev nlohmann-json3-dev libsqlite3-dev catch2
-                libyaml-cpp-dev libsimdjson-dev)
-test_packages=(awscli nodejs curl clang-format)
+                libyaml-cpp-dev libsimdjson-dev libpq-dev)
+# postgresql: the server the PostgreSQL store's tests start in a temp dir (scripts/test.sh).
+test_packages=(awscli nodejs curl clang-format postgresql)
 packages=("${build_packages[@]}")
 [[ "${1:-}" == "--build" ]] || packages+=("${test_packages[@]}")
 

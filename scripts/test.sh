@@ -22,6 +22,20 @@ run() {
 }
 
 export ROTOR_BIN=$PWD/build/rotor
+# A throwaway PostgreSQL (Debian's postgresql package; loopback, a free port,
+# run by an unprivileged user) for the PostgreSQL store: its unit tests
+# (ROTOR_TEST_DATABASE_URL) and the e2e suites on --store postgres below.
+pg_dir=$(mktemp -d /tmp/rotor-pg-XXXXXX)
+chmod 755 "$pg_dir"  # the cluster's user must reach its folder inside
+stop_pg() { scripts/pg_test_cluster.sh stop "$pg_dir/pg" || true; rm -rf "$pg_dir"; }
+trap stop_pg EXIT
+if pg_url=$(scripts/pg_test_cluster.sh start "$pg_dir/pg"); then
+  export ROTOR_TEST_DATABASE_URL=$pg_url
+  echo "=== PostgreSQL for the store's tests: $pg_url"
+else
+  echo "=== PostgreSQL: FAILED to start"; failed+=("PostgreSQL test cluster")
+  pg_url=""
+fi
 run "format: every C++ file as .clang-format says" scripts/check_format.sh
 # ctest runs what catch_discover_tests registered; a test name CMake's list
 # syntax mangles (a ';' or an unbalanced '[') is registered wrongly and then
@@ -73,6 +87,9 @@ else
   echo "=== OpenSSL runtimes: none found (set ROTOR_OPENSSL_RUNTIMES); tested with the installed one only"
 fi
 [[ -x tests/e2e/python/run.sh ]] && run "e2e: boto3 + aws CLI" tests/e2e/python/run.sh
+if [[ -n $pg_url ]]; then
+  ROTOR_E2E_DATABASE_URL=$pg_url run "e2e on --store postgres: boto3 + aws CLI" tests/e2e/python/run.sh
+fi
 [[ -x tests/e2e/js/run.sh ]] && run "e2e: JS SDK + Encryption SDK" tests/e2e/js/run.sh
 [[ -x labs/run_all.sh ]] && run "labs (aws CLI)" labs/run_all.sh
 run "e2e: hostile clients" tests/e2e/hostile/run.sh

@@ -249,6 +249,12 @@ const std::vector<Flag<Config>>& ServerFlags() {
          c.data_dir_source = n;  // named in errors about the folder
        }},
       Switch("--in-memory", &Config::in_memory),
+      {"--store", true,
+       [](Config& c, auto& n, auto& v) {
+         if (v != "sqlite" && v != "postgres") throw ConfigError(n + " must be sqlite or postgres");
+         c.postgres_store = v == "postgres";
+       }},
+      Text("--database-url", &Config::database_url),
       {"--account-id", true,
        [](Config& c, auto& n, auto& v) {
          if (v.size() != 12 || v.find_first_not_of("0123456789") != std::string::npos) {
@@ -569,6 +575,15 @@ Config ParseConfig(const std::vector<std::string>& args, char** environ) {
   if (compat_in_memory && c.data_dir.empty()) c.in_memory = true;
   if (c.data_dir.empty() && !c.in_memory) c.data_dir = DefaultDataDir(environ);
   if (c.data_dir_source.empty()) c.data_dir_source = "the default data dir";
+  if (c.postgres_store && c.database_url.empty()) {
+    throw ConfigError("--store postgres needs --database-url postgres://USER@HOST:PORT/DB");
+  }
+  if (!c.postgres_store && !c.database_url.empty()) {
+    throw ConfigError("--database-url is for --store postgres");
+  }
+  if (c.postgres_store && c.in_memory) {
+    throw ConfigError("--in-memory keeps keys in this process; it cannot be --store postgres");
+  }
   if (!c.quota_overrides.empty() && !c.quotas) {
     throw ConfigError("--quota needs --quotas aws (request quotas are off by default)");
   }
@@ -689,6 +704,8 @@ std::string UsageText(std::string_view command) {
            "  --port N                      TCP port (4599; 0 picks one)\n"
            "  --data-dir D                  where keys live (~/.local/share/rotor)\n"
            "  --in-memory                   throwaway state, deleted at exit\n"
+           "  --store sqlite|postgres       where keys live (sqlite, in the data dir)\n"
+           "  --database-url URL            postgres://USER@HOST:PORT/DB for --store postgres\n"
            "  --account-id A                default account (111122223333)\n"
            "  --region R                    default region (us-east-1)\n"
            "  --clock system|virtual        virtual: time moves only via rotor clock advance\n"

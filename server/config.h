@@ -36,6 +36,12 @@ struct Config {
   // "the default data dir".
   std::string data_dir_source;
   bool in_memory = false;
+  // --store sqlite|postgres (ROTOR_STORE): where keys live. SQLite: rotor.db
+  // in the data dir. PostgreSQL: the database of --database-url
+  // (ROTOR_DATABASE_URL), shared by every replica that names it; the data dir
+  // then holds only the root key (docs/scaling.md).
+  bool postgres_store = false;
+  std::string database_url;
   std::string account_id = "111122223333";
   std::string region = "us-east-1";
   bool virtual_clock = false;

@@ -37,6 +37,8 @@
 #include "server/wire/router.h"
 #include "storage/data_dir.h"
 #include "storage/memory_audit_store.h"
+#include "storage/postgres_audit_store.h"
+#include "storage/postgres_key_repository.h"
 #include "storage/root_key_file.h"
 #include "storage/sqlite_audit_store.h"
 #include "storage/sqlite_key_repository.h"
@@ -141,26 +143,40 @@ int Serve(const server::Config& config) {
     data_dir = scratch->path();
   }
 
-  storage::SqliteOptions store_options;
-  store_options.data_dir = data_dir;  // created 0700, or checked (storage/data_dir.h)
-  store_options.durable = !config.in_memory;
-  store_options.on_failure = [](const core::StoreHealth& health) {
-    // The data dir is gone: stop as on SIGTERM (in-flight requests finish).
-    if (health.status == core::StoreHealth::Status::kLost) ::kill(::getpid(), SIGTERM);
-  };
   // The folder checked first, so an error names where it came from (--data-dir, a variable).
+  // With --store postgres it holds the root key only.
   if (!config.in_memory) storage::PrepareDataDir(data_dir, config.data_dir_source);
-  storage::SqliteKeyRepository repo(store_options);
-  if (repo.start_check_cut_short()) {
-    std::fprintf(stderr,
-                 "rotor: quick_check of %s stopped after %lld s; the rest of the database is "
-                 "checked as it is read\n",
-                 repo.db_path().c_str(),
-                 static_cast<long long>(store_options.check_budget.count() / 1000));
+  std::unique_ptr<core::KeyRepository> store;
+  std::string store_name;  // for people: the SQLite file or the PostgreSQL database
+  if (config.postgres_store) {
+    storage::PostgresOptions pg_options;
+    pg_options.url = config.database_url;
+    auto pg = std::make_unique<storage::PostgresKeyRepository>(pg_options);
+    store_name = pg->name();
+    store = std::move(pg);
+  } else {
+    storage::SqliteOptions store_options;
+    store_options.data_dir = data_dir;  // created 0700, or checked (storage/data_dir.h)
+    store_options.durable = !config.in_memory;
+    store_options.on_failure = [](const core::StoreHealth& health) {
+      // The data dir is gone: stop as on SIGTERM (in-flight requests finish).
+      if (health.status == core::StoreHealth::Status::kLost) ::kill(::getpid(), SIGTERM);
+    };
+    auto sqlite = std::make_unique<storage::SqliteKeyRepository>(store_options);
+    if (sqlite->start_check_cut_short()) {
+      std::fprintf(stderr,
+                   "rotor: quick_check of %s stopped after %lld s; the rest of the database is "
+                   "checked as it is read\n",
+                   sqlite->db_path().c_str(),
+                   static_cast<long long>(store_options.check_budget.count() / 1000));
+    }
+    store_name = sqlite->db_path();
+    store = std::move(sqlite);
   }
+  core::KeyRepository& repo = *store;
 
   core::OpenSslRandom random;
-  core::KeySealer sealer(OpenRootKey(config, data_dir, repo, repo.db_path(), random), random);
+  core::KeySealer sealer(OpenRootKey(config, data_dir, repo, store_name, random), random);
 
   // A virtual clock resumes the time stored with the data; a system clock
   // says so when the data's virtual clock had moved past it.
@@ -224,6 +240,9 @@ int Serve(const server::Config& config) {
     } else {
       if (config.in_memory) {
         audit_store = std::make_unique<storage::MemoryAuditStore>(config.audit_max_events);
+      } else if (config.postgres_store) {
+        audit_store = std::make_unique<storage::PostgresAuditStore>(config.database_url,
+                                                                    config.audit_max_events);
       } else {
         audit_store = std::make_unique<storage::SqliteAuditStore>(data_dir, /*durable=*/true,
                                                                   config.audit_max_events);
@@ -239,7 +258,10 @@ int Serve(const server::Config& config) {
   listeners.Add(&metrics);
   service.SetEventListener(&listeners);
 
-  core::BackgroundWorker worker(service, *clock);
+  // On a shared store one replica at a time fires due events (the others
+  // take over within a tick of its death); every replica flushes its usage.
+  core::BackgroundWorker worker(service, *clock, std::chrono::seconds(1),
+                                [&repo] { return repo.HoldsWorkerLease(); });
   service.SetDueNowNotifier([&worker] { worker.Wake(); });
 
   server::admin::AdminOptions admin_options;
@@ -327,7 +349,10 @@ int Serve(const server::Config& config) {
       (config.compat.empty() ? "" : "compat " + config.compat + ", ") + "account " +
       config.account_id + ", region " + config.region + ", clock " + clock_text +
       (verifier ? ", auth strict, " + std::to_string(verifier->size()) + " access keys" : "") +
-      ", data " + (config.in_memory ? std::string("in memory") : data_dir) +
+      ", data " +
+      (config.in_memory        ? std::string("in memory")
+       : config.postgres_store ? store_name + ", root key in " + data_dir
+                               : data_dir) +
       "); try: aws --endpoint-url " + url + " kms list-keys" +
       // The only place the one-time token is ever written.
       (dashboard_login ? "; dashboard (one-time link): " + url +

@@ -1,9 +1,8 @@
 #include "storage/sqlite_audit_store.h"
 
+#include "storage/time_columns.h"
+
 namespace rotor::storage {
-namespace {
-int64_t Ms(core::Timestamp t) { return t.time_since_epoch().count(); }
-}  // namespace
 
 SqliteAuditStore::SqliteAuditStore(const std::string& data_dir, bool durable, int64_t max_events)
     : max_events_(max_events < 1 ? 1 : max_events) {

@@ -14,6 +14,7 @@
 #include "storage/grant_codec.h"
 #include "storage/key_codec.h"
 #include "storage/migrations.h"
+#include "storage/time_columns.h"
 
 namespace rotor::storage {
 
@@ -25,12 +26,6 @@ using core::Scope;
 using core::Timestamp;
 
 namespace {
-
-int64_t Ms(Timestamp t) { return t.time_since_epoch().count(); }
-Timestamp FromMs(int64_t ms) { return Timestamp(Millis(ms)); }
-std::optional<int64_t> OptMs(const std::optional<Timestamp>& t) {
-  return t ? std::optional<int64_t>(Ms(*t)) : std::nullopt;
-}
 
 void ConfigureConnection(SqliteDb& db, bool durable) {
   db.Exec("PRAGMA busy_timeout = 5000");

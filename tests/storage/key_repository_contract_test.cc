@@ -1,6 +1,8 @@
 // The storage port's contract (core/key_repository.h), run against every
-// store: the in-memory reference implementation and SQLite. A new store (the
-// PostgreSQL one, say) adds its type to ROTOR_STORES and must pass every case.
+// store: the in-memory reference implementation, SQLite and PostgreSQL. A new
+// store adds its type to ROTOR_STORES and must pass every case. PostgreSQL's
+// cases need a server: ROTOR_TEST_DATABASE_URL (scripts/test.sh gives one);
+// without it they say so and check nothing.
 // What only one store promises (SQLite: durability across a reopen, the data
 // dir lock, migrations) is tested in that store's own test file.
 #include <atomic>
@@ -11,7 +13,9 @@
 
 #include "core/key_repository.h"
 #include "core/kms_error.h"
+#include "postgres_test_schema.h"
 #include "storage/memory_key_repository.h"
+#include "storage/postgres_key_repository.h"
 #include "storage/sqlite_key_repository.h"
 #include "temp_dir.h"
 
@@ -20,15 +24,32 @@ using namespace rotor;
 namespace {
 
 struct MemoryStore {
+  static bool Available() { return true; }
   storage::MemoryKeyRepository repo;
 };
 
 struct SqliteStore {
+  static bool Available() { return true; }
   rotor::testing::TempDir dir;
   storage::SqliteKeyRepository repo{storage::SqliteOptions{dir.path}};
 };
 
-#define ROTOR_STORES MemoryStore, SqliteStore
+struct PostgresStore {
+  static bool Available() { return rotor::testing::PostgresTestSchema::Available(); }
+  rotor::testing::PostgresTestSchema schema;  // a fresh schema, dropped at the end
+  storage::PostgresKeyRepository repo{storage::PostgresOptions{schema.url}};
+};
+
+#define ROTOR_STORES MemoryStore, SqliteStore, PostgresStore
+
+// Declares `name`, a fresh store of `Type`; a store that cannot run here
+// (PostgreSQL without a server) ends the case with a warning instead.
+#define ROTOR_STORE(Type, name)                             \
+  if (!Type::Available()) {                                 \
+    WARN(rotor::testing::PostgresTestSchema::kSkipMessage); \
+    return;                                                 \
+  }                                                         \
+  Type name
 
 const core::Scope kScope{"111122223333", "us-east-1"};
 const core::Scope kOtherScope{"444455556666", "eu-west-1"};
@@ -78,7 +99,7 @@ void PutKeyWithMaterialAndAlias(core::KeyRepository& repo, const core::Scope& sc
 
 TEMPLATE_TEST_CASE("Store contract: a key, its material, aliases and usage read back as written",
                    "[contract]", ROTOR_STORES) {
-  TestType store;
+  ROTOR_STORE(TestType, store);
   core::KeyRepository& repo = store.repo;
   repo.Write(
       [&](core::KeyTransaction& tx) {
@@ -113,7 +134,7 @@ TEMPLATE_TEST_CASE("Store contract: a key, its material, aliases and usage read 
 
 TEMPLATE_TEST_CASE("Store contract: related multi-Region keys are one id in several scopes",
                    "[contract]", ROTOR_STORES) {
-  TestType store;
+  ROTOR_STORE(TestType, store);
   core::KeyRepository& repo = store.repo;
   const std::string mrk = "mrk-1234abcd12ab34cd56ef1234567890ab";
   const core::Scope eu{"111122223333", "eu-west-1"};
@@ -146,7 +167,7 @@ TEMPLATE_TEST_CASE("Store contract: related multi-Region keys are one id in seve
 TEMPLATE_TEST_CASE(
     "Store contract: a failing write rolls back alone, others in the same commit land",
     "[contract]", ROTOR_STORES) {
-  TestType store;
+  ROTOR_STORE(TestType, store);
   core::KeyRepository& repo = store.repo;
   std::vector<std::thread> writers;
   std::atomic<int> failures{0};
@@ -172,7 +193,7 @@ TEMPLATE_TEST_CASE(
 
 TEMPLATE_TEST_CASE("Store contract: on_commit runs once after a commit and never after a rollback",
                    "[contract]", ROTOR_STORES) {
-  TestType store;
+  ROTOR_STORE(TestType, store);
   core::KeyRepository& repo = store.repo;
   int commits = 0;
   std::vector<std::string> steps;
@@ -205,7 +226,7 @@ TEMPLATE_TEST_CASE("Store contract: on_commit runs once after a commit and never
 TEMPLATE_TEST_CASE(
     "Store contract: deleting a key deletes its material and aliases, never via REPLACE",
     "[contract]", ROTOR_STORES) {
-  TestType store;
+  ROTOR_STORE(TestType, store);
   core::KeyRepository& repo = store.repo;
   PutKeyWithMaterialAndAlias(repo, kScope, "alias/a");
   PutKeyWithMaterialAndAlias(repo, kOtherScope, "alias/a");  // same id in another scope
@@ -233,7 +254,7 @@ TEMPLATE_TEST_CASE(
 TEMPLATE_TEST_CASE(
     "Store contract: lists are ordered, paged after a marker and kept to their scope", "[contract]",
     ROTOR_STORES) {
-  TestType store;
+  ROTOR_STORE(TestType, store);
   core::KeyRepository& repo = store.repo;
   core::Timestamp t0 = At("2026-01-01T00:00:00Z");
   repo.Write(
@@ -290,7 +311,7 @@ TEMPLATE_TEST_CASE(
 
 TEMPLATE_TEST_CASE("Store contract: due keys come earliest first, up to the time asked",
                    "[contract]", ROTOR_STORES) {
-  TestType store;
+  ROTOR_STORE(TestType, store);
   core::KeyRepository& repo = store.repo;
   CHECK_FALSE(repo.EarliestEvent());
   repo.Write(
@@ -318,7 +339,7 @@ TEMPLATE_TEST_CASE("Store contract: due keys come earliest first, up to the time
 
 TEMPLATE_TEST_CASE("Store contract: Reset empties every key, alias, version and usage record",
                    "[contract]", ROTOR_STORES) {
-  TestType store;
+  ROTOR_STORE(TestType, store);
   core::KeyRepository& repo = store.repo;
   PutKeyWithMaterialAndAlias(repo, kScope, "alias/a");
   repo.SaveLastUsage({{kScope, core::KeyUsageRecord{kId, "Encrypt", At("2026-02-01"), "req"}}});
@@ -332,7 +353,7 @@ TEMPLATE_TEST_CASE("Store contract: Reset empties every key, alias, version and 
 
 TEMPLATE_TEST_CASE("Store contract: the root key check value and the stored clock survive Reset",
                    "[contract]", ROTOR_STORES) {
-  TestType store;
+  ROTOR_STORE(TestType, store);
   core::KeyRepository& repo = store.repo;
   CHECK_FALSE(repo.GetRootKeyCheck());
   CHECK_FALSE(repo.GetStoredClock());
@@ -375,7 +396,7 @@ core::Grant MakeGrant(const std::string& key_id, const std::string& grant_id,
 TEMPLATE_TEST_CASE(
     "Store contract: grants read back as written, by key, name and retiring principal",
     "[contract]", ROTOR_STORES) {
-  TestType store;
+  ROTOR_STORE(TestType, store);
   core::KeyRepository& repo = store.repo;
   const std::string other = IdNumber(2);
   const std::string g1(64, 'a'), g2(64, 'b'), g3(64, 'c');
@@ -437,7 +458,7 @@ TEMPLATE_TEST_CASE(
 
 TEMPLATE_TEST_CASE("Store contract: deleting a key deletes its grants, a rollback keeps them",
                    "[contract]", ROTOR_STORES) {
-  TestType store;
+  ROTOR_STORE(TestType, store);
   core::KeyRepository& repo = store.repo;
   const std::string g1(64, 'a');
   repo.Write(
@@ -462,7 +483,7 @@ TEMPLATE_TEST_CASE("Store contract: deleting a key deletes its grants, a rollbac
 }
 
 TEMPLATE_TEST_CASE("Store contract: Reset removes every grant", "[contract]", ROTOR_STORES) {
-  TestType store;
+  ROTOR_STORE(TestType, store);
   core::KeyRepository& repo = store.repo;
   repo.Write(
       [&](core::KeyTransaction& tx) {

@@ -118,6 +118,46 @@ def run_rotor(args, env: dict | None = None, timeout: float = TOOL_TIMEOUT,
                           env=clean_server_env(env), stdin=subprocess.DEVNULL, preexec_fn=preexec)
 
 
+# ROTOR_E2E_DATABASE_URL (a PostgreSQL URL, e.g. postgres://rotor@127.0.0.1:5432/postgres):
+# every RotorServer of the suite runs on --store postgres, each in a schema of
+# its own of that database (created here, dropped at cleanup), with its data
+# dir holding only the root key; an --in-memory server becomes such a server
+# too. Tests of what only the SQLite store has (rotor.db, the data dir lock,
+# rotor report/export on a data dir) skip themselves with sqlite_only().
+E2E_DATABASE_URL = os.environ.get("ROTOR_E2E_DATABASE_URL", "")
+PSQL = os.environ.get("ROTOR_PSQL", shutil.which("psql") or "psql")
+
+
+def on_postgres() -> bool:
+    return bool(E2E_DATABASE_URL)
+
+
+def sqlite_only(reason: str):
+    """Decorator: the test checks what only the SQLite store has; skipped on PostgreSQL."""
+    return unittest.skipIf(on_postgres(), f"SQLite store only: {reason}")
+
+
+def psql(url: str, sql: str) -> str:
+    """Runs `sql` with psql on `url`; returns its unaligned output. Raises on failure."""
+    p = subprocess.run([PSQL, url, "-qAtX", "-v", "ON_ERROR_STOP=1", "-c", sql],
+                       capture_output=True, timeout=60, stdin=subprocess.DEVNULL)
+    if p.returncode != 0:
+        raise RuntimeError(f"psql failed: {p.stderr.decode(errors='replace')}")
+    return p.stdout.decode()
+
+
+def schema_url(base: str, schema: str) -> str:
+    """`base` with libpq's options=-csearch_path=`schema` (a store of its own)."""
+    return base + ("&" if "?" in base else "?") + "options=-csearch_path%3D" + schema
+
+
+def new_schema(base: str) -> tuple[str, str]:
+    """Creates a fresh schema in `base`'s database; returns (name, URL for a store)."""
+    name = "e2e_" + os.urandom(8).hex()
+    psql(base, f"CREATE SCHEMA {name}")
+    return name, schema_url(base, name)
+
+
 def key_arn(key_id: str, region: str = DEFAULT_REGION, account: str = DEFAULT_ACCOUNT) -> str:
     return f"arn:aws:kms:{region}:{account}:key/{key_id}"
 
@@ -130,7 +170,7 @@ class RotorServer:
     """One rotor process on a free loopback port with its own data dir."""
 
     def __init__(self, args=None, *, in_memory: bool = False, data_dir: str | None = None,
-                 env: dict | None = None):
+                 env: dict | None = None, database_url: str | None = None):
         self.base_args = list(args or [])
         self.in_memory = in_memory
         self._own_tmp = tempfile.mkdtemp(prefix="rotor-e2e-")
@@ -151,6 +191,17 @@ class RotorServer:
                 pass
         self.start_line = ""
         self.current_args: list[str] = []
+        # On PostgreSQL (ROTOR_E2E_DATABASE_URL): a schema of this server's own.
+        self.pg_schema = ""
+        self.database_url = ""
+        if on_postgres():
+            if in_memory:
+                self.in_memory = False
+                os.makedirs(self.data_dir, exist_ok=True)
+            if database_url:  # a replica of another server's store (that server owns it)
+                self.database_url = database_url
+            else:
+                self.pg_schema, self.database_url = new_schema(E2E_DATABASE_URL)
 
     # ------------------------------------------------------------ lifecycle
     @property
@@ -179,6 +230,8 @@ class RotorServer:
                 cmd.append("--in-memory")
             else:
                 cmd += ["--data-dir", self.data_dir]
+            if self.database_url:
+                cmd += ["--store", "postgres", "--database-url", self.database_url]
             cmd += self.base_args + extra
             self.current_args = cmd
             log = open(self.log_path, "ab")
@@ -268,6 +321,12 @@ class RotorServer:
     def cleanup(self):
         self.stop()
         shutil.rmtree(self._own_tmp, ignore_errors=True)
+        if self.pg_schema:
+            try:
+                psql(E2E_DATABASE_URL, f"DROP SCHEMA {self.pg_schema} CASCADE")
+            except Exception:  # noqa: BLE001 - the cluster is thrown away after the run
+                pass
+            self.pg_schema = ""
 
     def log_tail(self, n: int = 40) -> str:
         try:

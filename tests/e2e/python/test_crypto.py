@@ -13,6 +13,7 @@ import uuid
 
 from botocore.exceptions import ClientError
 
+from rotor_harness import sqlite_only
 from rotor_harness import (ANY_MESSAGE, DEFAULT_ACCOUNT, RotorServer, ServerTestCase, fresh_account_key,
                            key_arn, length_message, range_message)
 
@@ -570,6 +571,7 @@ class CryptoPersistenceTest(ServerTestCase):
         for client, ct, ctx, p in items:
             self.assertEqual(client.decrypt(CiphertextBlob=ct, EncryptionContext=ctx)["Plaintext"], p)
 
+    @sqlite_only("it scans rotor.db and its WAL")
     def test_database_files_hold_no_plaintext_or_data_keys_and_root_key_is_0600(self):
         srv = self.fresh_server()
         kms = srv.client()

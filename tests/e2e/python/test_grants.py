@@ -12,6 +12,7 @@ import urllib.parse
 
 import yaml
 
+from rotor_harness import sqlite_only
 from rotor_harness import (DEFAULT_ACCOUNT, ROTOR_BIN, RotorServer, RotorTestCase, binary_available,
                            key_arn, run_rotor)
 
@@ -325,6 +326,7 @@ class GrantCliTest(GrantsTestCase):
 
 class GrantOperateTest(GrantsTestCase):
 
+    @sqlite_only("rotor export reads a SQLite data dir")
     def test_audit_trail_export_seed_and_dashboard(self):
         d = tempfile.mkdtemp(prefix="rotor-grants-")
         self.addCleanup(shutil.rmtree, d, True)

@@ -13,6 +13,7 @@ import uuid
 
 from botocore.exceptions import ClientError
 
+from rotor_harness import sqlite_only
 from rotor_harness import (ANY_MESSAGE, DEFAULT_ACCOUNT, DEFAULT_REGION, RotorServer,
                            ServerTestCase, alias_arn, fresh_account_key, key_arn, length_message,
                            parse_iso, range_message, utc)
@@ -1164,6 +1165,7 @@ class AdminEndpointsTest(ServerTestCase):
         srv.start(["--clock", "system"])  # a flag wins over its variable
         self.assertIs(srv.get_clock()["virtual"], False)
 
+    @sqlite_only("the data dir lock (replicas share a PostgreSQL store on purpose)")
     def test_second_server_on_the_same_data_dir_is_refused(self):
         first = self.fresh_server()
         second = RotorServer(data_dir=first.data_dir)
@@ -1370,6 +1372,7 @@ class RestartPersistenceTest(ServerTestCase):
         srv.start()
         self.assertEqual(kms.describe_key(KeyId="alias/durable")["KeyMetadata"]["Description"], "durable")
 
+    @sqlite_only("a damaged rotor.db")
     def test_corrupt_database_is_a_clear_start_error(self):
         srv = self.fresh_server()
         srv.client().create_key()

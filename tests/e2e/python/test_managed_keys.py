@@ -13,6 +13,7 @@ import os
 import tempfile
 import unittest
 
+from rotor_harness import sqlite_only
 from rotor_harness import (DEFAULT_ACCOUNT, DEFAULT_REGION, ServerTestCase, alias_arn, fresh_account_key,
                            iso, key_arn, parse_iso, run_rotor, utc)
 
@@ -250,6 +251,7 @@ class ManagedKeyRotationTest(ServerTestCase):
         self.assertEqual(rep["scopes"][0]["rotationOverdue"], [])
         self.assertEqual(rep["scopes"][0]["cannotRotateAutomatically"], [])
 
+    @sqlite_only("rotor export reads a SQLite data dir")
     def test_a_managed_key_survives_restart_and_export_then_seed(self):
         srv = self.fresh_server(EXACT, in_memory=False)
         kms = srv.client()

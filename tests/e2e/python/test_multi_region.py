@@ -16,6 +16,7 @@ import tempfile
 import unittest
 import urllib.parse
 
+from rotor_harness import sqlite_only
 from rotor_harness import (DEFAULT_ACCOUNT, ServerTestCase, key_arn, parse_iso, run_rotor)
 from test_asymmetric_import import import_material
 from test_keys_aliases import aws_stored_policy
@@ -345,6 +346,7 @@ class MultiRegionPersistenceTest(ServerTestCase):
     def setUpClass(cls):
         super(ServerTestCase, cls).setUpClass()
 
+    @sqlite_only("rotor export reads a SQLite data dir")
     def test_restart_seed_and_export(self):
         srv = self.fresh_server(VIRTUAL)
         us, eu = srv.client(region=US), srv.client(region=EU)

@@ -37,6 +37,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from rotor_harness import sqlite_only
 from rotor_harness import (DEFAULT_ACCOUNT, DEFAULT_REGION, DUMMY_ACCESS_KEY, ROTOR_BIN, RotorServer,
                            RotorTestCase, alias_arn, b64, binary_available, clean_server_env,
                            free_port, key_arn, parse_iso, run_rotor)
@@ -860,6 +861,7 @@ class ExportTest(OperateTestCase):
                 out[e["Metadata"]["KeyId"]] = e
         return out
 
+    @sqlite_only("rotor export reads a SQLite data dir")
     def test_export_without_material(self):
         srv, kms, far, f = self.populated()
         m = f["m"]
@@ -925,6 +927,7 @@ class ExportTest(OperateTestCase):
         srv.stop()
         self.assertEqual(self.export(srv.data_dir), text)
 
+    @sqlite_only("rotor export reads a SQLite data dir")
     def test_export_yaml_is_standard_yaml(self):
         """The YAML export means the same to any YAML parser as the JSON one:
         strings that look like numbers or booleans must be quoted."""
@@ -936,6 +939,7 @@ class ExportTest(OperateTestCase):
         as_json = json.loads(self.export(srv.data_dir, "--format", "json"))
         self.assertEqual(as_yaml, as_json)
 
+    @sqlite_only("rotor export reads a SQLite data dir")
     def test_export_with_material_seeds_an_identical_rotor(self):
         srv, kms, far, f = self.populated()
         m = f["m"]
@@ -1004,6 +1008,7 @@ class AuditTrailTest(OperateTestCase):
         self.assertEqual(doc["dropped"], 0)
         return doc["events"]
 
+    @sqlite_only("it reads audit.db")
     def test_cloudtrail_shaped_events_for_calls_and_service_events(self):
         d = self.tmpdir()
         audit_log = os.path.join(d, "audit.jsonl")
@@ -1266,6 +1271,7 @@ class AuditTrailTest(OperateTestCase):
         self.assertEqual(events[-1]["requestParameters"], {"keyId": "alias/through"})
         self.assertEqual(events[-1]["resources"][0]["ARN"], key_arn(kid))
 
+    @sqlite_only("it reads audit.db")
     def test_audit_db_keeps_only_the_newest_events_within_its_budget(self):
         srv = self.server(["--audit-max-events", "40"])
         kms = srv.client()
@@ -1334,6 +1340,7 @@ class AuditTrailTest(OperateTestCase):
         for i, (memory, db) in enumerate(zip(answers["memory"], answers["audit.db"])):
             self.assertEqual(json.loads(memory), json.loads(db), f"query {i}")
 
+    @sqlite_only("--in-memory's trail (a PostgreSQL server keeps its trail in the database)")
     def test_in_memory_trail_keeps_exactly_its_budget(self):
         srv = self.server(["--audit-max-events", "40"], in_memory=True)
         kms = srv.client()
@@ -1372,6 +1379,7 @@ class ComplianceReportTest(OperateTestCase):
         return {"keyId": kid, "arn": md["Arn"], "aliases": aliases, "keySpec": md["KeySpec"],
                 "keyState": md["KeyState"], "origin": md["Origin"], "date": date, "materialAgeDays": age}
 
+    @sqlite_only("rotor report reads a SQLite data dir")
     def test_report_kpis_endpoint_and_cli(self):
         srv = self.server(VIRTUAL)
         kms = srv.client()
@@ -1494,6 +1502,7 @@ class ComplianceReportTest(OperateTestCase):
         self.assertEqual(s["importedMaterialExpiring"], [])
         self.assertEqual(s["keysWithProblems"], 1)
 
+    @sqlite_only("rotor report reads a SQLite data dir")
     def test_report_formats_findings_and_manual_rotation(self):
         """`rotor report --format text|json|markdown` and GET /_rotor/report?format=
         print the same report: what the coverage figure leaves out and why, one
@@ -1565,6 +1574,7 @@ class ComplianceReportTest(OperateTestCase):
         self.assertEqual((status, doc["__type"], doc["message"]),
                          (400, "ValidationException", "format must be json, text or markdown"))
 
+    @sqlite_only("rotor report reads a SQLite data dir")
     def test_tool_flags_are_environment_variables_like_the_servers(self):
         """The tools read their flags with the server's parser: --fail-under is
         ROTOR_FAIL_UNDER, --data-dir is ROTOR_DATA_DIR (and local-kms's
@@ -1591,6 +1601,7 @@ class ComplianceReportTest(OperateTestCase):
         self.assertEqual(p.stderr.decode(), "rotor export: unknown flag --bogus\n"
                                             "run rotor export --help for all flags\n")
 
+    @sqlite_only("rotor report reads a SQLite data dir")
     def test_report_per_scope_and_empty(self):
         srv = self.server(VIRTUAL)
         rc, out, _ = self.report_cli(srv, "--at", T0_TEXT)

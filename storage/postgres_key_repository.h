@@ -1,0 +1,137 @@
+// PostgresKeyRepository: core::KeyRepository on PostgreSQL (libpq), for
+// several Rotor replicas that serve one shared instance (docs/scaling.md).
+//
+// Same shape as SqliteKeyRepository: one writer thread owns the write
+// connection and commits in groups (every Write() queued while a commit is in
+// flight joins the next transaction, each in its own SAVEPOINT), and reads use
+// a pool of connections, one statement each (they see every committed write).
+//
+// Across replicas:
+//   - every write transaction first takes one store-wide transaction lock
+//     (pg_advisory_xact_lock), so write transactions of all replicas run one
+//     after another, as SQLite's single writer does: a check and the write it
+//     guards (25 on-demand rotations, alias and grant uniqueness, CreateGrant
+//     idempotency) cannot interleave with another replica's, and no
+//     serialization failure can happen;
+//   - every commit that changes keys, aliases, grants or material bumps
+//     store_state.generation; SharedGeneration() reads it, so a cache
+//     (core/key_cache.h) notices another replica's write on its next lookup.
+//
+// Connections that break (the database restarted, a network cut) are
+// replaced on the next call; the call that saw the break fails (a write
+// whose COMMIT got no answer may or may not have committed, as with any
+// PostgreSQL client).
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/key_repository.h"
+#include "storage/postgres_db.h"
+
+namespace rotor::storage {
+
+struct PostgresOptions {
+  std::string url;  // --database-url: postgres://user@host:port/db or key=value pairs
+  size_t max_batch = 512;
+  size_t max_idle_readers = 16;
+};
+
+class PostgresKeyRepository final : public core::KeyRepository {
+ public:
+  // Connects, checks the database is Rotor's (or empty) and migrates it;
+  // throws StorageError with a message for people.
+  explicit PostgresKeyRepository(const PostgresOptions& options);
+  ~PostgresKeyRepository() override;
+
+  std::optional<core::Key> GetKey(const core::Scope& scope, const std::string& key_id) override;
+  std::vector<core::Key> ListKeys(const core::Scope& scope, const std::string& after_id,
+                                  size_t limit) override;
+  std::vector<core::Key> ListAllKeys(const core::Key* after, size_t limit) override;
+  std::optional<core::Alias> GetAlias(const core::Scope& scope, const std::string& name) override;
+  std::vector<core::Alias> ListAliases(const core::Scope& scope, const std::string* key_id,
+                                       const std::string& after_name, size_t limit) override;
+  std::vector<core::Grant> ListGrants(const core::Scope& scope, const std::string& key_id) override;
+  std::vector<core::Grant> ListRetirableGrants(const core::Scope& scope,
+                                               const std::string& principal,
+                                               const std::string& after_key_id,
+                                               const std::string& after_grant_id,
+                                               size_t limit) override;
+  std::vector<core::KeyMaterialVersion> ListMaterialVersions(const core::Scope& scope,
+                                                             const std::string& key_id,
+                                                             uint32_t after_version,
+                                                             size_t limit) override;
+  std::optional<core::SealedMaterial> GetSealedMaterial(const core::Scope& scope,
+                                                        const std::string& key_id,
+                                                        uint32_t version) override;
+  std::vector<core::DueKey> DueKeys(core::Timestamp until, size_t limit) override;
+  std::optional<core::Timestamp> EarliestEvent() override;
+  bool WasDeleted(const core::Scope& scope, const std::string& key_id) override;
+  std::optional<core::KeyUsageRecord> GetLastUsage(const core::Scope& scope,
+                                                   const std::string& key_id) override;
+  void SaveLastUsage(
+      const std::vector<std::pair<core::Scope, core::KeyUsageRecord>>& records) override;
+  void Write(const std::function<void(core::KeyTransaction&)>& fn,
+             const std::function<void()>& on_commit) override;
+  void Reset() override;
+  std::optional<core::Bytes> GetRootKeyCheck() override;
+  void PutRootKeyCheck(const core::Bytes& check) override;
+  std::optional<core::StoredClock> GetStoredClock() override;
+  void PutStoredClock(const core::StoredClock& clock) override;
+  std::optional<uint64_t> SharedGeneration() override;
+  // A session advisory lock on a connection of its own: held while that
+  // connection lives, released by PostgreSQL when it closes (the process
+  // died, the network broke), then taken by the next replica that asks.
+  bool HoldsWorkerLease() override;
+
+  // The database named for people (host, port, database; never a password).
+  const std::string& name() const { return name_; }
+
+ private:
+  class Transaction;
+  struct Job {
+    const std::function<void(core::KeyTransaction&)>* fn;
+    const std::function<void()>* on_commit;
+    bool changes_keys;  // false for usage records alone: no generation bump
+    std::exception_ptr error;
+    bool done = false;
+  };
+
+  // Runs `read` on a pooled connection; a broken connection is dropped and
+  // the read tried once more on a new one.
+  template <class Fn>
+  auto Read(Fn&& read);
+  std::unique_ptr<PgConn> AcquireReader();
+  void ReleaseReader(std::unique_ptr<PgConn> db);
+  void Enqueue(const std::function<void(core::KeyTransaction&)>& fn,
+               const std::function<void()>& on_commit, bool changes_keys);
+  void WriterLoop();
+  void CommitBatch(std::vector<Job*>& batch);
+
+  PostgresOptions options_;
+  std::string name_;
+
+  std::unique_ptr<PgConn> writer_db_;  // writer thread only after construction
+  std::mutex readers_mu_;
+  std::vector<std::unique_ptr<PgConn>> idle_readers_;  // guarded by readers_mu_
+
+  std::mutex worker_mu_;
+  std::unique_ptr<PgConn> worker_db_;  // holds the worker lock; guarded by worker_mu_
+  bool worker_held_ = false;           // guarded by worker_mu_
+  bool worker_stood_by_ = false;       // another replica held it once; guarded by worker_mu_
+
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::condition_variable done_cv_;
+  std::deque<Job*> queue_;  // guarded by queue_mu_
+  bool stopping_ = false;   // guarded by queue_mu_
+  std::thread writer_;
+};
+
+}  // namespace rotor::storage

@@ -37,8 +37,10 @@
 #include "server/wire/router.h"
 #include "storage/data_dir.h"
 #include "storage/memory_audit_store.h"
+#ifdef ROTOR_WITH_POSTGRES
 #include "storage/postgres_audit_store.h"
 #include "storage/postgres_key_repository.h"
+#endif
 #include "storage/root_key_file.h"
 #include "storage/sqlite_audit_store.h"
 #include "storage/sqlite_key_repository.h"
@@ -149,11 +151,17 @@ int Serve(const server::Config& config) {
   std::unique_ptr<core::KeyRepository> store;
   std::string store_name;  // for people: the SQLite file or the PostgreSQL database
   if (config.postgres_store) {
+#ifdef ROTOR_WITH_POSTGRES
     storage::PostgresOptions pg_options;
     pg_options.url = config.database_url;
     auto pg = std::make_unique<storage::PostgresKeyRepository>(pg_options);
     store_name = pg->name();
     store = std::move(pg);
+#else
+    throw std::runtime_error(
+        "this rotor was built without the PostgreSQL store (a static build links only glibc); "
+        "use a build with libpq (cmake -DROTOR_POSTGRES=ON) for --store postgres");
+#endif
   } else {
     storage::SqliteOptions store_options;
     store_options.data_dir = data_dir;  // created 0700, or checked (storage/data_dir.h)
@@ -240,9 +248,11 @@ int Serve(const server::Config& config) {
     } else {
       if (config.in_memory) {
         audit_store = std::make_unique<storage::MemoryAuditStore>(config.audit_max_events);
+#ifdef ROTOR_WITH_POSTGRES
       } else if (config.postgres_store) {
         audit_store = std::make_unique<storage::PostgresAuditStore>(config.database_url,
                                                                     config.audit_max_events);
+#endif
       } else {
         audit_store = std::make_unique<storage::SqliteAuditStore>(data_dir, /*durable=*/true,
                                                                   config.audit_max_events);

@@ -40,7 +40,7 @@ namespace rotor::storage {
 struct PostgresOptions {
   std::string url;  // --database-url: postgres://user@host:port/db or key=value pairs
   size_t max_batch = 512;
-  size_t max_idle_readers = 16;
+  size_t max_idle_readers = 64;  // as SQLite's pool: a connection per concurrent read
 };
 
 class PostgresKeyRepository final : public core::KeyRepository {

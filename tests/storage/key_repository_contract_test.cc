@@ -13,9 +13,11 @@
 
 #include "core/key_repository.h"
 #include "core/kms_error.h"
-#include "postgres_test_schema.h"
 #include "storage/memory_key_repository.h"
+#ifdef ROTOR_WITH_POSTGRES
+#include "postgres_test_schema.h"
 #include "storage/postgres_key_repository.h"
+#endif
 #include "storage/sqlite_key_repository.h"
 #include "temp_dir.h"
 
@@ -34,21 +36,26 @@ struct SqliteStore {
   storage::SqliteKeyRepository repo{storage::SqliteOptions{dir.path}};
 };
 
+#ifdef ROTOR_WITH_POSTGRES
 struct PostgresStore {
   static bool Available() { return rotor::testing::PostgresTestSchema::Available(); }
   rotor::testing::PostgresTestSchema schema;  // a fresh schema, dropped at the end
   storage::PostgresKeyRepository repo{storage::PostgresOptions{schema.url}};
 };
-
 #define ROTOR_STORES MemoryStore, SqliteStore, PostgresStore
+#define ROTOR_SKIP_MESSAGE rotor::testing::PostgresTestSchema::kSkipMessage
+#else
+#define ROTOR_STORES MemoryStore, SqliteStore
+#define ROTOR_SKIP_MESSAGE ""
+#endif
 
 // Declares `name`, a fresh store of `Type`; a store that cannot run here
 // (PostgreSQL without a server) ends the case with a warning instead.
-#define ROTOR_STORE(Type, name)                             \
-  if (!Type::Available()) {                                 \
-    WARN(rotor::testing::PostgresTestSchema::kSkipMessage); \
-    return;                                                 \
-  }                                                         \
+#define ROTOR_STORE(Type, name) \
+  if (!Type::Available()) {     \
+    WARN(ROTOR_SKIP_MESSAGE);   \
+    return;                     \
+  }                             \
   Type name
 
 const core::Scope kScope{"111122223333", "us-east-1"};

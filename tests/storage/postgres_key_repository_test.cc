@@ -3,6 +3,7 @@
 // database, one truth for several repositories (replicas) on one schema, the
 // shared generation caches compare, the worker lease, the shared clock.
 // Needs ROTOR_TEST_DATABASE_URL; without it every case says so and checks nothing.
+#ifdef ROTOR_WITH_POSTGRES  // a build without the PostgreSQL store has nothing to test here
 #include <catch2/catch.hpp>
 #include <thread>
 #include <vector>
@@ -168,3 +169,5 @@ TEST_CASE("Postgres store: the shared virtual clock never moves back", "[postgre
   CHECK(clock_b.Now() == later);  // B's clock follows the store
   CHECK_FALSE(clock_b.AdvanceTo(earlier));
 }
+
+#endif  // ROTOR_WITH_POSTGRES

@@ -92,7 +92,7 @@ kms() {  # kms Action JSON: one unsigned KMS call, prints the body, fails on a n
 }
 
 start_container
-podman logs "$container" | head -1
+logs=$(podman logs "$container" 2>&1); echo "${logs%%$'\n'*}"  # not | head -1: SIGPIPE under pipefail
 health=$(curl -s "$url/_rotor/health")
 echo "health: $health"
 [[ "$health" == *'"status":"ok"'* ]] || fail "health: $health"

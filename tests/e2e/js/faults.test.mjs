@@ -1,10 +1,13 @@
 // Injected faults (issue 17) with the AWS SDK for JavaScript v3: its default
 // retry strategy (standard, 3 attempts) gets through a 30% injected
 // ThrottlingException rate; with retries off the error surfaces as AWS sends it.
+// The AWS Encryption SDK (@aws-crypto/client-node) under an injected
+// KMSInternalException: what it does is recorded in docs/faults.md.
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 
+import { CommitmentPolicy, KMS, KmsKeyringNode, buildClient, getClient } from '@aws-crypto/client-node';
 import { CreateKeyCommand, DecryptCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
 
 import {
@@ -14,6 +17,7 @@ import {
   expectAwsError,
   fromUtf8,
   kmsClient,
+  kmsClientConfig,
   listFaults,
   startRotor,
   utf8,
@@ -75,5 +79,72 @@ describe('client-kms under injected faults', { timeout: 300_000 }, () => {
     }
     assert.ok(surfaced, 'a 30% rule throttles one of 30 calls');
     await expectAwsError(Promise.reject(surfaced), 'ThrottlingException', THROTTLED, { status: 400 });
+  });
+});
+
+describe('the AWS Encryption SDK under an injected KMSInternalException', { timeout: 300_000 }, () => {
+  const INTERNAL = 'The request was rejected because an internal exception occurred. The request can be retried.';
+  const { encrypt, decrypt } = buildClient(CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT);
+  let rotor;
+  let kms;
+  let keyArn;
+
+  before(async () => {
+    rotor = await startRotor();
+    kms = kmsClient(rotor.endpoint);
+    keyArn = (await kms.send(new CreateKeyCommand({}))).KeyMetadata.Arn;
+  }, HOOK);
+
+  after(async () => {
+    kms?.destroy();
+    await rotor?.stop();
+  }, HOOK);
+
+  // A keyring whose KMS clients make `maxAttempts` attempts per call.
+  const keyring = (maxAttempts) => {
+    const { maxAttempts: _one, ...config } = kmsClientConfig(rotor.endpoint);
+    const clientProvider = getClient(KMS, { ...config, maxAttempts });
+    return new KmsKeyringNode({ clientProvider, generatorKeyId: keyArn });
+  };
+  const internalOnce = (operation) =>
+    addFault(rotor.endpoint, {
+      match: { operations: [operation] },
+      action: { error: 'KMSInternalException' },
+      frequency: { next: 1 },
+    });
+
+  it('without retries: encrypt rejects with the KMS error, decrypt with its own error naming it', T, async () => {
+    await internalOnce('GenerateDataKey');
+    const failed = await expectAwsError(encrypt(keyring(1), 'secret'), 'KMSInternalException', INTERNAL, {
+      status: 500,
+    });
+    assert.equal(failed.$metadata.attempts, 1);
+
+    const { result } = await encrypt(keyring(1), 'secret');
+    await internalOnce('Decrypt');
+    let err = null;
+    try {
+      await decrypt(keyring(1), result);
+    } catch (e) {
+      err = e;
+    }
+    assert.ok(err, 'decrypt failed');
+    // The keyring wraps the KMS errors of every key it tried in one error of its own.
+    assert.ok(
+      err.message.startsWith('Unable to decrypt data key and one or more KMS CMKs had an error.'),
+      err.message,
+    );
+    assert.ok(err.message.includes(`Error #1 \n KMSInternalException: ${INTERNAL}`), err.message);
+    const fired = Object.values(await listFaults(rotor.endpoint)).map((f) => f.fired);
+    assert.deepEqual(fired, [1, 1]);
+  });
+
+  it('with the SDK default of 3 attempts both succeed through one injected error each', T, async () => {
+    const rules = [await internalOnce('GenerateDataKey'), await internalOnce('Decrypt')];
+    const { result } = await encrypt(keyring(3), 'secret');
+    const { plaintext } = await decrypt(keyring(3), result);
+    assert.equal(plaintext.toString(), 'secret');
+    const counts = await listFaults(rotor.endpoint);
+    for (const r of rules) assert.equal(counts[r.id].fired, 1, 'each rule fired once and was retried');
   });
 });

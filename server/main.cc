@@ -354,6 +354,7 @@ int Serve(const server::Config& config) {
   worker.Start();
 
   std::string url = server::http::HttpUrl(config.host, port);
+  std::string client_url = server::http::ClientUrl(config.host, port);
   std::string start =
       "rotor " + std::string(ROTOR_VERSION) + " listening on " + url + " (" +
       (config.compat.empty() ? "" : "compat " + config.compat + ", ") + "account " +
@@ -363,9 +364,9 @@ int Serve(const server::Config& config) {
       (config.in_memory        ? std::string("in memory")
        : config.postgres_store ? store_name + ", root key in " + data_dir
                                : data_dir) +
-      "); try: aws --endpoint-url " + url + " kms list-keys" +
+      "); try: aws --endpoint-url " + client_url + " kms list-keys" +
       // The only place the one-time token is ever written.
-      (dashboard_login ? "; dashboard (one-time link): " + url +
+      (dashboard_login ? "; dashboard (one-time link): " + client_url +
                              "/_rotor/login?token=" + dashboard_login->token()
                        : "");
   log.Start(start, url);

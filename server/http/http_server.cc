@@ -56,6 +56,12 @@ std::string HttpUrl(std::string_view host, uint16_t port) {
          std::to_string(port);
 }
 
+std::string ClientUrl(std::string_view host, uint16_t port) {
+  if (host == "0.0.0.0") return HttpUrl("127.0.0.1", port);
+  if (host == "::" || host == "[::]") return HttpUrl("::1", port);
+  return HttpUrl(host, port);
+}
+
 struct HttpServer::Impl {
   Impl(RequestHandler& h, ServerOptions o)
       : handler(h),

@@ -26,6 +26,14 @@ struct ServerOptions {
 // (RFC 3986 section 3.2.2: http://[::1]:4599), a name or IPv4 address as is.
 std::string HttpUrl(std::string_view host, uint16_t port);
 
+// The URL a client on the same machine (or behind a container's port mapping)
+// uses for a server listening on `host`: HttpUrl, except that a wildcard
+// address, which no client can connect to by name, becomes the loopback
+// address of its family (0.0.0.0 -> 127.0.0.1, :: -> ::1). For the start
+// line's example command and dashboard link; "listening on" names the bound
+// address itself.
+std::string ClientUrl(std::string_view host, uint16_t port);
+
 class HttpServer {
  public:
   HttpServer(RequestHandler& handler, ServerOptions options);

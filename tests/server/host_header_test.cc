@@ -129,3 +129,13 @@ TEST_CASE("HttpUrl brackets an IPv6 address, as RFC 3986 writes it in a URL") {
   CHECK(http::HttpUrl("[::1]", 1) == "http://[::1]:1");
   CHECK(http::HttpUrl("localhost", 8080) == "http://localhost:8080");
 }
+
+TEST_CASE("ClientUrl names the loopback address for a wildcard listen address") {
+  // A container listens on 0.0.0.0; the start line's example and dashboard
+  // link must be an address a client can connect to.
+  CHECK(http::ClientUrl("0.0.0.0", 4599) == "http://127.0.0.1:4599");
+  CHECK(http::ClientUrl("::", 4599) == "http://[::1]:4599");
+  CHECK(http::ClientUrl("[::]", 8080) == "http://[::1]:8080");
+  CHECK(http::ClientUrl("127.0.0.1", 4599) == "http://127.0.0.1:4599");
+  CHECK(http::ClientUrl("rotor.test", 80) == "http://rotor.test:80");
+}

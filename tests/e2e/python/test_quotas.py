@@ -73,7 +73,10 @@ class QuotasTest(FaultsTestCase):
             "Key quota for this account in this region is 3 but the current usage is 3.", 400)
         self.assertEqual(len(kms.list_keys()["Keys"]), 4)
         # A key pending deletion still counts (AWS: "regardless of ... key state").
-        key_id = kms.list_keys()["Keys"][0]["KeyId"]
+        # A customer managed key: ListKeys' order (by key id) may put the AWS managed key first,
+        # and AWS refuses to delete that one.
+        key_id = next(k["KeyId"] for k in kms.list_keys()["Keys"]
+                      if kms.describe_key(KeyId=k["KeyId"])["KeyMetadata"]["KeyManager"] == "CUSTOMER")
         kms.schedule_key_deletion(KeyId=key_id, PendingWindowInDays=7)
         self.assert_client_error(kms.create_key, "LimitExceededException", ANY_MESSAGE, 400)
         # Another Region has its own quota.

@@ -166,6 +166,25 @@ def alias_arn(name: str, region: str = DEFAULT_REGION, account: str = DEFAULT_AC
     return f"arn:aws:kms:{region}:{account}:alias/{name[len('alias/'):] if name.startswith('alias/') else name}"
 
 
+
+def stop_process(proc: subprocess.Popen, timeout: float = STOP_TIMEOUT) -> int | None:
+    """Stops a process this test started: SIGTERM, then SIGKILL if it has not exited within
+    `timeout` seconds (each wait bounded). Returns its exit code; a process already gone is fine."""
+    if proc.poll() is None:
+        try:
+            proc.send_signal(signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            try:
+                proc.kill()
+            except ProcessLookupError:
+                pass
+            proc.wait(timeout=timeout)
+    return proc.returncode
+
 class RotorServer:
     """One rotor process on a free loopback port with its own data dir."""
 
@@ -282,19 +301,7 @@ class RotorServer:
     def _kill(self):
         if self.proc is None:
             return
-        if self.proc.poll() is None:
-            try:
-                self.proc.send_signal(signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-            try:
-                self.proc.wait(timeout=STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                try:
-                    self.proc.kill()
-                except ProcessLookupError:
-                    pass
-                self.proc.wait(timeout=STOP_TIMEOUT)
+        stop_process(self.proc)
         self.proc = None
 
     def stop(self) -> int | None:

@@ -1108,7 +1108,7 @@ class AdminEndpointsTest(ServerTestCase):
         import select
         import subprocess
         import tempfile
-        from rotor_harness import ROTOR_BIN
+        from rotor_harness import ROTOR_BIN, stop_process
         env = {k: v for k, v in os.environ.items() if not k.startswith("ROTOR_")}
         proc = subprocess.Popen([ROTOR_BIN, "--host", "127.0.0.1", "--port", "0", "--in-memory"],
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
@@ -1130,12 +1130,7 @@ class AdminEndpointsTest(ServerTestCase):
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/_rotor/health", timeout=5) as r:
                 self.assertEqual(r.status, 200)
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
+            stop_process(proc)
             proc.stdout.close()
 
     def test_system_clock_cannot_be_moved(self):

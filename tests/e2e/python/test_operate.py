@@ -19,7 +19,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import sqlite3
 import struct
 import subprocess
@@ -40,7 +39,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from rotor_harness import sqlite_only
 from rotor_harness import (DEFAULT_ACCOUNT, DEFAULT_REGION, DUMMY_ACCESS_KEY, ROTOR_BIN, RotorServer,
                            RotorTestCase, alias_arn, b64, binary_available, clean_server_env,
-                           free_port, key_arn, parse_iso, run_rotor)
+                           free_port, key_arn, parse_iso, run_rotor, stop_process)
 from test_asymmetric_import import import_material
 
 T0_TEXT = "2030-01-01T00:00:00Z"
@@ -246,13 +245,7 @@ class LocalProcess:
         return "neither"
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
+        stop_process(self.proc)
         self.out.close()
 
 

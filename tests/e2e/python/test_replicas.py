@@ -23,7 +23,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from rotor_harness import (REPO_ROOT, RotorServer, RotorTestCase, free_port, on_postgres,
-                           require_binary)
+                           require_binary, stop_process)
 
 VIRTUAL = ["--clock", "virtual", "--clock-start", "2026-01-01T00:00:00Z", "--rotation-jitter", "0"]
 LIMIT_MSG = ("The on-demand rotations limit has been reached for the given keyId. No more on-demand "
@@ -314,14 +314,7 @@ class BalancerTest(ReplicaTestCase):
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                 start_new_session=True)
 
-        def stop():
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
-        self.addCleanup(stop)
+        self.addCleanup(stop_process, proc)
         return port
 
     def test_a_client_behind_nginx_sees_one_rotor(self):

@@ -6,7 +6,9 @@
 //
 // Built by hand against a Release build's libraries, so that the same source
 // A/Bs two commits (the functions it calls keep their signatures; before
-// server/ moved into folders they were in namespace rotor::server):
+// server/ moved into folders they were in namespace rotor::server; before
+// the snapshot was packed into one string, ApiCallSnapshot was a struct with
+// the RequestContext and the request as a JSON DOM):
 //   ROTOR_BUILD_TARGETS=rotor_audit scripts/build.sh build-bench Release -DBUILD_TESTING=OFF
 //   g++ -std=c++20 -O2 -DNDEBUG -I. bench/json_cost.cc build-bench/librotor_audit.a \
 //     build-bench/librotor_wire.a build-bench/librotor_http.a build-bench/librotor_core.a \
@@ -96,18 +98,25 @@ int main(int argc, char** argv) {
         {"EncryptionAlgorithms", {"SYMMETRIC_DEFAULT"}},
         {"CurrentKeyMaterialId",
          "3db5c3eb39876995dd6d9447138cce5148988c390e7ff2b78c7234baece7bdea"}}}};
-  // Audit snapshots as the router hands them over: cryptographic and read-only
-  // calls carry no response; the request without its blob members.
-  rotor::server::audit::ApiCallSnapshot call;
-  call.ctx.scope = {"111122223333", "us-east-1"};
-  call.ctx.request_id = "6a1f1d6e-0d7c-4a55-9c55-5c2b6d1f3a10";
-  call.ctx.source_ip = "127.0.0.1";
-  call.ctx.user_agent = "wrk";
-  call.key_id = key_id;
-  call.operation = "Encrypt";
-  call.request = {{"KeyId", key_id}};
-  rotor::server::audit::ApiCallSnapshot describe_call = call;
-  describe_call.operation = "DescribeKey";
+  // Audit snapshots as the request thread packs them (SnapshotOf): cryptographic
+  // and read-only calls carry no response; the request without its blob members.
+  using Snapshot = rotor::server::audit::ApiCallSnapshot;
+  const std::string request_parameters = R"({"keyId":")" + key_id + R"("})";
+  Snapshot::Fields fields = {"111122223333",
+                             "us-east-1",
+                             "6a1f1d6e-0d7c-4a55-9c55-5c2b6d1f3a10",
+                             "",
+                             "127.0.0.1",
+                             "wrk",
+                             "Encrypt",
+                             request_parameters,
+                             "null",
+                             "",
+                             "",
+                             key_id};
+  const Snapshot call({}, nullptr, false, fields);
+  fields[Snapshot::kOperation] = "DescribeKey";
+  const Snapshot describe_call({}, nullptr, true, fields);
 
   struct Row {
     const char* what;

@@ -39,16 +39,23 @@ struct AuditQuery {
 
 // Whether an event with these fields is one `query` asks for (every filter
 // that is set matches). The stores kept in memory filter with it.
-inline bool AuditQueryMatches(const AuditQuery& query, const Scope& scope, std::string_view key_id,
+inline bool AuditQueryMatches(const AuditQuery& query, std::string_view account,
+                              std::string_view region, std::string_view key_id,
                               std::string_view event_name, Timestamp time,
                               std::string_view error_code) {
-  if (query.scope && (scope.account != query.scope->account || scope.region != query.scope->region))
+  if (query.scope && (account != query.scope->account || region != query.scope->region))
     return false;
   if (!query.key_id.empty() && key_id != query.key_id) return false;
   if (!query.event_name.empty() && event_name != query.event_name) return false;
   if (query.since && time < *query.since) return false;
   if (!query.error_code.empty() && error_code != query.error_code) return false;
   return true;
+}
+inline bool AuditQueryMatches(const AuditQuery& query, const Scope& scope, std::string_view key_id,
+                              std::string_view event_name, Timestamp time,
+                              std::string_view error_code) {
+  return AuditQueryMatches(query, scope.account, scope.region, key_id, event_name, time,
+                           error_code);
 }
 
 // Orders matches as AuditStore::Query answers: keeps the newest `limit` of

@@ -45,26 +45,25 @@ AuditTrail::~AuditTrail() {
   if (jsonl_) std::fclose(jsonl_);
 }
 
-void AuditTrail::OnApiCall(const wire::ApiCall& call) {
-  ApiCallSnapshot snapshot = SnapshotOf(call);
-  // Now, on the request's thread: by the time the writer (or a query) gets
-  // to it, the alias may point at another key.
-  ResolveAlias(snapshot);
-  Enqueue(std::move(snapshot));
-}
+void AuditTrail::OnApiCall(const wire::ApiCall& call) { Enqueue(SnapshotOf(call, resolve_alias_)); }
 
-void AuditTrail::OnServiceEvent(const core::ServiceEvent& event) { Enqueue(event); }
+void AuditTrail::OnServiceEvent(const core::ServiceEvent& event) {
+  Enqueue(std::make_shared<const core::ServiceEvent>(event));
+}
 
 void AuditTrail::Enqueue(Item item) {
   std::lock_guard lock(mu_);
   if (!store_) {
-    ring_.push_back(std::move(item));
-    ++enqueued_;
-    ++processed_;
-    if (ring_.size() > capacity_) {
-      ring_.pop_front();
+    if (ring_.size() < capacity_) {
+      ring_.push_back(std::move(item));
+    } else {
+      // Full: the newest takes the oldest's place (its one block is freed).
+      ring_[ring_head_] = std::move(item);
+      ring_head_ = (ring_head_ + 1) % capacity_;
       ++ring_first_seq_;
     }
+    ++enqueued_;
+    ++processed_;
     written_.fetch_add(1, std::memory_order_relaxed);
     return;
   }
@@ -130,22 +129,9 @@ void AuditTrail::WriterLoop() {
   }
 }
 
-void AuditTrail::ResolveAlias(ApiCallSnapshot& call) const {
-  if (!call.key_id.empty() || !resolve_alias_) return;
-  for (const char* member : {"KeyId", "TargetKeyId", "SourceKeyId", "DestinationKeyId"}) {
-    auto it = call.request.find(member);
-    if (it == call.request.end() || !it->is_string()) continue;
-    core::KeyReference ref = core::ParseKeyReference(it->get<std::string>());
-    if (!ref.IsAlias()) continue;
-    core::Scope scope = ref.account.empty() ? call.ctx.scope : core::Scope{ref.account, ref.region};
-    call.key_id = resolve_alias_(scope, ref.id);
-    if (!call.key_id.empty()) break;
-  }
-}
-
 core::AuditEvent AuditTrail::Record(const Item& item, const std::string& event_id) const {
   if (const auto* call = std::get_if<ApiCallSnapshot>(&item)) return ApiCallEvent(*call, event_id);
-  return ServiceEventRecord(std::get<core::ServiceEvent>(item), event_id);
+  return ServiceEventRecord(*std::get<std::shared_ptr<const core::ServiceEvent>>(item), event_id);
 }
 
 namespace {
@@ -172,18 +158,24 @@ std::string EventId(const uint64_t salt[2], uint64_t seq) {
 }
 
 struct Facts {
-  const core::Scope& scope;
-  std::string_view key_id, name;
+  std::string_view account, region, key_id, name;
   core::Timestamp time;
   std::string_view error_code;
 };
 
-Facts FactsOf(const std::variant<ApiCallSnapshot, core::ServiceEvent>& item) {
+Facts FactsOf(
+    const std::variant<ApiCallSnapshot, std::shared_ptr<const core::ServiceEvent>>& item) {
   if (const auto* call = std::get_if<ApiCallSnapshot>(&item)) {
-    return {call->ctx.scope, call->key_id, call->operation, call->ctx.now, call->error_code};
+    using F = ApiCallSnapshot;
+    return {call->field(F::kAccount),
+            call->field(F::kRegion),
+            call->field(F::kKeyId),
+            call->field(F::kOperation),
+            call->now(),
+            call->field(F::kErrorCode)};
   }
-  const auto& e = std::get<core::ServiceEvent>(item);
-  return {e.scope, e.key_id, core::ToString(e.kind), e.time, ""};
+  const auto& e = *std::get<std::shared_ptr<const core::ServiceEvent>>(item);
+  return {e.scope.account, e.scope.region, e.key_id, core::ToString(e.kind), e.time, ""};
 }
 
 }  // namespace
@@ -195,14 +187,17 @@ std::vector<core::AuditEvent> AuditTrail::QueryRing(const core::AuditQuery& quer
   {
     std::lock_guard lock(mu_);
     std::vector<std::pair<core::Timestamp, size_t>> found;
+    // The i-th oldest event.
+    auto at = [this](size_t i) -> const Item& { return ring_[(ring_head_ + i) % ring_.size()]; };
     for (size_t i = 0; i < ring_.size(); ++i) {
-      Facts f = FactsOf(ring_[i]);
-      if (core::AuditQueryMatches(query, f.scope, f.key_id, f.name, f.time, f.error_code))
+      Facts f = FactsOf(at(i));
+      if (core::AuditQueryMatches(query, f.account, f.region, f.key_id, f.name, f.time,
+                                  f.error_code))
         found.emplace_back(f.time, i);
     }
     core::KeepNewestMatches(found, query.limit);
     picked.reserve(found.size());
-    for (const auto& [time, i] : found) picked.emplace_back(ring_first_seq_ + i, ring_[i]);
+    for (const auto& [time, i] : found) picked.emplace_back(ring_first_seq_ + i, at(i));
   }
   std::vector<core::AuditEvent> out;
   out.reserve(picked.size());
@@ -228,7 +223,8 @@ void AuditTrail::Clear() {
   if (!store_) {
     std::lock_guard lock(mu_);
     ring_first_seq_ += ring_.size();
-    ring_.clear();
+    std::vector<Item>().swap(ring_);  // its memory too
+    ring_head_ = 0;
     return;
   }
   Flush();

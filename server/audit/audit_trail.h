@@ -18,10 +18,12 @@
 #include <cstdio>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <variant>
+#include <vector>
 
 #include "core/audit_store.h"
 #include "core/random.h"
@@ -33,10 +35,7 @@ namespace rotor::server::audit {
 
 class AuditTrail final : public wire::ApiCallObserver, public core::ServiceEventListener {
  public:
-  // Names the key an alias points to ("" when none), so calls made through
-  // an alias, failed ones included, land on the key's timeline.
-  using AliasResolver =
-      std::function<std::string(const core::Scope&, const std::string& alias_name)>;
+  using AliasResolver = audit::AliasResolver;
 
   // `jsonl_path` empty: no file. Throws std::runtime_error if the file cannot be opened.
   AuditTrail(core::AuditStore& store, const std::string& jsonl_path,
@@ -58,13 +57,11 @@ class AuditTrail final : public wire::ApiCallObserver, public core::ServiceEvent
   uint64_t written() const { return written_.load(); }
 
  private:
-  using Item = std::variant<ApiCallSnapshot, core::ServiceEvent>;
+  // A service event (rare) behind a pointer: an item stays small.
+  using Item = std::variant<ApiCallSnapshot, std::shared_ptr<const core::ServiceEvent>>;
   void Enqueue(Item item);
   void WriterLoop();
   void Flush();
-  // Names the key of a call made through an alias (when the answer did not),
-  // as the alias points when the call is answered.
-  void ResolveAlias(ApiCallSnapshot& call) const;
   // The record of one item, as stored.
   core::AuditEvent Record(const Item& item, const std::string& event_id) const;
   std::vector<core::AuditEvent> QueryRing(const core::AuditQuery& query);
@@ -78,9 +75,12 @@ class AuditTrail final : public wire::ApiCallObserver, public core::ServiceEvent
   std::mutex mu_;
   std::condition_variable work_cv_;
   std::condition_variable idle_cv_;
-  std::deque<Item> queue_;        // guarded by mu_
-  std::deque<Item> ring_;         // in memory: the newest events, oldest first; guarded by mu_
-  uint64_t ring_first_seq_ = 0;   // the arrival number of ring_.front(); guarded by mu_
+  std::deque<Item> queue_;  // guarded by mu_
+  // In memory: the newest events, a circular buffer that grows to capacity_;
+  // the oldest is ring_[ring_head_]. Guarded by mu_.
+  std::vector<Item> ring_;
+  size_t ring_head_ = 0;
+  uint64_t ring_first_seq_ = 0;   // the arrival number of the oldest; guarded by mu_
   uint64_t id_salt_[2] = {0, 0};  // in memory: event ids are this salt and the arrival number
   uint64_t enqueued_ = 0;         // guarded by mu_
   uint64_t processed_ = 0;        // guarded by mu_

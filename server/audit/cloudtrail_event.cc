@@ -13,6 +13,22 @@ using nlohmann::json;
 // The key a call concerned: from the response (KeyId/KeyMetadata) or the request.
 std::string KeyIdOfCall(const json& request, const json* response);
 
+// The key an alias named by a key member of `request` (its loggable members)
+// points to, or "".
+std::string KeyOfAlias(const json& request, const core::Scope& scope,
+                       const AliasResolver& resolve_alias) {
+  for (const char* member : {"KeyId", "TargetKeyId", "SourceKeyId", "DestinationKeyId"}) {
+    auto it = request.find(member);
+    if (it == request.end() || !it->is_string()) continue;
+    core::KeyReference ref = core::ParseKeyReference(it->get<std::string>());
+    if (!ref.IsAlias()) continue;
+    std::string key_id =
+        resolve_alias(ref.account.empty() ? scope : core::Scope{ref.account, ref.region}, ref.id);
+    if (!key_id.empty()) return key_id;
+  }
+  return "";
+}
+
 const std::string kAnonymous = "ANONYMOUS";
 
 // CloudTrail writes member names in lowerCamel (wire::LowerFirst): KeyId ->
@@ -112,7 +128,7 @@ std::string IdFromKeyText(const std::string& text) {
   return "";
 }
 
-void AppendResources(RecordWriter& w, const core::Scope& scope, const std::string& key_id) {
+void AppendResources(RecordWriter& w, const core::Scope& scope, std::string_view key_id) {
   w.Name("resources");
   if (key_id.empty()) {
     w.out() += "[]";
@@ -127,31 +143,57 @@ void AppendResources(RecordWriter& w, const core::Scope& scope, const std::strin
 
 }  // namespace
 
-ApiCallSnapshot SnapshotOf(const wire::ApiCall& call) {
+ApiCallSnapshot::ApiCallSnapshot(core::Timestamp now, const core::Principal* principal,
+                                 bool read_only, const Fields& fields)
+    : now_(now), principal_(principal), read_only_(read_only) {
+  size_t size = 0;
+  for (std::string_view f : fields) size += f.size();
+  text_.reserve(size);  // exactly: one block, no slack
+  for (size_t i = 0; i < kFieldCount; ++i) {
+    text_ += fields[i];
+    ends_[i] = static_cast<uint32_t>(text_.size());
+  }
+}
+
+ApiCallSnapshot SnapshotOf(const wire::ApiCall& call, const AliasResolver& resolve_alias) {
   const wire::OperationEntry* op = call.entry;
-  ApiCallSnapshot snapshot{call.ctx,
-                           std::string(call.operation),
-                           op ? wire::LoggableRequest(*op, call.request) : json::object(),
-                           nullptr,
-                           std::string(call.error_code),
-                           std::string(call.error_message),
-                           KeyIdOfCall(call.request, call.response),
-                           op && op->read_only()};
-  // What access control read of the request lives as long as the request.
-  snapshot.ctx.access = nullptr;
-  // A grant token lets its holder use the grant at once (a bearer
-  // credential): Rotor's records never hold one (RetireGrant's GrantToken,
-  // the GrantTokens of the operations that take them).
-  if (snapshot.request.is_object()) {
-    snapshot.request.erase("GrantToken");
-    snapshot.request.erase("GrantTokens");
+  const core::RequestContext& ctx = call.ctx;
+  // The request's DOM copy and the texts are scratch space of this thread,
+  // freed before the call's one block is made.
+  thread_local std::string request_text, response_text;
+  request_text.clear();
+  response_text.clear();
+  std::string key_id = KeyIdOfCall(call.request, call.response);
+  {
+    json request = op ? wire::LoggableRequest(*op, call.request) : json::object();
+    // A grant token lets its holder use the grant at once (a bearer
+    // credential): Rotor's records never hold one (RetireGrant's GrantToken,
+    // the GrantTokens of the operations that take them).
+    if (request.is_object()) {
+      request.erase("GrantToken");
+      request.erase("GrantTokens");
+    }
+    if (request.empty()) {
+      request_text = "null";
+    } else {
+      AppendCamelized(request_text, request);
+    }
+    // Now, on the request's thread: by the time the record is built, the
+    // alias may point at another key.
+    if (key_id.empty() && resolve_alias) key_id = KeyOfAlias(request, ctx.scope, resolve_alias);
   }
   if (op && call.response && op->logs_response()) {
-    snapshot.response = wire::LoggableResponse(*op, *call.response);
+    json response = wire::LoggableResponse(*op, *call.response);
     // CloudTrail's CreateGrant record carries the grantId, never the token.
-    if (snapshot.response.is_object()) snapshot.response.erase("GrantToken");
+    if (response.is_object()) response.erase("GrantToken");
+    AppendCamelized(response_text, response);
+  } else {
+    response_text = "null";
   }
-  return snapshot;
+  return ApiCallSnapshot(ctx.now, ctx.principal, op && op->read_only(),
+                         {ctx.scope.account, ctx.scope.region, ctx.request_id, ctx.access_key_id,
+                          ctx.source_ip, ctx.user_agent, call.operation, request_text,
+                          response_text, call.error_code, call.error_message, key_id});
 }
 
 namespace {
@@ -179,14 +221,20 @@ std::string KeyIdOfCall(const json& request, const json* response) {
 }  // namespace
 
 core::AuditEvent ApiCallEvent(const ApiCallSnapshot& call, const std::string& event_id) {
-  const core::Scope& scope = call.ctx.scope;
-  const std::string& access_key =
-      call.ctx.access_key_id.empty() ? kAnonymous : call.ctx.access_key_id;
+  using F = ApiCallSnapshot;
+  const std::string_view account = call.field(F::kAccount);
+  const std::string_view access_key = call.field(F::kAccessKeyId).empty()
+                                          ? std::string_view(kAnonymous)
+                                          : call.field(F::kAccessKeyId);
+  const std::string_view operation = call.field(F::kOperation);
+  const std::string_view error_code = call.field(F::kErrorCode);
+  const std::string_view key_id = call.field(F::kKeyId);
+  core::Scope scope{std::string(account), std::string(call.field(F::kRegion))};
   std::string text;
   text.reserve(1024);
   RecordWriter w(text);
   w.Str("eventVersion", "1.08");
-  if (const core::Principal* p = call.ctx.principal) {
+  if (const core::Principal* p = call.principal()) {
     // Strict mode: the verified caller, as CloudTrail fills userIdentity.
     w.Object("userIdentity")
         .Str("type", core::ToString(p->type))
@@ -213,47 +261,35 @@ core::AuditEvent ApiCallEvent(const ApiCallSnapshot& call, const std::string& ev
         .Str("type", "IAMUser")
         .Str("principalId", access_key)
         .Str("arn", "arn:aws:iam::" + scope.account + ":user/rotor")
-        .Str("accountId", scope.account)
+        .Str("accountId", account)
         .Str("accessKeyId", access_key)
         .End();
   }
-  w.Str("eventTime", IsoSeconds(call.ctx.now))
+  w.Str("eventTime", IsoSeconds(call.now()))
       .Str("eventSource", "kms.amazonaws.com")
-      .Str("eventName", call.operation)
+      .Str("eventName", operation)
       .Str("awsRegion", scope.region)
-      .Str("sourceIPAddress", call.ctx.source_ip)
-      .Str("userAgent", call.ctx.user_agent);
-  if (!call.error_code.empty()) {
+      .Str("sourceIPAddress", call.field(F::kSourceIp))
+      .Str("userAgent", call.field(F::kUserAgent));
+  if (!error_code.empty()) {
     // CloudTrail names a KMS access denial "AccessDenied" (the exception's
     // name without "Exception"); every other error by its exception name.
-    std::string_view code = call.error_code == "AccessDeniedException"
-                                ? "AccessDenied"
-                                : std::string_view(call.error_code);
-    w.Str("errorCode", code).Str("errorMessage", call.error_message);
+    w.Str("errorCode", error_code == "AccessDeniedException" ? "AccessDenied" : error_code)
+        .Str("errorMessage", call.field(F::kErrorMessage));
   }
-  w.Name("requestParameters");
-  if (call.request.empty()) {
-    text += "null";
-  } else {
-    AppendCamelized(text, call.request);
-  }
-  w.Name("responseElements");
-  if (call.response.is_null()) {
-    text += "null";
-  } else {
-    AppendCamelized(text, call.response);
-  }
-  w.Str("requestID", call.ctx.request_id)
+  w.Raw("requestParameters", call.field(F::kRequestParameters))
+      .Raw("responseElements", call.field(F::kResponseElements))
+      .Str("requestID", call.field(F::kRequestId))
       .Str("eventID", event_id)
-      .Raw("readOnly", call.read_only ? "true" : "false");
-  AppendResources(w, scope, call.key_id);
+      .Raw("readOnly", call.read_only() ? "true" : "false");
+  AppendResources(w, scope, key_id);
   w.Str("eventType", "AwsApiCall")
       .Raw("managementEvent", "true")
-      .Str("recipientAccountId", scope.account)
+      .Str("recipientAccountId", account)
       .Str("eventCategory", "Management")
       .End();
-  return {event_id, call.ctx.now, call.operation,  "AwsApiCall",
-          scope,    call.key_id,  call.error_code, std::move(text)};
+  return {event_id,         call.now(),          std::string(operation),  "AwsApiCall",
+          std::move(scope), std::string(key_id), std::string(error_code), std::move(text)};
 }
 
 std::string ServiceEventDetail(const core::ServiceEvent& e) {

@@ -3,7 +3,9 @@
 repeatable figure on a noisy shared box (timings move by tens of percent,
 instruction counts by well under 1%).
 
-  bench/callgrind_cost.py ROTOR_BIN OP N [--label L] [-- extra rotor args...]
+  bench/callgrind_cost.py ROTOR_BIN OP N [--label L] [--auth open|strict] [--keep DIR]
+                          [--functions OUT.json] [-- extra rotor args...]
+  bench/callgrind_cost.py --diff A.json B.json [--top K]
 
 Starts ROTOR_BIN --in-memory under `valgrind --tool=callgrind --separate-threads=yes`,
 prepares it with bench/prepare.py, sends OP (Encrypt of 4 KiB, Decrypt, GenerateDataKey,
@@ -11,6 +13,17 @@ DescribeKey) N times on one keep-alive connection, then stops it with SIGTERM (r
 its audit queue on the way out). Runs the same thing twice, with N and with 2N requests, and
 prints the difference divided by N: instructions per request with start-up, preparation and
 shutdown cancelled out, in total and per thread (I/O threads, audit writer, ...).
+
+--auth open|strict (issue 14, OP Encrypt only): the access benchmark's setup instead
+(bench/prepare_access.py: one credentials file, `--auth MODE`, a key with a 5-statement key
+policy and 10 grants); every request is the same Encrypt of 4 KiB signed with SigV4 by
+botocore as the application (signed right before the requests are sent: a signature is
+valid for 5 minutes), so open and strict mode see the same bytes.
+
+--functions OUT.json: also each function's inclusive instructions per request
+(callgrind_annotate --inclusive=yes of both runs, summed over threads, 2N minus N over N).
+--diff A.json B.json: the functions whose inclusive cost per request differs most between two
+such files (B minus A), e.g. open against strict.
 Loopback only; every process it starts is stopped by PID."""
 import argparse
 import glob
@@ -36,10 +49,15 @@ def free_port():
     return port
 
 
-def run_once(binary, op, n, extra, work):
+def run_once(binary, op, n, extra, work, auth=None):
     port = free_port()
     out = os.path.join(work, f"cg-{n}")
     os.makedirs(out, exist_ok=True)
+    if auth:
+        creds = os.path.join(out, "credentials.json")
+        subprocess.run([sys.executable, os.path.join(HERE, "prepare_access.py"), "credentials", creds],
+                       check=True)
+        extra = ["--auth", auth, "--credentials-file", creds] + extra
     proc = subprocess.Popen(
         ["valgrind", "--tool=callgrind", "--separate-threads=yes",
          f"--callgrind-out-file={out}/callgrind.out", binary, "--port", str(port), "--in-memory",
@@ -55,12 +73,30 @@ def run_once(binary, op, n, extra, work):
                 break
             except OSError:
                 time.sleep(0.1)
-        subprocess.run([sys.executable, os.path.join(HERE, "prepare.py"), "--port", str(port),
-                        "--out", os.path.join(out, "bodies"), "--rotation-keys", "1"],
-                       check=True, stdout=subprocess.DEVNULL, timeout=600)
-        body = open(os.path.join(out, "bodies", f"{op}.json"), "rb").read()
+        bodies = os.path.join(out, "bodies")
+        if auth:
+            subprocess.run([sys.executable, os.path.join(HERE, "prepare_access.py"), "setup",
+                            "--port", str(port), "--out", bodies],
+                           check=True, stdout=subprocess.DEVNULL, timeout=600)
+        else:
+            subprocess.run([sys.executable, os.path.join(HERE, "prepare.py"), "--port", str(port),
+                            "--out", bodies, "--rotation-keys", "1"],
+                           check=True, stdout=subprocess.DEVNULL, timeout=600)
+        body_file = os.path.join(bodies, f"{op}.json")
+        body = open(body_file, "rb").read()
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         headers = {"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "TrentService." + op}
+        if auth:
+            # The signed headers of bench/run.sh access (X-Amz-Date, X-Amz-Security-Token,
+            # Authorization over Content-Type, Host 127.0.0.1:PORT and X-Amz-Target), signed now.
+            signed = os.path.join(out, "headers.txt")
+            subprocess.run([sys.executable, os.path.join(HERE, "prepare_access.py"), "sign",
+                            "--port", str(port), "--body", body_file, "--out", signed],
+                           check=True, timeout=120)
+            for line in open(signed):
+                name, _, value = line.rstrip("\n").partition(": ")
+                if name:
+                    headers[name] = value
         for _ in range(n):
             conn.request("POST", "/", body, headers)
             r = conn.getresponse()
@@ -78,11 +114,50 @@ def run_once(binary, op, n, extra, work):
         text = open(path).read()
         total = re.search(r"^(?:summary|totals): (\d+)", text, re.M)
         per_thread[tid] = int(total.group(1)) if total else 0
-    return per_thread
+    return per_thread, out
+
+
+ANNOTATE_LINE = re.compile(r"^\s*([\d,]+)\s+(?:\([^)]*\)\s+)?(\S.*)$")
+
+
+def inclusive(out):
+    """Inclusive instructions of each function, summed over the threads' outputs."""
+    costs = {}
+    for path in glob.glob(f"{out}/callgrind.out*"):
+        if os.path.getsize(path) == 0:  # the main file stays empty with --separate-threads
+            continue
+        text = subprocess.run(["callgrind_annotate", "--inclusive=yes", "--threshold=100",
+                               "--auto=no", path], check=True, capture_output=True, text=True).stdout
+        for line in text.splitlines():
+            m = ANNOTATE_LINE.match(line)
+            if not m or ":" not in m.group(2):
+                continue
+            # "file:function [object]" (a path holds no ':'): the function, without its
+            # object (so that two builds of rotor compare function by function)
+            name = re.sub(r" \[[^\]]*\]$", "", m.group(2).split(":", 1)[1])
+            costs[name] = costs.get(name, 0) + int(m.group(1).replace(",", ""))
+    return costs
+
+
+def diff_files(a_path, b_path, top):
+    a = json.load(open(a_path))["functions"]
+    b = json.load(open(b_path))["functions"]
+    rows = sorted(((b.get(f, 0) - a.get(f, 0), a.get(f, 0), b.get(f, 0), f) for f in set(a) | set(b)),
+                  key=lambda r: -abs(r[0]))
+    print(f"{'B-A':>10} {'A':>10} {'B':>10}  function (inclusive instructions per request)")
+    for d, x, y, f in rows[:top]:
+        print(f"{d:>10,} {x:>10,} {y:>10,}  {f[:160]}")
 
 
 def main():
     argv = sys.argv[1:]
+    if argv[:1] == ["--diff"]:
+        ap = argparse.ArgumentParser()
+        ap.add_argument("--diff", nargs=2, metavar=("A_JSON", "B_JSON"))
+        ap.add_argument("--top", type=int, default=60)
+        d = ap.parse_args(argv)
+        diff_files(d.diff[0], d.diff[1], d.top)
+        return
     extra = []
     if "--" in argv:
         i = argv.index("--")
@@ -93,16 +168,27 @@ def main():
     ap.add_argument("n", type=int)
     ap.add_argument("--label", default="")
     ap.add_argument("--keep", help="keep callgrind's outputs in this directory (callgrind_annotate them)")
+    ap.add_argument("--auth", choices=["open", "strict"],
+                    help="the access benchmark's setup and signed Encrypt (bench/prepare_access.py)")
+    ap.add_argument("--functions", help="write each function's inclusive instructions per request here")
     a = ap.parse_args(argv)
+    if a.auth and a.op != "Encrypt":
+        ap.error("--auth measures Encrypt only (bench/prepare_access.py prepares its body)")
     with tempfile.TemporaryDirectory(prefix="rotor-cg-") as tmp:
         work = a.keep or tmp
-        one = run_once(a.binary, a.op, a.n, extra, work)
-        two = run_once(a.binary, a.op, 2 * a.n, extra, work)
+        one, out_one = run_once(a.binary, a.op, a.n, extra, work, a.auth)
+        two, out_two = run_once(a.binary, a.op, 2 * a.n, extra, work, a.auth)
+        if a.functions:
+            c1, c2 = inclusive(out_one), inclusive(out_two)
+            per = {f: round((c2.get(f, 0) - c1.get(f, 0)) / a.n) for f in set(c1) | set(c2)}
+            with open(a.functions, "w") as f:
+                json.dump({"label": a.label, "op": a.op, "n": a.n, "auth": a.auth,
+                           "functions": {k: v for k, v in per.items() if v}}, f, indent=0)
     threads = sorted(set(one) | set(two))
     diff = {t: (two.get(t, 0) - one.get(t, 0)) / a.n for t in threads}
     total = sum(diff.values())
     parts = ", ".join(f"thread {t}: {d:,.0f}" for t, d in diff.items() if abs(d) >= 100)
-    print(json.dumps({"label": a.label, "op": a.op, "n": a.n, "extra_args": extra,
+    print(json.dumps({"label": a.label, "op": a.op, "n": a.n, "auth": a.auth, "extra_args": extra,
                       "instructions_per_request": round(total), "per_thread": {str(t): round(d) for t, d in diff.items() if abs(d) >= 100}}))
     print(f"{a.label or a.binary} {a.op}: {total:,.0f} instructions per request ({parts})", file=sys.stderr)
 

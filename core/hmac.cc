@@ -1,5 +1,6 @@
 #include "core/hmac.h"
 
+#include <algorithm>
 #include <memory>
 
 #include <openssl/core_names.h>
@@ -138,17 +139,32 @@ std::array<uint8_t, 32> Sha256(std::string_view data) {
 
 std::array<uint8_t, 32> HmacSha256(std::span<const uint8_t> key, std::string_view message) {
   EVP_MAC_CTX* ctx = ThreadHmacSha256Ctx();
+  // The key the thread's context was last keyed with (up to the block size;
+  // a longer key is hashed by OpenSSL and never kept here). The same key again
+  // (strict mode's signing key, request after request) re-uses the context's
+  // precomputed inner and outer pads: a null key to EVP_MAC_init.
+  thread_local std::array<uint8_t, 64> last_key{};
+  thread_local size_t last_key_size = 0;
+  thread_local bool last_key_set = false;
+  bool same_key = last_key_set && key.size() == last_key_size &&
+                  std::equal(key.begin(), key.end(), last_key.begin());
   std::array<uint8_t, 32> mac{};
   size_t len = 0;
-  // A null key would re-use the context's previous key: an empty key is passed
-  // as a non-null pointer with length 0.
+  // A null key re-uses the context's previous key: an empty key is passed as
+  // a non-null pointer with length 0.
   static constexpr uint8_t kNoKey = 0;
-  const uint8_t* key_data = key.empty() ? &kNoKey : key.data();
-  if (EVP_MAC_init(ctx, key_data, key.size(), nullptr) != 1 ||
+  const uint8_t* key_data = same_key ? nullptr : key.empty() ? &kNoKey : key.data();
+  last_key_set = false;  // until this use succeeds
+  if (EVP_MAC_init(ctx, key_data, same_key ? 0 : key.size(), nullptr) != 1 ||
       EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(message.data()), message.size()) !=
           1 ||
       EVP_MAC_final(ctx, mac.data(), &len, mac.size()) != 1 || len != mac.size()) {
     throw KmsError::Internal("OpenSSL failed to compute an HMAC");
+  }
+  if (key.size() <= last_key.size()) {
+    std::copy(key.begin(), key.end(), last_key.begin());
+    last_key_size = key.size();
+    last_key_set = true;
   }
   return mac;
 }

@@ -11,7 +11,7 @@
 // "Allowing users in other accounts to use a KMS key"; IAM User Guide,
 // "Policy evaluation logic", "Access denied error messages".
 #include <array>
-#include <cstdio>
+#include <string_view>
 #include <vector>
 
 #include "core/access_request.h"
@@ -27,16 +27,20 @@ namespace rotor::core {
 
 namespace {
 
-// The key ARN written into `buf` (no allocation): arn:<partition>:kms:<region>:<account>:key/<id>.
+// The key ARN written into `buf` (no allocation, no format parsing):
+// arn:<partition>:kms:<region>:<account>:key/<id>; empty if it does not fit.
 std::string_view KeyArnInto(std::array<char, 256>& buf, const Key& key) {
-  int n = std::snprintf(buf.data(), buf.size(), "arn:%.*s:kms:%.*s:%.*s:key/%.*s",
-                        static_cast<int>(PartitionOfRegion(key.scope.region).size()),
-                        PartitionOfRegion(key.scope.region).data(),
-                        static_cast<int>(key.scope.region.size()), key.scope.region.data(),
-                        static_cast<int>(key.scope.account.size()), key.scope.account.data(),
-                        static_cast<int>(key.id.size()), key.id.data());
-  if (n < 0 || static_cast<size_t>(n) >= buf.size()) return {};
-  return {buf.data(), static_cast<size_t>(n)};
+  const std::string_view parts[] = {"arn:",  PartitionOfRegion(key.scope.region),
+                                    ":kms:", key.scope.region,
+                                    ":",     key.scope.account,
+                                    ":key/", key.id};
+  size_t n = 0;
+  for (std::string_view part : parts) {
+    if (part.size() >= buf.size() - n) return {};
+    part.copy(buf.data() + n, part.size());
+    n += part.size();
+  }
+  return {buf.data(), n};
 }
 
 PolicyRequest RequestFor(const AccessCaller& caller, const AccessRequest& access,

@@ -1,7 +1,7 @@
 #include "server/wire/request_conditions.h"
 
+#include <charconv>
 #include <chrono>
-#include <cstdio>
 #include <ctime>
 #include <string_view>
 
@@ -49,6 +49,50 @@ size_t RequestTags(const json& body, std::span<core::TagRef> out) {
   return n;
 }
 
+// `n` in decimal, written into `buf` (std::to_chars: what "%lld" prints).
+std::string_view DecimalInto(std::array<char, 24>& buf, long long n) {
+  auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), n);
+  if (ec != std::errc()) return {};
+  return {buf.data(), static_cast<size_t>(end - buf.data())};
+}
+
+// `t` as aws:CurrentTime's ISO 8601 "YYYY-MM-DDThh:mm:ssZ" (UTC, whole
+// seconds), written into `buf` without strftime's locale machinery; a year
+// outside 0000-9999 as strftime's %Y would print it.
+std::string_view IsoSecondsInto(std::array<char, 24>& buf, core::Timestamp t) {
+  using namespace std::chrono;
+  auto secs = time_point_cast<seconds>(t);  // toward zero, as the epoch seconds
+  auto day = floor<days>(secs);
+  year_month_day ymd{day};
+  hh_mm_ss<seconds> tod{secs - day};
+  int year = static_cast<int>(ymd.year());
+  if (year < 0 || year > 9999) {
+    std::time_t tt = static_cast<std::time_t>(secs.time_since_epoch().count());
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    return {buf.data(), std::strftime(buf.data(), buf.size(), "%Y-%m-%dT%H:%M:%SZ", &tm)};
+  }
+  auto two = [](char* at, unsigned v) {
+    at[0] = static_cast<char>('0' + v / 10);
+    at[1] = static_cast<char>('0' + v % 10);
+  };
+  char* p = buf.data();
+  two(p, static_cast<unsigned>(year / 100));
+  two(p + 2, static_cast<unsigned>(year % 100));
+  p[4] = '-';
+  two(p + 5, static_cast<unsigned>(ymd.month()));
+  p[7] = '-';
+  two(p + 8, static_cast<unsigned>(ymd.day()));
+  p[10] = 'T';
+  two(p + 11, static_cast<unsigned>(tod.hours().count()));
+  p[13] = ':';
+  two(p + 14, static_cast<unsigned>(tod.minutes().count()));
+  p[16] = ':';
+  two(p + 17, static_cast<unsigned>(tod.seconds().count()));
+  p[19] = 'Z';
+  return {buf.data(), 20};
+}
+
 // Single-valued string members and the condition key each feeds.
 struct StringKey {
   std::string_view member;
@@ -93,8 +137,7 @@ RequestConditions::RequestConditions(const OperationEntry& op, const json& body,
     const json* v = Member(body, k.member);
     if (v == nullptr || !v->is_number() || numbers_used_ == numbers_.size()) continue;
     std::array<char, 24>& buf = numbers_[numbers_used_++];
-    int n = std::snprintf(buf.data(), buf.size(), "%lld", static_cast<long long>(v->get<double>()));
-    if (n > 0) keys_.Add(k.key, std::string_view(buf.data(), static_cast<size_t>(n)));
+    keys_.Add(k.key, DecimalInto(buf, static_cast<long long>(v->get<double>())));
   }
   if (const json* bypass = Member(body, "BypassPolicyLockoutSafetyCheck");
       bypass && bypass->is_boolean()) {
@@ -141,16 +184,9 @@ RequestConditions::RequestConditions(const OperationEntry& op, const json& body,
   if (tags > 0) keys_.AddMany("aws:TagKeys", {tag_keys_.data(), tags});
 
   // The request itself.
+  keys_.Add("aws:CurrentTime", IsoSecondsInto(current_time_, ctx.now));
   auto secs = std::chrono::duration_cast<std::chrono::seconds>(ctx.now.time_since_epoch()).count();
-  std::time_t t = static_cast<std::time_t>(secs);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  size_t iso = std::strftime(current_time_.data(), current_time_.size(), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  keys_.Add("aws:CurrentTime", std::string_view(current_time_.data(), iso));
-  int en =
-      std::snprintf(epoch_time_.data(), epoch_time_.size(), "%lld", static_cast<long long>(secs));
-  if (en > 0)
-    keys_.Add("aws:EpochTime", std::string_view(epoch_time_.data(), static_cast<size_t>(en)));
+  keys_.Add("aws:EpochTime", DecimalInto(epoch_time_, secs));
   keys_.Add("aws:SecureTransport", "false");
   keys_.Add("aws:SourceIp", ctx.source_ip);
   access_.conditions = keys_.entries();

@@ -41,6 +41,13 @@ bool IsAccessKeyId(std::string_view s) {
 }  // namespace
 
 std::optional<SigV4Credential> ParseAuthorization(std::string_view header) {
+  std::optional<SigV4CredentialView> v = ParseAuthorizationView(header);
+  if (!v) return std::nullopt;
+  return SigV4Credential{std::string(v->access_key_id), std::string(v->date),
+                         std::string(v->region), std::string(v->service)};
+}
+
+std::optional<SigV4CredentialView> ParseAuthorizationView(std::string_view header) {
   if (header.empty()) return std::nullopt;
   constexpr std::string_view kScheme = "AWS4-HMAC-SHA256";
   if (header.substr(0, kScheme.size()) != kScheme) {
@@ -52,19 +59,31 @@ std::optional<SigV4Credential> ParseAuthorization(std::string_view header) {
   if (header.find("Signature=") == std::string_view::npos) {
     Incomplete("Authorization header requires 'Signature' parameter.");
   }
-  return ParseCredential(header.substr(cred + 11));
+  return ParseCredentialView(header.substr(cred + 11));
 }
 
 SigV4Credential ParseCredential(std::string_view value) {
-  value = value.substr(0, value.find_first_of(", "));
+  SigV4CredentialView v = ParseCredentialView(value);
+  return SigV4Credential{std::string(v.access_key_id), std::string(v.date), std::string(v.region),
+                         std::string(v.service)};
+}
+
+std::string_view ParameterValue(std::string_view rest) {
+  size_t end = 0;
+  while (end < rest.size() && rest[end] != ',' && rest[end] != ' ') ++end;
+  return rest.substr(0, end);
+}
+
+SigV4CredentialView ParseCredentialView(std::string_view value) {
+  value = ParameterValue(value);
   // access/date/region/service/aws4_request
-  SigV4Credential c;
-  std::string* parts[] = {&c.access_key_id, &c.date, &c.region, &c.service};
-  for (std::string* part : parts) {
+  SigV4CredentialView c;
+  std::string_view* parts[] = {&c.access_key_id, &c.date, &c.region, &c.service};
+  for (std::string_view* part : parts) {
     size_t slash = value.find('/');
     if (slash == std::string_view::npos)
       Incomplete("Credential should be scoped to a valid region.");
-    *part = std::string(value.substr(0, slash));
+    *part = value.substr(0, slash);
     value = value.substr(slash + 1);
   }
   if (value != "aws4_request")
@@ -78,8 +97,7 @@ std::string_view AuthorizationParameter(std::string_view header, std::string_vie
   size_t at = 0;
   while ((at = header.find(name, at)) != std::string_view::npos) {
     if (at > 0 && (header[at - 1] == ' ' || header[at - 1] == ',')) {
-      std::string_view value = header.substr(at + name.size());
-      return value.substr(0, value.find_first_of(", "));
+      return ParameterValue(header.substr(at + name.size()));
     }
     at += name.size();
   }

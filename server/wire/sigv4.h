@@ -31,12 +31,28 @@ std::optional<SigV4Credential> ParseAuthorization(std::string_view header);
 // KmsError(IncompleteSignatureException) when it is malformed.
 SigV4Credential ParseCredential(std::string_view value);
 
+// ParseCredential's reading as views into `value` (no copy): what strict mode's
+// verifier reads on every request. Same errors.
+struct SigV4CredentialView {
+  std::string_view access_key_id;
+  std::string_view date;
+  std::string_view region;
+  std::string_view service;
+};
+SigV4CredentialView ParseCredentialView(std::string_view value);
+// ParseAuthorization's reading (same checks, same errors) as views into `header`.
+std::optional<SigV4CredentialView> ParseAuthorizationView(std::string_view header);
+
 // The value of the header's parameter `name` ("SignedHeaders=", "Signature=")
 // as sent, up to the next ',' or space; empty when absent. `name` must follow
 // a space or ',', so "XSignature=" does not match "Signature=". Only strict
 // mode's verifier (server/wire/sigv4_verifier.h) reads these: open mode does
 // not copy them.
 std::string_view AuthorizationParameter(std::string_view header, std::string_view name);
+
+// `rest` up to its first ',' or space (all of it when it has none): a
+// parameter's value as the header carries it.
+std::string_view ParameterValue(std::string_view rest);
 
 // The keyspace of a request: a 12-digit access key id is the account id,
 // anything else (or an unsigned request) maps to the default account; the

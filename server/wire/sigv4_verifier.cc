@@ -6,8 +6,10 @@
 #include <cctype>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <stdexcept>
 
 #include "core/bytes.h"
@@ -32,12 +34,22 @@ std::array<uint8_t, 32> Hmac(const void* key, size_t key_len, std::string_view d
   return core::HmacSha256({static_cast<const uint8_t*>(key), key_len}, data);
 }
 
-// Lowercase hex of a 32-byte digest, appended without a temporary string.
+// Lowercase hex of a 32-byte digest, appended without a temporary string
+// (written in place: one size check, not one per character).
 void AppendHex(std::string& out, const std::array<uint8_t, 32>& digest) {
-  static constexpr char kDigits[] = "0123456789abcdef";
+  // Each byte's two digits, from a table made once.
+  static constexpr std::array<std::array<char, 2>, 256> kPairs = [] {
+    constexpr char kDigits[] = "0123456789abcdef";
+    std::array<std::array<char, 2>, 256> t{};
+    for (size_t b = 0; b < t.size(); ++b) t[b] = {kDigits[b >> 4], kDigits[b & 0xf]};
+    return t;
+  }();
+  size_t at = out.size();
+  out.resize(at + 2 * digest.size());
+  char* p = out.data() + at;
   for (uint8_t b : digest) {
-    out += kDigits[b >> 4];
-    out += kDigits[b & 0xf];
+    std::memcpy(p, kPairs[b].data(), 2);
+    p += 2;
   }
 }
 
@@ -146,39 +158,66 @@ void AppendCanonicalQuery(std::string& out, std::string_view query) {
 }
 
 // A header value as SigV4 canonicalises it: leading and trailing spaces and
-// tabs removed, each run of spaces folded into one.
+// tabs removed, each run of spaces and tabs folded into one space. The text
+// between runs is appended whole.
 void AppendTrimmed(std::string& out, std::string_view value) {
-  size_t b = value.find_first_not_of(" \t");
-  if (b == std::string_view::npos) return;
-  size_t e = value.find_last_not_of(" \t");
-  value = value.substr(b, e - b + 1);
-  bool space = false;
-  for (char c : value) {
-    if (c == ' ' || c == '\t') {
-      space = true;
-      continue;
-    }
-    if (space) out += ' ';
-    space = false;
-    out += c;
+  auto blank = [](char c) { return c == ' ' || c == '\t'; };
+  size_t i = 0, n = value.size();
+  while (i < n && blank(value[i])) ++i;
+  while (n > i && blank(value[n - 1])) --n;
+  while (i < n) {
+    size_t run = i;
+    while (run < n && !blank(value[run])) ++run;
+    out.append(value.data() + i, run - i);
+    if (run == n) break;
+    out += ' ';
+    i = run;
+    while (i < n && blank(value[i])) ++i;
   }
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
+// The verify path's text, one set per thread, reused (capacity kept) across
+// requests so that the usual request allocates none of it.
+struct VerifyBuffers {
+  VerifyBuffers() {
+    canonical.reserve(1024);
+    to_sign.reserve(256);
+    scope_id.reserve(128);
+    payload_hash.reserve(64);
+    expected.reserve(64);
+    signed_names.reserve(256);
+    signed_headers.reserve(16);
+  }
+  std::string canonical;
+  std::string to_sign;
+  std::string scope_id;  // "<access key id>\n<scope>"
+  std::string payload_hash;
+  std::string expected;                          // the signature computed here
+  std::string signed_names;                      // SignedHeaders' list, lowercased
+  std::vector<std::string_view> signed_headers;  // its names, views into signed_names
+};
+
+VerifyBuffers& ThreadBuffers() {
+  thread_local VerifyBuffers buffers;
+  return buffers;
 }
 
-std::vector<std::string> SplitSignedHeaders(std::string_view list) {
-  std::vector<std::string> names;
-  while (!list.empty()) {
-    size_t semi = list.find(';');
-    std::string_view name = list.substr(0, semi);
-    if (!name.empty()) names.push_back(Lower(name));
-    list = semi == std::string_view::npos ? std::string_view() : list.substr(semi + 1);
+// SignedHeaders' names, lowercased, in the list's order (views into
+// `buf.signed_names`, valid until the thread's next verification).
+std::span<const std::string_view> SplitSignedHeaders(std::string_view list, VerifyBuffers& buf) {
+  buf.signed_names.assign(list);
+  for (char& c : buf.signed_names) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');  // tolower, "C" locale
   }
-  return names;
+  buf.signed_headers.clear();
+  std::string_view rest(buf.signed_names);
+  while (!rest.empty()) {
+    size_t semi = rest.find(';');
+    std::string_view name = rest.substr(0, semi);
+    if (!name.empty()) buf.signed_headers.push_back(name);
+    rest = semi == std::string_view::npos ? std::string_view() : rest.substr(semi + 1);
+  }
+  return buf.signed_headers;
 }
 
 bool AllDigits(std::string_view s) {
@@ -254,68 +293,141 @@ std::string AmzDate(core::Timestamp t) {
   throw KmsError::IncompleteSignature(std::move(message));
 }
 
-// Everything the signer sent about its signature, from either form.
+// The headers the verifier reads, found in one pass over the request's fields
+// (each the first of its name, as http::HeaderValue finds it; empty when
+// absent) instead of one look-up each.
+struct SigningHeaders {
+  std::string_view authorization;
+  std::string_view amz_date;
+  std::string_view date;
+  std::string_view security_token;
+  std::string_view content_sha256;
+
+  explicit SigningHeaders(const http::HttpRequest& req) {
+    struct Wanted {
+      std::string_view name;
+      std::string_view* value;
+      bool found;
+    };
+    std::array<Wanted, 5> wanted = {{{"Authorization", &authorization, false},
+                                     {"X-Amz-Date", &amz_date, false},
+                                     {"Date", &date, false},
+                                     {"X-Amz-Security-Token", &security_token, false},
+                                     {"X-Amz-Content-Sha256", &content_sha256, false}}};
+    for (const auto& field : req) {
+      std::string_view name(field.name_string().data(), field.name_string().size());
+      for (Wanted& w : wanted) {
+        if (w.found || name.size() != w.name.size() || !boost::beast::iequals(name, w.name)) {
+          continue;
+        }
+        *w.value = std::string_view(field.value().data(), field.value().size());
+        w.found = true;
+      }
+    }
+  }
+};
+
+// Everything the signer sent about its signature, from either form: views
+// into the request (its headers or its parsed query) and the thread's buffers,
+// filled in place (the views into `amz_date_text` must not move).
 struct Presented {
-  SigV4Credential credential;
-  std::string amz_date;  // ISO basic form (from X-Amz-Date, or the Date header converted)
+  SigV4CredentialView credential;
+  std::string_view amz_date;  // ISO basic form: X-Amz-Date, or amz_date_text
+  std::string amz_date_text;  // the Date header's time converted to that form
   core::Timestamp time;
-  std::string signature;
-  std::vector<std::string> signed_headers;
-  std::string session_token;
+  std::string_view signature;
+  std::span<const std::string_view> signed_headers;
+  std::string_view session_token;
   std::optional<int64_t> expires_seconds;  // the query form's X-Amz-Expires
 };
 
 // The request's time: X-Amz-Date, else the Date header.
-bool ReadHeaderTime(const http::HttpRequest& req, Presented& p) {
-  std::string_view amz = http::HeaderValue(req, "X-Amz-Date");
+bool ReadHeaderTime(const SigningHeaders& headers, Presented& p) {
+  std::string_view amz = headers.amz_date;
   if (!amz.empty()) {
     auto t = ParseAmzDate(amz);
     if (!t) {
       Incomplete("Date must be in ISO-8601 'basic format'. Got '" + std::string(amz) +
                  "'. See http://en.wikipedia.org/wiki/ISO_8601");
     }
-    p.amz_date = std::string(amz);
+    p.amz_date = amz;
     p.time = *t;
     return true;
   }
-  std::string_view date = http::HeaderValue(req, http::field::date);
+  std::string_view date = headers.date;
   if (date.empty()) return false;
   auto t = ParseHttpDate(date);
   if (!t) Incomplete("Date header is not a valid HTTP date: '" + std::string(date) + "'.");
   p.time = *t;
-  p.amz_date = AmzDate(*t);
+  p.amz_date_text = AmzDate(*t);
+  p.amz_date = p.amz_date_text;
   return true;
 }
 
-Presented FromHeader(const http::HttpRequest& req, std::string_view auth) {
+// The Authorization header's three parameters, found in one pass: for each,
+// its first occurrence anywhere (`any`: what "requires 'X' parameter" checks
+// and where ParseAuthorization reads the credential) and its first occurrence
+// after a space or ',' (`value`: AuthorizationParameter's reading).
+struct AuthorizationScan {
+  static constexpr std::array<std::string_view, 3> kNames = {
+      "Credential=", "Signature=", "SignedHeaders="};
+  std::array<size_t, 3> any{std::string_view::npos, std::string_view::npos, std::string_view::npos};
+  std::array<std::string_view, 3> value{};
+
+  explicit AuthorizationScan(std::string_view auth) {
+    std::array<bool, 3> done{};
+    for (size_t i = 0; i < auth.size(); ++i) {
+      char c = auth[i];
+      if (c != 'C' && c != 'S') continue;
+      // "Credential=" starts with 'C', the other two with 'S'.
+      for (size_t k = c == 'C' ? 0 : 1; k < (c == 'C' ? 1 : 3); ++k) {
+        std::string_view name = kNames[k];
+        if (done[k] || auth.size() - i < name.size() ||
+            std::memcmp(auth.data() + i, name.data(), name.size()) != 0) {
+          continue;
+        }
+        if (any[k] == std::string_view::npos) any[k] = i;
+        if (i > 0 && (auth[i - 1] == ' ' || auth[i - 1] == ',')) {
+          value[k] = ParameterValue(auth.substr(i + name.size()));
+          done[k] = true;
+        }
+      }
+    }
+  }
+  bool has(size_t k) const { return any[k] != std::string_view::npos; }
+};
+
+void FromHeader(const SigningHeaders& headers, std::string_view auth, VerifyBuffers& buf,
+                Presented& p) {
   // AWS names every missing part at once, then echoes the header.
   std::string missing;
-  auto has = [&](std::string_view name) {
-    size_t at = auth.find(name);
-    return at != std::string_view::npos;
-  };
-  if (auth.substr(0, kAlgorithm.size()) == kAlgorithm) {
-    if (!has("Credential=")) missing += "Authorization header requires 'Credential' parameter. ";
-    if (!has("Signature=")) missing += "Authorization header requires 'Signature' parameter. ";
-    if (!has("SignedHeaders=")) {
+  const AuthorizationScan scan(auth);
+  bool scheme = auth.substr(0, kAlgorithm.size()) == kAlgorithm;
+  if (scheme) {
+    if (!scan.has(0)) missing += "Authorization header requires 'Credential' parameter. ";
+    if (!scan.has(1)) missing += "Authorization header requires 'Signature' parameter. ";
+    if (!scan.has(2)) {
       missing += "Authorization header requires 'SignedHeaders' parameter. ";
     }
   }
-  Presented p;
-  bool dated = ReadHeaderTime(req, p);
+  bool dated = ReadHeaderTime(headers, p);
   if (!dated) {
     missing +=
         "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ";
   }
   if (!missing.empty()) Incomplete(missing + "Authorization=" + std::string(auth));
-  p.credential = std::move(*ParseAuthorization(auth));
-  p.signature = std::string(AuthorizationParameter(auth, "Signature="));
-  p.signed_headers = SplitSignedHeaders(AuthorizationParameter(auth, "SignedHeaders="));
-  p.session_token = std::string(http::HeaderValue(req, "X-Amz-Security-Token"));
-  return p;
+  // ParseAuthorization's reading: the scheme (Credential= and Signature= are
+  // present, or `missing` named them), then the credential after Credential=.
+  if (!scheme || !scan.has(0) || !scan.has(1)) ParseAuthorizationView(auth);  // throws its error
+  p.credential =
+      ParseCredentialView(auth.substr(scan.any[0] + AuthorizationScan::kNames[0].size()));
+  p.signature = scan.value[1];
+  p.signed_headers = SplitSignedHeaders(scan.value[2], buf);
+  p.session_token = headers.security_token;
 }
 
-Presented FromQuery(const http::HttpRequest& req, const std::vector<QueryParam>& params) {
+void FromQuery(const SigningHeaders& headers, const std::vector<QueryParam>& params,
+               VerifyBuffers& buf, Presented& p) {
   std::string missing;
   for (std::string_view name : {"X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature",
                                 "X-Amz-Date", "X-Amz-SignedHeaders", "X-Amz-Expires"}) {
@@ -332,9 +444,8 @@ Presented FromQuery(const http::HttpRequest& req, const std::vector<QueryParam>&
   if (*FindParam(params, "X-Amz-Algorithm") != kAlgorithm) {
     Incomplete("X-Amz-Algorithm only supports \"AWS4-HMAC-SHA256\"");
   }
-  Presented p;
   // The credential as the header's is read: one reading of its five parts.
-  p.credential = ParseCredential(*FindParam(params, "X-Amz-Credential"));
+  p.credential = ParseCredentialView(*FindParam(params, "X-Amz-Credential"));
   const std::string& date = *FindParam(params, "X-Amz-Date");
   auto t = ParseAmzDate(date);
   if (!t) {
@@ -349,10 +460,9 @@ Presented FromQuery(const http::HttpRequest& req, const std::vector<QueryParam>&
   }
   p.expires_seconds = Number(expires);
   p.signature = *FindParam(params, "X-Amz-Signature");
-  p.signed_headers = SplitSignedHeaders(*FindParam(params, "X-Amz-SignedHeaders"));
+  p.signed_headers = SplitSignedHeaders(*FindParam(params, "X-Amz-SignedHeaders"), buf);
   const std::string* token = FindParam(params, "X-Amz-Security-Token");
-  p.session_token = token ? *token : std::string(http::HeaderValue(req, "X-Amz-Security-Token"));
-  return p;
+  p.session_token = token ? std::string_view(*token) : headers.security_token;
 }
 
 // The query as sent without its X-Amz-Signature parameter.
@@ -375,7 +485,8 @@ namespace {
 
 // CanonicalRequest's lines, appended to `out`.
 void AppendCanonicalRequest(std::string& out, std::string_view method, std::string_view path,
-                            std::string_view query, const std::vector<std::string>& signed_headers,
+                            std::string_view query,
+                            std::span<const std::string_view> signed_headers,
                             std::string_view payload_hash, const http::HttpRequest& req) {
   out.append(method);
   out += '\n';
@@ -383,19 +494,22 @@ void AppendCanonicalRequest(std::string& out, std::string_view method, std::stri
   out += '\n';
   AppendCanonicalQuery(out, query);
   out += '\n';
-  for (const std::string& name : signed_headers) {
-    auto [begin, end] = req.equal_range(name);
-    if (begin == end) {
-      Incomplete("'" + name +
-                 "' is named as a SignedHeader, but it does not exist in the HTTP request.");
-    }
+  for (std::string_view name : signed_headers) {
     out += name;
     out += ':';
-    bool first = true;
-    for (auto it = begin; it != end; ++it) {
-      if (!first) out += ',';
-      first = false;
-      AppendTrimmed(out, std::string_view(it->value().data(), it->value().size()));
+    // The fields of that name in the order received (as equal_range gives
+    // them), found by a pass over the request's few fields.
+    bool found = false;
+    for (const auto& field : req) {
+      std::string_view field_name(field.name_string().data(), field.name_string().size());
+      if (field_name.size() != name.size() || !boost::beast::iequals(field_name, name)) continue;
+      if (found) out += ',';
+      found = true;
+      AppendTrimmed(out, std::string_view(field.value().data(), field.value().size()));
+    }
+    if (!found) {
+      Incomplete("'" + std::string(name) +
+                 "' is named as a SignedHeader, but it does not exist in the HTTP request.");
     }
     out += '\n';
   }
@@ -420,28 +534,6 @@ void AppendStringToSign(std::string& out, std::string_view amz_date, std::string
   AppendHex(out, core::Sha256(canonical_request));
 }
 
-// The verify path's text, one set per thread, reused (capacity kept) across
-// requests so that the usual request allocates none of it.
-struct VerifyBuffers {
-  VerifyBuffers() {
-    canonical.reserve(1024);
-    to_sign.reserve(256);
-    scope_id.reserve(128);
-    payload_hash.reserve(64);
-    expected.reserve(64);
-  }
-  std::string canonical;
-  std::string to_sign;
-  std::string scope_id;  // "<access key id>\n<scope>"
-  std::string payload_hash;
-  std::string expected;  // the signature computed here
-};
-
-VerifyBuffers& ThreadBuffers() {
-  thread_local VerifyBuffers buffers;
-  return buffers;
-}
-
 }  // namespace
 
 std::string Sha256Hex(std::string_view data) {
@@ -452,10 +544,11 @@ std::string Sha256Hex(std::string_view data) {
 }
 
 std::string CanonicalRequest(const SignedRequestParts& parts, const http::HttpRequest& req) {
+  std::vector<std::string_view> names(parts.signed_headers.begin(), parts.signed_headers.end());
   std::string out;
   out.reserve(512);
-  AppendCanonicalRequest(out, parts.method, parts.path, parts.query, parts.signed_headers,
-                         parts.payload_hash, req);
+  AppendCanonicalRequest(out, parts.method, parts.path, parts.query, names, parts.payload_hash,
+                         req);
   return out;
 }
 
@@ -518,20 +611,23 @@ VerifiedCaller SigV4Verifier::Verify(const http::HttpRequest& req, core::Timesta
   std::string_view path = target.substr(0, question);
   std::string_view query =
       question == std::string_view::npos ? std::string_view() : target.substr(question + 1);
-  std::string_view auth = http::HeaderValue(req, http::field::authorization);
+  const SigningHeaders headers(req);
+  std::string_view auth = headers.authorization;
 
+  VerifyBuffers& buf = ThreadBuffers();
   Presented p;
-  std::string unsigned_query;  // the query form's query without X-Amz-Signature
+  std::vector<QueryParam> params;  // the query form's: Presented views them
+  std::string unsigned_query;      // the query form's query without X-Amz-Signature
   std::string_view canonical_query = query;
   if (!auth.empty()) {
-    p = FromHeader(req, auth);
+    FromHeader(headers, auth, buf, p);
   } else {
-    std::vector<QueryParam> params = ParseQuery(query);
+    params = ParseQuery(query);
     if (!FindParam(params, "X-Amz-Signature") && !FindParam(params, "X-Amz-Credential") &&
         !FindParam(params, "X-Amz-Algorithm")) {
       throw KmsError::MissingAuthenticationToken();
     }
-    p = FromQuery(req, params);
+    FromQuery(headers, params, buf, p);
     unsigned_query = QueryWithoutSignature(query);
     canonical_query = unsigned_query;
   }
@@ -562,18 +658,18 @@ VerifiedCaller SigV4Verifier::Verify(const http::HttpRequest& req, core::Timesta
     throw KmsError::SignatureNotYetCurrent(p.amz_date, AmzDate(wall_now + kSkew),
                                            AmzDate(wall_now));
   }
-  if (p.credential.date != std::string_view(p.amz_date).substr(0, 8)) {
+  if (p.credential.date != p.amz_date.substr(0, 8)) {
     throw core::KmsError(core::ErrorCode::kInvalidSignature,
                          "Date in Credential scope does not match YYYYMMDD from ISO-8601 version "
                          "of date from HTTP: '" +
-                             p.credential.date + "' != '" + p.amz_date.substr(0, 8) + "', from '" +
-                             p.amz_date + "'.");
+                             std::string(p.credential.date) + "' != '" +
+                             std::string(p.amz_date.substr(0, 8)) + "', from '" +
+                             std::string(p.amz_date) + "'.");
   }
 
   // The payload: its SHA-256; a client's x-amz-content-sha256 must state that
   // hash (or UNSIGNED-PAYLOAD).
-  VerifyBuffers& buf = ThreadBuffers();
-  std::string_view stated = http::HeaderValue(req, "X-Amz-Content-Sha256");
+  std::string_view stated = headers.content_sha256;
   buf.payload_hash.clear();
   if (stated == kUnsignedPayload) {
     buf.payload_hash.append(kUnsignedPayload);
@@ -612,7 +708,7 @@ VerifiedCaller SigV4Verifier::Verify(const http::HttpRequest& req, core::Timesta
     throw KmsError::SignatureDoesNotMatch();
   }
   if (!cached) Remember(buf.scope_id, signing_key);  // verified requests only
-  return {&key.principal, p.credential.region};
+  return {&key.principal, std::string(p.credential.region)};
 }
 
 }  // namespace rotor::server::wire

@@ -75,7 +75,12 @@ class SigV4Verifier {
   std::optional<SigningKey> CachedSigningKey(const std::string& scope_id) const;
   void Remember(std::string scope_id, const SigningKey& signing_key) const;
 
-  std::unordered_map<std::string, AccessKey> keys_;  // by access key id
+  // Looked up by views of the request's text (no copy).
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, AccessKey, TextHash, std::equal_to<>> keys_;  // by access key id
   mutable std::shared_mutex cache_mutex_;
   mutable std::unordered_map<std::string, SigningKey> signing_keys_;  // by scope_id; bounded
 };

@@ -143,4 +143,19 @@ TEST_CASE("Sha256 and HmacSha256 match the published vectors, call after call on
         "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
   CHECK(hex(HmacSha256(jefe_key, "what do ya want for nothing?")) ==
         "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  // The same key again and again (the context keeps its pads): each MAC is of
+  // its own message only, then a key differing in its last byte is not taken
+  // for the previous one.
+  CHECK(hex(HmacSha256(key20, "Hi There")) ==
+        "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+  CHECK(hex(HmacSha256(key20, "Hi There")) ==
+        "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+  Bytes other20 = key20;
+  other20.back() = 0x0c;
+  CHECK(hex(HmacSha256(other20, "Hi There")) !=
+        "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+  CHECK(hex(HmacSha256(jefe_key, "what do ya want for nothing?")) ==
+        "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  CHECK(hex(HmacSha256(jefe_key, "what do ya want for nothing?")) ==
+        "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }

@@ -685,6 +685,9 @@ bool ConditionsHold(const CompiledStatement& st, const PolicyRequest& r) {
 }  // namespace
 
 bool GlobMatch(std::string_view pattern, std::string_view text, bool ignore_case) {
+  // Without '*' each pattern character matches exactly one text character:
+  // texts of another length are refused without a comparison.
+  if (pattern.size() != text.size() && pattern.find('*') == std::string_view::npos) return false;
   size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
   auto same = [&](char a, char b) { return ignore_case ? Lower(a) == Lower(b) : a == b; };
   while (t < text.size()) {

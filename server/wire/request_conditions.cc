@@ -34,10 +34,42 @@ size_t Strings(const json* v, std::span<std::string_view> out, std::string_view 
   return n;
 }
 
+// The request body's members, listed in one pass: the constructor below asks
+// for about twenty names, of which a body has a few, and a miss in this short
+// list costs a length comparison or two instead of a search of the object.
+// A body with more members than the list holds is searched as before.
+class BodyMembers {
+ public:
+  explicit BodyMembers(const json& body) : body_(body) {
+    if (!body.is_object() || body.size() > items_.size()) {
+      listed_ = false;
+      return;
+    }
+    for (auto it = body.begin(); it != body.end(); ++it) items_[size_++] = {it.key(), &*it};
+  }
+  // As Member(body, name): the member, or nullptr when absent or null.
+  const json* Find(std::string_view name) const {
+    if (!listed_) return Member(body_, name);
+    for (size_t i = 0; i < size_; ++i) {
+      if (items_[i].name == name) return items_[i].value->is_null() ? nullptr : items_[i].value;
+    }
+    return nullptr;
+  }
+
+ private:
+  struct Item {
+    std::string_view name;
+    const json* value = nullptr;
+  };
+  const json& body_;
+  bool listed_ = true;
+  std::array<Item, 16> items_{};
+  size_t size_ = 0;
+};
+
 // Fills `out` with the {TagKey, TagValue} pairs of the body's Tags; returns
 // how many.
-size_t RequestTags(const json& body, std::span<core::TagRef> out) {
-  const json* tags = Member(body, "Tags");
+size_t RequestTags(const json* tags, std::span<core::TagRef> out) {
   if (tags == nullptr || !tags->is_array()) return 0;
   size_t n = 0;
   for (const json& t : *tags) {
@@ -122,32 +154,33 @@ constexpr std::array<StringKey, 3> kNumberKeys = {{
 
 RequestConditions::RequestConditions(const OperationEntry& op, const json& body,
                                      const core::RequestContext& ctx) {
+  const BodyMembers members(body);
   access_.actions = op.policy_actions;
   access_.cross_account = op.cross_account();
-  for (const StringKey& k : kStringKeys) keys_.Add(k.key, StringOf(Member(body, k.member)));
+  for (const StringKey& k : kStringKeys) keys_.Add(k.key, StringOf(members.Find(k.member)));
   // The operations that encrypt or decrypt with a key use SYMMETRIC_DEFAULT
   // when the request names no algorithm (its default, API Reference); the
   // condition key carries it then too (Rotor's reading of "AWS KMS condition
   // keys", kms:EncryptionAlgorithm).
-  if (!Member(body, "EncryptionAlgorithm") &&
+  if (!members.Find("EncryptionAlgorithm") &&
       (op.name == "Encrypt" || op.name == "Decrypt" || op.name.starts_with("GenerateDataKey"))) {
     keys_.Add("kms:EncryptionAlgorithm", "SYMMETRIC_DEFAULT");
   }
   for (const StringKey& k : kNumberKeys) {
-    const json* v = Member(body, k.member);
+    const json* v = members.Find(k.member);
     if (v == nullptr || !v->is_number() || numbers_used_ == numbers_.size()) continue;
     std::array<char, 24>& buf = numbers_[numbers_used_++];
     keys_.Add(k.key, DecimalInto(buf, static_cast<long long>(v->get<double>())));
   }
-  if (const json* bypass = Member(body, "BypassPolicyLockoutSafetyCheck");
+  if (const json* bypass = members.Find("BypassPolicyLockoutSafetyCheck");
       bypass && bypass->is_boolean()) {
     keys_.Add("kms:BypassPolicyLockoutSafetyCheck", bypass->get<bool>() ? "true" : "false");
   }
   if (op.name == "CreateKey") {
-    std::string_view spec = StringOf(Member(body, "KeySpec"));
-    std::string_view usage = StringOf(Member(body, "KeyUsage"));
-    std::string_view origin = StringOf(Member(body, "Origin"));
-    const json* multi = Member(body, "MultiRegion");
+    std::string_view spec = StringOf(members.Find("KeySpec"));
+    std::string_view usage = StringOf(members.Find("KeyUsage"));
+    std::string_view origin = StringOf(members.Find("Origin"));
+    const json* multi = members.Find("MultiRegion");
     keys_.Add("kms:KeySpec", spec.empty() ? "SYMMETRIC_DEFAULT" : spec);
     keys_.Add("kms:KeyUsage", usage.empty() ? "ENCRYPT_DECRYPT" : usage);
     keys_.Add("kms:KeyOrigin", origin.empty() ? "AWS_KMS" : origin);
@@ -155,9 +188,9 @@ RequestConditions::RequestConditions(const OperationEntry& op, const json& body,
               multi && multi->is_boolean() && multi->get<bool>() ? "true" : "false");
   }
   if (op.name == "CreateGrant") {
-    size_t n = Strings(Member(body, "Operations"), grant_operations_);
+    size_t n = Strings(members.Find("Operations"), grant_operations_);
     if (n > 0) keys_.AddMany("kms:GrantOperations", {grant_operations_.data(), n});
-    if (const json* c = Member(body, "Constraints"); c && c->is_object()) {
+    if (const json* c = members.Find("Constraints"); c && c->is_object()) {
       if (Member(*c, "EncryptionContextEquals")) {
         keys_.Add("kms:GrantConstraintType", "EncryptionContextEquals");
       } else if (Member(*c, "EncryptionContextSubset")) {
@@ -169,7 +202,7 @@ RequestConditions::RequestConditions(const OperationEntry& op, const json& body,
     keys_.Add("kms:GrantIsForAWSResource", "false");
   }
   // kms:RequestAlias: the alias the request names its key by.
-  if (std::string_view id = StringOf(Member(body, "KeyId")); !id.empty()) {
+  if (std::string_view id = StringOf(members.Find("KeyId")); !id.empty()) {
     if (id.starts_with("alias/")) {
       keys_.Add("kms:RequestAlias", id);
     } else if (id.starts_with("arn:")) {
@@ -178,9 +211,11 @@ RequestConditions::RequestConditions(const OperationEntry& op, const json& body,
       }
     }
   }
-  size_t tags = Strings(Member(body, "Tags"), tag_keys_, "TagKey");
-  if (tags > 0) access_.request_tags = {request_tags_.data(), RequestTags(body, request_tags_)};
-  if (tags == 0) tags = Strings(Member(body, "TagKeys"), tag_keys_);
+  size_t tags = Strings(members.Find("Tags"), tag_keys_, "TagKey");
+  if (tags > 0) {
+    access_.request_tags = {request_tags_.data(), RequestTags(members.Find("Tags"), request_tags_)};
+  }
+  if (tags == 0) tags = Strings(members.Find("TagKeys"), tag_keys_);
   if (tags > 0) keys_.AddMany("aws:TagKeys", {tag_keys_.data(), tags});
 
   // The request itself.
@@ -191,7 +226,7 @@ RequestConditions::RequestConditions(const OperationEntry& op, const json& body,
   keys_.Add("aws:SourceIp", ctx.source_ip);
   access_.conditions = keys_.entries();
 
-  size_t tokens = Strings(Member(body, "GrantTokens"), grant_tokens_);
+  size_t tokens = Strings(members.Find("GrantTokens"), grant_tokens_);
   access_.grant_tokens = {grant_tokens_.data(), tokens};
 }
 

@@ -1,6 +1,7 @@
 #include "server/wire/sigv4.h"
 
 #include <cctype>
+#include <cstring>
 
 #include "core/kms_error.h"
 
@@ -69,8 +70,16 @@ SigV4Credential ParseCredential(std::string_view value) {
 }
 
 std::string_view ParameterValue(std::string_view rest) {
-  size_t end = 0;
-  while (end < rest.size() && rest[end] != ',' && rest[end] != ' ') ++end;
+  // The nearer of the first ',' and the first ' ' (memchr: a value such as a
+  // 64-digit signature is skipped a vector at a time).
+  if (rest.empty()) return rest;
+  size_t end = rest.size();
+  if (const void* comma = std::memchr(rest.data(), ',', rest.size())) {
+    end = static_cast<size_t>(static_cast<const char*>(comma) - rest.data());
+  }
+  if (const void* space = std::memchr(rest.data(), ' ', end)) {
+    end = static_cast<size_t>(static_cast<const char*>(space) - rest.data());
+  }
   return rest.substr(0, end);
 }
 

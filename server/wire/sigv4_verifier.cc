@@ -165,9 +165,18 @@ void AppendTrimmed(std::string& out, std::string_view value) {
   size_t i = 0, n = value.size();
   while (i < n && blank(value[i])) ++i;
   while (n > i && blank(value[n - 1])) --n;
+  // The next space or tab at or after `from` (n if none), by memchr.
+  auto next_blank = [&](size_t from) {
+    const char* begin = value.data() + from;
+    const void* space = std::memchr(begin, ' ', n - from);
+    const void* tab = std::memchr(begin, '\t', n - from);
+    size_t at = n;
+    if (space) at = static_cast<size_t>(static_cast<const char*>(space) - value.data());
+    if (tab) at = std::min(at, static_cast<size_t>(static_cast<const char*>(tab) - value.data()));
+    return at;
+  };
   while (i < n) {
-    size_t run = i;
-    while (run < n && !blank(value[run])) ++run;
+    size_t run = next_blank(i);
     out.append(value.data() + i, run - i);
     if (run == n) break;
     out += ' ';
@@ -375,20 +384,22 @@ struct AuthorizationScan {
   std::array<std::string_view, 3> value{};
 
   explicit AuthorizationScan(std::string_view auth) {
+    // Every name ends in '=': each '=' (memchr) is checked for the names that
+    // end there, so occurrences are met in the order a search finds them.
     std::array<bool, 3> done{};
-    for (size_t i = 0; i < auth.size(); ++i) {
-      char c = auth[i];
-      if (c != 'C' && c != 'S') continue;
-      // "Credential=" starts with 'C', the other two with 'S'.
-      for (size_t k = c == 'C' ? 0 : 1; k < (c == 'C' ? 1 : 3); ++k) {
+    const char* data = auth.data();
+    for (size_t eq = 0; eq < auth.size(); ++eq) {
+      const void* hit = std::memchr(data + eq, '=', auth.size() - eq);
+      if (hit == nullptr) break;
+      eq = static_cast<size_t>(static_cast<const char*>(hit) - data);
+      for (size_t k = 0; k < kNames.size(); ++k) {
         std::string_view name = kNames[k];
-        if (done[k] || auth.size() - i < name.size() ||
-            std::memcmp(auth.data() + i, name.data(), name.size()) != 0) {
-          continue;
-        }
+        if (done[k] || eq + 1 < name.size()) continue;
+        size_t i = eq + 1 - name.size();
+        if (std::memcmp(data + i, name.data(), name.size() - 1) != 0) continue;
         if (any[k] == std::string_view::npos) any[k] = i;
         if (i > 0 && (auth[i - 1] == ' ' || auth[i - 1] == ',')) {
-          value[k] = ParameterValue(auth.substr(i + name.size()));
+          value[k] = ParameterValue(auth.substr(eq + 1));
           done[k] = true;
         }
       }

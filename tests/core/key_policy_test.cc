@@ -1097,6 +1097,18 @@ TEST_CASE("Glob matching: * and ?, with and without case") {
   CHECK(!GlobMatch("a*b*c", "aXXbYY", false));
   CHECK(GlobMatch("KMS:DEC*", "kms:Decrypt", true));
   CHECK(!GlobMatch("KMS:DEC*", "kms:Decrypt", false));
+  // Without '*': equal length needed ('?' is one character), then each character.
+  CHECK(GlobMatch("kms:Encrypt", "kms:Encrypt", false));
+  CHECK(GlobMatch("KMS:ENCRYPT", "kms:Encrypt", true));
+  CHECK(!GlobMatch("kms:Encrypt", "kms:Encrypt2", false));
+  CHECK(!GlobMatch("kms:Encrypt", "kms:Encryp", false));
+  CHECK(!GlobMatch("kms:Encrypt", "kms:Decrypt", false));
+  CHECK(GlobMatch("kms:Encryp?", "kms:Encrypt", false));
+  CHECK(!GlobMatch("kms:Encryp?", "kms:Encryp", false));
+  CHECK(GlobMatch("", "", false));
+  CHECK(!GlobMatch("", "a", false));
+  CHECK(!GlobMatch("a", "", false));
+  CHECK(GlobMatch("kms:Encrypt*", "kms:Encrypt", false));
 }
 
 TEST_CASE("The lockout safety check refuses a policy the caller could not change again") {

@@ -95,6 +95,18 @@ TEST_CASE("The body's members feed their condition keys, numbers as whole decima
     RequestConditions r(*FindOperation("EnableKeyRotation"), rotation, ctx);
     CHECK(Values(r.access(), "kms:RotationPeriodInDays") == "2560");
   }
+  SECTION("A body of more members than the one-pass list holds reads the same, nulls as absent") {
+    json body = {{"KeyId", "alias/app"}, {"PendingWindowInDays", 30}, {"MessageType", nullptr}};
+    for (int i = 0; i < 20; ++i) body["Extra" + std::to_string(i)] = i;
+    RequestConditions conditions(*FindOperation("ScheduleKeyDeletion"), body, ctx);
+    CHECK(Values(conditions.access(), "kms:ScheduleKeyDeletionPendingWindowInDays") == "30");
+    CHECK(Values(conditions.access(), "kms:RequestAlias") == "alias/app");
+    CHECK(Values(conditions.access(), "kms:MessageType") == "<absent>");
+    const json small = {{"KeyId", "alias/app"}, {"MessageType", nullptr}};
+    RequestConditions s(*FindOperation("ScheduleKeyDeletion"), small, ctx);
+    CHECK(Values(s.access(), "kms:MessageType") == "<absent>");
+    CHECK(Values(s.access(), "kms:RequestAlias") == "alias/app");
+  }
   SECTION("CreateGrant: its operations, constraint type and GrantIsForAWSResource") {
     const json body = {
         {"KeyId", "alias/app"},

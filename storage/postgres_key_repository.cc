@@ -201,16 +201,12 @@ PostgresKeyRepository::PostgresKeyRepository(const PostgresOptions& options) : o
   writer_db_ = std::make_unique<PgConn>(options_.url);
   name_ = NameOf(*writer_db_);
   MigratePostgres(*writer_db_);
-  writer_ = std::thread([this] { WriterLoop(); });
+  writer_ = std::make_unique<GroupCommitQueue>(static_cast<GroupCommitQueue::Store&>(*this),
+                                               options_.max_batch, std::nullopt);
 }
 
 PostgresKeyRepository::~PostgresKeyRepository() {
-  {
-    std::lock_guard lock(queue_mu_);
-    stopping_ = true;
-    queue_cv_.notify_all();
-  }
-  if (writer_.joinable()) writer_.join();
+  writer_.reset();  // runs what is queued, then stops the writer thread
 }
 
 std::unique_ptr<PgConn> PostgresKeyRepository::AcquireReader() {
@@ -403,7 +399,7 @@ void PostgresKeyRepository::SaveLastUsage(
           {scope.account, scope.region, r.key_id, r.operation, Ms(r.timestamp), r.request_id});
     }
   };
-  Enqueue(fn, {}, /*changes_keys=*/false);
+  writer_->Run(fn, {}, /*changes_keys=*/false);
 }
 
 void PostgresKeyRepository::Reset() {
@@ -496,102 +492,35 @@ bool PostgresKeyRepository::HoldsWorkerLease() {
 
 void PostgresKeyRepository::Write(const std::function<void(core::KeyTransaction&)>& fn,
                                   const std::function<void()>& on_commit) {
-  Enqueue(fn, on_commit, /*changes_keys=*/true);
+  writer_->Run(fn, on_commit);
 }
 
-void PostgresKeyRepository::Enqueue(const std::function<void(core::KeyTransaction&)>& fn,
-                                    const std::function<void()>& on_commit, bool changes_keys) {
-  Job job{&fn, &on_commit, changes_keys, nullptr, false};
-  std::unique_lock lock(queue_mu_);
-  if (stopping_) throw StorageError("the database is closing");
-  queue_.push_back(&job);
-  queue_cv_.notify_one();
-  done_cv_.wait(lock, [&] { return job.done; });
-  if (job.error) std::rethrow_exception(job.error);
+core::KeyTransaction& PostgresKeyRepository::Begin() {
+  // A connection lost by an earlier batch is replaced now.
+  if (!writer_db_ || !writer_db_->ok()) writer_db_ = std::make_unique<PgConn>(options_.url);
+  writer_db_->Exec("BEGIN");
+  // Write transactions of every replica run one at a time (see the header).
+  writer_db_->Query(std::string("SELECT pg_advisory_xact_lock(") + kPgLockArgs + ")",
+                    {PgParam(int64_t{kPgWriteLock})});
+  tx_ = std::make_unique<Transaction>(*writer_db_);
+  return *tx_;
 }
 
-void PostgresKeyRepository::WriterLoop() {
-  for (;;) {
-    std::vector<Job*> batch;
-    {
-      std::unique_lock lock(queue_mu_);
-      queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping with nothing left to do
-      while (!queue_.empty() && batch.size() < options_.max_batch) {
-        batch.push_back(queue_.front());
-        queue_.pop_front();
-      }
-    }
-    CommitBatch(batch);
-    {
-      std::lock_guard lock(queue_mu_);
-      for (Job* job : batch) job->done = true;
-    }
-    done_cv_.notify_all();
+void PostgresKeyRepository::Exec(const char* sql) { writer_db_->Exec(sql); }
+
+void PostgresKeyRepository::Commit(bool changes_keys) {
+  if (changes_keys) {
+    writer_db_->Exec("UPDATE store_state SET generation = generation + 1 WHERE id = 1");
   }
+  writer_db_->Exec("COMMIT");
 }
 
-void PostgresKeyRepository::CommitBatch(std::vector<Job*>& batch) {
-  auto fail_all = [&](std::exception_ptr error) {
-    for (Job* job : batch) {
-      if (!job->error) job->error = error;
-    }
-  };
+void PostgresKeyRepository::Rollback() {
+  if (!writer_db_ || !writer_db_->ok()) return;  // the next Begin replaces it
   try {
-    // A connection lost by an earlier batch is replaced now.
-    if (!writer_db_ || !writer_db_->ok()) writer_db_ = std::make_unique<PgConn>(options_.url);
-    writer_db_->Exec("BEGIN");
-    // Write transactions of every replica run one at a time (see the header).
-    writer_db_->Query(std::string("SELECT pg_advisory_xact_lock(") + kPgLockArgs + ")",
-                      {PgParam(int64_t{kPgWriteLock})});
-  } catch (...) {
-    fail_all(std::current_exception());
-    if (writer_db_ && writer_db_->ok()) {
-      try {
-        writer_db_->Exec("ROLLBACK");
-      } catch (const StorageError&) {
-        writer_db_.reset();
-      }
-    }
-    return;
-  }
-  PgConn& db = *writer_db_;
-  Transaction tx(db);
-  bool changes_keys = false;
-  for (Job* job : batch) {
-    try {
-      db.Exec("SAVEPOINT job");
-      try {
-        (*job->fn)(tx);
-        db.Exec("RELEASE job");
-        changes_keys = changes_keys || job->changes_keys;
-      } catch (...) {
-        job->error = std::current_exception();
-        db.Exec("ROLLBACK TO job");
-        db.Exec("RELEASE job");
-      }
-    } catch (...) {
-      // The savepoint machinery failed (the connection broke): the whole
-      // transaction is lost.
-      fail_all(std::current_exception());
-      writer_db_.reset();
-      return;
-    }
-  }
-  try {
-    if (changes_keys) db.Exec("UPDATE store_state SET generation = generation + 1 WHERE id = 1");
-    db.Exec("COMMIT");
-  } catch (...) {
-    fail_all(std::current_exception());
-    try {
-      db.Exec("ROLLBACK");
-    } catch (const StorageError&) {
-      writer_db_.reset();
-    }
-    return;
-  }
-  for (Job* job : batch) {
-    if (!job->error && job->on_commit && *job->on_commit) (*job->on_commit)();
+    writer_db_->Exec("ROLLBACK");
+  } catch (const StorageError&) {
+    writer_db_.reset();
   }
 }
 

@@ -2,9 +2,10 @@
 // several Rotor replicas that serve one shared instance (docs/scaling.md).
 //
 // Same shape as SqliteKeyRepository: one writer thread owns the write
-// connection and commits in groups (every Write() queued while a commit is in
-// flight joins the next transaction, each in its own SAVEPOINT), and reads use
-// a pool of connections, one statement each (they see every committed write).
+// connection and commits in groups (storage/group_commit_queue.h: every
+// Write() queued while a commit is in flight joins the next transaction, each
+// in its own SAVEPOINT), and reads use a pool of connections, one statement
+// each (they see every committed write).
 //
 // Across replicas:
 //   - every write transaction first takes one store-wide transaction lock
@@ -23,16 +24,14 @@
 // PostgreSQL client).
 #pragma once
 
-#include <condition_variable>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "core/key_repository.h"
+#include "storage/group_commit_queue.h"
 #include "storage/postgres_db.h"
 
 namespace rotor::storage {
@@ -43,7 +42,7 @@ struct PostgresOptions {
   size_t max_idle_readers = 64;  // as SQLite's pool: a connection per concurrent read
 };
 
-class PostgresKeyRepository final : public core::KeyRepository {
+class PostgresKeyRepository final : public core::KeyRepository, private GroupCommitQueue::Store {
  public:
   // Connects, checks the database is Rotor's (or empty) and migrates it;
   // throws StorageError with a message for people.
@@ -95,13 +94,6 @@ class PostgresKeyRepository final : public core::KeyRepository {
 
  private:
   class Transaction;
-  struct Job {
-    const std::function<void(core::KeyTransaction&)>* fn;
-    const std::function<void()>* on_commit;
-    bool changes_keys;  // false for usage records alone: no generation bump
-    std::exception_ptr error;
-    bool done = false;
-  };
 
   // Runs `read` on a pooled connection; a broken connection is dropped and
   // the read tried once more on a new one.
@@ -109,15 +101,21 @@ class PostgresKeyRepository final : public core::KeyRepository {
   auto Read(Fn&& read);
   std::unique_ptr<PgConn> AcquireReader();
   void ReleaseReader(std::unique_ptr<PgConn> db);
-  void Enqueue(const std::function<void(core::KeyTransaction&)>& fn,
-               const std::function<void()>& on_commit, bool changes_keys);
-  void WriterLoop();
-  void CommitBatch(std::vector<Job*>& batch);
+
+  // GroupCommitQueue::Store, on the writer thread: a lost connection is
+  // replaced at Begin, which then takes the store-wide write lock (see
+  // above); Commit bumps the generation unless only usage records changed; a
+  // connection that cannot roll back is dropped.
+  core::KeyTransaction& Begin() override;
+  void Exec(const char* sql) override;
+  void Commit(bool changes_keys) override;
+  void Rollback() override;
 
   PostgresOptions options_;
   std::string name_;
 
   std::unique_ptr<PgConn> writer_db_;  // writer thread only after construction
+  std::unique_ptr<Transaction> tx_;    // the batch's, writer thread only
   std::mutex readers_mu_;
   std::vector<std::unique_ptr<PgConn>> idle_readers_;  // guarded by readers_mu_
 
@@ -126,12 +124,7 @@ class PostgresKeyRepository final : public core::KeyRepository {
   bool worker_held_ = false;           // guarded by worker_mu_
   bool worker_stood_by_ = false;       // another replica held it once; guarded by worker_mu_
 
-  std::mutex queue_mu_;
-  std::condition_variable queue_cv_;
-  std::condition_variable done_cv_;
-  std::deque<Job*> queue_;  // guarded by queue_mu_
-  bool stopping_ = false;   // guarded by queue_mu_
-  std::thread writer_;
+  std::unique_ptr<GroupCommitQueue> writer_;
 };
 
 }  // namespace rotor::storage

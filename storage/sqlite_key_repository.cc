@@ -336,16 +336,12 @@ SqliteKeyRepository::SqliteKeyRepository(const SqliteOptions& options) : options
     ::close(lock_fd_);
     throw;
   }
-  writer_ = std::thread([this] { WriterLoop(); });
+  writer_ = std::make_unique<GroupCommitQueue>(static_cast<GroupCommitQueue::Store&>(*this),
+                                               options_.max_batch, options_.watch_interval);
 }
 
 SqliteKeyRepository::~SqliteKeyRepository() {
-  {
-    std::lock_guard lock(queue_mu_);
-    stopping_ = true;
-    queue_cv_.notify_all();
-  }
-  if (writer_.joinable()) writer_.join();
+  writer_.reset();  // runs what is queued, then stops the writer thread
   {
     std::lock_guard lock(readers_mu_);
     idle_readers_.clear();
@@ -678,44 +674,43 @@ void SqliteKeyRepository::Write(const std::function<void(core::KeyTransaction&)>
                                 const std::function<void()>& on_commit) {
   if (options_.read_only) throw StorageError("this data dir was opened read-only");
   ThrowIfFailed();
-  Job job{&fn, &on_commit, nullptr, false};
-  std::unique_lock lock(queue_mu_);
-  if (stopping_) throw StorageError("the database is closing");
-  queue_.push_back(&job);
-  queue_cv_.notify_one();
-  done_cv_.wait(lock, [&] { return job.done; });
-  if (job.error) std::rethrow_exception(job.error);
+  writer_->Run(fn, on_commit);
 }
 
-void SqliteKeyRepository::WriterLoop() {
-  for (;;) {
-    std::vector<Job*> batch;
-    {
-      std::unique_lock lock(queue_mu_);
-      bool woken = queue_cv_.wait_for(lock, options_.watch_interval,
-                                      [&] { return stopping_ || !queue_.empty(); });
-      if (!woken) {
-        // Idle for a while: is the data dir still ours? Is a checkpoint owed?
-        lock.unlock();
-        if (std::string problem = CheckDataDir(); !problem.empty()) {
-          Fail(core::StoreHealth::Status::kLost, problem);
-        } else if (checkpoint_pending_) {
-          CheckpointTruncate();
-        }
-        continue;
-      }
-      if (queue_.empty()) return;  // stopping with nothing left to do
-      while (!queue_.empty() && batch.size() < options_.max_batch) {
-        batch.push_back(queue_.front());
-        queue_.pop_front();
-      }
-    }
-    CommitBatch(batch);
-    {
-      std::lock_guard lock(queue_mu_);
-      for (Job* job : batch) job->done = true;
-    }
-    done_cv_.notify_all();
+core::KeyTransaction& SqliteKeyRepository::Begin() {
+  ThrowIfFailed();
+  tx_ = std::make_unique<Transaction>(*writer_db_);
+  writer_db_->Exec("BEGIN IMMEDIATE");
+  return *tx_;
+}
+
+void SqliteKeyRepository::Exec(const char* sql) { writer_db_->Exec(sql); }
+
+void SqliteKeyRepository::Commit(bool /*changes_keys*/) { writer_db_->Exec("COMMIT"); }
+
+void SqliteKeyRepository::Rollback() {
+  try {
+    writer_db_->Exec("ROLLBACK");
+  } catch (...) {
+    // Already rolled back by SQLite (e.g. SQLITE_FULL) or never begun.
+  }
+}
+
+void SqliteKeyRepository::AfterCommit() {
+  // Acknowledge nothing that went into files which are no longer the data dir.
+  if (std::string problem = CheckDataDir(); !problem.empty()) {
+    Fail(core::StoreHealth::Status::kLost, problem);
+    ThrowIfFailed();
+  }
+  if (tx_->removed_material() || checkpoint_pending_) CheckpointTruncate();
+}
+
+void SqliteKeyRepository::Idle() {
+  // Idle for a while: is the data dir still ours? Is a checkpoint owed?
+  if (std::string problem = CheckDataDir(); !problem.empty()) {
+    Fail(core::StoreHealth::Status::kLost, problem);
+  } else if (checkpoint_pending_) {
+    CheckpointTruncate();
   }
 }
 
@@ -730,70 +725,6 @@ void SqliteKeyRepository::CheckpointTruncate() {
     std::fprintf(stderr, "rotor: checkpoint of %s failed (retried): %s\n", db_path_.c_str(),
                  e.what());
     checkpoint_pending_ = true;
-  }
-}
-
-void SqliteKeyRepository::CommitBatch(std::vector<Job*>& batch) {
-  SqliteDb& db = *writer_db_;
-  auto fail_all = [&](std::exception_ptr error) {
-    for (Job* job : batch) {
-      if (!job->error) job->error = error;
-    }
-  };
-  try {
-    ThrowIfFailed();
-  } catch (...) {
-    fail_all(std::current_exception());
-    return;
-  }
-  Transaction tx(db);
-  try {
-    db.Exec("BEGIN IMMEDIATE");
-  } catch (...) {
-    fail_all(Classify(std::current_exception()));
-    return;
-  }
-  for (Job* job : batch) {
-    try {
-      db.Exec("SAVEPOINT job");
-      try {
-        (*job->fn)(tx);
-        db.Exec("RELEASE job");
-      } catch (...) {
-        job->error = Classify(std::current_exception());
-        db.Exec("ROLLBACK TO job");
-        db.Exec("RELEASE job");
-      }
-    } catch (...) {
-      // The savepoint machinery itself failed: fail this job, keep the batch.
-      if (!job->error) job->error = Classify(std::current_exception());
-    }
-  }
-  try {
-    db.Exec("COMMIT");
-  } catch (...) {
-    std::exception_ptr commit_error = Classify(std::current_exception());
-    try {
-      db.Exec("ROLLBACK");
-    } catch (...) {
-      // Already rolled back by SQLite (e.g. SQLITE_FULL); nothing more to undo.
-    }
-    fail_all(commit_error);
-    return;
-  }
-  // Acknowledge nothing that went into files which are no longer the data dir.
-  if (std::string problem = CheckDataDir(); !problem.empty()) {
-    Fail(core::StoreHealth::Status::kLost, problem);
-    try {
-      ThrowIfFailed();
-    } catch (...) {
-      fail_all(std::current_exception());
-    }
-    return;
-  }
-  if (tx.removed_material() || checkpoint_pending_) CheckpointTruncate();
-  for (Job* job : batch) {
-    if (!job->error && job->on_commit && *job->on_commit) (*job->on_commit)();
   }
 }
 

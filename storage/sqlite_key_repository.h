@@ -1,10 +1,11 @@
 // SqliteKeyRepository: core::KeyRepository on SQLite in WAL mode.
 //
-// One writer thread owns the write connection and commits in groups: every
-// Write() call queued while a commit is in flight joins the next transaction
-// (each in its own SAVEPOINT, so one failing call does not undo the others),
-// and all of them return after that single fsync. Reads use a pool of
-// read-only connections and never block the writer.
+// One writer thread owns the write connection and commits in groups
+// (storage/group_commit_queue.h): every Write() call queued while a commit is
+// in flight joins the next transaction (each in its own SAVEPOINT, so one
+// failing call does not undo the others), and all of them return after that
+// single fsync. Reads use a pool of read-only connections and never block the
+// writer.
 //
 // The data dir holds rotor.db (+ WAL) and rotor.lock; the lock makes a second
 // Rotor on the same dir fail at start instead of racing this one.
@@ -38,16 +39,15 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "core/key_repository.h"
+#include "storage/group_commit_queue.h"
 #include "storage/sqlite_db.h"
 
 namespace rotor::storage {
@@ -71,7 +71,7 @@ struct SqliteOptions {
   std::function<void(const core::StoreHealth&)> on_failure = nullptr;
 };
 
-class SqliteKeyRepository final : public core::KeyRepository {
+class SqliteKeyRepository final : public core::KeyRepository, private GroupCommitQueue::Store {
  public:
   // Opens or creates the database; throws StorageError with a message for
   // people (dir not writable, in use by another Rotor, foreign file...).
@@ -121,12 +121,6 @@ class SqliteKeyRepository final : public core::KeyRepository {
 
  private:
   class Transaction;
-  struct Job {
-    const std::function<void(core::KeyTransaction&)>* fn;
-    const std::function<void()>* on_commit;
-    std::exception_ptr error;
-    bool done = false;
-  };
   class ReadConnection;
 
   ReadConnection AcquireReader();
@@ -134,12 +128,21 @@ class SqliteKeyRepository final : public core::KeyRepository {
   // Runs `read` on a pooled reader; a corrupt database fails the store.
   template <class Fn>
   auto Read(Fn&& read);
-  void WriterLoop();
-  void CommitBatch(std::vector<Job*>& batch);
+
+  // GroupCommitQueue::Store, on the writer thread: BEGIN IMMEDIATE (refused
+  // once the store failed for good), COMMIT, ROLLBACK; after a commit, the
+  // data dir check and the TRUNCATE checkpoint a removal owes; while idle,
+  // the data dir check and a checkpoint still owed.
+  core::KeyTransaction& Begin() override;
+  void Exec(const char* sql) override;
+  void Commit(bool changes_keys) override;
+  void Rollback() override;
+  void AfterCommit() override;
+  void Idle() override;
   // Maps a failure to what the caller is told (KmsError::StoreUnavailable
   // for the faults above), logging SQLite's words; fails the store on
   // corruption.
-  std::exception_ptr Classify(std::exception_ptr error);
+  std::exception_ptr Classify(std::exception_ptr error) override;
   // Empty when rotor.lock and rotor.db are the files opened at start; else
   // what is wrong, for people.
   std::string CheckDataDir() const;
@@ -171,15 +174,11 @@ class SqliteKeyRepository final : public core::KeyRepository {
   bool checkpoint_pending_ = false;  // writer thread only
 
   std::unique_ptr<SqliteDb> writer_db_;  // used only by the writer thread after construction
+  std::unique_ptr<Transaction> tx_;      // the batch's, writer thread only
   std::mutex readers_mu_;
   std::vector<std::unique_ptr<SqliteDb>> idle_readers_;  // guarded by readers_mu_
 
-  std::mutex queue_mu_;
-  std::condition_variable queue_cv_;  // writer waits for jobs
-  std::condition_variable done_cv_;   // callers wait for their job
-  std::deque<Job*> queue_;            // guarded by queue_mu_
-  bool stopping_ = false;             // guarded by queue_mu_
-  std::thread writer_;
+  std::unique_ptr<GroupCommitQueue> writer_;  // none when read_only
 };
 
 }  // namespace rotor::storage

@@ -33,11 +33,11 @@ class KeyCache::RecordingTransaction final : public KeyTransaction {
     changes_.push_back(
         {Change::Kind::kKeyPut, CacheKey(key.scope, key.id), std::make_shared<const Key>(key), {}});
   }
-  void DeleteKey(const Scope& scope, const std::string& key_id) override {
+  void DeleteKey(const Scope& scope, const std::string& key_id, Timestamp deleted_at) override {
     for (const Alias& alias : inner_.AliasesOfKey(scope, key_id)) {
       changes_.push_back({Change::Kind::kAliasDeleted, CacheKey(scope, alias.name), nullptr, {}});
     }
-    inner_.DeleteKey(scope, key_id);
+    inner_.DeleteKey(scope, key_id, deleted_at);
     changes_.push_back({Change::Kind::kKeyDeleted, CacheKey(scope, key_id), nullptr, {}});
   }
   std::optional<Alias> GetAlias(const Scope& scope, const std::string& name) override {

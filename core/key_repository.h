@@ -86,8 +86,11 @@ class KeyTransaction {
   virtual std::optional<Key> GetKey(const Scope& scope, const std::string& key_id) = 0;
   // Inserts or replaces; the caller has bumped key.revision.
   virtual void PutKey(const Key& key) = 0;
-  // Removes the key, its material, its aliases, its grants and its usage record.
-  virtual void DeleteKey(const Scope& scope, const std::string& key_id) = 0;
+  // Removes the key, its material, its aliases, its grants and its usage
+  // record, and leaves a tombstone dated `deleted_at`: the instant the
+  // deletion took effect (the key's DeletionDate) as core's clock gave it,
+  // never the database's own clock (the two differ under the virtual clock).
+  virtual void DeleteKey(const Scope& scope, const std::string& key_id, Timestamp deleted_at) = 0;
 
   virtual std::optional<Alias> GetAlias(const Scope& scope, const std::string& name) = 0;
   virtual void PutAlias(const Alias& alias) = 0;
@@ -147,8 +150,10 @@ class KeyRepository {
   // Keys whose NextEventTime() <= until, earliest first.
   virtual std::vector<DueKey> DueKeys(Timestamp until, size_t limit) = 0;
   virtual std::optional<Timestamp> EarliestEvent() = 0;
-  // True when a key of that id existed in the scope and was deleted.
-  virtual bool WasDeleted(const Scope& scope, const std::string& key_id) = 0;
+  // When a key of that id existed in the scope and was deleted: the
+  // `deleted_at` its DeleteKey was given (the latest, if the id was deleted
+  // more than once); nullopt when no such key was deleted.
+  virtual std::optional<Timestamp> DeletionDate(const Scope& scope, const std::string& key_id) = 0;
 
   virtual std::optional<KeyUsageRecord> GetLastUsage(const Scope& scope,
                                                      const std::string& key_id) = 0;

@@ -67,7 +67,7 @@ KmsService::Opened KmsService::OpenBlob(const RequestContext& ctx, const Bytes& 
   if (!key) {
     // A key deleted from this keyspace is named, as AWS does; anything else
     // (another account or region, a forged id) is just not a ciphertext of ours.
-    if (repo_.WasDeleted(scope, view->key_id)) {
+    if (repo_.DeletionDate(scope, view->key_id)) {
       throw KmsError::KeyDoesNotExist(KeyArn(scope, view->key_id));
     }
     throw KmsError::InvalidCiphertext();

@@ -23,7 +23,7 @@ std::optional<ServiceEvent> KmsService::FireDue(KeyTransaction& tx, const DueKey
   event.key_id = key.id;
   event.time = *at;
   if (key.state == KeyState::kPendingDeletion) {
-    tx.DeleteKey(key.scope, key.id);
+    tx.DeleteKey(key.scope, key.id, *at);
     ForgetRelated(tx, key, *at);
     usage_.Forget(key.scope, key.id);
     event.kind = ServiceEventKind::kDeleteKey;

@@ -38,7 +38,8 @@ class MemoryKeyRepository::Transaction final : public core::KeyTransaction {
     return it->second;
   }
   void PutKey(const Key& key) override { s_.keys[IdOf(key.scope, key.id)] = key; }
-  void DeleteKey(const Scope& scope, const std::string& key_id) override {
+  void DeleteKey(const Scope& scope, const std::string& key_id,
+                 core::Timestamp deleted_at) override {
     s_.keys.erase(IdOf(scope, key_id));
     std::erase_if(s_.aliases, [&](const auto& e) {
       return InScope(e.first, scope) && e.second.target_key_id == key_id;
@@ -46,7 +47,7 @@ class MemoryKeyRepository::Transaction final : public core::KeyTransaction {
     std::erase_if(s_.materials, [&](const auto& e) { return OfKey(e.first, scope, key_id); });
     std::erase_if(s_.grants, [&](const auto& e) { return OfKey(e.first, scope, key_id); });
     s_.usage.erase(IdOf(scope, key_id));
-    s_.deleted.insert(IdOf(scope, key_id));
+    s_.deleted[IdOf(scope, key_id)] = deleted_at;
   }
   std::optional<Alias> GetAlias(const Scope& scope, const std::string& name) override {
     auto it = s_.aliases.find(IdOf(scope, name));
@@ -217,9 +218,12 @@ std::optional<core::Timestamp> MemoryKeyRepository::EarliestEvent() {
   return due[0].due;
 }
 
-bool MemoryKeyRepository::WasDeleted(const Scope& scope, const std::string& key_id) {
+std::optional<core::Timestamp> MemoryKeyRepository::DeletionDate(const Scope& scope,
+                                                                 const std::string& key_id) {
   std::lock_guard lock(mu_);
-  return state_.deleted.count(IdOf(scope, key_id)) > 0;
+  auto it = state_.deleted.find(IdOf(scope, key_id));
+  if (it == state_.deleted.end()) return std::nullopt;
+  return it->second;
 }
 
 std::optional<core::KeyUsageRecord> MemoryKeyRepository::GetLastUsage(const Scope& scope,

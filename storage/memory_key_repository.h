@@ -16,7 +16,6 @@
 #include <cstddef>
 #include <map>
 #include <mutex>
-#include <set>
 #include <tuple>
 
 #include "core/key_repository.h"
@@ -47,7 +46,8 @@ class MemoryKeyRepository final : public core::KeyRepository {
                                                         uint32_t version) override;
   std::vector<core::DueKey> DueKeys(core::Timestamp until, size_t limit) override;
   std::optional<core::Timestamp> EarliestEvent() override;
-  bool WasDeleted(const core::Scope& scope, const std::string& key_id) override;
+  std::optional<core::Timestamp> DeletionDate(const core::Scope& scope,
+                                              const std::string& key_id) override;
   std::optional<core::KeyUsageRecord> GetLastUsage(const core::Scope& scope,
                                                    const std::string& key_id) override;
   void SaveLastUsage(
@@ -80,7 +80,7 @@ class MemoryKeyRepository final : public core::KeyRepository {
     std::map<VersionId, Material> materials;
     std::map<GrantId, core::Grant> grants;
     std::map<Id, core::KeyUsageRecord> usage;
-    std::set<Id> deleted;  // tombstones of deleted keys
+    std::map<Id, core::Timestamp> deleted;  // tombstones of deleted keys: when
   };
 
  private:

@@ -99,14 +99,13 @@ class PostgresKeyRepository::Transaction final : public core::KeyTransaction {
         {key.scope.account, key.scope.region, key.id, OptMs(key.NextEventTime()),
          EncodeKeyDoc(key)});
   }
-  void DeleteKey(const Scope& scope, const std::string& key_id) override {
+  void DeleteKey(const Scope& scope, const std::string& key_id, Timestamp deleted_at) override {
     db_.Query("DELETE FROM keys WHERE account = $1 AND region = $2 AND key_id = $3",
               {scope.account, scope.region, key_id});
     db_.Query(
-        "INSERT INTO deleted_keys (account, region, key_id, deleted_at) "
-        "VALUES ($1, $2, $3, (extract(epoch FROM now()) * 1000)::bigint) "
+        "INSERT INTO deleted_keys (account, region, key_id, deleted_at) VALUES ($1, $2, $3, $4) "
         "ON CONFLICT (account, region, key_id) DO UPDATE SET deleted_at = excluded.deleted_at",
-        {scope.account, scope.region, key_id});
+        {scope.account, scope.region, key_id, Ms(deleted_at)});
   }
   std::optional<Alias> GetAlias(const Scope& scope, const std::string& name) override {
     return SelectAlias(db_, scope, name);
@@ -363,12 +362,14 @@ std::optional<Timestamp> PostgresKeyRepository::EarliestEvent() {
   });
 }
 
-bool PostgresKeyRepository::WasDeleted(const Scope& scope, const std::string& key_id) {
-  return Read([&](PgConn& db) {
-    PgResult r =
-        db.Query("SELECT 1 FROM deleted_keys WHERE account = $1 AND region = $2 AND key_id = $3",
-                 {scope.account, scope.region, key_id});
-    return r.rows() > 0;
+std::optional<Timestamp> PostgresKeyRepository::DeletionDate(const Scope& scope,
+                                                             const std::string& key_id) {
+  return Read([&](PgConn& db) -> std::optional<Timestamp> {
+    PgResult r = db.Query(
+        "SELECT deleted_at FROM deleted_keys WHERE account = $1 AND region = $2 AND key_id = $3",
+        {scope.account, scope.region, key_id});
+    if (r.rows() == 0) return std::nullopt;
+    return FromMs(r.Int(0, 0));
   });
 }
 

@@ -161,14 +161,15 @@ class SqliteKeyRepository::Transaction final : public core::KeyTransaction {
     q->Bind(4, OptMs(key.NextEventTime())).Bind(5, EncodeKeyDoc(key));
     q->Run();
   }
-  void DeleteKey(const Scope& scope, const std::string& key_id) override {
+  void DeleteKey(const Scope& scope, const std::string& key_id, Timestamp deleted_at) override {
     removed_material_ = true;
     auto q = db_.Prepare("DELETE FROM keys WHERE account = ? AND region = ? AND key_id = ?");
     q->Bind(1, scope.account).Bind(2, scope.region).Bind(3, key_id).Run();
     auto tombstone = db_.Prepare(
         "INSERT OR REPLACE INTO deleted_keys (account, region, key_id, deleted_at) "
-        "VALUES (?, ?, ?, strftime('%s', 'now') * 1000)");
-    tombstone->Bind(1, scope.account).Bind(2, scope.region).Bind(3, key_id).Run();
+        "VALUES (?, ?, ?, ?)");
+    tombstone->Bind(1, scope.account).Bind(2, scope.region).Bind(3, key_id);
+    tombstone->Bind(4, Ms(deleted_at)).Run();
   }
   std::optional<Alias> GetAlias(const Scope& scope, const std::string& name) override {
     return SelectAlias(db_, scope, name);
@@ -516,12 +517,14 @@ std::optional<Timestamp> SqliteKeyRepository::EarliestEvent() {
   });
 }
 
-bool SqliteKeyRepository::WasDeleted(const Scope& scope, const std::string& key_id) {
-  return Read([&](SqliteDb& db) {
-    auto q =
-        db.Prepare("SELECT 1 FROM deleted_keys WHERE account = ? AND region = ? AND key_id = ?");
+std::optional<Timestamp> SqliteKeyRepository::DeletionDate(const Scope& scope,
+                                                           const std::string& key_id) {
+  return Read([&](SqliteDb& db) -> std::optional<Timestamp> {
+    auto q = db.Prepare(
+        "SELECT deleted_at FROM deleted_keys WHERE account = ? AND region = ? AND key_id = ?");
     q->Bind(1, scope.account).Bind(2, scope.region).Bind(3, key_id);
-    return q->Step();
+    if (!q->Step()) return std::nullopt;
+    return FromMs(q->Int(0));
   });
 }
 

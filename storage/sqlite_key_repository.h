@@ -100,7 +100,8 @@ class SqliteKeyRepository final : public core::KeyRepository, private GroupCommi
                                                         uint32_t version) override;
   std::vector<core::DueKey> DueKeys(core::Timestamp until, size_t limit) override;
   std::optional<core::Timestamp> EarliestEvent() override;
-  bool WasDeleted(const core::Scope& scope, const std::string& key_id) override;
+  std::optional<core::Timestamp> DeletionDate(const core::Scope& scope,
+                                              const std::string& key_id) override;
   std::optional<core::KeyUsageRecord> GetLastUsage(const core::Scope& scope,
                                                    const std::string& key_id) override;
   void SaveLastUsage(

@@ -126,3 +126,21 @@ TEST_CASE("The next event is the earliest of every key's, and moving to it fires
   f.service.DisableKeyRotation(f.Ctx(), rotating.id);
   CHECK_FALSE(f.service.NextEventTime());
 }
+
+TEST_CASE(
+    "A deletion fired at a virtual time dates the key's tombstone with that time, not the "
+    "machine's clock") {
+  ServiceFixture f;  // a virtual clock at 2026-01-01, far from the machine's
+  Timestamp t0 = f.clock.Now();
+  Key leaving = f.NewKey();
+  f.service.ScheduleKeyDeletion(f.Ctx(), leaving.id, 7);
+  CHECK_FALSE(f.repo.DeletionDate(leaving.scope, leaving.id));
+
+  AdvanceResult r = AdvanceTime(f.service, t0 + Days(30), &f.clock);
+  REQUIRE(r.listed.size() == 1);
+  CHECK(r.listed[0].kind == ServiceEventKind::kDeleteKey);
+  // The instant the deletion took effect (its DeletionDate, the DeleteKey
+  // event's time), not the time the clock was moved to.
+  CHECK(f.repo.DeletionDate(leaving.scope, leaving.id) == t0 + Days(7));
+  CHECK(f.repo.DeletionDate(leaving.scope, leaving.id) == r.listed[0].time);
+}

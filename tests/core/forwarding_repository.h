@@ -48,8 +48,8 @@ class ForwardingRepository : public KeyRepository {
     return inner_.ListRetirableGrants(s, principal, after_key, after_grant, limit);
   }
   std::optional<Timestamp> EarliestEvent() override { return inner_.EarliestEvent(); }
-  bool WasDeleted(const Scope& s, const std::string& id) override {
-    return inner_.WasDeleted(s, id);
+  std::optional<Timestamp> DeletionDate(const Scope& s, const std::string& id) override {
+    return inner_.DeletionDate(s, id);
   }
   std::optional<KeyUsageRecord> GetLastUsage(const Scope& s, const std::string& id) override {
     return inner_.GetLastUsage(s, id);

@@ -291,7 +291,7 @@ TEST_CASE("KeyCache: DeleteKey drops the key, its material and the aliases that 
   REQUIRE(repo.alias_reads == 2);
   REQUIRE(repo.material_reads == 2);
 
-  cache.Write([&](KeyTransaction& tx) { tx.DeleteKey(kScope, KeyIdOf(1)); });
+  cache.Write([&](KeyTransaction& tx) { tx.DeleteKey(kScope, KeyIdOf(1), kT0); });
 
   CHECK(cache.GetKey(kScope, KeyIdOf(1)) == nullptr);
   CHECK(repo.key_reads == 3);
@@ -430,7 +430,7 @@ TEST_CASE("KeyCache: at capacity an eighth of the entries is dropped, never more
     for (int i = from; i <= to; ++i) {
       SeedKey(repo, MakeKey(kScope, KeyIdOf(i), 1));
       REQUIRE(cache.GetKey(kScope, KeyIdOf(i)));
-      repo.WriteBehind([&](KeyTransaction& tx) { tx.DeleteKey(kScope, KeyIdOf(i)); });
+      repo.WriteBehind([&](KeyTransaction& tx) { tx.DeleteKey(kScope, KeyIdOf(i), kT0); });
     }
   };
   load(1, 16);
@@ -450,7 +450,7 @@ TEST_CASE("KeyCache: at capacity an eighth of the entries is dropped, never more
   for (int i = 1; i <= 4; ++i) {
     SeedKey(small_repo, MakeKey(kScope, KeyIdOf(i), 1));
     REQUIRE(small.GetKey(kScope, KeyIdOf(i)));
-    small_repo.WriteBehind([&](KeyTransaction& tx) { tx.DeleteKey(kScope, KeyIdOf(i)); });
+    small_repo.WriteBehind([&](KeyTransaction& tx) { tx.DeleteKey(kScope, KeyIdOf(i), kT0); });
   }
   CHECK(cached_keys(small, 4) == 3);
 }

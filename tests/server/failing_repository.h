@@ -38,7 +38,9 @@ class FailingRepository final : public core::KeyRepository {
   }
   std::vector<core::DueKey> DueKeys(core::Timestamp, size_t) override { Fail(); }
   std::optional<core::Timestamp> EarliestEvent() override { Fail(); }
-  bool WasDeleted(const core::Scope&, const std::string&) override { Fail(); }
+  std::optional<core::Timestamp> DeletionDate(const core::Scope&, const std::string&) override {
+    Fail();
+  }
   std::optional<core::KeyUsageRecord> GetLastUsage(const core::Scope&,
                                                    const std::string&) override {
     Fail();

@@ -26,7 +26,7 @@ class NullTransaction final : public core::KeyTransaction {
  public:
   std::optional<core::Key> GetKey(const core::Scope&, const std::string&) override { return {}; }
   void PutKey(const core::Key&) override {}
-  void DeleteKey(const core::Scope&, const std::string&) override {}
+  void DeleteKey(const core::Scope&, const std::string&, core::Timestamp) override {}
   std::optional<core::Alias> GetAlias(const core::Scope&, const std::string&) override {
     return {};
   }

@@ -231,6 +231,35 @@ TEMPLATE_TEST_CASE("Store contract: on_commit runs once after a commit and never
 }
 
 TEMPLATE_TEST_CASE(
+    "Store contract: a deleted key's tombstone keeps the time it was given, not the database's "
+    "clock",
+    "[contract]", ROTOR_STORES) {
+  ROTOR_STORE(TestType, store);
+  core::KeyRepository& repo = store.repo;
+  // Years from the machine's clock, as a virtual clock may be.
+  const core::Timestamp first = At("2031-05-06T07:08:09.250Z");
+  const core::Timestamp again = At("2032-01-02T03:04:05Z");
+  repo.Write([&](core::KeyTransaction& tx) { tx.PutKey(MakeKey(kId)); }, {});
+  repo.Write([&](core::KeyTransaction& tx) { tx.DeleteKey(kScope, kId, first); }, {});
+  CHECK(repo.DeletionDate(kScope, kId) == first);
+  // The id deleted once more (a key of that id created again): the latest date.
+  repo.Write([&](core::KeyTransaction& tx) { tx.PutKey(MakeKey(kId)); }, {});
+  repo.Write([&](core::KeyTransaction& tx) { tx.DeleteKey(kScope, kId, again); }, {});
+  CHECK(repo.DeletionDate(kScope, kId) == again);
+  // A deletion rolled back leaves no tombstone.
+  const std::string other = "0987dcba-09fe-87dc-65ba-ab0987654321";
+  repo.Write([&](core::KeyTransaction& tx) { tx.PutKey(MakeKey(other)); }, {});
+  CHECK_THROWS(repo.Write(
+      [&](core::KeyTransaction& tx) {
+        tx.DeleteKey(kScope, other, first);
+        throw std::runtime_error("rolled back");
+      },
+      {}));
+  CHECK_FALSE(repo.DeletionDate(kScope, other));
+  CHECK(repo.GetKey(kScope, other));
+}
+
+TEMPLATE_TEST_CASE(
     "Store contract: deleting a key deletes its material and aliases, never via REPLACE",
     "[contract]", ROTOR_STORES) {
   ROTOR_STORE(TestType, store);
@@ -240,19 +269,20 @@ TEMPLATE_TEST_CASE(
   CHECK(repo.GetSealedMaterial(kScope, kId, 1));
   CHECK(repo.GetAlias(kScope, "alias/a"));
   repo.SaveLastUsage({{kScope, core::KeyUsageRecord{kId, "Encrypt", At("2026-02-01"), "req"}}});
-  CHECK_FALSE(repo.WasDeleted(kScope, kId));
-  repo.Write([&](core::KeyTransaction& tx) { tx.DeleteKey(kScope, kId); }, {});
+  CHECK_FALSE(repo.DeletionDate(kScope, kId));
+  repo.Write(
+      [&](core::KeyTransaction& tx) { tx.DeleteKey(kScope, kId, At("2026-02-08T00:00:00Z")); }, {});
   CHECK_FALSE(repo.GetKey(kScope, kId));
   CHECK_FALSE(repo.GetSealedMaterial(kScope, kId, 1));
   CHECK_FALSE(repo.GetAlias(kScope, "alias/a"));
   CHECK_FALSE(repo.GetLastUsage(kScope, kId));
   CHECK(repo.ListMaterialVersions(kScope, kId, 0, 10).empty());
-  CHECK(repo.WasDeleted(kScope, kId));
+  CHECK(repo.DeletionDate(kScope, kId));
   // The other scope's key of the same id keeps everything.
   CHECK(repo.GetKey(kOtherScope, kId));
   CHECK(repo.GetSealedMaterial(kOtherScope, kId, 1));
   CHECK(repo.GetAlias(kOtherScope, "alias/a"));
-  CHECK_FALSE(repo.WasDeleted(kOtherScope, kId));
+  CHECK_FALSE(repo.DeletionDate(kOtherScope, kId));
   // Usage recorded after the deletion is dropped, not an error.
   repo.SaveLastUsage({{kScope, core::KeyUsageRecord{kId, "Decrypt", At("2026-02-02"), "r2"}}});
   CHECK_FALSE(repo.GetLastUsage(kScope, kId));
@@ -481,7 +511,8 @@ TEMPLATE_TEST_CASE("Store contract: deleting a key deletes its grants, a rollbac
       },
       {}));
   CHECK(repo.ListGrants(kScope, kId).size() == 1);
-  repo.Write([&](core::KeyTransaction& tx) { tx.DeleteKey(kScope, kId); }, {});
+  repo.Write(
+      [&](core::KeyTransaction& tx) { tx.DeleteKey(kScope, kId, At("2026-02-08T00:00:00Z")); }, {});
   CHECK(repo.ListGrants(kScope, kId).empty());
   CHECK(repo.ListRetirableGrants(kScope, "arn:aws:iam::111122223333:role/ops", "", "", 10).empty());
   // A key created again with the same id starts without grants.

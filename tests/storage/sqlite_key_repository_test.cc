@@ -240,7 +240,8 @@ TEST_CASE("Deleting a key leaves its sealed material in no file of the data dir"
                        &sealed);
       },
       {});
-  repo.Write([&](core::KeyTransaction& tx) { tx.DeleteKey(key.scope, kId); }, {});
+  repo.Write([&](core::KeyTransaction& tx) { tx.DeleteKey(key.scope, kId, key.creation_date); },
+             {});
   std::string needle(secret.begin(), secret.end());
   for (const auto& entry : fs::directory_iterator(dir.path)) {
     std::ifstream in(entry.path(), std::ios::binary);

@@ -3,13 +3,14 @@
 #include <string>
 #include <vector>
 
+#include "storage/migration_runner.h"
+
 namespace rotor::storage {
 namespace {
 
-// Migration N brings the schema from version N-1 to N. Never edit one that
-// has shipped: add the next.
-const std::vector<std::string>& Migrations() {
-  static const std::vector<std::string> kMigrations = {
+// The steps, numbered from 1 (storage/migration_runner.h).
+const std::vector<std::string>& Steps() {
+  static const std::vector<std::string> kSteps = {
       // 1: keys, their material versions, aliases and last-usage records.
       R"sql(
       CREATE TABLE keys (
@@ -102,7 +103,7 @@ const std::vector<std::string>& Migrations() {
         WHERE retiring_principal <> '';
       )sql",
   };
-  return kMigrations;
+  return kSteps;
 }
 
 int ReadPragma(SqliteDb& db, const char* pragma) {
@@ -110,45 +111,62 @@ int ReadPragma(SqliteDb& db, const char* pragma) {
   return q->Step() ? static_cast<int>(q->Int(0)) : 0;
 }
 
+// rotor.db: the version in PRAGMA user_version, Rotor's mark in PRAGMA
+// application_id; a file with tables and without the mark is foreign.
+class SqliteTarget final : public MigrationTarget {
+ public:
+  SqliteTarget(SqliteDb& db, const std::string& path) : db_(db), path_(path) {}
+  std::string Name() const override { return path_; }
+  void Begin() override {
+    Usable([&] { db_.Exec("BEGIN IMMEDIATE"); });
+  }
+  int ReadVersion() override {
+    int app_id = 0;
+    int version = 0;
+    int tables = 0;
+    Usable([&] {
+      app_id = ReadPragma(db_, "application_id");
+      version = ReadPragma(db_, "user_version");
+      auto q = db_.Prepare("SELECT count(*) FROM sqlite_master");
+      if (q->Step()) tables = static_cast<int>(q->Int(0));
+    });
+    if (tables > 0 && app_id != kRotorApplicationId) {
+      throw StorageError(path_ +
+                         " is a SQLite database that does not belong to Rotor. Rotor will not "
+                         "modify it; choose another --data-dir.");
+    }
+    return version;
+  }
+  void Exec(const std::string& sql) override { db_.Exec(sql); }
+  void WriteVersion(int version) override {
+    db_.Exec("PRAGMA application_id = " + std::to_string(kRotorApplicationId));
+    db_.Exec("PRAGMA user_version = " + std::to_string(version));
+  }
+
+ private:
+  // Runs `read`; a file SQLite cannot read is refused, never overwritten.
+  template <class Fn>
+  void Usable(Fn&& read) {
+    try {
+      read();
+    } catch (const StorageError& e) {
+      throw StorageError(
+          path_ + " is not a usable SQLite database (" + e.what() +
+          "). Rotor will not overwrite it; move it away or choose another --data-dir.");
+    }
+  }
+
+  SqliteDb& db_;
+  std::string path_;
+};
+
 }  // namespace
 
-int LatestSchemaVersion() { return static_cast<int>(Migrations().size()); }
+int LatestSchemaVersion() { return static_cast<int>(Steps().size()); }
 
 void Migrate(SqliteDb& db, const std::string& path) {
-  int app_id = 0;
-  int version = 0;
-  int tables = 0;
-  try {
-    app_id = ReadPragma(db, "application_id");
-    version = ReadPragma(db, "user_version");
-    auto q = db.Prepare("SELECT count(*) FROM sqlite_master");
-    if (q->Step()) tables = static_cast<int>(q->Int(0));
-  } catch (const StorageError& e) {
-    throw StorageError(
-        path + " is not a usable SQLite database (" + e.what() +
-        "). Rotor will not overwrite it; move it away or choose another --data-dir.");
-  }
-  if (tables > 0 && app_id != kRotorApplicationId) {
-    throw StorageError(path +
-                       " is a SQLite database that does not belong to Rotor. Rotor will not "
-                       "modify it; choose another --data-dir.");
-  }
-  if (version > LatestSchemaVersion()) {
-    throw StorageError(path + " was written by a newer Rotor (schema " + std::to_string(version) +
-                       ", this build knows " + std::to_string(LatestSchemaVersion()) + ").");
-  }
-  if (version == LatestSchemaVersion()) return;
-  db.Exec("BEGIN IMMEDIATE");
-  try {
-    for (int v = version; v < LatestSchemaVersion(); ++v)
-      db.Exec(Migrations()[static_cast<size_t>(v)]);
-    db.Exec("PRAGMA application_id = " + std::to_string(kRotorApplicationId));
-    db.Exec("PRAGMA user_version = " + std::to_string(LatestSchemaVersion()));
-    db.Exec("COMMIT");
-  } catch (...) {
-    db.Exec("ROLLBACK");
-    throw;
-  }
+  SqliteTarget target(db, path);
+  RunMigrations(target, Steps());
 }
 
 }  // namespace rotor::storage

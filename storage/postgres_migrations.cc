@@ -3,15 +3,16 @@
 #include <string>
 #include <vector>
 
+#include "storage/migration_runner.h"
+
 namespace rotor::storage {
 namespace {
 
-// Migration N brings the schema from version N-1 to N. Never edit one that
-// has shipped: add the next. Text columns compare byte-wise (COLLATE "C"), as
-// SQLite's do, so listings come in the same order on both stores. Times are
-// milliseconds since the epoch, as in the SQLite store.
-const std::vector<std::string>& Migrations() {
-  static const std::vector<std::string> kMigrations = {
+// The steps (storage/migration_runner.h). Text columns compare byte-wise
+// (COLLATE "C"), as SQLite's do, so listings come in the same order on both
+// stores. Times are milliseconds since the epoch, as in the SQLite store.
+const std::vector<std::string>& Steps() {
+  static const std::vector<std::string> kSteps = {
       // 1: every table of the SQLite store's schema 4, the audit trail (its
       // own file in SQLite) and the store's change counter.
       R"sql(
@@ -114,54 +115,54 @@ const std::vector<std::string>& Migrations() {
       CREATE INDEX audit_by_time ON audit_events (time_ms);
       )sql",
   };
-  return kMigrations;
+  return kSteps;
 }
+
+// The one-row table rotor_schema holds the version and marks the database
+// as Rotor's; replicas that start together migrate one at a time.
+class PostgresTarget final : public MigrationTarget {
+ public:
+  explicit PostgresTarget(PgConn& db) : db_(db) {}
+  std::string Name() const override { return "the database of --database-url"; }
+  void Begin() override {
+    db_.Exec("BEGIN");
+    db_.Query(std::string("SELECT pg_advisory_xact_lock(") + kPgLockArgs + ")",
+              {PgParam(int64_t{kPgMigrationLock})});
+  }
+  int ReadVersion() override {
+    PgResult marked = db_.Query("SELECT to_regclass('rotor_schema') IS NOT NULL");
+    if (marked.Text(0, 0) == "t") {
+      PgResult v = db_.Query("SELECT version FROM rotor_schema");
+      return v.rows() ? static_cast<int>(v.Int(0, 0)) : 0;
+    }
+    PgResult tables =
+        db_.Query("SELECT count(*) FROM pg_tables WHERE schemaname = ANY (current_schemas(false))");
+    if (tables.Int(0, 0) > 0) {
+      throw StorageError(
+          "the database of --database-url holds tables that are not Rotor's. Rotor will not "
+          "modify it; give Rotor a database (or a schema) of its own.");
+    }
+    db_.Exec(
+        "CREATE TABLE rotor_schema (version INTEGER NOT NULL); "
+        "INSERT INTO rotor_schema VALUES (0)");
+    return 0;
+  }
+  void Exec(const std::string& sql) override { db_.Exec(sql); }
+  void WriteVersion(int version) override {
+    db_.Query("UPDATE rotor_schema SET version = $1", {PgParam(int64_t{version})});
+  }
+
+ private:
+  PgConn& db_;
+};
 
 }  // namespace
 
-int LatestPostgresSchemaVersion() { return static_cast<int>(Migrations().size()); }
+int LatestPostgresSchemaVersion() { return static_cast<int>(Steps().size()); }
 
 int MigratePostgres(PgConn& db) {
-  db.Exec("BEGIN");
-  try {
-    db.Query(std::string("SELECT pg_advisory_xact_lock(") + kPgLockArgs + ")",
-             {PgParam(int64_t{kPgMigrationLock})});
-    PgResult marked = db.Query("SELECT to_regclass('rotor_schema') IS NOT NULL");
-    int version = 0;
-    if (marked.Text(0, 0) == "t") {
-      PgResult v = db.Query("SELECT version FROM rotor_schema");
-      version = v.rows() ? static_cast<int>(v.Int(0, 0)) : 0;
-    } else {
-      PgResult tables = db.Query(
-          "SELECT count(*) FROM pg_tables WHERE schemaname = ANY (current_schemas(false))");
-      if (tables.Int(0, 0) > 0) {
-        throw StorageError(
-            "the database of --database-url holds tables that are not Rotor's. Rotor will not "
-            "modify it; give Rotor a database (or a schema) of its own.");
-      }
-      db.Exec(
-          "CREATE TABLE rotor_schema (version INTEGER NOT NULL); "
-          "INSERT INTO rotor_schema VALUES (0)");
-    }
-    if (version > LatestPostgresSchemaVersion()) {
-      throw StorageError("the database of --database-url was written by a newer Rotor (schema " +
-                         std::to_string(version) + ", this build knows " +
-                         std::to_string(LatestPostgresSchemaVersion()) + ").");
-    }
-    for (int v = version; v < LatestPostgresSchemaVersion(); ++v)
-      db.Exec(Migrations()[static_cast<size_t>(v)]);
-    db.Query("UPDATE rotor_schema SET version = $1",
-             {PgParam(int64_t{LatestPostgresSchemaVersion()})});
-    db.Exec("COMMIT");
-  } catch (...) {
-    try {
-      db.Exec("ROLLBACK");
-    } catch (const StorageError&) {
-      // The connection broke; the transaction is gone with it.
-    }
-    throw;
-  }
-  return LatestPostgresSchemaVersion();
+  PostgresTarget target(db);
+  return RunMigrations(target, Steps());
 }
 
 }  // namespace rotor::storage

@@ -72,7 +72,7 @@ TEST_CASE("A cryptographic call's record: loggable members in lowerCamel, no res
             kResources);
 }
 
-TEST_CASE("A write's record logs its response, never a grant token; an error names its code") {
+TEST_CASE("A write's record logs its response, never a grant token, and an error names its code") {
   json request = {{"KeyId", kKeyId},
                   {"GranteePrincipal", "arn:aws:iam::111122223333:role/app"},
                   {"Operations", {"Decrypt"}}};

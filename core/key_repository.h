@@ -65,6 +65,7 @@ struct StoreHealth {
     kOk,
     kWritesStopped,  // the database was found corrupt: reads go on, writes are refused
     kLost,           // the data dir was removed or replaced under the server: it must stop
+    kUnreachable,    // the database server does not answer: calls fail until it does
   };
   Status status = Status::kOk;
   // For people: what happened, in Rotor's words (the message of

@@ -6,6 +6,7 @@
 # the user `rotor` (loopback only, thrown away after the run).
 #   scripts/pg_test_cluster.sh start DIR   prints the admin URL (database postgres)
 #   scripts/pg_test_cluster.sh stop DIR
+#   scripts/pg_test_cluster.sh start-again DIR   after stop: the same cluster, port and options
 # fsync is off: the tests kill Rotor, never PostgreSQL, and a cluster that is
 # deleted after the run needs no crash safety. ROTOR_PG_DURABLE=1 keeps
 # PostgreSQL's defaults (fsync on: bench/replicas.sh measures durable writes).
@@ -36,5 +37,11 @@ case $action in
   stop)
     [[ -d $dir/data ]] && "${as_user[@]}" "$bin/pg_ctl" -D "$dir/data" -m fast -w -t 30 stop >/dev/null
     ;;
-  *) echo "pg_test_cluster: start or stop" >&2; exit 2 ;;
+  start-again)
+    # pg_ctl restart on a stopped cluster starts it with the options of its
+    # last start (postmaster.opts): the same port, loopback only.
+    "${as_user[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 restart \
+      >/dev/null 2>&1 || { cat "$dir/server.log" >&2; exit 1; }
+    ;;
+  *) echo "pg_test_cluster: start, stop or start-again" >&2; exit 2 ;;
 esac

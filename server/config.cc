@@ -197,6 +197,27 @@ template <typename T>
 Flag<T> Switch(const char* name, bool T::*member) {
   return {name, false, [member](T& o, auto& n, auto& v) { o.*member = ParseBool(n, v); }};
 }
+// --store sqlite|postgres (ROTOR_STORE), for the server and the tools that
+// read its store (rotor report, rotor export): `T` has a bool postgres_store;
+// --database-url goes with it (Text, T::database_url).
+template <typename T>
+Flag<T> StoreFlag() {
+  return {"--store", true, [](T& o, auto& n, auto& v) {
+            if (v != "sqlite" && v != "postgres")
+              throw ConfigError(n + " must be sqlite or postgres");
+            o.postgres_store = v == "postgres";
+          }};
+}
+// The store flags' rules, the same for the server and its tools: a URL needs
+// --store postgres and --store postgres needs a URL. Throws ConfigError.
+void CheckStoreFlags(bool postgres_store, const std::string& database_url) {
+  if (postgres_store && database_url.empty()) {
+    throw ConfigError("--store postgres needs --database-url postgres://USER@HOST:PORT/DB");
+  }
+  if (!postgres_store && !database_url.empty()) {
+    throw ConfigError("--database-url is for --store postgres");
+  }
+}
 // A whole number from 0 to 100,000 (days, or a count).
 template <typename T>
 Flag<T> Count(const char* name, int T::*member) {
@@ -249,11 +270,7 @@ const std::vector<Flag<Config>>& ServerFlags() {
          c.data_dir_source = n;  // named in errors about the folder
        }},
       Switch("--in-memory", &Config::in_memory),
-      {"--store", true,
-       [](Config& c, auto& n, auto& v) {
-         if (v != "sqlite" && v != "postgres") throw ConfigError(n + " must be sqlite or postgres");
-         c.postgres_store = v == "postgres";
-       }},
+      StoreFlag<Config>(),
       Text("--database-url", &Config::database_url),
       {"--account-id", true,
        [](Config& c, auto& n, auto& v) {
@@ -393,6 +410,8 @@ const std::vector<Flag<tools::ReportOptions>>& ReportFlags() {
   using R = tools::ReportOptions;
   static const std::vector<Flag<R>> kFlags = {
       Text("--data-dir", &R::data_dir),
+      StoreFlag<R>(),
+      Text("--database-url", &R::database_url),
       {"--json", false,
        [](R& r, auto& n, auto& v) {
          if (ParseBool(n, v)) {
@@ -434,6 +453,8 @@ const std::vector<Flag<tools::ExportOptions>>& ExportFlags() {
   using E = tools::ExportOptions;
   static const std::vector<Flag<E>> kFlags = {
       Text("--data-dir", &E::data_dir),
+      StoreFlag<E>(),
+      Text("--database-url", &E::database_url),
       {"--format", true,
        [](E& e, auto& n, auto& v) {
          if (v != "yaml" && v != "json") throw ConfigError(n + " must be yaml or json");
@@ -575,12 +596,7 @@ Config ParseConfig(const std::vector<std::string>& args, char** environ) {
   if (compat_in_memory && c.data_dir.empty()) c.in_memory = true;
   if (c.data_dir.empty() && !c.in_memory) c.data_dir = DefaultDataDir(environ);
   if (c.data_dir_source.empty()) c.data_dir_source = "the default data dir";
-  if (c.postgres_store && c.database_url.empty()) {
-    throw ConfigError("--store postgres needs --database-url postgres://USER@HOST:PORT/DB");
-  }
-  if (!c.postgres_store && !c.database_url.empty()) {
-    throw ConfigError("--database-url is for --store postgres");
-  }
+  CheckStoreFlags(c.postgres_store, c.database_url);
   if (c.postgres_store && c.in_memory) {
     throw ConfigError("--in-memory keeps keys in this process; it cannot be --store postgres");
   }
@@ -593,6 +609,7 @@ Config ParseConfig(const std::vector<std::string>& args, char** environ) {
 tools::ReportOptions ParseReportConfig(const std::vector<std::string>& args, char** environ) {
   tools::ReportOptions r;
   ParseFlags(ReportFlags(), "rotor report", args, environ, r, &r.help);
+  CheckStoreFlags(r.postgres_store, r.database_url);
   if (r.data_dir.empty()) r.data_dir = DefaultDataDir(environ);
   return r;
 }
@@ -600,6 +617,7 @@ tools::ReportOptions ParseReportConfig(const std::vector<std::string>& args, cha
 tools::ExportOptions ParseExportConfig(const std::vector<std::string>& args, char** environ) {
   tools::ExportOptions e;
   ParseFlags(ExportFlags(), "rotor export", args, environ, e, &e.help);
+  CheckStoreFlags(e.postgres_store, e.database_url);
   if (e.data_dir.empty()) e.data_dir = DefaultDataDir(environ);
   return e;
 }
@@ -787,8 +805,10 @@ std::string UsageText(std::string_view command) {
     return "usage: rotor report [--data-dir D] [--format text|json|markdown] [--json]\n"
            "                    [--max-material-age-days N] [--expiry-warning-days N]\n"
            "                    [--at TIME] [--fail-under PCT]\n"
-           "The rotation compliance report of a data dir (read-only: works while a server\n"
-           "runs on it). --format markdown is for CI job summaries (GitHub Actions:\n"
+           "                    [--store sqlite|postgres] [--database-url URL]\n"
+           "The rotation compliance report of a data dir, or with --store postgres of the\n"
+           "database of --database-url (read-only: works while servers run on it; the\n"
+           "server's flags). --format markdown is for CI job summaries (GitHub Actions:\n"
            ">> \"$GITHUB_STEP_SUMMARY\"); --json is --format json. Exit code 3 when the\n"
            "coverage is under --fail-under. Each flag is also a variable (--fail-under is\n"
            "ROTOR_FAIL_UNDER).\n";
@@ -796,8 +816,11 @@ std::string UsageText(std::string_view command) {
   if (command == "export") {
     return "usage: rotor export [--data-dir D] [--format yaml|json] [--include-material]\n"
            "                    [--output F] [--root-key-file F]\n"
-           "Writes a data dir's keys and aliases as a seed file (docs/seed-files.md). Each\n"
-           "flag is also a variable (--output is ROTOR_OUTPUT).\n";
+           "                    [--store sqlite|postgres] [--database-url URL]\n"
+           "Writes a data dir's keys and aliases as a seed file (docs/seed-files.md); with\n"
+           "--store postgres those of the database of --database-url (read-only; the data\n"
+           "dir or --root-key-file then gives only the root key). Each flag is also a\n"
+           "variable (--output is ROTOR_OUTPUT, --database-url ROTOR_DATABASE_URL).\n";
   }
   if (command == "version") {
     return "usage: rotor version   (or rotor --version)\n"

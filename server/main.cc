@@ -81,11 +81,42 @@ class ScratchDir {
   std::string path_;
 };
 
-storage::SqliteOptions ReadOnly(const std::string& data_dir) {
+// The PostgreSQL store of --database-url `url`; `read_only` (rotor report,
+// rotor export): the schema is checked, never created or migrated, and
+// writes are refused. `name` receives the database's name for people. Throws
+// with a message for people (also when this build has no PostgreSQL store).
+std::unique_ptr<core::KeyRepository> OpenPostgres(const std::string& url, bool read_only,
+                                                  std::string& name) {
+#ifdef ROTOR_WITH_POSTGRES
+  storage::PostgresOptions options;
+  options.url = url;
+  options.read_only = read_only;
+  auto pg = std::make_unique<storage::PostgresKeyRepository>(options);
+  name = pg->name();
+  return pg;
+#else
+  (void)url;
+  (void)read_only;
+  (void)name;
+  throw std::runtime_error(
+      "this rotor was built without the PostgreSQL store (a static build links only glibc); "
+      "use a build with libpq (cmake -DROTOR_POSTGRES=ON) for --store postgres");
+#endif
+}
+
+// The store a tool reads, read-only so it works while servers run on it: the
+// data dir's rotor.db, or with --store postgres the database of
+// --database-url. `name` receives its name for people (the file, the database).
+std::unique_ptr<core::KeyRepository> OpenToolStore(const std::string& data_dir, bool postgres,
+                                                   const std::string& database_url,
+                                                   std::string& name) {
+  if (postgres) return OpenPostgres(database_url, /*read_only=*/true, name);
   storage::SqliteOptions options;
   options.data_dir = data_dir;
   options.read_only = true;
-  return options;
+  auto sqlite = std::make_unique<storage::SqliteKeyRepository>(options);
+  name = sqlite->db_path();
+  return sqlite;
 }
 
 // The root key of `repo`: read from its file, or created in the data dir
@@ -151,17 +182,7 @@ int Serve(const server::Config& config) {
   std::unique_ptr<core::KeyRepository> store;
   std::string store_name;  // for people: the SQLite file or the PostgreSQL database
   if (config.postgres_store) {
-#ifdef ROTOR_WITH_POSTGRES
-    storage::PostgresOptions pg_options;
-    pg_options.url = config.database_url;
-    auto pg = std::make_unique<storage::PostgresKeyRepository>(pg_options);
-    store_name = pg->name();
-    store = std::move(pg);
-#else
-    throw std::runtime_error(
-        "this rotor was built without the PostgreSQL store (a static build links only glibc); "
-        "use a build with libpq (cmake -DROTOR_POSTGRES=ON) for --store postgres");
-#endif
+    store = OpenPostgres(config.database_url, /*read_only=*/false, store_name);
   } else {
     storage::SqliteOptions store_options;
     store_options.data_dir = data_dir;  // created 0700, or checked (storage/data_dir.h)
@@ -279,6 +300,7 @@ int Serve(const server::Config& config) {
   admin_options.version = ROTOR_VERSION;
   admin_options.default_scope = {config.account_id, config.region};
   admin_options.store_health = [&repo] { return repo.Health(); };
+  admin_options.store = config.postgres_store ? "postgres" : "sqlite";
   if (!clock_warning.empty()) admin_options.warnings.push_back(clock_warning);
   admin_options.metrics = [&metrics, &audit](const std::map<std::string, uint64_t>& keys) {
     server::Metrics::Gauges gauges;
@@ -384,31 +406,35 @@ int Serve(const server::Config& config) {
 int PrintUsage(std::string_view command);
 
 // `rotor report` / `rotor export`: flags through the server's parser, the
-// data dir opened read-only (so they work while a server runs on it).
+// store opened read-only (so they work while servers run on it).
 // Errors exit 2 with "rotor <tool>: <why>".
 int RunReportTool(const std::vector<std::string>& args) {
   server::tools::ReportOptions options = server::ParseReportConfig(args, environ);
   if (options.help) return PrintUsage("report");
-  storage::SqliteKeyRepository repo(ReadOnly(options.data_dir));
-  return server::tools::RunReport(options, repo);
+  std::string name;
+  std::unique_ptr<core::KeyRepository> repo =
+      OpenToolStore(options.data_dir, options.postgres_store, options.database_url, name);
+  return server::tools::RunReport(options, *repo);
 }
 
 int RunExportTool(const std::vector<std::string>& args) {
   server::tools::ExportOptions options = server::ParseExportConfig(args, environ);
   if (options.help) return PrintUsage("export");
-  storage::SqliteKeyRepository repo(ReadOnly(options.data_dir));
+  std::string name;
+  std::unique_ptr<core::KeyRepository> repo =
+      OpenToolStore(options.data_dir, options.postgres_store, options.database_url, name);
   core::OpenSslRandom random;
   std::optional<core::KeySealer> sealer;
   if (options.include_material) {
     // Plaintext key material leaves Rotor only when asked for explicitly.
     std::string root = RootKeyPath(options.root_key_file, options.data_dir);
     sealer.emplace(storage::LoadOrCreateRootKey(root, false, random), random);
-    if (core::CompareRootKey(repo, *sealer) == core::RootKeyVerdict::kDiffers) {
-      throw std::runtime_error(root + " does not match " + repo.db_path() +
+    if (core::CompareRootKey(*repo, *sealer) == core::RootKeyVerdict::kDiffers) {
+      throw std::runtime_error(root + " does not match " + name +
                                ": restore it from your backup (or pass the right --root-key-file)");
     }
   }
-  return server::tools::RunExport(options, repo, sealer ? &*sealer : nullptr);
+  return server::tools::RunExport(options, *repo, sealer ? &*sealer : nullptr);
 }
 
 // `rotor clock`: a client of a running server's /_rotor/clock.

@@ -15,8 +15,8 @@ PgConn& PostgresAuditStore::ConnLocked() {
 void PostgresAuditStore::Append(const std::vector<core::AuditEvent>& events) {
   if (events.empty()) return;
   std::lock_guard lock(mu_);
-  PgConn& db = ConnLocked();
-  db.Exec("BEGIN");
+  BeginTransaction(db_, url_);
+  PgConn& db = *db_;
   try {
     for (const core::AuditEvent& e : events) {
       db.Query(

@@ -49,8 +49,12 @@ std::vector<uint8_t> PgResult::Blob(int row, int col) const {
 
 int64_t PgResult::Affected() const { return std::strtoll(PQcmdTuples(r_.get()), nullptr, 10); }
 
-PgConn::PgConn(const std::string& url) {
-  conn_ = PQconnectdb(url.c_str());
+PgConn::PgConn(const std::string& url, int connect_timeout_s) {
+  // Keywords before the expanded dbname (the URL) are overridden by the URL's own.
+  std::string timeout = std::to_string(connect_timeout_s);
+  const char* keywords[] = {"connect_timeout", "dbname", nullptr};
+  const char* values[] = {timeout.c_str(), url.c_str(), nullptr};
+  conn_ = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
   if (!conn_ || PQstatus(conn_) != CONNECTION_OK) {
     std::string message = conn_ ? Trimmed(PQerrorMessage(conn_)) : "out of memory";
     if (conn_) PQfinish(conn_);
@@ -81,6 +85,19 @@ PgResult PgConn::Query(const std::string& sql, const std::vector<PgParam>& param
   PGresult* r = PQexecParams(conn_, sql.c_str(), static_cast<int>(params.size()), nullptr,
                              values.data(), lengths.data(), formats.data(), 0);
   return Checked(conn_, r, sql);
+}
+
+void BeginTransaction(std::unique_ptr<PgConn>& db, const std::string& url) {
+  for (int attempt = 0;; ++attempt) {
+    if (!db || !db->ok()) db = std::make_unique<PgConn>(url);
+    try {
+      db->Exec("BEGIN");
+      return;
+    } catch (const PgError& e) {
+      if (!e.connection_lost() || attempt > 0) throw;
+      db.reset();
+    }
+  }
 }
 
 bool LooksLikePostgresUrl(const std::string& url) {

@@ -75,9 +75,11 @@ class PgResult {
 
 class PgConn {
  public:
-  // Connects to `url` (a postgres:// URL or a key=value connection string);
+  // Connects to `url` (a postgres:// URL or a key=value connection string),
+  // giving up after `connect_timeout_s` seconds unless the URL names its own
+  // connect_timeout (libpq's default waits for ever on an unreachable host);
   // throws PgError with libpq's message (the password never appears in it).
-  explicit PgConn(const std::string& url);
+  explicit PgConn(const std::string& url, int connect_timeout_s = 10);
   ~PgConn();
   PgConn(const PgConn&) = delete;
   PgConn& operator=(const PgConn&) = delete;
@@ -93,6 +95,12 @@ class PgConn {
  private:
   PGconn* conn_ = nullptr;
 };
+
+// Opens a transaction on `db`: (re)connects to `url` first when `db` is null
+// or broken, and once more when BEGIN finds the connection lost (the server
+// restarted since its last use; nothing of the transaction was sent yet, so
+// trying again is safe). Throws PgError.
+void BeginTransaction(std::unique_ptr<PgConn>& db, const std::string& url);
 
 // True when `url` names a PostgreSQL server to connect to (postgres:// or
 // postgresql://, or a key=value connection string).

@@ -199,7 +199,13 @@ class PostgresKeyRepository::Transaction final : public core::KeyTransaction {
 PostgresKeyRepository::PostgresKeyRepository(const PostgresOptions& options) : options_(options) {
   writer_db_ = std::make_unique<PgConn>(options_.url);
   name_ = NameOf(*writer_db_);
+  if (options_.read_only) {
+    CheckPostgresSchema(*writer_db_);
+    idle_readers_.push_back(std::move(writer_db_));  // no writer: the first reader
+    return;
+  }
   MigratePostgres(*writer_db_);
+  health_ = std::make_unique<PostgresHealthProbe>(options_.url, name_);
   writer_ = std::make_unique<GroupCommitQueue>(static_cast<GroupCommitQueue::Store&>(*this),
                                                options_.max_batch, std::nullopt);
 }
@@ -236,8 +242,11 @@ auto PostgresKeyRepository::Read(Fn&& read) {
       return result;
     } catch (const PgError& e) {
       // A pooled connection the server closed (a restart, an idle timeout):
-      // one more try on a fresh one.
+      // the other idle ones are as likely gone, so the pool is emptied and
+      // the read tried once more on a fresh connection.
       if (!e.connection_lost() || attempt > 0) throw;
+      std::lock_guard lock(readers_mu_);
+      idle_readers_.clear();
     }
   }
 }
@@ -400,6 +409,7 @@ void PostgresKeyRepository::SaveLastUsage(
           {scope.account, scope.region, r.key_id, r.operation, Ms(r.timestamp), r.request_id});
     }
   };
+  if (options_.read_only) throw StorageError("this database was opened read-only");
   writer_->Run(fn, {}, /*changes_keys=*/false);
 }
 
@@ -453,6 +463,10 @@ void PostgresKeyRepository::PutStoredClock(const core::StoredClock& clock) {
       {});
 }
 
+core::StoreHealth PostgresKeyRepository::Health() const {
+  return health_ ? health_->Health() : core::StoreHealth{};
+}
+
 std::optional<uint64_t> PostgresKeyRepository::SharedGeneration() {
   return Read([&](PgConn& db) -> std::optional<uint64_t> {
     PgResult r = db.Query("SELECT generation FROM store_state WHERE id = 1");
@@ -493,13 +507,13 @@ bool PostgresKeyRepository::HoldsWorkerLease() {
 
 void PostgresKeyRepository::Write(const std::function<void(core::KeyTransaction&)>& fn,
                                   const std::function<void()>& on_commit) {
+  if (options_.read_only) throw StorageError("this database was opened read-only");
   writer_->Run(fn, on_commit);
 }
 
 core::KeyTransaction& PostgresKeyRepository::Begin() {
-  // A connection lost by an earlier batch is replaced now.
-  if (!writer_db_ || !writer_db_->ok()) writer_db_ = std::make_unique<PgConn>(options_.url);
-  writer_db_->Exec("BEGIN");
+  // A connection lost earlier (by a batch, or unseen: a server restart) is replaced now.
+  BeginTransaction(writer_db_, options_.url);
   // Write transactions of every replica run one at a time (see the header).
   writer_db_->Query(std::string("SELECT pg_advisory_xact_lock(") + kPgLockArgs + ")",
                     {PgParam(int64_t{kPgWriteLock})});

@@ -19,7 +19,8 @@
 //     (core/key_cache.h) notices another replica's write on its next lookup.
 //
 // Connections that break (the database restarted, a network cut) are
-// replaced on the next call; the call that saw the break fails (a write
+// replaced on the next call (a read or a BEGIN that finds its connection
+// lost tries once more on a new one); a call that fails anyway fails (a write
 // whose COMMIT got no answer may or may not have committed, as with any
 // PostgreSQL client).
 #pragma once
@@ -33,6 +34,7 @@
 #include "core/key_repository.h"
 #include "storage/group_commit_queue.h"
 #include "storage/postgres_db.h"
+#include "storage/postgres_health_probe.h"
 
 namespace rotor::storage {
 
@@ -40,12 +42,16 @@ struct PostgresOptions {
   std::string url;  // --database-url: postgres://user@host:port/db or key=value pairs
   size_t max_batch = 512;
   size_t max_idle_readers = 64;  // as SQLite's pool: a connection per concurrent read
+  // rotor report / rotor export: the schema is checked (MigratePostgres's
+  // refusals), never created or migrated; Write() and SaveLastUsage() throw.
+  bool read_only = false;
 };
 
 class PostgresKeyRepository final : public core::KeyRepository, private GroupCommitQueue::Store {
  public:
-  // Connects, checks the database is Rotor's (or empty) and migrates it;
-  // throws StorageError with a message for people.
+  // Connects, checks the database is Rotor's (or empty) and migrates it
+  // (read_only: checks it is Rotor's, of this schema version); throws
+  // StorageError with a message for people.
   explicit PostgresKeyRepository(const PostgresOptions& options);
   ~PostgresKeyRepository() override;
 
@@ -85,6 +91,9 @@ class PostgresKeyRepository final : public core::KeyRepository, private GroupCom
   std::optional<core::StoredClock> GetStoredClock() override;
   void PutStoredClock(const core::StoredClock& clock) override;
   std::optional<uint64_t> SharedGeneration() override;
+  // Whether the database answers (storage/postgres_health_probe.h): at most
+  // one probe a second, the answer never waiting more than a moment.
+  core::StoreHealth Health() const override;
   // A session advisory lock on a connection of its own: held while that
   // connection lives, released by PostgreSQL when it closes (the process
   // died, the network broke), then taken by the next replica that asks.
@@ -115,8 +124,9 @@ class PostgresKeyRepository final : public core::KeyRepository, private GroupCom
   PostgresOptions options_;
   std::string name_;
 
-  std::unique_ptr<PgConn> writer_db_;  // writer thread only after construction
-  std::unique_ptr<Transaction> tx_;    // the batch's, writer thread only
+  std::unique_ptr<PostgresHealthProbe> health_;  // null when read-only
+  std::unique_ptr<PgConn> writer_db_;            // writer thread only after construction
+  std::unique_ptr<Transaction> tx_;              // the batch's, writer thread only
   std::mutex readers_mu_;
   std::vector<std::unique_ptr<PgConn>> idle_readers_;  // guarded by readers_mu_
 

@@ -1,5 +1,6 @@
 #include "storage/postgres_migrations.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -118,6 +119,25 @@ const std::vector<std::string>& Steps() {
   return kSteps;
 }
 
+// The version rotor_schema records, or nullopt when the database holds no
+// Rotor store and no other table (a new one). Throws StorageError for a
+// database that holds tables that are not Rotor's.
+std::optional<int> StoredVersion(PgConn& db) {
+  PgResult marked = db.Query("SELECT to_regclass('rotor_schema') IS NOT NULL");
+  if (marked.Text(0, 0) == "t") {
+    PgResult v = db.Query("SELECT version FROM rotor_schema");
+    return v.rows() ? static_cast<int>(v.Int(0, 0)) : 0;
+  }
+  PgResult tables =
+      db.Query("SELECT count(*) FROM pg_tables WHERE schemaname = ANY (current_schemas(false))");
+  if (tables.Int(0, 0) > 0) {
+    throw StorageError(
+        "the database of --database-url holds tables that are not Rotor's. Rotor will not "
+        "modify it; give Rotor a database (or a schema) of its own.");
+  }
+  return std::nullopt;
+}
+
 // The one-row table rotor_schema holds the version and marks the database
 // as Rotor's; replicas that start together migrate one at a time.
 class PostgresTarget final : public MigrationTarget {
@@ -130,18 +150,7 @@ class PostgresTarget final : public MigrationTarget {
               {PgParam(int64_t{kPgMigrationLock})});
   }
   int ReadVersion() override {
-    PgResult marked = db_.Query("SELECT to_regclass('rotor_schema') IS NOT NULL");
-    if (marked.Text(0, 0) == "t") {
-      PgResult v = db_.Query("SELECT version FROM rotor_schema");
-      return v.rows() ? static_cast<int>(v.Int(0, 0)) : 0;
-    }
-    PgResult tables =
-        db_.Query("SELECT count(*) FROM pg_tables WHERE schemaname = ANY (current_schemas(false))");
-    if (tables.Int(0, 0) > 0) {
-      throw StorageError(
-          "the database of --database-url holds tables that are not Rotor's. Rotor will not "
-          "modify it; give Rotor a database (or a schema) of its own.");
-    }
+    if (std::optional<int> version = StoredVersion(db_)) return *version;
     db_.Exec(
         "CREATE TABLE rotor_schema (version INTEGER NOT NULL); "
         "INSERT INTO rotor_schema VALUES (0)");
@@ -156,7 +165,42 @@ class PostgresTarget final : public MigrationTarget {
   PgConn& db_;
 };
 
+// The same database for a reader (rotor report, rotor export): a READ ONLY
+// transaction, the runner's refusals (a newer Rotor's schema), and none of
+// its writes: an empty database or one that needs a step is refused.
+class ReadOnlyTarget final : public MigrationTarget {
+ public:
+  explicit ReadOnlyTarget(PgConn& db) : db_(db) {}
+  std::string Name() const override { return "the database of --database-url"; }
+  void Begin() override { db_.Exec("BEGIN READ ONLY"); }
+  int ReadVersion() override {
+    std::optional<int> version = StoredVersion(db_);
+    if (!version) {
+      throw StorageError(Name() +
+                         " holds no Rotor store yet; a server started on it (--store postgres) "
+                         "creates one.");
+    }
+    version_ = *version;
+    return version_;
+  }
+  void Exec(const std::string& sql) override {
+    if (sql == "COMMIT" || sql == "ROLLBACK") return db_.Exec(sql);
+    throw StorageError(Name() + " has an older Rotor schema (" + std::to_string(version_) +
+                       "); start a server of this version on it once to migrate it.");
+  }
+  void WriteVersion(int) override { throw StorageError("a read-only store records no version"); }
+
+ private:
+  PgConn& db_;
+  int version_ = 0;
+};
+
 }  // namespace
+
+int CheckPostgresSchema(PgConn& db) {
+  ReadOnlyTarget target(db);
+  return RunMigrations(target, Steps());
+}
 
 int LatestPostgresSchemaVersion() { return static_cast<int>(Steps().size()); }
 

@@ -26,6 +26,13 @@ constexpr const char* kPgLockArgs = "$1::int, hashtext(current_schema())";
 // Returns the schema version.
 int MigratePostgres(PgConn& db);
 
+// For a reader that must not change the store (rotor report, rotor export):
+// returns the schema version after checking, without writing anything, that
+// the database is Rotor's at this build's schema. Throws StorageError with
+// MigratePostgres's words for a foreign or too-new database, and for an empty
+// one or an older schema (a server of this version creates or migrates it).
+int CheckPostgresSchema(PgConn& db);
+
 int LatestPostgresSchemaVersion();
 
 }  // namespace rotor::storage

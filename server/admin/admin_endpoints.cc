@@ -152,6 +152,7 @@ HttpResponse AdminEndpoints::Health(const HttpRequest& req, std::string_view) {
   core::StoreHealth store = options_.store_health ? options_.store_health() : core::StoreHealth{};
   bool ok = store.status == core::StoreHealth::Status::kOk;
   json body = {{"status", ok ? "ok" : "failing"},
+               {"store", options_.store},
                {"version", options_.version},
                {"openssl", core::OpenSslVersionText()},
                {"uptimeSeconds", uptime}};

@@ -51,6 +51,8 @@ struct AdminOptions {
   // The store's health: GET /_rotor/health answers 503 with its problem unless
   // it is kOk (core/key_repository.h). Empty: always healthy.
   std::function<core::StoreHealth()> store_health = nullptr;
+  // The store that serves, named by GET /_rotor/health: "sqlite" or "postgres".
+  std::string store = "sqlite";
   // Sentences GET /_rotor/health lists under "warnings" (a system clock behind
   // the data's virtual time, say).
   std::vector<std::string> warnings = {};

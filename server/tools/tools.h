@@ -1,7 +1,7 @@
-// `rotor report` and `rotor export`: tools that read a data dir (read-only,
-// so they also work while a server runs on it). Their flags are parsed by the
-// server's own parser (server/config.h) and the store is opened by the
-// composition root (server/main.cc); the tools see only core's repository port.
+// `rotor report` and `rotor export`: tools that read a data dir or a
+// PostgreSQL store (read-only, so they also work while servers run on it). Their flags are parsed
+// by the server's own parser (server/config.h) and the store is opened by the composition root
+// (server/main.cc); the tools see only core's repository port.
 #pragma once
 
 #include <optional>
@@ -16,6 +16,10 @@ namespace rotor::server::tools {
 
 struct ReportOptions {
   std::string data_dir;
+  // --store postgres --database-url URL, as the server's (server/config.h):
+  // the store is that database, opened without migrating it.
+  bool postgres_store = false;
+  std::string database_url;
   ReportFormat format = ReportFormat::kText;  // --format text|json|markdown (--json: json)
   int max_material_age_days = 365;            // material older than this is stale
   int expiry_warning_days = 30;               // imported material expiring within this many days
@@ -27,7 +31,9 @@ struct ReportOptions {
 };
 
 struct ExportOptions {
-  std::string data_dir;
+  std::string data_dir;         // with --store postgres: where root.key is (nothing else)
+  bool postgres_store = false;  // as ReportOptions'
+  std::string database_url;
   bool yaml = true;  // --format yaml|json
   bool include_material = false;
   // Empty: stdout. A file is created 0600 whatever the umask; with

@@ -66,6 +66,50 @@ TEST_CASE("Postgres store: a second replica opens the migrated schema, a foreign
                     Catch::Contains("written by a newer Rotor"));
 }
 
+TEST_CASE("Postgres store read-only (rotor report, rotor export): reads, never creates or migrates",
+          "[postgres]") {
+  ROTOR_NEEDS_POSTGRES();
+  auto read_only = [](const testing::PostgresTestSchema& schema) {
+    storage::PostgresOptions options{schema.url};
+    options.read_only = true;
+    return options;
+  };
+  testing::PostgresTestSchema schema;
+  {
+    storage::PostgresKeyRepository server(On(schema));
+    server.Write([&](core::KeyTransaction& tx) { tx.PutKey(MakeKey(kId, "kept")); }, {});
+  }
+  storage::PostgresKeyRepository reader(read_only(schema));
+  CHECK(reader.GetKey(kScope, kId)->description == "kept");
+  CHECK(reader.ListAllKeys(nullptr, 10).size() == 1);
+  CHECK_THROWS_WITH(
+      reader.Write([&](core::KeyTransaction& tx) { tx.PutKey(MakeKey(kId, "changed")); }, {}),
+      "this database was opened read-only");
+  CHECK(reader.GetKey(kScope, kId)->description == "kept");
+
+  // An empty schema stays empty: no rotor_schema, no tables.
+  testing::PostgresTestSchema empty;
+  CHECK_THROWS_WITH(storage::PostgresKeyRepository(read_only(empty)),
+                    Catch::Contains("holds no Rotor store yet"));
+  CHECK(storage::PgConn(empty.url)
+            .Query("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()")
+            .Int(0, 0) == 0);
+
+  // A foreign or newer database: the server's refusals, word for word.
+  testing::PostgresTestSchema foreign;
+  storage::PgConn(foreign.url).Exec("CREATE TABLE customers (id int)");
+  CHECK_THROWS_WITH(storage::PostgresKeyRepository(read_only(foreign)),
+                    "the database of --database-url holds tables that are not Rotor's. Rotor will "
+                    "not modify it; give Rotor a database (or a schema) of its own.");
+  storage::PgConn(schema.url).Exec("UPDATE rotor_schema SET version = version + 1");
+  std::string newer = "the database of --database-url was written by a newer Rotor (schema " +
+                      std::to_string(storage::LatestPostgresSchemaVersion() + 1) +
+                      ", this build knows " +
+                      std::to_string(storage::LatestPostgresSchemaVersion()) + ").";
+  CHECK_THROWS_WITH(storage::PostgresKeyRepository(read_only(schema)), newer);
+  CHECK_THROWS_WITH(storage::PostgresKeyRepository(On(schema)), newer);
+}
+
 TEST_CASE("Postgres store: two replicas' read-check-writes never lose an update", "[postgres]") {
   ROTOR_NEEDS_POSTGRES();
   testing::PostgresTestSchema schema;

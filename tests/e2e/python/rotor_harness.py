@@ -122,8 +122,9 @@ def run_rotor(args, env: dict | None = None, timeout: float = TOOL_TIMEOUT,
 # every RotorServer of the suite runs on --store postgres, each in a schema of
 # its own of that database (created here, dropped at cleanup), with its data
 # dir holding only the root key; an --in-memory server becomes such a server
-# too. Tests of what only the SQLite store has (rotor.db, the data dir lock,
-# rotor report/export on a data dir) skip themselves with sqlite_only().
+# too. Tests of what only the SQLite store has (rotor.db, its WAL, audit.db,
+# the data dir lock) skip themselves with sqlite_only(); rotor report and
+# rotor export get the server's store from RotorServer.store_args().
 E2E_DATABASE_URL = os.environ.get("ROTOR_E2E_DATABASE_URL", "")
 PSQL = os.environ.get("ROTOR_PSQL", shutil.which("psql") or "psql")
 
@@ -222,6 +223,19 @@ class RotorServer:
             else:
                 self.pg_schema, self.database_url = new_schema(E2E_DATABASE_URL)
 
+    def store_args(self) -> list[str]:
+        """The flags naming this server's store, for rotor report and rotor export: its
+        data dir, and on PostgreSQL the database (the data dir then holds only root.key)."""
+        return ["--data-dir", self.data_dir] + self.store_flags()
+
+    def store_flags(self) -> list[str]:
+        """--store postgres --database-url URL on PostgreSQL; nothing on SQLite."""
+        return ["--store", "postgres", "--database-url", self.database_url] if self.database_url else []
+
+    def store_env(self) -> dict:
+        """store_flags() as the variables ROTOR_STORE and ROTOR_DATABASE_URL."""
+        return {"ROTOR_STORE": "postgres", "ROTOR_DATABASE_URL": self.database_url} if self.database_url else {}
+
     # ------------------------------------------------------------ lifecycle
     @property
     def url(self) -> str:
@@ -249,8 +263,7 @@ class RotorServer:
                 cmd.append("--in-memory")
             else:
                 cmd += ["--data-dir", self.data_dir]
-            if self.database_url:
-                cmd += ["--store", "postgres", "--database-url", self.database_url]
+            cmd += self.store_flags()
             cmd += self.base_args + extra
             self.current_args = cmd
             log = open(self.log_path, "ab")

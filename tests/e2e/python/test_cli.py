@@ -101,6 +101,21 @@ class CommandLineTest(RotorTestCase):
                          (2, "", "rotor report: unknown flag --bogus\n"
                                  "run rotor report --help for all flags\n"))
 
+    def test_tools_take_the_servers_store_flags(self):
+        """rotor report and rotor export read --store and --database-url (ROTOR_STORE,
+        ROTOR_DATABASE_URL) with the server's parser and its rules."""
+        need_url = "--store postgres needs --database-url postgres://USER@HOST:PORT/DB\n"
+        for tool in ("report", "export"):
+            self.assertEqual(self.rotor(tool, "--store", "postgres"), (2, "", f"rotor {tool}: {need_url}"))
+            self.assertEqual(self.rotor(tool, env={"ROTOR_STORE": "postgres"}),
+                             (2, "", f"rotor {tool}: {need_url}"))
+            self.assertEqual(self.rotor(tool, "--database-url", "postgres://rotor@127.0.0.1:1/x"),
+                             (2, "", f"rotor {tool}: --database-url is for --store postgres\n"))
+            self.assertEqual(self.rotor(tool, "--store", "mysql"),
+                             (2, "", f"rotor {tool}: --store must be sqlite or postgres\n"))
+            self.assertIn("[--store sqlite|postgres] [--database-url URL]", self.rotor(tool, "--help")[1])
+        self.assertEqual(self.rotor("--store", "postgres"), (2, "", f"rotor: {need_url}"))
+
     def test_a_bad_data_dir_is_named_by_its_flag_or_variable(self):
         tmp = tempfile.mkdtemp(prefix="rotor-cli-")
         self.addCleanup(lambda: subprocess.run(["rm", "-rf", tmp]))

@@ -12,7 +12,6 @@ import urllib.parse
 
 import yaml
 
-from rotor_harness import sqlite_only
 from rotor_harness import (DEFAULT_ACCOUNT, ROTOR_BIN, RotorServer, RotorTestCase, binary_available,
                            key_arn, run_rotor)
 
@@ -326,7 +325,6 @@ class GrantCliTest(GrantsTestCase):
 
 class GrantOperateTest(GrantsTestCase):
 
-    @sqlite_only("rotor export reads a SQLite data dir")
     def test_audit_trail_export_seed_and_dashboard(self):
         d = tempfile.mkdtemp(prefix="rotor-grants-")
         self.addCleanup(shutil.rmtree, d, True)
@@ -377,7 +375,7 @@ class GrantOperateTest(GrantsTestCase):
             "constraints": {"encryptionContextSubset": {"Dept": "IT"}}, "createdAt": T0_TEXT}])
 
         # rotor export carries the grant, and a Rotor seeded with the export has it, same id.
-        p = run_rotor(["export", "--data-dir", srv.data_dir, "--include-material"])
+        p = run_rotor(["export"] + srv.store_args() + ["--include-material"])
         self.assertEqual(p.returncode, 0, p.stderr)
         exported = yaml.load(p.stdout.decode(), Loader=yaml.BaseLoader)  # every scalar a string
         [entry] = exported["Keys"]["Symmetric"]["Aes"]

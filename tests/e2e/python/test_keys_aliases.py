@@ -1097,6 +1097,7 @@ class AdminEndpointsTest(ServerTestCase):
         status, doc = self.server.admin("GET", "/_rotor/health")
         self.assertEqual(status, 200)
         self.assertEqual(doc["status"], "ok")
+        self.assertEqual(doc["store"], "postgres" if self.server.database_url else "sqlite")
         self.assertIsInstance(doc["version"], str)
         self.assertIsInstance(doc["uptimeSeconds"], (int, float))
 

@@ -13,7 +13,6 @@ import os
 import tempfile
 import unittest
 
-from rotor_harness import sqlite_only
 from rotor_harness import (DEFAULT_ACCOUNT, DEFAULT_REGION, ServerTestCase, alias_arn, fresh_account_key,
                            iso, key_arn, parse_iso, run_rotor, utc)
 
@@ -251,7 +250,6 @@ class ManagedKeyRotationTest(ServerTestCase):
         self.assertEqual(rep["scopes"][0]["rotationOverdue"], [])
         self.assertEqual(rep["scopes"][0]["cannotRotateAutomatically"], [])
 
-    @sqlite_only("rotor export reads a SQLite data dir")
     def test_a_managed_key_survives_restart_and_export_then_seed(self):
         srv = self.fresh_server(EXACT, in_memory=False)
         kms = srv.client()
@@ -272,7 +270,7 @@ class ManagedKeyRotationTest(ServerTestCase):
 
         # rotor export --include-material, then a fresh Rotor seeded from it.
         out = os.path.join(tempfile.mkdtemp(prefix="rotor-managed-"), "seed.json")
-        p = run_rotor(["export", "--data-dir", srv.data_dir, "--include-material", "--format", "json",
+        p = run_rotor(["export"] + srv.store_args() + ["--include-material", "--format", "json",
                        "--output", out])
         self.assertEqual(p.returncode, 0, p.stderr)
         with open(out) as f:

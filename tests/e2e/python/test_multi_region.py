@@ -16,7 +16,6 @@ import tempfile
 import unittest
 import urllib.parse
 
-from rotor_harness import sqlite_only
 from rotor_harness import (DEFAULT_ACCOUNT, ServerTestCase, key_arn, parse_iso, run_rotor)
 from test_asymmetric_import import import_material
 from test_keys_aliases import aws_stored_policy
@@ -346,7 +345,6 @@ class MultiRegionPersistenceTest(ServerTestCase):
     def setUpClass(cls):
         super(ServerTestCase, cls).setUpClass()
 
-    @sqlite_only("rotor export reads a SQLite data dir")
     def test_restart_seed_and_export(self):
         srv = self.fresh_server(VIRTUAL)
         us, eu = srv.client(region=US), srv.client(region=EU)
@@ -365,7 +363,7 @@ class MultiRegionPersistenceTest(ServerTestCase):
         d = tempfile.mkdtemp(prefix="rotor-mrk-")
         self.addCleanup(shutil.rmtree, d, True)
         path = os.path.join(d, "export.json")
-        p = run_rotor(["export", "--data-dir", srv.data_dir, "--include-material", "--format", "json",
+        p = run_rotor(["export"] + srv.store_args() + ["--include-material", "--format", "json",
                        "--output", path])
         self.assertEqual(p.returncode, 0, p.stderr)
         with open(path) as fh:

@@ -36,7 +36,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from rotor_harness import sqlite_only
+from rotor_harness import E2E_DATABASE_URL, new_schema, on_postgres, psql, sqlite_only
 from rotor_harness import (DEFAULT_ACCOUNT, DEFAULT_REGION, DUMMY_ACCESS_KEY, ROTOR_BIN, RotorServer,
                            RotorTestCase, alias_arn, b64, binary_available, clean_server_env,
                            free_port, key_arn, parse_iso, run_rotor, stop_process)
@@ -839,8 +839,8 @@ class ExportTest(OperateTestCase):
         f["ids"] = [m.aes_id, m.rsa_id, m.ec_id, m.own_id, m.hmac_id, made, rsa_sign, rsa_enc, ecc, mac, ext]
         return srv, kms, far, f
 
-    def export(self, data_dir, *args):
-        p = run_rotor(["export", "--data-dir", data_dir] + list(args))
+    def export(self, srv, *args):
+        p = run_rotor(["export"] + srv.store_args() + list(args))
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertEqual(p.stderr, b"")
         return p.stdout.decode()
@@ -854,11 +854,10 @@ class ExportTest(OperateTestCase):
                 out[e["Metadata"]["KeyId"]] = e
         return out
 
-    @sqlite_only("rotor export reads a SQLite data dir")
     def test_export_without_material(self):
         srv, kms, far, f = self.populated()
         m = f["m"]
-        text = self.export(srv.data_dir)  # while the server runs
+        text = self.export(srv)  # while the server runs
         for secret in m.secrets_text():
             self.assertNotIn(secret, text)
         self.assertNotIn("PRIVATE KEY", text)
@@ -910,17 +909,16 @@ class ExportTest(OperateTestCase):
                                           ("alias/far", f["far_key"], self.OTHER_ACCOUNT)]))
 
         # JSON says the same; --output writes the same bytes as stdout.
-        as_json = self.export(srv.data_dir, "--format", "json")
+        as_json = self.export(srv, "--format", "json")
         self.assertEqual(as_strings(json.loads(as_json)), doc)
         out = os.path.join(self.tmpdir(), "state.yaml")
-        self.assertEqual(self.export(srv.data_dir, "--output", out), "")
+        self.assertEqual(self.export(srv, "--output", out), "")
         with open(out) as fh:
             self.assertEqual(fh.read(), text)
         # Stopped server, same state, same export.
         srv.stop()
-        self.assertEqual(self.export(srv.data_dir), text)
+        self.assertEqual(self.export(srv), text)
 
-    @sqlite_only("rotor export reads a SQLite data dir")
     def test_export_yaml_is_standard_yaml(self):
         """The YAML export means the same to any YAML parser as the JSON one:
         strings that look like numbers or booleans must be quoted."""
@@ -928,11 +926,10 @@ class ExportTest(OperateTestCase):
         kms = srv.client()
         kms.create_key(Description="true", Tags=[{"TagKey": "cost-centre", "TagValue": "0123"},
                                                   {"TagKey": "ratio", "TagValue": "12.5"}])
-        as_yaml = yaml.load(self.export(srv.data_dir), Loader=Yaml12Loader)
-        as_json = json.loads(self.export(srv.data_dir, "--format", "json"))
+        as_yaml = yaml.load(self.export(srv), Loader=Yaml12Loader)
+        as_json = json.loads(self.export(srv, "--format", "json"))
         self.assertEqual(as_yaml, as_json)
 
-    @sqlite_only("rotor export reads a SQLite data dir")
     def test_export_with_material_seeds_an_identical_rotor(self):
         srv, kms, far, f = self.populated()
         m = f["m"]
@@ -941,7 +938,7 @@ class ExportTest(OperateTestCase):
         for fmt in ("yaml", "json"):
             with self.subTest(format=fmt):
                 path = os.path.join(d, f"export.{fmt}")
-                self.export(srv.data_dir, "--include-material", "--format", fmt, "--output", path)
+                self.export(srv, "--include-material", "--format", fmt, "--output", path)
                 with open(path) as fh:
                     text = fh.read()
                 self.assertIn(m.aes_b.hex(), text)
@@ -1363,7 +1360,7 @@ class AuditTrailTest(OperateTestCase):
 class ComplianceReportTest(OperateTestCase):
 
     def report_cli(self, srv, *args):
-        p = run_rotor(["report", "--data-dir", srv.data_dir] + list(args))
+        p = run_rotor(["report"] + srv.store_args() + list(args))
         return p.returncode, p.stdout.decode(), p.stderr.decode()
 
     def entry(self, kms, kid, date=None, age=0):
@@ -1372,7 +1369,6 @@ class ComplianceReportTest(OperateTestCase):
         return {"keyId": kid, "arn": md["Arn"], "aliases": aliases, "keySpec": md["KeySpec"],
                 "keyState": md["KeyState"], "origin": md["Origin"], "date": date, "materialAgeDays": age}
 
-    @sqlite_only("rotor report reads a SQLite data dir")
     def test_report_kpis_endpoint_and_cli(self):
         srv = self.server(VIRTUAL)
         kms = srv.client()
@@ -1495,7 +1491,6 @@ class ComplianceReportTest(OperateTestCase):
         self.assertEqual(s["importedMaterialExpiring"], [])
         self.assertEqual(s["keysWithProblems"], 1)
 
-    @sqlite_only("rotor report reads a SQLite data dir")
     def test_report_formats_findings_and_manual_rotation(self):
         """`rotor report --format text|json|markdown` and GET /_rotor/report?format=
         print the same report: what the coverage figure leaves out and why, one
@@ -1560,14 +1555,13 @@ class ComplianceReportTest(OperateTestCase):
 
         rc, js, err = self.report_cli(srv, "--format", "json", *args)
         self.assertEqual(json.loads(js), rep)
-        p = run_rotor(["report", "--data-dir", srv.data_dir, "--format", "html"])
+        p = run_rotor(["report"] + srv.store_args() + ["--format", "html"])
         self.assertEqual((p.returncode, p.stderr.decode()),
                          (2, "rotor report: --format must be text, json or markdown\n"))
         status, doc = srv.admin("GET", "/_rotor/report?format=html")
         self.assertEqual((status, doc["__type"], doc["message"]),
                          (400, "ValidationException", "format must be json, text or markdown"))
 
-    @sqlite_only("rotor report reads a SQLite data dir")
     def test_tool_flags_are_environment_variables_like_the_servers(self):
         """The tools read their flags with the server's parser: --fail-under is
         ROTOR_FAIL_UNDER, --data-dir is ROTOR_DATA_DIR (and local-kms's
@@ -1575,7 +1569,7 @@ class ComplianceReportTest(OperateTestCase):
         srv = self.server(VIRTUAL)
         srv.client().create_key()
         env = {"ROTOR_DATA_DIR": srv.data_dir, "ROTOR_AT": T0_TEXT, "ROTOR_JSON": "1",
-               "ROTOR_FAIL_UNDER": "50"}
+               "ROTOR_FAIL_UNDER": "50", **srv.store_env()}
         p = run_rotor(["report"], env=env)
         self.assertEqual((p.returncode, p.stderr.decode()),
                          (3, "rotor report: rotation coverage 0.0% is under 50.0%\n"))
@@ -1586,7 +1580,7 @@ class ComplianceReportTest(OperateTestCase):
         self.assertEqual(p.returncode, 2)
         self.assertTrue(p.stderr.decode().startswith(
             "rotor report: ROTOR_MAX_MATERIAL_AGE_DAYS must be an integer"), p.stderr)
-        p = run_rotor(["export"], env={"KMS_DATA_PATH": srv.data_dir, "ROTOR_FORMAT": "json"})
+        p = run_rotor(["export"], env={"KMS_DATA_PATH": srv.data_dir, "ROTOR_FORMAT": "json", **srv.store_env()})
         self.assertEqual((p.returncode, p.stderr), (0, b""))
         self.assertEqual(json.loads(p.stdout)["Account"], DEFAULT_ACCOUNT)
         p = run_rotor(["export", "--bogus"], env={"ROTOR_DATA_DIR": srv.data_dir})
@@ -1594,7 +1588,39 @@ class ComplianceReportTest(OperateTestCase):
         self.assertEqual(p.stderr.decode(), "rotor export: unknown flag --bogus\n"
                                             "run rotor export --help for all flags\n")
 
-    @sqlite_only("rotor report reads a SQLite data dir")
+    @unittest.skipUnless(on_postgres(), "the PostgreSQL store's refusals (ROTOR_E2E_DATABASE_URL)")
+    def test_tools_on_postgres_read_only_and_refuse_what_the_server_refuses(self):
+        """On --store postgres the tools read the database as it is: an empty one is not
+        made a store, a foreign or newer one is refused in the server's words."""
+        schema, url = new_schema(E2E_DATABASE_URL)
+        self.addCleanup(psql, E2E_DATABASE_URL, f"DROP SCHEMA {schema} CASCADE")
+        tables = f"SELECT count(*) FROM pg_tables WHERE schemaname = '{schema}'"
+        store = ["--store", "postgres", "--database-url", url]
+        for tool in ("report", "export"):
+            p = run_rotor([tool] + store)
+            self.assertEqual((p.returncode, p.stderr.decode()),
+                             (2, f"rotor {tool}: the database of --database-url holds no Rotor store yet; a "
+                                 "server started on it (--store postgres) creates one.\n"))
+        self.assertEqual(psql(E2E_DATABASE_URL, tables).strip(), "0")
+        psql(url, "CREATE TABLE customers (id int)")
+        foreign = ("the database of --database-url holds tables that are not Rotor's. Rotor will not modify "
+                   "it; give Rotor a database (or a schema) of its own.\n")
+        p = run_rotor(["report"] + store)
+        self.assertEqual((p.returncode, p.stderr.decode()), (2, "rotor report: " + foreign))
+        p = run_rotor(["--port", "0", "--data-dir", self.tmpdir()] + store)
+        self.assertEqual((p.returncode, p.stderr.decode()), (1, "rotor: " + foreign))
+        # A store of a newer Rotor: neither the tools nor a server touch it.
+        srv = self.server(VIRTUAL)
+        srv.client().create_key()
+        srv.stop()
+        psql(srv.database_url, "UPDATE rotor_schema SET version = version + 1")
+        newer = psql(srv.database_url, "SELECT version FROM rotor_schema").strip()
+        p = run_rotor(["export"] + srv.store_args())
+        self.assertEqual(p.returncode, 2)
+        self.assertTrue(p.stderr.decode().startswith(
+            f"rotor export: the database of --database-url was written by a newer Rotor (schema {newer}, "
+            "this build knows "), p.stderr)
+
     def test_report_per_scope_and_empty(self):
         srv = self.server(VIRTUAL)
         rc, out, _ = self.report_cli(srv, "--at", T0_TEXT)

@@ -288,6 +288,77 @@ class KillUnderWriteLoadTest(ReplicaTestCase):
                              [{"TagKey": "n", "TagValue": desc.rsplit("-", 1)[1]}])
 
 
+PG_CLUSTER = os.path.join(REPO_ROOT, "scripts", "pg_test_cluster.sh")
+INTERNAL = "The request failed because of an internal error."
+
+
+@require_binary
+@unittest.skipUnless(on_postgres(), "the PostgreSQL store's outage (ROTOR_E2E_DATABASE_URL)")
+class DatabaseOutageTest(RotorTestCase):
+    """A PostgreSQL cluster of this test's own (not the suite's) stopped under a running
+    Rotor, then started again: health says so, KMS calls fail as AWS's internal errors, and
+    both recover with no restart of Rotor."""
+
+    def cluster(self, action: str, path: str) -> str:
+        p = subprocess.run([PG_CLUSTER, action, path], capture_output=True, timeout=120,
+                           stdin=subprocess.DEVNULL)
+        if p.returncode != 0:
+            raise AssertionError(f"pg_test_cluster.sh {action}: {p.stderr.decode(errors='replace')}")
+        return p.stdout.decode().strip()
+
+    def health_until(self, srv, status: int, seconds: float = 20.0) -> dict:
+        deadline = time.monotonic() + seconds
+        while True:  # bounded: a real outage, not the virtual clock, is what moves it
+            code, doc = srv.admin("GET", "/_rotor/health")
+            if code == status or time.monotonic() > deadline:
+                self.assertEqual(code, status, doc)
+                return doc
+            time.sleep(0.1)
+
+    def test_health_and_kms_calls_follow_the_database_away_and_back(self):
+        d = tempfile.mkdtemp(prefix="rotor-pg-outage-")
+        os.chmod(d, 0o755)  # the cluster's unprivileged user must reach its folder
+        path = os.path.join(d, "pg")
+        url = self.cluster("start", path)
+        self.addCleanup(shutil.rmtree, d, True)
+        self.addCleanup(subprocess.run, [PG_CLUSTER, "stop", path], capture_output=True, timeout=60)
+        srv = RotorServer(database_url=url)
+        self.addCleanup(srv.cleanup)
+        srv.start()
+        pid = srv.proc.pid
+        kms = srv.client()
+        kid = kms.create_key()["KeyMetadata"]["KeyId"]
+        blob = kms.encrypt(KeyId=kid, Plaintext=b"kept")["CiphertextBlob"]
+        doc = self.health_until(srv, 200)
+        self.assertEqual((doc["status"], doc["store"]), ("ok", "postgres"))
+
+        self.cluster("stop", path)
+        doc = self.health_until(srv, 503)
+        self.assertEqual(doc["status"], "failing")
+        self.assertEqual(doc["store"], "postgres")
+        self.assertEqual(doc["problem"],
+                         "Rotor's PostgreSQL database does not answer: KMS calls fail with "
+                         "KMSInternalException until it does. The server's log says why.")
+        self.assert_client_error(kms.encrypt, "KMSInternalException", INTERNAL, 500, KeyId=kid, Plaintext=b"x")
+        self.assert_client_error(kms.decrypt, "KMSInternalException", INTERNAL, 500, CiphertextBlob=blob)
+        self.assert_client_error(kms.create_key, "KMSInternalException", INTERNAL, 500)
+        self.assertIsNone(srv.proc.poll())  # Rotor keeps running
+
+        self.cluster("start-again", path)
+        # The first calls after the database is back succeed: broken connections are replaced.
+        self.assertEqual(kms.decrypt(CiphertextBlob=blob)["Plaintext"], b"kept")
+        other = kms.create_key(Description="after")["KeyMetadata"]["KeyId"]
+        self.assertEqual(kms.describe_key(KeyId=other)["KeyMetadata"]["Description"], "after")
+        self.assertEqual(sorted(k["KeyId"] for k in kms.list_keys()["Keys"]), sorted([kid, other]))
+        doc = self.health_until(srv, 200)
+        self.assertEqual((doc["status"], doc["store"]), ("ok", "postgres"))
+        self.assertEqual(srv.proc.pid, pid)  # the same process throughout
+        with open(srv.log_path, "rb") as f:
+            log = f.read().decode(errors="replace")
+        self.assertIn(" does not answer: ", log)
+        self.assertIn(" answers again", log)
+
+
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
 
 

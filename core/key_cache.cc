@@ -28,6 +28,9 @@ class KeyCache::RecordingTransaction final : public KeyTransaction {
   std::optional<Key> GetKey(const Scope& scope, const std::string& key_id) override {
     return inner_.GetKey(scope, key_id);
   }
+  size_t CountKeys(const Scope& scope, bool customer_managed_only) override {
+    return inner_.CountKeys(scope, customer_managed_only);
+  }
   void PutKey(const Key& key) override {
     inner_.PutKey(key);
     changes_.push_back(

@@ -97,6 +97,11 @@ class KeyTransaction {
   virtual void PutAlias(const Alias& alias) = 0;
   virtual void DeleteAlias(const Scope& scope, const std::string& name) = 0;
   virtual std::vector<Alias> AliasesOfKey(const Scope& scope, const std::string& key_id) = 0;
+  // The keys of `scope` in any state: all of them, or only the customer
+  // managed ones (`customer_managed_only`: AWS managed keys left out). Counted
+  // inside the write, so a limit checked here holds however many requests or
+  // replicas create keys at once (the keys-per-Region quota).
+  virtual size_t CountKeys(const Scope& scope, bool customer_managed_only) = 0;
 
   // Grants of a key (core/grant.h) ordered by grant id; only those whose Name
   // is `*name` when `name` is given.

@@ -283,10 +283,10 @@ class KmsService {
 
   // Throws LimitExceededException (KmsError::KeyQuotaExceeded) when `scope`
   // already holds config_.keys_per_region_limit customer managed keys;
-  // nothing when there is no limit. Counts by reading the scope's keys (at
-  // most the limit's worth, in pages) outside the write: concurrent creations
-  // may pass the limit by their number.
-  void RequireKeyQuota(const Scope& scope);
+  // nothing when there is no limit. Called inside the write that adds the
+  // key (KeyTransaction::CountKeys), so concurrent creations on any number of
+  // threads or replicas cannot pass the limit.
+  void RequireKeyQuota(KeyTransaction& tx, const Scope& scope);
 
   // ---- Access control in strict mode (kms_service_access.cc)
   // Throws AccessDeniedException with AWS's wording (key_policy_decision.h)

@@ -74,7 +74,6 @@ Key KmsService::CreateKey(const RequestContext& ctx, const CreateKeyRequest& req
         std::string(OpenSslVersionText()) + ") cannot " +
         (spec == KeySpec::kSm2 ? "do SM2." : "do ML-DSA; it needs OpenSSL 3.5 or later."));
   }
-  RequireKeyQuota(ctx.scope);
   Key key;
   key.scope = ctx.scope;
   // A multi-Region primary key: any spec and origin AWS offers, an "mrk-" id
@@ -105,6 +104,7 @@ Key KmsService::CreateKey(const RequestContext& ctx, const CreateKeyRequest& req
   if (origin == Origin::kAwsKms) material = GenerateKeyMaterial(spec, random_);
 
   cache_.Write([&](KeyTransaction& tx) {
+    RequireKeyQuota(tx, ctx.scope);
     Key k = key;
     k.revision = 1;
     tx.PutKey(k);  // the key row first: material rows reference it
@@ -121,21 +121,14 @@ Key KmsService::CreateKey(const RequestContext& ctx, const CreateKeyRequest& req
   return key;
 }
 
-void KmsService::RequireKeyQuota(const Scope& scope) {
+void KmsService::RequireKeyQuota(KeyTransaction& tx, const Scope& scope) {
   const size_t limit = config_.keys_per_region_limit;
   if (limit == 0) return;
-  constexpr size_t kPage = 1000;
-  size_t count = 0;
-  std::string after;
-  // Every page but the last is full and holds at most a few AWS managed keys
-  // (one per predefined alias), so limit / (kPage - 100) + 1 pages reach the limit.
-  for (size_t pages = 0; pages <= limit / (kPage - 100) + 1; ++pages) {
-    std::vector<Key> keys = repo_.ListKeys(scope, after, kPage);
-    for (const Key& k : keys) count += k.manager == KeyManager::kCustomer ? 1 : 0;
-    if (count >= limit) throw KmsError::KeyQuotaExceeded(limit, count);
-    if (keys.size() < kPage) return;
-    after = keys.back().id;
-  }
+  // Counting every key reads an index only; the customer managed ones (each
+  // key's record) are counted only when that total reaches the limit.
+  if (tx.CountKeys(scope, /*customer_managed_only=*/false) < limit) return;
+  size_t count = tx.CountKeys(scope, /*customer_managed_only=*/true);
+  if (count >= limit) throw KmsError::KeyQuotaExceeded(limit, count);
 }
 
 Key KmsService::DescribeKey(const RequestContext& ctx, const std::string& key_id) {

@@ -127,7 +127,6 @@ void KmsService::ForgetRelated(KeyTransaction& tx, const Key& deleted, Timestamp
 Key KmsService::ReplicateKey(const RequestContext& ctx, const ReplicateKeyRequest& req) {
   std::shared_ptr<const Key> seen = ResolveKey(ctx, req.key_id, AliasPolicy::kKeyIdOrArnOnly);
   RequireReplicable(*seen, req.replica_region);
-  RequireKeyQuota(Scope{ctx.scope.account, req.replica_region});
 
   Key replica;
   replica.scope = {ctx.scope.account, req.replica_region};
@@ -157,6 +156,7 @@ Key KmsService::ReplicateKey(const RequestContext& ctx, const ReplicateKeyReques
   cache_.Write([&](KeyTransaction& tx) {
     Key primary = ResolveKeyForWrite(tx, ctx, req.key_id, AliasPolicy::kKeyIdOrArnOnly);
     RequireReplicable(primary, req.replica_region);
+    RequireKeyQuota(tx, replica.scope);
     if (tx.GetKey(replica.scope, primary.id)) {
       throw KmsError(ErrorCode::kAlreadyExists,
                      "Key '" + KeyArn(replica.scope, primary.id) + "' already exists");

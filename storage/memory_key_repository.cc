@@ -54,6 +54,15 @@ class MemoryKeyRepository::Transaction final : public core::KeyTransaction {
     if (it == s_.aliases.end()) return std::nullopt;
     return it->second;
   }
+  size_t CountKeys(const Scope& scope, bool customer_managed_only) override {
+    size_t n = 0;
+    for (const auto& [id, key] : s_.keys) {
+      if (InScope(id, scope) &&
+          (!customer_managed_only || key.manager == core::KeyManager::kCustomer))
+        ++n;
+    }
+    return n;
+  }
   void PutAlias(const Alias& alias) override { s_.aliases[IdOf(alias.scope, alias.name)] = alias; }
   void DeleteAlias(const Scope& scope, const std::string& name) override {
     s_.aliases.erase(IdOf(scope, name));

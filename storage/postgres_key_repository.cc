@@ -91,6 +91,14 @@ class PostgresKeyRepository::Transaction final : public core::KeyTransaction {
   std::optional<Key> GetKey(const Scope& scope, const std::string& key_id) override {
     return SelectKey(db_, scope, key_id);
   }
+  size_t CountKeys(const Scope& scope, bool customer_managed_only) override {
+    // The store-wide write lock is held: no other replica adds a key meanwhile.
+    PgResult r = db_.Query(
+        "SELECT count(*) FROM keys WHERE account = $1 AND region = $2 AND "
+        "(NOT $3::boolean OR doc::json->>'manager' = 'CUSTOMER')",
+        {scope.account, scope.region, customer_managed_only ? "true" : "false"});
+    return static_cast<size_t>(r.Int(0, 0));
+  }
   void PutKey(const Key& key) override {
     db_.Query(
         "INSERT INTO keys (account, region, key_id, next_event_at, doc) "

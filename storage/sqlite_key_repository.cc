@@ -150,6 +150,14 @@ class SqliteKeyRepository::Transaction final : public core::KeyTransaction {
   std::optional<Key> GetKey(const Scope& scope, const std::string& key_id) override {
     return SelectKey(db_, scope, key_id);
   }
+  size_t CountKeys(const Scope& scope, bool customer_managed_only) override {
+    // All keys: the primary key's index alone. Customer managed ones: each record's "manager".
+    auto q = db_.Prepare(
+        "SELECT count(*) FROM keys WHERE account = ? AND region = ? AND "
+        "(? = 0 OR json_extract(doc, '$.manager') = 'CUSTOMER')");
+    q->Bind(1, scope.account).Bind(2, scope.region).Bind(3, int64_t{customer_managed_only});
+    return q->Step() ? static_cast<size_t>(q->Int(0)) : 0;
+  }
   void PutKey(const Key& key) override {
     // An upsert, never REPLACE: REPLACE deletes first and would cascade to
     // the key's material and aliases.

@@ -40,6 +40,7 @@ class NullTransaction final : public core::KeyTransaction {
     return {};
   }
   size_t CountGrants(const core::Scope&, const std::string&) override { return 0; }
+  size_t CountKeys(const core::Scope&, bool) override { return 0; }
   std::optional<core::Grant> GetGrant(const core::Scope&, const std::string&,
                                       const std::string&) override {
     return {};

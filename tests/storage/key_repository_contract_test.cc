@@ -139,6 +139,35 @@ TEMPLATE_TEST_CASE("Store contract: a key, its material, aliases and usage read 
   CHECK_FALSE(repo.GetAlias(kOtherScope, "alias/app"));
 }
 
+TEMPLATE_TEST_CASE("Store contract: CountKeys counts a scope's keys, or its customer managed ones",
+                   "[contract]", ROTOR_STORES) {
+  ROTOR_STORE(TestType, store);
+  core::KeyRepository& repo = store.repo;
+  repo.Write(
+      [&](core::KeyTransaction& tx) {
+        tx.PutKey(MakeKey(IdNumber(1)));
+        core::Key managed = MakeKey(IdNumber(2));
+        managed.manager = core::KeyManager::kAws;
+        tx.PutKey(managed);
+        core::Key pending = MakeKey(IdNumber(3));
+        pending.state = core::KeyState::kPendingDeletion;  // any state counts
+        tx.PutKey(pending);
+        tx.PutKey(MakeKey(IdNumber(4), kOtherScope));
+        CHECK(tx.CountKeys(kScope, false) == 3);  // a transaction counts its own writes
+        CHECK(tx.CountKeys(kScope, true) == 2);
+        CHECK(tx.CountKeys(kOtherScope, true) == 1);
+        CHECK(tx.CountKeys({"111122223333", "eu-west-1"}, false) == 0);
+      },
+      {});
+  repo.Write(
+      [&](core::KeyTransaction& tx) {
+        tx.DeleteKey(kScope, IdNumber(1), At("2026-02-01T00:00:00Z"));
+        CHECK(tx.CountKeys(kScope, false) == 2);
+        CHECK(tx.CountKeys(kScope, true) == 1);
+      },
+      {});
+}
+
 TEMPLATE_TEST_CASE("Store contract: related multi-Region keys are one id in several scopes",
                    "[contract]", ROTOR_STORES) {
   ROTOR_STORE(TestType, store);

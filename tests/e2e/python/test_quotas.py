@@ -2,6 +2,7 @@
 quota is a token bucket on the server's clock; with the virtual clock the
 test decides exactly when time passes, so rates are measured without sleeps.
 """
+import concurrent.futures
 import unittest
 
 from botocore.exceptions import ClientError
@@ -84,6 +85,27 @@ class QuotasTest(FaultsTestCase):
         status, doc = srv.admin("GET", "/_rotor/events?name=CreateKey")
         self.assertEqual([e.get("errorCode") for e in doc["events"]]
                          .count("LimitExceededException"), 2)
+
+    def test_the_keys_per_region_quota_holds_for_concurrent_create_keys(self):
+        """Counted inside the write that adds the key: 16 CreateKey at once make exactly 5."""
+        srv = self.server(["--quotas", "aws", "--quota", "KmsKeys=5", "--quota", "CreateKey=10000"])
+        kms = self.client(srv, attempts=1)  # clients are thread-safe; making one is not
+        errors = []
+
+        def create(_):
+            try:
+                kms.create_key()
+                return "ok"
+            except ClientError as e:
+                errors.append((e.response["Error"]["Code"], e.response["Error"]["Message"]))
+                return "refused"
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+            outcomes = list(pool.map(create, range(16)))
+        self.assertEqual(outcomes.count("ok"), 5, errors)
+        self.assertEqual(errors, [("LimitExceededException",
+                                   "Key quota for this account in this region is 5 but the current usage is 5.")] * 11)
+        self.assertEqual(len(kms.list_keys()["Keys"]), 5)
 
     def test_aliases_per_key_answer_awss_text(self):
         srv = self.server()

@@ -133,6 +133,33 @@ class LimitsAcrossReplicasTest(ReplicaTestCase):
             self.assertEqual(len(rotations), 5)
             self.assertEqual(len({r["KeyMaterialId"] for r in rotations}), 5)
 
+    def test_the_keys_per_region_quota_holds_for_concurrent_create_keys_on_both(self):
+        # CreateKey's request quota lifted: only the keys-per-Region quota answers.
+        _a, _b, ka, kb = self.replicas(["--quotas", "aws", "--quota", "KmsKeys=5",
+                                        "--quota", "CreateKey=10000"])
+        outcomes = []
+        lock = threading.Lock()
+
+        def create(i):
+            kms = ka if i % 2 else kb
+            try:
+                kms.create_key()
+                result = "ok"
+            except ClientError as e:
+                err = e.response["Error"]
+                result = (err["Code"], err["Message"])
+            with lock:
+                outcomes.append(result)
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+            list(pool.map(create, range(16)))
+        self.assertEqual(outcomes.count("ok"), 5, outcomes)
+        self.assertEqual([o for o in outcomes if o != "ok"],
+                         [("LimitExceededException",
+                           "Key quota for this account in this region is 5 but the current usage is 5.")] * 11)
+        for kms in (ka, kb):
+            self.assertEqual(len(kms.list_keys()["Keys"]), 5)
+
     def test_an_alias_name_is_taken_once_when_both_replicas_race_for_it(self):
         _a, _b, ka, kb = self.replicas()
         k1 = ka.create_key()["KeyMetadata"]["KeyId"]

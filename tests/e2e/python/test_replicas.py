@@ -104,27 +104,26 @@ class AlternatingRequestsTest(ReplicaTestCase):
             self.assertEqual(listed, ids)
 
 
+def race(ka, kb, n: int, call) -> list:
+    """`call(kms)` n times at once, 8 threads, alternating between the replicas' clients
+    `ka` and `kb`; returns each outcome: "ok" or (error code, message)."""
+    def one(i):
+        try:
+            call(ka if i % 2 else kb)
+            return "ok"
+        except ClientError as e:
+            return (e.response["Error"]["Code"], e.response["Error"]["Message"])
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+        return list(pool.map(one, range(n)))
+
+
 class LimitsAcrossReplicasTest(ReplicaTestCase):
     def test_on_demand_rotation_limit_holds_for_concurrent_requests_on_both(self):
         _a, _b, ka, kb = self.replicas(["--on-demand-rotation-limit", "5"])
         md = ka.create_key()["KeyMetadata"]
         kid, arn = md["KeyId"], md["Arn"]
-        outcomes = []
-        lock = threading.Lock()
-
-        def rotate(i):
-            kms = ka if i % 2 else kb
-            try:
-                kms.rotate_key_on_demand(KeyId=kid)
-                result = "ok"
-            except ClientError as e:
-                err = e.response["Error"]
-                result = (err["Code"], err["Message"])
-            with lock:
-                outcomes.append(result)
-
-        with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
-            list(pool.map(rotate, range(12)))
+        outcomes = race(ka, kb, 12, lambda kms: kms.rotate_key_on_demand(KeyId=kid))
         self.assertEqual(outcomes.count("ok"), 5, outcomes)
         self.assertEqual([o for o in outcomes if o != "ok"],
                          [("LimitExceededException", LIMIT_MSG.format(arn=arn))] * 7)
@@ -137,22 +136,7 @@ class LimitsAcrossReplicasTest(ReplicaTestCase):
         # CreateKey's request quota lifted: only the keys-per-Region quota answers.
         _a, _b, ka, kb = self.replicas(["--quotas", "aws", "--quota", "KmsKeys=5",
                                         "--quota", "CreateKey=10000"])
-        outcomes = []
-        lock = threading.Lock()
-
-        def create(i):
-            kms = ka if i % 2 else kb
-            try:
-                kms.create_key()
-                result = "ok"
-            except ClientError as e:
-                err = e.response["Error"]
-                result = (err["Code"], err["Message"])
-            with lock:
-                outcomes.append(result)
-
-        with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
-            list(pool.map(create, range(16)))
+        outcomes = race(ka, kb, 16, lambda kms: kms.create_key())
         self.assertEqual(outcomes.count("ok"), 5, outcomes)
         self.assertEqual([o for o in outcomes if o != "ok"],
                          [("LimitExceededException",

@@ -3,7 +3,6 @@
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -13,7 +12,6 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <cstdio>
-#include <memory>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -64,12 +62,6 @@ std::string ClientUrl(std::string_view host, uint16_t port) {
   return HttpUrl(host, port);
 }
 
-// One io_context per I/O thread, each run by its thread alone (as nginx's
-// workers): a connection lives on one of them, taken in turn, and all its
-// reads, writes and timers complete on that thread. With one io_context
-// shared by all the threads, Asio hands the connection's completions from
-// the thread that ran epoll to an idle one, 3-5 futex calls per request at
-// one connection (bench/RESULTS.md, "Syscalls per request").
 struct HttpServer::Impl {
   Impl(RequestHandler& h, ServerOptions o)
       : handler(h),
@@ -77,31 +69,21 @@ struct HttpServer::Impl {
         io_threads(options.io_threads > 0
                        ? options.io_threads
                        : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))),
-        contexts(MakeContexts(io_threads)),
-        ioc(*contexts.front()),
+        ioc(io_threads),
         acceptor(ioc),
         blocking(static_cast<size_t>(options.blocking_threads)),
         signals(ioc, SIGINT, SIGTERM) {}
 
-  static std::vector<std::unique_ptr<asio::io_context>> MakeContexts(int n) {
-    std::vector<std::unique_ptr<asio::io_context>> out;
-    for (int i = 0; i < n; ++i) out.push_back(std::make_unique<asio::io_context>(1));
-    return out;
-  }
-
   asio::awaitable<void> AcceptLoop() {
     asio::steady_timer backoff(ioc);
-    size_t next = 0;
     for (;;) {
       boost::system::error_code ec;
       // Each connection gets its own strand: Beast's timeout handler closes the
-      // socket from the stream's executor, and that must never run beside the
-      // session's own completions (a close racing the session's last close
-      // crashed the server under 1000 timeouts). Its io_context has one
-      // thread, so the strand costs no hand-off.
-      asio::io_context& home = *contexts[next];
+      // socket from the stream's executor, and with several I/O threads that
+      // must never run beside the session's own completions (a close racing
+      // the session's last close crashed the server under 1000 timeouts).
       tcp::socket socket = co_await acceptor.async_accept(
-          asio::any_io_executor(asio::make_strand(home)), asio::redirect_error(use_awaitable, ec));
+          asio::any_io_executor(asio::make_strand(ioc)), asio::redirect_error(use_awaitable, ec));
       if (ec == asio::error::operation_aborted || state.stopping()) break;
       if (ec) {
         // Out of descriptors (EMFILE) and the like: back off instead of spinning.
@@ -109,7 +91,6 @@ struct HttpServer::Impl {
         co_await backoff.async_wait(asio::redirect_error(use_awaitable, ec));
         continue;
       }
-      next = (next + 1) % contexts.size();
       socket.set_option(tcp::no_delay(true), ec);
       auto strand = socket.get_executor();
       asio::co_spawn(strand,
@@ -119,7 +100,7 @@ struct HttpServer::Impl {
   }
 
   asio::awaitable<void> DrainThenStop() {
-    // In-flight requests finish (bounded: 10 s), then the I/O loops stop and
+    // In-flight requests finish (bounded: 10 s), then the I/O loop stops and
     // idle keep-alive connections are closed.
     asio::steady_timer timer(ioc);
     for (int i = 0; i < 1000 && state.in_flight() > 0; ++i) {
@@ -127,14 +108,13 @@ struct HttpServer::Impl {
       boost::system::error_code ec;
       co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
     }
-    for (auto& c : contexts) c->stop();
+    ioc.stop();
   }
 
   RequestHandler& handler;
   ServerOptions options;
   int io_threads;
-  std::vector<std::unique_ptr<asio::io_context>> contexts;  // one per I/O thread
-  asio::io_context& ioc;  // the first: the listener, the signals, the shutdown
+  asio::io_context ioc;
   tcp::acceptor acceptor;
   asio::thread_pool blocking;
   asio::signal_set signals;
@@ -175,13 +155,8 @@ void HttpServer::Run() {
         asio::co_spawn(s.ioc, s.DrainThenStop(), asio::detached);
       }));
   asio::co_spawn(accept_strand, s.AcceptLoop(), asio::detached);
-  // The other loops wait for connections until the shutdown stops them.
-  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> idle;
-  for (auto& c : s.contexts) idle.push_back(asio::make_work_guard(*c));
   std::vector<std::thread> threads;
-  for (size_t i = 1; i < s.contexts.size(); ++i) {
-    threads.emplace_back([&s, i] { s.contexts[i]->run(); });
-  }
+  for (int i = 1; i < s.io_threads; ++i) threads.emplace_back([&s] { s.ioc.run(); });
   s.ioc.run();
   for (auto& t : threads) t.join();
   s.blocking.join();

@@ -29,19 +29,6 @@ using asio::use_awaitable;
 
 namespace {
 
-// Runs `work` on a thread of `pool` and resumes the calling coroutine on its
-// own executor once it is done; rethrows what `work` threw.
-template <class Work>
-asio::awaitable<void> OnPool(asio::thread_pool& pool, Work&& work) {
-  co_await asio::co_spawn(
-      pool,
-      [&]() -> asio::awaitable<void> {
-        work();
-        co_return;
-      },
-      use_awaitable);
-}
-
 Peer PeerOf(const asio::ip::tcp::socket& socket) {
   boost::system::error_code ec;
   auto endpoint = socket.remote_endpoint(ec);
@@ -176,12 +163,10 @@ asio::awaitable<void> RunHttpSession(asio::ip::tcp::socket socket, RequestHandle
     Hold hold;
     route.hold = &hold;
     if (route.blocking) {
-      // Run on the pool, then resume here. (asio::post(blocking,
-      // use_awaitable) resumes this coroutine on its own I/O thread, the
-      // handler's executor, so the write would block that thread and every
-      // connection on it, and writes could share a commit only one per I/O
-      // thread: bench/RESULTS.md, "Writes per commit".)
-      co_await OnPool(blocking, [&] { res = handler.Handle(req, peer, route); });
+      auto home = co_await asio::this_coro::executor;
+      co_await asio::post(blocking, use_awaitable);
+      res = handler.Handle(req, peer, route);
+      co_await asio::post(home, use_awaitable);
     } else {
       res = handler.Handle(req, peer, route);
     }
@@ -197,7 +182,9 @@ asio::awaitable<void> RunHttpSession(asio::ip::tcp::socket socket, RequestHandle
       co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
       ec = {};
       if (route.blocking) {
-        co_await OnPool(blocking, [&] { res = hold.resume(); });
+        co_await asio::post(blocking, use_awaitable);
+        res = hold.resume();
+        co_await asio::post(home, use_awaitable);
       } else {
         res = hold.resume();
       }

@@ -1,8 +1,12 @@
 #include "server/http/http_session.h"
 
+#include <algorithm>
+#include <chrono>
+#include <memory>
 #include <optional>
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -25,6 +29,19 @@ using asio::use_awaitable;
 
 namespace {
 
+// Runs `work` on a thread of `pool` and resumes the calling coroutine on its
+// own executor once it is done; rethrows what `work` threw.
+template <class Work>
+asio::awaitable<void> OnPool(asio::thread_pool& pool, Work&& work) {
+  co_await asio::co_spawn(
+      pool,
+      [&]() -> asio::awaitable<void> {
+        work();
+        co_return;
+      },
+      use_awaitable);
+}
+
 Peer PeerOf(const asio::ip::tcp::socket& socket) {
   boost::system::error_code ec;
   auto endpoint = socket.remote_endpoint(ec);
@@ -34,6 +51,44 @@ Peer PeerOf(const asio::ip::tcp::socket& socket) {
       a.is_loopback() || (a.is_v6() && a.to_v6().is_v4_mapped() &&
                           asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6()).is_loopback());
   return Peer{a.to_string(), loopback};
+}
+
+// The connection's read, idle and write timeouts, kept by one timer that
+// wakes lazily: moving the deadline is a store to `deadline`, no system
+// call. The timer wakes at least every `tick` (the shortest timeout) and
+// then either closes the socket, when the deadline has passed, or sleeps
+// until the deadline or the next tick, whichever comes first. Its expiry is
+// thus never later than now + tick, so never later than a deadline set from
+// now, and it closes the socket at the deadline exactly. (Beast's per-operation
+// timeout instead arms and cancels a timer around every read and write: two
+// timerfd_settime calls per request on a quiet server.) The session and the
+// watchdog run on the connection's strand, one at a time.
+struct Watchdog {
+  using Clock = std::chrono::steady_clock;
+  Watchdog(const asio::any_io_executor& ex, beast::tcp_stream& s, Clock::duration shortest)
+      : timer(ex), stream(&s), tick(shortest) {}
+  void Expire(Clock::duration timeout) { deadline = Clock::now() + timeout; }
+  void Disarm() { deadline = Clock::time_point::max(); }
+
+  asio::steady_timer timer;
+  beast::tcp_stream* stream;  // null once the session has ended
+  const Clock::duration tick;
+  Clock::time_point deadline = Clock::time_point::max();
+};
+
+asio::awaitable<void> Watch(std::shared_ptr<Watchdog> w) {
+  beast::error_code ec;
+  while (w->stream) {
+    co_await w->timer.async_wait(asio::redirect_error(use_awaitable, ec));
+    if (!w->stream) break;  // the session has ended
+    Watchdog::Clock::time_point now = Watchdog::Clock::now();
+    if (now >= w->deadline) {
+      // As Beast's timeout: the pending read or write completes with an error.
+      w->stream->socket().close(ec);
+      break;
+    }
+    w->timer.expires_at(std::min(w->deadline, now + w->tick));
+  }
 }
 
 // A request the session refuses before any handler sees it: the error's
@@ -56,6 +111,21 @@ asio::awaitable<void> RunHttpSession(asio::ip::tcp::socket socket, RequestHandle
   beast::flat_buffer buffer;
   buffer.reserve(16 * 1024);
   beast::error_code ec;
+  auto executor = co_await asio::this_coro::executor;
+  auto watchdog = std::make_shared<Watchdog>(
+      executor, stream,
+      std::max(std::chrono::seconds(1),
+               std::min({limits.read_timeout, limits.idle_timeout, limits.write_timeout})));
+  watchdog->timer.expires_after(watchdog->tick);
+  asio::co_spawn(executor, Watch(watchdog), asio::detached);
+  // Ends the watchdog when the session ends, however it ends.
+  struct EndWatch {
+    Watchdog& w;
+    ~EndWatch() {
+      w.stream = nullptr;
+      w.timer.cancel();
+    }
+  } end_watch{*watchdog};
   bool first = true;
   while (!state.stopping()) {
     beast_http::request_parser<string_body> parser;
@@ -63,7 +133,7 @@ asio::awaitable<void> RunHttpSession(asio::ip::tcp::socket socket, RequestHandle
     parser.body_limit(limits.body_bytes);
     // A whole request must arrive within the read timeout; an idle
     // keep-alive connection may wait longer for its next one.
-    stream.expires_after(first || buffer.size() > 0 ? limits.read_timeout : limits.idle_timeout);
+    watchdog->Expire(first || buffer.size() > 0 ? limits.read_timeout : limits.idle_timeout);
     first = false;
     // The header first, counting every byte the parser takes: Beast's own
     // header_limit applies to each read, not to the sum, so a client trickling
@@ -93,11 +163,12 @@ asio::awaitable<void> RunHttpSession(asio::ip::tcp::socket socket, RequestHandle
     if (refused) {
       HttpResponse res = Refusal(*refused);
       SetSecurityHeaders(res);
-      stream.expires_after(limits.write_timeout);
+      watchdog->Expire(limits.write_timeout);
       co_await beast_http::async_write(stream, res, asio::redirect_error(use_awaitable, ec));
       break;
     }
-    if (ec) break;  // closed by the client or timed out
+    if (ec) break;       // closed by the client or timed out
+    watchdog->Disarm();  // handling a request has no timeout
     ServerState::InFlight in_flight(state);
     HttpRequest req = parser.release();
     HttpResponse res;
@@ -105,10 +176,12 @@ asio::awaitable<void> RunHttpSession(asio::ip::tcp::socket socket, RequestHandle
     Hold hold;
     route.hold = &hold;
     if (route.blocking) {
-      auto home = co_await asio::this_coro::executor;
-      co_await asio::post(blocking, use_awaitable);
-      res = handler.Handle(req, peer, route);
-      co_await asio::post(home, use_awaitable);
+      // Run on the pool, then resume here. (asio::post(blocking,
+      // use_awaitable) resumes this coroutine on its own I/O thread, the
+      // handler's executor, so the write would block that thread and every
+      // connection on it, and writes could share a commit only one per I/O
+      // thread: bench/RESULTS.md, "Writes per commit".)
+      co_await OnPool(blocking, [&] { res = handler.Handle(req, peer, route); });
     } else {
       res = handler.Handle(req, peer, route);
     }
@@ -124,9 +197,7 @@ asio::awaitable<void> RunHttpSession(asio::ip::tcp::socket socket, RequestHandle
       co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
       ec = {};
       if (route.blocking) {
-        co_await asio::post(blocking, use_awaitable);
-        res = hold.resume();
-        co_await asio::post(home, use_awaitable);
+        co_await OnPool(blocking, [&] { res = hold.resume(); });
       } else {
         res = hold.resume();
       }
@@ -134,7 +205,7 @@ asio::awaitable<void> RunHttpSession(asio::ip::tcp::socket socket, RequestHandle
     bool keep_alive = req.keep_alive() && !state.stopping();
     res.keep_alive(keep_alive);
     SetSecurityHeaders(res);
-    stream.expires_after(limits.write_timeout);
+    watchdog->Expire(limits.write_timeout);
     co_await beast_http::async_write(stream, res, asio::redirect_error(use_awaitable, ec));
     if (ec || !keep_alive) break;
   }

@@ -226,7 +226,10 @@ async function selectKey(k) {
   renderKeys();
   await refresh();
   const d = $('#detail');
-  if (!d.hidden) d.scrollIntoView({ behavior: 'smooth', block: 'start' });
+  // Smooth unless the reader asked for reduced motion (the browser test does: a click while the
+  // page still glides would land beside its target).
+  const motion = window.matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth';
+  if (!d.hidden) d.scrollIntoView({ behavior: motion, block: 'start' });
 }
 
 function versionLabel(v) {

@@ -83,6 +83,9 @@ async function openDashboard(url) {
   const page = await browser.newPage();
   await page.setViewport({ width: 1280, height: 800 });
   page.setDefaultTimeout(15_000);
+  // No smooth scrolling: puppeteer clicks where an element is when it looks, and a page still
+  // scrolling to the key it just opened would move the target away (the clicks went astray).
+  await page.emulateMediaFeatures([{ name: 'prefers-reduced-motion', value: 'reduce' }]);
   page.on('pageerror', (err) => pageErrors.push(String(err)));
   page.on('dialog', async (d) => { pageErrors.push(`unexpected dialog: ${d.message()}`); await d.dismiss(); });
   page.on('requestfailed', (r) => pageErrors.push(`request failed: ${r.url()}`));
@@ -381,9 +384,11 @@ test('the rotation calendar draws every key, its versions by kind, and a now lin
     assert.equal(await page.$eval('#now-line', (g) => g.dataset.time), (await (await fetch(`${base}/_rotor/clock`)).json()).now);
 
     // Move the clock 30 days: the now line moves right within the same window.
+    // The now line's time before the click: read after it, it may already be the new one.
+    const lineTime0 = await page.$eval('#now-line', (g) => g.dataset.time);
     await page.click('button[data-advance="30d"]');
-    await page.waitForFunction((t0) => document.querySelector('#now-line')?.dataset.time !== t0 &&
-      !document.querySelector('#banner').hidden, {}, await page.$eval('#now-line', (g) => g.dataset.time));
+    await page.waitForFunction((before) => document.querySelector('#now-line')?.dataset.time !== before &&
+      !document.querySelector('#banner').hidden, {}, lineTime0);
     assert.deepEqual(await page.$eval('#calendar-svg', (s) => [s.dataset.from, s.dataset.to]), window0);
     assert.ok(await nowX() > x0 + 50, `now line moved from ${x0} to ${await nowX()}`);
 
@@ -429,7 +434,9 @@ test('the rotation calendar draws every key, its versions by kind, and a now lin
 
     // The key's timeline, newest first: at the creation instant, version 1 above CreateKey.
     await page.click(`#keys tr[data-key-id="${rsa}"]`);
-    await page.waitForSelector('#timeline li');
+    // The detail of this key (another key's detail may still be shown while it loads).
+    await page.waitForFunction((id) => (document.querySelector('#detail')?.innerText || '').includes(id) &&
+      document.querySelector('#timeline li'), {}, rsa);
     const items = await page.$$eval('#timeline li .what', (ws) => ws.map((w) => w.innerText));
     assert.deepEqual(items.slice(-2), ['Version 1: first key material', 'CreateKey'], items.join(' | '));
     assert.match(await page.$eval('#detail', (e) => e.innerText), /n\/a: RSA_2048: AWS KMS cannot rotate this key automatically/);

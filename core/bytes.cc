@@ -3,6 +3,7 @@
 #include <openssl/crypto.h>
 
 #include <array>
+#include <cstring>
 
 namespace rotor::core {
 
@@ -105,13 +106,23 @@ std::optional<Bytes> Base64Decode(std::string_view text) {
   return out;
 }
 
+void AppendHex(std::string& out, const uint8_t* data, size_t n) {
+  // Each byte's two digits from a table made once; the string grows once.
+  static constexpr std::array<std::array<char, 2>, 256> kPairs = [] {
+    constexpr char kDigits[] = "0123456789abcdef";
+    std::array<std::array<char, 2>, 256> t{};
+    for (size_t b = 0; b < t.size(); ++b) t[b] = {kDigits[b >> 4], kDigits[b & 0xf]};
+    return t;
+  }();
+  size_t at = out.size();
+  out.resize(at + 2 * n);
+  char* p = out.data() + at;
+  for (size_t i = 0; i < n; ++i, p += 2) std::memcpy(p, kPairs[data[i]].data(), 2);
+}
+
 std::string HexEncode(const uint8_t* data, size_t n) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(n * 2, '0');
-  for (size_t i = 0; i < n; ++i) {
-    out[2 * i] = kHex[data[i] >> 4];
-    out[2 * i + 1] = kHex[data[i] & 15];
-  }
+  std::string out;
+  AppendHex(out, data, n);
   return out;
 }
 

@@ -48,6 +48,8 @@ inline std::string Base64Encode(const SecretBytes& b) { return Base64Encode(b.da
 std::optional<Bytes> Base64Decode(std::string_view text);
 
 std::string HexEncode(const uint8_t* data, size_t n);
+// HexEncode's digits appended to `out` (no temporary string): lowercase, two per byte.
+void AppendHex(std::string& out, const uint8_t* data, size_t n);
 inline std::string HexEncode(const Bytes& b) { return HexEncode(b.data(), b.size()); }
 
 // Constant-time comparison for MACs and key material.

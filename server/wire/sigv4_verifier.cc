@@ -34,23 +34,9 @@ std::array<uint8_t, 32> Hmac(const void* key, size_t key_len, std::string_view d
   return core::HmacSha256({static_cast<const uint8_t*>(key), key_len}, data);
 }
 
-// Lowercase hex of a 32-byte digest, appended without a temporary string
-// (written in place: one size check, not one per character).
+// Lowercase hex of a 32-byte digest, appended without a temporary string.
 void AppendHex(std::string& out, const std::array<uint8_t, 32>& digest) {
-  // Each byte's two digits, from a table made once.
-  static constexpr std::array<std::array<char, 2>, 256> kPairs = [] {
-    constexpr char kDigits[] = "0123456789abcdef";
-    std::array<std::array<char, 2>, 256> t{};
-    for (size_t b = 0; b < t.size(); ++b) t[b] = {kDigits[b >> 4], kDigits[b & 0xf]};
-    return t;
-  }();
-  size_t at = out.size();
-  out.resize(at + 2 * digest.size());
-  char* p = out.data() + at;
-  for (uint8_t b : digest) {
-    std::memcpy(p, kPairs[b].data(), 2);
-    p += 2;
-  }
+  core::AppendHex(out, digest.data(), digest.size());
 }
 
 std::array<uint8_t, 32> DeriveSigningKey(std::string_view secret, std::string_view date,

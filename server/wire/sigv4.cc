@@ -42,13 +42,6 @@ bool IsAccessKeyId(std::string_view s) {
 }  // namespace
 
 std::optional<SigV4Credential> ParseAuthorization(std::string_view header) {
-  std::optional<SigV4CredentialView> v = ParseAuthorizationView(header);
-  if (!v) return std::nullopt;
-  return SigV4Credential{std::string(v->access_key_id), std::string(v->date),
-                         std::string(v->region), std::string(v->service)};
-}
-
-std::optional<SigV4CredentialView> ParseAuthorizationView(std::string_view header) {
   if (header.empty()) return std::nullopt;
   constexpr std::string_view kScheme = "AWS4-HMAC-SHA256";
   if (header.substr(0, kScheme.size()) != kScheme) {
@@ -60,13 +53,7 @@ std::optional<SigV4CredentialView> ParseAuthorizationView(std::string_view heade
   if (header.find("Signature=") == std::string_view::npos) {
     Incomplete("Authorization header requires 'Signature' parameter.");
   }
-  return ParseCredentialView(header.substr(cred + 11));
-}
-
-SigV4Credential ParseCredential(std::string_view value) {
-  SigV4CredentialView v = ParseCredentialView(value);
-  return SigV4Credential{std::string(v.access_key_id), std::string(v.date), std::string(v.region),
-                         std::string(v.service)};
+  return ParseCredential(header.substr(cred + 11));
 }
 
 std::string_view ParameterValue(std::string_view rest) {
@@ -83,10 +70,10 @@ std::string_view ParameterValue(std::string_view rest) {
   return rest.substr(0, end);
 }
 
-SigV4CredentialView ParseCredentialView(std::string_view value) {
+SigV4Credential ParseCredential(std::string_view value) {
   value = ParameterValue(value);
   // access/date/region/service/aws4_request
-  SigV4CredentialView c;
+  SigV4Credential c;
   std::string_view* parts[] = {&c.access_key_id, &c.date, &c.region, &c.service};
   for (std::string_view* part : parts) {
     size_t slash = value.find('/');

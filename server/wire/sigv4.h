@@ -14,11 +14,14 @@
 
 namespace rotor::server::wire {
 
+// The credential scope of a SigV4 request, as views into the header or query
+// value it was read from (valid while that text is): no copy on the request
+// path, in open mode (the keyspace) as in strict mode (the verifier).
 struct SigV4Credential {
-  std::string access_key_id;
-  std::string date;
-  std::string region;
-  std::string service;
+  std::string_view access_key_id;
+  std::string_view date;  // yyyymmdd
+  std::string_view region;
+  std::string_view service;
 };
 
 // Nullopt for an absent header; throws KmsError(IncompleteSignatureException)
@@ -30,18 +33,6 @@ std::optional<SigV4Credential> ParseAuthorization(std::string_view header);
 // (read up to the first ',' or space). Throws
 // KmsError(IncompleteSignatureException) when it is malformed.
 SigV4Credential ParseCredential(std::string_view value);
-
-// ParseCredential's reading as views into `value` (no copy): what strict mode's
-// verifier reads on every request. Same errors.
-struct SigV4CredentialView {
-  std::string_view access_key_id;
-  std::string_view date;
-  std::string_view region;
-  std::string_view service;
-};
-SigV4CredentialView ParseCredentialView(std::string_view value);
-// ParseAuthorization's reading (same checks, same errors) as views into `header`.
-std::optional<SigV4CredentialView> ParseAuthorizationView(std::string_view header);
 
 // The value of the header's parameter `name` ("SignedHeaders=", "Signature=")
 // as sent, up to the next ',' or space; empty when absent. `name` must follow

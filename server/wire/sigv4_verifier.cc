@@ -326,7 +326,7 @@ struct SigningHeaders {
 // into the request (its headers or its parsed query) and the thread's buffers,
 // filled in place (the views into `amz_date_text` must not move).
 struct Presented {
-  SigV4CredentialView credential;
+  SigV4Credential credential;
   std::string_view amz_date;  // ISO basic form: X-Amz-Date, or amz_date_text
   std::string amz_date_text;  // the Date header's time converted to that form
   core::Timestamp time;
@@ -415,9 +415,8 @@ void FromHeader(const SigningHeaders& headers, std::string_view auth, VerifyBuff
   if (!missing.empty()) Incomplete(missing + "Authorization=" + std::string(auth));
   // ParseAuthorization's reading: the scheme (Credential= and Signature= are
   // present, or `missing` named them), then the credential after Credential=.
-  if (!scheme || !scan.has(0) || !scan.has(1)) ParseAuthorizationView(auth);  // throws its error
-  p.credential =
-      ParseCredentialView(auth.substr(scan.any[0] + AuthorizationScan::kNames[0].size()));
+  if (!scheme || !scan.has(0) || !scan.has(1)) ParseAuthorization(auth);  // throws its error
+  p.credential = ParseCredential(auth.substr(scan.any[0] + AuthorizationScan::kNames[0].size()));
   p.signature = scan.value[1];
   p.signed_headers = SplitSignedHeaders(scan.value[2], buf);
   p.session_token = headers.security_token;
@@ -442,7 +441,7 @@ void FromQuery(const SigningHeaders& headers, const std::vector<QueryParam>& par
     Incomplete("X-Amz-Algorithm only supports \"AWS4-HMAC-SHA256\"");
   }
   // The credential as the header's is read: one reading of its five parts.
-  p.credential = ParseCredentialView(*FindParam(params, "X-Amz-Credential"));
+  p.credential = ParseCredential(*FindParam(params, "X-Amz-Credential"));
   const std::string& date = *FindParam(params, "X-Amz-Date");
   auto t = ParseAmzDate(date);
   if (!t) {

@@ -44,26 +44,50 @@ bool VirtualClock::AdvanceTo(Timestamp t) {
   return false;
 }
 
-std::string FormatIso8601(Timestamp t) {
+std::string_view FormatIso8601Into(std::array<char, 48>& buf, Timestamp t) {
   using namespace std::chrono;
   auto days = floor<std::chrono::days>(t);
   year_month_day ymd{days};
   hh_mm_ss<Millis> hms{t - days};
-  char buf[48];
-  int ms = static_cast<int>(hms.subseconds().count());
-  if (ms == 0) {
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(ymd.year()),
-                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                  static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                  static_cast<int>(hms.seconds().count()));
-  } else {
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ",
-                  static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                  static_cast<unsigned>(ymd.day()), static_cast<int>(hms.hours().count()),
-                  static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()),
-                  ms);
+  int year = static_cast<int>(ymd.year());
+  unsigned ms = static_cast<unsigned>(hms.subseconds().count());
+  if (year < 0 || year > 9999) {  // as "%04d" prints it
+    int n = std::snprintf(
+        buf.data(), buf.size(),
+        ms ? "%04d-%02u-%02uT%02d:%02d:%02d.%03uZ" : "%04d-%02u-%02uT%02d:%02d:%02dZ", year,
+        static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+        static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
+        static_cast<int>(hms.seconds().count()), ms);
+    return {buf.data(), n > 0 ? std::min(static_cast<size_t>(n), buf.size() - 1) : 0};
   }
-  return buf;
+  auto digits = [](char* at, unsigned v, int width) {
+    for (int i = width - 1; i >= 0; --i, v /= 10) at[i] = static_cast<char>('0' + v % 10);
+  };
+  char* p = buf.data();
+  digits(p, static_cast<unsigned>(year), 4);
+  p[4] = '-';
+  digits(p + 5, static_cast<unsigned>(ymd.month()), 2);
+  p[7] = '-';
+  digits(p + 8, static_cast<unsigned>(ymd.day()), 2);
+  p[10] = 'T';
+  digits(p + 11, static_cast<unsigned>(hms.hours().count()), 2);
+  p[13] = ':';
+  digits(p + 14, static_cast<unsigned>(hms.minutes().count()), 2);
+  p[16] = ':';
+  digits(p + 17, static_cast<unsigned>(hms.seconds().count()), 2);
+  size_t n = 19;
+  if (ms != 0) {
+    p[n++] = '.';
+    digits(p + n, ms, 3);
+    n += 3;
+  }
+  p[n++] = 'Z';
+  return {buf.data(), n};
+}
+
+std::string FormatIso8601(Timestamp t) {
+  std::array<char, 48> buf;
+  return std::string(FormatIso8601Into(buf, t));
 }
 
 std::optional<Timestamp> ParseIso8601(const std::string& text) {

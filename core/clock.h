@@ -8,12 +8,14 @@
 // Thread safety: all methods may be called concurrently.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace rotor::core {
 
@@ -28,6 +30,9 @@ constexpr Millis Days(int64_t n) {
 
 // "2026-11-25T19:34:09.123Z" (milliseconds omitted when zero).
 std::string FormatIso8601(Timestamp t);
+// FormatIso8601's text written into `buf` (no allocation, no printf on the
+// usual years 0000-9999); the view is valid while `buf` is.
+std::string_view FormatIso8601Into(std::array<char, 48>& buf, Timestamp t);
 // Accepts "YYYY-MM-DDTHH:MM:SS[.fff]Z" and "YYYY-MM-DD". Returns nullopt otherwise.
 std::optional<Timestamp> ParseIso8601(const std::string& text);
 // "1y" (365 days), "2w" (14 days), "400d", "12h", "30m", "45s", "1500ms", and

@@ -2,7 +2,6 @@
 
 #include <charconv>
 #include <chrono>
-#include <ctime>
 #include <string_view>
 
 namespace rotor::server::wire {
@@ -86,43 +85,6 @@ std::string_view DecimalInto(std::array<char, 24>& buf, long long n) {
   auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), n);
   if (ec != std::errc()) return {};
   return {buf.data(), static_cast<size_t>(end - buf.data())};
-}
-
-// `t` as aws:CurrentTime's ISO 8601 "YYYY-MM-DDThh:mm:ssZ" (UTC, whole
-// seconds), written into `buf` without strftime's locale machinery; a year
-// outside 0000-9999 as strftime's %Y would print it.
-std::string_view IsoSecondsInto(std::array<char, 24>& buf, core::Timestamp t) {
-  using namespace std::chrono;
-  auto secs = time_point_cast<seconds>(t);  // toward zero, as the epoch seconds
-  auto day = floor<days>(secs);
-  year_month_day ymd{day};
-  hh_mm_ss<seconds> tod{secs - day};
-  int year = static_cast<int>(ymd.year());
-  if (year < 0 || year > 9999) {
-    std::time_t tt = static_cast<std::time_t>(secs.time_since_epoch().count());
-    std::tm tm{};
-    gmtime_r(&tt, &tm);
-    return {buf.data(), std::strftime(buf.data(), buf.size(), "%Y-%m-%dT%H:%M:%SZ", &tm)};
-  }
-  auto two = [](char* at, unsigned v) {
-    at[0] = static_cast<char>('0' + v / 10);
-    at[1] = static_cast<char>('0' + v % 10);
-  };
-  char* p = buf.data();
-  two(p, static_cast<unsigned>(year / 100));
-  two(p + 2, static_cast<unsigned>(year % 100));
-  p[4] = '-';
-  two(p + 5, static_cast<unsigned>(ymd.month()));
-  p[7] = '-';
-  two(p + 8, static_cast<unsigned>(ymd.day()));
-  p[10] = 'T';
-  two(p + 11, static_cast<unsigned>(tod.hours().count()));
-  p[13] = ':';
-  two(p + 14, static_cast<unsigned>(tod.minutes().count()));
-  p[16] = ':';
-  two(p + 17, static_cast<unsigned>(tod.seconds().count()));
-  p[19] = 'Z';
-  return {buf.data(), 20};
 }
 
 // Single-valued string members and the condition key each feeds.
@@ -219,7 +181,10 @@ RequestConditions::RequestConditions(const OperationEntry& op, const json& body,
   if (tags > 0) keys_.AddMany("aws:TagKeys", {tag_keys_.data(), tags});
 
   // The request itself.
-  keys_.Add("aws:CurrentTime", IsoSecondsInto(current_time_, ctx.now));
+  // aws:CurrentTime: ISO 8601 in whole seconds (core's one writer of the format).
+  keys_.Add(
+      "aws:CurrentTime",
+      core::FormatIso8601Into(current_time_, std::chrono::floor<std::chrono::seconds>(ctx.now)));
   auto secs = std::chrono::duration_cast<std::chrono::seconds>(ctx.now.time_since_epoch()).count();
   keys_.Add("aws:EpochTime", DecimalInto(epoch_time_, secs));
   keys_.Add("aws:SecureTransport", "false");

@@ -65,7 +65,7 @@ class RequestConditions {
   std::array<std::string_view, kMaxList> tag_keys_{};
   std::array<core::TagRef, kMaxList> request_tags_{};
   std::array<std::string_view, kMaxList> grant_tokens_{};
-  std::array<char, 24> current_time_{};
+  std::array<char, 48> current_time_{};
   std::array<char, 24> epoch_time_{};
   std::array<std::array<char, 24>, 3> numbers_{};
   size_t numbers_used_ = 0;

@@ -23,6 +23,18 @@ TEST_CASE("ISO-8601 timestamps parse and format symmetrically") {
   CHECK_FALSE(ParseIso8601("2026-11-25T19:34:09"));
 }
 
+TEST_CASE("ISO-8601 formatting pads every field and writes milliseconds only when present") {
+  using std::chrono::milliseconds;
+  CHECK(FormatIso8601(*ParseIso8601("0001-02-03T04:05:06.007Z")) == "0001-02-03T04:05:06.007Z");
+  CHECK(FormatIso8601(*ParseIso8601("2026-12-01T23:59:59.990Z")) == "2026-12-01T23:59:59.990Z");
+  CHECK(FormatIso8601(Timestamp{}) == "1970-01-01T00:00:00Z");
+  CHECK(FormatIso8601(Timestamp{milliseconds(-1)}) == "1969-12-31T23:59:59.999Z");
+  // Years past 9999 are written whole, as "%04d" writes them.
+  CHECK(FormatIso8601(*ParseIso8601("9999-12-31T23:59:59Z") + Days(1)) == "10000-01-01T23:59:59Z");
+  std::array<char, 48> buf;
+  CHECK(FormatIso8601Into(buf, *ParseIso8601("2026-11-25T19:34:09Z")) == "2026-11-25T19:34:09Z");
+}
+
 TEST_CASE("Durations accept days, hours, minutes, seconds and combinations") {
   CHECK(ParseDuration("400d") == Days(400));
   CHECK(ParseDuration("1d12h") == Days(1) + std::chrono::hours(12));

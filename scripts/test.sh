@@ -114,7 +114,7 @@ run "crash: full disk, read-only dir, locked database" \
 
 # Sanitizers (ROTOR_TEST_SANITIZERS=0 skips them): one ASan+UBSan build for the unit
 # tests, the fuzz corpora (replayed by ctest) and an end-to-end run; a ThreadSanitizer
-# build of only the concurrency test and the server. Reports of server processes go
+# build of only the concurrency test (its own binary) and the server. Reports of server processes go
 # to files (their stderr is a temp log), so an empty report dir is a test too.
 if [[ ${ROTOR_TEST_SANITIZERS:-1} != 0 ]]; then
   san_logs=$(mktemp -d /tmp/rotor-sanitizers-XXXXXX)
@@ -136,10 +136,10 @@ if [[ ${ROTOR_TEST_SANITIZERS:-1} != 0 ]]; then
     echo "=== ASan+UBSan build: FAILED"; failed+=("ASan+UBSan build")
   fi
   tb=$(date +%s)
-  if ROTOR_BUILD_TARGETS="server_tests rotor" scripts/build.sh build-tsan Debug -DROTOR_SANITIZE=thread -DROTOR_WERROR=OFF; then
+  if ROTOR_BUILD_TARGETS="concurrency_tests rotor" scripts/build.sh build-tsan Debug -DROTOR_SANITIZE=thread -DROTOR_WERROR=OFF; then
     echo "=== TSan build: $(( $(date +%s) - tb ))s"
     TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
-      run "TSan: concurrent rotate/encrypt/decrypt/alias swaps" build-tsan/tests/server_tests "[concurrency]"
+      run "TSan: concurrent rotate/encrypt/decrypt/alias swaps" build-tsan/tests/concurrency_tests "[concurrency]"
     export TSAN_OPTIONS=log_path=$san_logs/tsan
     ROTOR_BIN=$PWD/build-tsan/rotor run "TSan: crash test, 2 cycles" timeout 300 python3 tests/crash/crash_test.py --cycles 2 --max-load 4
     run "TSan: no report from any rotor process" no_reports

@@ -23,6 +23,29 @@ run() {
     echo "=== $name: FAILED after $(( $(date +%s) - t0 ))s"; failed+=("$name")
   fi
 }
+# Two sequential client suites at once: each keeps about one of the box's two
+# cores busy (a Python or Node client, one server at a time). start_beside NAME
+# CMD... starts CMD in the background with its output kept aside; finish_beside
+# waits for it as the stage NAME, then prints that output.
+beside_pid="" beside_name="" beside_log="" beside_t0=0
+start_beside() {
+  beside_name=$1; shift
+  beside_log=$(mktemp) beside_t0=$(date +%s)
+  echo "=== $beside_name: started, beside the next stage"
+  "$@" >"$beside_log" 2>&1 &
+  beside_pid=$!
+}
+wait_beside() {
+  local rc=0
+  wait "$beside_pid" || rc=$?
+  cat "$beside_log"; rm -f "$beside_log"
+  echo "($beside_name: $(( $(date +%s) - beside_t0 ))s from its start)"
+  return $rc
+}
+finish_beside() {
+  if [[ -n $beside_pid ]]; then run "$beside_name" wait_beside; fi
+  beside_pid=""
+}
 
 export ROTOR_BIN=$PWD/build/rotor
 # A throwaway PostgreSQL (Debian's postgresql package; loopback, a free port,
@@ -89,19 +112,24 @@ if [[ -n $runtimes ]]; then
 else
   echo "=== OpenSSL runtimes: none found (set ROTOR_OPENSSL_RUNTIMES); tested with the installed one only"
 fi
-[[ -x tests/e2e/python/run.sh ]] && run "e2e: boto3 + aws CLI" tests/e2e/python/run.sh
+# The PostgreSQL pass of the Python suite runs beside the SQLite pass (each
+# server it starts has a schema of its own).
 if [[ -n $pg_url ]]; then
-  ROTOR_E2E_DATABASE_URL=$pg_url run "e2e on --store postgres: boto3 + aws CLI" tests/e2e/python/run.sh
+  ROTOR_E2E_DATABASE_URL=$pg_url start_beside "e2e on --store postgres: boto3 + aws CLI" \
+    tests/e2e/python/run.sh
 fi
-[[ -x tests/e2e/js/run.sh ]] && run "e2e: JS SDK + Encryption SDK" tests/e2e/js/run.sh
+[[ -x tests/e2e/python/run.sh ]] && run "e2e: boto3 + aws CLI" tests/e2e/python/run.sh
+finish_beside
 if [[ -n $pg_url && -x tests/e2e/js/run.sh ]]; then
   # The JS suite again (~40 s) with every server it starts on a schema of its own
   # (tests/e2e/rotor_on_postgres.sh stands in for the binary; the labs, ~5 min that
-  # way, were run once by hand: docs/scaling.md).
+  # way, were run once by hand: docs/scaling.md), beside the labs.
   PG_WRAP_URL=$pg_url PG_WRAP_BIN=$PWD/build/rotor ROTOR_BIN=$PWD/tests/e2e/rotor_on_postgres.sh \
-    run "e2e on --store postgres: JS SDK + Encryption SDK" tests/e2e/js/run.sh
+    start_beside "e2e on --store postgres: JS SDK + Encryption SDK" tests/e2e/js/run.sh
 fi
 [[ -x labs/run_all.sh ]] && run "labs (aws CLI)" labs/run_all.sh
+finish_beside
+[[ -x tests/e2e/js/run.sh ]] && run "e2e: JS SDK + Encryption SDK" tests/e2e/js/run.sh
 run "e2e: hostile clients" tests/e2e/hostile/run.sh
 # The same 1000 slowloris connections with the server near a 1024-descriptor
 # ceiling (CI's default): timeouts closing sockets beside the session once
@@ -114,8 +142,9 @@ run "crash: full disk, read-only dir, locked database" \
 
 # Sanitizers (ROTOR_TEST_SANITIZERS=0 skips them): one ASan+UBSan build for the unit
 # tests, the fuzz corpora (replayed by ctest) and an end-to-end run; a ThreadSanitizer
-# build of only the concurrency test (its own binary) and the server. Reports of server processes go
-# to files (their stderr is a temp log), so an empty report dir is a test too.
+# build of only the concurrency test (its own binary) and the server. Reports of
+# server processes go to files (their stderr is a temp log), so an empty report dir
+# is a test too.
 if [[ ${ROTOR_TEST_SANITIZERS:-1} != 0 ]]; then
   san_logs=$(mktemp -d /tmp/rotor-sanitizers-XXXXXX)
   no_reports() {

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Turns the wrk outputs of bench/run.sh (<dir>/<server>-<op>-c<N>.txt) into
-a Markdown table with req/s, p50/p99 and the ratios Rotor/moto, Rotor/ceiling."""
+a Markdown table with req/s, p50/p99 and the ratios Rotor/moto, Rotor/ceiling (the
+one-worker nginx fixed reply; a two-worker nginx row when it was run)."""
 import glob
 import os
 import re
@@ -53,7 +54,7 @@ def main(d):
     ops = ["Encrypt", "Decrypt", "GenerateDataKey", "DescribeKey", "CreateKey", "RotateKeyOnDemand"]
     rows = []
     head = ("| operation | Rotor req/s | Rotor p50 | Rotor p99 | moto req/s | moto p50 | moto p99 | "
-            "Rotor/moto | Rotor/ceiling | 1-conn p50 Rotor / moto | 1-conn p99 Rotor / moto |")
+            "Rotor/moto | Rotor/ceiling (nginx, 1 worker) | 1-conn p50 Rotor / moto | 1-conn p99 Rotor / moto |")
     rows.append(head)
     rows.append("|" + "|".join(["---"] * 11) + "|")
     notes = []
@@ -80,9 +81,15 @@ def main(d):
                 if res and res.get("socket_errors"):
                     notes.append(f"- {label}, {who}: socket errors {res['socket_errors']}")
     c = runs.get(("nginx", "ceiling", "c32"), {})
-    rows.append(f"| nginx fixed 200-byte reply (ceiling) | {fmt(ceiling)} | {fmt(c.get('p50', float('nan')), 2)} ms | "
+    rows.append(f"| nginx fixed 200-byte reply, 1 worker (ceiling) | {fmt(ceiling)} | {fmt(c.get('p50', float('nan')), 2)} ms | "
                 f"{fmt(c.get('p99', float('nan')), 2)} ms | | | | | 1.00x | "
                 f"{fmt(ceiling1.get('p50', float('nan')), 2)} ms | {fmt(ceiling1.get('p99', float('nan')), 2)} ms |")
+    c2 = runs.get(("nginx2w", "ceiling", "c32"))
+    if c2:
+        c21 = runs.get(("nginx2w", "ceiling", "c1"), {})
+        rows.append(f"| nginx fixed reply, 2 workers | {fmt(c2['rps'])} | {fmt(c2['p50'], 2)} ms | "
+                    f"{fmt(c2['p99'], 2)} ms | | | | | {fmt(c2['rps'] / ceiling, 2)}x | "
+                    f"{fmt(c21.get('p50', float('nan')), 2)} ms | {fmt(c21.get('p99', float('nan')), 2)} ms |")
     print("\n".join(rows))
     if notes:
         print("\n" + "\n".join(notes))

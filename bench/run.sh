@@ -8,7 +8,8 @@
 #               Encrypt 4 KiB, Decrypt, GenerateDataKey, DescribeKey (rotor --in-memory),
 #               CreateKey and RotateKeyOnDemand (rotor --data-dir: durable writes;
 #               --in-memory too, for reference), the same on moto_server, and nginx
-#               answering POST / with a fixed 200-byte JSON body. -> throughput.md
+#               answering POST / with a fixed 200-byte JSON body: one worker (the
+#               ceiling the ratios use, as issue 16 sets it) and two. -> throughput.md
 #   startup     hyperfine: start-up to the first answered request, empty data dir and
 #               100,000 keys; idle RSS. -> startup.md
 #   scale       bench/scale.py: 1,000 vs 1,000,000 keys (BENCH_SCALE_KEYS), a key with
@@ -146,10 +147,41 @@ wrk_run() {  # name server-port op body-file conns [keys-file]
   echo "  $name $op c$conns: $(grep -E 'Requests/sec' "$out/wrk/$name-$op-c$conns.txt" | xargs)"
 }
 
+# start_nginx WORKERS PORT DIR REPLY: nginx-light with our own config in DIR,
+# listening on 127.0.0.1:PORT only, answering every POST / with REPLY (last_pid).
+start_nginx() {
+  local workers=$1 port=$2 dir=$3 reply=$4
+  mkdir -p "$dir/logs"
+  cat >"$dir/nginx.conf" <<EOF
+worker_processes $workers;
+pid $dir/nginx.pid;
+error_log $dir/logs/error.log warn;
+daemon off;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $dir/body;
+  proxy_temp_path $dir/proxy;
+  fastcgi_temp_path $dir/fastcgi;
+  uwsgi_temp_path $dir/uwsgi;
+  scgi_temp_path $dir/scgi;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:$port;
+    location / {
+      default_type application/x-amz-json-1.1;
+      return 200 '$reply';
+    }
+  }
+}
+EOF
+  start_bg "$out/$(basename "$dir").log" nginx -p "$dir" -c "$dir/nginx.conf"
+}
+
 throughput() {
   echo "== throughput ($duration per run)"
-  local mem_port dur_port moto_port nginx_port
-  mem_port=$(free_port); dur_port=$(free_port); moto_port=$(free_port); nginx_port=$(free_port)
+  local mem_port dur_port moto_port
+  mem_port=$(free_port); dur_port=$(free_port); moto_port=$(free_port)
   start_bg "$out/rotor-memory.log" "$rotor" --port "$mem_port" --in-memory --on-demand-rotation-limit 100000
   local mem_pid=$last_pid
   mkdir -p "$work/durable"
@@ -158,40 +190,22 @@ throughput() {
   local dur_pid=$last_pid
   start_bg "$out/moto.log" moto_server -H 127.0.0.1 -p "$moto_port"
   local moto_pid=$last_pid
-  # nginx: our own config in a temp dir, loopback only, a fixed 200-byte JSON reply.
-  mkdir -p "$work/nginx/logs"
+  # nginx: our own config in a temp dir, loopback only, a fixed 200-byte JSON reply;
+  # one worker (issue 16's reference for the ratios) and, for comparison, two.
   local reply
   reply=$(python3 -c 'import json; b={"KeyId":"arn:aws:kms:us-east-1:111122223333:key/"+"0"*36,"KeyState":"Enabled","Pad":""}; s=json.dumps(b,separators=(",",":")); b["Pad"]="x"*(200-len(s)); print(json.dumps(b,separators=(",",":")))')
   ((${#reply} == 200)) || { echo "bench: nginx reply is ${#reply} bytes" >&2; exit 1; }
-  cat >"$work/nginx/nginx.conf" <<EOF
-worker_processes 2;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/logs/error.log warn;
-daemon off;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $work/nginx/body;
-  proxy_temp_path $work/nginx/proxy;
-  fastcgi_temp_path $work/nginx/fastcgi;
-  uwsgi_temp_path $work/nginx/uwsgi;
-  scgi_temp_path $work/nginx/scgi;
-  keepalive_requests 1000000;
-  server {
-    listen 127.0.0.1:$nginx_port;
-    location / {
-      default_type application/x-amz-json-1.1;
-      return 200 '$reply';
-    }
-  }
-}
-EOF
-  start_bg "$out/nginx.log" nginx -p "$work/nginx" -c "$work/nginx/nginx.conf"
-  local nginx_pid=$last_pid
+  local nginx_port nginx2_port nginx_pid nginx2_pid
+  nginx_port=$(free_port); nginx2_port=$(free_port)
+  start_nginx 1 "$nginx_port" "$work/nginx" "$reply"
+  nginx_pid=$last_pid
+  start_nginx 2 "$nginx2_port" "$work/nginx2" "$reply"
+  nginx2_pid=$last_pid
   wait_http "$mem_port" /_rotor/health
   wait_http "$dur_port" /_rotor/health
   wait_http "$moto_port" /
   wait_http "$nginx_port" /
+  wait_http "$nginx2_port" /
   python3 bench/prepare.py --port "$mem_port" --out "$work/mem" --rotation-keys 1000
   python3 bench/prepare.py --port "$dur_port" --out "$work/dur" --rotation-keys 1000
   python3 bench/prepare.py --port "$moto_port" --out "$work/moto" --rotation-keys 1000
@@ -200,6 +214,8 @@ EOF
   for conns in 32 1; do
     wrk_run nginx "$nginx_port" "" "$work/empty.json" "$conns"
     mv "$out/wrk/nginx--c$conns.txt" "$out/wrk/nginx-ceiling-c$conns.txt"
+    wrk_run nginx2w "$nginx2_port" "" "$work/empty.json" "$conns"
+    mv "$out/wrk/nginx2w--c$conns.txt" "$out/wrk/nginx2w-ceiling-c$conns.txt"
     for op in Encrypt Decrypt GenerateDataKey DescribeKey; do
       wrk_run rotor "$mem_port" "$op" "$work/mem/$op.json" "$conns"
       wrk_run moto "$moto_port" "$op" "$work/moto/$op.json" "$conns"
@@ -223,12 +239,13 @@ EOF
     echo "- wrk: \`wrk -t2 -c32 -d$duration --latency\` and \`wrk -t1 -c1 -d$duration --latency\`, script bench/kms.lua;"
     echo "  rotor \`--in-memory --on-demand-rotation-limit 100000\` (crypto ops) and \`--data-dir <dir>\`"
     echo "  (durable writes, same limit); RotateKeyOnDemand cycles over 1,000 keys on every server;"
-    echo "  moto_server $(python3 -c 'import moto; print(moto.__version__)') (in memory); nginx-light fixed 200-byte reply."
+    echo "  moto_server $(python3 -c 'import moto; print(moto.__version__)') (in memory); nginx-light fixed 200-byte reply,"
+    echo "  one worker (the ceiling of the ratios) and two workers."
     echo "- RSS after the run: rotor --in-memory ${rss_rotor} MB, moto ${rss_moto} MB"
     echo
     python3 bench/report.py "$out/wrk"
   } >"$out/throughput.md"
-  for p in "$mem_pid" "$dur_pid" "$moto_pid" "$nginx_pid"; do stop_pid "$p"; done
+  for p in "$mem_pid" "$dur_pid" "$moto_pid" "$nginx_pid" "$nginx2_pid"; do stop_pid "$p"; done
   cat "$out/throughput.md"
 }
 

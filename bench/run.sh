@@ -178,6 +178,13 @@ EOF
   start_bg "$out/$(basename "$dir").log" nginx -p "$dir" -c "$dir/nginx.conf"
 }
 
+# memory_state PID PORT LABEL: one line "- LABEL: RSS x MB, n keys" for throughput.md.
+memory_state() {
+  local keys
+  keys=$(python3 -c 'import sys,urllib.request; t=urllib.request.urlopen("http://127.0.0.1:"+sys.argv[1]+"/_rotor/metrics").read().decode(); print(sum(int(float(l.split()[-1])) for l in t.splitlines() if l.startswith("rotor_keys{")))' "$2")
+  echo "  - $3: RSS $(rss_mb "$1") MB, $keys keys" >>"$work/memory_state.txt"
+}
+
 throughput() {
   echo "== throughput ($duration per run)"
   local mem_port dur_port moto_port
@@ -220,6 +227,7 @@ throughput() {
       wrk_run rotor "$mem_port" "$op" "$work/mem/$op.json" "$conns"
       wrk_run moto "$moto_port" "$op" "$work/moto/$op.json" "$conns"
     done
+    memory_state "$mem_pid" "$mem_port" "after the crypto operations and DescribeKey at $conns connections"
     wrk_run rotor_durable "$dur_port" CreateKey "$work/dur/CreateKey.json" "$conns"
     wrk_run rotor_memory "$mem_port" CreateKey "$work/mem/CreateKey.json" "$conns"
     wrk_run moto "$moto_port" CreateKey "$work/moto/CreateKey.json" "$conns"
@@ -229,6 +237,7 @@ throughput() {
       "$work/mem/rotation_keys.txt"
     wrk_run moto "$moto_port" RotateKeyOnDemand "$work/moto/RotateKeyOnDemand.json" "$conns" \
       "$work/moto/rotation_keys.txt"
+    memory_state "$mem_pid" "$mem_port" "after CreateKey and RotateKeyOnDemand at $conns connections"
   done
   local rss_rotor rss_moto
   rss_rotor=$(rss_mb "$mem_pid"); rss_moto=$(rss_mb "$moto_pid")
@@ -242,6 +251,8 @@ throughput() {
     echo "  moto_server $(python3 -c 'import moto; print(moto.__version__)') (in memory); nginx-light fixed 200-byte reply,"
     echo "  one worker (the ceiling of the ratios) and two workers."
     echo "- RSS after the run: rotor --in-memory ${rss_rotor} MB, moto ${rss_moto} MB"
+    echo "- rotor --in-memory along the run (the keys it holds, from /_rotor/metrics' rotor_keys):"
+    cat "$work/memory_state.txt"
     echo
     python3 bench/report.py "$out/wrk"
   } >"$out/throughput.md"

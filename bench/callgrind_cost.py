@@ -49,6 +49,37 @@ def free_port():
     return port
 
 
+def send(conn, body, headers, n, op):
+    """Sends `body` as KMS operation `op` n times on `conn`; RuntimeError unless each is 200."""
+    for _ in range(n):
+        conn.request("POST", "/", body, headers)
+        r = conn.getresponse()
+        r.read()
+        if r.status != 200:
+            raise RuntimeError(f"{op} -> {r.status}")
+
+
+def split_extra(argv):
+    """(this script's arguments, rotor's extra arguments after `--`)."""
+    if "--" not in argv:
+        return argv, []
+    i = argv.index("--")
+    return argv[:i], argv[i + 1:]
+
+
+def wait_for_health(port):
+    """Waits up to 60 s (valgrind starts slowly) for rotor on `port` to answer."""
+    for _ in range(600):
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            c.request("GET", "/_rotor/health")
+            c.getresponse().read()
+            c.close()
+            return
+        except OSError:
+            time.sleep(0.1)
+
+
 def run_once(binary, op, n, extra, work, auth=None):
     port = free_port()
     out = os.path.join(work, f"cg-{n}")
@@ -64,15 +95,7 @@ def run_once(binary, op, n, extra, work, auth=None):
          "--threads", "1"] + extra,
         stdout=subprocess.DEVNULL, stderr=open(os.path.join(out, "log"), "w"))
     try:
-        for _ in range(600):  # up to 60 s: valgrind starts slowly
-            try:
-                c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                c.request("GET", "/_rotor/health")
-                c.getresponse().read()
-                c.close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_for_health(port)
         bodies = os.path.join(out, "bodies")
         if auth:
             subprocess.run([sys.executable, os.path.join(HERE, "prepare_access.py"), "setup",
@@ -97,12 +120,7 @@ def run_once(binary, op, n, extra, work, auth=None):
                 name, _, value = line.rstrip("\n").partition(": ")
                 if name:
                     headers[name] = value
-        for _ in range(n):
-            conn.request("POST", "/", body, headers)
-            r = conn.getresponse()
-            r.read()
-            if r.status != 200:
-                raise RuntimeError(f"{op} -> {r.status}")
+        send(conn, body, headers, n, op)
         conn.close()
     finally:
         proc.send_signal(signal.SIGTERM)
@@ -158,10 +176,7 @@ def main():
         d = ap.parse_args(argv)
         diff_files(d.diff[0], d.diff[1], d.top)
         return
-    extra = []
-    if "--" in argv:
-        i = argv.index("--")
-        argv, extra = argv[:i], argv[i + 1:]
+    argv, extra = split_extra(argv)
     ap = argparse.ArgumentParser()
     ap.add_argument("binary")
     ap.add_argument("op")

@@ -10,17 +10,18 @@ namespace {
 
 using nlohmann::json;
 
-// The key a call concerned: from the response (KeyId/KeyMetadata) or the request.
-std::string KeyIdOfCall(const json& request, const json* response);
+// The bare key id a call concerned: from the response (KeyId/KeyMetadata) or
+// the request; a view into one of them, empty when neither names a key.
+std::string_view KeyIdOfCall(const json& request, const json* response);
 
 // The key an alias named by a key member of `request` (its loggable members)
 // points to, or "".
-std::string KeyOfAlias(const json& request, const core::Scope& scope,
-                       const AliasResolver& resolve_alias) {
+std::string KeyOfAlias(const wire::OperationEntry& op, const json& request,
+                       const core::Scope& scope, const AliasResolver& resolve_alias) {
   for (const char* member : {"KeyId", "TargetKeyId", "SourceKeyId", "DestinationKeyId"}) {
-    auto it = request.find(member);
-    if (it == request.end() || !it->is_string()) continue;
-    core::KeyReference ref = core::ParseKeyReference(it->get<std::string>());
+    const json* named = wire::LoggableRequestMember(op, request, member);
+    if (!named || !named->is_string()) continue;
+    core::KeyReference ref = core::ParseKeyReference(named->get_ref<const std::string&>());
     if (!ref.IsAlias()) continue;
     std::string key_id =
         resolve_alias(ref.account.empty() ? scope : core::Scope{ref.account, ref.region}, ref.id);
@@ -33,46 +34,21 @@ const std::string kAnonymous = "ANONYMOUS";
 
 // CloudTrail writes member names in lowerCamel (wire::LowerFirst): KeyId ->
 // keyId; AWSAccountId -> aWSAccountId is what that naive rule gives, and what
-// CloudTrail writes too.
-
-// Member names become lowerCamel; the caller's own map keys (encryption
-// contexts, and grants' encryption context constraints) are data and stay
-// exactly as sent.
-bool IsUserMap(const std::string& member) {
-  return (member.size() >= 17 &&
-          member.compare(member.size() - 17, 17, "EncryptionContext") == 0) ||
-         member == "EncryptionContextSubset" || member == "EncryptionContextEquals";  // grants
+// CloudTrail writes too. The caller's own map keys (encryption contexts, and
+// grants' encryption context constraints) are data and stay exactly as sent.
+bool IsUserMap(std::string_view member) {
+  return member.ends_with("EncryptionContext") || member == "EncryptionContextSubset" ||
+         member == "EncryptionContextEquals";  // grants
 }
 
-// Writes `v` with member names in lowerCamel, straight into `out` (no copy
-// of the document is built: this runs once per API call).
-void AppendCamelized(std::string& out, const json& v) {
-  if (v.is_object()) {
-    out.push_back('{');
-    bool first = true;
-    for (const auto& [k, member] : v.items()) {
-      if (!first) out.push_back(',');
-      first = false;
-      wire::AppendJsonString(out, wire::LowerFirst(k));
-      out.push_back(':');
-      if (IsUserMap(k)) {
-        wire::AppendJsonText(out, member);
-      } else {
-        AppendCamelized(out, member);
-      }
-    }
-    out.push_back('}');
-  } else if (v.is_array()) {
-    out.push_back('[');
-    for (size_t i = 0; i < v.size(); ++i) {
-      if (i) out.push_back(',');
-      AppendCamelized(out, v[i]);
-    }
-    out.push_back(']');
-  } else {
-    wire::AppendJsonText(out, v);
-  }
-}
+// A grant token lets its holder use the grant at once (a bearer credential):
+// Rotor's records never hold one (RetireGrant's GrantToken, the GrantTokens of
+// the operations that take them). CloudTrail's CreateGrant record carries the
+// grantId, never the token.
+constexpr std::string_view kRequestGrantTokens[] = {"GrantToken", "GrantTokens"};
+constexpr std::string_view kResponseGrantToken[] = {"GrantToken"};
+constexpr wire::LoggableText kRequestText{kRequestGrantTokens, true, IsUserMap};
+constexpr wire::LoggableText kResponseText{kResponseGrantToken, true, IsUserMap};
 
 // Appends "name":value members to one JSON object, in the order written
 // (CloudTrail's order, not alphabetical).
@@ -119,13 +95,17 @@ std::string IsoSeconds(core::Timestamp t) {
   return core::FormatIso8601(std::chrono::floor<std::chrono::seconds>(t));
 }
 
-std::string IdFromKeyText(const std::string& text) {
+// The bare key id `text` names when it is a key id or a key ARN (well formed),
+// as a view into `text`; empty otherwise.
+std::string_view IdFromKeyText(std::string_view text) {
   core::KeyReference ref = core::ParseKeyReference(text);
   if (ref.kind == core::KeyReference::Kind::kKeyArn ||
       ref.kind == core::KeyReference::Kind::kKeyId) {
-    if (core::IsKeyId(ref.id) || core::IsMultiRegionKeyId(ref.id)) return ref.id;
+    // The id is the text itself or its tail ("...:key/<id>").
+    if (core::IsKeyId(ref.id) || core::IsMultiRegionKeyId(ref.id))
+      return text.substr(text.size() - ref.id.size());
   }
-  return "";
+  return {};
 }
 
 void AppendResources(RecordWriter& w, const core::Scope& scope, std::string_view key_id) {
@@ -158,37 +138,27 @@ ApiCallSnapshot::ApiCallSnapshot(core::Timestamp now, const core::Principal* pri
 ApiCallSnapshot SnapshotOf(const wire::ApiCall& call, const AliasResolver& resolve_alias) {
   const wire::OperationEntry* op = call.entry;
   const core::RequestContext& ctx = call.ctx;
-  // The request's DOM copy and the texts are scratch space of this thread,
-  // freed before the call's one block is made.
+  // The texts are scratch space of this thread, copied into the call's one
+  // block. The request's and the response's loggable members are written
+  // straight from them, in one pass over each and the model.
   thread_local std::string request_text, response_text;
   request_text.clear();
   response_text.clear();
-  std::string key_id = KeyIdOfCall(call.request, call.response);
-  {
-    json request = op ? wire::LoggableRequest(*op, call.request) : json::object();
-    // A grant token lets its holder use the grant at once (a bearer
-    // credential): Rotor's records never hold one (RetireGrant's GrantToken,
-    // the GrantTokens of the operations that take them).
-    if (request.is_object()) {
-      request.erase("GrantToken");
-      request.erase("GrantTokens");
-    }
-    if (request.empty()) {
-      request_text = "null";
-    } else {
-      AppendCamelized(request_text, request);
-    }
-    // Now, on the request's thread: by the time the record is built, the
-    // alias may point at another key.
-    if (key_id.empty() && resolve_alias) key_id = KeyOfAlias(request, ctx.scope, resolve_alias);
+  if (!op || wire::AppendLoggableRequest(request_text, *op, call.request, kRequestText) == 0) {
+    request_text.assign("null");
   }
   if (op && call.response && op->logs_response()) {
-    json response = wire::LoggableResponse(*op, *call.response);
-    // CloudTrail's CreateGrant record carries the grantId, never the token.
-    if (response.is_object()) response.erase("GrantToken");
-    AppendCamelized(response_text, response);
+    wire::AppendLoggableResponse(response_text, *op, *call.response, kResponseText);
   } else {
-    response_text = "null";
+    response_text.assign("null");
+  }
+  std::string_view key_id = KeyIdOfCall(call.request, call.response);
+  // Now, on the request's thread: by the time the record is built, the
+  // alias may point at another key.
+  std::string alias_key;
+  if (key_id.empty() && resolve_alias && op) {
+    alias_key = KeyOfAlias(*op, call.request, ctx.scope, resolve_alias);
+    key_id = alias_key;
   }
   return ApiCallSnapshot(ctx.now, ctx.principal, op && op->read_only(),
                          {ctx.scope.account, ctx.scope.region, ctx.request_id, ctx.access_key_id,
@@ -198,24 +168,24 @@ ApiCallSnapshot SnapshotOf(const wire::ApiCall& call, const AliasResolver& resol
 
 namespace {
 
-std::string KeyIdOfCall(const json& request, const json* response) {
+std::string_view KeyIdOfCall(const json& request, const json* response) {
   if (response && response->is_object()) {
     if (auto it = response->find("KeyMetadata"); it != response->end() && it->is_object()) {
       if (auto id = it->find("KeyId"); id != it->end() && id->is_string())
-        return id->get<std::string>();
+        return id->get_ref<const std::string&>();
     }
     if (auto it = response->find("KeyId"); it != response->end() && it->is_string()) {
-      std::string id = IdFromKeyText(it->get<std::string>());
+      std::string_view id = IdFromKeyText(it->get_ref<const std::string&>());
       if (!id.empty()) return id;
     }
   }
   for (const char* member : {"KeyId", "TargetKeyId", "DestinationKeyId"}) {
     if (auto it = request.find(member); it != request.end() && it->is_string()) {
-      std::string id = IdFromKeyText(it->get<std::string>());
+      std::string_view id = IdFromKeyText(it->get_ref<const std::string&>());
       if (!id.empty()) return id;
     }
   }
-  return "";
+  return {};
 }
 
 }  // namespace

@@ -11,10 +11,22 @@ using nlohmann::json;
 
 namespace {
 
+// What AppendLoggableRequest writes, read back.
 json Request(std::string_view op, const json& body) {
   const OperationEntry* row = FindOperation(op);
   REQUIRE(row);
-  return LoggableRequest(*row, body);
+  std::string text = "prefix ";
+  size_t members = AppendLoggableRequest(text, *row, body, {});
+  REQUIRE(text.starts_with("prefix "));
+  json kept = json::parse(text.substr(7));
+  CHECK(members == kept.size());
+  return kept;
+}
+
+json Response(std::string_view op, const json& response) {
+  std::string text;
+  AppendLoggableResponse(text, *FindOperation(op), response, {});
+  return json::parse(text);
 }
 
 }  // namespace
@@ -60,13 +72,50 @@ TEST_CASE("Nested members follow the model too: list elements, structures, map v
 TEST_CASE("A body that is not an object logs nothing, responses follow the output shape") {
   CHECK(Request("Encrypt", json::array({1, 2})) == json::object());
   CHECK(Request("Encrypt", nullptr) == json::object());
-  const OperationEntry* create = FindOperation("CreateKey");
   json response = {{"KeyMetadata", {{"KeyId", "k"}, {"Arn", "arn"}, {"Secret", "x"}}},
                    {"Extra", 1}};
-  CHECK(LoggableResponse(*create, response) ==
-        json{{"KeyMetadata", {{"KeyId", "k"}, {"Arn", "arn"}}}});
-  const OperationEntry* gdk = FindOperation("GenerateDataKey");
-  CHECK(
-      LoggableResponse(*gdk, {{"KeyId", "k"}, {"Plaintext", "AAAA"}, {"CiphertextBlob", "AAAA"}}) ==
-      json{{"KeyId", "k"}});
+  CHECK(Response("CreateKey", response) == json{{"KeyMetadata", {{"KeyId", "k"}, {"Arn", "arn"}}}});
+  CHECK(Response("GenerateDataKey",
+                 {{"KeyId", "k"}, {"Plaintext", "AAAA"}, {"CiphertextBlob", "AAAA"}}) ==
+        json{{"KeyId", "k"}});
+}
+
+static bool IsContext(std::string_view member) { return member == "EncryptionContext"; }
+
+TEST_CASE(
+    "Written in one pass: lowerCamel names but inside the caller's maps, more members left out") {
+  const OperationEntry* encrypt = FindOperation("Encrypt");
+  json body = {{"KeyId", "alias/a"},
+               {"Plaintext", "c2VjcmV0"},
+               {"GrantTokens", {"t"}},
+               {"EncryptionContext", {{"Department", "Finance"}, {"Nested", {{"A", "b"}}}}}};
+  constexpr std::string_view kOmit[] = {"GrantTokens"};
+  std::string text;
+  CHECK(AppendLoggableRequest(text, *encrypt, body, {kOmit, true, IsContext}) == 2);
+  CHECK(text == R"({"encryptionContext":{"Department":"Finance"},"keyId":"alias/a"})");
+  text.clear();
+  CHECK(AppendLoggableRequest(text, *encrypt, body, {{}, true, nullptr}) == 3);
+  CHECK(text ==
+        R"({"encryptionContext":{"department":"Finance"},"grantTokens":["t"],"keyId":"alias/a"})");
+  text.clear();
+  CHECK(AppendLoggableRequest(text, *encrypt, json::array(), {kOmit, true, IsContext}) == 0);
+  CHECK(text == "{}");
+  // Lists of structures: each element's members by the element's shape.
+  text.clear();
+  CHECK(AppendLoggableRequest(text, *FindOperation("CreateKey"),
+                              {{"Tags", {{{"TagKey", "T"}, {"TagValue", "v"}, {"X", 1}}}}},
+                              {{}, true, nullptr}) == 1);
+  CHECK(text == R"({"tags":[{"tagKey":"T","tagValue":"v"}]})");
+}
+
+TEST_CASE("A request member a log may read: modeled, not secret, of its shape's type") {
+  const OperationEntry* encrypt = FindOperation("Encrypt");
+  json body = {{"KeyId", "alias/a"}, {"Plaintext", "c2VjcmV0"}, {"SourceKeyId", "alias/b"}};
+  const json* key = LoggableRequestMember(*encrypt, body, "KeyId");
+  REQUIRE(key);
+  CHECK(*key == "alias/a");
+  CHECK(LoggableRequestMember(*encrypt, body, "Plaintext") == nullptr);    // secret
+  CHECK(LoggableRequestMember(*encrypt, body, "SourceKeyId") == nullptr);  // not Encrypt's
+  CHECK(LoggableRequestMember(*encrypt, {{"KeyId", {{"a", 1}}}}, "KeyId") == nullptr);
+  CHECK(LoggableRequestMember(*FindOperation("ReEncrypt"), body, "SourceKeyId") != nullptr);
 }

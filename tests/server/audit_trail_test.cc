@@ -119,6 +119,23 @@ TEST_CASE("A failed call through an alias is on the timeline of the key the alia
   CHECK(json::parse(record)["requestParameters"].is_null());
 }
 
+TEST_CASE("The key a record names: from a key ARN of the caller's scope or another, or a bare id") {
+  json response = {{"CiphertextBlob", "AAAA"}, {"KeyId", kKeyArn}};
+  auto resources = [](const std::string& record) { return json::parse(record)["resources"]; };
+  json mine = resources(Record(Context("r"), "Encrypt", {{"KeyId", "alias/a"}}, &response));
+  CHECK(mine[0]["ARN"] == kKeyArn);
+  // Another account's key ARN (a cross-account call): the same id, read the long way.
+  response["KeyId"] = "arn:aws:kms:us-east-1:444455556666:key/" + kKeyId;
+  CHECK(resources(Record(Context("r"), "Encrypt", {{"KeyId", "alias/a"}}, &response))[0]["ARN"] ==
+        kKeyArn);
+  // Not a key: an alias ARN, a malformed id; then the request's bare id.
+  response["KeyId"] = "arn:aws:kms:us-east-1:111122223333:alias/a";
+  CHECK(resources(Record(Context("r"), "Encrypt", {{"KeyId", "alias/a"}}, &response)).empty());
+  response["KeyId"] = "arn:aws:kms:us-east-1:111122223333:key/" + kKeyId.substr(1);
+  CHECK(resources(Record(Context("r"), "Encrypt", {{"KeyId", kKeyId}}, &response))[0]["ARN"] ==
+        kKeyArn);
+}
+
 TEST_CASE("The trail kept in memory holds the newest events, oldest first, with their ids") {
   AuditTrail trail(3, {});
   json request = {{"KeyId", kKeyId}};

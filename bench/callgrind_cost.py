@@ -21,7 +21,8 @@ botocore as the application (signed right before the requests are sent: a signat
 valid for 5 minutes), so open and strict mode see the same bytes.
 
 --functions OUT.json: also each function's inclusive instructions per request
-(callgrind_annotate --inclusive=yes of both runs, summed over threads, 2N minus N over N).
+(callgrind_annotate --inclusive=yes of both runs, summed over threads, 2N minus N over N),
+and the calls to malloc, free, realloc and calloc per request ("calls").
 --diff A.json B.json: the functions whose inclusive cost per request differs most between two
 such files (B minus A), e.g. open against strict.
 Loopback only; every process it starts is stopped by PID."""
@@ -144,6 +145,7 @@ def inclusive(out):
     for path in glob.glob(f"{out}/callgrind.out*"):
         if os.path.getsize(path) == 0:  # the main file stays empty with --separate-threads
             continue
+        here = {}
         text = subprocess.run(["callgrind_annotate", "--inclusive=yes", "--threshold=100",
                                "--auto=no", path], check=True, capture_output=True, text=True).stdout
         for line in text.splitlines():
@@ -153,8 +155,36 @@ def inclusive(out):
             # "file:function [object]" (a path holds no ':'): the function, without its
             # object (so that two builds of rotor compare function by function)
             name = re.sub(r" \[[^\]]*\]$", "", m.group(2).split(":", 1)[1])
-            costs[name] = costs.get(name, 0) + int(m.group(1).replace(",", ""))
+            # With debug info a function is listed once per source file its lines come
+            # from (inlined headers), each part's figure already inside the whole one's:
+            # the largest is the function's inclusive cost in this thread.
+            cost = int(m.group(1).replace(",", ""))
+            here[name] = max(here.get(name, 0), cost)
+        for name, cost in here.items():
+            costs[name] = costs.get(name, 0) + cost
     return costs
+
+
+CALLED = re.compile(r"^c?fn=\((\d+)\)(?: (.*))?$")
+
+
+def calls(out, names):
+    """How many times each function in `names` was called, summed over the threads' outputs
+    (callgrind's `calls=` lines under `cfn=`; names compressed as `(id) name`)."""
+    counts = dict.fromkeys(names, 0)
+    for path in glob.glob(f"{out}/callgrind.out*"):
+        ids, callee = {}, None
+        with open(path) as f:
+            for line in f:
+                m = CALLED.match(line.rstrip("\n"))
+                if m:
+                    if m.group(2):
+                        ids[m.group(1)] = m.group(2)
+                    callee = ids.get(m.group(1)) if line.startswith("cfn=") else None
+                elif line.startswith("calls=") and callee in counts:
+                    counts[callee] += int(line[6:].split()[0])
+                    callee = None
+    return counts
 
 
 def diff_files(a_path, b_path, top):
@@ -196,8 +226,12 @@ def main():
         if a.functions:
             c1, c2 = inclusive(out_one), inclusive(out_two)
             per = {f: round((c2.get(f, 0) - c1.get(f, 0)) / a.n) for f in set(c1) | set(c2)}
+            # Heap calls per request: every operator new and strdup ends in malloc.
+            heap = ("malloc", "free", "realloc", "calloc")
+            k1, k2 = calls(out_one, heap), calls(out_two, heap)
             with open(a.functions, "w") as f:
                 json.dump({"label": a.label, "op": a.op, "n": a.n, "auth": a.auth,
+                           "calls": {k: round((k2[k] - k1[k]) / a.n, 2) for k in heap},
                            "functions": {k: v for k, v in per.items() if v}}, f, indent=0)
     threads = sorted(set(one) | set(two))
     diff = {t: (two.get(t, 0) - one.get(t, 0)) / a.n for t in threads}

@@ -3,11 +3,12 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <chrono>
-#include <cstdio>
-#include <ctime>
+#include <cstring>
 
+#include "core/clock.h"
 #include "server/http/http_types.h"
 #include "server/metrics.h"
 #include "server/wire/json_text.h"
@@ -27,18 +28,10 @@ thread_local std::string t_key;
 // The line buffer of this thread, reused by every line it writes.
 thread_local std::string t_line;
 
-// "2026-12-01T12:00:00.123Z": the wall clock, always with milliseconds.
-std::string WallTime() {
-  using namespace std::chrono;
-  auto now = time_point_cast<milliseconds>(system_clock::now());
-  std::time_t seconds = system_clock::to_time_t(now);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[96];  // room for any int the format could hold
-  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
-                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
-                static_cast<int>(now.time_since_epoch().count() % 1000));
-  return text;
+// The wall clock's time as a line shows it (RequestLog::Time).
+std::string_view WallTime(std::array<char, 48>& buf) {
+  return RequestLog::Time(
+      buf, std::chrono::time_point_cast<core::Millis>(std::chrono::system_clock::now()));
 }
 
 // A field of a text line: no control characters (one line whatever a client
@@ -76,6 +69,15 @@ const std::string* StringMember(const nlohmann::json* object, const char* name) 
 }
 
 }  // namespace
+
+std::string_view RequestLog::Time(std::array<char, 48>& buf, core::Timestamp t) {
+  std::string_view text = core::FormatIso8601Into(buf, t);
+  if (t.time_since_epoch().count() % 1000 != 0) return text;
+  // FormatIso8601 leaves out a zero fraction; a line always shows it.
+  size_t z = text.size() - 1;  // the 'Z'
+  std::memcpy(buf.data() + z, ".000Z", 5);
+  return {buf.data(), z + 5};
+}
 
 void RequestLog::Format(LogFormat format, std::string_view time, const RequestLine& line,
                         std::string& out) {
@@ -121,7 +123,8 @@ void RequestLog::Format(LogFormat format, std::string_view time, const RequestLi
 
 void RequestLog::Request(const RequestLine& line) {
   t_line.clear();
-  Format(format_, WallTime(), line, t_line);
+  std::array<char, 48> time;
+  Format(format_, WallTime(time), line, t_line);
   Write(t_line);
 }
 
@@ -132,9 +135,11 @@ void RequestLog::Start(std::string_view message, std::string_view url) {
 void RequestLog::Stop(std::string_view message) { Event("stop", message, {}); }
 
 void RequestLog::Event(std::string_view event, std::string_view message, std::string_view url) {
+  std::array<char, 48> buf;
+  std::string time(WallTime(buf));
   std::string out;
   if (format_ == LogFormat::kJson) {
-    out = "{\"time\":\"" + WallTime() + "\",\"event\":\"" + std::string(event) + "\",\"message\":";
+    out = "{\"time\":\"" + time + "\",\"event\":\"" + std::string(event) + "\",\"message\":";
     wire::AppendJsonString(out, message);
     if (!url.empty()) {
       out += ",\"url\":";
@@ -142,7 +147,7 @@ void RequestLog::Event(std::string_view event, std::string_view message, std::st
     }
     out += "}\n";
   } else {
-    out = WallTime() + " " + std::string(message) + "\n";
+    out = time + " " + std::string(message) + "\n";
   }
   Write(out);
 }

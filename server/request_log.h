@@ -19,12 +19,14 @@
 // Thread safety: every method may be called concurrently.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
+#include "core/clock.h"
 #include "server/http/request_handler.h"
 #include "server/wire/api_call_observer.h"
 
@@ -86,6 +88,10 @@ class RequestLog final : public wire::ApiCallObserver {
   // Appended to `out`. Exposed for tests.
   static void Format(LogFormat format, std::string_view time, const RequestLine& line,
                      std::string& out);
+  // `t` as a line shows it, "2026-12-01T12:00:00.000Z" (UTC, always with
+  // milliseconds), written into `buf` by core's ISO 8601 writer (no printf,
+  // no allocation); the view is valid while `buf` is. Exposed for tests.
+  static std::string_view Time(std::array<char, 48>& buf, core::Timestamp t);
 
  private:
   void Event(std::string_view event, std::string_view message, std::string_view url);

@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <array>
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -81,6 +82,17 @@ TEST_CASE("A request's line: time, operation, key, status, error code and micros
   // The admin API's "METHOD /path" keeps its space.
   CHECK(Line(LogFormat::kText, {"GET /_rotor/clock", "", 200, "", 3}) ==
         "2026-12-01T12:00:00.123Z GET /_rotor/clock - 200 - 3us\n");
+}
+
+TEST_CASE("A line's time is UTC with milliseconds, even a whole second's") {
+  using std::chrono::milliseconds;
+  std::array<char, 48> buf;
+  // 2026-12-01T12:00:00Z is 1,796,126,400 s after the epoch.
+  core::Timestamp noon{milliseconds(1'796'126'400'000)};
+  CHECK(RequestLog::Time(buf, noon) == "2026-12-01T12:00:00.000Z");
+  CHECK(RequestLog::Time(buf, noon + milliseconds(123)) == "2026-12-01T12:00:00.123Z");
+  CHECK(RequestLog::Time(buf, noon + milliseconds(59'007)) == "2026-12-01T12:00:59.007Z");
+  CHECK(RequestLog::Time(buf, core::Timestamp{milliseconds(0)}) == "1970-01-01T00:00:00.000Z");
 }
 
 TEST_CASE("What a client sends cannot break a line or make it long") {

@@ -39,23 +39,30 @@ constexpr auto kDecode = MakeDecodeTable();
 }  // namespace
 
 std::string Base64Encode(const uint8_t* data, size_t n) {
+  // Twelve bits at a time: each two characters from a table made once, written
+  // through a local pointer (stores through a std::string's operator[] may
+  // alias the string itself, so the compiler reloaded it for every character).
+  static constexpr std::array<std::array<char, 2>, 4096> kPairs = [] {
+    std::array<std::array<char, 2>, 4096> t{};
+    for (size_t v = 0; v < t.size(); ++v) t[v] = {kAlphabet[v >> 6], kAlphabet[v & 63]};
+    return t;
+  }();
   std::string out;
   out.resize(((n + 2) / 3) * 4);
-  size_t o = 0, i = 0;
-  for (; i + 2 < n; i += 3) {
+  char* p = out.data();
+  size_t i = 0;
+  for (; i + 2 < n; i += 3, p += 4) {
     uint32_t v = (uint32_t{data[i]} << 16) | (uint32_t{data[i + 1]} << 8) | data[i + 2];
-    out[o++] = kAlphabet[(v >> 18) & 63];
-    out[o++] = kAlphabet[(v >> 12) & 63];
-    out[o++] = kAlphabet[(v >> 6) & 63];
-    out[o++] = kAlphabet[v & 63];
+    std::memcpy(p, kPairs[v >> 12].data(), 2);
+    std::memcpy(p + 2, kPairs[v & 0xfff].data(), 2);
   }
   if (i < n) {
     uint32_t v = uint32_t{data[i]} << 16;
     if (i + 1 < n) v |= uint32_t{data[i + 1]} << 8;
-    out[o++] = kAlphabet[(v >> 18) & 63];
-    out[o++] = kAlphabet[(v >> 12) & 63];
-    out[o++] = (i + 1 < n) ? kAlphabet[(v >> 6) & 63] : '=';
-    out[o++] = '=';
+    p[0] = kAlphabet[(v >> 18) & 63];
+    p[1] = kAlphabet[(v >> 12) & 63];
+    p[2] = (i + 1 < n) ? kAlphabet[(v >> 6) & 63] : '=';
+    p[3] = '=';
   }
   return out;
 }
@@ -72,18 +79,29 @@ std::optional<Bytes> Base64Decode(std::string_view text) {
   if (body % 4 == 1) return std::nullopt;
   Bytes out(body / 4 * 3 + (body % 4 == 0 ? 0 : body % 4 - 1));
   const auto* in = reinterpret_cast<const uint8_t*>(text.data());
-  size_t o = 0, i = 0;
-  // Four characters to three bytes at a time; any invalid character makes
-  // the OR of the lookups negative.
-  for (; i + 4 <= body; i += 4) {
-    int32_t a = kDecode[in[i]], b = kDecode[in[i + 1]], c = kDecode[in[i + 2]],
-            d = kDecode[in[i + 3]];
-    if ((a | b | c | d) < 0) return std::nullopt;
-    uint32_t v = (static_cast<uint32_t>(a) << 18) | (static_cast<uint32_t>(b) << 12) |
-                 (static_cast<uint32_t>(c) << 6) | static_cast<uint32_t>(d);
-    out[o++] = static_cast<uint8_t>(v >> 16);
-    out[o++] = static_cast<uint8_t>(v >> 8);
-    out[o++] = static_cast<uint8_t>(v);
+  // Each character's six bits already in their place of a group's 24, one
+  // table per place; an invalid character is all ones there, which sets the
+  // top bit of the group.
+  static constexpr std::array<std::array<uint32_t, 256>, 4> kPlaced = [] {
+    std::array<std::array<uint32_t, 256>, 4> t{};
+    for (size_t place = 0; place < 4; ++place) {
+      for (size_t c = 0; c < 256; ++c) {
+        t[place][c] =
+            kDecode[c] < 0 ? 0xFFFFFFFFu : static_cast<uint32_t>(kDecode[c]) << (18 - 6 * place);
+      }
+    }
+    return t;
+  }();
+  uint8_t* p = out.data();  // a local pointer, as in Base64Encode
+  size_t i = 0;
+  // Four characters to three bytes at a time.
+  for (; i + 4 <= body; i += 4, p += 3) {
+    uint32_t v =
+        kPlaced[0][in[i]] | kPlaced[1][in[i + 1]] | kPlaced[2][in[i + 2]] | kPlaced[3][in[i + 3]];
+    if (v & 0x80000000u) return std::nullopt;
+    p[0] = static_cast<uint8_t>(v >> 16);
+    p[1] = static_cast<uint8_t>(v >> 8);
+    p[2] = static_cast<uint8_t>(v);
   }
   size_t rest = body - i;
   if (rest > 0) {
@@ -96,11 +114,11 @@ std::optional<Bytes> Base64Decode(std::string_view text) {
     // Leftover bits must be zero, so every byte string has exactly one encoding.
     if (rest == 2) {
       if (v & 0xF) return std::nullopt;
-      out[o++] = static_cast<uint8_t>(v >> 4);
+      p[0] = static_cast<uint8_t>(v >> 4);
     } else {  // rest == 3
       if (v & 0x3) return std::nullopt;
-      out[o++] = static_cast<uint8_t>(v >> 10);
-      out[o++] = static_cast<uint8_t>(v >> 2);
+      p[0] = static_cast<uint8_t>(v >> 10);
+      p[1] = static_cast<uint8_t>(v >> 2);
     }
   }
   return out;

@@ -26,6 +26,26 @@ TEST_CASE("Base64 round-trips every length and refuses malformed text") {
   CHECK_FALSE(Base64Decode("aGVsbG8=="));
   CHECK_FALSE(Base64Decode("aG=sbG8="));
   CHECK_FALSE(Base64Decode("aGVsbG8\n"));
+  // Every byte outside the alphabet is refused at each of a whole group's four
+  // places and in a last, partial group; every byte inside is taken ("QUJDRA":
+  // "ABC" then "D", unpadded).
+  const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  for (int c = 0; c < 256; ++c) {
+    size_t value = alphabet.find(static_cast<char>(c));
+    bool valid = value != std::string::npos;
+    for (size_t place = 0; place < 4; ++place) {
+      std::string text = "QUJDRA";
+      text[place] = static_cast<char>(c);
+      CHECK(Base64Decode(text).has_value() == valid);
+    }
+    std::string first = "QUJDRA";
+    first[4] = static_cast<char>(c);
+    CHECK(Base64Decode(first).has_value() == valid);
+    // The partial group's second character carries 4 leftover bits, which must be zero.
+    std::string second = "QUJDRA";
+    second[5] = static_cast<char>(c);
+    CHECK(Base64Decode(second).has_value() == (valid && value % 16 == 0));
+  }
 }
 
 TEST_CASE("Hex and constant-time comparison") {

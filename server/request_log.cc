@@ -1,6 +1,7 @@
 #include "server/request_log.h"
 
 #include <poll.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <array>
@@ -152,17 +153,26 @@ void RequestLog::Event(std::string_view event, std::string_view message, std::st
   Write(out);
 }
 
+RequestLog::RequestLog(LogFormat format, int fd) : format_(format), fd_(fd) {
+  struct stat st {};
+  poll_first_ = ::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode);
+}
+
 void RequestLog::Write(const std::string& text) {
   // Never block the request's thread: when `fd_` cannot take more now (a pipe
   // whose reader stopped reading, as a script that read only the start line),
   // the line is dropped. poll() reporting POLLOUT on a pipe means a page is
-  // free, and a line (under 1 KiB, under PIPE_BUF) is written whole.
+  // free, and a line (under 1 KiB, under PIPE_BUF) is written whole. A regular
+  // file is always ready (poll() says POLLOUT at once): one system call per
+  // line instead of two.
   size_t done = 0;
   for (int attempts = 0; done < text.size() && attempts < 100; ++attempts) {
-    pollfd p{fd_, POLLOUT, 0};
-    int ready = ::poll(&p, 1, 0);
-    if (ready < 0 && errno == EINTR) continue;
-    if (ready != 1 || (p.revents & POLLOUT) == 0) break;
+    if (poll_first_) {
+      pollfd p{fd_, POLLOUT, 0};
+      int ready = ::poll(&p, 1, 0);
+      if (ready < 0 && errno == EINTR) continue;
+      if (ready != 1 || (p.revents & POLLOUT) == 0) break;
+    }
     ssize_t n = ::write(fd_, text.data() + done, text.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;

@@ -47,8 +47,11 @@ struct RequestLine {
 
 class RequestLog final : public wire::ApiCallObserver {
  public:
-  // `fd`: where lines go (stdout; a test's pipe).
-  explicit RequestLog(LogFormat format, int fd = 1) : format_(format), fd_(fd) {}
+  // `fd`: where lines go (stdout; a test's pipe). Looked at once: a regular
+  // file takes a line at once (or fails, e.g. disk full), so its lines are
+  // written without asking poll() first; anything else (a pipe, a terminal,
+  // a socket) is polled before each write.
+  explicit RequestLog(LogFormat format, int fd = 1);
 
   // The start line: text "<time> <message>", JSON {"time","event":"start",
   // "message","url"}. The message keeps the words "listening on <url>" that
@@ -99,6 +102,7 @@ class RequestLog final : public wire::ApiCallObserver {
 
   LogFormat format_;
   int fd_;
+  bool poll_first_;  // `fd_` is not a regular file
   std::atomic<uint64_t> dropped_{0};
 
  public:

@@ -147,6 +147,30 @@ TEST_CASE("The handler writes one line per request with the key the call named")
   ::close(fds[1]);
 }
 
+TEST_CASE("A log in a regular file gets every line, whole and in order") {
+  char path[] = "/tmp/rotor-request-log-XXXXXX";
+  int fd = ::mkstemp(path);
+  REQUIRE(fd >= 0);
+  ::unlink(path);
+  RequestLog log(LogFormat::kText, fd);
+  for (int i = 0; i < 2000; ++i)
+    log.Request({"Encrypt", "alias/k" + std::to_string(i), 200, "", i});
+  CHECK(log.dropped() == 0);
+  REQUIRE(::lseek(fd, 0, SEEK_SET) == 0);
+  std::string written;
+  char chunk[65536];
+  for (ssize_t n; (n = ::read(fd, chunk, sizeof chunk)) > 0;) written.append(chunk, n);
+  size_t lines = 0;
+  for (size_t at = 0, end; (end = written.find('\n', at)) != std::string::npos; at = end + 1) {
+    std::string_view line = std::string_view(written).substr(at, end - at);
+    CHECK(line.ends_with(" Encrypt alias/k" + std::to_string(lines) + " 200 - " +
+                         std::to_string(lines) + "us"));
+    ++lines;
+  }
+  CHECK(lines == 2000);
+  ::close(fd);
+}
+
 TEST_CASE("A log nobody reads drops lines instead of holding requests") {
   int fds[2];
   REQUIRE(::pipe(fds) == 0);

@@ -4,7 +4,7 @@ repeatable figure on a noisy shared box (timings move by tens of percent,
 instruction counts by well under 1%).
 
   bench/callgrind_cost.py ROTOR_BIN OP N [--label L] [--auth open|strict] [--keep DIR]
-                          [--functions OUT.json] [-- extra rotor args...]
+                          [--durable] [--functions OUT.json] [-- extra rotor args...]
   bench/callgrind_cost.py --diff A.json B.json [--top K]
 
 Starts ROTOR_BIN --in-memory under `valgrind --tool=callgrind --separate-threads=yes`,
@@ -19,6 +19,11 @@ shutdown cancelled out, in total and per thread (I/O threads, audit writer, ...)
 policy and 10 grants); every request is the same Encrypt of 4 KiB signed with SigV4 by
 botocore as the application (signed right before the requests are sent: a signature is
 valid for 5 minutes), so open and strict mode see the same bytes.
+
+--durable: rotor `--data-dir` (a fresh one per run, synchronous=FULL, group commit) instead of
+`--in-memory`, for the write operations (CreateKey, RotateKeyOnDemand: each request waits for its
+own commit here, one connection, so every batch holds one write). RotateKeyOnDemand rotates the one
+key prepare.py made for it, over and over (give `--on-demand-rotation-limit` after `--`).
 
 --functions OUT.json: also each function's inclusive instructions per request
 (callgrind_annotate --inclusive=yes of both runs, summed over threads, 2N minus N over N),
@@ -81,7 +86,7 @@ def wait_for_health(port):
             time.sleep(0.1)
 
 
-def run_once(binary, op, n, extra, work, auth=None):
+def run_once(binary, op, n, extra, work, auth=None, durable=False):
     port = free_port()
     out = os.path.join(work, f"cg-{n}")
     os.makedirs(out, exist_ok=True)
@@ -90,10 +95,11 @@ def run_once(binary, op, n, extra, work, auth=None):
         subprocess.run([sys.executable, os.path.join(HERE, "prepare_access.py"), "credentials", creds],
                        check=True)
         extra = ["--auth", auth, "--credentials-file", creds] + extra
+    store = ["--data-dir", os.path.join(out, "data")] if durable else ["--in-memory"]
     proc = subprocess.Popen(
         ["valgrind", "--tool=callgrind", "--separate-threads=yes",
-         f"--callgrind-out-file={out}/callgrind.out", binary, "--port", str(port), "--in-memory",
-         "--threads", "1"] + extra,
+         f"--callgrind-out-file={out}/callgrind.out", binary, "--port", str(port)] + store +
+        ["--threads", "1"] + extra,
         stdout=subprocess.DEVNULL, stderr=open(os.path.join(out, "log"), "w"))
     try:
         wait_for_health(port)
@@ -108,6 +114,9 @@ def run_once(binary, op, n, extra, work, auth=None):
                            check=True, stdout=subprocess.DEVNULL, timeout=600)
         body_file = os.path.join(bodies, f"{op}.json")
         body = open(body_file, "rb").read()
+        keys_file = os.path.join(bodies, "rotation_keys.txt")
+        if b"{KEY}" in body and os.path.exists(keys_file):
+            body = body.replace(b"{KEY}", open(keys_file, "rb").read().split()[0])
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         headers = {"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "TrentService." + op}
         if auth:
@@ -215,14 +224,16 @@ def main():
     ap.add_argument("--keep", help="keep callgrind's outputs in this directory (callgrind_annotate them)")
     ap.add_argument("--auth", choices=["open", "strict"],
                     help="the access benchmark's setup and signed Encrypt (bench/prepare_access.py)")
+    ap.add_argument("--durable", action="store_true",
+                    help="rotor --data-dir (fresh per run) instead of --in-memory")
     ap.add_argument("--functions", help="write each function's inclusive instructions per request here")
     a = ap.parse_args(argv)
     if a.auth and a.op != "Encrypt":
         ap.error("--auth measures Encrypt only (bench/prepare_access.py prepares its body)")
     with tempfile.TemporaryDirectory(prefix="rotor-cg-") as tmp:
         work = a.keep or tmp
-        one, out_one = run_once(a.binary, a.op, a.n, extra, work, a.auth)
-        two, out_two = run_once(a.binary, a.op, 2 * a.n, extra, work, a.auth)
+        one, out_one = run_once(a.binary, a.op, a.n, extra, work, a.auth, a.durable)
+        two, out_two = run_once(a.binary, a.op, 2 * a.n, extra, work, a.auth, a.durable)
         if a.functions:
             c1, c2 = inclusive(out_one), inclusive(out_two)
             per = {f: round((c2.get(f, 0) - c1.get(f, 0)) / a.n) for f in set(c1) | set(c2)}

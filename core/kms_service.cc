@@ -131,15 +131,7 @@ Key KmsService::AwsManagedKeyFor(KeyTransaction& tx, const RequestContext& ctx,
     return std::move(*key);
   }
   Key key = NewAwsManagedKey(alias, ctx.scope, random_.Uuid(), ctx.now, config_.jitter);
-  key.revision = 1;
-  tx.PutKey(key);  // the key row first: material rows reference it
-  KeyRing ring(std::move(key));
-  KeyMaterialVersion first;  // no RotationType: the first material
-  first.created = ctx.now;
-  SecretBytes material = random_.Secret(kAesKeySize);
-  AddVersion(tx, ring, std::move(first), &material);
-  key = std::move(ring).TakeKey();
-  tx.PutKey(key);
+  key = PutNewKey(tx, std::move(key), ctx.now, random_.Secret(kAesKeySize));
   tx.PutAlias(Alias{ctx.scope, name, key.id, ctx.now, ctx.now});
   return key;
 }
@@ -185,6 +177,21 @@ KeyMaterialVersion KmsService::AddVersion(KeyTransaction& tx, KeyRing& ring, Key
   PutRows(tx, ring.key(), rows, material);
   if (used) *used = *material;
   return std::move(rows.front());
+}
+
+Key KmsService::PutNewKey(KeyTransaction& tx, Key key, Timestamp created,
+                          const SecretBytes& material) {
+  key.revision = 1;
+  KeyRing ring(std::move(key));
+  KeyMaterialVersion first;  // no RotationType: the first material
+  first.created = created;
+  first.material_id = HexEncode(random_.Public(32));
+  KeyRing::Rows rows = ring.Append(std::move(first));
+  key = std::move(ring).TakeKey();
+  // The key row once, as the ring left it, and first: material rows reference it.
+  tx.PutKey(key);
+  PutRows(tx, key, rows, &material);
+  return key;
 }
 
 void KmsService::PutRows(KeyTransaction& tx, const Key& key, const KeyRing::Rows& rows,

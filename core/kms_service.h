@@ -350,6 +350,13 @@ class KmsService {
   std::vector<ServiceEvent> ShareWithRelated(KeyTransaction& tx, const Key& source,
                                              const KeyMaterialVersion* version,
                                              const SecretBytes* material);
+  // Writes a new key (no rows yet) with its first material version: revision
+  // 1, version 1 created at `created` without a RotationType, a fresh
+  // KeyMaterialId, `material` (the key's bytes) sealed under it. The key row
+  // is written once, as the ring leaves it, before the material row that
+  // references it (CreateKey, AWS managed keys). Returns the key as written.
+  // Throws as KeyRing::Append and the transaction do.
+  Key PutNewKey(KeyTransaction& tx, Key key, Timestamp created, const SecretBytes& material);
   // Writes the rows a KeyRing change returned: each with `material` sealed
   // under its number, or without bytes when `material` is nullptr.
   void PutRows(KeyTransaction& tx, const Key& key, const KeyRing::Rows& rows,

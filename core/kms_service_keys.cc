@@ -106,14 +106,10 @@ Key KmsService::CreateKey(const RequestContext& ctx, const CreateKeyRequest& req
   cache_.Write([&](KeyTransaction& tx) {
     RequireKeyQuota(tx, ctx.scope);
     Key k = key;
-    k.revision = 1;
-    tx.PutKey(k);  // the key row first: material rows reference it
     if (material) {
-      KeyRing ring(std::move(k));
-      KeyMaterialVersion first;  // no RotationType: the first material
-      first.created = ctx.now;
-      AddVersion(tx, ring, std::move(first), &*material);
-      k = std::move(ring).TakeKey();
+      k = PutNewKey(tx, std::move(k), ctx.now, *material);
+    } else {
+      k.revision = 1;
       tx.PutKey(k);
     }
     key = std::move(k);

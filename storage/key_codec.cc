@@ -1,5 +1,9 @@
 #include "storage/key_codec.h"
 
+#include <algorithm>
+#include <cstdint>
+#include <string_view>
+
 #include <nlohmann/json.hpp>
 
 #include "storage/sqlite_db.h"
@@ -10,9 +14,6 @@ namespace {
 using core::Timestamp;
 using nlohmann::json;
 
-json Ms(const std::optional<Timestamp>& t) {
-  return t ? json(t->time_since_epoch().count()) : json(nullptr);
-}
 std::optional<Timestamp> OptMs(const json& j, const char* name) {
   auto it = j.find(name);
   if (it == j.end() || it->is_null()) return std::nullopt;
@@ -25,44 +26,119 @@ E EnumField(const json& j, const char* name) {
   return *v;
 }
 
+// The record is written as text, member by member, in the order nlohmann's
+// std::map gives (names sorted bytewise), so the bytes are those
+// nlohmann::json's dump() of the same members made before: building that DOM
+// and serialising it cost ~100,000 instructions per key row on the
+// group-commit writer, this a tenth (bench/RESULTS.md, "Durable writes").
+class DocWriter {
+ public:
+  // `name` is a member name (plain ASCII); the first member opens nothing.
+  DocWriter& Name(const char* name) {
+    out_.push_back(first_ ? '"' : ',');
+    if (!first_) out_.push_back('"');
+    first_ = false;
+    out_ += name;
+    out_ += "\":";
+    return *this;
+  }
+  void String(std::string_view s) {
+    // Strings of printable ASCII without '"' or '\\' (ids, enums) are copied;
+    // the others (policies, descriptions, tags) escaped by nlohmann, which
+    // throws on invalid UTF-8 as dump() did.
+    bool plain = std::all_of(s.begin(), s.end(), [](unsigned char c) {
+      return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+    });
+    if (plain) {
+      out_.push_back('"');
+      out_ += s;
+      out_.push_back('"');
+    } else {
+      out_ += json(s).dump();
+    }
+  }
+  void Int(int64_t v) { out_ += std::to_string(v); }
+  void Uint(uint64_t v) { out_ += std::to_string(v); }
+  void Bool(bool v) { out_ += v ? "true" : "false"; }
+  void Null() { out_ += "null"; }
+  void Time(const std::optional<Timestamp>& t) {
+    if (t) {
+      Int(t->time_since_epoch().count());
+    } else {
+      Null();
+    }
+  }
+  void Raw(char c) { out_.push_back(c); }
+  // Opens a nested object: its first member follows without a comma.
+  void Open() {
+    out_.push_back('{');
+    first_ = true;
+  }
+  std::string Take() && { return std::move(out_); }
+
+ private:
+  std::string out_ = "{";
+  bool first_ = true;
+};
+
 }  // namespace
 
 std::string EncodeKeyDoc(const core::Key& k) {
-  json tags = json::array();
-  for (const auto& t : k.tags) tags.push_back({t.key, t.value});
-  json doc = {
-      {"v", 1},
-      {"created", k.creation_date.time_since_epoch().count()},
-      {"description", k.description},
-      {"usage", core::ToString(k.usage)},
-      {"spec", core::ToString(k.spec)},
-      {"origin", core::ToString(k.origin)},
-      {"manager", core::ToString(k.manager)},
-      {"state", core::ToString(k.state)},
-      {"deletion_date", Ms(k.deletion_date)},
-      {"pending_window_days", k.pending_window_days ? json(*k.pending_window_days) : json(nullptr)},
-      {"policy", k.policy},
-      {"tags", tags},
-      {"current_version", k.current_version},
-      {"current_material_id", k.current_material_id},
-      {"version_count", k.version_count},
-      {"current_material_since", Ms(k.current_material_since)},
-      {"rotation",
-       {{"enabled", k.rotation.enabled},
-        {"period_days", k.rotation.period_days},
-        {"anchor", Ms(k.rotation.anchor)},
-        {"next", Ms(k.rotation.next_rotation)}}},
-      {"on_demand_rotations", k.on_demand_rotations},
-      {"on_demand_started", Ms(k.on_demand_rotation_started)},
-      {"on_demand_completes", Ms(k.on_demand_rotation_completes)},
-      {"material_valid_to", Ms(k.material_valid_to)},
-      {"revision", k.revision},
-  };
+  DocWriter w;
+  w.Name("created").Int(k.creation_date.time_since_epoch().count());
+  w.Name("current_material_id").String(k.current_material_id);
+  w.Name("current_material_since").Time(k.current_material_since);
+  w.Name("current_version").Uint(k.current_version);
+  w.Name("deletion_date").Time(k.deletion_date);
+  w.Name("description").String(k.description);
+  w.Name("manager").String(core::ToString(k.manager));
+  w.Name("material_valid_to").Time(k.material_valid_to);
   if (k.multi_region) {
-    doc["multi_region"] = {{"primary_region", k.primary_region},
-                           {"replica_regions", k.replica_regions}};
+    w.Name("multi_region").Open();
+    w.Name("primary_region").String(k.primary_region);
+    w.Name("replica_regions").Raw('[');
+    for (size_t i = 0; i < k.replica_regions.size(); ++i) {
+      if (i > 0) w.Raw(',');
+      w.String(k.replica_regions[i]);
+    }
+    w.Raw(']');
+    w.Raw('}');
   }
-  return doc.dump();
+  w.Name("on_demand_completes").Time(k.on_demand_rotation_completes);
+  w.Name("on_demand_rotations").Int(k.on_demand_rotations);
+  w.Name("on_demand_started").Time(k.on_demand_rotation_started);
+  w.Name("origin").String(core::ToString(k.origin));
+  w.Name("pending_window_days");
+  if (k.pending_window_days) {
+    w.Int(*k.pending_window_days);
+  } else {
+    w.Null();
+  }
+  w.Name("policy").String(k.policy);
+  w.Name("revision").Uint(k.revision);
+  w.Name("rotation").Open();
+  w.Name("anchor").Time(k.rotation.anchor);
+  w.Name("enabled").Bool(k.rotation.enabled);
+  w.Name("next").Time(k.rotation.next_rotation);
+  w.Name("period_days").Int(k.rotation.period_days);
+  w.Raw('}');
+  w.Name("spec").String(core::ToString(k.spec));
+  w.Name("state").String(core::ToString(k.state));
+  w.Name("tags").Raw('[');
+  for (size_t i = 0; i < k.tags.size(); ++i) {
+    if (i > 0) w.Raw(',');
+    w.Raw('[');
+    w.String(k.tags[i].key);
+    w.Raw(',');
+    w.String(k.tags[i].value);
+    w.Raw(']');
+  }
+  w.Raw(']');
+  w.Name("usage").String(core::ToString(k.usage));
+  w.Name("v").Int(1);
+  w.Name("version_count").Uint(k.version_count);
+  w.Raw('}');
+  return std::move(w).Take();
 }
 
 core::Key DecodeKeyDoc(const core::Scope& scope, const std::string& key_id,

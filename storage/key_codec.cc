@@ -1,6 +1,7 @@
 #include "storage/key_codec.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdint>
 #include <string_view>
 
@@ -81,6 +82,149 @@ class DocWriter {
   bool first_ = true;
 };
 
+// Reads back the record as EncodeKeyDoc writes it (its members in its
+// order, ASCII text), without a DOM: nlohmann's parse of a ~900-byte record
+// cost ~110,000 instructions on the group-commit writer, which reads the key
+// back in every update (bench/RESULTS.md, "Durable writes"). Anything else
+// (an older record without a member, non-ASCII text, a value out of range)
+// makes Read() return nullopt, and DecodeKeyDoc then parses with nlohmann.
+class DocReader {
+ public:
+  explicit DocReader(std::string_view text) : s_(text) {}
+
+  std::optional<core::Key> Read(const core::Scope& scope, const std::string& key_id) {
+    core::Key k;
+    k.scope = scope;
+    k.id = key_id;
+    std::optional<Timestamp> created;
+    bool ok = Lit('{') && First("created") && Time(created) && created &&
+              Name("current_material_id") && String(k.current_material_id) &&
+              Name("current_material_since") && Time(k.current_material_since) &&
+              Name("current_version") && Uint32(k.current_version) && Name("deletion_date") &&
+              Time(k.deletion_date) && Name("description") && String(k.description) &&
+              Name("manager") && Enum(k.manager) && Name("material_valid_to") &&
+              Time(k.material_valid_to);
+    if (ok && Peek(",\"multi_region\":")) {
+      k.multi_region = true;
+      ok = Name("multi_region") && Lit('{') && First("primary_region") &&
+           String(k.primary_region) && Name("replica_regions") && Lit('[');
+      while (ok && !Lit(']')) {
+        if (!k.replica_regions.empty()) ok = Lit(',');
+        ok = ok && String(k.replica_regions.emplace_back());
+      }
+      ok = ok && Lit('}');
+    }
+    ok = ok && Name("on_demand_completes") && Time(k.on_demand_rotation_completes) &&
+         Name("on_demand_rotations") && Int(k.on_demand_rotations) && Name("on_demand_started") &&
+         Time(k.on_demand_rotation_started) && Name("origin") && Enum(k.origin) &&
+         Name("pending_window_days");
+    if (ok && !Null()) ok = Int(k.pending_window_days.emplace());
+    ok = ok && Name("policy") && String(k.policy) && Name("revision") && Uint64(k.revision) &&
+         Name("rotation") && Lit('{') && First("anchor") && Time(k.rotation.anchor) &&
+         Name("enabled") && Bool(k.rotation.enabled) && Name("next") &&
+         Time(k.rotation.next_rotation) && Name("period_days") && Int(k.rotation.period_days) &&
+         Lit('}') && Name("spec") && Enum(k.spec) && Name("state") && Enum(k.state) &&
+         Name("tags") && Lit('[');
+    while (ok && !Lit(']')) {
+      if (!k.tags.empty()) ok = Lit(',');
+      core::Tag& t = k.tags.emplace_back();
+      ok = ok && Lit('[') && String(t.key) && Lit(',') && String(t.value) && Lit(']');
+    }
+    ok = ok && Name("usage") && Enum(k.usage) && Peek(",\"v\":1,") && Name("v") && Lit('1') &&
+         Name("version_count") && Uint32(k.version_count) && Lit('}') && i_ == s_.size();
+    if (!ok) return std::nullopt;
+    k.creation_date = *created;
+    return k;
+  }
+
+ private:
+  bool Lit(char c) {
+    if (i_ >= s_.size() || s_[i_] != c) return false;
+    ++i_;
+    return true;
+  }
+  bool Peek(std::string_view text) const { return s_.substr(i_, text.size()) == text; }
+  bool Skip(std::string_view text) {
+    if (!Peek(text)) return false;
+    i_ += text.size();
+    return true;
+  }
+  // ,"name": (First: the first member of an object, without the comma)
+  bool Name(std::string_view name) { return Lit(',') && First(name); }
+  bool First(std::string_view name) { return Lit('"') && Skip(name) && Skip("\":"); }
+  bool Null() { return Skip("null"); }
+  bool Bool(bool& out) {
+    if (Skip("true")) {
+      out = true;
+      return true;
+    }
+    if (Skip("false")) {
+      out = false;
+      return true;
+    }
+    return false;
+  }
+  template <typename T>
+  bool Number(T& out) {
+    auto [end, ec] = std::from_chars(s_.data() + i_, s_.data() + s_.size(), out);
+    if (ec != std::errc() || end == s_.data() + i_) return false;
+    i_ = static_cast<size_t>(end - s_.data());
+    return true;
+  }
+  bool Int(int& out) { return Number(out); }
+  bool Uint32(uint32_t& out) { return Number(out); }
+  bool Uint64(uint64_t& out) { return Number(out); }
+  bool Time(std::optional<Timestamp>& out) {
+    if (Null()) return true;
+    int64_t ms = 0;
+    if (!Number(ms)) return false;
+    out = Timestamp(core::Millis(ms));
+    return true;
+  }
+  template <typename E>
+  bool Enum(E& out) {
+    std::string text;
+    if (!String(text)) return false;
+    std::optional<E> v = core::Parse<E>(text);
+    if (v) out = *v;
+    return v.has_value();
+  }
+  // A string of ASCII; of the escapes, those dump() writes for ASCII.
+  bool String(std::string& out) {
+    if (!Lit('"')) return false;
+    out.clear();
+    while (i_ < s_.size()) {
+      auto c = static_cast<unsigned char>(s_[i_++]);
+      if (c == '"') return true;
+      if (c < 0x20 || c >= 0x80) return false;
+      if (c != '\\') {
+        out.push_back(static_cast<char>(c));
+        continue;
+      }
+      if (i_ >= s_.size()) return false;
+      // The one-letter escapes, and what each stands for.
+      static constexpr std::string_view kEscapes = "\"\\/bfnrt";
+      static constexpr std::string_view kMeanings = "\"\\/\b\f\n\r\t";
+      char e = s_[i_++];
+      if (size_t at = kEscapes.find(e); at != std::string_view::npos) {
+        out.push_back(kMeanings[at]);
+        continue;
+      }
+      // \uXXXX: dump() writes it for control characters only.
+      unsigned code = 0;
+      if (e != 'u' || i_ + 4 > s_.size()) return false;
+      auto [end, ec] = std::from_chars(s_.data() + i_, s_.data() + i_ + 4, code, 16);
+      if (ec != std::errc() || end != s_.data() + i_ + 4 || code >= 0x80) return false;
+      i_ += 4;
+      out.push_back(static_cast<char>(code));
+    }
+    return false;
+  }
+
+  std::string_view s_;
+  size_t i_ = 0;
+};
+
 }  // namespace
 
 std::string EncodeKeyDoc(const core::Key& k) {
@@ -143,6 +287,7 @@ std::string EncodeKeyDoc(const core::Key& k) {
 
 core::Key DecodeKeyDoc(const core::Scope& scope, const std::string& key_id,
                        const std::string& text) {
+  if (std::optional<core::Key> k = DocReader(text).Read(scope, key_id)) return std::move(*k);
   try {
     json j = json::parse(text);
     core::Key k;

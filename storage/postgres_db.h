@@ -1,6 +1,12 @@
 // Thin RAII wrappers over libpq (PostgreSQL's C client): a connection and a
 // query result. Every PQ* call of Rotor lives in storage/.
 //
+// libpq is loaded (dlopen of libpq.so.5) the first time the PostgreSQL store
+// connects, not linked: libpq.so.5 brings ~20 more shared libraries (Kerberos,
+// LDAP, GnuTLS...) that cost every start of Rotor ~4 MB of RSS and ~9 ms on a
+// 2-core VM, most of which never use PostgreSQL (bench/RESULTS.md, "Start-up
+// and idle memory").
+//
 // Parameters are sent as text ($1, $2... in the SQL), bytea ones as binary;
 // results come back as text (bytea decoded by Result::Blob).
 //
@@ -35,6 +41,37 @@ class PgError : public StorageError {
   bool connection_lost_;
 };
 
+// The libpq functions Rotor calls, with libpq's own signatures (libpq-fe.h).
+struct LibPq {
+  decltype(&::PQconnectdbParams) connectdbParams;
+  decltype(&::PQstatus) status;
+  decltype(&::PQerrorMessage) errorMessage;
+  decltype(&::PQfinish) finish;
+  decltype(&::PQsetNoticeProcessor) setNoticeProcessor;
+  decltype(&::PQexec) exec;
+  decltype(&::PQexecParams) execParams;
+  decltype(&::PQresultStatus) resultStatus;
+  decltype(&::PQresultErrorField) resultErrorField;
+  decltype(&::PQresultErrorMessage) resultErrorMessage;
+  decltype(&::PQclear) clear;
+  decltype(&::PQntuples) ntuples;
+  decltype(&::PQgetisnull) getisnull;
+  decltype(&::PQgetvalue) getvalue;
+  decltype(&::PQgetlength) getlength;
+  decltype(&::PQcmdTuples) cmdTuples;
+  decltype(&::PQunescapeBytea) unescapeBytea;
+  decltype(&::PQfreemem) freemem;
+  decltype(&::PQhost) host;
+  decltype(&::PQport) port;
+  decltype(&::PQdb) db;
+};
+
+// libpq's functions, loaded from libpq.so.5 on the first call (thread-safe:
+// a function-local static; a failed load is tried again on the next call).
+// Throws PgError (connection_lost false) naming the library and dlerror()'s
+// reason when it is missing or lacks one of the functions.
+const LibPq& Pq();
+
 // One query parameter: NULL, text, or bytes (bytea, sent in binary).
 struct PgParam {
   std::optional<std::string> value;
@@ -59,9 +96,9 @@ struct PgParam {
 // The rows of one statement, in text format.
 class PgResult {
  public:
-  explicit PgResult(PGresult* r) : r_(r, &PQclear) {}
-  int rows() const { return PQntuples(r_.get()); }
-  bool IsNull(int row, int col) const { return PQgetisnull(r_.get(), row, col) != 0; }
+  explicit PgResult(PGresult* r) : r_(r, Pq().clear) {}
+  int rows() const { return Pq().ntuples(r_.get()); }
+  bool IsNull(int row, int col) const { return Pq().getisnull(r_.get(), row, col) != 0; }
   std::string Text(int row, int col) const;
   int64_t Int(int row, int col) const;
   // A bytea column's bytes.
@@ -89,7 +126,7 @@ class PgConn {
   // Runs one statement with $n parameters; throws PgError.
   PgResult Query(const std::string& sql, const std::vector<PgParam>& params = {});
   // False once the server closed the connection or it broke.
-  bool ok() const { return PQstatus(conn_) == CONNECTION_OK; }
+  bool ok() const { return Pq().status(conn_) == CONNECTION_OK; }
   PGconn* handle() { return conn_; }
 
  private:

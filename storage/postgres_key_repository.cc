@@ -73,9 +73,9 @@ std::vector<core::Grant> SelectGrants(PgConn& db, const Scope& scope, const std:
 
 // "host:port/database" of a live connection, for people.
 std::string NameOf(PgConn& db) {
-  const char* host = PQhost(db.handle());
-  const char* port = PQport(db.handle());
-  const char* name = PQdb(db.handle());
+  const char* host = Pq().host(db.handle());
+  const char* port = Pq().port(db.handle());
+  const char* name = Pq().db(db.handle());
   return std::string("PostgreSQL ") + (host ? host : "") + ":" + (port ? port : "") + "/" +
          (name ? name : "");
 }

@@ -11,7 +11,7 @@ std::string ArnPrefix(const Scope& scope) {
 }
 
 // Splits "arn:<partition>:kms:<region>:<account>:<resource>" into its parts.
-bool SplitKmsArn(std::string_view text, std::string* region, std::string* account,
+bool SplitKmsArn(std::string_view text, std::string_view* region, std::string_view* account,
                  std::string_view* resource) {
   if (text.substr(0, 4) != "arn:") return false;
   size_t fields[5];
@@ -24,8 +24,8 @@ bool SplitKmsArn(std::string_view text, std::string* region, std::string* accoun
   std::string_view partition = text.substr(fields[0] + 1, fields[1] - fields[0] - 1);
   std::string_view service = text.substr(fields[1] + 1, fields[2] - fields[1] - 1);
   if (partition.substr(0, 3) != "aws" || service != "kms") return false;
-  *region = std::string(text.substr(fields[2] + 1, fields[3] - fields[2] - 1));
-  *account = std::string(text.substr(fields[3] + 1, fields[4] - fields[3] - 1));
+  *region = text.substr(fields[2] + 1, fields[3] - fields[2] - 1);
+  *account = text.substr(fields[3] + 1, fields[4] - fields[3] - 1);
   *resource = text.substr(fields[4] + 1);
   return true;
 }
@@ -90,8 +90,7 @@ KeyReference ParseKeyReference(std::string_view text) {
     ref.kind = KeyReference::Kind::kAliasName;
     return ref;
   }
-  std::string region, account;
-  std::string_view resource;
+  std::string_view region, account, resource;
   if (SplitKmsArn(text, &region, &account, &resource)) {
     if (resource.substr(0, 4) == "key/") {
       ref.kind = KeyReference::Kind::kKeyArn;
@@ -100,10 +99,21 @@ KeyReference ParseKeyReference(std::string_view text) {
       ref.kind = KeyReference::Kind::kAliasArn;
       ref.id = std::string(resource);
     }
-    ref.region = std::move(region);
-    ref.account = std::move(account);
+    ref.region = std::string(region);
+    ref.account = std::string(account);
   }
   return ref;
+}
+
+std::string_view KeyIdNamedBy(std::string_view text) {
+  std::string_view id = text;
+  std::string_view region, account, resource;
+  if (text.substr(0, 6) == "alias/") return {};
+  if (SplitKmsArn(text, &region, &account, &resource)) {
+    if (resource.substr(0, 4) != "key/") return {};
+    id = resource.substr(4);
+  }
+  return IsKeyId(id) || IsMultiRegionKeyId(id) ? id : std::string_view();
 }
 
 }  // namespace rotor::core

@@ -52,4 +52,11 @@ struct KeyReference {
 // format the resolver checks (so "fake-key-id" gives "Invalid keyId ...").
 KeyReference ParseKeyReference(std::string_view text);
 
+// The key id `text` names when it is a well-formed key id or key ARN (of any
+// account and Region), read as ParseKeyReference reads it: a view into
+// `text`, nothing copied. Empty for alias names, alias ARNs and anything
+// whose id is not a key id or multi-Region key id. Used where only the id is
+// wanted on a hot path (the audit trail's record of every call).
+std::string_view KeyIdNamedBy(std::string_view text);
+
 }  // namespace rotor::core

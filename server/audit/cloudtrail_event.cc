@@ -12,7 +12,7 @@ using nlohmann::json;
 
 // The bare key id a call concerned: from the response (KeyId/KeyMetadata) or
 // the request; a view into one of them, empty when neither names a key.
-std::string_view KeyIdOfCall(const json& request, const json* response, const core::Scope& scope);
+std::string_view KeyIdOfCall(const json& request, const json* response);
 
 // The key an alias named by a key member of `request` (its loggable members)
 // points to, or "".
@@ -95,33 +95,6 @@ std::string IsoSeconds(core::Timestamp t) {
   return core::FormatIso8601(std::chrono::floor<std::chrono::seconds>(t));
 }
 
-// The bare key id `text` names when it is a key id or a key ARN (well formed),
-// as ParseKeyReference reads them: a view into `text`, empty otherwise. The
-// ARN of a key of `scope` ("arn:aws:kms:<region>:<account>:key/<id>"), which
-// is what Rotor's answers carry, is read without copying it.
-std::string_view IdFromKeyText(std::string_view text, const core::Scope& scope) {
-  std::string_view rest = text;
-  auto take = [&rest](std::string_view part) {
-    if (!rest.starts_with(part)) return false;
-    rest.remove_prefix(part.size());
-    return true;
-  };
-  // A region or account with a ':' would split the ARN elsewhere.
-  if (scope.region.find(':') == std::string::npos && scope.account.find(':') == std::string::npos &&
-      take("arn:aws:kms:") && take(scope.region) && take(":") && take(scope.account) &&
-      take(":key/") && (core::IsKeyId(rest) || core::IsMultiRegionKeyId(rest))) {
-    return rest;
-  }
-  core::KeyReference ref = core::ParseKeyReference(text);
-  if (ref.kind == core::KeyReference::Kind::kKeyArn ||
-      ref.kind == core::KeyReference::Kind::kKeyId) {
-    // The id is the text itself or its tail ("...:key/<id>").
-    if (core::IsKeyId(ref.id) || core::IsMultiRegionKeyId(ref.id))
-      return text.substr(text.size() - ref.id.size());
-  }
-  return {};
-}
-
 void AppendResources(RecordWriter& w, const core::Scope& scope, std::string_view key_id) {
   w.Name("resources");
   if (key_id.empty()) {
@@ -166,7 +139,7 @@ ApiCallSnapshot SnapshotOf(const wire::ApiCall& call, const AliasResolver& resol
   } else {
     response_text.assign("null");
   }
-  std::string_view key_id = KeyIdOfCall(call.request, call.response, ctx.scope);
+  std::string_view key_id = KeyIdOfCall(call.request, call.response);
   // Now, on the request's thread: by the time the record is built, the
   // alias may point at another key.
   std::string alias_key;
@@ -182,20 +155,20 @@ ApiCallSnapshot SnapshotOf(const wire::ApiCall& call, const AliasResolver& resol
 
 namespace {
 
-std::string_view KeyIdOfCall(const json& request, const json* response, const core::Scope& scope) {
+std::string_view KeyIdOfCall(const json& request, const json* response) {
   if (response && response->is_object()) {
     if (auto it = response->find("KeyMetadata"); it != response->end() && it->is_object()) {
       if (auto id = it->find("KeyId"); id != it->end() && id->is_string())
         return id->get_ref<const std::string&>();
     }
     if (auto it = response->find("KeyId"); it != response->end() && it->is_string()) {
-      std::string_view id = IdFromKeyText(it->get_ref<const std::string&>(), scope);
+      std::string_view id = core::KeyIdNamedBy(it->get_ref<const std::string&>());
       if (!id.empty()) return id;
     }
   }
   for (const char* member : {"KeyId", "TargetKeyId", "DestinationKeyId"}) {
     if (auto it = request.find(member); it != request.end() && it->is_string()) {
-      std::string_view id = IdFromKeyText(it->get_ref<const std::string&>(), scope);
+      std::string_view id = core::KeyIdNamedBy(it->get_ref<const std::string&>());
       if (!id.empty()) return id;
     }
   }

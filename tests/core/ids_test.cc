@@ -27,6 +27,22 @@ TEST_CASE("Key references are classified without lookups") {
   CHECK(junk.kind == KeyReference::Kind::kKeyId);  // then "Invalid keyId"
 }
 
+TEST_CASE("The key id a key id or key ARN names, as a view into the text") {
+  const std::string id = "1234abcd-12ab-34cd-56ef-1234567890ab";
+  const std::string arn = "arn:aws:kms:eu-west-1:123456789012:key/" + id;
+  CHECK(KeyIdNamedBy(id) == id);
+  CHECK(KeyIdNamedBy(arn) == id);
+  CHECK(KeyIdNamedBy(arn).data() == arn.data() + arn.size() - id.size());  // not a copy
+  CHECK(KeyIdNamedBy(
+            "arn:aws-cn:kms:cn-north-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab") ==
+        "mrk-1234abcd12ab34cd56ef1234567890ab");
+  CHECK(KeyIdNamedBy("alias/app").empty());
+  CHECK(KeyIdNamedBy("arn:aws:kms:us-east-1:111122223333:alias/app").empty());
+  CHECK(KeyIdNamedBy("arn:aws:kms:us-east-1:111122223333:key/not-a-key-id").empty());
+  CHECK(KeyIdNamedBy("arn:aws:s3:::bucket").empty());
+  CHECK(KeyIdNamedBy("fake-key-id").empty());
+}
+
 TEST_CASE("Key id, multi-Region id and alias name formats") {
   CHECK(IsKeyId("1234abcd-12ab-34cd-56ef-1234567890ab"));
   CHECK_FALSE(IsKeyId("1234ABCD-12ab-34cd-56ef-1234567890ab"));

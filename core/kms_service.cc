@@ -56,6 +56,10 @@ Target Classify(const RequestContext& ctx, const std::string& text, bool allow_a
   return {ref.id, "", std::nullopt};
 }
 
+// A new KeyMaterialId: 32 random bytes as 64 hex characters, the form AWS
+// gives key material ids. The one place new versions get their id.
+std::string NewKeyMaterialId(RandomSource& random) { return HexEncode(random.Public(32)); }
+
 }  // namespace
 
 std::shared_ptr<const Key> KmsService::ResolveKey(const RequestContext& ctx,
@@ -167,7 +171,7 @@ KeyRing KmsService::WholeRing(KeyTransaction& tx, Key key) {
 
 KeyMaterialVersion KmsService::AddVersion(KeyTransaction& tx, KeyRing& ring, KeyMaterialVersion v,
                                           const SecretBytes* material, SecretBytes* used) {
-  if (v.material_id.empty()) v.material_id = HexEncode(random_.Public(32));
+  if (v.material_id.empty()) v.material_id = NewKeyMaterialId(random_);
   SecretBytes generated;
   if (!material) {
     generated = random_.Secret(kAesKeySize);  // rotation: symmetric keys only
@@ -185,7 +189,7 @@ Key KmsService::PutNewKey(KeyTransaction& tx, Key key, Timestamp created,
   KeyRing ring(std::move(key));
   KeyMaterialVersion first;  // no RotationType: the first material
   first.created = created;
-  first.material_id = HexEncode(random_.Public(32));
+  first.material_id = NewKeyMaterialId(random_);
   KeyRing::Rows rows = ring.Append(std::move(first));
   key = std::move(ring).TakeKey();
   // The key row once, as the ring left it, and first: material rows reference it.

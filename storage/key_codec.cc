@@ -36,9 +36,9 @@ class DocWriter {
  public:
   // `name` is a member name (plain ASCII); the first member opens nothing.
   DocWriter& Name(const char* name) {
-    out_.push_back(first_ ? '"' : ',');
-    if (!first_) out_.push_back('"');
+    if (!first_) out_.push_back(',');
     first_ = false;
+    out_.push_back('"');
     out_ += name;
     out_ += "\":";
     return *this;
